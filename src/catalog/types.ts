@@ -1,0 +1,67 @@
+/**
+ * The catalog as the rest of planner sees it: validated, indexed, units in field names.
+ * Loaded from models/ by src/catalog/load.ts (zod row schemas in src/catalog/schema.ts).
+ */
+
+export type Purchase = 'on-demand' | 'spot';
+
+export interface Gpu {
+  id: string; // e.g. "H100-80GB"
+  memoryGib: number;
+  /** Dense BF16/FP16 tensor TFLOPS (no sparsity). */
+  bf16Tflops: number;
+  memoryBandwidthTBps: number;
+  /** GPU-to-GPU bandwidth within a VM (NVLink or PCIe), GB/s per direction. */
+  interconnectGBps: number;
+  source: string;
+}
+
+export interface Llm {
+  id: string; // e.g. "llama-3.1-70b"
+  parametersB: number;
+  /** Parameters active per token (MoE); equals parametersB for dense llms. */
+  activeParametersB: number;
+  layers: number;
+  hiddenSize: number;
+  attentionHeads: number;
+  kvHeads: number;
+  headDim: number;
+  bytesPerWeight: number;
+  maxContextTokens: number;
+  /** Higher is better; see models/README.md for the benchmark behind it. */
+  qualityScore: number;
+  source: string;
+}
+
+export interface Sku {
+  id: string; // e.g. "Standard_ND96amsr_A100_v4"
+  gpu: string;
+  gpusPerVm: number;
+  vcpus: number;
+  memoryGib: number;
+  cloud: string;
+}
+
+export interface Price {
+  sku: string;
+  region: string;
+  purchase: Purchase;
+  usdPerHour: number;
+}
+
+export interface Region {
+  id: string;
+  displayName: string;
+}
+
+export interface Catalog {
+  gpus: ReadonlyMap<string, Gpu>;
+  llms: ReadonlyMap<string, Llm>;
+  skus: ReadonlyMap<string, Sku>;
+  regions: ReadonlyMap<string, Region>;
+  prices: readonly Price[];
+  /** Round-trip time in ms between two regions (symmetric; 0 to itself). */
+  latencyMs(from: string, to: string): number;
+  /** Catalog files and dates, for reports and plan provenance. */
+  sources: readonly { file: string; date: string; source: string }[];
+}

@@ -1,0 +1,108 @@
+/** Exit codes of the CLI; only src/cli.ts turns errors into these. */
+export const ExitCode = {
+  ok: 0,
+  /** Inputs were fine but there is no acceptable plan (infeasible, unmet demand above the limit, violations). */
+  noPlan: 1,
+  /** Bad usage or invalid input: the message names the file, row/field and the fix. */
+  badInput: 2,
+  /** A bug in planner. */
+  internal: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class PlannerError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Where in an input a problem is: file, 1-based line, field. */
+export interface InputLocation {
+  file?: string;
+  line?: number;
+  field?: string;
+}
+
+export function formatLocation(at: InputLocation): string {
+  const parts: string[] = [];
+  if (at.file) parts.push(at.line ? `${at.file}:${at.line}` : at.file);
+  else if (at.line) parts.push(`line ${at.line}`);
+  if (at.field) parts.push(at.field);
+  return parts.join(' ');
+}
+
+/** One problem found in an input, with the fix to apply. */
+export interface InputIssue extends InputLocation {
+  message: string;
+  fix?: string;
+}
+
+export function formatIssue(issue: InputIssue): string {
+  const where = formatLocation(issue);
+  const head = where ? `${where}: ${issue.message}` : issue.message;
+  return issue.fix ? `${head} (fix: ${issue.fix})` : head;
+}
+
+/** Invalid input (catalog, scenario, trace, flags). Carries every issue found, not just the first. */
+export class InputError extends PlannerError {
+  readonly issues: readonly InputIssue[];
+  constructor(issues: InputIssue | readonly InputIssue[], summary?: string) {
+    const list = Array.isArray(issues) ? (issues as readonly InputIssue[]) : [issues as InputIssue];
+    const lines = list.map(formatIssue);
+    super(summary ? [summary, ...lines.map((l) => `  ${l}`)].join('\n') : lines.join('\n'), ExitCode.badInput);
+    this.issues = list;
+  }
+}
+
+/** Inputs are valid but no acceptable plan exists; the message says which demand cannot be met and why. */
+export class NoPlanError extends PlannerError {
+  constructor(message: string) {
+    super(message, ExitCode.noPlan);
+  }
+}
+
+/** A broken invariant inside planner. */
+export class InternalError extends PlannerError {
+  constructor(message: string) {
+    super(message, ExitCode.internal);
+  }
+}
+
+/** Closest known ids to an unknown one, for "did you mean" hints (Levenshtein, case-insensitive). */
+export function closestIds(unknown: string, known: Iterable<string>, max = 3): string[] {
+  const target = unknown.toLowerCase();
+  const scored: Array<{ id: string; distance: number }> = [];
+  for (const id of known) {
+    const distance = levenshtein(target, id.toLowerCase());
+    const limit = Math.max(2, Math.floor(Math.max(target.length, id.length) / 3));
+    if (distance <= limit || id.toLowerCase().includes(target) || target.includes(id.toLowerCase())) {
+      scored.push({ id, distance });
+    }
+  }
+  scored.sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return scored.slice(0, max).map((s) => s.id);
+}
+
+/** "did you mean x?" suffix or an empty string. */
+export function didYouMean(unknown: string, known: Iterable<string>): string {
+  const close = closestIds(unknown, known);
+  return close.length ? `did you mean ${close.map((c) => `'${c}'`).join(' or ')}?` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  const previous = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = previous[0]!;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = previous[j]!;
+      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return previous[b.length]!;
+}

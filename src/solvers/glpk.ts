@@ -1,0 +1,189 @@
+import GLPK, { type LP } from 'glpk.js/node';
+import { objectiveValue } from '../lp/check.js';
+import { isMip, type Program } from '../lp/types.js';
+import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, type Solution, type SolveOptions, type Solver } from './types.js';
+import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
+
+type Glpk = Awaited<ReturnType<typeof GLPK>>;
+
+/**
+ * glpk.js 5 (GLPK 5.0 in wasm). It prints through console.log, which it captures when the module is
+ * created; we hand it a router so its log reaches our sink during a solve and stderr otherwise, never
+ * stdout. The log is also the only place GLPK says why a MIP stopped and what its bound was.
+ */
+let logSink: string[] | undefined;
+let runtime: Promise<Glpk> | undefined;
+
+function loadRuntime(): Promise<Glpk> {
+  runtime ??= (async () => {
+    const original = console.log;
+    console.log = (...parts: unknown[]) => {
+      const line = parts.map(String).join(' ');
+      if (logSink) logSink.push(line);
+      else process.stderr.write(`glpk: ${line}\n`);
+    };
+    try {
+      return await GLPK();
+    } finally {
+      console.log = original;
+    }
+  })();
+  return runtime;
+}
+
+export async function createSolver(): Promise<Solver> {
+  await loadRuntime();
+  return { name: 'glpk', solve };
+}
+
+async function solve(program: Program, options: SolveOptions = {}): Promise<Solution> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const defect = programDefect(program);
+  if (defect) return errorSolution('glpk', `invalid program: ${defect}`, seconds());
+  const badBounds = boundsDefect(program);
+  if (badBounds) return { status: 'infeasible', solver: 'glpk', rawStatus: badBounds, seconds: seconds() };
+
+  const glpk = await loadRuntime();
+  const attempt = runOnce(glpk, program, options);
+  if (attempt.kind === 'error') {
+    runtime = undefined; // a wasm abort may leave the module unusable: reload next time
+    return errorSolution('glpk', attempt.message, seconds());
+  }
+  let { status } = attempt;
+  if (status === 'unbounded_or_infeasible') {
+    const probe = runOnce(glpk, zeroObjective(program), options);
+    status = decideUnboundedOrInfeasible(probe.kind === 'done' ? probe.status : 'error');
+  }
+  const solution: Solution = { status, solver: 'glpk', rawStatus: attempt.rawStatus, seconds: seconds() };
+  if ((status === 'optimal' || status === 'feasible') && attempt.values) {
+    solution.values = attempt.values;
+    solution.objective = objectiveValue(program, attempt.values);
+    solution.bound = status === 'optimal' && !isMip(program) ? solution.objective : attempt.bound;
+    if (status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
+    solution.gap = relativeGap(solution.objective, solution.bound);
+  }
+  return solution;
+}
+
+type Attempt =
+  | { kind: 'error'; message: string }
+  | {
+      kind: 'done';
+      status: Solution['status'] | 'unbounded_or_infeasible';
+      rawStatus: string;
+      values?: Float64Array;
+      bound?: number;
+    };
+
+function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
+  const lp = toGlpkLp(glpk, program);
+  const log: string[] = [];
+  logSink = log;
+  let result: ReturnType<Glpk['solve']>;
+  try {
+    result = glpk.solve(lp, {
+      msglev: glpk.GLP_MSG_ALL,
+      presol: true, // presol:false breaks MIPs in glpk.js (no LP basis before glp_intopt)
+      mipgap: options.relativeGap ?? DEFAULT_RELATIVE_GAP, // glpk's default 0 means "prove exactly"
+      ...(options.timeLimitSec !== undefined ? { tmlim: Math.max(options.timeLimitSec, 0.001) } : {}),
+    });
+  } catch (error) {
+    return { kind: 'error', message: `glpk aborted: ${error instanceof Error ? error.message : String(error)}; log: ${log.slice(-3).join(' | ')}` };
+  } finally {
+    logSink = undefined;
+    if (options.log) for (const line of log) options.log(line);
+  }
+  const code = result.result.status;
+  const message = terminationMessage(log);
+  const rawStatus = `${statusName(glpk, code)}${message ? `: ${message}` : ''}`;
+  const mip = isMip(program);
+  const timedOut = /TIME LIMIT EXCEEDED/.test(message);
+  let status: Solution['status'] | 'unbounded_or_infeasible';
+  if (code === glpk.GLP_OPT) status = 'optimal';
+  else if (code === glpk.GLP_FEAS) status = timedOut ? 'feasible' : 'optimal'; // FEAS without a time limit = gap reached
+  else if (code === glpk.GLP_NOFEAS || code === glpk.GLP_INFEAS) status = 'infeasible';
+  else if (code === glpk.GLP_UNBND) status = 'unbounded_or_infeasible';
+  else if (/NO PRIMAL FEASIBLE|NO INTEGER FEASIBLE/.test(message)) status = 'infeasible';
+  else if (/NO DUAL FEASIBLE/.test(message)) status = 'unbounded_or_infeasible';
+  else if (timedOut) status = 'no_solution';
+  else return { kind: 'error', message: rawStatus || `glpk status ${code}` };
+
+  if (status !== 'optimal' && status !== 'feasible') return { kind: 'done', status, rawStatus };
+  const values = new Float64Array(program.objective.length);
+  for (let j = 0; j < values.length; j++) values[j] = result.result.vars[`x${j}`] ?? 0;
+  return { kind: 'done', status, rawStatus, values, ...(mip ? { bound: lastBound(log, program) } : {}) };
+}
+
+function toGlpkLp(glpk: Glpk, program: Program): LP {
+  const columns = program.objective.length;
+  // Every column appears in the objective (coef 0 where needed) so glpk numbers columns in our order.
+  const objectiveVars = new Array<{ name: string; coef: number }>(columns);
+  const bounds = new Array<NonNullable<LP['bounds']>[number]>(columns);
+  const generals: string[] = [];
+  for (let j = 0; j < columns; j++) {
+    const name = `x${j}`;
+    objectiveVars[j] = { name, coef: program.objective[j]! };
+    bounds[j] = { name, ...glpkBounds(glpk, program.columnLower[j]!, program.columnUpper[j]!) };
+    if (program.integrality[j] === 1) generals.push(name);
+  }
+  const subjectTo = new Array<LP['subjectTo'][number]>(program.rowLower.length);
+  for (let row = 0; row < subjectTo.length; row++) {
+    const vars: Array<{ name: string; coef: number }> = [];
+    for (let k = program.rowStarts[row]!; k < program.rowStarts[row + 1]!; k++) {
+      vars.push({ name: `x${program.rowColumns[k]}`, coef: program.rowValues[k]! });
+    }
+    subjectTo[row] = { name: `c${row}`, vars, bnds: glpkBounds(glpk, program.rowLower[row]!, program.rowUpper[row]!) };
+  }
+  return {
+    name: 'planner',
+    objective: { direction: program.direction === 'maximize' ? glpk.GLP_MAX : glpk.GLP_MIN, name: 'obj', vars: objectiveVars },
+    subjectTo,
+    bounds,
+    generals,
+  };
+}
+
+function glpkBounds(glpk: Glpk, lower: number, upper: number): { type: number; lb: number; ub: number } {
+  const hasLower = lower !== -Infinity;
+  const hasUpper = upper !== Infinity;
+  if (hasLower && hasUpper) return { type: lower === upper ? glpk.GLP_FX : glpk.GLP_DB, lb: lower, ub: upper };
+  if (hasLower) return { type: glpk.GLP_LO, lb: lower, ub: 0 };
+  if (hasUpper) return { type: glpk.GLP_UP, lb: 0, ub: upper };
+  return { type: glpk.GLP_FR, lb: 0, ub: 0 };
+}
+
+function statusName(glpk: Glpk, code: number): string {
+  const names: Record<number, string> = {
+    [glpk.GLP_UNDEF]: 'UNDEF',
+    [glpk.GLP_FEAS]: 'FEAS',
+    [glpk.GLP_INFEAS]: 'INFEAS',
+    [glpk.GLP_NOFEAS]: 'NOFEAS',
+    [glpk.GLP_OPT]: 'OPT',
+    [glpk.GLP_UNBND]: 'UNBND',
+  };
+  return names[code] ?? `status ${code}`;
+}
+
+const TERMINATIONS = /(INTEGER OPTIMAL SOLUTION FOUND|OPTIMAL (LP )?SOLUTION FOUND|RELATIVE MIP GAP TOLERANCE REACHED|TIME LIMIT EXCEEDED|PROBLEM HAS NO (PRIMAL|DUAL|INTEGER) FEASIBLE SOLUTION|LP RELAXATION HAS NO (PRIMAL|DUAL) FEASIBLE SOLUTION|incorrect bounds)/;
+
+function terminationMessage(log: readonly string[]): string {
+  for (let i = log.length - 1; i >= 0; i--) {
+    const match = TERMINATIONS.exec(log[i]!);
+    if (match) return match[1]!;
+  }
+  return '';
+}
+
+/** Last progress line "+ 22010: mip = 2.8676e+04 <= 2.8803e+04 0.4% (..)" gives the bound; GLPK offers no API. */
+function lastBound(log: readonly string[], program: Program): number | undefined {
+  for (let i = log.length - 1; i >= 0; i--) {
+    const match = /mip =\s+(\S+)\s+(?:<=|>=)\s+(tree is empty|[-+]?inf|\S+)/.exec(log[i]!);
+    if (!match) continue;
+    const incumbent = Number(match[1]);
+    if (match[2] === 'tree is empty') return Number.isFinite(incumbent) ? incumbent + program.objectiveConstant : undefined;
+    const bound = Number(match[2]);
+    return Number.isFinite(bound) ? bound + program.objectiveConstant : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,144 @@
+import * as highsModule from 'highs';
+import { objectiveValue } from '../lp/check.js';
+import { isMip, type Program } from '../lp/types.js';
+import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, roundIntegers, type Solution, type SolveOptions, type Solver } from './types.js';
+import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
+
+// highs' types describe a CommonJS module, while Node's ESM loader hands us the loader as the default export.
+type Loader = typeof highsModule.default.default;
+type Highs = Awaited<ReturnType<Loader>>;
+const loadHighs = ((highsModule.default as unknown as { default?: Loader }).default ?? highsModule.default) as unknown as Loader;
+
+let runtime: Promise<Highs> | undefined;
+/** Log lines of the solve in progress; HiGHS prints only through these callbacks, never to stdout. */
+let logSink: ((line: string) => void) | undefined;
+
+function loadRuntime(): Promise<Highs> {
+  runtime ??= loadHighs({
+    print: (line: string) => logSink?.(line),
+    printErr: (line: string) => logSink?.(line),
+  });
+  return runtime;
+}
+
+export async function createSolver(): Promise<Solver> {
+  await loadRuntime();
+  return { name: 'highs', solve };
+}
+
+/**
+ * HiGHS through its persistent API: typed CSR arrays (no LP text: parsing is slow and outside the time
+ * limit), generated names only, the model disposed after every solve (undisposed models leak wasm
+ * memory), and the runtime re-created after any abort (its heap is poisoned afterwards).
+ */
+async function solve(program: Program, options: SolveOptions = {}): Promise<Solution> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const defect = programDefect(program);
+  if (defect) return errorSolution('highs', `invalid program: ${defect}`, seconds());
+  const badBounds = boundsDefect(program);
+  if (badBounds) return { status: 'infeasible', solver: 'highs', rawStatus: badBounds, seconds: seconds() };
+
+  const highs = await loadRuntime();
+  let attempt: Attempt;
+  try {
+    attempt = runOnce(highs, program, options);
+    if (attempt.status === 'unbounded_or_infeasible') {
+      const probe = runOnce(highs, zeroObjective(program), options);
+      attempt = { ...attempt, status: decideUnboundedOrInfeasible(probe.status) };
+    }
+  } catch (error) {
+    runtime = undefined;
+    return errorSolution('highs', `highs failed: ${error instanceof Error ? error.message : String(error)}`, seconds());
+  }
+  const solution: Solution = { status: attempt.status as Solution['status'], solver: 'highs', rawStatus: attempt.rawStatus, seconds: seconds() };
+  if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
+    solution.values = attempt.values;
+    solution.objective = objectiveValue(program, attempt.values);
+    solution.bound = isMip(program) ? attempt.bound : solution.objective;
+    if (attempt.status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
+    solution.gap = relativeGap(solution.objective, solution.bound);
+  }
+  return solution;
+}
+
+interface Attempt {
+  status: Solution['status'] | 'unbounded_or_infeasible';
+  rawStatus: string;
+  values?: Float64Array;
+  bound?: number;
+}
+
+const STATUS_NAMES: Record<number, string> = {
+  0: 'notSet', 1: 'loadError', 2: 'modelError', 3: 'presolveError', 4: 'solveError', 5: 'postsolveError',
+  6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unboundedOrInfeasible', 10: 'unbounded', 11: 'objectiveBound',
+  12: 'objectiveTarget', 13: 'timeLimit', 14: 'iterationLimit', 15: 'unknown', 16: 'solutionLimit', 17: 'interrupted',
+};
+
+function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt {
+  const { modelStatus: codes, solutionStatus, variableType } = highs.constants;
+  const mip = isMip(program);
+  const model = highs.createModel({
+    numCols: program.objective.length,
+    numRows: program.rowLower.length,
+    sense: program.direction === 'maximize' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize,
+    offset: program.objectiveConstant,
+    colCost: program.objective,
+    colLower: program.columnLower,
+    colUpper: program.columnUpper,
+    rowLower: program.rowLower,
+    rowUpper: program.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: program.rowLower.length,
+      numCols: program.objective.length,
+      starts: program.rowStarts,
+      indices: program.rowColumns,
+      values: program.rowValues,
+    },
+    ...(mip ? { integrality: Int32Array.from(program.integrality, (flag) => (flag === 1 ? variableType.integer : variableType.continuous)) } : {}),
+  });
+  logSink = options.log;
+  try {
+    model.options.set({
+      output_flag: options.log !== undefined,
+      mip_rel_gap: options.relativeGap ?? DEFAULT_RELATIVE_GAP,
+      ...(options.timeLimitSec !== undefined ? { time_limit: Math.max(options.timeLimitSec, 0.001) } : {}),
+    });
+    model.run();
+    const code = model.getModelStatus() as number;
+    const rawStatus = STATUS_NAMES[code] ?? `modelStatus ${code}`;
+    const hasPoint = model.info.get('primal_solution_status') === solutionStatus.feasible;
+    let status: Attempt['status'];
+    if (code === codes.optimal) status = 'optimal';
+    else if (code === codes.infeasible) status = 'infeasible';
+    else if (code === codes.unbounded) status = hasPoint || !mip ? 'unbounded' : 'unbounded_or_infeasible';
+    else if (code === codes.unboundedOrInfeasible) status = 'unbounded_or_infeasible';
+    else if (code === codes.empty) status = 'optimal';
+    else if (
+      code === codes.timeLimit ||
+      code === codes.iterationLimit ||
+      code === codes.interrupted ||
+      code === codes.solutionLimit ||
+      code === codes.objectiveBound ||
+      code === codes.objectiveTarget
+    ) {
+      status = hasPoint ? 'feasible' : 'no_solution';
+    } else {
+      return { status: 'error', rawStatus };
+    }
+    if ((status !== 'optimal' && status !== 'feasible') || (!hasPoint && code !== codes.empty)) {
+      return { status: status === 'optimal' ? 'error' : status, rawStatus };
+    }
+    const values = roundIntegers(program, Float64Array.from(model.getSolution().colValue));
+    const attempt: Attempt = { status, rawStatus, values };
+    if (mip) {
+      const bound = Number(model.info.get('mip_dual_bound'));
+      if (Number.isFinite(bound)) attempt.bound = bound;
+    }
+    return attempt;
+  } finally {
+    logSink = undefined;
+    model.dispose();
+  }
+}

@@ -1,0 +1,31 @@
+import type { Solver } from './types.js';
+
+/**
+ * Backends by name, loaded on first use so commands that never solve never load wasm.
+ * To add one: a module exporting `createSolver(): Promise<Solver>`, one line here, and the conformance
+ * suite (test/solvers/conformance.test.ts) runs against it unchanged.
+ */
+const loaders: Record<string, () => Promise<Solver>> = {
+  highs: async () => (await import('./highs.js')).createSolver(),
+  glpk: async () => (await import('./glpk.js')).createSolver(),
+};
+
+export function listSolverNames(): string[] {
+  return Object.keys(loaders);
+}
+
+const loaded = new Map<string, Promise<Solver>>();
+
+export function getSolver(name: string): Promise<Solver> {
+  const load = loaders[name];
+  if (!load) {
+    throw new RangeError(`unknown solver '${name}'; available: ${listSolverNames().join(', ')}`);
+  }
+  let solver = loaded.get(name);
+  if (!solver) {
+    solver = load();
+    loaded.set(name, solver);
+    solver.catch(() => loaded.delete(name));
+  }
+  return solver;
+}
