@@ -39,6 +39,8 @@ export function writeLpText(program: Program, options: LpWriteOptions = {}): str
   out.push('\n');
 
   out.push('Subject To\n');
+  // glpsol rejects an empty constraint section; a 0 >= 0 row changes nothing.
+  if (program.rowLower.length === 0 && columns > 0) out.push(` norows: 0 ${columnNames[0]} >= 0\n`);
   for (let row = 0; row < program.rowLower.length; row++) {
     const lower = program.rowLower[row]!;
     const upper = program.rowUpper[row]!;

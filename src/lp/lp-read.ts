@@ -156,14 +156,16 @@ function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const pattern = /\s*(<=|>=|=<|=>|<|>|=|[+-]|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[^\s+\-<>=:]+)/gy;
   let match: RegExpExecArray | null;
+  let consumed = 0;
   while ((match = pattern.exec(text)) !== null && match[0] !== '') {
+    consumed = pattern.lastIndex;
     const value = match[1]!;
     if (/^(<=|>=|=<|=>|<|>|=)$/.test(value)) tokens.push({ kind: 'relation', text: value });
     else if (value === '+' || value === '-') tokens.push({ kind: 'sign', text: value });
     else if (/^(\d|\.\d)/.test(value)) tokens.push({ kind: 'number', text: value });
     else tokens.push({ kind: 'name', text: value });
   }
-  if (pattern.lastIndex < text.trimEnd().length) throw new SyntaxError(`LP text not understood near: ${text.slice(pattern.lastIndex)}`);
+  if (consumed < text.trimEnd().length) throw new SyntaxError(`LP text not understood near: ${text.slice(consumed)}`);
   return tokens;
 }
 

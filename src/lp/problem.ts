@@ -93,6 +93,11 @@ export class Problem {
     this.direction = direction;
   }
 
+  /** Sets the direction, keeping the objective coefficients given so far. */
+  setDirection(direction: Direction): void {
+    this.direction = direction;
+  }
+
   /** Adds to the objective coefficient of one column (keeps the rest). */
   addObjectiveTerm(variable: Variable, coefficient: number): void {
     assertFinite(coefficient, `objective coefficient of ${variable.label}`);

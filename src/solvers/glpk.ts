@@ -104,8 +104,8 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   else if (code === glpk.GLP_FEAS) status = timedOut ? 'feasible' : 'optimal'; // FEAS without a time limit = gap reached
   else if (code === glpk.GLP_NOFEAS || code === glpk.GLP_INFEAS) status = 'infeasible';
   else if (code === glpk.GLP_UNBND) status = 'unbounded_or_infeasible';
-  else if (/NO PRIMAL FEASIBLE|NO INTEGER FEASIBLE/.test(message)) status = 'infeasible';
-  else if (/NO DUAL FEASIBLE/.test(message)) status = 'unbounded_or_infeasible';
+  else if (/NO (PRIMAL |INTEGER )?FEASIBLE/.test(message)) status = 'infeasible';
+  else if (/NO DUAL FEASIBLE|UNBOUNDED/.test(message)) status = 'unbounded_or_infeasible';
   else if (timedOut) status = 'no_solution';
   else return { kind: 'error', message: rawStatus || `glpk status ${code}` };
 
@@ -165,7 +165,7 @@ function statusName(glpk: Glpk, code: number): string {
   return names[code] ?? `status ${code}`;
 }
 
-const TERMINATIONS = /(INTEGER OPTIMAL SOLUTION FOUND|OPTIMAL (LP )?SOLUTION FOUND|RELATIVE MIP GAP TOLERANCE REACHED|TIME LIMIT EXCEEDED|PROBLEM HAS NO (PRIMAL|DUAL|INTEGER) FEASIBLE SOLUTION|LP RELAXATION HAS NO (PRIMAL|DUAL) FEASIBLE SOLUTION|incorrect bounds)/;
+const TERMINATIONS = /(INTEGER OPTIMAL SOLUTION FOUND|OPTIMAL (LP )?SOLUTION FOUND|RELATIVE MIP GAP TOLERANCE REACHED|TIME LIMIT EXCEEDED|(?:PROBLEM|LP|LP RELAXATION) HAS NO (?:PRIMAL |DUAL |INTEGER )?FEASIBLE SOLUTION|(?:LP|PROBLEM) HAS UNBOUNDED (?:PRIMAL )?SOLUTION|incorrect bounds)/;
 
 function terminationMessage(log: readonly string[]): string {
   for (let i = log.length - 1; i >= 0; i--) {

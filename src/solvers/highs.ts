@@ -76,7 +76,7 @@ const STATUS_NAMES: Record<number, string> = {
 };
 
 function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt {
-  const { modelStatus: codes, solutionStatus, variableType } = highs.constants;
+  const { variableType } = highs.constants;
   const mip = isMip(program);
   const model = highs.createModel({
     numCols: program.objective.length,
@@ -98,6 +98,19 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
     },
     ...(mip ? { integrality: Int32Array.from(program.integrality, (flag) => (flag === 1 ? variableType.integer : variableType.continuous)) } : {}),
   });
+  try {
+    const attempt = runModel(highs, model, mip, options);
+    if (attempt.values) attempt.values = roundIntegers(program, attempt.values);
+    return attempt;
+  } finally {
+    model.dispose();
+  }
+}
+
+type Model = ReturnType<Highs['createModel']>;
+
+function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOptions): Attempt & { objective?: number } {
+  const { modelStatus: codes, solutionStatus } = highs.constants;
   logSink = options.log;
   try {
     model.options.set({
@@ -130,8 +143,12 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
     if ((status !== 'optimal' && status !== 'feasible') || (!hasPoint && code !== codes.empty)) {
       return { status: status === 'optimal' ? 'error' : status, rawStatus };
     }
-    const values = roundIntegers(program, Float64Array.from(model.getSolution().colValue));
-    const attempt: Attempt = { status, rawStatus, values };
+    const attempt: Attempt & { objective?: number } = {
+      status,
+      rawStatus,
+      values: Float64Array.from(model.getSolution().colValue),
+      objective: model.getObjectiveValue(),
+    };
     if (mip) {
       const bound = Number(model.info.get('mip_dual_bound'));
       if (Number.isFinite(bound)) attempt.bound = bound;
@@ -139,6 +156,31 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
     return attempt;
   } finally {
     logSink = undefined;
+  }
+}
+
+/**
+ * Solves CPLEX LP text with HiGHS' own reader (for cross-checking exported files; the planner itself
+ * never goes through text). Values are in the file's column order, so only status and objective return.
+ */
+export async function solveLpText(text: string, options: SolveOptions = {}): Promise<Pick<Solution, 'status' | 'objective' | 'bound' | 'rawStatus'>> {
+  const highs = await loadRuntime();
+  const model = highs.createModel();
+  try {
+    model.readModel({ format: 'lp', data: text });
+    const integrality = model.getLp().integrality;
+    const mip = integrality.some((flag) => flag !== 0);
+    let attempt = runModel(highs, model, mip, options);
+    if (attempt.status === 'unbounded_or_infeasible') {
+      const lp = model.getLp();
+      model.passModel({ ...lp, colCost: new Float64Array(lp.numCols), offset: 0 });
+      attempt = { ...attempt, status: decideUnboundedOrInfeasible(runModel(highs, model, mip, options).status) };
+    }
+    return { status: attempt.status as Solution['status'], rawStatus: attempt.rawStatus, ...(attempt.objective !== undefined ? { objective: attempt.objective } : {}), ...(attempt.bound !== undefined ? { bound: attempt.bound } : {}) };
+  } catch (error) {
+    runtime = undefined;
+    return { status: 'error', rawStatus: `highs failed: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
     model.dispose();
   }
 }
