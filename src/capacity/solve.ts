@@ -1,0 +1,211 @@
+import { relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
+import { buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
+import { assemblePlan, extractWindows } from './plan.js';
+import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
+
+/** How a solver is called; the capacity layer never imports a backend. */
+export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solution>;
+
+/**
+ * joint: the whole horizon in one MILP (exact, slow beyond a day).
+ * per-window: each window alone (exact when nothing couples windows; VM start-ups are then priced on the
+ * resulting sequence, and the sum of window bounds stays a valid bound because dropping them relaxes).
+ * rolling: windows in order, each starting from the previous window's fleet (honours scale-out limits).
+ */
+export type Strategy = 'joint' | 'per-window' | 'rolling';
+
+export interface PlanOptions {
+  strategy?: Strategy | 'auto';
+  /** Overall wall-clock budget for the solves. */
+  timeLimitSec?: number;
+  relativeGap?: number;
+  log?: (line: string) => void;
+  /** Progress after each window: (done, total). */
+  progress?: (done: number, total: number) => void;
+}
+
+export interface SolverReport {
+  name: string;
+  strategy: Strategy;
+  /** Why this strategy (auto's reasoning or "requested"). */
+  reason: string;
+  status: PlanStatus;
+  /** Plan cost + start-ups + unmet penalties, recomputed from the plan. */
+  objective?: number;
+  /** Proven lower bound on the optimal objective. */
+  bound?: number;
+  gap?: number;
+  seconds: number;
+  windowsSolved: number;
+  /** Counts of window statuses (per-window/rolling) or the one joint status. */
+  statuses: Record<string, number>;
+}
+
+export interface PlanResult {
+  plan: Plan;
+  solver: SolverReport;
+}
+
+/** Joint solves above this many columns are left to decomposition (research/solvers.md: joint day MILPs take ~40 s). */
+const JOINT_COLUMN_LIMIT = 5_000;
+
+export async function planCapacity(input: PlanningInput, solve: SolveFn, solverName: string, options: PlanOptions = {}): Promise<PlanResult> {
+  const started = performance.now();
+  const { strategy, reason } = chooseStrategy(input, options.strategy ?? 'auto');
+  const relGap = options.relativeGap ?? 0.005;
+  const timeLimitSec = options.timeLimitSec ?? 120;
+  let result: PlanResult;
+  if (strategy === 'joint') result = await solveJoint(input, solve, solverName, relGap, timeLimitSec, options, reason);
+  else result = await solveByWindow(input, solve, solverName, relGap, timeLimitSec, options, strategy, reason);
+
+  // A hard budget couples all windows: if the decomposed plan breaks it, only the joint model can trade.
+  const budget = input.policies.budget;
+  if (strategy !== 'joint' && budget?.mode === 'hard' && result.plan.totals.costUsd > budget.usd) {
+    const remaining = Math.max(1, timeLimitSec - (performance.now() - started) / 1000);
+    result = await solveJoint(input, solve, solverName, relGap, remaining, options, `${strategy} plan costs more than the hard budget; the budget couples windows`);
+  }
+  result.solver.seconds = (performance.now() - started) / 1000;
+  return result;
+}
+
+export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto'): { strategy: Strategy; reason: string } {
+  if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
+  const columnsPerWindow = estimateColumnsPerWindow(input);
+  const total = columnsPerWindow * input.windows.length;
+  if (input.windows.length === 1 || total <= JOINT_COLUMN_LIMIT) {
+    return { strategy: 'joint', reason: `${total} columns fit one MILP` };
+  }
+  if (input.policies.maxScaleOutPerWindow !== undefined) {
+    return { strategy: 'rolling', reason: `${total} columns over ${input.windows.length} windows; scale-out limits couple consecutive windows` };
+  }
+  return { strategy: 'per-window', reason: `${total} columns over ${input.windows.length} windows; only VM start-ups couple windows` };
+}
+
+function estimateColumnsPerWindow(input: PlanningInput): number {
+  const vms = input.skus.reduce((sum, sku) => sum + sku.prices.length, 0);
+  const assigns = input.candidates.reduce((sum, c) => sum + c.requestsPerSecByWorkload.size, 0);
+  const routes = input.workloads.reduce((sum, w) => sum + w.origins.length * input.regions.length, 0);
+  return vms * 3 + input.candidates.length + assigns + routes;
+}
+
+async function solveJoint(
+  input: PlanningInput,
+  solve: SolveFn,
+  solverName: string,
+  relGap: number,
+  timeLimitSec: number,
+  options: PlanOptions,
+  reason: string,
+): Promise<PlanResult> {
+  const started = performance.now();
+  const built = buildProblem(input);
+  const solution = await solve(built.program, { relativeGap: relGap, timeLimitSec, ...(options.log ? { log: options.log } : {}) });
+  options.progress?.(input.windows.length, input.windows.length);
+  const status = planStatus(solution.status);
+  const windows = solution.values ? extractWindows(input, built, solution.values) : [];
+  const plan = assemblePlan(input, windows, status);
+  const objective = solution.values ? planObjective(input, plan) : undefined;
+  return {
+    plan,
+    solver: {
+      name: solverName,
+      strategy: 'joint',
+      reason,
+      status,
+      ...(objective !== undefined ? { objective } : {}),
+      ...(solution.bound !== undefined ? { bound: solution.bound } : {}),
+      ...gapOf(objective, solution.bound),
+      seconds: (performance.now() - started) / 1000,
+      windowsSolved: solution.values ? input.windows.length : 0,
+      statuses: { [solution.status]: 1 },
+    },
+  };
+}
+
+async function solveByWindow(
+  input: PlanningInput,
+  solve: SolveFn,
+  solverName: string,
+  relGap: number,
+  timeLimitSec: number,
+  options: PlanOptions,
+  strategy: 'per-window' | 'rolling',
+  reason: string,
+): Promise<PlanResult> {
+  const started = performance.now();
+  const statuses: Record<string, number> = {};
+  const windows: PlanWindow[] = [];
+  let bound = 0;
+  let boundKnown = true;
+  let previousFleet: Map<string, number> | undefined;
+  const total = input.windows.length;
+  for (let t = 0; t < total; t++) {
+    const elapsed = (performance.now() - started) / 1000;
+    // Share what is left of the budget evenly over the windows still to solve, with a floor.
+    const windowLimit = Math.max(1, (timeLimitSec - elapsed) / (total - t));
+    const built: BuiltProblem = buildProblem(input, {
+      windows: [t],
+      independentWindows: strategy === 'per-window',
+      includeBudget: false,
+      ...(previousFleet ? { previousFleet } : {}),
+    });
+    const solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...(options.log ? { log: options.log } : {}) });
+    statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
+    options.progress?.(t + 1, total);
+    if (!solution.values) {
+      const status = planStatus(solution.status);
+      return {
+        plan: assemblePlan(input, windows, status),
+        solver: { name: solverName, strategy, reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
+      };
+    }
+    const [window] = extractWindows(input, built, solution.values);
+    windows.push(window!);
+    if (strategy === 'rolling') previousFleet = new Map(window!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+    if (solution.bound === undefined) boundKnown = false;
+    else bound += solution.bound;
+  }
+  const plan = assemblePlan(input, windows, 'optimal');
+  const objective = planObjective(input, plan);
+  // Rolling windows condition on earlier choices, so their bounds are not a bound on the horizon.
+  const validBound = strategy === 'per-window' && boundKnown ? bound : undefined;
+  const gap = gapOf(objective, validBound);
+  const allOptimal = (statuses.optimal ?? 0) === total;
+  const status: PlanStatus = allOptimal && gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
+  return {
+    plan: { ...plan, status },
+    solver: {
+      name: solverName,
+      strategy,
+      reason,
+      status,
+      objective,
+      ...(validBound !== undefined ? { bound: validBound } : {}),
+      ...gap,
+      seconds: (performance.now() - started) / 1000,
+      windowsSolved: total,
+      statuses,
+    },
+  };
+}
+
+/** The MILP's objective evaluated on the plan: VM cost, start-ups, unmet-demand penalties. */
+export function planObjective(input: PlanningInput, plan: Plan): number {
+  const penalty = new Map(input.workloads.map((w) => [w.id, w.unmetPenaltyUsdPerRequest]));
+  let unmetUsd = 0;
+  for (const window of plan.windows) {
+    for (const entry of window.unmet) unmetUsd += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
+  }
+  return plan.totals.costUsd + plan.totals.startupCostUsd + unmetUsd;
+}
+
+function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {
+  const gap = relativeGap(objective, bound);
+  if (gap === undefined) return {};
+  // Tie-break terms (1e-6 scale) can put the bound a hair above the recomputed objective.
+  return { gap: objective !== undefined && bound !== undefined && bound > objective ? 0 : gap };
+}
+
+function planStatus(status: Solution['status']): PlanStatus {
+  return status;
+}

@@ -1,0 +1,186 @@
+import type { Plan, PlanningInput } from '../capacity/types.js';
+
+/**
+ * An independent checker of a plan against a scenario: it trusts nothing the solver or the formulation
+ * computed and recomputes every number from the plan's fleet and routes and the scenario alone.
+ * Groups use the numbers of DESIGN.md section 6.
+ */
+export interface Violation {
+  group: 'demand' | 'capacity' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog';
+  window?: number;
+  start?: string;
+  region?: string;
+  llm?: string;
+  sku?: string;
+  workload?: string;
+  message: string;
+}
+
+export interface PlanCheck {
+  ok: boolean;
+  violations: Violation[];
+  /** Unmet demand is not a violation by itself; the caller compares it with --max-unmet. */
+  unmetRequests: number;
+  /** Recomputed from prices x hours x VMs. */
+  costUsd: number;
+}
+
+const RATE_TOLERANCE = 1e-5; // requests/s: plans round flows to 1e-6
+const CENT = 0.01;
+
+export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
+  const violations: Violation[] = [];
+  const skus = new Map(input.skus.map((sku) => [sku.sku, sku]));
+  const workloadIndex = new Map(input.workloads.map((w, i) => [w.id, i]));
+  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
+  let costUsd = 0;
+  let unmetRequests = 0;
+  let previous = new Map(input.policies.currentFleet.map((f) => [`${f.sku}|${f.region}|${f.purchase}`, f.count]));
+
+  if (plan.windows.length !== input.windows.length) {
+    violations.push({ group: 'demand', message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}` });
+  }
+
+  for (const window of plan.windows) {
+    const t = window.index;
+    const spec = input.windows[t];
+    const at = { window: t, start: window.start };
+    if (!spec || spec.start !== window.start || spec.hours !== window.hours) {
+      violations.push({ group: 'demand', ...at, message: `window ${t} (${window.start}, ${window.hours} h) is not the scenario's window ${spec ? `${spec.start}, ${spec.hours} h` : '(none)'}` });
+      continue;
+    }
+
+    // Cost and fleet: prices from the scenario, not the plan.
+    let windowCost = 0;
+    const gpusBySkuRegion = new Map<string, number>();
+    const gpusByTypeRegion = new Map<string, number>();
+    const current = new Map<string, number>();
+    for (const vm of window.vms) {
+      const sku = skus.get(vm.sku);
+      const price = sku?.prices.find((p) => p.region === vm.region && p.purchase === vm.purchase);
+      if (!sku || !price) {
+        violations.push({ group: 'catalog', ...at, region: vm.region, sku: vm.sku, message: `${vm.sku} ${vm.purchase} has no price in ${vm.region}` });
+        continue;
+      }
+      if (!Number.isInteger(vm.count) || vm.count < 0) {
+        violations.push({ group: 'packing', ...at, region: vm.region, sku: vm.sku, message: `VM count ${vm.count} is not a non-negative integer` });
+      }
+      windowCost += vm.count * price.usdPerHour * window.hours;
+      const key = `${vm.sku}|${vm.region}`;
+      gpusBySkuRegion.set(key, (gpusBySkuRegion.get(key) ?? 0) + vm.count * sku.gpusPerVm);
+      const typeKey = `${sku.gpu}|${vm.region}`;
+      gpusByTypeRegion.set(typeKey, (gpusByTypeRegion.get(typeKey) ?? 0) + vm.count * sku.gpusPerVm);
+      const fleetKey = `${vm.sku}|${vm.region}|${vm.purchase}`;
+      current.set(fleetKey, vm.count);
+      const added = vm.count - (previous.get(fleetKey) ?? 0);
+      if (input.policies.maxScaleOutPerWindow !== undefined && added > input.policies.maxScaleOutPerWindow) {
+        violations.push({ group: 'scaling', ...at, region: vm.region, sku: vm.sku, message: `adds ${added} VMs; the limit is ${input.policies.maxScaleOutPerWindow} per window` });
+      }
+    }
+    previous = current;
+    costUsd += windowCost;
+    if (Math.abs(windowCost - window.costUsd) > CENT) {
+      violations.push({ group: 'cost', ...at, message: `window cost ${window.costUsd.toFixed(2)} USD; prices x hours x VMs give ${windowCost.toFixed(2)} USD` });
+    }
+
+    // Group 3: packing. Replicas need tp GPUs inside one VM (tp divides the VM's GPUs), and all fit.
+    const replicaGpus = new Map<string, number>();
+    const replicaCount = new Map<string, number>();
+    for (const replica of window.replicas) {
+      const sku = skus.get(replica.sku);
+      if (!sku || sku.gpusPerVm % replica.tp !== 0) {
+        violations.push({ group: 'packing', ...at, region: replica.region, llm: replica.llm, sku: replica.sku, message: `TP ${replica.tp} does not fit a ${sku?.gpusPerVm ?? '?'}-GPU VM` });
+        continue;
+      }
+      const key = `${replica.sku}|${replica.region}`;
+      replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
+      const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
+      replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count);
+    }
+    for (const [key, gpus] of replicaGpus) {
+      const available = gpusBySkuRegion.get(key) ?? 0;
+      if (gpus > available) {
+        const [sku, region] = key.split('|') as [string, string];
+        violations.push({ group: 'packing', ...at, region, sku, message: `replicas need ${gpus} GPUs; the VMs have ${available}` });
+      }
+    }
+
+    // Group 4: quotas.
+    for (const quota of input.policies.quotas) {
+      const applies = (quota.fromWindow === undefined || t >= quota.fromWindow) && (quota.toWindow === undefined || t <= quota.toWindow);
+      const used = gpusByTypeRegion.get(`${quota.gpu}|${quota.region}`) ?? 0;
+      if (applies && used > quota.gpus) {
+        violations.push({ group: 'quota', ...at, region: quota.region, message: `${used} ${quota.gpu} GPUs; the quota is ${quota.gpus}` });
+      }
+    }
+
+    // Group 2 and latency: every route is an allowed, reachable config, and its replicas carry the load.
+    const load = new Map<string, number>();
+    const served = new Map<string, number>();
+    for (const route of window.routes) {
+      const w = workloadIndex.get(route.workload);
+      const workload = w === undefined ? undefined : input.workloads[w];
+      const where = { ...at, region: route.region, llm: route.llm, sku: route.sku, workload: route.workload };
+      if (!workload) {
+        violations.push({ group: 'demand', ...where, message: `unknown workload ${route.workload}` });
+        continue;
+      }
+      const rtt = input.latencyMs(route.origin, route.region);
+      if (rtt > workload.maxNetworkRttMs) {
+        violations.push({ group: 'latency', ...where, message: `route ${route.origin} -> ${route.region} has RTT ${rtt} ms; ${workload.id} allows ${workload.maxNetworkRttMs} ms` });
+      }
+      const configKey = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
+      const rate = candidates.get(configKey)?.requestsPerSecByWorkload.get(workload.id);
+      if (!rate) {
+        violations.push({ group: 'capacity', ...where, message: `${route.llm} TP ${route.tp} on ${route.sku} cannot serve ${workload.id} within its SLO (or is not allowed for it)` });
+        continue;
+      }
+      load.set(configKey, (load.get(configKey) ?? 0) + route.requestsPerSec / rate);
+      const demandKey = `${route.workload}|${route.origin}`;
+      served.set(demandKey, (served.get(demandKey) ?? 0) + route.requestsPerSec);
+    }
+    for (const [configKey, replicasNeeded] of load) {
+      const usable = (replicaCount.get(configKey) ?? 0) * (1 - input.policies.headroom);
+      if (replicasNeeded > usable + RATE_TOLERANCE) {
+        const [llm, sku, tp, region] = configKey.split('|') as [string, string, string, string];
+        violations.push({
+          group: 'capacity',
+          ...at,
+          region,
+          llm,
+          sku,
+          message: `${llm} TP ${tp} on ${sku} carries ${replicasNeeded.toFixed(3)} replicas of load; ${replicaCount.get(configKey) ?? 0} replicas at ${(100 * (1 - input.policies.headroom)).toFixed(0)}% give ${usable.toFixed(3)}`,
+        });
+      }
+    }
+
+    // Group 1: served + unmet = demand, per workload and origin.
+    for (const [w, workload] of input.workloads.entries()) {
+      for (const [o, origin] of workload.origins.entries()) {
+        const demand = input.demand[w]![o]![t]!;
+        const unmet = window.unmet.filter((u) => u.workload === workload.id && u.origin === origin).reduce((sum, u) => sum + u.requestsPerSec, 0);
+        const routed = served.get(`${workload.id}|${origin}`) ?? 0;
+        unmetRequests += unmet * 3600 * window.hours;
+        const tolerance = RATE_TOLERANCE * Math.max(1, demand) * Math.max(1, window.routes.length / 10);
+        if (Math.abs(routed + unmet - demand) > tolerance) {
+          violations.push({
+            group: 'demand',
+            ...at,
+            workload: workload.id,
+            region: origin,
+            message: `${workload.id} from ${origin}: served ${routed.toFixed(4)} + unmet ${unmet.toFixed(4)} req/s; demand is ${demand.toFixed(4)} req/s`,
+          });
+        }
+      }
+    }
+  }
+
+  if (Math.abs(costUsd - plan.totals.costUsd) > CENT * Math.max(1, plan.windows.length)) {
+    violations.push({ group: 'cost', message: `total cost ${plan.totals.costUsd.toFixed(2)} USD; prices x hours x VMs give ${costUsd.toFixed(2)} USD` });
+  }
+  const budget = input.policies.budget;
+  if (budget?.mode === 'hard' && costUsd > budget.usd + CENT) {
+    violations.push({ group: 'budget', message: `cost ${costUsd.toFixed(2)} USD exceeds the budget of ${budget.usd.toFixed(2)} USD` });
+  }
+  return { ok: violations.length === 0, violations, unmetRequests: Math.round(unmetRequests), costUsd: Math.round(costUsd * 100) / 100 };
+}
