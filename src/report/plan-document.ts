@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Plan } from '../capacity/types.js';
+import type { SolverReport } from '../capacity/solve.js';
+
+/**
+ * plan.json: what `planner solve --format json` prints and `--out` writes, and what validate, report and
+ * diff read. Every field but solver.seconds is a pure function of the inputs (byte-identical reruns).
+ */
+export const PLAN_SCHEMA_VERSION = 1;
+
+const vm = z.strictObject({
+  region: z.string(),
+  sku: z.string(),
+  purchase: z.enum(['on-demand', 'spot']),
+  count: z.number().int().nonnegative(),
+  usdPerHour: z.number().nonnegative(),
+  started: z.number().int().nonnegative(),
+});
+const replica = z.strictObject({ llm: z.string(), sku: z.string(), tp: z.number().int().positive(), region: z.string(), count: z.number().int().nonnegative() });
+const route = z.strictObject({
+  workload: z.string(),
+  origin: z.string(),
+  llm: z.string(),
+  sku: z.string(),
+  tp: z.number().int().positive(),
+  region: z.string(),
+  requestsPerSec: z.number().nonnegative(),
+});
+const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative() });
+const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']);
+
+export const PlanDocumentSchema = z.strictObject({
+  schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
+  status,
+  scenario: z.strictObject({ name: z.string(), hash: z.string() }),
+  solver: z.strictObject({
+    name: z.string(),
+    strategy: z.enum(['joint', 'per-window', 'rolling']),
+    reason: z.string(),
+    seconds: z.number().nonnegative(),
+    objective: z.number().nullable(),
+    bound: z.number().nullable(),
+    gap: z.number().nullable(),
+    windowsSolved: z.number().int().nonnegative(),
+    statuses: z.record(z.string(), z.number()),
+  }),
+  totals: z.strictObject({
+    costUsd: z.number(),
+    startupCostUsd: z.number(),
+    gpuHours: z.number(),
+    servedRequests: z.number(),
+    unmetRequests: z.number(),
+  }),
+  windows: z.array(
+    z.strictObject({
+      index: z.number().int().nonnegative(),
+      start: z.string(),
+      hours: z.number().positive(),
+      costUsd: z.number(),
+      gpuHours: z.number(),
+      vms: z.array(vm),
+      replicas: z.array(replica),
+      routes: z.array(route),
+      unmet: z.array(unmet),
+    }),
+  ),
+});
+
+export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
+
+export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { name: string; hash: string }): PlanDocument {
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION,
+    status: plan.status,
+    scenario,
+    solver: {
+      name: solver.name,
+      strategy: solver.strategy,
+      reason: solver.reason,
+      seconds: Math.round(solver.seconds * 1000) / 1000,
+      objective: solver.objective === undefined ? null : round(solver.objective, 4),
+      bound: solver.bound === undefined ? null : round(solver.bound, 4),
+      gap: solver.gap === undefined ? null : round(solver.gap, 6),
+      windowsSolved: solver.windowsSolved,
+      statuses: Object.fromEntries(Object.entries(solver.statuses).sort()),
+    },
+    totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
+    windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
+  };
+}
+
+/** The Plan inside a document (for the checker, which must not trust the solver section). */
+export function planOf(document: PlanDocument): Plan {
+  return { status: document.status, totals: document.totals, windows: document.windows };
+}
+
+export function planJsonSchema(): unknown {
+  return z.toJSONSchema(PlanDocumentSchema);
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,58 @@
+import type { ChalkInstance } from 'chalk';
+import type { PlanDocument } from './plan-document.js';
+import { formatFixed, renderTable } from './table.js';
+
+/** Human summary of a plan: headline numbers, one row per day (window group), the busiest fleets, unmet demand. */
+export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windowsPerGroup = 24): string {
+  const out: string[] = [];
+  const { solver, totals } = doc;
+  const statusColour = doc.status === 'optimal' ? chalk.green : doc.status === 'feasible' ? chalk.yellow : chalk.red;
+  out.push(`${chalk.bold(`Plan for ${doc.scenario.name}`)}: ${statusColour(doc.status)} (${solver.name}, ${solver.strategy}: ${solver.reason})\n`);
+  out.push(
+    `objective ${money(solver.objective)}  bound ${money(solver.bound)}  gap ${solver.gap === null ? 'n/a' : `${(solver.gap * 100).toFixed(2)}%`}  solved in ${solver.seconds.toFixed(1)} s (${Object.entries(solver.statuses).map(([s, n]) => `${n} ${s}`).join(', ')})\n`,
+  );
+  out.push(
+    `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} VM start-ups)  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
+  );
+
+  const rows: (string | number)[][] = [];
+  const busiest: PlanDocument['windows'] = [];
+  for (let from = 0; from < doc.windows.length; from += windowsPerGroup) {
+    const group = doc.windows.slice(from, from + windowsPerGroup);
+    const cost = group.reduce((sum, w) => sum + w.costUsd, 0);
+    const gpuHours = group.reduce((sum, w) => sum + w.gpuHours, 0);
+    const peak = group.reduce((best, w) => (w.gpuHours > best.gpuHours ? w : best), group[0]!);
+    const unmet = group.reduce((sum, w) => sum + w.unmet.reduce((s, u) => s + u.requestsPerSec * 3600 * w.hours, 0), 0);
+    const started = group.reduce((sum, w) => sum + w.vms.reduce((s, vm) => s + vm.started, 0), 0);
+    busiest.push(peak);
+    rows.push([
+      `${group[0]!.start} .. ${group.at(-1)!.start}`,
+      `$${formatFixed(cost)}`,
+      formatFixed(gpuHours, 0),
+      `${formatFixed(peak.gpuHours / peak.hours, 0)} @ ${peak.start.slice(11, 16)}`,
+      started,
+      unmet > 0 ? chalk.red(formatFixed(unmet, 0)) : '0',
+    ]);
+  }
+  out.push(renderTable(['windows', 'cost', 'GPU-hours', 'peak GPUs', 'VMs started', 'unmet requests'], rows, chalk, ['left', 'right', 'right', 'right', 'right', 'right']));
+
+  for (const window of busiest) {
+    out.push(`\n${chalk.bold(`Fleet at ${window.start}`)} ($${formatFixed(window.costUsd)} for ${window.hours} h):\n`);
+    for (const replica of window.replicas) {
+      out.push(`  ${replica.count} replica${replica.count === 1 ? '' : 's'} x ${replica.tp} GPU${replica.tp === 1 ? '' : 's'} (TP ${replica.tp}) of ${replica.llm} on ${replica.sku} in ${replica.region}\n`);
+    }
+    for (const vm of window.vms) out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
+  }
+
+  const unmetRows = doc.windows.flatMap((w) => w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3)]));
+  if (unmetRows.length) {
+    out.push(`\n${chalk.red.bold('Unmet demand')} (requests/s that no plan within the quotas, SLOs and budget could serve):\n`);
+    out.push(renderTable(['window', 'workload', 'origin', 'requests/s'], unmetRows.slice(0, 50), chalk, ['left', 'left', 'left', 'right']));
+    if (unmetRows.length > 50) out.push(`  ... and ${unmetRows.length - 50} more (see --format json)\n`);
+  }
+  return out.join('');
+}
+
+function money(value: number | null): string {
+  return value === null ? 'n/a' : `$${formatFixed(value)}`;
+}

@@ -1,0 +1,173 @@
+import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
+import type { Candidate, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
+import type { RequestMix } from '../demand/types.js';
+import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import type { Scenario } from './schema.js';
+
+/** An hourly demand profile: one entry per hour from startUtc, requests/s. */
+export interface HourlyDemandProfile {
+  startUtc: string;
+  meanRequestsPerSec: readonly number[];
+  peakRequestsPerSec: readonly number[];
+}
+
+export interface ResolveInputs {
+  catalog: Catalog;
+  /** Request mixes by the path written in the scenario. */
+  requestMixes: ReadonlyMap<string, RequestMix>;
+  /** Demand profiles by the path written in the scenario. */
+  profiles: ReadonlyMap<string, HourlyDemandProfile>;
+  /** Max requests/s one replica sustains under the SLO for the mix; 0 when it does not fit or cannot meet it. */
+  replicaRate: (llm: Llm, gpu: Gpu, tp: number, slo: { ttftMs: number; tpotMs: number }, mix: RequestMix) => number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Scenario + catalog + loaded files -> PlanningInput: cross-reference rules (with "did you mean"),
+ * candidates with their rates, and demand per workload, origin and window. All problems are reported
+ * together; a workload no config can serve is an "impossible SLO" error naming the best config.
+ */
+export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file = 'scenario'): PlanningInput {
+  const { catalog } = inputs;
+  const issues: InputIssue[] = [];
+  const unknown = (field: string, kind: string, value: string, known: Iterable<string>) =>
+    issues.push({ file, field, message: `unknown ${kind} '${value}'`, fix: didYouMean(value, known) || `see planner catalog ${kind}s` });
+
+  scenario.regions.forEach((region, i) => catalog.regions.has(region) || unknown(`regions.${i}`, 'region', region, catalog.regions.keys()));
+  (scenario.skus ?? []).forEach((sku, i) => catalog.skus.has(sku) || unknown(`skus.${i}`, 'sku', sku, catalog.skus.keys()));
+  scenario.workloads.forEach((workload, w) => {
+    workload.llms.forEach((llm, i) => catalog.llms.has(llm) || unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys()));
+    const shares = Object.entries(workload.demand.origins);
+    shares.forEach(([origin]) => catalog.regions.has(origin) || unknown(`workloads.${w}.demand.origins.${origin}`, 'region', origin, catalog.regions.keys()));
+    const total = shares.reduce((sum, [, share]) => sum + share, 0);
+    if (Math.abs(total - 1) > 1e-6) {
+      issues.push({ file, field: `workloads.${w}.demand.origins`, message: `origin shares sum to ${total}`, fix: 'make them sum to 1' });
+    }
+    if ((workload.demand.profile === undefined) === (workload.demand.constantRequestsPerSec === undefined)) {
+      issues.push({ file, field: `workloads.${w}.demand`, message: 'give exactly one of profile or constantRequestsPerSec' });
+    }
+  });
+  scenario.policies.quotas.forEach((quota, i) => {
+    if (!catalog.gpus.has(quota.gpu)) unknown(`policies.quotas.${i}.gpu`, 'gpu', quota.gpu, catalog.gpus.keys());
+    if (!catalog.regions.has(quota.region)) unknown(`policies.quotas.${i}.region`, 'region', quota.region, catalog.regions.keys());
+  });
+  scenario.policies.currentFleet.forEach((entry, i) => {
+    if (!catalog.skus.has(entry.sku)) unknown(`policies.currentFleet.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
+    else if (!catalog.prices.some((p) => p.sku === entry.sku && p.region === entry.region && p.purchase === entry.purchase)) {
+      issues.push({ file, field: `policies.currentFleet.${i}`, message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}` });
+    }
+  });
+  if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
+
+  // Windows.
+  const startMs = Date.parse(scenario.horizon.start);
+  const windows = Array.from({ length: scenario.horizon.windows }, (_, t) => ({
+    start: new Date(startMs + t * scenario.horizon.windowHours * HOUR_MS).toISOString().replace('.000Z', 'Z'),
+    hours: scenario.horizon.windowHours,
+  }));
+
+  // SKU offers in the listed regions and purchases.
+  const skuIds = scenario.skus ?? [...new Set(catalog.prices.filter((p) => scenario.regions.includes(p.region)).map((p) => p.sku))].sort();
+  const skus: SkuOffer[] = skuIds.map((id) => {
+    const sku = catalog.skus.get(id)!;
+    const prices = catalog.prices
+      .filter((p) => p.sku === id && scenario.regions.includes(p.region) && (scenario.purchases as readonly Purchase[]).includes(p.purchase))
+      .map((p) => ({ region: p.region, purchase: p.purchase, usdPerHour: p.usdPerHour }))
+      .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : a.purchase < b.purchase ? -1 : 1));
+    return { sku: id, gpu: sku.gpu, gpusPerVm: sku.gpusPerVm, prices };
+  });
+
+  // Candidates: (llm, sku, tp, region) with a positive rate for at least one workload that allows the llm.
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, file, w));
+  const llmIds = [...new Set(scenario.workloads.flatMap((w) => w.llms))].sort();
+  const candidates: Candidate[] = [];
+  const bestRate = new Map<string, { rate: number; config: string }>();
+  for (const llmId of llmIds) {
+    const llm = catalog.llms.get(llmId)!;
+    for (const offer of skus) {
+      const gpu = catalog.gpus.get(offer.gpu)!;
+      for (const tp of [...scenario.tp].sort((a, b) => a - b)) {
+        if (offer.gpusPerVm % tp !== 0) continue;
+        const rates = new Map<string, number>();
+        scenario.workloads.forEach((workload, w) => {
+          if (!workload.llms.includes(llmId)) return;
+          const rate = inputs.replicaRate(llm, gpu, tp, workload.slo, mixes[w]!);
+          if (rate > 0) rates.set(workload.id, rate);
+          const best = bestRate.get(workload.id);
+          if (!best || rate > best.rate) bestRate.set(workload.id, { rate, config: `${llmId} TP ${tp} on ${offer.sku}` });
+        });
+        if (rates.size === 0) continue;
+        for (const region of [...new Set(offer.prices.map((p) => p.region))]) candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates });
+      }
+    }
+  }
+  scenario.workloads.forEach((workload, w) => {
+    if (!candidates.some((c) => c.requestsPerSecByWorkload.has(workload.id))) {
+      const best = bestRate.get(workload.id);
+      issues.push({
+        file,
+        field: `workloads.${w}.slo`,
+        message: `impossible SLO: no config of ${workload.llms.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}`,
+        fix: 'relax the SLO, allow larger GPUs or more tensor parallelism, or allow a smaller llm (planner profile shows what each config sustains)',
+      });
+    }
+  });
+  if (issues.length) throw new InputError(issues, `${file}: some workloads cannot be served`);
+
+  // Workloads and demand.
+  const workloads: WorkloadSpec[] = scenario.workloads.map((workload) => ({
+    id: workload.id,
+    origins: Object.keys(workload.demand.origins).sort(),
+    maxNetworkRttMs: workload.slo.maxNetworkRttMs,
+    unmetPenaltyUsdPerRequest: workload.unmetPenaltyUsdPerRequest,
+  }));
+  const demand = scenario.workloads.map((workload, w) => {
+    const series = demandSeries(workload.demand, windows, inputs, file, w);
+    return workloads[w]!.origins.map((origin) => series.map((rate) => rate * workload.demand.origins[origin]!));
+  });
+
+  return {
+    windows,
+    regions: [...scenario.regions],
+    purchases: [...scenario.purchases],
+    skus,
+    workloads,
+    candidates,
+    demand,
+    latencyMs: (from, to) => catalog.latencyMs(from, to),
+    policies: {
+      headroom: scenario.policies.headroom,
+      startupHours: scenario.policies.startupMinutes / 60,
+      quotas: scenario.policies.quotas.map((q) => ({ ...q })),
+      ...(scenario.policies.budget ? { budget: { ...scenario.policies.budget } } : {}),
+      currentFleet: scenario.policies.currentFleet.map((f) => ({ ...f })),
+      ...(scenario.policies.maxScaleOutPerWindow !== undefined ? { maxScaleOutPerWindow: scenario.policies.maxScaleOutPerWindow } : {}),
+    },
+  };
+}
+
+function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
+  if ('file' in mix) {
+    const loaded = inputs.requestMixes.get(mix.file);
+    if (!loaded) throw new InputError({ file, field: `workloads.${w}.requestMix.file`, message: `request mix '${mix.file}' was not loaded` });
+    return loaded;
+  }
+  return { meanInputTokens: mix.meanInputTokens, meanOutputTokens: mix.meanOutputTokens };
+}
+
+/** Requests/s per window: the profile hour(s) under the window, shifted and scaled; mean or peak. */
+function demandSeries(demand: Scenario['workloads'][number]['demand'], windows: readonly { start: string; hours: number }[], inputs: ResolveInputs, file: string, w: number): number[] {
+  if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec! * demand.scale);
+  const profile = inputs.profiles.get(demand.profile!);
+  if (!profile) throw new InputError({ file, field: `workloads.${w}.demand.profile`, message: `profile '${demand.profile}' was not loaded` });
+  const hours = profile.meanRequestsPerSec.length;
+  const profileStart = Date.parse(profile.startUtc);
+  const values = demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec;
+  return windows.map((window) => {
+    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS) - demand.shiftHours;
+    const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => values[(((first + h) % hours) + hours) % hours]!);
+    const rate = demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
+    return rate * demand.scale;
+  });
+}

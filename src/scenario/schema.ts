@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * The scenario file (YAML or JSON): the single source of truth for its JSON Schema (`planner schema`).
+ * Paths inside it are relative to the scenario file; "builtin:" paths point into the installed package.
+ */
+const id = z.string().min(1);
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+export const SloSchema = z.strictObject({
+  ttftMs: positive.describe('time to first token, ms, at the provisioned load'),
+  tpotMs: positive.describe('time per output token after the first (excludes TTFT), ms'),
+  maxNetworkRttMs: positive.default(80).describe('longest origin -> serving region round trip allowed, ms'),
+});
+
+export const RequestMixSchema = z.union([
+  z.strictObject({ file: z.string().describe('request-size histogram CSV (traces/*-request-mix.csv)') }),
+  z.strictObject({ meanInputTokens: positive, meanOutputTokens: positive }),
+]);
+
+export const DemandSchema = z.strictObject({
+  profile: z.string().optional().describe('hourly profile CSV (hour_start_utc, requests_per_minute_mean/low/high)'),
+  constantRequestsPerSec: nonNegative.optional().describe('flat demand instead of a profile'),
+  statistic: z.enum(['mean', 'peak']).default('peak').describe('provision for the hourly mean or the per-minute peak of each hour'),
+  scale: positive.default(1).describe('multiplies the profile'),
+  shiftHours: z.number().int().default(0).describe('time-zone shift of the profile, hours (positive = later)'),
+  origins: z.record(id, z.number().min(0).max(1)).describe('share of demand per origin region; shares sum to 1'),
+});
+
+export const WorkloadSchema = z.strictObject({
+  id,
+  llms: z.array(id).min(1).describe('llms allowed to serve this workload'),
+  slo: SloSchema,
+  requestMix: RequestMixSchema,
+  demand: DemandSchema,
+  unmetPenaltyUsdPerRequest: positive.default(1).describe('objective penalty per request not served'),
+});
+
+export const QuotaSchema = z.strictObject({
+  gpu: id,
+  region: id,
+  gpus: z.number().int().nonnegative(),
+  fromWindow: z.number().int().nonnegative().optional(),
+  toWindow: z.number().int().nonnegative().optional(),
+});
+
+export const FleetEntrySchema = z.strictObject({
+  region: id,
+  sku: id,
+  purchase: z.enum(['on-demand', 'spot']).default('on-demand'),
+  count: z.number().int().nonnegative(),
+});
+
+export const ScenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: id,
+  description: z.string().optional(),
+  catalog: z.string().default('builtin:models').describe('catalog folder (skus, prices, gpus, llms, regions, latency)'),
+  horizon: z.strictObject({
+    start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
+    windows: z.number().int().positive().max(24 * 7 * 6),
+    windowHours: positive.default(1),
+  }),
+  regions: z.array(id).min(1),
+  skus: z.array(id).optional().describe('skus to consider (default: every sku priced in a listed region)'),
+  tp: z.array(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)])).default([1, 2, 4, 8]),
+  purchases: z.array(z.enum(['on-demand', 'spot'])).min(1).default(['on-demand']),
+  workloads: z.array(WorkloadSchema).min(1),
+  policies: z
+    .strictObject({
+      headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),
+      startupMinutes: nonNegative.default(10).describe('VM boot + weight load time, charged per VM started'),
+      quotas: z.array(QuotaSchema).default([]),
+      budget: z.strictObject({ usd: positive, mode: z.enum(['hard', 'soft']).default('hard') }).optional(),
+      currentFleet: z.array(FleetEntrySchema).default([]),
+      maxScaleOutPerWindow: z.number().int().positive().optional(),
+    })
+    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [] }),
+  solver: z
+    .strictObject({
+      name: z.string().default('highs'),
+      strategy: z.enum(['auto', 'joint', 'per-window', 'rolling']).default('auto'),
+      timeLimitSec: positive.default(50),
+      gap: z.number().min(0).max(1).default(0.005),
+    })
+    .default({ name: 'highs', strategy: 'auto', timeLimitSec: 50, gap: 0.005 }),
+});
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
+
+export function scenarioJsonSchema(): unknown {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input' });
+}
