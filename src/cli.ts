@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, PlannerError } from './errors.js';
+import { ExitCode, InputError, PlannerError } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames } from './solvers/registry.js';
 
@@ -33,6 +33,18 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       run(async (options: { format: 'table' | 'json' }) => {
         const { solversCommand } = await import('./commands/solvers.js');
         return solversCommand(options, io);
+      }),
+    );
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files or of plan.json')
+    .argument('[which]', 'scenario | plan', 'scenario')
+    .action(
+      run(async (which: string) => {
+        const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');
+        if (!(which in SCHEMAS)) throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
+        return schemaCommand(which as keyof typeof SCHEMAS, io);
       }),
     );
 
