@@ -37,6 +37,19 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('demand')
+    .description('statistics of a request trace (Azure LLM CSV) or an hourly profile: totals, per window, size mix')
+    .argument('<file>', 'trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens) or hourly profile CSV')
+    .option('--window <duration>', 'window length, e.g. 30s, 5m, 1h', '1h')
+    .addOption(formatOption(['table', 'json']))
+    .action(
+      run(async (file: string, options: Parameters<typeof import('./commands/demand.js').demandCommand>[1]) => {
+        const { demandCommand } = await import('./commands/demand.js');
+        return demandCommand(file, options, io);
+      }),
+    );
+
+  program
     .command('schema')
     .description('print the JSON Schema of scenario files or of plan.json')
     .argument('[which]', 'scenario | plan', 'scenario')

@@ -8,8 +8,10 @@ export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
   env: Record<string, string | undefined>;
-  /** Whether stdout is a terminal (colour and progress only then). */
+  /** Whether stdout is a terminal (colour only then). */
   stdoutIsTty: boolean;
+  /** Whether stderr is a terminal (progress lines only then). */
+  stderrIsTty?: boolean;
   /** Directory relative paths are resolved against. */
   cwd: string;
 }
@@ -20,6 +22,7 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     stdoutIsTty: Boolean(process.stdout.isTTY),
+    stderrIsTty: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
   };
 }
