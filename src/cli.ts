@@ -50,6 +50,39 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('catalog')
+    .description('show the catalog: GPUs, SKUs, LLMs, prices per SKU and region, regions and round-trip times')
+    .argument('[view]', 'gpus | skus | llms | prices | regions (default: a summary)')
+    .option('--catalog <dir>', 'catalog folder (default: the built-in models/)')
+    .addOption(formatOption(['table', 'json']))
+    .action(
+      run(async (view: string | undefined, options: Parameters<typeof import('./commands/catalog.js').catalogCommand>[1]) => {
+        const { catalogCommand } = await import('./commands/catalog.js');
+        return catalogCommand(view, options, io);
+      }),
+    );
+
+  program
+    .command('profile')
+    .description('what one replica of each llm, gpu and TP sustains under a TTFT/TPOT SLO: batch, latencies, req/s, tok/s')
+    .option('--llm <id>', 'only this llm (also lists the configs that do not fit)')
+    .option('--gpu <id>', 'only this gpu (also lists the configs that do not fit)')
+    .option('--tp <n>', 'only this tensor-parallel degree (default: 1, 2, 4 and 8)', parsePositiveNumber)
+    .option('--ttft-ms <ms>', 'TTFT SLO, mean, ms', parsePositiveNumber, 2000)
+    .option('--tpot-ms <ms>', 'TPOT SLO (time per output token after the first), mean, ms', parsePositiveNumber, 100)
+    .option('--input-tokens <n>', 'prompt tokens per request (default 1024)', parsePositiveNumber)
+    .option('--output-tokens <n>', 'generated tokens per request (default 256)', parsePositiveNumber)
+    .option('--mix <file>', 'request-mix CSV (e.g. traces/conv-2023-request-mix.csv) instead of the token counts')
+    .option('--catalog <dir>', 'catalog folder (default: the built-in models/)')
+    .addOption(formatOption(['table', 'json']))
+    .action(
+      run(async (options: Parameters<typeof import('./commands/profile.js').profileCommand>[0]) => {
+        const { profileCommand } = await import('./commands/profile.js');
+        return profileCommand(options, io);
+      }),
+    );
+
+  program
     .command('schema')
     .description('print the JSON Schema of scenario files or of plan.json')
     .argument('[which]', 'scenario | plan', 'scenario')
@@ -58,6 +91,42 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');
         if (!(which in SCHEMAS)) throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
         return schemaCommand(which as keyof typeof SCHEMAS, io);
+      }),
+    );
+
+  program
+    .command('solve')
+    .description('plan capacity for a scenario (the built-in default week when none is given)')
+    .argument('[scenario]', 'scenario file (YAML or JSON)')
+    .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s, else highs)').choices(listSolverNames()))
+    .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
+    .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
+    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling']))
+    .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
+    .addOption(formatOption(['table', 'json']))
+    .option('--out <dir>', 'write plan.json into this folder (atomically)')
+    .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
+    .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
+    .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
+    .action(
+      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
+        const { solveCommand } = await import('./commands/solve.js');
+        return solveCommand(scenario, options, io);
+      }),
+    );
+
+  program
+    .command('validate')
+    .description('check a plan against a scenario independently of the solver (exit 0 ok, 1 violations)')
+    .argument('<plan>', 'plan.json written by planner solve --out')
+    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default)')
+    .addOption(formatOption(['table', 'json']))
+    .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
+    .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
+    .action(
+      run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        return validateCommand(plan, options, io);
       }),
     );
 
@@ -81,6 +150,16 @@ export function parsePositiveNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number.');
   return parsed;
+}
+
+export function parseFraction(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0 || parsed >= 1) throw new InvalidArgumentError('expected a fraction in [0, 1), e.g. 0.005.');
+  return parsed;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function reportError(error: unknown, io: CliIo): ExitCode {

@@ -32,7 +32,7 @@ const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'erro
 export const PlanDocumentSchema = z.strictObject({
   schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
   status,
-  scenario: z.strictObject({ name: z.string(), hash: z.string() }),
+  scenario: z.strictObject({ name: z.string(), hash: z.string(), overrides: z.array(z.string()) }),
   solver: z.strictObject({
     name: z.string(),
     strategy: z.enum(['joint', 'per-window', 'rolling']),
@@ -68,11 +68,11 @@ export const PlanDocumentSchema = z.strictObject({
 
 export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
 
-export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { name: string; hash: string }): PlanDocument {
+export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { name: string; hash: string; overrides: readonly string[] }): PlanDocument {
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,
     status: plan.status,
-    scenario,
+    scenario: { name: scenario.name, hash: scenario.hash, overrides: [...scenario.overrides] },
     solver: {
       name: solver.name,
       strategy: solver.strategy,

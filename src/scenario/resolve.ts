@@ -60,10 +60,11 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   });
   if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
 
-  // Windows.
+  // Windows. skipWindows (from --windows) moves the start; quota windows keep counting from the original start.
+  const skip = scenario.horizon.skipWindows;
   const startMs = Date.parse(scenario.horizon.start);
   const windows = Array.from({ length: scenario.horizon.windows }, (_, t) => ({
-    start: new Date(startMs + t * scenario.horizon.windowHours * HOUR_MS).toISOString().replace('.000Z', 'Z'),
+    start: new Date(startMs + (skip + t) * scenario.horizon.windowHours * HOUR_MS).toISOString().replace('.000Z', 'Z'),
     hours: scenario.horizon.windowHours,
   }));
 
@@ -139,7 +140,15 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     policies: {
       headroom: scenario.policies.headroom,
       startupHours: scenario.policies.startupMinutes / 60,
-      quotas: scenario.policies.quotas.map((q) => ({ ...q })),
+      quotas: scenario.policies.quotas
+        .map((q) => ({
+          gpu: q.gpu,
+          region: q.region,
+          gpus: q.gpus,
+          ...(q.fromWindow !== undefined ? { fromWindow: q.fromWindow - skip } : {}),
+          ...(q.toWindow !== undefined ? { toWindow: q.toWindow - skip } : {}),
+        }))
+        .filter((q) => q.toWindow === undefined || q.toWindow >= 0),
       ...(scenario.policies.budget ? { budget: { ...scenario.policies.budget } } : {}),
       currentFleet: scenario.policies.currentFleet.map((f) => ({ ...f })),
       ...(scenario.policies.maxScaleOutPerWindow !== undefined ? { maxScaleOutPerWindow: scenario.policies.maxScaleOutPerWindow } : {}),

@@ -61,6 +61,7 @@ export const ScenarioSchema = z.strictObject({
     start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
     windows: z.number().int().positive().max(24 * 7 * 6),
     windowHours: positive.default(1),
+    skipWindows: z.number().int().nonnegative().default(0).describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
   }),
   regions: z.array(id).min(1),
   skus: z.array(id).optional().describe('skus to consider (default: every sku priced in a listed region)'),

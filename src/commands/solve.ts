@@ -1,0 +1,80 @@
+import { join, resolve } from 'node:path';
+import { planCapacity, type Strategy } from '../capacity/solve.js';
+import { buildProblem } from '../capacity/formulation.js';
+import { ExitCode, InputError, InternalError } from '../errors.js';
+import { writeLpText } from '../lp/index.js';
+import { renderPlanTable } from '../report/plan-table.js';
+import { toPlanDocument } from '../report/plan-document.js';
+import { getSolver } from '../solvers/registry.js';
+import { checkPlan } from '../validate/check-plan.js';
+import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { loadScenarioFile, parseMaxUnmet, windowOverrides } from './scenario-inputs.js';
+
+export interface SolveCommandOptions {
+  solver?: string;
+  timeLimit?: number;
+  gap?: number;
+  windows?: string;
+  format: 'table' | 'json';
+  out?: string;
+  emitLp?: string;
+  set: string[];
+  maxUnmet: string;
+  strategy?: Strategy | 'auto';
+}
+
+/** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
+export async function solveCommand(scenarioPath: string | undefined, options: SolveCommandOptions, io: CliIo): Promise<ExitCode> {
+  const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
+  const loaded = await loadScenarioFile(scenarioPath, overrides, io);
+  const { scenario, input } = loaded;
+  const maxUnmet = parseMaxUnmet(options.maxUnmet);
+
+  if (options.emitLp) {
+    // The joint horizon model: what any external solver should solve to check this plan's optimum.
+    const built = buildProblem(input);
+    await writeFileAtomic(resolve(io.cwd, options.emitLp), writeLpText(built.program, { names: 'labels' }));
+  }
+
+  const solverName = options.solver ?? scenario.solver.name;
+  let solver;
+  try {
+    solver = await getSolver(solverName);
+  } catch (error) {
+    throw new InputError({ field: '--solver', message: (error as Error).message });
+  }
+  const showProgress = io.stderrIsTty === true;
+  const started = performance.now();
+  const result = await planCapacity(input, (program, solveOptions) => solver.solve(program, solveOptions), solverName, {
+    strategy: options.strategy ?? scenario.solver.strategy,
+    timeLimitSec: options.timeLimit ?? scenario.solver.timeLimitSec,
+    relativeGap: options.gap ?? scenario.solver.gap,
+    progress: (done, total) => {
+      if (showProgress && performance.now() - started > 1000) io.stderr.write(`\rsolving: ${done}/${total} windows`);
+    },
+  });
+  if (showProgress) io.stderr.write('\r\x1b[K');
+
+  // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
+  const check = checkPlan(input, result.plan);
+  if (!check.ok) {
+    throw new InternalError(`the solved plan fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
+  }
+  const document = toPlanDocument(result.plan, result.solver, { name: scenario.name, hash: loaded.hash, overrides });
+  const json = `${JSON.stringify(document, null, 2)}\n`;
+  if (options.out) await writeFileAtomic(join(resolve(io.cwd, options.out), 'plan.json'), json);
+  if (options.format === 'json') io.stdout.write(json);
+  else io.stdout.write(renderPlanTable(document, chalkFor(io)));
+
+  const noPlan = ['infeasible', 'no_solution', 'error', 'unbounded'].includes(result.plan.status);
+  if (noPlan) {
+    io.stderr.write(`planner: no plan: ${result.solver.reason}\n`);
+    return ExitCode.noPlan;
+  }
+  const totalRequests = result.plan.totals.servedRequests + result.plan.totals.unmetRequests;
+  if (maxUnmet.exceeded(result.plan.totals.unmetRequests, totalRequests)) {
+    io.stderr.write(`planner: ${result.plan.totals.unmetRequests} requests cannot be served (limit ${maxUnmet.text}); see the unmet demand per workload and window above\n`);
+    return ExitCode.noPlan;
+  }
+  return ExitCode.ok;
+}
