@@ -102,6 +102,4 @@ export function buildCapacityShaped(dims: ShapeDimensions): Program {
 }
 
 /** The same program with integrality dropped: its optimum is the LP bound. */
-export function relax(program: Program): Program {
-  return { ...program, integrality: new Uint8Array(program.integrality.length) };
-}
+export { linearRelaxation as relax } from '../src/lp/index.js';

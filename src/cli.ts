@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s, else highs)').choices(listSolverNames()))
     .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
-    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling']))
+    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
     .addOption(formatOption(['table', 'json']))
     .option('--out <dir>', 'write plan.json into this folder (atomically)')

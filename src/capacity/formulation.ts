@@ -21,6 +21,8 @@ export interface BuildOptions {
   independentWindows?: boolean;
   /** Include the budget row (group 9) when the scenario has a hard budget. Default true. */
   includeBudget?: boolean;
+  /** Restrict the candidates a window may use (a restricted MILP gives an upper bound only). Default: all. */
+  allowCandidate?: (window: number, candidate: number) => boolean;
 }
 
 export interface VmHandle {
@@ -137,6 +139,7 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
     const assignedInRegion = new Map<string, LinearExpr>(); // workload|region -> sum of assign
     for (const [c, candidate] of input.candidates.entries()) {
       if (!vmsBySkuRegion.has(`${candidate.sku}|${candidate.region}`)) continue;
+      if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
       const offer = skuById.get(candidate.sku)!;
       const replicas = problem.addVariable({
         label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,

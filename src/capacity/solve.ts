@@ -1,4 +1,4 @@
-import { relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
+import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
 import { buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
@@ -11,8 +11,11 @@ export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solut
  * per-window: each window alone (exact when nothing couples windows; VM start-ups are then priced on the
  * resulting sequence, and the sum of window bounds stays a valid bound because dropping them relaxes).
  * rolling: windows in order, each starting from the previous window's fleet (honours scale-out limits).
+ * lp-rolling: the joint LP relaxation gives the bound (start-ups and all coupling included) and a shortlist
+ * of configs per window; a rolling pass of MILPs restricted to the shortlist gives the plan. The restricted
+ * MILPs are tiny, so this is the fast path for long horizons; the gap against the LP bound is reported.
  */
-export type Strategy = 'joint' | 'per-window' | 'rolling';
+export type Strategy = 'joint' | 'per-window' | 'rolling' | 'lp-rolling';
 
 export interface PlanOptions {
   strategy?: Strategy | 'auto';
@@ -56,6 +59,7 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
   const timeLimitSec = options.timeLimitSec ?? 120;
   let result: PlanResult;
   if (strategy === 'joint') result = await solveJoint(input, solve, solverName, relGap, timeLimitSec, options, reason);
+  else if (strategy === 'lp-rolling') result = await solveLpRolling(input, solve, solverName, relGap, timeLimitSec, options, reason);
   else result = await solveByWindow(input, solve, solverName, relGap, timeLimitSec, options, strategy, reason);
 
   // A hard budget couples all windows: if the decomposed plan breaks it, only the joint model can trade.
@@ -75,10 +79,10 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (input.windows.length === 1 || total <= JOINT_COLUMN_LIMIT) {
     return { strategy: 'joint', reason: `${total} columns fit one MILP` };
   }
-  if (input.policies.maxScaleOutPerWindow !== undefined) {
-    return { strategy: 'rolling', reason: `${total} columns over ${input.windows.length} windows; scale-out limits couple consecutive windows` };
-  }
-  return { strategy: 'per-window', reason: `${total} columns over ${input.windows.length} windows; only VM start-ups couple windows` };
+  return {
+    strategy: 'lp-rolling',
+    reason: `${total} columns over ${input.windows.length} windows: the joint LP bounds the week, restricted window MILPs plan it`,
+  };
 }
 
 function estimateColumnsPerWindow(input: PlanningInput): number {
@@ -187,6 +191,129 @@ async function solveByWindow(
       statuses,
     },
   };
+}
+
+async function solveLpRolling(
+  input: PlanningInput,
+  solve: SolveFn,
+  solverName: string,
+  relGap: number,
+  timeLimitSec: number,
+  options: PlanOptions,
+  reason: string,
+): Promise<PlanResult> {
+  const started = performance.now();
+  const log = options.log ? { log: options.log } : {};
+  // The LP may take at most half the budget; the restricted MILPs need the rest.
+  const guide = await relaxationGuide(input, solve, timeLimitSec / 2, log);
+  const { shortlist } = guide;
+  const statuses: Record<string, number> = {};
+  const windows: PlanWindow[] = [];
+  let previousFleet: Map<string, number> | undefined;
+  let widened = 0;
+  const total = input.windows.length;
+  for (let t = 0; t < total; t++) {
+    const elapsed = (performance.now() - started) / 1000;
+    const windowLimit = Math.max(1, (timeLimitSec - elapsed) / (total - t));
+    // The configs the LP uses now, and those it used an hour ago (so running replicas can stay).
+    const allowed = new Set([...shortlist[t]!, ...(t > 0 ? shortlist[t - 1]! : [])]);
+    const restricted = { windows: [t], includeBudget: false, ...(previousFleet ? { previousFleet } : {}) };
+    let built = buildProblem(input, { ...restricted, allowCandidate: (_, c) => allowed.has(c) });
+    let solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log });
+    if (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6) {
+      // The shortlist cannot carry the window (quotas, rounding): widen to every config.
+      widened++;
+      built = buildProblem(input, restricted);
+      solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log });
+    }
+    statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
+    options.progress?.(t + 1, total);
+    if (!solution.values) {
+      const status = planStatus(solution.status);
+      return {
+        plan: assemblePlan(input, windows, status),
+        solver: { name: solverName, strategy: 'lp-rolling', reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
+      };
+    }
+    const [window] = extractWindows(input, built, solution.values);
+    windows.push(window!);
+    previousFleet = new Map(window!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+  }
+  const plan = assemblePlan(input, windows, 'feasible');
+  const objective = planObjective(input, plan);
+  const bound = guide.bound;
+  const gap = gapOf(objective, bound);
+  const status: PlanStatus = gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
+  return {
+    plan: { ...plan, status },
+    solver: {
+      name: solverName,
+      strategy: 'lp-rolling',
+      reason: [reason, guide.note, widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : ''].filter(Boolean).join('; '),
+      status,
+      objective,
+      ...(bound !== undefined ? { bound } : {}),
+      ...gap,
+      seconds: (performance.now() - started) / 1000,
+      windowsSolved: total,
+      statuses,
+    },
+  };
+}
+
+interface RelaxationGuide {
+  /** A valid lower bound on the horizon's optimal objective (undefined if some LP did not solve). */
+  bound?: number;
+  /** Candidates the LP uses, per window. */
+  shortlist: Set<number>[];
+  /** Unmet requests/s in the LP, per window: the restricted MILP should not need more. */
+  unmet: number[];
+  note?: string;
+}
+
+/**
+ * The LP relaxation of the whole horizon (its optimum bounds the MILP's, start-ups included). A backend
+ * that cannot solve it in time gets window-by-window LPs instead: their sum is still a bound (dropping the
+ * coupling relaxes), only a weaker one.
+ */
+async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSec: number, log: Pick<SolveOptions, 'log'>): Promise<RelaxationGuide> {
+  const windows = input.windows.length;
+  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number>()), unmet: new Array<number>(windows).fill(0) };
+  const read = (built: BuiltProblem, values: ArrayLike<number>) => {
+    for (const replica of built.replicas) {
+      if (values[replica.variable.index]! > SHORTLIST_EPSILON) guide.shortlist[replica.window]!.add(replica.candidate);
+    }
+    for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]!;
+  };
+  const started = performance.now();
+  const joint = buildProblem(input);
+  const relaxation = await solve(linearRelaxation(joint.program), { timeLimitSec, ...log });
+  if (relaxation.status === 'optimal' && relaxation.values) {
+    read(joint, relaxation.values);
+    return { ...guide, bound: relaxation.objective! };
+  }
+  let bound: number | undefined = 0;
+  for (let t = 0; t < windows; t++) {
+    const elapsed = (performance.now() - started) / 1000;
+    const built = buildProblem(input, { windows: [t], independentWindows: true, includeBudget: false });
+    const window = await solve(linearRelaxation(built.program), { timeLimitSec: Math.max(1, (timeLimitSec - elapsed) / (windows - t)), ...log });
+    if (window.status === 'optimal' && window.values) {
+      read(built, window.values);
+      if (bound !== undefined) bound += window.objective!;
+    } else {
+      bound = undefined;
+      for (const c of input.candidates.keys()) guide.shortlist[t]!.add(c);
+      guide.unmet[t] = Infinity;
+    }
+  }
+  return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the joint LP ended ${relaxation.status}, so the bound is the sum of window LPs (start-ups not counted)` };
+}
+
+/** Replicas below this in the LP relaxation are not worth a config's place in the shortlist. */
+const SHORTLIST_EPSILON = 1e-6;
+
+function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
+  return built.unmet.reduce((sum, u) => sum + values[u.variable.index]!, 0);
 }
 
 /** The MILP's objective evaluated on the plan: VM cost, start-ups, unmet-demand penalties. */

@@ -56,3 +56,8 @@ export function nonZeroCount(program: Program): number {
 export function isMip(program: Program): boolean {
   return program.integrality.some((flag) => flag === 1);
 }
+
+/** The same program with integrality dropped: its optimum is a lower bound (minimising) on the MIP's. */
+export function linearRelaxation(program: Program): Program {
+  return { ...program, integrality: new Uint8Array(program.integrality.length) };
+}

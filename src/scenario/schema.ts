@@ -81,7 +81,7 @@ export const ScenarioSchema = z.strictObject({
   solver: z
     .strictObject({
       name: z.string().default('highs'),
-      strategy: z.enum(['auto', 'joint', 'per-window', 'rolling']).default('auto'),
+      strategy: z.enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']).default('auto'),
       timeLimitSec: positive.default(50),
       gap: z.number().min(0).max(1).default(0.005),
     })
