@@ -72,9 +72,9 @@ export interface BuiltProblem {
 
 const SECONDS_PER_HOUR = 3600;
 /** USD per (request/s x ms of round trip): prefers nearer regions among equal-cost plans, never more. */
-const ROUTE_LATENCY_TIE_BREAK = 1e-7;
+export const ROUTE_LATENCY_TIE_BREAK = 1e-7;
 /** USD per replica-hour: among equal-cost fleets prefer fewer replicas, deterministically. */
-const REPLICA_TIE_BREAK = 1e-6;
+export const REPLICA_TIE_BREAK = 1e-6;
 
 export function fleetKey(sku: string, region: string, purchase: Purchase): string {
   return `${sku}|${region}|${purchase}`;

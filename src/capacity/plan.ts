@@ -115,7 +115,7 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
     totals.gpuHours += gpuHours;
     return {
       ...window,
-      costUsd: cents(costUsd),
+      costUsd: microDollars(costUsd),
       gpuHours,
       vms,
       replicas: [...window.replicas].sort((a, b) => cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp),
@@ -123,16 +123,16 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
       unmet,
     };
   });
-  // Window costs are rounded to the cent; the total is their sum so the two always agree.
-  totals.costUsd = cents(result.reduce((sum, window) => sum + window.costUsd, 0));
-  totals.startupCostUsd = cents(totals.startupCostUsd);
+  // Exact to the micro-dollar (catalog prices have at most 6 decimals); reports round to the cent.
+  totals.costUsd = microDollars(result.reduce((sum, window) => sum + window.costUsd, 0));
+  totals.startupCostUsd = microDollars(totals.startupCostUsd);
   totals.servedRequests = Math.round(totals.servedRequests);
   totals.unmetRequests = Math.round(totals.unmetRequests);
   return { status, windows: result, totals };
 }
 
-function cents(value: number): number {
-  return Math.round(value * 100) / 100;
+function microDollars(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
 }
 
 function cmp(a: string, b: string): number {

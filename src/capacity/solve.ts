@@ -1,5 +1,5 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
-import { buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
+import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
 
@@ -316,14 +316,20 @@ function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
   return built.unmet.reduce((sum, u) => sum + values[u.variable.index]!, 0);
 }
 
-/** The MILP's objective evaluated on the plan: VM cost, start-ups, unmet-demand penalties. */
+/**
+ * The MILP's objective evaluated on the plan, unrounded: VM cost, start-ups, unmet-demand penalties and
+ * the tie-break terms, so that it equals what an external solver reports for the same model.
+ */
 export function planObjective(input: PlanningInput, plan: Plan): number {
   const penalty = new Map(input.workloads.map((w) => [w.id, w.unmetPenaltyUsdPerRequest]));
-  let unmetUsd = 0;
+  let objective = 0;
   for (const window of plan.windows) {
-    for (const entry of window.unmet) unmetUsd += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
+    for (const vm of window.vms) objective += vm.count * vm.usdPerHour * window.hours + vm.started * vm.usdPerHour * input.policies.startupHours;
+    for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
+    for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
+    for (const route of window.routes) objective += ROUTE_LATENCY_TIE_BREAK * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
   }
-  return plan.totals.costUsd + plan.totals.startupCostUsd + unmetUsd;
+  return objective;
 }
 
 function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {

@@ -86,6 +86,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     // Group 3: packing. Replicas need tp GPUs inside one VM (tp divides the VM's GPUs), and all fit.
     const replicaGpus = new Map<string, number>();
     const replicaCount = new Map<string, number>();
+    const llmsOn = new Map<string, string[]>();
     for (const replica of window.replicas) {
       const sku = skus.get(replica.sku);
       if (!sku || sku.gpusPerVm % replica.tp !== 0) {
@@ -94,6 +95,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       }
       const key = `${replica.sku}|${replica.region}`;
       replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
+      llmsOn.set(key, [...new Set([...(llmsOn.get(key) ?? []), replica.llm])].sort());
       const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
       replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count);
     }
@@ -101,7 +103,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const available = gpusBySkuRegion.get(key) ?? 0;
       if (gpus > available) {
         const [sku, region] = key.split('|') as [string, string];
-        violations.push({ group: 'packing', ...at, region, sku, message: `replicas need ${gpus} GPUs; the VMs have ${available}` });
+        const llms = llmsOn.get(key)!.join(', ');
+        violations.push({ group: 'packing', ...at, region, sku, llm: llms, message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; the VMs have ${available}` });
       }
     }
 
