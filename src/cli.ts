@@ -83,6 +83,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('diff')
+    .description('fleet and cost change between two plans, per window, region, sku and llm (exit 0)')
+    .argument('<old>', 'plan.json before')
+    .argument('<new>', 'plan.json after')
+    .addOption(formatOption(['table', 'json']))
+    .option('--limit <n>', 'windows to list in the table', (value: string) => Math.max(1, Math.floor(parsePositiveNumber(value))), 10)
+    .action(
+      run(async (oldPlan: string, newPlan: string, options: Parameters<typeof import('./commands/diff.js').diffCommand>[2]) => {
+        const { diffCommand } = await import('./commands/diff.js');
+        return diffCommand(oldPlan, newPlan, options, io);
+      }),
+    );
+
+  program
     .command('schema')
     .description('print the JSON Schema of scenario files or of plan.json')
     .argument('[which]', 'scenario | plan', 'scenario')

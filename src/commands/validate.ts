@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { ExitCode, InputError } from '../errors.js';
-import { PlanDocumentSchema, planOf } from '../report/plan-document.js';
+import { ExitCode } from '../errors.js';
+import { planOf } from '../report/plan-document.js';
 import { renderTable } from '../report/table.js';
-import { zodIssues } from '../scenario/load.js';
 import { checkPlan } from '../validate/check-plan.js';
 import { chalkFor, type CliIo } from './io.js';
+import { readPlanDocument } from './plan-file.js';
 import { loadScenarioFile, parseMaxUnmet } from './scenario-inputs.js';
 
 export interface ValidateCommandOptions {
@@ -21,21 +19,7 @@ export interface ValidateCommandOptions {
  * Exit 0 when everything holds, 1 with the violations, 2 when the plan or scenario cannot be read.
  */
 export async function validateCommand(planPath: string, options: ValidateCommandOptions, io: CliIo): Promise<ExitCode> {
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, planPath), 'utf8');
-  } catch (error) {
-    throw new InputError({ file: planPath, message: `cannot read the plan: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, fix: 'pass the plan.json written by planner solve --out' });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new InputError({ file: planPath, message: `not JSON: ${(error as Error).message}` });
-  }
-  const parsed = PlanDocumentSchema.safeParse(raw);
-  if (!parsed.success) throw new InputError(zodIssues(parsed.error, planPath), `${planPath}: not a planner plan (schema version 1)`);
-  const document = parsed.data;
+  const document = await readPlanDocument(planPath, io);
 
   const loaded = await loadScenarioFile(options.scenario, [...document.scenario.overrides, ...options.set], io);
   const check = checkPlan(loaded.input, planOf(document));

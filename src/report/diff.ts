@@ -1,0 +1,121 @@
+import type { PlanDocument } from './plan-document.js';
+
+/**
+ * What changed between two plans: per window (matched by start time), VM counts per region, sku and
+ * purchase, replicas per region, llm, sku and TP, and cost; plus totals. Windows only one plan has count
+ * as empty in the other. Only changes are listed; an empty `windows` means the fleets are identical.
+ */
+export interface PlanDiff {
+  old: { scenario: string; hash: string };
+  new: { scenario: string; hash: string };
+  sameScenario: boolean;
+  totals: { costUsd: Delta; startupCostUsd: Delta; gpuHours: Delta; unmetRequests: Delta; servedRequests: Delta };
+  /** Fleet changes summed over all windows (VM-hours and replica-hours), largest change first. */
+  vmHours: Array<{ region: string; sku: string; purchase: string } & Delta>;
+  replicaHours: Array<{ region: string; llm: string; sku: string; tp: number } & Delta>;
+  windows: WindowDiff[];
+}
+
+export interface Delta {
+  old: number;
+  new: number;
+  change: number;
+}
+
+export interface WindowDiff {
+  start: string;
+  costUsd: Delta;
+  vms: Array<{ region: string; sku: string; purchase: string } & Delta>;
+  replicas: Array<{ region: string; llm: string; sku: string; tp: number } & Delta>;
+}
+
+type Window = PlanDocument['windows'][number];
+
+export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDiff {
+  const oldWindows = new Map(oldPlan.windows.map((w) => [w.start, w]));
+  const newWindows = new Map(newPlan.windows.map((w) => [w.start, w]));
+  const starts = [...new Set([...oldWindows.keys(), ...newWindows.keys()])].sort();
+  const windows: WindowDiff[] = [];
+  const vmHours = new Map<string, { region: string; sku: string; purchase: string } & Delta>();
+  const replicaHours = new Map<string, { region: string; llm: string; sku: string; tp: number } & Delta>();
+
+  for (const start of starts) {
+    const before = oldWindows.get(start);
+    const after = newWindows.get(start);
+    const vms = changes(
+      before?.vms ?? [],
+      after?.vms ?? [],
+      (vm) => `${vm.region}|${vm.sku}|${vm.purchase}`,
+      (vm) => ({ region: vm.region, sku: vm.sku, purchase: vm.purchase }),
+    );
+    const replicas = changes(
+      before?.replicas ?? [],
+      after?.replicas ?? [],
+      (r) => `${r.region}|${r.llm}|${r.sku}|${r.tp}`,
+      (r) => ({ region: r.region, llm: r.llm, sku: r.sku, tp: r.tp }),
+    );
+    for (const [window, side] of [[before, 'old'], [after, 'new']] as const) {
+      for (const vm of window?.vms ?? []) {
+        addHours(vmHours, `${vm.region}|${vm.sku}|${vm.purchase}`, { region: vm.region, sku: vm.sku, purchase: vm.purchase }, side, vm.count * window!.hours);
+      }
+      for (const r of window?.replicas ?? []) {
+        addHours(replicaHours, `${r.region}|${r.llm}|${r.sku}|${r.tp}`, { region: r.region, llm: r.llm, sku: r.sku, tp: r.tp }, side, r.count * window!.hours);
+      }
+    }
+    const costUsd = delta(before?.costUsd ?? 0, after?.costUsd ?? 0);
+    if (vms.length || replicas.length || costUsd.change !== 0) windows.push({ start, costUsd, vms, replicas });
+  }
+
+  const total = (key: keyof PlanDocument['totals']) => delta(oldPlan.totals[key], newPlan.totals[key]);
+  // Largest change first; ties in key order (the maps were filled in sorted window order, so sort by key).
+  const bySize = <T extends Delta>(rows: Map<string, T>) =>
+    [...rows.entries()]
+      .map(([key, row]) => ({ key, row: { ...row, change: round(row.new - row.old) } }))
+      .filter(({ row }) => row.change !== 0)
+      .sort((a, b) => Math.abs(b.row.change) - Math.abs(a.row.change) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ row }) => row);
+  return {
+    old: { scenario: oldPlan.scenario.name, hash: oldPlan.scenario.hash },
+    new: { scenario: newPlan.scenario.name, hash: newPlan.scenario.hash },
+    sameScenario: oldPlan.scenario.hash === newPlan.scenario.hash,
+    totals: {
+      costUsd: total('costUsd'),
+      startupCostUsd: total('startupCostUsd'),
+      gpuHours: total('gpuHours'),
+      unmetRequests: total('unmetRequests'),
+      servedRequests: total('servedRequests'),
+    },
+    vmHours: bySize(vmHours),
+    replicaHours: bySize(replicaHours),
+    windows,
+  };
+}
+
+/** Rows whose count differs, keyed and sorted by `keyOf` (so output order is stable). */
+function changes<T extends { count: number }, K extends object>(before: readonly T[], after: readonly T[], keyOf: (row: T) => string, fields: (row: T) => K): Array<K & Delta> {
+  const rows = new Map<string, K & Delta>();
+  for (const row of before) rows.set(keyOf(row), { ...fields(row), ...delta(row.count, 0) });
+  for (const row of after) {
+    const existing = rows.get(keyOf(row));
+    rows.set(keyOf(row), { ...fields(row), ...delta(existing?.old ?? 0, row.count) });
+  }
+  return [...rows.entries()]
+    .filter(([, row]) => row.change !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, row]) => row);
+}
+
+function addHours<K extends object>(into: Map<string, K & Delta>, key: string, fields: K, side: 'old' | 'new', hours: number): void {
+  const sum = into.get(key) ?? { ...fields, old: 0, new: 0, change: 0 };
+  sum[side] = round(sum[side] + hours);
+  into.set(key, sum);
+}
+
+function delta(before: number, after: number): Delta {
+  return { old: before, new: after, change: round(after - before) };
+}
+
+/** Micro-units: differences of exact costs without float noise (0.1 + 0.2). */
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

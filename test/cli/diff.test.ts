@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanDiff } from '../../src/report/diff.js';
+import { diffPlans } from '../../src/report/diff.js';
+import type { PlanDocument } from '../../src/report/plan-document.js';
+import { SCENARIOS, planner } from './run.js';
+
+const work = mkdtempSync(join(tmpdir(), 'planner-diff-'));
+const both = join(work, 'both', 'plan.json');
+const a10Only = join(work, 'a10', 'plan.json');
+const read = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as PlanDocument;
+
+beforeAll(async () => {
+  const tiny = join(SCENARIOS, 'tiny.yaml');
+  expect((await planner(['solve', tiny, '--out', join(work, 'both')])).exitCode).toBe(0);
+  // One SKU removed: the A100 VMs are gone, A10s take the load.
+  expect((await planner(['solve', tiny, '--set', 'skus=[NV36ads_A10_v5]', '--out', join(work, 'a10')])).exitCode).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('planner diff', () => {
+  it('reports zero change for a plan against itself (exit 0)', async () => {
+    const { exitCode, stdout } = await planner(['diff', both, both, '--format', 'json']);
+    expect(exitCode).toBe(0);
+    const diff = JSON.parse(stdout) as PlanDiff;
+    expect(diff.windows).toEqual([]);
+    expect(diff.vmHours).toEqual([]);
+    expect(Object.values(diff.totals).every((d) => d.change === 0)).toBe(true);
+    const table = await planner(['diff', both, both]);
+    expect(table.stdout).toMatch(/No change/);
+  });
+
+  it('shows the delta when a SKU is removed: its VM-hours go to zero and the cost change adds up', async () => {
+    const before = read(both);
+    const after = read(a10Only);
+    const { exitCode, stdout } = await planner(['diff', both, a10Only, '--format', 'json']);
+    expect(exitCode).toBe(0);
+    const diff = JSON.parse(stdout) as PlanDiff;
+    expect(diff.sameScenario).toBe(false);
+    expect(diff.totals.costUsd.change).toBeCloseTo(after.totals.costUsd - before.totals.costUsd, 6);
+    const a100Hours = before.windows.reduce((sum, w) => sum + w.vms.filter((vm) => vm.sku === 'NC24ads_A100_v4').reduce((s, vm) => s + vm.count * w.hours, 0), 0);
+    const removed = diff.vmHours.filter((r) => r.sku === 'NC24ads_A100_v4');
+    expect(removed.reduce((sum, r) => sum + r.change, 0)).toBe(-a100Hours);
+    expect(removed.every((r) => r.new === 0)).toBe(true);
+    expect(diff.windows).toHaveLength(3);
+    // Per window, the cost change is the fleet change priced.
+    for (const window of diff.windows) {
+      const priced = window.vms.reduce((sum, vm) => sum + vm.change * (vm.sku === 'NC24ads_A100_v4' ? 3.673 : 3.2), 0);
+      expect(window.costUsd.change).toBeCloseTo(priced, 6);
+    }
+    const table = await planner(['diff', both, a10Only]);
+    expect(table.stdout).toMatch(/NC24ads_A100_v4/);
+    expect(table.stdout).toMatch(/3 windows changed/);
+  });
+
+  it('treats a window only one plan has as empty in the other', () => {
+    const plan = read(both);
+    const shorter: PlanDocument = { ...plan, windows: plan.windows.slice(0, 2) };
+    const diff = diffPlans(plan, shorter);
+    expect(diff.windows.map((w) => w.start)).toEqual([plan.windows[2]!.start]);
+    expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd });
+  });
+
+  it('rejects a file that is not a plan (exit 2)', async () => {
+    const { exitCode, stderr } = await planner(['diff', both, join(SCENARIOS, 'tiny.yaml')]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/tiny\.yaml/);
+  });
+});
