@@ -97,9 +97,23 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('report')
+    .description('cost and hours per window, region, sku, purchase and llm, monthly summary and utilisation of a plan')
+    .argument('<plan>', 'plan.json written by planner solve --out')
+    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default; the plan\'s overrides are re-applied)')
+    .addOption(formatOption(['table', 'json', 'csv', 'html']))
+    .option('--out <dir>', 'write the files into this folder: cost-by-window.csv and cost-by-month.csv, report.json or report.html')
+    .action(
+      run(async (plan: string, options: Parameters<typeof import('./commands/report.js').reportCommand>[1]) => {
+        const { reportCommand } = await import('./commands/report.js');
+        return reportCommand(plan, options, io);
+      }),
+    );
+
+  program
     .command('schema')
     .description('print the JSON Schema of scenario files or of plan.json')
-    .argument('[which]', 'scenario | plan', 'scenario')
+    .argument('[which]', 'scenario | plan | report', 'scenario')
     .action(
       run(async (which: string) => {
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');

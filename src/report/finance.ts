@@ -1,0 +1,426 @@
+import { z } from 'zod';
+import type { PlanningInput, PlanStatus } from '../capacity/types.js';
+import type { Purchase } from '../catalog/types.js';
+import { InputError } from '../errors.js';
+import type { PlanDocument } from './plan-document.js';
+
+/**
+ * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and
+ * llm, a monthly summary, and how busy the replicas are per window. Pure: a PlanDocument and the
+ * PlanningInput of its scenario in, plain data out (the JSON output, the CSVs and the HTML page all
+ * render this object).
+ *
+ * Costs use the plan's own prices (so they add up to plan.totals.costUsd) and are kept exact here; only
+ * the CSVs round to cents. A VM's hours and cost are split over the llms whose replicas run on that sku
+ * in that region in proportion to the GPUs their replicas use; GPUs no replica uses go to IDLE_LLM.
+ */
+export interface FinanceReport {
+  reportVersion: 1;
+  currency: 'USD';
+  plan: {
+    scenario: string;
+    scenarioHash: string;
+    status: PlanStatus;
+    /** Number of windows in the plan. */
+    windows: number;
+    /** Sum of the windows' hours. */
+    hours: number;
+  };
+  totals: FinanceTotals;
+  /** One row per (window, region, sku, purchase, llm) with VMs; sorted by window, region, sku, purchase, llm (idle last). */
+  costByWindow: CostByWindowRow[];
+  /** costByWindow summed per (month, region, llm, purchase); sorted by month, region, llm (idle last), purchase. */
+  costByMonth: CostByMonthRow[];
+  /** One entry per plan window, in window order. */
+  utilisation: WindowUtilisation[];
+  /** Things in the plan the scenario does not explain (e.g. a route with no rate); empty when all is consistent. */
+  warnings: string[];
+}
+
+export interface FinanceTotals {
+  /** Sum of costByWindow (VM hours x the plan's prices); equals plan.totals.costUsd up to float rounding. */
+  costUsd: number;
+  /** The plan's one-off startup cost (VMs booting), not part of costUsd; as plan.totals.startupCostUsd. */
+  startupCostUsd: number;
+  vmHours: number;
+  gpuHours: number;
+  /** Share of costUsd / gpuHours on GPUs that no replica uses. */
+  idleCostUsd: number;
+  idleGpuHours: number;
+  /** Hour-weighted utilisation over all windows: sum(load x hours) / sum(usable capacity x hours); null without replicas. */
+  utilisation: number | null;
+}
+
+export interface CostByWindowRow {
+  /** YYYY-MM (UTC) of the window start. */
+  month: string;
+  windowIndex: number;
+  /** The window start as in the plan (ISO-8601, UTC). */
+  windowStart: string;
+  windowHours: number;
+  region: string;
+  sku: string;
+  purchase: Purchase;
+  /** The llm, or IDLE_LLM for GPUs no replica uses. */
+  llm: string;
+  gpusPerVm: number;
+  usdPerVmHour: number;
+  vmHours: number;
+  /** vmHours x gpusPerVm. */
+  gpuHours: number;
+  /** vmHours x usdPerVmHour, exact (not rounded). */
+  costUsd: number;
+}
+
+export interface CostByMonthRow {
+  month: string;
+  region: string;
+  llm: string;
+  purchase: Purchase;
+  vmHours: number;
+  gpuHours: number;
+  costUsd: number;
+}
+
+/** Load and capacity in replica units: load = sum over routes of requestsPerSec / the replica's rate for that workload. */
+export interface UtilisationFigures {
+  /** Requests/s routed (served). */
+  servedRequestsPerSec: number;
+  /** Replicas' worth of load the routes put on the replicas. */
+  loadReplicas: number;
+  /** Replicas running. */
+  replicas: number;
+  /** replicas x (1 - headroom). */
+  usableReplicas: number;
+  /** GPUs of the VMs running. */
+  gpus: number;
+  /** GPUs the replicas use (replicas x TP). */
+  replicaGpus: number;
+  /** loadReplicas / usableReplicas; null when there are no replicas. */
+  utilisation: number | null;
+}
+
+export interface RegionUtilisation extends UtilisationFigures {
+  region: string;
+}
+
+export interface WindowUtilisation extends UtilisationFigures {
+  index: number;
+  start: string;
+  hours: number;
+  /** Requests/s left unmet. */
+  unmetRequestsPerSec: number;
+  /** Per serving region, sorted by region; regions with VMs, replicas or routes only. */
+  byRegion: RegionUtilisation[];
+}
+
+export const FINANCE_REPORT_VERSION = 1;
+/** The llm that GPUs no replica uses are booked to. */
+export const IDLE_LLM = '(idle)';
+
+const purchase = z.enum(['on-demand', 'spot']);
+const utilisationFigures = {
+  servedRequestsPerSec: z.number().nonnegative(),
+  loadReplicas: z.number().nonnegative(),
+  replicas: z.number().int().nonnegative(),
+  usableReplicas: z.number().nonnegative(),
+  gpus: z.number().int().nonnegative(),
+  replicaGpus: z.number().int().nonnegative(),
+  utilisation: z.number().nonnegative().nullable(),
+};
+
+/** The zod schema of FinanceReport (the JSON output; `planner schema report`). */
+export const FinanceReportSchema = z.strictObject({
+  reportVersion: z.literal(FINANCE_REPORT_VERSION),
+  currency: z.literal('USD'),
+  plan: z.strictObject({
+    scenario: z.string(),
+    scenarioHash: z.string(),
+    status: z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']),
+    windows: z.number().int().nonnegative(),
+    hours: z.number().nonnegative(),
+  }),
+  totals: z.strictObject({
+    costUsd: z.number().nonnegative(),
+    startupCostUsd: z.number().nonnegative(),
+    vmHours: z.number().nonnegative(),
+    gpuHours: z.number().nonnegative(),
+    idleCostUsd: z.number().nonnegative(),
+    idleGpuHours: z.number().nonnegative(),
+    utilisation: z.number().nonnegative().nullable(),
+  }),
+  costByWindow: z.array(
+    z.strictObject({
+      month: z.string().regex(/^\d{4}-\d{2}$/),
+      windowIndex: z.number().int().nonnegative(),
+      windowStart: z.string(),
+      windowHours: z.number().positive(),
+      region: z.string(),
+      sku: z.string(),
+      purchase,
+      llm: z.string(),
+      gpusPerVm: z.number().int().positive(),
+      usdPerVmHour: z.number().nonnegative(),
+      vmHours: z.number().nonnegative(),
+      gpuHours: z.number().nonnegative(),
+      costUsd: z.number().nonnegative(),
+    }),
+  ),
+  costByMonth: z.array(
+    z.strictObject({
+      month: z.string().regex(/^\d{4}-\d{2}$/),
+      region: z.string(),
+      llm: z.string(),
+      purchase,
+      vmHours: z.number().nonnegative(),
+      gpuHours: z.number().nonnegative(),
+      costUsd: z.number().nonnegative(),
+    }),
+  ),
+  utilisation: z.array(
+    z.strictObject({
+      index: z.number().int().nonnegative(),
+      start: z.string(),
+      hours: z.number().positive(),
+      unmetRequestsPerSec: z.number().nonnegative(),
+      ...utilisationFigures,
+      byRegion: z.array(z.strictObject({ region: z.string(), ...utilisationFigures })),
+    }),
+  ),
+  warnings: z.array(z.string()),
+});
+
+// The interfaces above are the documentation; this keeps them and the schema identical.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesInterface: Same<z.infer<typeof FinanceReportSchema>, FinanceReport> = true;
+void schemaMatchesInterface;
+
+export function financeReportJsonSchema(): unknown {
+  return z.toJSONSchema(FinanceReportSchema);
+}
+
+/** Builds the report. Throws InputError when the plan uses a sku the scenario does not have. */
+export function buildFinanceReport(document: PlanDocument, input: PlanningInput): FinanceReport {
+  const gpusPerVm = new Map(input.skus.map((sku) => [sku.sku, sku.gpusPerVm]));
+  const rates = new Map(input.candidates.map((c) => [configKey(c.llm, c.sku, c.tp, c.region), c.requestsPerSecByWorkload]));
+  const headroom = input.policies.headroom;
+  const warnings: string[] = [];
+  const costByWindow: CostByWindowRow[] = [];
+  const utilisation: WindowUtilisation[] = [];
+
+  for (const [w, window] of document.windows.entries()) {
+    const month = monthOf(window.start, `windows.${w}.start`);
+
+    // GPUs per (sku, region) of the VMs, and of the replicas per llm.
+    const vmGpus = new Map<string, number>();
+    for (const [v, vm] of window.vms.entries()) {
+      const perVm = gpusPerVm.get(vm.sku);
+      if (perVm === undefined) {
+        throw new InputError({
+          field: `windows.${w}.vms.${v}.sku`,
+          message: `the plan runs ${vm.sku}, which the scenario does not offer`,
+          fix: 'pass the scenario the plan was made for with --scenario',
+        });
+      }
+      add(vmGpus, skuRegionKey(vm.sku, vm.region), vm.count * perVm);
+    }
+    const replicaGpusByLlm = new Map<string, Map<string, number>>();
+    for (const replica of window.replicas) {
+      if (replica.count === 0) continue;
+      const key = skuRegionKey(replica.sku, replica.region);
+      const byLlm = replicaGpusByLlm.get(key) ?? new Map<string, number>();
+      replicaGpusByLlm.set(key, byLlm);
+      add(byLlm, replica.llm, replica.count * replica.tp);
+    }
+
+    // Split every VM group over the llms on its (sku, region), the rest to IDLE_LLM.
+    const rows = new Map<string, CostByWindowRow>();
+    for (const vm of window.vms) {
+      if (vm.count === 0) continue;
+      const perVm = gpusPerVm.get(vm.sku)!;
+      const key = skuRegionKey(vm.sku, vm.region);
+      const available = vmGpus.get(key) ?? 0;
+      const byLlm = replicaGpusByLlm.get(key) ?? new Map<string, number>();
+      const used = sum(byLlm.values());
+      if (used > available) warnings.push(`window ${window.index} (${window.start}): replicas use ${used} ${vm.sku} GPUs in ${vm.region}; the VMs have ${available}`);
+      // Shares add up to 1 even for an over-packed plan, so the whole cost is always booked.
+      const whole = Math.max(available, used);
+      const shares: Array<[string, number]> = [...byLlm.entries()].map(([llm, gpus]) => [llm, gpus / whole]);
+      if (available > used) shares.push([IDLE_LLM, (available - used) / whole]);
+      for (const [llm, share] of shares) {
+        const vmHours = vm.count * window.hours * share;
+        const costUsd = vm.count * vm.usdPerHour * window.hours * share;
+        const rowKey = [vm.region, vm.sku, vm.purchase, llm].join('\u0000');
+        const row = rows.get(rowKey);
+        if (row) {
+          // Two VM entries for one (region, sku, purchase): merge, with the average price.
+          row.vmHours += vmHours;
+          row.gpuHours = row.vmHours * perVm;
+          row.costUsd += costUsd;
+          row.usdPerVmHour = row.vmHours > 0 ? row.costUsd / row.vmHours : vm.usdPerHour;
+        } else {
+          rows.set(rowKey, {
+            month,
+            windowIndex: window.index,
+            windowStart: window.start,
+            windowHours: window.hours,
+            region: vm.region,
+            sku: vm.sku,
+            purchase: vm.purchase,
+            llm,
+            gpusPerVm: perVm,
+            usdPerVmHour: vm.usdPerHour,
+            vmHours,
+            gpuHours: vmHours * perVm,
+            costUsd,
+          });
+        }
+      }
+    }
+    costByWindow.push(...rows.values());
+
+    utilisation.push(windowUtilisation(window, vmGpus, rates, headroom, warnings));
+  }
+
+  costByWindow.sort(
+    (a, b) => a.windowIndex - b.windowIndex || compare(a.region, b.region) || compare(a.sku, b.sku) || compare(a.purchase, b.purchase) || compareLlm(a.llm, b.llm),
+  );
+
+  const months = new Map<string, CostByMonthRow>();
+  for (const row of costByWindow) {
+    const key = [row.month, row.region, row.llm, row.purchase].join('\u0000');
+    const month = months.get(key) ?? { month: row.month, region: row.region, llm: row.llm, purchase: row.purchase, vmHours: 0, gpuHours: 0, costUsd: 0 };
+    months.set(key, month);
+    month.vmHours += row.vmHours;
+    month.gpuHours += row.gpuHours;
+    month.costUsd += row.costUsd;
+  }
+  const costByMonth = [...months.values()].sort(
+    (a, b) => compare(a.month, b.month) || compare(a.region, b.region) || compareLlm(a.llm, b.llm) || compare(a.purchase, b.purchase),
+  );
+
+  const idle = costByWindow.filter((row) => row.llm === IDLE_LLM);
+  const loadHours = sum(utilisation.map((u) => u.loadReplicas * u.hours));
+  const usableHours = sum(utilisation.map((u) => u.usableReplicas * u.hours));
+  return {
+    reportVersion: FINANCE_REPORT_VERSION,
+    currency: 'USD',
+    plan: {
+      scenario: document.scenario.name,
+      scenarioHash: document.scenario.hash,
+      status: document.status,
+      windows: document.windows.length,
+      hours: sum(document.windows.map((w) => w.hours)),
+    },
+    totals: {
+      costUsd: sum(costByWindow.map((row) => row.costUsd)),
+      startupCostUsd: document.totals.startupCostUsd,
+      vmHours: sum(costByWindow.map((row) => row.vmHours)),
+      gpuHours: sum(costByWindow.map((row) => row.gpuHours)),
+      idleCostUsd: sum(idle.map((row) => row.costUsd)),
+      idleGpuHours: sum(idle.map((row) => row.gpuHours)),
+      utilisation: usableHours > 0 ? loadHours / usableHours : null,
+    },
+    costByWindow,
+    costByMonth,
+    utilisation,
+    warnings,
+  };
+}
+
+type Window = PlanDocument['windows'][number];
+
+function windowUtilisation(
+  window: Window,
+  vmGpus: ReadonlyMap<string, number>,
+  rates: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  headroom: number,
+  warnings: string[],
+): WindowUtilisation {
+  const regions = new Map<string, { served: number; load: number; replicas: number; gpus: number; replicaGpus: number }>();
+  const region = (name: string) => {
+    let entry = regions.get(name);
+    if (!entry) regions.set(name, (entry = { served: 0, load: 0, replicas: 0, gpus: 0, replicaGpus: 0 }));
+    return entry;
+  };
+  for (const [key, gpus] of vmGpus) region(key.split('\u0000')[1]!).gpus += gpus;
+  for (const replica of window.replicas) {
+    if (replica.count === 0) continue;
+    const entry = region(replica.region);
+    entry.replicas += replica.count;
+    entry.replicaGpus += replica.count * replica.tp;
+  }
+  for (const route of window.routes) {
+    const entry = region(route.region);
+    entry.served += route.requestsPerSec;
+    const rate = rates.get(configKey(route.llm, route.sku, route.tp, route.region))?.get(route.workload);
+    if (rate === undefined || rate <= 0) {
+      if (route.requestsPerSec > 0) {
+        warnings.push(`window ${window.index} (${window.start}): no rate for ${route.workload} on ${route.llm} TP ${route.tp} ${route.sku} in ${route.region}; its load is left out of the utilisation`);
+      }
+      continue;
+    }
+    entry.load += route.requestsPerSec / rate;
+  }
+  const figures = (e: { served: number; load: number; replicas: number; gpus: number; replicaGpus: number }): UtilisationFigures => {
+    const usable = e.replicas * (1 - headroom);
+    return {
+      servedRequestsPerSec: e.served,
+      loadReplicas: e.load,
+      replicas: e.replicas,
+      usableReplicas: usable,
+      gpus: e.gpus,
+      replicaGpus: e.replicaGpus,
+      utilisation: usable > 0 ? e.load / usable : null,
+    };
+  };
+  const byRegion = [...regions.entries()].sort(([a], [b]) => compare(a, b)).map(([name, e]) => ({ region: name, ...figures(e) }));
+  const all = [...regions.values()].reduce(
+    (total, e) => ({ served: total.served + e.served, load: total.load + e.load, replicas: total.replicas + e.replicas, gpus: total.gpus + e.gpus, replicaGpus: total.replicaGpus + e.replicaGpus }),
+    { served: 0, load: 0, replicas: 0, gpus: 0, replicaGpus: 0 },
+  );
+  return {
+    index: window.index,
+    start: window.start,
+    hours: window.hours,
+    unmetRequestsPerSec: sum(window.unmet.map((u) => u.requestsPerSec)),
+    ...figures(all),
+    byRegion,
+  };
+}
+
+/** YYYY-MM (UTC) of an ISO-8601 instant. */
+function monthOf(start: string, field: string): string {
+  const time = Date.parse(start);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(start) || Number.isNaN(time)) {
+    throw new InputError({ field, message: `window start '${start}' is not an ISO-8601 date-time`, fix: 'pass a plan.json written by planner solve --out' });
+  }
+  return new Date(time).toISOString().slice(0, 7);
+}
+
+function configKey(llm: string, sku: string, tp: number, region: string): string {
+  return [llm, sku, tp, region].join('\u0000');
+}
+
+function skuRegionKey(sku: string, region: string): string {
+  return `${sku}\u0000${region}`;
+}
+
+function add(map: Map<string, number>, key: string, value: number): void {
+  map.set(key, (map.get(key) ?? 0) + value);
+}
+
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+/** Code-unit order (locale-independent, so the output is the same everywhere). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareLlm(a: string, b: string): number {
+  return Number(a === IDLE_LLM) - Number(b === IDLE_LLM) || compare(a, b);
+}

@@ -1,0 +1,161 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../src/paths.js';
+import { FinanceReportSchema } from '../../src/report/finance.js';
+import type { PlanDocument } from '../../src/report/plan-document.js';
+import { SCENARIOS, planner } from './run.js';
+
+const work = mkdtempSync(join(tmpdir(), 'planner-report-'));
+const tiny = join(SCENARIOS, 'tiny.yaml');
+const planFile = join(work, 'plan.json');
+let original: PlanDocument;
+
+beforeAll(async () => {
+  const { exitCode } = await planner(['solve', tiny, '--out', work, '--format', 'json']);
+  expect(exitCode).toBe(0);
+  original = JSON.parse(readFileSync(planFile, 'utf8')) as PlanDocument;
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function writePlan(name: string, edit: (plan: PlanDocument) => void): string {
+  const plan = structuredClone(original);
+  edit(plan);
+  const file = join(work, name);
+  writeFileSync(file, JSON.stringify(plan));
+  return file;
+}
+
+type Row = Record<string, string>;
+
+describe('planner report', () => {
+  it('--format csv --out writes both CSVs; the cost column adds up to the plan total', async () => {
+    const { exitCode, stdout } = await planner(['report', planFile, '--scenario', tiny, '--format', 'csv', '--out', 'rep'], work);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain(join('rep', 'cost-by-window.csv'));
+    const byWindowText = readFileSync(join(work, 'rep', 'cost-by-window.csv'), 'utf8');
+    const byMonthText = readFileSync(join(work, 'rep', 'cost-by-month.csv'), 'utf8');
+    expect(byWindowText).toMatch(/^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd\r\n/);
+    expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd\r\n/);
+
+    for (const text of [byWindowText, byMonthText]) {
+      const rows = parse(text, { columns: true }) as Row[];
+      expect(rows.length).toBeGreaterThan(0);
+      const total = rows.reduce((sum, row) => sum + Number(row.cost_usd), 0);
+      expect(Math.abs(total - original.totals.costUsd)).toBeLessThanOrEqual(0.01 * rows.length);
+      expect(Math.abs(total - original.totals.costUsd)).toBeLessThan(0.01 + 1e-9);
+    }
+
+    // Per row: gpu_hours = vm_hours x gpus per VM, cost = hours x price; per VM group the hours add up.
+    const rows = parse(byWindowText, { columns: true }) as Row[];
+    for (const row of rows) {
+      expect(Number(row.gpu_hours)).toBeCloseTo(Number(row.vm_hours) * Number(row.gpus_per_vm), 5);
+      expect(Math.abs(Number(row.cost_usd) - Number(row.vm_hours) * Number(row.usd_per_vm_hour))).toBeLessThan(0.01);
+    }
+    for (const window of original.windows) {
+      for (const vm of window.vms.filter((v) => v.count > 0)) {
+        const group = rows.filter((r) => r.window_start === window.start && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase);
+        expect(group.reduce((sum, r) => sum + Number(r.vm_hours), 0)).toBeCloseTo(vm.count * window.hours, 5);
+        expect(group.reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(vm.count * window.hours * Number(group[0]!.gpus_per_vm), 5);
+      }
+      expect(rows.filter((r) => r.window_start === window.start).reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(window.gpuHours, 4);
+    }
+  });
+
+  it('csv without --out prints cost-by-window.csv, byte-identical on every run', async () => {
+    const first = await planner(['report', planFile, '--scenario', tiny, '--format', 'csv']);
+    const second = await planner(['report', planFile, '--scenario', tiny, '--format', 'csv']);
+    expect(first.exitCode).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+    await planner(['report', planFile, '--scenario', tiny, '--format', 'csv', '--out', 'rep'], work);
+    expect(first.stdout).toBe(readFileSync(join(work, 'rep', 'cost-by-window.csv'), 'utf8'));
+  });
+
+  it('escapes and quotes an llm id that a spreadsheet would run as a formula', async () => {
+    const evil = '=HYPERLINK("http://x","y")';
+    const file = writePlan('evil.json', (plan) => {
+      for (const window of plan.windows) {
+        for (const replica of window.replicas) replica.llm = evil;
+        for (const route of window.routes) route.llm = evil;
+      }
+    });
+    const { exitCode, stdout, stderr } = await planner(['report', file, '--scenario', tiny, '--format', 'csv']);
+    expect(exitCode).toBe(0);
+    expect(stderr).toMatch(/no rate for chat/); // the scenario has no such llm: its load is left out of utilisation
+    expect(stdout).toContain(`,"'=HYPERLINK(""http://x"",""y"")",`);
+    expect(stdout).not.toMatch(/(^|,)=HYPERLINK/m);
+    const rows = parse(stdout, { columns: true }) as Row[];
+    expect(rows.every((row) => row.llm === `'${evil}`)).toBe(true);
+    expect(rows.reduce((sum, row) => sum + Number(row.cost_usd), 0)).toBeCloseTo(original.totals.costUsd, 2);
+  });
+
+  it('--format json validates against the report schema and matches the CSV numbers (round trip)', async () => {
+    const { exitCode, stdout } = await planner(['report', planFile, '--scenario', tiny, '--format', 'json']);
+    expect(exitCode).toBe(0);
+    const report = FinanceReportSchema.parse(JSON.parse(stdout));
+    expect(report.plan).toMatchObject({ scenario: 'tiny', windows: 3, status: original.status });
+    expect(report.totals.costUsd).toBeCloseTo(original.totals.costUsd, 6);
+    expect(report.totals.gpuHours).toBeCloseTo(original.totals.gpuHours, 6);
+    expect(report.utilisation).toHaveLength(3);
+    for (const window of report.utilisation) {
+      expect(window.utilisation).toBeGreaterThan(0);
+      expect(window.utilisation).toBeLessThanOrEqual(1 + 1e-6); // validate holds: load within capacity after headroom
+      expect(window.servedRequestsPerSec).toBeCloseTo(20, 4);
+    }
+
+    const csv = (await planner(['report', planFile, '--scenario', tiny, '--format', 'csv'])).stdout;
+    const rows = parse(csv, { columns: true, cast: (value, context) => (context.header || ['month', 'window_start', 'region', 'sku', 'purchase', 'llm'].includes(String(context.column)) ? value : Number(value)) }) as Array<
+      Record<string, string | number>
+    >;
+    expect(rows.map((r) => [r.window_start, r.region, r.sku, r.purchase, r.llm, r.vm_hours, r.gpu_hours])).toEqual(
+      report.costByWindow.map((r) => [r.windowStart, r.region, r.sku, r.purchase, r.llm, Number(r.vmHours.toFixed(6)), Number(r.gpuHours.toFixed(6))]),
+    );
+    for (const [i, row] of rows.entries()) expect(Math.abs((row.cost_usd as number) - report.costByWindow[i]!.costUsd)).toBeLessThan(0.01);
+
+    const written = await planner(['report', planFile, '--scenario', tiny, '--format', 'json', '--out', 'rep-json'], work);
+    expect(written.exitCode).toBe(0);
+    expect(readFileSync(join(work, 'rep-json', 'report.json'), 'utf8')).toBe(stdout);
+  });
+
+  it('prints a table of cost by region and llm, totals and utilisation', async () => {
+    const { exitCode, stdout } = await planner(['report', planFile, '--scenario', tiny]);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('llama-3.1-8b');
+    expect(stdout).toContain('eastus');
+    expect(stdout).toContain(`$${original.totals.costUsd.toFixed(2)}`);
+    expect(stdout).toMatch(/Utilisation/);
+    expect(stdout).toMatch(/all regions/);
+    // The table only prints.
+    expect((await planner(['report', planFile, '--scenario', tiny, '--out', 'x'], work)).exitCode).toBe(2);
+  });
+
+  it('--format html --out writes report.html', async () => {
+    const { exitCode } = await planner(['report', planFile, '--scenario', tiny, '--format', 'html', '--out', 'rep-html'], work);
+    expect(exitCode).toBe(0);
+    const html = join(work, 'rep-html', 'report.html');
+    expect(existsSync(html)).toBe(true);
+    expect(readFileSync(html, 'utf8')).toMatch(/<!doctype html|<html/i);
+  });
+
+  it('rejects a file that is not a plan (exit 2, with the path of the bad field)', async () => {
+    const file = writePlan('broken.json', (plan) => {
+      (plan.windows[0]!.vms[0] as { count: unknown }).count = 'many';
+    });
+    const { exitCode, stderr } = await planner(['report', file, '--scenario', tiny]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/windows\.0\.vms\.0\.count/);
+    const notJson = join(work, 'not.json');
+    writeFileSync(notJson, '{');
+    expect((await planner(['report', notJson, '--scenario', tiny, '--format', 'csv'])).exitCode).toBe(2);
+    expect((await planner(['report', join(work, 'missing.json'), '--scenario', tiny])).exitCode).toBe(2);
+  });
+
+  it('schema report prints the JSON Schema that schemas/report.schema.json publishes', async () => {
+    const { exitCode, stdout } = await planner(['schema', 'report']);
+    expect(exitCode).toBe(0);
+    // A failure here means the zod schema changed: run `node bin/planner.js schema report > schemas/report.schema.json`.
+    expect(stdout).toBe(readFileSync(join(packageRoot(), 'schemas', 'report.schema.json'), 'utf8'));
+  });
+});

@@ -1,0 +1,247 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import type { PlanningInput } from '../../src/capacity/types.js';
+import { apportionCents, costByMonthCsv, costByWindowCsv, COST_BY_WINDOW_HEADER, escapeFormula } from '../../src/report/finance-csv.js';
+import { buildFinanceReport, FinanceReportSchema, IDLE_LLM, type FinanceReport } from '../../src/report/finance.js';
+import type { PlanDocument } from '../../src/report/plan-document.js';
+
+const EVIL = '=HYPERLINK("http://x","y")';
+
+/** Two skus (8-GPU and 1-GPU VMs), two regions, two llms and a window in the next month. */
+function input(): PlanningInput {
+  return {
+    windows: [
+      { start: '2024-05-31T23:00:00Z', hours: 1 },
+      { start: '2024-06-01T00:00:00Z', hours: 2 },
+    ],
+    regions: ['eastus', 'westus2'],
+    purchases: ['on-demand', 'spot'],
+    skus: [
+      { sku: 'ND8', gpu: 'H100', gpusPerVm: 8, prices: [] },
+      { sku: 'NC1', gpu: 'A100', gpusPerVm: 1, prices: [] },
+    ],
+    workloads: [{ id: 'chat', origins: ['eastus'], maxNetworkRttMs: 100, unmetPenaltyUsdPerRequest: 1 }],
+    candidates: [
+      { llm: 'big', sku: 'ND8', tp: 4, region: 'eastus', requestsPerSecByWorkload: new Map([['chat', 2]]) },
+      { llm: EVIL, sku: 'ND8', tp: 1, region: 'eastus', requestsPerSecByWorkload: new Map([['chat', 10]]) },
+      { llm: 'big', sku: 'NC1', tp: 1, region: 'westus2', requestsPerSecByWorkload: new Map([['chat', 1]]) },
+    ],
+    demand: [[[0, 0]]],
+    latencyMs: () => 10,
+    policies: { headroom: 0.2, startupHours: 0, quotas: [], currentFleet: [] },
+  };
+}
+
+function plan(): PlanDocument {
+  const window = (index: number, start: string, hours: number): PlanDocument['windows'][number] => {
+    const vms: PlanDocument['windows'][number]['vms'] = [
+      // 3 ND8 VMs = 24 GPUs in eastus: big uses 2 x TP4 = 8, EVIL 5 x TP1 = 5, 11 idle.
+      { region: 'eastus', sku: 'ND8', purchase: 'on-demand', count: 2, usdPerHour: 98.32, started: 0 },
+      { region: 'eastus', sku: 'ND8', purchase: 'spot', count: 1, usdPerHour: 31.1, started: 0 },
+      // 3 NC1 VMs in westus2, all used by big.
+      { region: 'westus2', sku: 'NC1', purchase: 'on-demand', count: 3, usdPerHour: 3.673, started: 0 },
+      { region: 'westus2', sku: 'ND8', purchase: 'spot', count: 0, usdPerHour: 30, started: 0 },
+    ];
+    const costUsd = vms.reduce((sum, vm) => sum + vm.count * vm.usdPerHour * hours, 0);
+    return {
+      index,
+      start,
+      hours,
+      costUsd,
+      gpuHours: 27 * hours,
+      vms,
+      replicas: [
+        { llm: 'big', sku: 'ND8', tp: 4, region: 'eastus', count: 2 },
+        { llm: EVIL, sku: 'ND8', tp: 1, region: 'eastus', count: 5 },
+        { llm: 'big', sku: 'NC1', tp: 1, region: 'westus2', count: 3 },
+      ],
+      routes: [
+        { workload: 'chat', origin: 'eastus', llm: 'big', sku: 'ND8', tp: 4, region: 'eastus', requestsPerSec: 2 },
+        { workload: 'chat', origin: 'eastus', llm: EVIL, sku: 'ND8', tp: 1, region: 'eastus', requestsPerSec: 20 },
+        { workload: 'chat', origin: 'eastus', llm: 'big', sku: 'NC1', tp: 1, region: 'westus2', requestsPerSec: 1.2 },
+      ],
+      unmet: [{ workload: 'chat', origin: 'eastus', requestsPerSec: 0.5 }],
+    };
+  };
+  const windows = [window(0, '2024-05-31T23:00:00Z', 1), window(1, '2024-06-01T00:00:00Z', 2)];
+  const costUsd = windows.reduce((sum, w) => sum + w.costUsd, 0);
+  return {
+    schemaVersion: 1,
+    status: 'optimal',
+    scenario: { name: 'hand', hash: 'sha256:0', overrides: [] },
+    solver: { name: 'highs', strategy: 'joint', reason: 'requested', seconds: 0, objective: costUsd, bound: costUsd, gap: 0, windowsSolved: 2, statuses: { optimal: 1 } },
+    totals: { costUsd, startupCostUsd: 1.5, gpuHours: 81, servedRequests: 0, unmetRequests: 0 },
+    windows,
+  };
+}
+
+describe('buildFinanceReport', () => {
+  const report = buildFinanceReport(plan(), input());
+
+  it('splits each VM group over the llms by the GPUs their replicas use, the rest to (idle)', () => {
+    const w0 = report.costByWindow.filter((row) => row.windowIndex === 0);
+    expect(w0.map((row) => [row.region, row.sku, row.purchase, row.llm])).toEqual([
+      ['eastus', 'ND8', 'on-demand', EVIL],
+      ['eastus', 'ND8', 'on-demand', 'big'],
+      ['eastus', 'ND8', 'on-demand', IDLE_LLM],
+      ['eastus', 'ND8', 'spot', EVIL],
+      ['eastus', 'ND8', 'spot', 'big'],
+      ['eastus', 'ND8', 'spot', IDLE_LLM],
+      ['westus2', 'NC1', 'on-demand', 'big'],
+    ]);
+    const row = (purchase: string, llm: string) => w0.find((r) => r.region === 'eastus' && r.purchase === purchase && r.llm === llm)!;
+    expect(row('on-demand', 'big').vmHours).toBeCloseTo((2 * 8) / 24, 12);
+    expect(row('on-demand', 'big').costUsd).toBeCloseTo((2 * 98.32 * 8) / 24, 10);
+    expect(row('on-demand', EVIL).gpuHours).toBeCloseTo((16 * 5) / 24, 12);
+    expect(row('spot', IDLE_LLM).gpuHours).toBeCloseTo((8 * 11) / 24, 12);
+    expect(w0.find((r) => r.region === 'westus2')).toMatchObject({ month: '2024-05', windowStart: '2024-05-31T23:00:00Z', vmHours: 3, gpuHours: 3, costUsd: 3 * 3.673 });
+  });
+
+  it('books every VM-hour and dollar exactly once, per window and in total', () => {
+    const document = plan();
+    for (const window of document.windows) {
+      for (const vm of window.vms) {
+        const rows = report.costByWindow.filter((r) => r.windowIndex === window.index && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase);
+        if (vm.count === 0) {
+          expect(rows).toEqual([]);
+          continue;
+        }
+        expect(rows.reduce((s, r) => s + r.vmHours, 0)).toBeCloseTo(vm.count * window.hours, 9);
+        expect(rows.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(vm.count * vm.usdPerHour * window.hours, 9);
+      }
+    }
+    for (const row of report.costByWindow) {
+      expect(row.gpuHours).toBeCloseTo(row.vmHours * row.gpusPerVm, 9);
+      expect(row.costUsd).toBeCloseTo(row.vmHours * row.usdPerVmHour, 9);
+    }
+    expect(report.totals.costUsd).toBeCloseTo(document.totals.costUsd, 9);
+    expect(report.totals.gpuHours).toBeCloseTo(81, 9);
+    expect(report.totals.idleGpuHours).toBeCloseTo(11 * 3, 9);
+    expect(report.totals.startupCostUsd).toBe(1.5);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('sums by month x region x llm x purchase, the month of the window start (UTC)', () => {
+    expect(report.costByMonth.map((r) => `${r.month} ${r.region} ${r.llm} ${r.purchase}`)).toEqual([
+      `2024-05 eastus ${EVIL} on-demand`,
+      `2024-05 eastus ${EVIL} spot`,
+      '2024-05 eastus big on-demand',
+      '2024-05 eastus big spot',
+      '2024-05 eastus (idle) on-demand',
+      '2024-05 eastus (idle) spot',
+      '2024-05 westus2 big on-demand',
+      `2024-06 eastus ${EVIL} on-demand`,
+      `2024-06 eastus ${EVIL} spot`,
+      '2024-06 eastus big on-demand',
+      '2024-06 eastus big spot',
+      '2024-06 eastus (idle) on-demand',
+      '2024-06 eastus (idle) spot',
+      '2024-06 westus2 big on-demand',
+    ]);
+    const june = report.costByMonth.find((r) => r.month === '2024-06' && r.region === 'westus2')!;
+    expect(june).toMatchObject({ vmHours: 6, gpuHours: 6 });
+    expect(june.costUsd).toBeCloseTo(6 * 3.673, 10);
+    expect(report.costByMonth.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(report.totals.costUsd, 9);
+  });
+
+  it('computes utilisation per window and region as load / (replicas x (1 - headroom))', () => {
+    const [w0] = report.utilisation;
+    // eastus: 2/2 + 20/10 = 3 replicas of load on 7 replicas x 0.8; westus2: 1.2 on 3 x 0.8.
+    expect(w0!.byRegion.map((r) => r.region)).toEqual(['eastus', 'westus2']);
+    expect(w0!.byRegion[0]).toMatchObject({ replicas: 7, gpus: 24, replicaGpus: 13, servedRequestsPerSec: 22 });
+    expect(w0!.byRegion[0]!.loadReplicas).toBeCloseTo(3, 12);
+    expect(w0!.byRegion[0]!.utilisation).toBeCloseTo(3 / 5.6, 12);
+    expect(w0!.byRegion[1]!.utilisation).toBeCloseTo(1.2 / 2.4, 12);
+    expect(w0!.utilisation).toBeCloseTo(4.2 / 8, 12);
+    expect(w0).toMatchObject({ index: 0, start: '2024-05-31T23:00:00Z', hours: 1, replicas: 10, gpus: 27, unmetRequestsPerSec: 0.5 });
+    expect(report.totals.utilisation).toBeCloseTo(4.2 / 8, 12);
+  });
+
+  it('matches its zod schema and is deterministic', () => {
+    expect(FinanceReportSchema.parse(JSON.parse(JSON.stringify(report)))).toEqual(report);
+    expect(JSON.stringify(buildFinanceReport(plan(), input()))).toBe(JSON.stringify(report));
+  });
+
+  it('warns about routes without a rate and over-packed VMs, but still books the whole cost', () => {
+    const document = plan();
+    document.windows[0]!.replicas.push({ llm: 'other', sku: 'NC1', tp: 1, region: 'westus2', count: 1 });
+    document.windows[0]!.routes.push({ workload: 'chat', origin: 'eastus', llm: 'other', sku: 'NC1', tp: 1, region: 'westus2', requestsPerSec: 1 });
+    const odd = buildFinanceReport(document, input());
+    expect(odd.warnings).toHaveLength(2);
+    expect(odd.warnings.join('\n')).toMatch(/no rate for chat on other/);
+    expect(odd.warnings.join('\n')).toMatch(/replicas use 4 NC1 GPUs in westus2; the VMs have 3/);
+    const westus2 = odd.costByWindow.filter((r) => r.windowIndex === 0 && r.region === 'westus2');
+    expect(westus2.map((r) => [r.llm, r.vmHours])).toEqual([
+      ['big', 2.25],
+      ['other', 0.75],
+    ]);
+    expect(odd.totals.costUsd).toBeCloseTo(document.totals.costUsd, 9);
+  });
+
+  it('rejects a plan with a sku the scenario does not have', () => {
+    const document = plan();
+    document.windows[1]!.vms[0]!.sku = 'ND96';
+    expect(() => buildFinanceReport(document, input())).toThrow(/windows\.1\.vms\.0\.sku: the plan runs ND96/);
+  });
+});
+
+describe('finance CSV', () => {
+  const report = buildFinanceReport(plan(), input());
+  const csv = costByWindowCsv(report);
+
+  it('is RFC 4180 with CRLF records and a header with units', () => {
+    expect(csv.startsWith(`${COST_BY_WINDOW_HEADER.join(',')}\r\n`)).toBe(true);
+    expect(COST_BY_WINDOW_HEADER).toContain('gpu_hours');
+    expect(COST_BY_WINDOW_HEADER).toContain('vm_hours');
+    expect(COST_BY_WINDOW_HEADER).toContain('cost_usd');
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
+    expect(csv.split('\r\n')).toHaveLength(report.costByWindow.length + 2);
+  });
+
+  it('escapes formula-like text cells and quotes them, but not numbers', () => {
+    expect(csv).toContain(`,"'=HYPERLINK(""http://x"",""y"")",`);
+    expect(csv).not.toMatch(/,=HYPERLINK/);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r.llm === `'${EVIL}`)).toHaveLength(4);
+    for (const row of rows) for (const column of ['vm_hours', 'gpu_hours', 'cost_usd', 'usd_per_vm_hour', 'gpus_per_vm', 'window_hours']) expect(row[column]).toMatch(/^\d+(\.\d+)?$/);
+    for (const value of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(escapeFormula(value)).toBe(`'${value}`);
+    for (const value of ['llama', '1-2', 'a=b', "'=x"]) expect(escapeFormula(value)).toBe(value);
+    const costs = costByWindowCsv({ ...report, costByWindow: report.costByWindow.map((r) => ({ ...r, region: '-west,"1"\r\n' })) });
+    expect(costs).toContain(`"'-west,""1""\r\n"`);
+    expect((parse(costs, { columns: true }) as Record<string, string>[])[0]!.region).toBe(`'-west,"1"\r\n`);
+  });
+
+  it('parses back to the same numbers, with costs in cents adding up to the total', () => {
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(report.costByWindow.length);
+    let cents = 0;
+    for (const [i, row] of rows.entries()) {
+      const exact = report.costByWindow[i]!;
+      expect(row.llm!.replace(/^'/, '')).toBe(exact.llm);
+      expect(row.window_start).toBe(exact.windowStart);
+      expect(Number(row.vm_hours)).toBeCloseTo(exact.vmHours, 6);
+      expect(Number(row.gpu_hours)).toBeCloseTo(exact.gpuHours, 5);
+      expect(Math.abs(Number(row.cost_usd) - exact.costUsd)).toBeLessThan(0.01);
+      expect(row.cost_usd).toMatch(/^\d+\.\d{2}$/);
+      cents += Math.round(Number(row.cost_usd) * 100);
+    }
+    expect(cents).toBe(Math.round(report.totals.costUsd * 100));
+    const months = parse(costByMonthCsv(report), { columns: true }) as Record<string, string>[];
+    expect(months.map((r) => Number(r.vm_hours))).toEqual(report.costByMonth.map((r) => Number(r.vmHours.toFixed(6))));
+    expect(months.reduce((s, r) => s + Math.round(Number(r.cost_usd) * 100), 0)).toBe(Math.round(report.totals.costUsd * 100));
+  });
+
+  it('is byte-identical for the same input', () => {
+    const again: FinanceReport = buildFinanceReport(plan(), input());
+    expect(costByWindowCsv(again)).toBe(csv);
+    expect(costByMonthCsv(again)).toBe(costByMonthCsv(report));
+  });
+
+  it('apportions cents by largest remainder', () => {
+    expect(apportionCents([1 / 3, 1 / 3, 1 / 3])).toEqual([34, 33, 33]);
+    expect(apportionCents([0.005, 0.005, 0.005, 0.005])).toEqual([1, 1, 0, 0]);
+    expect(apportionCents([14.692, 0.1 + 0.2])).toEqual([1469, 30]);
+    expect(apportionCents([])).toEqual([]);
+  });
+});
