@@ -8,6 +8,7 @@ import { toPlanDocument } from '../report/plan-document.js';
 import { getSolver } from '../solvers/registry.js';
 import { checkPlan } from '../validate/check-plan.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { windowProgress } from './progress.js';
 import { loadScenarioFile, parseMaxUnmet, windowOverrides } from './scenario-inputs.js';
 
 export interface SolveCommandOptions {
@@ -43,17 +44,14 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   } catch (error) {
     throw new InputError({ field: '--solver', message: (error as Error).message });
   }
-  const showProgress = io.stderrIsTty === true;
-  const started = performance.now();
+  const progress = windowProgress(io);
   const result = await planCapacity(input, (program, solveOptions) => solver.solve(program, solveOptions), solverName, {
     strategy: options.strategy ?? scenario.solver.strategy,
     timeLimitSec: options.timeLimit ?? scenario.solver.timeLimitSec,
     relativeGap: options.gap ?? scenario.solver.gap,
-    progress: (done, total) => {
-      if (showProgress && performance.now() - started > 1000) io.stderr.write(`\rsolving: ${done}/${total} windows`);
-    },
+    progress: (done, total) => progress.update(done, total),
   });
-  if (showProgress) io.stderr.write('\r\x1b[K');
+  progress.finish();
 
   // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
   const check = checkPlan(input, result.plan);

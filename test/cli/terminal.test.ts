@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import type { CliIo } from '../../src/commands/io.js';
+import { windowProgress } from '../../src/commands/progress.js';
+import { SCENARIOS } from './run.js';
+
+/** Runs the CLI as if on a terminal, with the given environment. */
+async function onTerminal(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env, stdoutIsTty: true, stderrIsTty: true, cwd: process.cwd() };
+  const exitCode = await main(argv, io);
+  return { exitCode, stdout, stderr };
+}
+
+const ANSI = /\u001b\[[0-9;]*m/;
+
+describe('terminal output', () => {
+  it('colours tables on a terminal and not when NO_COLOR is set', async () => {
+    const coloured = await onTerminal(['solve', join(SCENARIOS, 'tiny.yaml')], { FORCE_COLOR: '1' });
+    expect(coloured.exitCode).toBe(0);
+    expect(coloured.stdout).toMatch(ANSI);
+    const plain = await onTerminal(['solve', join(SCENARIOS, 'tiny.yaml')], { NO_COLOR: '1' });
+    expect(plain.stdout).not.toMatch(ANSI);
+  });
+
+  it('keeps --format json on stdout pure on a terminal (progress may only go to stderr)', async () => {
+    const { exitCode, stdout, stderr } = await onTerminal(['solve', '--windows', '0..23', '--format', 'json'], {});
+    expect(exitCode).toBe(0);
+    expect(() => JSON.parse(stdout)).not.toThrow();
+    expect(stdout).not.toMatch(ANSI);
+    expect(stderr.replace(/\rsolving: \d+\/24 windows|\r\u001b\[K/g, '')).toBe('');
+  });
+});
+
+describe('window progress', () => {
+  function fake(tty: boolean) {
+    let stderr = '';
+    let clock = 0;
+    const io: CliIo = { stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) }, env: {}, stdoutIsTty: tty, stderrIsTty: tty, cwd: '.' };
+    const progress = windowProgress(io, { now: () => clock });
+    return { progress, tick: (ms: number) => (clock += ms), stderr: () => stderr };
+  }
+
+  it('stays silent for the first second, then rewrites one line, then clears it', () => {
+    const { progress, tick, stderr } = fake(true);
+    progress.update(1, 3);
+    tick(999);
+    progress.update(2, 3);
+    expect(stderr()).toBe('');
+    tick(2);
+    progress.update(3, 3);
+    progress.finish();
+    expect(stderr()).toBe('\rsolving: 3/3 windows\r\u001b[K');
+  });
+
+  it('never writes when stderr is not a terminal', () => {
+    const { progress, tick, stderr } = fake(false);
+    tick(5000);
+    progress.update(1, 1);
+    progress.finish();
+    expect(stderr()).toBe('');
+  });
+});
