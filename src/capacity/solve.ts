@@ -1,5 +1,6 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
+import { explainUnmet } from './diagnose.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
 
@@ -73,7 +74,7 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
     result = await solveJoint(input, solve, solverName, relGap, remaining, options, `${strategy} plan costs more than the hard budget; the budget couples windows`);
   }
   result.solver.seconds = (performance.now() - started) / 1000;
-  return result;
+  return { ...result, plan: explainUnmet(input, result.plan) };
 }
 
 export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto'): { strategy: Strategy; reason: string } {

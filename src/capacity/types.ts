@@ -107,5 +107,6 @@ export interface PlanWindow {
   vms: { region: string; sku: string; purchase: Purchase; count: number; usdPerHour: number; started: number }[];
   replicas: { llm: string; sku: string; tp: number; region: string; count: number }[];
   routes: { workload: string; origin: string; llm: string; sku: string; tp: number; region: string; requestsPerSec: number }[];
-  unmet: { workload: string; origin: string; requestsPerSec: number }[];
+  /** `why`: the constraints that bind where it could have been served (see diagnose.ts). */
+  unmet: { workload: string; origin: string; requestsPerSec: number; why?: string }[];
 }

@@ -26,7 +26,7 @@ const route = z.strictObject({
   region: z.string(),
   requestsPerSec: z.number().nonnegative(),
 });
-const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative() });
+const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative(), why: z.string().optional() });
 const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']);
 
 export const PlanDocumentSchema = z.strictObject({

@@ -44,10 +44,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
     for (const vm of window.vms) out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
   }
 
-  const unmetRows = doc.windows.flatMap((w) => w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3)]));
+  const unmetRows = doc.windows.flatMap((w) => w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3), u.why ?? '']));
   if (unmetRows.length) {
-    out.push(`\n${chalk.red.bold('Unmet demand')} (requests/s that no plan within the quotas, SLOs and budget could serve):\n`);
-    out.push(renderTable(['window', 'workload', 'origin', 'requests/s'], unmetRows.slice(0, 50), chalk, ['left', 'left', 'left', 'right']));
+    out.push(`\n${chalk.red.bold('Unmet demand')} (requests/s no plan within the quotas, SLOs, latency bounds and budget could serve, and why):\n`);
+    out.push(renderTable(['window', 'workload', 'origin', 'requests/s', 'why'], unmetRows.slice(0, 50), chalk, ['left', 'left', 'left', 'right', 'left']));
     if (unmetRows.length > 50) out.push(`  ... and ${unmetRows.length - 50} more (see --format json)\n`);
   }
   return out.join('');

@@ -124,6 +124,19 @@ describe('planner solve when demand cannot be met', () => {
     }
   });
 
+  it('says why: the full quotas, or no serving region within the latency bound', async () => {
+    const { plan } = await solveJson(join(SCENARIOS, 'quota.yaml'));
+    for (const entry of plan.windows.flatMap((w) => w.unmet)) {
+      expect(entry.why).toBe('quota full: 1 A100-80GB GPUs in eastus, 1 A100-80GB GPUs in westus2');
+    }
+    const far = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--set', 'regions=[westus2]', '--set', 'workloads.0.slo.maxNetworkRttMs=50');
+    expect(far.exitCode).toBe(1);
+    const eastus = far.plan.windows.flatMap((w) => w.unmet).filter((u) => u.origin === 'eastus');
+    expect(eastus).toHaveLength(3);
+    expect(eastus[0]!.why).toBe('no region within 50 ms of eastus has a config that serves chat');
+    expect(far.plan.windows.flatMap((w) => w.unmet).filter((u) => u.origin === 'westus2')).toEqual([]);
+  });
+
   it('exits 0 when the unmet share is under --max-unmet', async () => {
     const { exitCode } = await solveJson(join(SCENARIOS, 'quota.yaml'), '--max-unmet', '60%');
     expect(exitCode).toBe(0);
