@@ -126,7 +126,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('solve')
     .description('plan capacity for a scenario (the built-in default week when none is given)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s, else highs)').choices(listSolverNames()))
+    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
     .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
     .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))

@@ -30,7 +30,8 @@ export interface PlanOptions {
 
 export interface SolverReport {
   name: string;
-  strategy: Strategy;
+  /** 'heuristic' for GH/AGH, which solve no program. */
+  strategy: Strategy | 'heuristic';
   /** Why this strategy (auto's reasoning or "requested"). */
   reason: string;
   status: PlanStatus;

@@ -1,5 +1,8 @@
 import { join, resolve } from 'node:path';
-import { planCapacity, type Strategy } from '../capacity/solve.js';
+import { explainUnmet } from '../capacity/diagnose.js';
+import { planCapacity, type PlanResult, type Strategy } from '../capacity/solve.js';
+import type { PlanningInput } from '../capacity/types.js';
+import type { Scenario } from '../scenario/schema.js';
 import { buildProblem } from '../capacity/formulation.js';
 import { ExitCode, InputError, InternalError } from '../errors.js';
 import { writeLpText } from '../lp/index.js';
@@ -38,20 +41,7 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   }
 
   const solverName = options.solver ?? scenario.solver.name;
-  let solver;
-  try {
-    solver = await getSolver(solverName);
-  } catch (error) {
-    throw new InputError({ field: '--solver', message: (error as Error).message });
-  }
-  const progress = windowProgress(io);
-  const result = await planCapacity(input, (program, solveOptions) => solver.solve(program, solveOptions), solverName, {
-    strategy: options.strategy ?? scenario.solver.strategy,
-    timeLimitSec: options.timeLimit ?? scenario.solver.timeLimitSec,
-    relativeGap: options.gap ?? scenario.solver.gap,
-    progress: (done, total) => progress.update(done, total),
-  });
-  progress.finish();
+  const result = HEURISTICS.includes(solverName) ? await runHeuristic(input, solverName as 'gh' | 'agh') : await runSolver(input, solverName, options, scenario.solver, io);
 
   // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
   const check = checkPlan(input, result.plan);
@@ -75,4 +65,43 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
     return ExitCode.noPlan;
   }
   return ExitCode.ok;
+}
+
+const HEURISTICS: readonly string[] = ['gh', 'agh'];
+
+async function runSolver(input: PlanningInput, solverName: string, options: SolveCommandOptions, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
+  let solver;
+  try {
+    solver = await getSolver(solverName);
+  } catch (error) {
+    throw new InputError({ field: '--solver', message: (error as Error).message });
+  }
+  const progress = windowProgress(io);
+  const result = await planCapacity(input, (program, solveOptions) => solver.solve(program, solveOptions), solverName, {
+    strategy: options.strategy ?? defaults.strategy,
+    timeLimitSec: options.timeLimit ?? defaults.timeLimitSec,
+    relativeGap: options.gap ?? defaults.gap,
+    progress: (done, total) => progress.update(done, total),
+  });
+  progress.finish();
+  return result;
+}
+
+/** GH/AGH: no solver and no bound (run an exact solve for the LP bound); the plan is feasible, not proven. */
+async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh'): Promise<PlanResult> {
+  const { planHeuristic } = await import('../heuristics/index.js');
+  const { plan, seconds, objective } = planHeuristic(input, name);
+  return {
+    plan: explainUnmet(input, plan),
+    solver: {
+      name,
+      strategy: 'heuristic',
+      reason: name === 'gh' ? 'greedy by cost per effective coverage (DESIGN section 7)' : 'adaptive greedy: multi-start, relocate and consolidate (DESIGN section 7)',
+      status: plan.status,
+      objective,
+      seconds,
+      windowsSolved: plan.windows.length,
+      statuses: { [plan.status]: 1 },
+    },
+  };
 }

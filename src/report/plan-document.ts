@@ -35,7 +35,7 @@ export const PlanDocumentSchema = z.strictObject({
   scenario: z.strictObject({ name: z.string(), hash: z.string(), overrides: z.array(z.string()) }),
   solver: z.strictObject({
     name: z.string(),
-    strategy: z.enum(['joint', 'per-window', 'rolling', 'lp-rolling']),
+    strategy: z.enum(['joint', 'per-window', 'rolling', 'lp-rolling', 'heuristic']),
     reason: z.string(),
     seconds: z.number().nonnegative(),
     objective: z.number().nullable(),

@@ -107,6 +107,20 @@ describe('planner solve on the tiny scenario', () => {
   });
 });
 
+describe('planner solve --solver gh|agh', () => {
+  for (const heuristic of ['gh', 'agh']) {
+    it(`${heuristic} gives a plan that validates and never beats the MILP optimum`, async () => {
+      const exact = await solveJson(join(SCENARIOS, 'tiny.yaml'));
+      const out = join(work, heuristic);
+      const { exitCode, plan } = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--solver', heuristic, '--out', out);
+      expect(exitCode).toBe(0);
+      expect(plan.solver).toMatchObject({ name: heuristic, strategy: 'heuristic', bound: null });
+      expect(plan.solver.objective!).toBeGreaterThanOrEqual(exact.plan.solver.objective! - 1e-6);
+      expect((await planner(['validate', join(out, 'plan.json'), '--scenario', join(SCENARIOS, 'tiny.yaml')])).exitCode).toBe(0);
+    });
+  }
+});
+
 describe('planner solve when demand cannot be met', () => {
   it('reports unmet demand per workload and window and exits 1 under --max-unmet 0', async () => {
     const { exitCode, plan, stderr } = await solveJson(join(SCENARIOS, 'quota.yaml'));

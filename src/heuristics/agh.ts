@@ -1,0 +1,191 @@
+import { planObjective } from '../capacity/solve.js';
+import type { Plan, PlanningInput } from '../capacity/types.js';
+import {
+  EPS,
+  buildContext,
+  cloneState,
+  costliestVm,
+  decrement,
+  demandOrder,
+  emptyState,
+  greedyPlan,
+  planHorizon,
+  poolGpus,
+  poolUsed,
+  repack,
+  serve,
+  trim,
+  unassign,
+  windowObjective,
+  type Context,
+  type WindowEnv,
+  type WindowState,
+} from './gh.js';
+
+/**
+ * AGH (DESIGN.md section 7, seeds 2.4): GH plus, per window,
+ * - multi-start: start 0 is GH's order and ranking; start 1 serves the smallest demand first; the others
+ *   serve in a random order and perturb each VM's cost-per-coverage score by up to +-15%;
+ * - relocate / consolidation local search: take one VM out of a pool, drop the replicas that no longer fit
+ *   (those carrying least load per GPU), re-home their traffic on spare replicas, free GPUs of other VMs or a
+ *   cheaper new VM, re-pack TP (M3) and release VMs left empty; keep the move if the window's objective falls;
+ * and keeps the best start per window. The result is the better (by planObjective) of that plan and GH's,
+ * so AGH is never worse than GH. Deterministic for a given seed.
+ */
+export interface AghOptions {
+  /** Starts per window (default 8; start 0 is GH's). */
+  starts?: number;
+  seed?: number;
+  /** Local-search passes over the pools per start (default 3). */
+  passes?: number;
+}
+
+export function adaptiveGreedyPlan(input: PlanningInput, options: AghOptions = {}): Plan {
+  const starts = Math.max(1, Math.floor(options.starts ?? 8));
+  const seed = options.seed ?? 1;
+  const passes = Math.max(0, Math.floor(options.passes ?? 3));
+  const ctx = buildContext(input);
+  const agh = planHorizon(
+    input,
+    (context, env) => {
+      let best: { state: WindowState; objective: number } | undefined;
+      for (let s = 0; s < starts; s++) {
+        const random = mulberry32(mix(seed, env.t, s));
+        const state = emptyState(env);
+        const order = startOrder(env, s, random);
+        serve(context, env, state, order, { allowBuy: true, ...(s >= 2 ? { noise: () => 1 + 0.3 * (random() - 0.5) } : {}) });
+        repack(context, state);
+        trim(context, env, state);
+        const improved = localSearch(context, env, state, passes, s === 0 ? undefined : random);
+        const objective = windowObjective(context, env, improved);
+        if (!best || objective < best.objective - 1e-9) best = { state: improved, objective };
+      }
+      return best!.state;
+    },
+    ctx,
+  );
+  const gh = greedyPlan(input);
+  return planObjective(input, agh) <= planObjective(input, gh) ? agh : gh;
+}
+
+function startOrder(env: WindowEnv, start: number, random: () => number): number[] {
+  const order = demandOrder(env);
+  if (start === 0) return order;
+  if (start === 1) return order.reverse();
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+/** Relocate/consolidate: remove one VM at a time and repair; keep strict improvements. */
+function localSearch(ctx: Context, env: WindowEnv, initial: WindowState, passes: number, random?: () => number): WindowState {
+  let state = initial;
+  let objective = windowObjective(ctx, env, state);
+  for (let pass = 0; pass < passes; pass++) {
+    let improved = false;
+    const pools = ctx.pools.map((_, p) => p).filter((p) => poolGpus(ctx, state, ctx.pools[p]!) > 0);
+    // Dearest VMs first (random order on perturbed starts).
+    const price = (p: number) => ctx.pools[p]!.offers[0]!.usdPerHour;
+    if (random) pools.sort((a, b) => price(b) * (0.7 + 0.6 * random()) - price(a) * (0.7 + 0.6 * random()) || a - b);
+    else pools.sort((a, b) => price(b) - price(a) || a - b);
+    for (const p of pools) {
+      // Empty the whole pool (its load moves to other pools' spare room or cheaper VMs).
+      if (poolGpus(ctx, state, ctx.pools[p]!) > ctx.pools[p]!.gpusPerVm) {
+        const trial = cloneState(state);
+        while (removeVm(ctx, env, trial, p));
+        const value = repair(ctx, env, trial);
+        if (value < objective - 1e-9) {
+          state = trial;
+          objective = value;
+          improved = true;
+          continue;
+        }
+      }
+      for (;;) {
+        const trial = cloneState(state);
+        if (!removeVm(ctx, env, trial, p)) break;
+        const value = repair(ctx, env, trial);
+        if (value < objective - 1e-9) {
+          state = trial;
+          objective = value;
+          improved = true;
+        } else break;
+      }
+    }
+    if (!improved) {
+      // Consolidation: empty one VM in each of two pools and let the repair merge their load.
+      const active = ctx.pools.map((_, p) => p).filter((p) => poolGpus(ctx, state, ctx.pools[p]!) > 0);
+      outer: for (const [a, p] of active.entries()) {
+        for (const q of active.slice(a)) {
+          const trial = cloneState(state);
+          if (!removeVm(ctx, env, trial, p) || !removeVm(ctx, env, trial, q)) continue;
+          const value = repair(ctx, env, trial);
+          if (value < objective - 1e-9) {
+            state = trial;
+            objective = value;
+            improved = true;
+            break outer;
+          }
+        }
+      }
+    }
+    if (!improved) break;
+  }
+  return state;
+}
+
+/** Re-serves unmet demand (largest first, buying where worth it), re-packs TP, trims; returns the objective. */
+function repair(ctx: Context, env: WindowEnv, trial: WindowState): number {
+  const order = trial.unmet.map((_, i) => i).filter((i) => trial.unmet[i]! > EPS).sort((a, b) => trial.unmet[b]! - trial.unmet[a]! || a - b);
+  serve(ctx, env, trial, order, { allowBuy: true });
+  repack(ctx, trial);
+  trim(ctx, env, trial);
+  return windowObjective(ctx, env, trial);
+}
+
+/** Takes one VM out of pool p, dropping the replicas that no longer fit (least load per GPU first). */
+function removeVm(ctx: Context, env: WindowEnv, state: WindowState, p: number): boolean {
+  const pool = ctx.pools[p]!;
+  const offer = costliestVm(ctx, env, state, pool);
+  if (!offer) return false;
+  decrement(state.vms, offer.key);
+  const gpus = poolGpus(ctx, state, pool);
+  let used = poolUsed(ctx, state, pool);
+  while (used > gpus) {
+    let pick: { c: number; displaced: number; score: number } | undefined;
+    for (const c of pool.candidates) {
+      const count = state.replicas.get(c) ?? 0;
+      if (count === 0) continue;
+      const displaced = Math.max(0, (state.load.get(c) ?? 0) - (count - 1) * ctx.usable);
+      const score = displaced / ctx.cands[c]!.tp;
+      if (!pick || score < pick.score - 1e-12) pick = { c, displaced, score };
+    }
+    if (!pick) break;
+    const count = state.replicas.get(pick.c)! - 1;
+    if (count > 0) state.replicas.set(pick.c, count);
+    else state.replicas.delete(pick.c);
+    unassign(ctx, state, pick.c, pick.displaced);
+    used -= ctx.cands[pick.c]!.tp;
+  }
+  return true;
+}
+
+function mix(seed: number, t: number, s: number): number {
+  let h = (seed | 0) ^ 0x9e3779b9;
+  h = Math.imul(h ^ (t + 0x7f4a7c15), 0x85ebca6b);
+  h = Math.imul(h ^ (s + 0x165667b1), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,29 @@
+import { planObjective } from '../capacity/solve.js';
+import type { Plan, PlanningInput } from '../capacity/types.js';
+import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
+import { greedyPlan } from './gh.js';
+
+export { greedyPlan } from './gh.js';
+export { adaptiveGreedyPlan, type AghOptions } from './agh.js';
+export { solveExhaustive, type ExhaustiveResult } from './exhaustive.js';
+
+export type HeuristicName = 'gh' | 'agh';
+
+export const HEURISTIC_NAMES: readonly HeuristicName[] = ['gh', 'agh'];
+
+export interface HeuristicResult {
+  plan: Plan;
+  seconds: number;
+  /** planObjective of the plan: VM cost + start-ups + unmet penalties + tie-breaks (the MILP's objective). */
+  objective: number;
+}
+
+/** Runs GH or AGH (no solver): the plan's status is 'feasible', never 'optimal'. */
+export function planHeuristic(input: PlanningInput, name: HeuristicName, options: AghOptions = {}): HeuristicResult {
+  const started = performance.now();
+  let plan: Plan;
+  if (name === 'gh') plan = greedyPlan(input);
+  else if (name === 'agh') plan = adaptiveGreedyPlan(input, options);
+  else throw new RangeError(`unknown heuristic '${String(name)}'; available: ${HEURISTIC_NAMES.join(', ')}`);
+  return { plan, seconds: (performance.now() - started) / 1000, objective: planObjective(input, plan) };
+}
