@@ -26,6 +26,42 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     };
 
   program
+    .command('solve')
+    .description('plan capacity for a scenario (the built-in default week when none is given)')
+    .argument('[scenario]', 'scenario file (YAML or JSON)')
+    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
+    .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
+    .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
+    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
+    .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
+    .addOption(formatOption(['table', 'json']))
+    .option('--out <dir>', 'write plan.json into this folder (atomically)')
+    .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
+    .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
+    .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
+    .action(
+      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
+        const { solveCommand } = await import('./commands/solve.js');
+        return solveCommand(scenario, options, io);
+      }),
+    );
+
+  program
+    .command('validate')
+    .description('check a plan against a scenario independently of the solver (exit 0 ok, 1 violations)')
+    .argument('<plan>', 'plan.json written by planner solve --out')
+    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default)')
+    .addOption(formatOption(['table', 'json']))
+    .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
+    .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
+    .action(
+      run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
+        const { validateCommand } = await import('./commands/validate.js');
+        return validateCommand(plan, options, io);
+      }),
+    );
+
+  program
     .command('solvers')
     .description('list the solver backends and whether each loads on this machine')
     .addOption(formatOption(['table', 'json']))
@@ -112,49 +148,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('schema')
-    .description('print the JSON Schema of scenario files or of plan.json')
+    .description('print the JSON Schema of scenario files, plan.json or the report JSON')
     .argument('[which]', 'scenario | plan | report', 'scenario')
     .action(
       run(async (which: string) => {
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');
         if (!(which in SCHEMAS)) throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
         return schemaCommand(which as keyof typeof SCHEMAS, io);
-      }),
-    );
-
-  program
-    .command('solve')
-    .description('plan capacity for a scenario (the built-in default week when none is given)')
-    .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
-    .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
-    .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
-    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
-    .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
-    .addOption(formatOption(['table', 'json']))
-    .option('--out <dir>', 'write plan.json into this folder (atomically)')
-    .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
-    .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
-    .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
-    .action(
-      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
-        const { solveCommand } = await import('./commands/solve.js');
-        return solveCommand(scenario, options, io);
-      }),
-    );
-
-  program
-    .command('validate')
-    .description('check a plan against a scenario independently of the solver (exit 0 ok, 1 violations)')
-    .argument('<plan>', 'plan.json written by planner solve --out')
-    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default)')
-    .addOption(formatOption(['table', 'json']))
-    .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
-    .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
-    .action(
-      run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
-        const { validateCommand } = await import('./commands/validate.js');
-        return validateCommand(plan, options, io);
       }),
     );
 
