@@ -9,6 +9,8 @@ import type { Plan, PlanningInput } from './types.js';
 export function explainUnmet(input: PlanningInput, plan: Plan): Plan {
   const workloads = new Map(input.workloads.map((w) => [w.id, w]));
   const gpuOf = new Map(input.skus.map((s) => [s.sku, { gpu: s.gpu, gpusPerVm: s.gpusPerVm }]));
+  const smallestVm = new Map<string, number>();
+  for (const sku of input.skus) smallestVm.set(sku.gpu, Math.min(smallestVm.get(sku.gpu) ?? Infinity, sku.gpusPerVm));
   const budget = input.policies.budget;
   const budgetSpent = budget?.mode === 'hard' && plan.totals.costUsd + plan.totals.startupCostUsd >= budget.usd * (1 - 1e-6);
   const windows = plan.windows.map((window) => {
@@ -35,7 +37,7 @@ export function explainUnmet(input: PlanningInput, plan: Plan): Plan {
           (q.toWindow === undefined || window.index <= q.toWindow) &&
           input.candidates.some((c) => c.region === q.region && gpuOf.get(c.sku)?.gpu === q.gpu && c.requestsPerSecByWorkload.has(workload.id)) &&
           // Full: not even the smallest VM of that GPU type fits in what is left.
-          q.gpus - (gpusUsed.get(`${q.gpu}|${q.region}`) ?? 0) < Math.min(...input.skus.filter((s) => s.gpu === q.gpu).map((s) => s.gpusPerVm)),
+          q.gpus - (gpusUsed.get(`${q.gpu}|${q.region}`) ?? 0) < smallestVm.get(q.gpu)!,
       );
       if (fullQuotas.length) reasons.push(`quota full: ${fullQuotas.map((q) => `${q.gpus} ${q.gpu} GPUs in ${q.region}`).join(', ')}`);
       if (budgetSpent) reasons.push(`the hard budget of $${budget!.usd} is spent`);

@@ -1,5 +1,5 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
-import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuiltProblem } from './formulation.js';
+import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { explainUnmet } from './diagnose.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
@@ -65,7 +65,6 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
   const timeLimitSec = options.timeLimitSec ?? 120;
   let result: PlanResult;
   if (strategy === 'joint') result = await solveJoint(input, solve, solverName, relGap, timeLimitSec, options, reason);
-  else if (strategy === 'lp-rolling') result = await solveLpRolling(input, solve, solverName, relGap, timeLimitSec, options, reason);
   else result = await solveByWindow(input, solve, solverName, relGap, timeLimitSec, options, strategy, reason);
 
   // A hard budget couples all windows: if the decomposed plan breaks it, only the joint model can trade.
@@ -111,7 +110,7 @@ async function solveJoint(
   const built = buildProblem(input);
   const solution = await solve(built.program, { relativeGap: relGap, timeLimitSec, ...(options.log ? { log: options.log } : {}) });
   options.progress?.(input.windows.length, input.windows.length);
-  const status = planStatus(solution.status);
+  const status = solution.status;
   const windows = solution.values ? extractWindows(input, built, solution.values) : [];
   const plan = assemblePlan(input, windows, status);
   const objective = solution.values ? planObjective(input, plan) : undefined;
@@ -139,123 +138,68 @@ async function solveByWindow(
   relGap: number,
   timeLimitSec: number,
   options: PlanOptions,
-  strategy: 'per-window' | 'rolling',
+  strategy: 'per-window' | 'rolling' | 'lp-rolling',
   reason: string,
 ): Promise<PlanResult> {
   const started = performance.now();
+  const log = options.log ? { log: options.log } : {};
+  // lp-rolling: the LP relaxation (at most half the budget) gives the bound and each window's shortlist.
+  const guide = strategy === 'lp-rolling' ? await relaxationGuide(input, solve, timeLimitSec / 2, log) : undefined;
   const statuses: Record<string, number> = {};
   const windows: PlanWindow[] = [];
-  let bound = 0;
-  let boundKnown = true;
+  let windowBounds = 0;
+  let windowBoundsKnown = true;
+  let widened = 0;
   let previousFleet: Map<string, number> | undefined;
   const total = input.windows.length;
   for (let t = 0; t < total; t++) {
     const elapsed = (performance.now() - started) / 1000;
     // Share what is left of the budget evenly over the windows still to solve, with a floor.
     const windowLimit = Math.max(1, (timeLimitSec - elapsed) / (total - t));
-    const built: BuiltProblem = buildProblem(input, {
+    const window: BuildOptions = {
       windows: [t],
       independentWindows: strategy === 'per-window',
       includeBudget: false,
       ...(previousFleet ? { previousFleet } : {}),
-    });
-    const solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...(options.log ? { log: options.log } : {}) });
+    };
+    const solveWindow = async (buildOptions: BuildOptions) => {
+      const built = buildProblem(input, buildOptions);
+      return { built, solution: await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log }) };
+    };
+    let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
+    if (guide && (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6)) {
+      // The shortlist cannot carry the window (quotas, rounding): widen to every config.
+      widened++;
+      ({ built, solution } = await solveWindow(window));
+    }
     statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
     options.progress?.(t + 1, total);
     if (!solution.values) {
-      const status = planStatus(solution.status);
       return {
-        plan: assemblePlan(input, windows, status),
-        solver: { name: solverName, strategy, reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
+        plan: assemblePlan(input, windows, solution.status),
+        solver: { name: solverName, strategy, reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status: solution.status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
       };
     }
-    const [window] = extractWindows(input, built, solution.values);
-    windows.push(window!);
-    if (strategy === 'rolling') previousFleet = new Map(window!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
-    if (solution.bound === undefined) boundKnown = false;
-    else bound += solution.bound;
+    const [solved] = extractWindows(input, built, solution.values);
+    windows.push(solved!);
+    if (strategy !== 'per-window') previousFleet = new Map(solved!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+    if (solution.bound === undefined) windowBoundsKnown = false;
+    else windowBounds += solution.bound;
   }
-  const plan = assemblePlan(input, windows, 'optimal');
+  const plan = assemblePlan(input, windows, 'feasible');
   const objective = planObjective(input, plan);
-  // Rolling windows condition on earlier choices, so their bounds are not a bound on the horizon.
-  const validBound = strategy === 'per-window' && boundKnown ? bound : undefined;
-  const gap = gapOf(objective, validBound);
-  const allOptimal = (statuses.optimal ?? 0) === total;
-  const status: PlanStatus = allOptimal && gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
+  // Rolling windows condition on earlier choices, so their bounds are not a bound on the horizon; the
+  // independent windows' bounds are, and so is lp-rolling's LP relaxation.
+  const bound = guide ? guide.bound : strategy === 'per-window' && windowBoundsKnown ? windowBounds : undefined;
+  const gap = gapOf(objective, bound);
+  const proven = guide !== undefined || (statuses.optimal ?? 0) === total;
+  const status: PlanStatus = proven && gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
   return {
     plan: { ...plan, status },
     solver: {
       name: solverName,
       strategy,
-      reason,
-      status,
-      objective,
-      ...(validBound !== undefined ? { bound: validBound } : {}),
-      ...gap,
-      seconds: (performance.now() - started) / 1000,
-      windowsSolved: total,
-      statuses,
-    },
-  };
-}
-
-async function solveLpRolling(
-  input: PlanningInput,
-  solve: SolveFn,
-  solverName: string,
-  relGap: number,
-  timeLimitSec: number,
-  options: PlanOptions,
-  reason: string,
-): Promise<PlanResult> {
-  const started = performance.now();
-  const log = options.log ? { log: options.log } : {};
-  // The LP may take at most half the budget; the restricted MILPs need the rest.
-  const guide = await relaxationGuide(input, solve, timeLimitSec / 2, log);
-  const { shortlist } = guide;
-  const statuses: Record<string, number> = {};
-  const windows: PlanWindow[] = [];
-  let previousFleet: Map<string, number> | undefined;
-  let widened = 0;
-  const total = input.windows.length;
-  for (let t = 0; t < total; t++) {
-    const elapsed = (performance.now() - started) / 1000;
-    const windowLimit = Math.max(1, (timeLimitSec - elapsed) / (total - t));
-    // The configs the LP uses now, and those it used an hour ago (so running replicas can stay).
-    const allowed = new Set([...shortlist[t]!, ...(t > 0 ? shortlist[t - 1]! : [])]);
-    const restricted = { windows: [t], includeBudget: false, ...(previousFleet ? { previousFleet } : {}) };
-    let built = buildProblem(input, { ...restricted, allowCandidate: (_, c) => allowed.has(c) });
-    let solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log });
-    if (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6) {
-      // The shortlist cannot carry the window (quotas, rounding): widen to every config.
-      widened++;
-      built = buildProblem(input, restricted);
-      solution = await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log });
-    }
-    statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
-    options.progress?.(t + 1, total);
-    if (!solution.values) {
-      const status = planStatus(solution.status);
-      return {
-        plan: assemblePlan(input, windows, status),
-        solver: { name: solverName, strategy: 'lp-rolling', reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
-      };
-    }
-    const [window] = extractWindows(input, built, solution.values);
-    windows.push(window!);
-    previousFleet = new Map(window!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
-  }
-  const plan = assemblePlan(input, windows, 'feasible');
-  const objective = planObjective(input, plan);
-  const bound = guide.bound;
-  const gap = gapOf(objective, bound);
-  const status: PlanStatus = gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
-  return {
-    plan: { ...plan, status },
-    solver: {
-      name: solverName,
-      strategy: 'lp-rolling',
-      reason: [reason, guide.note, widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : ''].filter(Boolean).join('; '),
+      reason: [reason, guide?.note, widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : ''].filter(Boolean).join('; '),
       status,
       objective,
       ...(bound !== undefined ? { bound } : {}),
@@ -265,6 +209,12 @@ async function solveLpRolling(
       statuses,
     },
   };
+}
+
+/** The configs the LP uses in window t, and those it used an hour before (so running replicas can stay). */
+function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number) => boolean {
+  const allowed = new Set([...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]);
+  return (_, candidate) => allowed.has(candidate);
 }
 
 interface RelaxationGuide {
@@ -345,6 +295,3 @@ function gapOf(objective: number | undefined, bound: number | undefined): { gap?
   return { gap: objective !== undefined && bound !== undefined && bound > objective ? 0 : gap };
 }
 
-function planStatus(status: Solution['status']): PlanStatus {
-  return status;
-}

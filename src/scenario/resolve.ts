@@ -1,15 +1,13 @@
 import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
 import type { Candidate, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
+import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
+import { shiftSeries, workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import type { Scenario } from './schema.js';
 
-/** An hourly demand profile: one entry per hour from startUtc, requests/s. */
-export interface HourlyDemandProfile {
-  startUtc: string;
-  meanRequestsPerSec: readonly number[];
-  peakRequestsPerSec: readonly number[];
-}
+/** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
+export type HourlyDemandProfile = Pick<HourlyProfile, 'startUtc' | 'meanRequestsPerSec' | 'peakRequestsPerSec'>;
 
 export interface ResolveInputs {
   catalog: Catalog;
@@ -125,7 +123,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   }));
   const demand = scenario.workloads.map((workload, w) => {
     const series = demandSeries(workload.demand, windows, inputs, file, w);
-    return workloads[w]!.origins.map((origin) => series.map((rate) => rate * workload.demand.origins[origin]!));
+    // Shares were checked above and the shift is applied per profile hour, so only the split is left.
+    return workloadDemand(series, scenario.horizon.windowHours * 3600, { originShares: workload.demand.origins, scale: workload.demand.scale }, `workloads.${w}.demand`).requestsPerSec;
   });
 
   return {
@@ -165,18 +164,17 @@ function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: 
   return { meanInputTokens: mix.meanInputTokens, meanOutputTokens: mix.meanOutputTokens };
 }
 
-/** Requests/s per window: the profile hour(s) under the window, shifted and scaled; mean or peak. */
+/** Requests/s per window, unscaled: the profile hour(s) under the window, time-shifted; mean or peak. */
 function demandSeries(demand: Scenario['workloads'][number]['demand'], windows: readonly { start: string; hours: number }[], inputs: ResolveInputs, file: string, w: number): number[] {
-  if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec! * demand.scale);
+  if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec!);
   const profile = inputs.profiles.get(demand.profile!);
   if (!profile) throw new InputError({ file, field: `workloads.${w}.demand.profile`, message: `profile '${demand.profile}' was not loaded` });
-  const hours = profile.meanRequestsPerSec.length;
+  const values = shiftSeries(demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec, demand.shiftHours);
+  const hours = values.length;
   const profileStart = Date.parse(profile.startUtc);
-  const values = demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec;
   return windows.map((window) => {
-    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS) - demand.shiftHours;
+    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS);
     const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => values[(((first + h) % hours) + hours) % hours]!);
-    const rate = demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
-    return rate * demand.scale;
+    return demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
   });
 }

@@ -86,7 +86,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     // Group 3: packing. Replicas need tp GPUs inside one VM (tp divides the VM's GPUs), and all fit.
     const replicaGpus = new Map<string, number>();
     const replicaCount = new Map<string, number>();
-    const llmsOn = new Map<string, string[]>();
+    const llmsOn = new Map<string, Set<string>>();
     for (const replica of window.replicas) {
       const sku = skus.get(replica.sku);
       if (!sku || sku.gpusPerVm % replica.tp !== 0) {
@@ -95,7 +95,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       }
       const key = `${replica.sku}|${replica.region}`;
       replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
-      llmsOn.set(key, [...new Set([...(llmsOn.get(key) ?? []), replica.llm])].sort());
+      llmsOn.set(key, (llmsOn.get(key) ?? new Set<string>()).add(replica.llm));
       const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
       replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count);
     }
@@ -103,7 +103,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const available = gpusBySkuRegion.get(key) ?? 0;
       if (gpus > available) {
         const [sku, region] = key.split('|') as [string, string];
-        const llms = llmsOn.get(key)!.join(', ');
+        const llms = [...llmsOn.get(key)!].sort().join(', ');
         violations.push({ group: 'packing', ...at, region, sku, llm: llms, message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; the VMs have ${available}` });
       }
     }
