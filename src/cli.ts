@@ -62,6 +62,42 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('sweep')
+    .description('what-if grid: solve the scenario at every combination of --vary values, one summary row per point')
+    .argument('<scenario>', 'scenario file (YAML or JSON), e.g. scenarios/default.yaml')
+    .option('--vary <path=values>', 'a scenario path and its values (repeatable; the grid is the product): a list 0.5,1,2, a range FROM..TO:N (N evenly spaced values, ends included: 0.5..2:7), or both mixed; demand.scale=F multiplies every workload\'s demand.scale by F', collect, [])
+    .option('--set <path=value>', 'override a scenario value at every point (repeatable)', collect, [])
+    .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
+    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
+    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
+    .option('--time-limit <sec>', 'wall-clock limit for each point\'s solves', parsePositiveNumber)
+    .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
+    .option('--jobs <n>', 'points solved at once in worker threads (default: the available cores; 1 = in-process)', parsePositiveInteger)
+    .option('--force', 'run grids of more than 500 points')
+    .addOption(formatOption(['table', 'json', 'csv']))
+    .option('--out <file>', 'also write the result to FILE (atomically); the format follows its extension: .json, .csv or .html')
+    .option('--html <file>', 'write the HTML report with the cost-vs-parameter chart (self-contained)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  planner sweep scenarios/default.yaml --vary demand.scale=0.5..2:7',
+        '  planner sweep s.yaml --vary policies.budget.usd=1000,2000,4000 --vary demand.scale=1,1.5 --html sweep.html',
+        '  planner sweep s.yaml --vary workloads.0.demand.scale=10..40:4 --format csv --out sweep.csv',
+        '',
+        'Rows are in grid order (the first --vary changes slowest), whatever --jobs is. A point without a plan is a',
+        'row with its status. Exit 0 when every point ran, 2 on bad flags or values (nothing is written then).',
+      ].join('\n'),
+    )
+    .action(
+      run(async (scenario: string, options: Parameters<typeof import('./commands/sweep.js').sweepCommand>[1]) => {
+        const { sweepCommand } = await import('./commands/sweep.js');
+        return sweepCommand(scenario, options, io);
+      }),
+    );
+
+  program
     .command('solvers')
     .description('list the solver backends and whether each loads on this machine')
     .addOption(formatOption(['table', 'json']))
@@ -148,8 +184,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('schema')
-    .description('print the JSON Schema of scenario files, plan.json or the report JSON')
-    .argument('[which]', 'scenario | plan | report', 'scenario')
+    .description('print the JSON Schema of scenario files, plan.json, the report JSON or the sweep JSON')
+    .argument('[which]', 'scenario | plan | report | sweep', 'scenario')
     .action(
       run(async (which: string) => {
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');
@@ -177,6 +213,12 @@ export function solverOption(): Option {
 export function parsePositiveNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a positive number.');
+  return parsed;
+}
+
+export function parsePositiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('expected a whole number from 1 up.');
   return parsed;
 }
 

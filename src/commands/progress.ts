@@ -7,10 +7,10 @@ export interface Progress {
 }
 
 /**
- * "solving: 12/168 windows" on stderr, rewritten in place; only on a terminal and only once the work has
+ * "solving: 12/168 windows" (or another unit) on stderr, rewritten in place; only on a terminal and only once the work has
  * taken longer than `delayMs`, so quick solves and pipes stay silent.
  */
-export function windowProgress(io: CliIo, options: { delayMs?: number; now?: () => number } = {}): Progress {
+export function windowProgress(io: CliIo, options: { delayMs?: number; now?: () => number; unit?: string } = {}): Progress {
   const now = options.now ?? (() => performance.now());
   const delayMs = options.delayMs ?? 1000;
   const started = now();
@@ -18,7 +18,7 @@ export function windowProgress(io: CliIo, options: { delayMs?: number; now?: () 
   return {
     update(done, total) {
       if (io.stderrIsTty !== true || now() - started <= delayMs) return;
-      io.stderr.write(`\rsolving: ${done}/${total} windows`);
+      io.stderr.write(`\rsolving: ${done}/${total} ${options.unit ?? 'windows'}`);
       shown = true;
     },
     finish() {

@@ -19,6 +19,8 @@ export interface LoadedScenario {
   input: PlanningInput;
   /** sha256 over the scenario text, the overrides and every file it refers to. */
   hash: string;
+  /** The scenario file's text before overrides (sweep re-validates it under each grid value). */
+  text: string;
 }
 
 const BUILTIN = 'builtin:';
@@ -55,7 +57,7 @@ export async function loadScenarioFile(path: string | undefined, overrides: read
     }
   }
   const input = resolveScenario(scenario, { catalog, requestMixes, profiles, replicaRate }, file);
-  return { file, scenario, input, hash: `sha256:${hash.digest('hex')}` };
+  return { file, scenario, input, hash: `sha256:${hash.digest('hex')}`, text };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */

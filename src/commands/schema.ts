@@ -2,15 +2,17 @@ import { ExitCode } from '../errors.js';
 import { financeReportJsonSchema } from '../report/finance.js';
 import { planJsonSchema } from '../report/plan-document.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
+import { sweepJsonSchema } from '../sweep/document.js';
 import type { CliIo } from './io.js';
 
 export const SCHEMAS = {
   scenario: scenarioJsonSchema,
   plan: planJsonSchema,
   report: financeReportJsonSchema,
+  sweep: sweepJsonSchema,
 } as const;
 
-/** `planner schema [scenario|plan|report]`: the JSON Schema generated from the zod schemas. */
+/** `planner schema [scenario|plan|report|sweep]`: the JSON Schema generated from the zod schemas. */
 export async function schemaCommand(which: keyof typeof SCHEMAS, io: CliIo): Promise<ExitCode> {
   io.stdout.write(`${JSON.stringify(SCHEMAS[which](), null, 2)}\n`);
   return ExitCode.ok;

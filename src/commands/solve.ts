@@ -41,7 +41,7 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   }
 
   const solverName = options.solver ?? scenario.solver.name;
-  const result = HEURISTICS.includes(solverName) ? await runHeuristic(input, solverName as 'gh' | 'agh') : await runSolver(input, solverName, options, scenario.solver, io);
+  const result = await planWith(input, solverName, options, scenario.solver, io);
 
   // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
   const check = checkPlan(input, result.plan);
@@ -69,7 +69,14 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
 
 const HEURISTICS: readonly string[] = ['gh', 'agh'];
 
-async function runSolver(input: PlanningInput, solverName: string, options: SolveCommandOptions, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
+/** Plans with a solver backend or a heuristic by name; the flags override the scenario's solver settings (also used by sweep). */
+export async function planWith(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
+  return HEURISTICS.includes(solverName) ? runHeuristic(input, solverName as 'gh' | 'agh') : runSolver(input, solverName, options, defaults, io);
+}
+
+export type SolverFlags = Pick<SolveCommandOptions, 'strategy' | 'timeLimit' | 'gap'>;
+
+async function runSolver(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
   let solver;
   try {
     solver = await getSolver(solverName);

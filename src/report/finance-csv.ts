@@ -27,7 +27,7 @@ export const COST_BY_WINDOW_HEADER = [
 export const COST_BY_MONTH_HEADER = ['month', 'region', 'llm', 'purchase', 'vm_hours', 'gpu_hours', 'cost_usd'] as const;
 
 /** A cell: text (escaped against formula injection) or a number (written as is, never escaped). */
-type CsvCell = { text: string } | { number: string };
+export type CsvCell = { text: string } | { number: string };
 
 export function costByWindowCsv(report: FinanceReport): string {
   const cents = apportionCents(report.costByWindow.map((row) => row.costUsd));
@@ -90,18 +90,18 @@ export function escapeFormula(value: string): string {
   return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
 }
 
-function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
   const records = [[...header], ...rows.map((row) => row.map((cell) => ('text' in cell ? escapeFormula(cell.text) : cell.number)))];
   const csv = stringify(records, { record_delimiter: '\r\n', quote: '"', escape: '"', delimiter: ',' });
   // Every record, the last one too, ends with CRLF.
   return csv.endsWith('\r\n') ? csv : `${csv}\r\n`;
 }
 
-function text(value: string): CsvCell {
+export function text(value: string): CsvCell {
   return { text: value };
 }
 
-function num(value: string): CsvCell {
+export function num(value: string): CsvCell {
   return { number: value };
 }
 

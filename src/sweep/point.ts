@@ -1,0 +1,62 @@
+import { InputError, InternalError } from '../errors.js';
+import { loadScenarioFile } from '../commands/scenario-inputs.js';
+import { planWith, type SolverFlags } from '../commands/solve.js';
+import { checkPlan } from '../validate/check-plan.js';
+import type { PointOutcome } from './document.js';
+
+/**
+ * One grid point: load the scenario with the point's overrides, plan it exactly as `planner solve` would,
+ * check the plan independently, and summarise it. Runs in a worker thread or in-process (--jobs 1), so the
+ * task is plain data (structured-cloneable) and the scenario is re-read here rather than passed as objects
+ * (a PlanningInput holds functions and Maps).
+ */
+export interface PointTask {
+  /** As the user named it; resolved against cwd like `planner solve`. */
+  scenario: string;
+  cwd: string;
+  overrides: string[];
+  solver: string;
+  flags: SolverFlags;
+}
+
+const NO_PLAN = new Set(['infeasible', 'no_solution', 'error', 'unbounded']);
+
+export async function runPoint(task: PointTask): Promise<PointOutcome> {
+  const started = performance.now();
+  // Progress and logs stay silent: many points run at once and stdout carries the result.
+  const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, stderrIsTty: false, cwd: task.cwd };
+  const { scenario, input } = await loadScenarioFile(task.scenario, task.overrides, quiet).catch((error: unknown) => {
+    // Values are checked one axis at a time up front; a combination can still fail here: name the point.
+    if (error instanceof InputError) throw new InputError(error.issues, `the sweep point ${task.overrides.join(' ')} is invalid (fix: drop that value from its --vary):`);
+    throw error;
+  });
+  const result = await planWith(input, task.solver, task.flags, scenario.solver, quiet);
+  const { plan, solver } = result;
+  const hasPlan = !NO_PLAN.has(plan.status);
+  if (hasPlan) {
+    const check = checkPlan(input, plan);
+    if (!check.ok) {
+      throw new InternalError(`the plan for ${task.overrides.join(' ')} fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
+    }
+  }
+  // A point without a plan is a row with its status, not a crash; its totals would describe a partial plan.
+  const total = (value: number, digits: number): number | null => (hasPlan ? round(value, digits) : null);
+  return {
+    status: plan.status,
+    strategy: solver.strategy,
+    costUsd: total(plan.totals.costUsd, 4),
+    startupCostUsd: total(plan.totals.startupCostUsd, 4),
+    gpuHours: total(plan.totals.gpuHours, 4),
+    servedRequests: total(plan.totals.servedRequests, 4),
+    unmetRequests: total(plan.totals.unmetRequests, 4),
+    objectiveUsd: solver.objective === undefined ? null : round(solver.objective, 4),
+    boundUsd: solver.bound === undefined ? null : round(solver.bound, 4),
+    gap: solver.gap === undefined ? null : round(solver.gap, 6),
+    seconds: round((performance.now() - started) / 1000, 3),
+  };
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

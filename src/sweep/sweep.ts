@@ -1,0 +1,96 @@
+import { InputError } from '../errors.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { SolverFlags } from '../commands/solve.js';
+import { SWEEP_SCHEMA_VERSION, type PointOutcome, type SweepDocument } from './document.js';
+import { expandGrid, type VaryAxis } from './grid.js';
+import { axisOverrides, pointOverrides } from './overrides.js';
+import { runPoint, type PointTask } from './point.js';
+import { runInWorkers, siblingModule } from './pool.js';
+
+/**
+ * `planner sweep`: every grid point is the scenario with its overrides, planned like `planner solve`, in
+ * worker threads (or in-process for one job), and summarised as one row, in grid order.
+ */
+export interface SweepRequest {
+  /** The scenario file as the user named it, and where relative paths start. */
+  file: string;
+  cwd: string;
+  /** The scenario with the shared overrides applied (aliases read its values; its solver settings are the defaults). */
+  scenario: Scenario;
+  /** Overrides every point shares (--windows, --set), applied before the point's own. */
+  sharedOverrides: readonly string[];
+  axes: readonly VaryAxis[];
+  /** Backend or heuristic name, and the flags that override the scenario's solver settings. */
+  solver: string;
+  flags: SolverFlags;
+}
+
+export interface SweepRun {
+  jobs: number;
+  progress?: (done: number, total: number) => void;
+  log?: (text: string) => void;
+}
+
+/**
+ * Checks every axis value against the scenario before anything is solved, so a bad value fails in
+ * milliseconds with the flag named. `check` validates a full override list (throws InputError). Values are
+ * checked one axis at a time (the sum of the list lengths, not their product); a combination that is only
+ * invalid together still fails, from the point that meets it.
+ */
+export function checkAxes(request: SweepRequest, check: (overrides: readonly string[]) => void): void {
+  for (const axis of request.axes) {
+    for (const value of axis.values) {
+      const overrides = axisOverrides(axis, value, request.scenario);
+      try {
+        check([...request.sharedOverrides, ...overrides]);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        throw new InputError(
+          error.issues.map((issue) => (issue.field === '--set' ? { ...issue, field: `--vary ${axis.path}` } : issue)),
+          `--vary ${axis.path}=${value.text} makes an invalid scenario (fix: vary a path the scenario has, with values of its type; see planner schema scenario):`,
+        );
+      }
+    }
+  }
+}
+
+export async function runSweep(request: SweepRequest, run: SweepRun): Promise<SweepDocument> {
+  const started = performance.now();
+  const points = expandGrid(request.axes);
+  const tasks: PointTask[] = points.map((point) => ({
+    scenario: request.file,
+    cwd: request.cwd,
+    overrides: [...request.sharedOverrides, ...pointOverrides(request.axes, point, request.scenario)],
+    solver: request.solver,
+    flags: request.flags,
+  }));
+  const outcomes = run.jobs <= 1 ? await inProcess(tasks, run) : await runInWorkers<PointTask, PointOutcome>(siblingModule(import.meta.url, 'worker'), tasks, run);
+  const defaults = request.scenario.solver;
+  return {
+    schemaVersion: SWEEP_SCHEMA_VERSION,
+    scenario: { name: request.scenario.name, file: request.file, overrides: [...request.sharedOverrides] },
+    solver: {
+      name: request.solver,
+      strategy: request.flags.strategy ?? defaults.strategy,
+      timeLimitSec: request.flags.timeLimit ?? defaults.timeLimitSec,
+      gap: request.flags.gap ?? defaults.gap,
+    },
+    parameters: request.axes.map((axis) => ({ path: axis.path, values: axis.values.map((v) => v.value) })),
+    points: points.map((point, index) => ({
+      index,
+      values: Object.fromEntries(request.axes.map((axis, a) => [axis.path, axis.values[point[a]!]!.value])),
+      overrides: pointOverrides(request.axes, point, request.scenario),
+      ...outcomes[index]!,
+    })),
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+}
+
+async function inProcess(tasks: readonly PointTask[], run: SweepRun): Promise<PointOutcome[]> {
+  const outcomes: PointOutcome[] = [];
+  for (const task of tasks) {
+    outcomes.push(await runPoint(task));
+    run.progress?.(outcomes.length, tasks.length);
+  }
+  return outcomes;
+}

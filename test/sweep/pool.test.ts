@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ExitCode, PlannerError } from '../../src/errors.js';
+import { runInWorkers } from '../../src/sweep/pool.js';
+import type { SleepyTask } from './fixtures/sleepy-worker.js';
+
+const worker = new URL('./fixtures/sleepy-worker.ts', import.meta.url);
+type Result = { id: number; thread: number; finishedAt: number };
+
+describe('the worker pool', () => {
+  it('returns results in task order although later tasks finish first, and spreads tasks over the workers', async () => {
+    // Task 0 is slow; the second worker finishes tasks 1..4 meanwhile.
+    const tasks: SleepyTask[] = [{ id: 0, ms: 2000 }, ...[1, 2, 3, 4].map((id) => ({ id, ms: 20 }))];
+    const progress: number[] = [];
+    const results = await runInWorkers<SleepyTask, Result>(worker, tasks, { jobs: 2, progress: (done) => progress.push(done) });
+    expect(results.map((r) => r.id)).toEqual([0, 1, 2, 3, 4]);
+    expect(results[0]!.finishedAt).toBeGreaterThan(results[4]!.finishedAt);
+    expect(new Set(results.map((r) => r.thread)).size).toBe(2);
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps a planner error\'s message and exit code across the thread boundary', async () => {
+    const failing = runInWorkers<SleepyTask, Result>(worker, [{ id: 0, ms: 5 }, { id: 1, ms: 5, fail: 'input' }, { id: 2, ms: 5 }], { jobs: 2 });
+    await expect(failing).rejects.toThrow(/^--vary x: task 1 is bad \(fix: drop it\)$/);
+    await expect(failing).rejects.toMatchObject({ exitCode: ExitCode.badInput });
+  });
+
+  it('turns any other error in a worker into an internal error (a bug) with its stack', async () => {
+    const error = await runInWorkers<SleepyTask, Result>(worker, [{ id: 0, ms: 5, fail: 'bug' }], { jobs: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PlannerError);
+    expect((error as PlannerError).exitCode).toBe(ExitCode.internal);
+    expect((error as Error).message).toMatch(/in a sweep worker: TypeError: task 0 broke\n\s+at /);
+  });
+});
