@@ -69,6 +69,18 @@ describe('planner sweep on the tiny scenario', () => {
     expect(loose!.costUsd!).toBeGreaterThan(10);
   });
 
+  it('--set and --windows apply to every point, so a region\'s quota that --set adds can be varied', async () => {
+    const quotas = 'policies.quotas=[{gpu: A100-80GB, region: eastus, gpus: 0}, {gpu: A100-80GB, region: westus2, gpus: 0}]';
+    const { doc } = await sweepJson('--set', quotas, '--windows', '1..2', '--vary', 'policies.quotas.0.gpus=0,2,100');
+    expect(doc.scenario.overrides).toEqual(['horizon.skipWindows=1', 'horizon.windows=2', quotas]);
+    expect(doc.points.map((p) => p.overrides)).toEqual([['policies.quotas.0.gpus=0'], ['policies.quotas.0.gpus=2'], ['policies.quotas.0.gpus=100']]);
+    // Two windows of 20 req/s are served in full at every point; fewer A100s in eastus cost more (A10s instead).
+    expect(doc.points.map((p) => [p.servedRequests, p.unmetRequests])).toEqual(Array(3).fill([20 * 3600 * 2, 0]));
+    const [none, two, plenty] = doc.points.map((p) => p.costUsd!);
+    expect(none!).toBeGreaterThan(two!);
+    expect(two!).toBeGreaterThan(plenty!);
+  });
+
   it('--format json with --out CSV and --html: the CSV reads back as the JSON rows, the HTML has the cost chart', async () => {
     const csvFile = join(work, 'round', 'sweep.csv');
     const htmlFile = join(work, 'round', 'sweep.html');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, PlannerError } from '../../src/errors.js';
-import { runInWorkers } from '../../src/sweep/pool.js';
+import { runInWorkers, siblingModule } from '../../src/sweep/pool.js';
 import type { SleepyTask } from './fixtures/sleepy-worker.js';
 
 const worker = new URL('./fixtures/sleepy-worker.ts', import.meta.url);
@@ -29,5 +29,10 @@ describe('the worker pool', () => {
     expect(error).toBeInstanceOf(PlannerError);
     expect((error as PlannerError).exitCode).toBe(ExitCode.internal);
     expect((error as Error).message).toMatch(/in a sweep worker: TypeError: task 0 broke\n\s+at /);
+  });
+
+  it('finds the worker beside the caller: worker.js when built (bin/planner.js), worker.ts from source', () => {
+    expect(siblingModule('file:///pkg/dist/src/sweep/sweep.js', 'worker').href).toBe('file:///pkg/dist/src/sweep/worker.js');
+    expect(siblingModule('file:///pkg/src/sweep/sweep.ts', 'worker').href).toBe('file:///pkg/src/sweep/worker.ts');
   });
 });
