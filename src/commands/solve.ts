@@ -69,12 +69,12 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
 
 const HEURISTICS: readonly string[] = ['gh', 'agh'];
 
+type SolverFlags = Pick<SolveCommandOptions, 'strategy' | 'timeLimit' | 'gap'>;
+
 /** Plans with a solver backend or a heuristic by name; the flags override the scenario's solver settings (also used by sweep). */
 export async function planWith(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
   return HEURISTICS.includes(solverName) ? runHeuristic(input, solverName as 'gh' | 'agh') : runSolver(input, solverName, options, defaults, io);
 }
-
-export type SolverFlags = Pick<SolveCommandOptions, 'strategy' | 'timeLimit' | 'gap'>;
 
 async function runSolver(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
   let solver;

@@ -9,10 +9,12 @@ import { parseScenario } from '../scenario/load.js';
 import { listSolverNames } from '../solvers/registry.js';
 import type { SweepDocument } from '../sweep/document.js';
 import { checkDistinctPaths, checkGridSize, gridSize, parseVary } from '../sweep/grid.js';
+import { siblingModule } from '../sweep/pool.js';
 import { checkAxes, runSweep } from '../sweep/sweep.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
 import { loadScenarioFile, windowOverrides } from './scenario-inputs.js';
+import { runPoint } from './sweep-point.js';
 
 export interface SweepCommandOptions {
   vary: string[];
@@ -65,7 +67,13 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
 
   const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), gridSize(axes)));
   const progress = windowProgress(io, { unit: 'points' });
-  const doc = await runSweep(request, { jobs, progress: (done, total) => progress.update(done, total), log: (text) => io.stderr.write(text) });
+  const doc = await runSweep(request, {
+    jobs,
+    solvePoint: runPoint,
+    workerModule: siblingModule(import.meta.url, 'sweep-worker'),
+    progress: (done, total) => progress.update(done, total),
+    log: (text) => io.stderr.write(text),
+  });
   progress.finish();
   io.stderr.write(`sweep: ${doc.points.length} points in ${doc.seconds.toFixed(1)} s (${jobs === 1 ? 'in-process' : `${jobs} worker threads`})\n`);
 

@@ -1,16 +1,34 @@
 import { InputError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { SolverFlags } from '../commands/solve.js';
+import type { Strategy } from '../capacity/solve.js';
 import { SWEEP_SCHEMA_VERSION, type PointOutcome, type SweepDocument } from './document.js';
 import { expandGrid, type VaryAxis } from './grid.js';
 import { axisOverrides, pointOverrides } from './overrides.js';
-import { runPoint, type PointTask } from './point.js';
-import { runInWorkers, siblingModule } from './pool.js';
+import { runInWorkers } from './pool.js';
 
 /**
  * `planner sweep`: every grid point is the scenario with its overrides, planned like `planner solve`, in
- * worker threads (or in-process for one job), and summarised as one row, in grid order.
+ * worker threads (or in-process for one job), and summarised as one row, in grid order. The point solver and
+ * the worker module are the caller's (they read files, which only commands do).
  */
+
+/** Flags that override the scenario's solver settings (as in `planner solve`). */
+export interface SolverFlags {
+  strategy?: Strategy | 'auto';
+  timeLimit?: number;
+  gap?: number;
+}
+
+/** One point, as plain data a worker thread can receive. */
+export interface PointTask {
+  /** As the user named it; resolved against cwd like `planner solve`. */
+  scenario: string;
+  cwd: string;
+  overrides: string[];
+  solver: string;
+  flags: SolverFlags;
+}
+
 export interface SweepRequest {
   /** The scenario file as the user named it, and where relative paths start. */
   file: string;
@@ -27,6 +45,10 @@ export interface SweepRequest {
 
 export interface SweepRun {
   jobs: number;
+  /** Solves one point in this thread (--jobs 1). */
+  solvePoint: (task: PointTask) => Promise<PointOutcome>;
+  /** A module that serves solvePoint to worker threads (pool.ts serveTasks). */
+  workerModule: URL;
   progress?: (done: number, total: number) => void;
   log?: (text: string) => void;
 }
@@ -64,7 +86,7 @@ export async function runSweep(request: SweepRequest, run: SweepRun): Promise<Sw
     solver: request.solver,
     flags: request.flags,
   }));
-  const outcomes = run.jobs <= 1 ? await inProcess(tasks, run) : await runInWorkers<PointTask, PointOutcome>(siblingModule(import.meta.url, 'worker'), tasks, run);
+  const outcomes = run.jobs <= 1 ? await inProcess(tasks, run) : await runInWorkers<PointTask, PointOutcome>(run.workerModule, tasks, run);
   const defaults = request.scenario.solver;
   return {
     schemaVersion: SWEEP_SCHEMA_VERSION,
@@ -89,7 +111,7 @@ export async function runSweep(request: SweepRequest, run: SweepRun): Promise<Sw
 async function inProcess(tasks: readonly PointTask[], run: SweepRun): Promise<PointOutcome[]> {
   const outcomes: PointOutcome[] = [];
   for (const task of tasks) {
-    outcomes.push(await runPoint(task));
+    outcomes.push(await run.solvePoint(task));
     run.progress?.(outcomes.length, tasks.length);
   }
   return outcomes;

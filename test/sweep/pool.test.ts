@@ -31,8 +31,8 @@ describe('the worker pool', () => {
     expect((error as Error).message).toMatch(/in a sweep worker: TypeError: task 0 broke\n\s+at /);
   });
 
-  it('finds the worker beside the caller: worker.js when built (bin/planner.js), worker.ts from source', () => {
-    expect(siblingModule('file:///pkg/dist/src/sweep/sweep.js', 'worker').href).toBe('file:///pkg/dist/src/sweep/worker.js');
-    expect(siblingModule('file:///pkg/src/sweep/sweep.ts', 'worker').href).toBe('file:///pkg/src/sweep/worker.ts');
+  it('finds the worker beside the caller: sweep-worker.js when built (bin/planner.js), sweep-worker.ts from source', () => {
+    expect(siblingModule('file:///pkg/dist/src/commands/sweep.js', 'sweep-worker').href).toBe('file:///pkg/dist/src/commands/sweep-worker.js');
+    expect(siblingModule('file:///pkg/src/commands/sweep.ts', 'sweep-worker').href).toBe('file:///pkg/src/commands/sweep-worker.ts');
   });
 });

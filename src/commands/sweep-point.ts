@@ -1,26 +1,17 @@
 import { InputError, InternalError } from '../errors.js';
-import { loadScenarioFile } from '../commands/scenario-inputs.js';
-import { planWith, type SolverFlags } from '../commands/solve.js';
+import type { PointOutcome } from '../sweep/document.js';
+import type { PointTask } from '../sweep/sweep.js';
 import { checkPlan } from '../validate/check-plan.js';
-import type { PointOutcome } from './document.js';
-
-/**
- * One grid point: load the scenario with the point's overrides, plan it exactly as `planner solve` would,
- * check the plan independently, and summarise it. Runs in a worker thread or in-process (--jobs 1), so the
- * task is plain data (structured-cloneable) and the scenario is re-read here rather than passed as objects
- * (a PlanningInput holds functions and Maps).
- */
-export interface PointTask {
-  /** As the user named it; resolved against cwd like `planner solve`. */
-  scenario: string;
-  cwd: string;
-  overrides: string[];
-  solver: string;
-  flags: SolverFlags;
-}
+import { loadScenarioFile } from './scenario-inputs.js';
+import { planWith } from './solve.js';
 
 const NO_PLAN = new Set(['infeasible', 'no_solution', 'error', 'unbounded']);
 
+/**
+ * One sweep point: load the scenario with the point's overrides, plan it exactly as `planner solve` would,
+ * check the plan independently, and summarise it. Runs in a worker thread (sweep-worker.ts) or in-process
+ * (--jobs 1); the scenario is re-read here because a PlanningInput (functions, Maps) cannot cross threads.
+ */
 export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const started = performance.now();
   // Progress and logs stay silent: many points run at once and stdout carries the result.
