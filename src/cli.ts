@@ -85,9 +85,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         '  planner sweep scenarios/default.yaml --vary demand.scale=0.5..2:7',
         '  planner sweep s.yaml --vary policies.budget.usd=1000,2000,4000 --vary demand.scale=1,1.5 --html sweep.html',
         '  planner sweep s.yaml --vary workloads.0.demand.scale=10..40:4 --format csv --out sweep.csv',
+        "  planner sweep s.yaml --set 'policies.quotas=[{gpu: H100-80GB, region: eastus, gpus: 0}]' --vary policies.quotas.0.gpus=0,64,128",
         '',
         'Rows are in grid order (the first --vary changes slowest), whatever --jobs is. A point without a plan is a',
-        'row with its status. Exit 0 when every point ran, 2 on bad flags or values (nothing is written then).',
+        'row with its status. --set applies before --vary, so a quota it adds can be varied. Exit 0 when every',
+        'point ran, 2 on bad flags or values (nothing is written then), 3 on a bug.',
       ].join('\n'),
     )
     .action(
