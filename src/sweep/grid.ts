@@ -42,6 +42,13 @@ export function parseVary(flag: string): VaryAxis {
     if (item.includes('..')) values.push(...parseRange(item, field).map(numberValue));
     else values.push({ text: item, value: readScalar(item) });
   }
+  // A repeated value would solve the same point twice and put two rows on one spot of the chart.
+  const seen = new Set<string>();
+  for (const value of values) {
+    const key = JSON.stringify(value.value);
+    if (seen.has(key)) throw new InputError({ field, message: `${value.text} is listed twice`, fix: 'list each value once; ranges include both ends' });
+    seen.add(key);
+  }
   return { path, values };
 }
 

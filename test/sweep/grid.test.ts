@@ -49,6 +49,7 @@ describe('--vary lists', () => {
     expect(message(() => parseVary('demand.scale=1,,2'))).toMatch(/^--vary demand\.scale: empty value in '1,,2' \(fix: remove the extra comma\)/);
     expect(message(() => parseVary('demand..scale=1'))).toMatch(/is not a dotted scenario path/);
     expect(message(() => parseVary('demand.scale=1..x:3'))).toMatch(/^--vary demand\.scale: range '1\.\.x:3'/);
+    expect(message(() => parseVary('demand.scale=0.5..1:3,1'))).toBe('--vary demand.scale: 1 is listed twice (fix: list each value once; ranges include both ends)');
   });
 
   it('refuses a path varied twice', () => {
