@@ -24,6 +24,11 @@ export interface XAxis {
   labels: readonly string[];
   /** The positions that get a tick label under the axis. */
   ticks: readonly { index: number; label: string }[];
+  /**
+   * Line charts only: a number per x position, to place the points in proportion to it (a chart against a
+   * parameter such as 0.5, 1, 2); without it positions are evenly spaced (time windows, categories).
+   */
+  values?: readonly number[];
 }
 
 export interface LinePanel {
@@ -162,20 +167,50 @@ function yAxis(scale: { max: number; step: number }, left: number, right: number
   return parts.join('');
 }
 
-function xAxis(x: XAxis, left: number, band: number, bottom: number, right: number): string {
+/** Where each x position sits: its centre (points, ticks) and the column it owns (hover area). */
+interface Slots {
+  centre: (i: number) => number;
+  from: (i: number) => number;
+  width: (i: number) => number;
+}
+
+function evenSlots(left: number, band: number): Slots {
+  return { centre: (i) => left + (i + 0.5) * band, from: (i) => left + i * band, width: () => band };
+}
+
+/**
+ * Centres in proportion to the values, half a band in from each end; each column reaches halfway to its
+ * neighbours in value order, so unsorted values work too.
+ */
+function proportionalSlots(values: readonly number[], left: number, right: number, band: number): Slots {
+  const finite = values.map(clean);
+  const min = Math.min(...finite);
+  const span = Math.max(...finite) - min;
+  const centres = finite.map((v) => (span > 0 ? left + band / 2 + ((v - min) / span) * (right - left - band) : (left + right) / 2));
+  const order = centres.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c || a.i - b.i);
+  const edges = new Map<number, [number, number]>();
+  order.forEach(({ c, i }, k) => {
+    const before = k > 0 ? (order[k - 1]!.c + c) / 2 : left;
+    const after = k < order.length - 1 ? (c + order[k + 1]!.c) / 2 : right;
+    edges.set(i, [before, after]);
+  });
+  return { centre: (i) => centres[i]!, from: (i) => edges.get(i)![0], width: (i) => edges.get(i)![1] - edges.get(i)![0] };
+}
+
+function xAxis(x: XAxis, slots: Slots, left: number, bottom: number, right: number): string {
   const parts = [`<line class="axis" x1="${num(left)}" y1="${num(bottom)}" x2="${num(right)}" y2="${num(bottom)}"/>`];
   for (const tick of x.ticks) {
-    const cx = left + (tick.index + 0.5) * band;
+    const cx = slots.centre(tick.index);
     parts.push(`<line class="axis" x1="${num(cx)}" y1="${num(bottom)}" x2="${num(cx)}" y2="${num(bottom + 4)}"/>`);
     parts.push(`<text class="tick" x="${num(cx)}" y="${num(bottom + 16)}" text-anchor="middle">${escapeXml(tick.label)}</text>`);
   }
   return parts.join('');
 }
 
-function hoverColumns(x: XAxis, left: number, band: number, top: number, height: number, text: (i: number) => string): string {
+function hoverColumns(x: XAxis, slots: Slots, top: number, height: number, text: (i: number) => string): string {
   const parts: string[] = [];
   for (let i = 0; i < x.labels.length; i++) {
-    parts.push(`<rect class="hover" x="${num(left + i * band, 2)}" y="${num(top)}" width="${num(band, 2)}" height="${num(height)}"><title>${escapeXml(text(i))}</title></rect>`);
+    parts.push(`<rect class="hover" x="${num(slots.from(i), 2)}" y="${num(top)}" width="${num(slots.width(i), 2)}" height="${num(height)}"><title>${escapeXml(text(i))}</title></rect>`);
   }
   return `<g class="hovers">${parts.join('')}</g>`;
 }
@@ -196,6 +231,7 @@ export function lineChart(options: LineChartOptions): string {
   const plotLeft = MARGIN.left;
   const plotRight = width - MARGIN.right;
   const band = n > 0 ? (plotRight - plotLeft) / n : plotRight - plotLeft;
+  const slots = options.x.values && options.x.values.length === n && n > 0 ? proportionalSlots(options.x.values, plotLeft, plotRight, band) : evenSlots(plotLeft, band);
   const legendSeries = uniqueSeries(options.panels.flatMap((p) => p.series));
   const gaps = options.panels.flatMap((p) => (p.gap ? [{ label: p.gap.label, colour: p.gap.colour }] : []));
   const leg = legend([...legendSeries, ...uniqueByLabel(gaps)], plotLeft, TITLE_HEIGHT + 4, plotRight - plotLeft);
@@ -208,11 +244,11 @@ export function lineChart(options: LineChartOptions): string {
     const dataMax = Math.max(0, ...panel.series.flatMap((s) => s.values.map(clean)));
     const scale = niceScale(Math.max(dataMax, options.yAtLeast ?? 0), 5, options.minStep);
     const yOf = (v: number | null | undefined): number => top + height - (Math.max(0, clean(v)) / scale.max) * height;
-    const xOf = (i: number): number => plotLeft + (i + 0.5) * band;
+    const xOf = slots.centre;
     const parts: string[] = [];
     if (options.panels.length > 1) parts.push(`<text class="panel-title" x="${num(plotLeft)}" y="${num(top - 6)}">${escapeXml(panel.title)}</text>`);
     parts.push(yAxis(scale, plotLeft, plotRight, top, height, options.formatY));
-    parts.push(xAxis(options.x, plotLeft, band, top + height, plotRight));
+    parts.push(xAxis(options.x, slots, plotLeft, top + height, plotRight));
     parts.push(`<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
     if (panel.gap && n > 0) {
       const upper = panel.series.find((s) => s.key === panel.gap!.upper);
@@ -246,7 +282,7 @@ export function lineChart(options: LineChartOptions): string {
       }
     }
     parts.push(
-      hoverColumns(options.x, plotLeft, band, top, height, (i) =>
+      hoverColumns(options.x, slots, top, height, (i) =>
         [`${panel.title} ${options.x.labels[i]}`, ...panel.series.map((s) => `${s.label}: ${s.values[i] === null ? 'n/a' : options.formatY(clean(s.values[i]))}`)].join('\n'),
       ),
     );
@@ -277,7 +313,7 @@ export function stackedBarChart(options: StackedBarOptions): string {
   const yOf = (v: number): number => top + height - (v / scale.max) * height;
   const fraction = Math.min(1, Math.max(0.05, options.barFraction ?? 0.7));
   const barWidth = Math.max(0.5, band * fraction);
-  const parts: string[] = [leg.svg, yAxis(scale, plotLeft, plotRight, top, height, options.formatY), xAxis(options.x, plotLeft, band, top + height, plotRight)];
+  const parts: string[] = [leg.svg, yAxis(scale, plotLeft, plotRight, top, height, options.formatY), xAxis(options.x, evenSlots(plotLeft, band), plotLeft, top + height, plotRight)];
   parts.push(`<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
   const base = new Array<number>(n).fill(0);
   let points = 0;
@@ -303,7 +339,7 @@ export function stackedBarChart(options: StackedBarOptions): string {
     }
   } else if (n > 0) {
     parts.push(
-      hoverColumns(options.x, plotLeft, band, top, height, (i) =>
+      hoverColumns(options.x, evenSlots(plotLeft, band), top, height, (i) =>
         [`${options.x.labels[i]} total ${options.formatY(stackTotals[i]!)}`, ...options.series.filter((s) => clean(s.values[i]) > 0).map((s) => `${s.label}: ${options.formatY(clean(s.values[i]))}`)].join('\n'),
       ),
     );

@@ -6,8 +6,8 @@ import { formatFixed } from './table.js';
 
 /**
  * `planner sweep --html FILE`: one self-contained page (inline CSS and SVG, no script, no network) with the
- * cost-vs-parameter chart and the table of points. The first varied path is the x axis (its values in grid
- * order, evenly spaced); each combination of the other paths is one line. Deterministic: same document,
+ * cost-vs-parameter chart and the table of points. The first varied path is the x axis (numbers placed in
+ * proportion, other values evenly spaced in grid order); each combination of the other paths is one line. Deterministic: same document,
  * same bytes (no clock: per-point seconds are left to the JSON and CSV).
  */
 export function renderSweepHtml(doc: SweepDocument): string {
@@ -68,10 +68,16 @@ function unmetChart(doc: SweepDocument): string {
 function chart(doc: SweepDocument, id: string, title: string, yLabel: string, metric: (p: SweepPoint) => number | null, formatY: (v: number, step?: number) => string): string {
   const { labels, series } = seriesOf(doc, metric, title);
   const xPath = doc.parameters[0]?.path ?? '';
+  const xNumbers = doc.parameters[0]?.values ?? [];
   return lineChart({
     chart: id,
     title: `${title} vs ${xPath}`,
-    x: { labels: labels.map((l) => `${xPath}=${l}`), ticks: labels.map((label, index) => ({ index, label })) },
+    x: {
+      labels: labels.map((l) => `${xPath}=${l}`),
+      ticks: labels.map((label, index) => ({ index, label })),
+      // Numbers are placed in proportion (0.5, 1, 2 is not evenly spaced); other values are categories.
+      ...(xNumbers.every((v) => typeof v === 'number') ? { values: xNumbers as number[] } : {}),
+    },
     panels: [{ title, series }],
     yLabel,
     formatY,

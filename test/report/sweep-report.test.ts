@@ -67,4 +67,20 @@ describe('sweep renderers', () => {
     expect(html).not.toContain('Unmet demand');
     expect(html).toContain('<td>no_solution</td>');
   });
+
+  it('HTML: numeric values are placed in proportion on the x axis, other values evenly', () => {
+    const xs = (values: (number | string)[]): number[] => {
+      const oneD = SweepDocumentSchema.parse({
+        ...doc,
+        parameters: [{ path: 'p', values }],
+        points: values.map((v, i) => ({ ...point(i, 1, 'west', 100 + i), values: { p: v } })),
+      });
+      const d = /<path class="series" data-series="[^"]+"[^>]* d="([^"]*)"/.exec(renderSweepHtml(oneD))![1]!;
+      return [...d.matchAll(/[ML]([\d.]+),/g)].map((m) => Number(m[1]));
+    };
+    const [a, b, c] = xs([0.5, 1, 2]);
+    expect((c! - b!) / (b! - a!)).toBeCloseTo(2, 2);
+    const [e, f, g] = xs(['small', 'medium', 'large']);
+    expect(g! - f!).toBeCloseTo(f! - e!, 1);
+  });
 });
