@@ -35,4 +35,10 @@ describe('the worker pool', () => {
     expect(siblingModule('file:///pkg/dist/src/commands/sweep.js', 'sweep-worker').href).toBe('file:///pkg/dist/src/commands/sweep-worker.js');
     expect(siblingModule('file:///pkg/src/commands/sweep.ts', 'sweep-worker').href).toBe('file:///pkg/src/commands/sweep-worker.ts');
   });
+
+  it('starts a compiled JavaScript worker directly (the built CLI\'s path)', async () => {
+    const plain = new URL('./fixtures/plain-worker.mjs', import.meta.url);
+    const results = await runInWorkers<number, { square: number; thread: number }>(plain, [1, 2, 3, 4], { jobs: 2 });
+    expect(results.map((r) => r.square)).toEqual([1, 4, 9, 16]);
+  });
 });
