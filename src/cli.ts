@@ -36,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
     .addOption(formatOption(['table', 'json']))
     .option('--out <dir>', 'write plan.json into this folder (atomically)')
+    .option('--bound', 'with --solver gh|agh: also solve the LP relaxation (HiGHS) and report the proven gap')
     .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
     .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')

@@ -265,6 +265,15 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
   return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the joint LP ended ${relaxation.status}, so the bound is the sum of window LPs (start-ups not counted)` };
 }
 
+/**
+ * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
+ * without a MILP (GH, AGH). Undefined when the LP does not solve in time.
+ */
+export async function relaxationBound(input: PlanningInput, solve: SolveFn, timeLimitSec: number): Promise<number | undefined> {
+  const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
+  return relaxation.status === 'optimal' ? relaxation.objective : undefined;
+}
+
 /** Replicas below this in the LP relaxation are not worth a config's place in the shortlist. */
 const SHORTLIST_EPSILON = 1e-6;
 
@@ -288,7 +297,7 @@ export function planObjective(input: PlanningInput, plan: Plan): number {
   return objective;
 }
 
-function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {
+export function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {
   const gap = relativeGap(objective, bound);
   if (gap === undefined) return {};
   // Tie-break terms (1e-6 scale) can put the bound a hair above the recomputed objective.
