@@ -63,6 +63,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     );
 
   program
+    .command('simulate')
+    .description('replay the demand through forecast, plan and evaluation for each strategy, against baselines')
+    .argument('[scenario]', 'scenario file (default: the built-in default scenario)')
+    .option('--strategies <list>', `comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`, 'planner,siloed,reactive,oracle,single-gpu')
+    .option('--days <n>', 'days to simulate after the warm-up (default: the rest of the horizon)', parsePositiveNumber)
+    .option('--warmup-hours <h>', 'hours of demand used only as history before the first planned window', parsePositiveNumber, 24)
+    .option('--events <file>', 'capacity events CSV: gpu,region,from_utc,to_utc,available_gpus')
+    .option('--stress <spec>', 'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable', collect, [])
+    .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s)').choices(listSolverNames()))
+    .option('--time-limit <sec>', 'per planning call (default 10)', parsePositiveNumber)
+    .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
+    .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
+    .addOption(formatOption(['table', 'json']))
+    .action(
+      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/simulate.js').simulateCommand>[1]) => {
+        const { simulateCommand } = await import('./commands/simulate.js');
+        return simulateCommand(scenario, options, io);
+      }),
+    );
+
+  program
     .command('solvers')
     .description('list the solver backends and whether each loads on this machine')
     .addOption(formatOption(['table', 'json']))
