@@ -66,6 +66,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     solve: (program: Parameters<typeof solver.solve>[0], solveOptions: Parameters<typeof solver.solve>[1]) => solver.solve(program, solveOptions),
     solverName,
     relativeGap: options.gap ?? scenario.solver.gap,
+    planStrategy: scenario.solver.strategy,
     timeLimitSec: options.timeLimit ?? 10,
     localOffsetHours: scenario.workloads.map((w) => w.demand.shiftHours),
     progress: progressLine,

@@ -17,6 +17,8 @@ export interface ComparisonRow {
   totalCostUsd: number;
   attainment: number;
   attainmentByWorkload: Record<string, number>;
+  /** Attainment over the windows a capacity event was in force (null without events). */
+  eventAttainment: number | null;
   unmetRequests: number;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
@@ -39,6 +41,7 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     totalCostUsd: totalCost(s),
     attainment: s.totals.attainment,
     attainmentByWorkload: s.totals.attainmentByWorkload,
+    eventAttainment: eventAttainment(s),
     unmetRequests: Math.round(s.totals.unmetRequests),
     vmsStarted: s.totals.vmsStarted,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
@@ -48,14 +51,31 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
   }));
 }
 
+function eventAttainment(s: StrategyResult): number | null {
+  const windows = s.windows.filter((w) => w.mode === 'capacity');
+  const demand = windows.reduce((sum, w) => sum + w.demandRps * w.hours, 0);
+  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + w.servedRps * w.hours, 0) / demand : 1;
+}
+
 const pct = (value: number | null, decimals = 1) => (value === null ? '-' : `${fixed(value * 100, decimals)}%`);
 
 export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: ChalkInstance): string {
+  const events = rows.some((r) => r.eventAttainment !== null);
   return renderTable(
-    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', 'unmet requests', 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
-    rows.map((r) => [r.strategy, fixed(r.gpuHours, 0), `$${fixed(r.totalCostUsd, 2)}`, pct(r.attainment, 3), fixed(r.unmetRequests, 0), fixed(r.vmsStarted, 0), pct(r.gpuHoursSavedVsSiloed), r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`]),
+    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', ...(events ? ['during events'] : []), 'unmet requests', 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
+    rows.map((r) => [
+      r.strategy,
+      fixed(r.gpuHours, 0),
+      `$${fixed(r.totalCostUsd, 2)}`,
+      pct(r.attainment, 3),
+      ...(events ? [pct(r.eventAttainment, 3)] : []),
+      fixed(r.unmetRequests, 0),
+      fixed(r.vmsStarted, 0),
+      pct(r.gpuHoursSavedVsSiloed),
+      r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
+    ]),
     chalk,
-    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ['left', 'right', 'right', 'right', ...(events ? ['right' as const] : []), 'right', 'right', 'right', 'right'],
   );
 }
 

@@ -1,4 +1,4 @@
-import type { SolveFn } from '../capacity/solve.js';
+import type { SolveFn, Strategy } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { evaluateFleets } from './evaluate.js';
 import { STRATEGIES, type StrategyContext, type StrategyName } from './strategies.js';
@@ -17,6 +17,8 @@ export interface SimulateOptions {
   solve: SolveFn;
   solverName: string;
   relativeGap: number;
+  /** Strategy of each planning call (default auto). */
+  planStrategy?: Strategy | 'auto';
   /** Per planning call (the oracle's whole-horizon solve gets four times this). */
   timeLimitSec: number;
   progress?: (strategy: string, done: number, total: number) => void;
@@ -59,6 +61,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     solve: options.solve,
     solverName: options.solverName,
     relativeGap: options.relativeGap,
+    planStrategy: options.planStrategy ?? 'auto',
     timeLimitSec: options.timeLimitSec,
     rateScale: stress.throughputOptimism ?? 1,
     ...(options.progress ? { progress: options.progress } : {}),

@@ -1,5 +1,5 @@
 import { fleetKey } from '../capacity/formulation.js';
-import { planCapacity, type SolveFn } from '../capacity/solve.js';
+import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js';
 import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule } from '../capacity/types.js';
 import { forecastNext } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
@@ -28,6 +28,8 @@ export interface StrategyContext {
   solve: SolveFn;
   solverName: string;
   relativeGap: number;
+  /** The scenario's strategy for each planning call (auto: by size). */
+  planStrategy: Strategy | 'auto';
   /** Per planning call. */
   timeLimitSec: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
@@ -67,14 +69,15 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
     const history = ctx.historyBefore(t);
     const forecast = ctx.input.workloads.map((workload, w) =>
       workload.origins.map((_, o) => {
-        const next = forecastNext(history[w]![o]!, { starts: ctx.localStarts(w, t), absorbed: ctx.input.policies.headroom / (1 - ctx.input.policies.headroom) });
+        // Slice even though the runner already does: the forecast must not depend on how history is handed over.
+        const next = forecastNext(history[w]![o]!.slice(0, t), { starts: ctx.localStarts(w, t), absorbed: ctx.input.policies.headroom / (1 - ctx.input.policies.headroom) });
         margins += next.margin;
         return [next.upper];
       }),
     );
     const known = ctx.events.filter((e) => e.fromWindow <= t);
     const sub = sliceInput(ctx.input, { from: t, count: 1, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: 'auto', relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
     const window = result.plan.windows[0];
     if (window) {
       fleets.push(fleetOf(window));
@@ -97,7 +100,7 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const sub = sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale });
-  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: 'auto', relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
   const fleets = ctx.windows.map((_, k) => {
@@ -122,7 +125,7 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
   for (const [w, workload] of ctx.input.workloads.entries()) {
     const peak = workload.origins.map((_, o) => [Math.max(0, ...nominal[w]![o]!)]);
     const sub = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: 'auto', relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
     const window = result.plan.windows[0];
     if (!window) {
       notes.push(`${workload.id}: no silo plan (${result.solver.status})`);
@@ -247,7 +250,7 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
       continue;
     }
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: 'auto', relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
     if (result.plan.windows.length < count) {
       notes.push(`${gpu}: ${result.solver.status}`);
       continue;
