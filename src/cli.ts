@@ -75,6 +75,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--time-limit <sec>', 'per planning call (default 10)', parsePositiveNumber)
     .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--request-sim <window>', 'also replay a window\'s fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)')
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
     .addOption(formatOption(['table', 'json']))
     .action(

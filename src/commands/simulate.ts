@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
 import { comparisonRows, redirectRows, renderComparisonTable, renderRedirectTable, renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { parseCapacityEvents } from '../simulate/events.js';
+import { compareDispatch, heterogeneity, type DispatchComparison } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
+import { renderTable } from '../report/table.js';
 import { STRATEGY_NAMES, type StrategyName } from '../simulate/strategies.js';
 import type { Stress } from '../simulate/types.js';
 import { getSolver } from '../solvers/registry.js';
@@ -22,6 +24,8 @@ export interface SimulateCommandOptions {
   set: string[];
   out?: string;
   format: 'table' | 'json';
+  /** Scenario window whose fleet the request-level simulation replays, or 'auto': the most heterogeneous. */
+  requestSim?: string;
 }
 
 /** `planner simulate [SCENARIO]`: replay the demand through each strategy, compare, write the reports. */
@@ -37,6 +41,10 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   }
   if (stress.burst?.window !== undefined && (stress.burst.window < warmupWindows || stress.burst.window >= input.windows.length)) {
     throw new InputError({ field: '--stress', message: `burst window ${stress.burst.window} is not simulated (windows ${warmupWindows}..${input.windows.length - 1})`, fix: 'write burst=FACTOR@WINDOW with a simulated window' });
+  }
+  const requestSimWindow = options.requestSim === undefined || options.requestSim === 'auto' ? undefined : Number(options.requestSim);
+  if (requestSimWindow !== undefined && (!Number.isInteger(requestSimWindow) || requestSimWindow < warmupWindows || requestSimWindow >= input.windows.length)) {
+    throw new InputError({ field: '--request-sim', message: `'${options.requestSim}' is not a simulated window (${warmupWindows}..${input.windows.length - 1})`, fix: 'name a simulated window index, or auto' });
   }
   let events = undefined;
   if (options.events) {
@@ -80,6 +88,15 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const rows = comparisonRows(result);
   const planner = result.strategies.find((s) => s.name === 'planner');
   const redirect = planner && reference ? redirectRows(planner, reference.strategies[0]) : [];
+  let dispatchComparison: DispatchComparison[] | undefined;
+  let requestSim: number | undefined;
+  if (options.requestSim !== undefined) {
+    const source = result.strategies.find((s) => s.name === 'planner') ?? result.strategies[0]!;
+    // auto: the window whose fleet mixes the most replica kinds for one workload in one region (the first such).
+    const k = requestSimWindow !== undefined ? result.windows.indexOf(requestSimWindow) : source.fleets.reduce((best, fleet, i) => (heterogeneity(input, fleet) > heterogeneity(input, source.fleets[best]!) ? i : best), 0);
+    requestSim = result.windows[k]!;
+    dispatchComparison = compareDispatch(input, loaded.catalog, loaded.mixes, scenario.workloads.map((w) => w.slo), source.fleets[k]!);
+  }
   const summary = {
     scenario: { name: scenario.name, hash: loaded.hash, overrides: options.set },
     windows: { first: result.windows[0], count: result.windows.length, start: input.windows[result.windows[0]!]!.start, warmupWindows },
@@ -88,6 +105,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     events: events ?? [],
     comparison: rows,
     redirect,
+    ...(dispatchComparison ? { requestSim: { window: requestSim, start: input.windows[requestSim!]!.start, dispatch: dispatchComparison } } : {}),
   };
   if (options.out) {
     const dir = resolve(io.cwd, options.out);
@@ -111,6 +129,17 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   if (redirect.length > 0) {
     io.stdout.write(`\nWhere the planner's traffic went during the capacity events (mean req/s over the event windows):\n`);
     io.stdout.write(renderRedirectTable(redirect, chalk));
+  }
+  if (dispatchComparison) {
+    io.stdout.write(`\nRequest-level simulation of window ${requestSim} (${input.windows[requestSim!]!.start}), the ${result.strategies.some((s) => s.name === 'planner') ? 'planner' : result.strategies[0]!.name}'s fleet: highest load with >= 99% of requests within TTFT\n`);
+    io.stdout.write(
+      renderTable(
+        ['workload', 'region', 'pool in the plan', 'replicas simulated', 'SLO capacity req/s', 'proportional req/s', 'round-robin req/s', 'gain'],
+        dispatchComparison.map((d) => [d.workload, d.region, d.pool.join('\n'), String(d.simulatedReplicas), d.capacityRps.toFixed(1), d.proportionalRps.toFixed(1), d.roundRobinRps.toFixed(1), Number.isFinite(d.gain) ? `${d.gain >= 0 ? '+' : ''}${(100 * d.gain).toFixed(1)}%` : 'n/a']),
+        chalk,
+        ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
+      ),
+    );
   }
   if (options.out) io.stdout.write(`\nwrote ${join(options.out, 'simulation.json')}, windows.csv and report.html\n`);
   return ExitCode.ok;

@@ -1,4 +1,5 @@
 import { planObjective } from '../capacity/solve.js';
+import { mulberry32 } from '../random.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import {
   EPS,
@@ -178,15 +179,4 @@ function mix(seed: number, t: number, s: number): number {
   h = Math.imul(h ^ (t + 0x7f4a7c15), 0x85ebca6b);
   h = Math.imul(h ^ (s + 0x165667b1), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

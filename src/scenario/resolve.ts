@@ -155,7 +155,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   };
 }
 
-function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
+/** A workload's request mix: the loaded histogram file, or the mean sizes written in the scenario. */
+export function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
   if ('file' in mix) {
     const loaded = inputs.requestMixes.get(mix.file);
     if (!loaded) throw new InputError({ file, field: `workloads.${w}.requestMix.file`, message: `request mix '${mix.file}' was not loaded` });

@@ -77,6 +77,26 @@ describe('planner simulate', () => {
   });
 });
 
+describe('planner simulate --request-sim', () => {
+  it('replays the most heterogeneous window of the planner fleet request by request', async () => {
+    const summary = (await simulateJson('--strategies', 'planner', '--request-sim', 'auto')) as Summary & {
+      requestSim: { window: number; dispatch: { workload: string; proportionalRps: number; roundRobinRps: number; capacityRps: number }[] };
+    };
+    expect(summary.requestSim.window).toBeGreaterThanOrEqual(24);
+    expect(summary.requestSim.dispatch.map((d) => d.workload).sort()).toEqual(['chat', 'code']);
+    for (const d of summary.requestSim.dispatch) {
+      expect(d.proportionalRps).toBeGreaterThanOrEqual(d.roundRobinRps * 0.99);
+      expect(d.proportionalRps).toBeLessThanOrEqual(d.capacityRps * 1.01);
+    }
+  });
+
+  it('rejects a window that is not simulated', async () => {
+    const { exitCode, stderr } = await planner(['simulate', SIM, '--request-sim', '3']);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/--request-sim: '3' is not a simulated window \(24\.\.47\)/);
+  });
+});
+
 describe('planner simulate: bad input', () => {
   it('names the event file line and field, and exits 2', async () => {
     const events = join(work, 'bad-events.csv');
