@@ -10,6 +10,9 @@ import { renderPlanTable } from '../report/plan-table.js';
 import { toPlanDocument } from '../report/plan-document.js';
 import { getSolver } from '../solvers/registry.js';
 import { checkPlan } from '../validate/check-plan.js';
+import { checkFutures, futuresOf } from '../validate/resilience.js';
+import { activePolicies } from '../capacity/policies.js';
+import { summarisePolicies } from '../capacity/policy-summary.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
 import { loadScenarioFile, parseMaxUnmet, windowOverrides } from './scenario-inputs.js';
@@ -25,6 +28,7 @@ export interface SolveCommandOptions {
   set: string[];
   maxUnmet: string;
   strategy?: Strategy | 'auto';
+  resilienceCost?: boolean;
 }
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
@@ -41,11 +45,19 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   }
 
   const solverName = options.solver ?? scenario.solver.name;
-  const result = HEURISTICS.includes(solverName) ? await runHeuristic(input, solverName as 'gh' | 'agh') : await runSolver(input, solverName, options, scenario.solver, io);
+  const plan = (planning: PlanningInput) => (HEURISTICS.includes(solverName) ? runHeuristic(planning, solverName as 'gh' | 'agh') : runSolver(planning, solverName, options, scenario.solver, io));
+  const result = await plan(input);
+  if (activePolicies(input).length) result.plan.policies = summarisePolicies(input, result.plan);
+  if (options.resilienceCost) await addResilienceCost(input, result, plan);
 
   // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
   const check = checkPlan(input, result.plan);
-  if (!check.ok) {
+  const futures = futuresOf(input);
+  if (futures.length && result.plan.windows.length) {
+    const { routingLpSolver } = await import('./validate.js');
+    for (const future of await checkFutures(input, result.plan, futures, await routingLpSolver())) check.violations.push(...future.violations);
+  }
+  if (check.violations.length) {
     throw new InternalError(`the solved plan fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
   }
   const document = toPlanDocument(result.plan, result.solver, { name: scenario.name, hash: loaded.hash, overrides });
@@ -89,6 +101,10 @@ async function runSolver(input: PlanningInput, solverName: string, options: Solv
 
 /** GH/AGH: no solver and no bound (run an exact solve for the LP bound); the plan is feasible, not proven. */
 async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh'): Promise<PlanResult> {
+  const unsupported = activePolicies(input);
+  if (unsupported.length) {
+    throw new InputError({ field: '--solver', message: `${name} does not implement ${unsupported.join(', ')}`, fix: 'use --solver highs or glpk, or turn these policies off' });
+  }
   const { planHeuristic } = await import('../heuristics/index.js');
   const { plan, seconds, objective } = planHeuristic(input, name);
   return {
@@ -104,4 +120,19 @@ async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh'): Promise<P
       statuses: { [plan.status]: 1 },
     },
   };
+}
+
+/**
+ * The cost of resilience: the same scenario planned without N+1, same solver and strategy. Both plans are
+ * solved to the same gap, so the difference is only as exact as the two gaps allow (both are reported).
+ */
+async function addResilienceCost(input: PlanningInput, result: PlanResult, plan: (input: PlanningInput) => Promise<PlanResult>): Promise<void> {
+  const locality = input.policies.locality;
+  if (!locality?.nPlusOne || !result.plan.policies?.locality) {
+    throw new InputError({ field: '--resilience-cost', message: 'the scenario does not ask for N+1', fix: 'set policies.locality.nPlusOne: true (or --set policies.locality.nPlusOne=true)' });
+  }
+  const without = await plan({ ...input, policies: { ...input.policies, locality: { ...locality, nPlusOne: false } } });
+  const cost = (r: PlanResult) => r.plan.totals.costUsd + r.plan.totals.startupCostUsd;
+  result.plan.policies.locality.costWithoutNPlusOneUsd = Math.round(cost(without) * 100) / 100;
+  result.plan.policies.locality.resilienceCostUsd = Math.round((cost(result) - cost(without)) * 100) / 100;
 }
