@@ -29,7 +29,7 @@ export interface BuildOptions {
   /** Include the budget row (group 9) when the scenario has a hard budget. Default true. */
   includeBudget?: boolean;
   /** Restrict the candidates a window may use (a restricted MILP gives an upper bound only). Default: all. */
-  allowCandidate?: (window: number, candidate: number) => boolean;
+  allowCandidate?: (window: number, candidate: number, pool?: ReplicaPool) => boolean;
   /** Deferrable workloads: what was served before the first included window, and floors to follow. */
   deferrable?: DeferrableState;
 }
@@ -183,7 +183,10 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
       if (!vmPool) continue;
       if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
       const offer = skuById.get(candidate.sku)!;
-      const pools: (ReplicaPool | undefined)[] = poolsApart ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))].sort() : [undefined];
+      const pools: (ReplicaPool | undefined)[] = poolsApart
+        ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))].sort().filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
+        : [undefined];
+      if (pools.length === 0) continue;
       const handles = pools.map((pool) => {
         const variable = problem.addVariable({
           label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,

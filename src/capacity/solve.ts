@@ -5,7 +5,7 @@ import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
 import { isInteractive } from './policies.js';
 import { assemblePlan, extractWindows } from './plan.js';
-import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
+import type { Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
 
 /** How a solver is called; the capacity layer never imports a backend. */
 export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solution>;
@@ -217,7 +217,15 @@ async function solveByWindow(
     solver: {
       name: solverName,
       strategy,
-      reason: [reason, guide?.note, widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : ''].filter(Boolean).join('; '),
+      reason: [
+        reason,
+        guide?.note,
+        widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
+        // Without the horizon LP's schedule, deferrable work waits for its deadline and piles up at the end.
+        input.workloads.some((w) => !isInteractive(w)) && !guide?.done ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (raise --time-limit or use joint)' : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
       status,
       objective,
       ...(bound !== undefined ? { bound } : {}),
@@ -258,16 +266,17 @@ function followSchedule(done: ReadonlyMap<string, number>, t: number): (w: numbe
 }
 
 /** The configs the LP uses in window t, and those it used an hour before (so running replicas can stay). */
-function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number) => boolean {
+function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number, pool?: ReplicaPool) => boolean {
   const allowed = new Set([...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]);
-  return (_, candidate) => allowed.has(candidate);
+  // With pools apart the shortlist is per pool too: the LP's firm-only configs get no spot integers.
+  return (_, candidate, pool) => allowed.has(pool ? `${candidate}|${pool}` : candidate);
 }
 
 interface RelaxationGuide {
   /** A valid lower bound on the horizon's optimal objective (undefined if some LP did not solve). */
   bound?: number;
-  /** Candidates the LP uses, per window. */
-  shortlist: Set<number>[];
+  /** Candidates the LP uses, per window, and `${candidate}|${pool}` for the pools it uses them in. */
+  shortlist: Set<number | string>[];
   /** Unmet requests/s in the LP, per window: the restricted MILP should not need more. */
   unmet: number[];
   /** Deferrable: the joint LP's done[t] by `${workload}|${origin}|${t}` (absent when it did not solve). */
@@ -282,10 +291,13 @@ interface RelaxationGuide {
  */
 async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSec: number, log: Pick<SolveOptions, 'log'>): Promise<RelaxationGuide> {
   const windows = input.windows.length;
-  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number>()), unmet: new Array<number>(windows).fill(0) };
+  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number | string>()), unmet: new Array<number>(windows).fill(0) };
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
     for (const replica of built.replicas) {
-      if (values[replica.variable.index]! > SHORTLIST_EPSILON) guide.shortlist[replica.window]!.add(replica.candidate);
+      if (values[replica.variable.index]! > SHORTLIST_EPSILON) {
+        guide.shortlist[replica.window]!.add(replica.candidate);
+        if (replica.pool) guide.shortlist[replica.window]!.add(`${replica.candidate}|${replica.pool}`);
+      }
     }
     for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]!;
   };
@@ -307,7 +319,7 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
       if (bound !== undefined) bound += window.objective!;
     } else {
       bound = undefined;
-      for (const c of input.candidates.keys()) guide.shortlist[t]!.add(c);
+      for (const c of input.candidates.keys()) for (const key of [c, `${c}|firm`, `${c}|spot`]) guide.shortlist[t]!.add(key);
       guide.unmet[t] = Infinity;
     }
   }
