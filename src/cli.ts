@@ -40,6 +40,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
     .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
+    .option('--resilience-cost', 'with policies.locality.nPlusOne: also plan without N+1 and report the difference (twice the time)')
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
         const { solveCommand } = await import('./commands/solve.js');
@@ -55,6 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(formatOption(['table', 'json']))
     .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
+    .option('--fail-region <region>', "prove the plan's replicas outside this region still route all interactive demand within its latency bound (repeatable)", collect, [])
     .action(
       run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
         const { validateCommand } = await import('./commands/validate.js');

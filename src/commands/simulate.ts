@@ -34,6 +34,11 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const stress = parseStress(options.stress);
   const loaded = await loadScenarioFile(scenarioPath, options.set, io);
   const { scenario, input } = loaded;
+  const deferrable = input.workloads.findIndex((w) => w.deadlineHours !== undefined);
+  if (deferrable >= 0) {
+    // The runner evaluates each window on its own (fluid, no backlog): a batch workload's deadline would be ignored.
+    throw new InputError({ file: loaded.file, field: `workloads.${deferrable}.deadlineHours`, message: 'planner simulate does not model deferrable (batch) workloads yet', fix: 'simulate the interactive workloads (drop the batch workload) or plan it with planner solve' });
+  }
   const hours = input.windows[0]?.hours ?? 1;
   const warmupWindows = Math.round(options.warmupHours / hours);
   if (warmupWindows >= input.windows.length) {

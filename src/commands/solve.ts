@@ -10,6 +10,9 @@ import { renderPlanTable } from '../report/plan-table.js';
 import { toPlanDocument } from '../report/plan-document.js';
 import { getSolver } from '../solvers/registry.js';
 import { checkPlan } from '../validate/check-plan.js';
+import { checkFutures, futuresOf } from '../validate/resilience.js';
+import { activePolicies } from '../capacity/policies.js';
+import { summarisePolicies } from '../capacity/policy-summary.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
 import { loadScenarioFile, parseMaxUnmet, windowOverrides } from './scenario-inputs.js';
@@ -27,6 +30,7 @@ export interface SolveCommandOptions {
   strategy?: Strategy | 'auto';
   /** With gh/agh: also solve the LP relaxation (HiGHS) to report a proven gap. */
   bound?: boolean;
+  resilienceCost?: boolean;
 }
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
@@ -43,11 +47,19 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   }
 
   const solverName = options.solver ?? scenario.solver.name;
-  const result = HEURISTICS.includes(solverName) ? await runHeuristic(input, solverName as 'gh' | 'agh', options, scenario.solver) : await runSolver(input, solverName, options, scenario.solver, io);
+  const plan = (planning: PlanningInput) => (HEURISTICS.includes(solverName) ? runHeuristic(planning, solverName as 'gh' | 'agh', options, scenario.solver) : runSolver(planning, solverName, options, scenario.solver, io));
+  const result = await plan(input);
+  if (activePolicies(input).length) result.plan.policies = summarisePolicies(input, result.plan);
+  if (options.resilienceCost) await addResilienceCost(input, result, plan);
 
   // The plan must pass the independent checker; a plan that does not is a bug in planner, not bad input.
   const check = checkPlan(input, result.plan);
-  if (!check.ok) {
+  const futures = futuresOf(input);
+  if (futures.length && result.plan.windows.length) {
+    const { routingLpSolver } = await import('./validate.js');
+    for (const future of await checkFutures(input, result.plan, futures, await routingLpSolver())) check.violations.push(...future.violations);
+  }
+  if (check.violations.length) {
     throw new InternalError(`the solved plan fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
   }
   const document = toPlanDocument(result.plan, result.solver, { name: scenario.name, hash: loaded.hash, overrides });
@@ -89,8 +101,12 @@ async function runSolver(input: PlanningInput, solverName: string, options: Solv
   return result;
 }
 
-/** GH/AGH: no solver and no bound (run an exact solve for the LP bound); the plan is feasible, not proven. */
+/** GH/AGH: no solver; the plan is feasible, not proven (--bound adds the LP relaxation's bound). */
 async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh', options: SolveCommandOptions, defaults: Scenario['solver']): Promise<PlanResult> {
+  const unsupported = activePolicies(input);
+  if (unsupported.length) {
+    throw new InputError({ field: '--solver', message: `${name} does not implement ${unsupported.join(', ')}`, fix: 'use --solver highs or glpk, or turn these policies off' });
+  }
   const { planHeuristic } = await import('../heuristics/index.js');
   const { plan, seconds, objective } = planHeuristic(input, name);
   let bound: number | undefined;
@@ -118,4 +134,19 @@ async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh', options: S
       statuses: { [plan.status]: 1 },
     },
   };
+}
+
+/**
+ * The cost of resilience: the same scenario planned without N+1, same solver and strategy. Both plans are
+ * solved to the same gap, so the difference is only as exact as the two gaps allow (both are reported).
+ */
+async function addResilienceCost(input: PlanningInput, result: PlanResult, plan: (input: PlanningInput) => Promise<PlanResult>): Promise<void> {
+  const locality = input.policies.locality;
+  if (!locality?.nPlusOne || !result.plan.policies?.locality) {
+    throw new InputError({ field: '--resilience-cost', message: 'the scenario does not ask for N+1', fix: 'set policies.locality.nPlusOne: true (or --set policies.locality.nPlusOne=true)' });
+  }
+  const without = await plan({ ...input, policies: { ...input.policies, locality: { ...locality, nPlusOne: false } } });
+  const cost = (r: PlanResult) => r.plan.totals.costUsd + r.plan.totals.startupCostUsd;
+  result.plan.policies.locality.costWithoutNPlusOneUsd = Math.round(cost(without) * 100) / 100;
+  result.plan.policies.locality.resilienceCostUsd = Math.round((cost(result) - cost(without)) * 100) / 100;
 }

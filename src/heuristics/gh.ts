@@ -1,7 +1,7 @@
 import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, fleetKey, fleetMap } from '../capacity/formulation.js';
 import { assemblePlan } from '../capacity/plan.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
-import type { Purchase } from '../catalog/types.js';
+import type { FleetPurchase } from '../catalog/types.js';
 
 /**
  * GH, the greedy heuristic of DESIGN.md section 7 (after the Fast Heterogeneous Serving paper, seeds 2.4),
@@ -24,7 +24,7 @@ import type { Purchase } from '../catalog/types.js';
 export const EPS = 1e-9;
 
 export interface Offer {
-  purchase: Purchase;
+  purchase: FleetPurchase;
   usdPerHour: number;
   key: string;
 }

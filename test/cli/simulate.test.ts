@@ -109,6 +109,12 @@ describe('planner simulate: bad input', () => {
     expect(stderr).toMatch(/bad-events\.csv:4 from_utc: .* outside the scenario's horizon/);
   });
 
+  it('refuses a deferrable (batch) workload it would evaluate without its backlog', async () => {
+    const { exitCode, stderr } = await planner(['simulate', join(import.meta.dirname, '..', '..', 'scenarios', 'batch.yaml')]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/batch\.yaml workloads\.2\.deadlineHours: planner simulate does not model deferrable \(batch\) workloads yet/);
+  });
+
   it('rejects a missing event column, an unknown strategy and unreadable stress', async () => {
     const events = join(work, 'no-column.csv');
     await writeFile(events, 'gpu,region,from_utc,to_utc\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z\n');
