@@ -1,68 +1,81 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { planCapacity } from '../src/capacity/solve.js';
 import type { CliIo } from '../src/commands/io.js';
 import { loadScenarioFile } from '../src/commands/scenario-inputs.js';
 import { planHeuristic, type HeuristicName } from '../src/heuristics/index.js';
 import { getSolver } from '../src/solvers/registry.js';
 import { checkPlan } from '../src/validate/check-plan.js';
+import { instances } from './planner.bench.js';
 import { printMarkdown } from './solvers.bench.js';
 
 /**
- * GH and AGH against the MILP (HiGHS, strategy auto) on the built-in default scenario: 1 window, a day, the
- * week. Per method: objective (cost + start-ups + penalties), VM cost, LP bound (the MILP run's bound),
- * gap of each method against that bound, AGH's excess over the MILP plan, seconds, and whether the plan
- * passes checkPlan.
+ * GH and AGH against the default exact path (HiGHS, strategy auto) on the planner bench's S/M/L/XL instances.
+ * Per method: objective (cost + start-ups + penalties), LP bound (the exact run's bound), gap against that
+ * bound, excess over the exact plan, seconds, speed-up over the exact path, peak RSS, and whether the plan
+ * passes checkPlan. Results also go to bench/results/heuristics.json (commit when they change).
  */
 const TIME_LIMIT_SEC = Number(process.env.BENCH_TIME_LIMIT ?? 60);
 
-const instances: Array<{ name: string; overrides: string[] }> = [
-  { name: 'S (1 window)', overrides: ['horizon.windows=1'] },
-  { name: 'M (24 windows)', overrides: ['horizon.windows=24'] },
-  { name: 'L (168 windows)', overrides: [] },
-];
-
 const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
+
+const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(2)}%`);
 
 export async function run(): Promise<void> {
   const rows: string[][] = [];
+  const results: unknown[] = [];
+  const solver = await getSolver('highs');
   for (const instance of instances) {
     const loaded = await loadScenarioFile(undefined, instance.overrides, quietIo);
     const input = loaded.input;
-    const solver = await getSolver('highs');
-    const milp = await planCapacity(input, (program, options) => solver.solve(program, options), 'highs', {
+    global.gc?.();
+    const exact = await planCapacity(input, (program, options) => solver.solve(program, options), 'highs', {
       strategy: 'auto',
       timeLimitSec: TIME_LIMIT_SEC,
       relativeGap: loaded.scenario.solver.gap,
     });
-    const bound = milp.solver.bound;
-    const milpObjective = milp.solver.objective;
-    const results: Array<{ method: string; objective: number | undefined; cost: number; seconds: number; ok: boolean }> = [];
+    const bound = exact.solver.bound;
+    const exactObjective = exact.solver.objective;
+    process.stderr.write(`  ${instance.name} exact: ${exact.solver.status} in ${exact.solver.seconds.toFixed(2)} s\n`);
+    const measured: Array<{ method: string; objective: number | undefined; cost: number; seconds: number; ok: boolean; peakRssMb: number }> = [];
     for (const name of ['gh', 'agh'] as HeuristicName[]) {
+      global.gc?.();
       const result = planHeuristic(input, name);
-      results.push({ method: name.toUpperCase(), objective: result.objective, cost: result.plan.totals.costUsd, seconds: result.seconds, ok: checkPlan(input, result.plan).ok });
+      measured.push({ method: name.toUpperCase(), objective: result.objective, cost: result.plan.totals.costUsd, seconds: result.seconds, ok: checkPlan(input, result.plan).ok, peakRssMb: process.resourceUsage().maxRSS / 1024 });
       process.stderr.write(`  ${instance.name} ${name}: ${result.seconds.toFixed(2)} s\n`);
     }
-    results.push({
-      method: `MILP highs ${milp.solver.strategy}`,
-      objective: milpObjective,
-      cost: milp.plan.totals.costUsd,
-      seconds: milp.solver.seconds,
-      ok: checkPlan(input, milp.plan).ok,
+    measured.push({
+      method: `exact (highs ${exact.solver.strategy})`,
+      objective: exactObjective,
+      cost: exact.plan.totals.costUsd,
+      seconds: exact.solver.seconds,
+      ok: checkPlan(input, exact.plan).ok,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
     });
-    process.stderr.write(`  ${instance.name} milp: ${milp.solver.status} in ${milp.solver.seconds.toFixed(2)} s\n`);
-    for (const r of results) {
+    for (const r of measured) {
+      const gap = r.objective === undefined || bound === undefined ? undefined : (r.objective - bound) / Math.abs(r.objective);
+      const vsExact = r.objective === undefined || exactObjective === undefined ? undefined : (r.objective - exactObjective) / exactObjective;
+      const speedup = exact.solver.seconds / Math.max(1e-6, r.seconds);
+      results.push({ instance: instance.name, method: r.method, objective: r.objective, costUsd: r.cost, bound, gap, vsExact, seconds: r.seconds, speedup, peakRssMb: r.peakRssMb, checkPlanOk: r.ok });
       rows.push([
         instance.name,
         r.method,
         r.objective === undefined ? '-' : `$${r.objective.toFixed(2)}`,
-        `$${r.cost.toFixed(2)}`,
         bound === undefined ? '-' : `$${bound.toFixed(2)}`,
-        r.objective === undefined || bound === undefined ? '-' : `${((100 * (r.objective - bound)) / Math.max(1e-9, Math.abs(r.objective))).toFixed(2)}%`,
-        r.objective === undefined || milpObjective === undefined ? '-' : `${((100 * (r.objective - milpObjective)) / milpObjective).toFixed(2)}%`,
+        pct(gap),
+        pct(vsExact),
         r.seconds.toFixed(2),
+        `${speedup.toFixed(1)}x`,
+        r.peakRssMb.toFixed(0),
         r.ok ? 'yes' : 'NO',
       ]);
     }
   }
-  printMarkdown(['instance', 'method', 'objective', 'VM cost', 'LP bound', 'gap vs bound', 'vs MILP', 'seconds', 'checkPlan ok'], rows);
-  process.stdout.write(`\nMILP: highs, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, seed 1; node ${process.version}\n`);
+  printMarkdown(['instance', 'method', 'objective', 'LP bound', 'gap vs bound', 'vs exact', 'seconds', 'speed-up vs exact', 'peak RSS MB', 'checkPlan ok'], rows);
+  process.stdout.write(`\nexact: highs, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, 3 passes, seed 1; node ${process.version}\n`);
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'heuristics.json');
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify({ node: process.version, timeLimitSec: TIME_LIMIT_SEC, results }, null, 2)}\n`);
+  process.stdout.write(`wrote bench/results/heuristics.json\n`);
 }

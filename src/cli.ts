@@ -36,9 +36,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
     .addOption(formatOption(['table', 'json']))
     .option('--out <dir>', 'write plan.json into this folder (atomically)')
+    .option('--bound', 'with --solver gh|agh: also solve the LP relaxation (HiGHS) and report the proven gap')
     .option('--emit-lp <file>', 'write the joint model as CPLEX LP text for an external solver')
     .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
+    .option('--resilience-cost', 'with policies.locality.nPlusOne: also plan without N+1 and report the difference (twice the time)')
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
         const { solveCommand } = await import('./commands/solve.js');
@@ -54,6 +56,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(formatOption(['table', 'json']))
     .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
+    .option('--fail-region <region>', "prove the plan's replicas outside this region still route all interactive demand within its latency bound (repeatable)", collect, [])
     .action(
       run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
         const { validateCommand } = await import('./commands/validate.js');
@@ -85,6 +88,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         '  planner sweep scenarios/default.yaml --vary demand.scale=0.5..2:7',
         '  planner sweep s.yaml --vary policies.budget.usd=1000,2000,4000 --vary demand.scale=1,1.5 --html sweep.html',
         '  planner sweep s.yaml --vary workloads.0.demand.scale=10..40:4 --format csv --out sweep.csv',
+        "  planner sweep s.yaml --set 'purchases=[on-demand,spot]' --vary policies.spot.maxShare=0..1:5 --html spot.html",
         "  planner sweep s.yaml --set 'policies.quotas=[{gpu: H100-80GB, region: eastus, gpus: 0}]' --vary policies.quotas.0.gpus=0,64,128",
         '',
         'Rows are in grid order (the first --vary changes slowest), whatever --jobs is. A point without a plan is a',
@@ -96,6 +100,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       run(async (scenario: string, options: Parameters<typeof import('./commands/sweep.js').sweepCommand>[1]) => {
         const { sweepCommand } = await import('./commands/sweep.js');
         return sweepCommand(scenario, options, io);
+      }),
+    );
+
+  program
+    .command('simulate')
+    .description('replay the demand through forecast, plan and evaluation for each strategy, against baselines')
+    .argument('[scenario]', 'scenario file (default: the built-in default scenario)')
+    .option('--strategies <list>', `comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`, 'planner,siloed,reactive,oracle,single-gpu')
+    .option('--days <n>', 'days to simulate after the warm-up (default: the rest of the horizon)', parsePositiveNumber)
+    .option('--warmup-hours <h>', 'hours of demand used only as history before the first planned window', parsePositiveNumber, 24)
+    .option('--events <file>', 'capacity events CSV: gpu,region,from_utc,to_utc,available_gpus')
+    .option('--stress <spec>', 'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable', collect, [])
+    .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s)').choices(listSolverNames()))
+    .option('--time-limit <sec>', 'per planning call (default 10)', parsePositiveNumber)
+    .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
+    .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--request-sim <window>', 'also replay a window\'s fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)')
+    .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
+    .addOption(formatOption(['table', 'json']))
+    .action(
+      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/simulate.js').simulateCommand>[1]) => {
+        const { simulateCommand } = await import('./commands/simulate.js');
+        return simulateCommand(scenario, options, io);
       }),
     );
 

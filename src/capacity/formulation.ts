@@ -1,12 +1,19 @@
 import { LinearExpr, Problem, type Program, type Variable } from '../lp/index.js';
-import type { Purchase } from '../catalog/types.js';
-import type { PlanningInput } from './types.js';
+import type { FleetPurchase } from '../catalog/types.js';
+import { addDeferrableRows, type DeferrableState, type DoneHandle } from './deferrable.js';
+import { addLocalityRows } from './group6-locality.js';
+import { addQualityRows } from './group7-quality.js';
+import { addSpotRows } from './group5-spot.js';
+import { isInteractive, poolCapacity, poolOf, replicaPoolsApart } from './policies.js';
+import type { PlanningInput, ReplicaPool } from './types.js';
 
 /**
  * The capacity MILP of DESIGN.md section 6, constraint groups 1-4, 8 and 9, built sparsely.
  * Routing is two-level to keep it small: route[w,o,r,t] sends an origin's demand to a serving region,
  * assign[w,c,t] spreads a region's traffic over its candidate configs; flow rows tie them (group 1).
  * Plan routes (workload, origin -> llm, sku, tp, region) are recovered proportionally in toPlan.
+ * The policy groups (5, 6, 7, deferrable 1) live in their own modules and see one window at a time
+ * through a WindowModel; deferrable rows couple windows and are added after the window loop.
  */
 
 export interface BuildOptions {
@@ -22,14 +29,16 @@ export interface BuildOptions {
   /** Include the budget row (group 9) when the scenario has a hard budget. Default true. */
   includeBudget?: boolean;
   /** Restrict the candidates a window may use (a restricted MILP gives an upper bound only). Default: all. */
-  allowCandidate?: (window: number, candidate: number) => boolean;
+  allowCandidate?: (window: number, candidate: number, pool?: ReplicaPool) => boolean;
+  /** Deferrable workloads: what was served before the first included window, and floors to follow. */
+  deferrable?: DeferrableState;
 }
 
 export interface VmHandle {
   window: number;
   sku: string;
   region: string;
-  purchase: Purchase;
+  purchase: FleetPurchase;
   gpusPerVm: number;
   usdPerHour: number;
   variable: Variable;
@@ -39,6 +48,8 @@ export interface ReplicaHandle {
   window: number;
   candidate: number;
   variable: Variable;
+  /** Set when replicas are kept apart by pool (replicaPoolsApart). */
+  pool?: ReplicaPool;
 }
 export interface AssignHandle {
   window: number;
@@ -68,6 +79,8 @@ export interface BuiltProblem {
   assigns: AssignHandle[];
   routes: RouteHandle[];
   unmet: UnmetHandle[];
+  /** Deferrable workloads: requests/s x hours done (served or dropped) by the end of each window. */
+  done: DoneHandle[];
 }
 
 const SECONDS_PER_HOUR = 3600;
@@ -76,25 +89,50 @@ export const ROUTE_LATENCY_TIE_BREAK = 1e-7;
 /** USD per replica-hour: among equal-cost fleets prefer fewer replicas, deterministically. */
 export const REPLICA_TIE_BREAK = 1e-6;
 
-export function fleetKey(sku: string, region: string, purchase: Purchase): string {
+/** One window of the model as the policy groups see it. */
+export interface WindowModel {
+  problem: Problem;
+  input: PlanningInput;
+  window: number;
+  tag: string;
+  vms: readonly VmHandle[];
+  replicas: readonly ReplicaHandle[];
+  assigns: readonly AssignHandle[];
+  routes: readonly RouteHandle[];
+  /** unmet[w,o] of this window, by `${w}|${o}`. */
+  unmet: ReadonlyMap<string, Variable>;
+  /**
+   * Usable capacity per candidate in replicas, (1 - headroom) x sum over pools of (1 - p_pool) x replicas,
+   * or only the firm pool's: what carries load in group 2 and in the routing copies of groups 5 and 6.
+   */
+  usable: (candidate: number, firmOnly?: boolean) => LinearExpr | undefined;
+}
+
+export function fleetKey(sku: string, region: string, purchase: FleetPurchase): string {
   return `${sku}|${region}|${purchase}`;
 }
 
 export function buildProblem(input: PlanningInput, options: BuildOptions = {}): BuiltProblem {
   const windows = options.windows ?? input.windows.map((_, index) => index);
   const problem = new Problem();
-  const built: BuiltProblem = { program: undefined as unknown as Program, windows, vms: [], replicas: [], assigns: [], routes: [], unmet: [] };
+  const built: BuiltProblem = { program: undefined as unknown as Program, windows, vms: [], replicas: [], assigns: [], routes: [], unmet: [], done: [] };
   const { policies } = input;
   const skuById = new Map(input.skus.map((sku) => [sku.sku, sku]));
   const independent = options.independentWindows === true;
   const previousFleet = options.previousFleet ?? fleetMap(input);
+  const reserved = reservedMap(input);
+  const poolsApart = replicaPoolsApart(input);
   const budgetExpr = new LinearExpr();
+  const dynamics = !independent && (policies.startupHours > 0 || policies.maxScaleOutPerWindow !== undefined || policies.maxScaleInPerWindow !== undefined);
+  /** served + unmet of deferrable (w, o) per included window, for the cumulative rows. */
+  const deferred = new Map<string, Map<number, LinearExpr>>();
 
   let previousVms = new Map<string, Variable>();
   for (const [position, t] of windows.entries()) {
     const window = input.windows[t]!;
     const hours = window.hours;
     const tag = `t=${t}`;
+    const windowStart = { vms: built.vms.length, replicas: built.replicas.length, assigns: built.assigns.length, routes: built.routes.length };
 
     // vms[k,r,q,t] and group 8 (scaling dynamics).
     const vmsBySkuRegion = new Map<string, VmHandle[]>();
@@ -103,21 +141,23 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
       for (const price of offer.prices) {
         if (!input.regions.includes(price.region) || !input.purchases.includes(price.purchase)) continue;
         const key = fleetKey(offer.sku, price.region, price.purchase);
+        // Reserved VMs run in every window whatever the plan does: fixed, and free at the margin (sunk).
+        const fixed = price.purchase === 'reserved' ? (reserved.get(key) ?? 0) : undefined;
         const variable = problem.addVariable({
           label: `vms[${offer.sku},${price.region},${price.purchase},${tag}]`,
           type: 'integer',
-          upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t),
+          ...(fixed !== undefined ? { lower: fixed, upper: fixed } : { upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t) }),
           objective: price.usdPerHour * hours,
         });
         budgetExpr.add(variable, price.usdPerHour * hours);
         const handle: VmHandle = { window: t, sku: offer.sku, region: price.region, purchase: price.purchase, gpusPerVm: offer.gpusPerVm, usdPerHour: price.usdPerHour, variable };
-        if (!independent && (policies.startupHours > 0 || policies.maxScaleOutPerWindow !== undefined)) {
+        if (dynamics && fixed === undefined) {
           const up = problem.addVariable({
             label: `up[${offer.sku},${price.region},${price.purchase},${tag}]`,
             upper: policies.maxScaleOutPerWindow ?? Infinity,
             objective: price.usdPerHour * policies.startupHours,
           });
-          const down = problem.addVariable({ label: `down[${offer.sku},${price.region},${price.purchase},${tag}]` });
+          const down = problem.addVariable({ label: `down[${offer.sku},${price.region},${price.purchase},${tag}]`, upper: policies.maxScaleInPerWindow ?? Infinity });
           budgetExpr.add(up, price.usdPerHour * policies.startupHours);
           const change = new LinearExpr().add(variable, 1).add(up, -1).add(down, 1);
           const before = position > 0 ? previousVms.get(key) : undefined;
@@ -134,20 +174,33 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
     }
     previousVms = currentVms;
 
-    // replicas[c,t], assign[w,c,t]; groups 2 (capacity) and 3 (packing).
+    // replicas[c,t] (one per pool when pools are apart), assign[w,c,t]; groups 2 (capacity) and 3 (packing).
     const packing = new Map<string, LinearExpr>();
     const assignedInRegion = new Map<string, LinearExpr>(); // workload|region -> sum of assign
+    const replicasOf = new Map<number, ReplicaHandle[]>();
     for (const [c, candidate] of input.candidates.entries()) {
-      if (!vmsBySkuRegion.has(`${candidate.sku}|${candidate.region}`)) continue;
+      const vmPool = vmsBySkuRegion.get(`${candidate.sku}|${candidate.region}`);
+      if (!vmPool) continue;
       if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
       const offer = skuById.get(candidate.sku)!;
-      const replicas = problem.addVariable({
-        label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,
-        type: 'integer',
-        upper: Math.floor(vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm / candidate.tp),
-        objective: REPLICA_TIE_BREAK * hours,
+      const pools: (ReplicaPool | undefined)[] = poolsApart
+        ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))].sort().filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
+        : [undefined];
+      if (pools.length === 0) continue;
+      const handles = pools.map((pool) => {
+        const variable = problem.addVariable({
+          label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,
+          type: 'integer',
+          upper: Math.floor(vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm / candidate.tp),
+          objective: REPLICA_TIE_BREAK * hours,
+        });
+        const handle: ReplicaHandle = { window: t, candidate: c, variable, ...(pool ? { pool } : {}) };
+        built.replicas.push(handle);
+        const packKey = `${candidate.sku}|${candidate.region}${pool ? `|${pool}` : ''}`;
+        packing.set(packKey, (packing.get(packKey) ?? new LinearExpr()).add(variable, candidate.tp));
+        return handle;
       });
-      built.replicas.push({ window: t, candidate: c, variable: replicas });
+      replicasOf.set(c, handles);
       const load = new LinearExpr();
       for (const [w, workload] of input.workloads.entries()) {
         const rate = candidate.requestsPerSecByWorkload.get(workload.id);
@@ -158,20 +211,21 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
         const key = `${w}|${candidate.region}`;
         assignedInRegion.set(key, (assignedInRegion.get(key) ?? new LinearExpr()).add(assign, 1));
       }
-      load.add(replicas, -(1 - policies.headroom));
+      for (const handle of handles) load.add(handle.variable, -(1 - policies.headroom) * poolCapacity(input, handle.pool));
       problem.addConstraint(`2:capacity[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`, load, '<=', 0);
-      const packKey = `${candidate.sku}|${candidate.region}`;
-      packing.set(packKey, (packing.get(packKey) ?? new LinearExpr()).add(replicas, candidate.tp));
     }
     for (const [packKey, expr] of packing) {
-      const vms = vmsBySkuRegion.get(packKey)!;
-      for (const vm of vms) expr.add(vm.variable, -vm.gpusPerVm);
-      problem.addConstraint(`3:packing[${packKey.replace('|', ',')},${tag}]`, expr, '<=', 0);
+      const [sku, region, pool] = packKey.split('|') as [string, string, ReplicaPool | undefined];
+      const vms = vmsBySkuRegion.get(`${sku}|${region}`)!;
+      for (const vm of vms) if (pool === undefined || poolOf(vm.purchase) === pool) expr.add(vm.variable, -vm.gpusPerVm);
+      problem.addConstraint(`3:packing[${packKey.replaceAll('|', ',')},${tag}]`, expr, '<=', 0);
     }
 
-    // Group 1: demand and regional flow.
+    // Group 1: demand and regional flow. Deferrable demand gets cumulative rows after the loop instead.
     const routedToRegion = new Map<string, LinearExpr>();
+    const unmetOf = new Map<string, Variable>();
     for (const [w, workload] of input.workloads.entries()) {
+      const interactive = isInteractive(workload);
       for (const [o, origin] of workload.origins.entries()) {
         const demand = input.demand[w]![o]![t]!;
         const served = new LinearExpr();
@@ -188,14 +242,20 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
           const key = `${w}|${region}`;
           routedToRegion.set(key, (routedToRegion.get(key) ?? new LinearExpr()).add(route, 1));
         }
+        // Deferrable: unmet are requests dropped in this window; the cumulative rows bound them.
         const unmet = problem.addVariable({
           label: `unmet[${workload.id},${origin},${tag}]`,
-          upper: demand,
+          upper: interactive ? demand : Infinity,
           objective: workload.unmetPenaltyUsdPerRequest * SECONDS_PER_HOUR * hours,
         });
         built.unmet.push({ window: t, workload: w, origin: o, variable: unmet });
+        unmetOf.set(`${w}|${o}`, unmet);
         served.add(unmet, 1);
-        problem.addConstraint(`1:demand[${workload.id},${origin},${tag}]`, served, '=', demand);
+        if (interactive) problem.addConstraint(`1:demand[${workload.id},${origin},${tag}]`, served, '=', demand);
+        else {
+          const key = `${w}|${o}`;
+          deferred.set(key, (deferred.get(key) ?? new Map<number, LinearExpr>()).set(t, served));
+        }
       }
     }
     for (const [key, assigned] of assignedInRegion) {
@@ -215,7 +275,33 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
       }
       if (expr.termCount > 0) problem.addConstraint(`4:quota[${quota.gpu},${quota.region},${tag}]`, expr, '<=', quota.gpus);
     }
+
+    // Groups 5, 6, 7: per-window policy rows.
+    const model: WindowModel = {
+      problem,
+      input,
+      window: t,
+      tag,
+      vms: built.vms.slice(windowStart.vms),
+      replicas: built.replicas.slice(windowStart.replicas),
+      assigns: built.assigns.slice(windowStart.assigns),
+      routes: built.routes.slice(windowStart.routes),
+      unmet: unmetOf,
+      usable: (c, firmOnly = false) => {
+        const handles = (replicasOf.get(c) ?? []).filter((h) => !firmOnly || h.pool === 'firm');
+        if (handles.length === 0) return undefined;
+        const expr = new LinearExpr();
+        for (const handle of handles) expr.add(handle.variable, (1 - policies.headroom) * poolCapacity(input, handle.pool));
+        return expr;
+      },
+    };
+    addSpotRows(model);
+    addLocalityRows(model);
+    addQualityRows(model);
   }
+
+  // Group 1, deferrable variant: cumulative served vs cumulative arrivals (couples windows).
+  if (!independent) built.done = addDeferrableRows(problem, input, deferred, options.deferrable);
 
   // Group 9: budget over the included windows.
   if (!independent && options.includeBudget !== false && policies.budget?.mode === 'hard') {
@@ -226,9 +312,19 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
 }
 
 export function fleetMap(input: PlanningInput): Map<string, number> {
-  const fleet = new Map<string, number>();
+  const fleet = reservedMap(input);
   for (const entry of input.policies.currentFleet) {
     const key = fleetKey(entry.sku, entry.region, entry.purchase);
+    fleet.set(key, (fleet.get(key) ?? 0) + entry.count);
+  }
+  return fleet;
+}
+
+/** Reserved VMs by fleetKey (purchase 'reserved'). */
+export function reservedMap(input: PlanningInput): Map<string, number> {
+  const fleet = new Map<string, number>();
+  for (const entry of input.policies.reserved ?? []) {
+    const key = fleetKey(entry.sku, entry.region, 'reserved');
     fleet.set(key, (fleet.get(key) ?? 0) + entry.count);
   }
   return fleet;

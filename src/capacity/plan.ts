@@ -41,7 +41,7 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
     const count = integral(values[replica.variable.index]!, replica.variable.label);
     if (count > 0) {
       const candidate = input.candidates[replica.candidate]!;
-      byWindow.get(replica.window)!.replicas.push({ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, count });
+      byWindow.get(replica.window)!.replicas.push({ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, count, ...(replica.pool ? { purchase: replica.pool } : {}) });
     }
   }
   // Recover (workload, origin -> config) routes: an origin's share of a region's traffic is spread over the
@@ -118,7 +118,7 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
       costUsd: microDollars(costUsd),
       gpuHours,
       vms,
-      replicas: [...window.replicas].sort((a, b) => cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp),
+      replicas: [...window.replicas].sort((a, b) => cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp || cmp(a.purchase ?? '', b.purchase ?? '')),
       routes,
       unmet,
     };
@@ -128,7 +128,8 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
   totals.startupCostUsd = microDollars(totals.startupCostUsd);
   totals.servedRequests = Math.round(totals.servedRequests);
   totals.unmetRequests = Math.round(totals.unmetRequests);
-  return { status, windows: result, totals };
+  const reservedSunkCostUsd = (input.policies.reserved ?? []).reduce((sum, r) => sum + r.count * r.sunkUsdPerHour * ordered.reduce((h, w) => h + w.hours, 0), 0);
+  return { status, windows: result, totals: { ...totals, ...((input.policies.reserved ?? []).length ? { reservedSunkCostUsd: microDollars(reservedSunkCostUsd) } : {}) } };
 }
 
 function microDollars(value: number): number {

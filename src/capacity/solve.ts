@@ -1,8 +1,11 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { explainUnmet } from './diagnose.js';
+import { cumulativeArrivals } from './deferrable.js';
+import { InputError } from '../errors.js';
+import { isInteractive } from './policies.js';
 import { assemblePlan, extractWindows } from './plan.js';
-import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
+import type { Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
 
 /** How a solver is called; the capacity layer never imports a backend. */
 export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solution>;
@@ -15,6 +18,10 @@ export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solut
  * lp-rolling: the joint LP relaxation gives the bound (start-ups and all coupling included) and a shortlist
  * of configs per window; a rolling pass of MILPs restricted to the shortlist gives the plan. The restricted
  * MILPs are tiny, so this is the fast path for long horizons; the gap against the LP bound is reported.
+ * Deferrable workloads couple windows through their backlog: rolling and lp-rolling carry what was done
+ * into the next window (so deadlines hold), and lp-rolling also keeps at least the LP's cumulative schedule
+ * (so batch fills the valleys the horizon LP found instead of waiting for its deadline). per-window
+ * cannot honour deadlines and refuses such scenarios.
  */
 export type Strategy = 'joint' | 'per-window' | 'rolling' | 'lp-rolling';
 
@@ -78,6 +85,14 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
 }
 
 export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto'): { strategy: Strategy; reason: string } {
+  const deferrable = input.workloads.filter((w) => !isInteractive(w)).map((w) => w.id);
+  if (requested === 'per-window' && deferrable.length) {
+    throw new InputError({
+      field: '--strategy',
+      message: `per-window plans windows independently, but ${deferrable.join(', ')} may be served in later windows (deadlineHours)`,
+      fix: 'use --strategy auto, joint, rolling or lp-rolling',
+    });
+  }
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
@@ -94,7 +109,9 @@ function estimateColumnsPerWindow(input: PlanningInput): number {
   const vms = input.skus.reduce((sum, sku) => sum + sku.prices.length, 0);
   const assigns = input.candidates.reduce((sum, c) => sum + c.requestsPerSecByWorkload.size, 0);
   const routes = input.workloads.reduce((sum, w) => sum + w.origins.length * input.regions.length, 0);
-  return vms * 3 + input.candidates.length + assigns + routes;
+  // Routing copies (on-demand cover, one per region for N+1) repeat the routing columns.
+  const copies = (input.policies.spot?.onDemandCoversInteractive !== undefined ? 1 : 0) + (input.policies.locality?.nPlusOne ? input.regions.length : 0);
+  return vms * 3 + input.candidates.length + (assigns + routes) * (1 + copies);
 }
 
 async function solveJoint(
@@ -161,6 +178,7 @@ async function solveByWindow(
       independentWindows: strategy === 'per-window',
       includeBudget: false,
       ...(previousFleet ? { previousFleet } : {}),
+      deferrable: { before: doneBefore(input, windows, t), ...(guide?.done ? { floor: followSchedule(guide.done, t) } : {}) },
     };
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
@@ -199,7 +217,15 @@ async function solveByWindow(
     solver: {
       name: solverName,
       strategy,
-      reason: [reason, guide?.note, widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : ''].filter(Boolean).join('; '),
+      reason: [
+        reason,
+        guide?.note,
+        widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
+        // Without the horizon LP's schedule, deferrable work waits for its deadline and piles up at the end.
+        input.workloads.some((w) => !isInteractive(w)) && !guide?.done ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (raise --time-limit or use joint)' : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
       status,
       objective,
       ...(bound !== undefined ? { bound } : {}),
@@ -211,19 +237,50 @@ async function solveByWindow(
   };
 }
 
+/**
+ * Deferrable (workload, origin) -> requests/s x hours served or dropped in the planned windows, capped at
+ * what had arrived (plans round flows, and done may not exceed arrivals).
+ */
+function doneBefore(input: PlanningInput, planned: readonly PlanWindow[], t: number): Map<string, number> {
+  const before = new Map<string, number>();
+  for (const [w, workload] of input.workloads.entries()) {
+    if (isInteractive(workload)) continue;
+    for (const [o, origin] of workload.origins.entries()) {
+      let done = 0;
+      for (const window of planned) {
+        const rate = [...window.routes, ...window.unmet].filter((r) => r.workload === workload.id && r.origin === origin).reduce((sum, r) => sum + r.requestsPerSec, 0);
+        done += rate * window.hours;
+      }
+      before.set(`${w}|${o}`, t > 0 ? Math.min(done, cumulativeArrivals(input, w, o)[t - 1]!) : 0);
+    }
+  }
+  return before;
+}
+
+/** The LP's cumulative schedule for window t, a hair lower so that rounding cannot force drops. */
+function followSchedule(done: ReadonlyMap<string, number>, t: number): (w: number, o: number, window: number) => number | undefined {
+  return (w, o) => {
+    const value = done.get(`${w}|${o}|${t}`);
+    return value === undefined ? undefined : value * (1 - 1e-6) - 1e-6;
+  };
+}
+
 /** The configs the LP uses in window t, and those it used an hour before (so running replicas can stay). */
-function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number) => boolean {
+function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number, pool?: ReplicaPool) => boolean {
   const allowed = new Set([...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]);
-  return (_, candidate) => allowed.has(candidate);
+  // With pools apart the shortlist is per pool too: the LP's firm-only configs get no spot integers.
+  return (_, candidate, pool) => allowed.has(pool ? `${candidate}|${pool}` : candidate);
 }
 
 interface RelaxationGuide {
   /** A valid lower bound on the horizon's optimal objective (undefined if some LP did not solve). */
   bound?: number;
-  /** Candidates the LP uses, per window. */
-  shortlist: Set<number>[];
+  /** Candidates the LP uses, per window, and `${candidate}|${pool}` for the pools it uses them in. */
+  shortlist: Set<number | string>[];
   /** Unmet requests/s in the LP, per window: the restricted MILP should not need more. */
   unmet: number[];
+  /** Deferrable: the joint LP's done[t] by `${workload}|${origin}|${t}` (absent when it did not solve). */
+  done?: Map<string, number>;
   note?: string;
 }
 
@@ -234,10 +291,13 @@ interface RelaxationGuide {
  */
 async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSec: number, log: Pick<SolveOptions, 'log'>): Promise<RelaxationGuide> {
   const windows = input.windows.length;
-  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number>()), unmet: new Array<number>(windows).fill(0) };
+  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number | string>()), unmet: new Array<number>(windows).fill(0) };
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
     for (const replica of built.replicas) {
-      if (values[replica.variable.index]! > SHORTLIST_EPSILON) guide.shortlist[replica.window]!.add(replica.candidate);
+      if (values[replica.variable.index]! > SHORTLIST_EPSILON) {
+        guide.shortlist[replica.window]!.add(replica.candidate);
+        if (replica.pool) guide.shortlist[replica.window]!.add(`${replica.candidate}|${replica.pool}`);
+      }
     }
     for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]!;
   };
@@ -246,7 +306,8 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
   const relaxation = await solve(linearRelaxation(joint.program), { timeLimitSec, ...log });
   if (relaxation.status === 'optimal' && relaxation.values) {
     read(joint, relaxation.values);
-    return { ...guide, bound: relaxation.objective! };
+    const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
+    return { ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) };
   }
   let bound: number | undefined = 0;
   for (let t = 0; t < windows; t++) {
@@ -258,11 +319,20 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
       if (bound !== undefined) bound += window.objective!;
     } else {
       bound = undefined;
-      for (const c of input.candidates.keys()) guide.shortlist[t]!.add(c);
+      for (const c of input.candidates.keys()) for (const key of [c, `${c}|firm`, `${c}|spot`]) guide.shortlist[t]!.add(key);
       guide.unmet[t] = Infinity;
     }
   }
   return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the joint LP ended ${relaxation.status}, so the bound is the sum of window LPs (start-ups not counted)` };
+}
+
+/**
+ * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
+ * without a MILP (GH, AGH). Undefined when the LP does not solve in time.
+ */
+export async function relaxationBound(input: PlanningInput, solve: SolveFn, timeLimitSec: number): Promise<number | undefined> {
+  const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
+  return relaxation.status === 'optimal' ? relaxation.objective : undefined;
 }
 
 /** Replicas below this in the LP relaxation are not worth a config's place in the shortlist. */
@@ -288,7 +358,7 @@ export function planObjective(input: PlanningInput, plan: Plan): number {
   return objective;
 }
 
-function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {
+export function gapOf(objective: number | undefined, bound: number | undefined): { gap?: number } {
   const gap = relativeGap(objective, bound);
   if (gap === undefined) return {};
   // Tie-break terms (1e-6 scale) can put the bound a hair above the recomputed objective.

@@ -1,4 +1,5 @@
-import type { Purchase } from '../catalog/types.js';
+import type { FleetPurchase } from '../catalog/types.js';
+import type { PolicySummary } from './policy-summary.js';
 
 /**
  * Everything the capacity MILP needs, resolved from a scenario: no file names, no catalog lookups.
@@ -7,7 +8,8 @@ import type { Purchase } from '../catalog/types.js';
 export interface PlanningInput {
   windows: readonly PlanningWindow[];
   regions: readonly string[];
-  purchases: readonly Purchase[];
+  /** Purchases the plan may use; 'reserved' only when the scenario holds reservations (policies.reserved). */
+  purchases: readonly FleetPurchase[];
   skus: readonly SkuOffer[];
   workloads: readonly WorkloadSpec[];
   candidates: readonly Candidate[];
@@ -16,6 +18,8 @@ export interface PlanningInput {
   /** Round-trip time between regions in ms. */
   latencyMs: (from: string, to: string) => number;
   policies: PlanningPolicies;
+  /** Quality score (higher is better) of every llm a candidate uses; needed by workloads with minQuality (group 7). */
+  llmQuality?: ReadonlyMap<string, number>;
 }
 
 export interface PlanningWindow {
@@ -29,7 +33,8 @@ export interface SkuOffer {
   gpu: string;
   gpusPerVm: number;
   /** usdPerHour by region and purchase; absent = not offered there. */
-  prices: readonly { region: string; purchase: Purchase; usdPerHour: number }[];
+  /** Reserved offers cost 0 here: their price is sunk (see PlanningPolicies.reserved). */
+  prices: readonly { region: string; purchase: FleetPurchase; usdPerHour: number }[];
 }
 
 export interface WorkloadSpec {
@@ -39,6 +44,13 @@ export interface WorkloadSpec {
   maxNetworkRttMs: number;
   /** Cost of one request not served, in USD (penalty in the objective). */
   unmetPenaltyUsdPerRequest: number;
+  /**
+   * Deferrable (batch) workload: a request may be served up to this many hours after it arrives (group 1,
+   * deferrable variant). Absent = interactive: served in the window it arrives.
+   */
+  deadlineHours?: number;
+  /** Lowest demand-weighted quality of the llms serving it, per window (group 7). */
+  minQuality?: number;
 }
 
 /** A config (llm, sku, tp) in a region that fits memory and sustains some workload's SLO. */
@@ -73,18 +85,54 @@ export interface PlanningPolicies {
   currentFleet: readonly FleetEntry[];
   /** Most VMs added per window per (sku, region, purchase). */
   maxScaleOutPerWindow?: number;
+  /** Most VMs removed per window per (sku, region, purchase) (group 8). */
+  maxScaleInPerWindow?: number;
+  /** Reserved VMs: running in every window at no cost in the objective (sunk), reported with their sunk cost. */
+  reserved?: readonly ReservedEntry[];
+  spot?: SpotPolicy;
+  locality?: LocalityPolicy;
+}
+
+/** Group 5. */
+export interface SpotPolicy {
+  /** Most spot GPUs as a fraction of all GPUs, per region and window. */
+  maxShare?: number;
+  /** Probability a spot VM is evicted within a window: a spot replica counts (1 - p) replicas of capacity. */
+  evictionProbability: number;
+  /** On-demand and reserved replicas alone serve interactive demand x this factor. */
+  onDemandCoversInteractive?: number;
+}
+
+/** Group 6. */
+export interface LocalityPolicy {
+  /** Least fraction of each origin's served interactive demand served in the origin's own region. */
+  minInRegionShare?: number;
+  /** Least replicas of an llm in a region and window where it has any. */
+  minReplicasPerLlm?: number;
+  /** Losing any one region still leaves capacity to serve all interactive demand within its latency bound. */
+  nPlusOne: boolean;
+}
+
+export interface ReservedEntry {
+  region: string;
+  sku: string;
+  count: number;
+  /** What the reservation costs per VM-hour anyway (reported, never optimised). */
+  sunkUsdPerHour: number;
 }
 
 export interface FleetEntry {
   region: string;
   sku: string;
-  purchase: Purchase;
+  purchase: FleetPurchase;
   count: number;
 }
 
 /** The domain result, as written to plan.json (plus provenance added by the command). */
 export interface Plan {
   status: PlanStatus;
+  /** What the issue-8 policies did (policy-summary.ts); present when any is on. */
+  policies?: PolicySummary;
   windows: PlanWindow[];
   totals: {
     costUsd: number;
@@ -92,8 +140,16 @@ export interface Plan {
     gpuHours: number;
     servedRequests: number;
     unmetRequests: number;
+    /** Reserved VMs' cost over the horizon: paid whatever the plan does, so not in costUsd. */
+    reservedSunkCostUsd?: number;
   };
 }
+
+/**
+ * Which VMs a replica sits on when spot capacity is kept apart: 'spot', or 'firm' (on-demand and reserved,
+ * which are never evicted).
+ */
+export type ReplicaPool = 'firm' | 'spot';
 
 /** optimal/feasible as the solver said; infeasible/no_solution when there is no plan to show. */
 export type PlanStatus = 'optimal' | 'feasible' | 'infeasible' | 'no_solution' | 'error' | 'unbounded';
@@ -104,8 +160,9 @@ export interface PlanWindow {
   hours: number;
   costUsd: number;
   gpuHours: number;
-  vms: { region: string; sku: string; purchase: Purchase; count: number; usdPerHour: number; started: number }[];
-  replicas: { llm: string; sku: string; tp: number; region: string; count: number }[];
+  vms: { region: string; sku: string; purchase: FleetPurchase; count: number; usdPerHour: number; started: number }[];
+  /** `purchase` is set when spot replicas are kept apart (eviction derate, on-demand cover): 'spot' or 'firm'. */
+  replicas: { llm: string; sku: string; tp: number; region: string; count: number; purchase?: ReplicaPool }[];
   routes: { workload: string; origin: string; llm: string; sku: string; tp: number; region: string; requestsPerSec: number }[];
   /** `why`: the constraints that bind where it could have been served (see diagnose.ts). */
   unmet: { workload: string; origin: string; requestsPerSec: number; why?: string }[];

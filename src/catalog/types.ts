@@ -4,6 +4,9 @@
  */
 
 export type Purchase = 'on-demand' | 'spot';
+/** How a VM in a plan is paid for: a catalog purchase, or reserved (sunk: the scenario's current reservations). */
+export type FleetPurchase = Purchase | 'reserved';
+export const FLEET_PURCHASES = ['on-demand', 'spot', 'reserved'] as const;
 
 export interface Gpu {
   id: string; // e.g. "H100-80GB"

@@ -5,7 +5,8 @@ import type { PlanningInput } from '../capacity/types.js';
 import { InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { parseScenario } from '../scenario/load.js';
-import { resolveScenario, type HourlyDemandProfile } from '../scenario/resolve.js';
+import { requestMixOf, resolveScenario, type HourlyDemandProfile } from '../scenario/resolve.js';
+import type { Catalog } from '../catalog/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { RequestMix } from '../demand/types.js';
 import { readCatalog } from './inputs.js';
@@ -19,6 +20,9 @@ export interface LoadedScenario {
   input: PlanningInput;
   /** sha256 over the scenario text, the overrides and every file it refers to. */
   hash: string;
+  catalog: Catalog;
+  /** Each workload's request mix, in scenario order. */
+  mixes: RequestMix[];
   /** The scenario file's text before overrides (sweep re-validates it under each grid value). */
   text: string;
 }
@@ -57,7 +61,8 @@ export async function loadScenarioFile(path: string | undefined, overrides: read
     }
   }
   const input = resolveScenario(scenario, { catalog, requestMixes, profiles, replicaRate }, file);
-  return { file, scenario, input, hash: `sha256:${hash.digest('hex')}`, text };
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, { catalog, requestMixes, profiles, replicaRate }, file, w));
+  return { file, scenario, input, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, text };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */

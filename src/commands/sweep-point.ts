@@ -1,9 +1,8 @@
-import { InputError, InternalError } from '../errors.js';
+import { InputError } from '../errors.js';
 import type { PointOutcome } from '../sweep/document.js';
 import type { PointTask } from '../sweep/sweep.js';
-import { checkPlan } from '../validate/check-plan.js';
 import { loadScenarioFile } from './scenario-inputs.js';
-import { planWith } from './solve.js';
+import { assertPlanChecks, planWith } from './solve.js';
 
 const NO_PLAN = new Set(['infeasible', 'no_solution', 'error', 'unbounded']);
 
@@ -24,12 +23,7 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const result = await planWith(input, task.solver, task.flags, scenario.solver, quiet);
   const { plan, solver } = result;
   const hasPlan = !NO_PLAN.has(plan.status);
-  if (hasPlan) {
-    const check = checkPlan(input, plan);
-    if (!check.ok) {
-      throw new InternalError(`the plan for ${task.overrides.join(' ')} fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
-    }
-  }
+  if (hasPlan) await assertPlanChecks(input, plan, `the plan for ${task.overrides.join(' ')}`);
   // A point without a plan is a row with its status, not a crash; its totals would describe a partial plan.
   const total = (value: number, digits: number): number | null => (hasPlan ? round(value, digits) : null);
   return {

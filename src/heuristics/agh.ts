@@ -1,4 +1,5 @@
 import { planObjective } from '../capacity/solve.js';
+import { mulberry32 } from '../random.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import {
   EPS,
@@ -25,7 +26,7 @@ import {
 /**
  * AGH (DESIGN.md section 7, seeds 2.4): GH plus, per window,
  * - multi-start: start 0 is GH's order and ranking; start 1 serves the smallest demand first; the others
- *   serve in a random order and perturb each VM's cost-per-coverage score by up to +-15%;
+ *   serve in a random order and perturb each config's cost-per-coverage score by up to +-15% (fixed per start);
  * - relocate / consolidation local search: take one VM out of a pool, drop the replicas that no longer fit
  *   (those carrying least load per GPU), re-home their traffic on spare replicas, free GPUs of other VMs or a
  *   cheaper new VM, re-pack TP (M3) and release VMs left empty; keep the move if the window's objective falls;
@@ -53,7 +54,8 @@ export function adaptiveGreedyPlan(input: PlanningInput, options: AghOptions = {
         const random = mulberry32(mix(seed, env.t, s));
         const state = emptyState(env);
         const order = startOrder(env, s, random);
-        serve(context, env, state, order, { allowBuy: true, ...(s >= 2 ? { noise: () => 1 + 0.3 * (random() - 0.5) } : {}) });
+        const noise = s >= 2 ? Float64Array.from(context.cands, () => 1 + 0.3 * (random() - 0.5)) : undefined;
+        serve(context, env, state, order, { allowBuy: true, ...(noise ? { noise: (c: number) => noise[c]! } : {}) });
         repack(context, state);
         trim(context, env, state);
         const improved = localSearch(context, env, state, passes, s === 0 ? undefined : random);
@@ -177,15 +179,4 @@ function mix(seed: number, t: number, s: number): number {
   h = Math.imul(h ^ (t + 0x7f4a7c15), 0x85ebca6b);
   h = Math.imul(h ^ (s + 0x165667b1), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,7 +1,7 @@
 import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, fleetKey, fleetMap } from '../capacity/formulation.js';
 import { assemblePlan } from '../capacity/plan.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
-import type { Purchase } from '../catalog/types.js';
+import type { FleetPurchase } from '../catalog/types.js';
 
 /**
  * GH, the greedy heuristic of DESIGN.md section 7 (after the Fast Heterogeneous Serving paper, seeds 2.4),
@@ -24,7 +24,7 @@ import type { Purchase } from '../catalog/types.js';
 export const EPS = 1e-9;
 
 export interface Offer {
-  purchase: Purchase;
+  purchase: FleetPurchase;
   usdPerHour: number;
   key: string;
 }
@@ -37,6 +37,8 @@ export interface Pool {
   /** Cheapest first. */
   offers: Offer[];
   candidates: number[];
+  /** Candidates of the pool grouped by llm, for groups with more than one TP degree (M3's search space). */
+  tpGroups: number[][];
 }
 
 export interface Cand {
@@ -58,6 +60,8 @@ export interface Pair {
   penalty: number;
   /** Configs that can serve this pair: rate > 0 and region within the RTT bound. */
   options: { c: number; rtt: number }[];
+  /** The options as candidate -> RTT. */
+  rttOf: Map<number, number>;
 }
 
 export interface Context {
@@ -67,6 +71,8 @@ export interface Context {
   pairs: Pair[];
   /** 1 - headroom: the usable share of a replica. */
   usable: number;
+  /** fleetKey -> pool index. */
+  poolOfKey: Map<string, number>;
 }
 
 export interface WindowEnv {
@@ -94,8 +100,8 @@ export interface WindowState {
 
 export interface ServeOptions {
   allowBuy: boolean;
-  /** Multiplies each VM's score (AGH's perturbed ranking); 1 when absent. */
-  noise?: () => number;
+  /** Multiplies candidate c's score (AGH's perturbed ranking, fixed per start); 1 when absent. */
+  noise?: (c: number) => number;
 }
 
 export function buildContext(input: PlanningInput): Context {
@@ -109,7 +115,7 @@ export function buildContext(input: PlanningInput): Context {
         .sort((a, b) => a.usdPerHour - b.usdPerHour || cmp(a.purchase, b.purchase));
       if (offers.length === 0) continue;
       poolIndex.set(`${offer.sku}|${region}`, pools.length);
-      pools.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [] });
+      pools.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
     }
   }
   const usable = 1 - input.policies.headroom;
@@ -125,6 +131,16 @@ export function buildContext(input: PlanningInput): Context {
     pools[pool]!.candidates.push(index);
     return { index, llm: candidate.llm, tp: candidate.tp, pool, rates, perVm: gpusPerVm / candidate.tp };
   });
+  for (const pool of pools) {
+    const byLlm = new Map<string, number[]>();
+    for (const c of pool.candidates) {
+      const llm = cands[c]!.llm;
+      const group = byLlm.get(llm);
+      if (group) group.push(c);
+      else byLlm.set(llm, [c]);
+    }
+    pool.tpGroups = [...byLlm.values()].filter((group) => group.length > 1);
+  }
   const pairs: Pair[] = [];
   for (const [w, workload] of input.workloads.entries()) {
     for (const [o, origin] of workload.origins.entries()) {
@@ -136,10 +152,11 @@ export function buildContext(input: PlanningInput): Context {
           if (rtt <= workload.maxNetworkRttMs) options.push({ c: cand.index, rtt });
         }
       }
-      pairs.push({ w, o, workload: workload.id, origin, penalty: workload.unmetPenaltyUsdPerRequest, options });
+      pairs.push({ w, o, workload: workload.id, origin, penalty: workload.unmetPenaltyUsdPerRequest, options, rttOf: new Map(options.map((x) => [x.c, x.rtt])) });
     }
   }
-  return { input, pools, cands, pairs, usable };
+  const poolOfKey = new Map(pools.flatMap((pool, p) => pool.offers.map((offer) => [offer.key, p] as const)));
+  return { input, pools, cands, pairs, usable, poolOfKey };
 }
 
 export function windowEnv(ctx: Context, t: number, prev: ReadonlyMap<string, number>, spendCap?: number): WindowEnv {
@@ -191,6 +208,19 @@ function addFlow(ctx: Context, state: WindowState, c: number, pair: number, amou
   flows.set(pair, (flows.get(pair) ?? 0) + amount);
   state.load.set(c, (state.load.get(c) ?? 0) + amount / rate);
   state.unmet[pair] = state.unmet[pair]! - amount;
+}
+
+/** Free GPUs (bought, not used by replicas) of the pools that have any. */
+function freePoolGpus(ctx: Context, state: WindowState): Map<number, number> {
+  const free = new Map<number, number>();
+  for (const key of state.vms.keys()) {
+    const p = ctx.poolOfKey.get(key)!;
+    if (free.has(p)) continue;
+    const pool = ctx.pools[p]!;
+    free.set(p, poolGpus(ctx, state, pool) - poolUsed(ctx, state, pool));
+  }
+  for (const [p, gpus] of free) if (gpus <= 0) free.delete(p);
+  return free;
 }
 
 /** Frees `units` replica-units of candidate c's load, returning the traffic to unmet. */
@@ -279,9 +309,13 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
     if (remaining <= EPS) continue;
     const pair = ctx.pairs[i]!;
     // 1. Spare capacity of replicas already placed.
-    const spare = pair.options
-      .filter((o) => (state.replicas.get(o.c) ?? 0) > 0)
-      .sort((a, b) => a.rtt - b.rtt || ctx.cands[b.c]!.rates[pair.w]! - ctx.cands[a.c]!.rates[pair.w]! || a.c - b.c);
+    // Placed replicas are far fewer than a pair's options: look them up rather than scan the options.
+    const spare: { c: number; rtt: number }[] = [];
+    for (const [c, count] of state.replicas) {
+      const rtt = count > 0 ? pair.rttOf.get(c) : undefined;
+      if (rtt !== undefined) spare.push({ c, rtt });
+    }
+    spare.sort((a, b) => a.rtt - b.rtt || ctx.cands[b.c]!.rates[pair.w]! - ctx.cands[a.c]!.rates[pair.w]! || a.c - b.c);
     for (const { c } of spare) {
       if (remaining <= EPS) break;
       const rate = ctx.cands[c]!.rates[pair.w]!;
@@ -293,14 +327,10 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
     }
     while (remaining > EPS) {
       // 2. Free GPUs in VMs already bought.
-      const freeGpus = new Map<number, number>();
-      const freeOf = (p: number) => {
-        let free = freeGpus.get(p);
-        if (free === undefined) freeGpus.set(p, (free = poolGpus(ctx, state, ctx.pools[p]!) - poolUsed(ctx, state, ctx.pools[p]!)));
-        return free;
-      };
+      const freeGpus = freePoolGpus(ctx, state);
+      const freeOf = (p: number) => freeGpus.get(p) ?? 0;
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      for (const { c, rtt } of pair.options) {
+      for (const { c, rtt } of freeGpus.size > 0 ? pair.options : []) {
         const cand = ctx.cands[c]!;
         const free = freeOf(cand.pool);
         if (free < cand.tp) continue;
@@ -333,11 +363,11 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         if (offer.cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
-        const score = (offer.cost / cover) * (options.noise ? options.noise() : 1);
+        const score = (offer.cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
           // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
           const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
-          const vms = free === 0 && n === cand.perVm && !options.noise ? Math.max(1, Math.min(offer.most, full)) : 1;
+          const vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
           bought = { c, offer: offer.offer, vms, n: n + (vms - 1) * cand.perVm, cover: Math.min(remaining, (n + (vms - 1) * cand.perVm) * per), score, rtt };
         }
       }
@@ -358,17 +388,12 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
 export function repack(ctx: Context, state: WindowState): void {
   const usable = ctx.usable;
   for (const pool of ctx.pools) {
-    const byLlm = new Map<string, number[]>();
-    for (const c of pool.candidates) byLlm.set(ctx.cands[c]!.llm, [...(byLlm.get(ctx.cands[c]!.llm) ?? []), c]);
-    for (const group of byLlm.values()) {
-      if (group.length < 2) continue;
+    for (const group of pool.tpGroups) {
       let gpus = 0;
-      const byPair = new Map<number, number>();
-      for (const c of group) {
-        gpus += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
-        for (const [pair, rps] of state.flows.get(c) ?? []) byPair.set(pair, (byPair.get(pair) ?? 0) + rps);
-      }
+      for (const c of group) gpus += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
       if (gpus === 0) continue;
+      const byPair = new Map<number, number>();
+      for (const c of group) for (const [pair, rps] of state.flows.get(c) ?? []) byPair.set(pair, (byPair.get(pair) ?? 0) + rps);
       let best: { c: number; n: number; gpus: number } | undefined;
       for (const c of group) {
         const cand = ctx.cands[c]!;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { PlanningInput, PlanStatus } from '../capacity/types.js';
-import type { Purchase } from '../catalog/types.js';
+import { FLEET_PURCHASES, type FleetPurchase } from '../catalog/types.js';
 import { InputError } from '../errors.js';
 import type { PlanDocument } from './plan-document.js';
 
@@ -60,7 +60,7 @@ export interface CostByWindowRow {
   windowHours: number;
   region: string;
   sku: string;
-  purchase: Purchase;
+  purchase: FleetPurchase;
   /** The llm, or IDLE_LLM for GPUs no replica uses. */
   llm: string;
   gpusPerVm: number;
@@ -76,7 +76,7 @@ export interface CostByMonthRow {
   month: string;
   region: string;
   llm: string;
-  purchase: Purchase;
+  purchase: FleetPurchase;
   vmHours: number;
   gpuHours: number;
   costUsd: number;
@@ -118,7 +118,7 @@ export const FINANCE_REPORT_VERSION = 1;
 /** The llm that GPUs no replica uses are booked to. */
 export const IDLE_LLM = '(idle)';
 
-const purchase = z.enum(['on-demand', 'spot']);
+const purchase = z.enum(FLEET_PURCHASES);
 const utilisationFigures = {
   servedRequestsPerSec: z.number().nonnegative(),
   loadReplicas: z.number().nonnegative(),

@@ -48,7 +48,7 @@ export function htmlPage(title: string, sections: readonly string[], footer: str
 
 type Window = PlanDocument['windows'][number];
 
-const CSS = [
+export const CSS = [
   ':root{color-scheme:light;--ink:#1f2933;--muted:#61707d;--line:#d9dee3;--bg:#fff;--panel:#f6f8fa}',
   'body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}',
   'main{max-width:1200px;margin:0 auto;padding:24px 20px 40px}',
@@ -68,7 +68,7 @@ const CSS = [
   '.warnings li{color:#9b1c1c}footer{margin-top:32px;color:var(--muted);font-size:12px}',
 ].join('\n');
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f4b7c', '#a05195', '#7f9c2b'];
+export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#2f4b7c', '#a05195', '#7f9c2b'];
 const IDLE_COLOUR = '#b8bec6';
 
 export function colour(index: number): string {
@@ -90,7 +90,7 @@ function header(plan: PlanDocument, report: FinanceReport): string {
   ].join('\n');
 }
 
-function section(title: string, body: string, note?: string): string {
+export function section(title: string, body: string, note?: string): string {
   return `<section>\n<h2>${escapeXml(title)}</h2>\n${note ? `<p class="note">${escapeXml(note)}</p>\n` : ''}${body}\n</section>`;
 }
 
@@ -194,7 +194,7 @@ function utilisationChart(report: FinanceReport, axis: XAxis): string {
 }
 
 /** Time axis over window starts: tooltip labels "2024-05-10 03:00Z", ticks at day starts when windows are hourly-ish. */
-function timeAxis(starts: readonly string[]): XAxis {
+export function timeAxis(starts: readonly string[]): XAxis {
   const labels = starts.map(isoShort);
   const dayStarts = starts.map((s, i) => ({ s, i })).filter(({ s }) => /T00:00(:00(\.0+)?)?Z$/.test(s));
   if (starts.length > 16 && dayStarts.length >= 2 && dayStarts.length <= 16) {
@@ -307,7 +307,7 @@ function pivotKey(region: string, llm: string): string {
 // ---- formatting ------------------------------------------------------------------------------------------
 
 /** Fixed decimals with "," thousands separators; locale-independent, never NaN or "-0". */
-function fixed(value: number, decimals: number): string {
+export function fixed(value: number, decimals: number): string {
   if (!Number.isFinite(value)) return 'n/a';
   let text = Math.abs(value).toFixed(decimals);
   const negative = value < 0 && /[1-9]/.test(text);

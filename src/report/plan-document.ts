@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Plan } from '../capacity/types.js';
+import { FLEET_PURCHASES } from '../catalog/types.js';
 import type { SolverReport } from '../capacity/solve.js';
 
 /**
@@ -11,12 +12,19 @@ export const PLAN_SCHEMA_VERSION = 1;
 const vm = z.strictObject({
   region: z.string(),
   sku: z.string(),
-  purchase: z.enum(['on-demand', 'spot']),
+  purchase: z.enum(FLEET_PURCHASES),
   count: z.number().int().nonnegative(),
   usdPerHour: z.number().nonnegative(),
   started: z.number().int().nonnegative(),
 });
-const replica = z.strictObject({ llm: z.string(), sku: z.string(), tp: z.number().int().positive(), region: z.string(), count: z.number().int().nonnegative() });
+const replica = z.strictObject({
+  llm: z.string(),
+  sku: z.string(),
+  tp: z.number().int().positive(),
+  region: z.string(),
+  count: z.number().int().nonnegative(),
+  purchase: z.enum(['firm', 'spot']).optional().describe('set when spot replicas are kept apart: firm = on-demand or reserved VMs'),
+});
 const route = z.strictObject({
   workload: z.string(),
   origin: z.string(),
@@ -28,6 +36,33 @@ const route = z.strictObject({
 });
 const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative(), why: z.string().optional() });
 const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']);
+
+const nullableNumber = z.number().nullable();
+const policies = z.strictObject({
+  spot: z
+    .strictObject({
+      maxShare: nullableNumber,
+      evictionProbability: z.number(),
+      onDemandCoversInteractive: nullableNumber,
+      spotGpuHours: z.number(),
+      largestSpotShare: z.number(),
+    })
+    .optional(),
+  locality: z
+    .strictObject({
+      minInRegionShare: nullableNumber,
+      lowestInRegionShare: nullableNumber,
+      minReplicasPerLlm: nullableNumber,
+      nPlusOne: z.boolean(),
+      resilienceCostUsd: z.number().optional().describe('plan cost with N+1 minus the cost of the same scenario without it (solve --resilience-cost)'),
+      costWithoutNPlusOneUsd: z.number().optional(),
+    })
+    .optional(),
+  llmMix: z.array(z.strictObject({ workload: z.string(), minQuality: nullableNumber, lowestQuality: nullableNumber, requestsByLlm: z.record(z.string(), z.number()) })),
+  deferrable: z.array(z.strictObject({ workload: z.string(), deadlineHours: z.number(), servedByHourUtc: z.array(z.number()), arrivedByHourUtc: z.array(z.number()) })),
+  reserved: z.strictObject({ vms: z.number(), sunkCostUsd: z.number() }).optional(),
+  maxScaleInPerWindow: z.number().optional(),
+});
 
 export const PlanDocumentSchema = z.strictObject({
   schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
@@ -44,12 +79,14 @@ export const PlanDocumentSchema = z.strictObject({
     windowsSolved: z.number().int().nonnegative(),
     statuses: z.record(z.string(), z.number()),
   }),
+  policies: policies.optional().describe('what the policies of the scenario did (present when any is on)'),
   totals: z.strictObject({
     costUsd: z.number(),
     startupCostUsd: z.number(),
     gpuHours: z.number(),
     servedRequests: z.number(),
     unmetRequests: z.number(),
+    reservedSunkCostUsd: z.number().optional().describe('reserved VMs: paid anyway, not in costUsd'),
   }),
   windows: z.array(
     z.strictObject({
@@ -84,6 +121,7 @@ export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { nam
       windowsSolved: solver.windowsSolved,
       statuses: Object.fromEntries(Object.entries(solver.statuses).sort()),
     },
+    ...(plan.policies ? { policies: plan.policies } : {}),
     totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
     windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
   };
@@ -91,7 +129,7 @@ export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { nam
 
 /** The Plan inside a document (for the checker, which must not trust the solver section). */
 export function planOf(document: PlanDocument): Plan {
-  return { status: document.status, totals: document.totals, windows: document.windows };
+  return { status: document.status, totals: document.totals, windows: document.windows, ...(document.policies ? { policies: document.policies } : {}) };
 }
 
 export function planJsonSchema(): unknown {

@@ -44,6 +44,8 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
     for (const vm of window.vms) out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
   }
 
+  if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
+
   const unmetRows = doc.windows.flatMap((w) => w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3), u.why ?? '']));
   if (unmetRows.length) {
     out.push(`\n${chalk.red.bold('Unmet demand')} (requests/s no plan within the quotas, SLOs, latency bounds and budget could serve, and why):\n`);
@@ -55,4 +57,45 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
 
 function money(value: number | null): string {
   return value === null ? 'n/a' : `$${formatFixed(value)}`;
+}
+
+/** One line per policy that is on, with what it did in this plan; batch gets its service by hour of day. */
+function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: ChalkInstance): string {
+  const out: string[] = [`\n${chalk.bold('Policies')}:\n`];
+  const pct = (value: number | null) => (value === null ? 'n/a' : `${(100 * value).toFixed(1)}%`);
+  const { spot, locality, reserved } = policies;
+  if (spot) {
+    const parts = [`spot ${formatFixed(spot.spotGpuHours, 0)} GPU-hours, largest regional spot share ${pct(spot.largestSpotShare)}`];
+    if (spot.maxShare !== null) parts.push(`max share ${pct(spot.maxShare)}`);
+    if (spot.evictionProbability > 0) parts.push(`spot replicas derated by eviction p = ${spot.evictionProbability}`);
+    if (spot.onDemandCoversInteractive !== null) parts.push(`on-demand alone covers ${spot.onDemandCoversInteractive}x interactive demand`);
+    out.push(`  group 5 spot: ${parts.join('; ')}\n`);
+  }
+  if (locality) {
+    const parts: string[] = [];
+    if (locality.minInRegionShare !== null) parts.push(`in-region share >= ${pct(locality.minInRegionShare)} (lowest ${pct(locality.lowestInRegionShare)})`);
+    if (locality.minReplicasPerLlm !== null) parts.push(`>= ${locality.minReplicasPerLlm} replicas per llm where it runs`);
+    if (locality.nPlusOne) {
+      parts.push(
+        locality.resilienceCostUsd === undefined
+          ? 'N+1: survives the loss of any one region (cost of resilience: solve --resilience-cost)'
+          : `N+1: survives the loss of any one region; cost of resilience $${formatFixed(locality.resilienceCostUsd)} over $${formatFixed(locality.costWithoutNPlusOneUsd!)} without`,
+      );
+    }
+    out.push(`  group 6 locality: ${parts.join('; ')}\n`);
+  }
+  for (const mix of policies.llmMix) {
+    const total = Object.values(mix.requestsByLlm).reduce((a, b) => a + b, 0);
+    const shares = Object.entries(mix.requestsByLlm).map(([llm, n]) => `${llm} ${pct(total ? n / total : 0)}`).join(', ');
+    const floor = mix.minQuality === null ? '' : `, quality >= ${mix.minQuality} (lowest window ${mix.lowestQuality === null ? 'n/a' : mix.lowestQuality.toFixed(2)})`;
+    out.push(`  ${mix.minQuality === null ? 'llm mix' : 'group 7 quality'} ${mix.workload}: ${shares || 'nothing served'}${floor}\n`);
+  }
+  for (const batch of policies.deferrable) {
+    out.push(`  group 1 deferrable ${batch.workload} (deadline ${batch.deadlineHours} h), requests by hour of day (UTC):\n`);
+    const rows = batch.servedByHourUtc.map((served, hour) => [String(hour).padStart(2, '0'), formatFixed(batch.arrivedByHourUtc[hour]!, 0), formatFixed(served, 0)]);
+    out.push(renderTable(['hour', 'arrived', 'served'], rows, chalk, ['left', 'right', 'right']));
+  }
+  if (reserved) out.push(`  reserved: ${reserved.vms} VMs in every window, sunk cost $${formatFixed(reserved.sunkCostUsd)} (not in the total)\n`);
+  if (policies.maxScaleInPerWindow !== undefined) out.push(`  scale-in: at most ${policies.maxScaleInPerWindow} VMs removed per window per sku, region and purchase\n`);
+  return out.join('');
 }

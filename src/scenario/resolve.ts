@@ -34,8 +34,12 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
 
   scenario.regions.forEach((region, i) => catalog.regions.has(region) || unknown(`regions.${i}`, 'region', region, catalog.regions.keys()));
   (scenario.skus ?? []).forEach((sku, i) => catalog.skus.has(sku) || unknown(`skus.${i}`, 'sku', sku, catalog.skus.keys()));
+  const allowedLlms = scenario.workloads.map((workload) => workload.llms ?? [...catalog.llms.keys()].sort());
   scenario.workloads.forEach((workload, w) => {
-    workload.llms.forEach((llm, i) => catalog.llms.has(llm) || unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys()));
+    (workload.llms ?? []).forEach((llm, i) => catalog.llms.has(llm) || unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys()));
+    if (workload.llms === undefined && workload.minQuality === undefined) {
+      issues.push({ file, field: `workloads.${w}.llms`, message: 'no llms given', fix: 'list the llms allowed to serve it, or give minQuality to let the solver choose among every llm' });
+    }
     const shares = Object.entries(workload.demand.origins);
     shares.forEach(([origin]) => catalog.regions.has(origin) || unknown(`workloads.${w}.demand.origins.${origin}`, 'region', origin, catalog.regions.keys()));
     const total = shares.reduce((sum, [, share]) => sum + share, 0);
@@ -56,7 +60,15 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       issues.push({ file, field: `policies.currentFleet.${i}`, message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}` });
     }
   });
+  scenario.policies.reserved.forEach((entry, i) => {
+    if (!catalog.skus.has(entry.sku)) unknown(`policies.reserved.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
+    else if (!scenario.regions.includes(entry.region) || (scenario.skus !== undefined && !scenario.skus.includes(entry.sku))) {
+      issues.push({ file, field: `policies.reserved.${i}`, message: `${entry.sku} in ${entry.region} is not in the scenario's regions and skus`, fix: 'add the region (and sku) to the scenario, or drop the reservation' });
+    }
+  });
   if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
+  issues.push(...policyIssues(scenario, file, allowedLlms.map((llms) => Math.max(...llms.map((llm) => catalog.llms.get(llm)!.qualityScore)))));
+  if (issues.length) throw new InputError(issues, `${file}: invalid policies`);
 
   // Windows. skipWindows (from --windows) moves the start; quota windows keep counting from the original start.
   const skip = scenario.horizon.skipWindows;
@@ -74,12 +86,14 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       .filter((p) => p.sku === id && scenario.regions.includes(p.region) && (scenario.purchases as readonly Purchase[]).includes(p.purchase))
       .map((p) => ({ region: p.region, purchase: p.purchase, usdPerHour: p.usdPerHour }))
       .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : a.purchase < b.purchase ? -1 : 1));
-    return { sku: id, gpu: sku.gpu, gpusPerVm: sku.gpusPerVm, prices };
+    // Reservations are a purchase of their own at no marginal cost: their price is sunk.
+    const reserved = [...new Set(scenario.policies.reserved.filter((r) => r.sku === id).map((r) => r.region))].sort();
+    return { sku: id, gpu: sku.gpu, gpusPerVm: sku.gpusPerVm, prices: [...prices, ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 }))] };
   });
 
   // Candidates: (llm, sku, tp, region) with a positive rate for at least one workload that allows the llm.
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, file, w));
-  const llmIds = [...new Set(scenario.workloads.flatMap((w) => w.llms))].sort();
+  const llmIds = [...new Set(allowedLlms.flat())].sort();
   const candidates: Candidate[] = [];
   const bestRate = new Map<string, { rate: number; config: string }>();
   for (const llmId of llmIds) {
@@ -90,7 +104,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
         if (offer.gpusPerVm % tp !== 0) continue;
         const rates = new Map<string, number>();
         scenario.workloads.forEach((workload, w) => {
-          if (!workload.llms.includes(llmId)) return;
+          if (!allowedLlms[w]!.includes(llmId)) return;
           const rate = inputs.replicaRate(llm, gpu, tp, workload.slo, mixes[w]!);
           if (rate > 0) rates.set(workload.id, rate);
           const best = bestRate.get(workload.id);
@@ -107,7 +121,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       issues.push({
         file,
         field: `workloads.${w}.slo`,
-        message: `impossible SLO: no config of ${workload.llms.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}`,
+        message: `impossible SLO: no config of ${allowedLlms[w]!.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}`,
         fix: 'relax the SLO, allow larger GPUs or more tensor parallelism, or allow a smaller llm (planner profile shows what each config sustains)',
       });
     }
@@ -120,6 +134,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     origins: Object.keys(workload.demand.origins).sort(),
     maxNetworkRttMs: workload.slo.maxNetworkRttMs,
     unmetPenaltyUsdPerRequest: workload.unmetPenaltyUsdPerRequest,
+    ...(workload.deadlineHours !== undefined ? { deadlineHours: workload.deadlineHours } : {}),
+    ...(workload.minQuality !== undefined ? { minQuality: workload.minQuality } : {}),
   }));
   const demand = scenario.workloads.map((workload, w) => {
     const series = demandSeries(workload.demand, windows, inputs, file, w);
@@ -130,7 +146,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   return {
     windows,
     regions: [...scenario.regions],
-    purchases: [...scenario.purchases],
+    purchases: [...scenario.purchases, ...(scenario.policies.reserved.length ? (['reserved'] as const) : [])],
     skus,
     workloads,
     candidates,
@@ -151,11 +167,17 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       ...(scenario.policies.budget ? { budget: { ...scenario.policies.budget } } : {}),
       currentFleet: scenario.policies.currentFleet.map((f) => ({ ...f })),
       ...(scenario.policies.maxScaleOutPerWindow !== undefined ? { maxScaleOutPerWindow: scenario.policies.maxScaleOutPerWindow } : {}),
+      ...(scenario.policies.maxScaleInPerWindow !== undefined ? { maxScaleInPerWindow: scenario.policies.maxScaleInPerWindow } : {}),
+      reserved: scenario.policies.reserved.map((r) => ({ ...r })),
+      ...(scenario.policies.spot ? { spot: { ...scenario.policies.spot } } : {}),
+      ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
     },
+    llmQuality: new Map(llmIds.map((llm) => [llm, catalog.llms.get(llm)!.qualityScore])),
   };
 }
 
-function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
+/** A workload's request mix: the loaded histogram file, or the mean sizes written in the scenario. */
+export function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
   if ('file' in mix) {
     const loaded = inputs.requestMixes.get(mix.file);
     if (!loaded) throw new InputError({ file, field: `workloads.${w}.requestMix.file`, message: `request mix '${mix.file}' was not loaded` });
@@ -177,4 +199,50 @@ function demandSeries(demand: Scenario['workloads'][number]['demand'], windows: 
     const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => values[(((first + h) % hours) + hours) % hours]!);
     return demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
   });
+}
+
+/** Policy settings that contradict the rest of the scenario (groups 1, 5, 6, 7 and reservations). */
+function policyIssues(scenario: Scenario, file: string, bestQuality: readonly number[]): InputIssue[] {
+  const issues: InputIssue[] = [];
+  scenario.workloads.forEach((workload, w) => {
+    if (workload.deadlineHours !== undefined && workload.deadlineHours < scenario.horizon.windowHours) {
+      issues.push({
+        file,
+        field: `workloads.${w}.deadlineHours`,
+        message: `a deadline of ${workload.deadlineHours} h is shorter than one window (${scenario.horizon.windowHours} h)`,
+        fix: 'drop deadlineHours (the workload is then served in the window it arrives) or make it at least windowHours',
+      });
+    }
+    if (workload.minQuality !== undefined && workload.minQuality > bestQuality[w]!) {
+      issues.push({
+        file,
+        field: `workloads.${w}.minQuality`,
+        message: `no allowed llm reaches quality ${workload.minQuality} (the best scores ${bestQuality[w]})`,
+        fix: 'lower minQuality or allow a better llm (planner catalog llms lists the scores)',
+      });
+    }
+  });
+  const locality = scenario.policies.locality;
+  if (locality?.minInRegionShare) {
+    scenario.workloads.forEach((workload, w) => {
+      if (workload.deadlineHours !== undefined) return;
+      for (const origin of Object.keys(workload.demand.origins)) {
+        if (!scenario.regions.includes(origin)) {
+          issues.push({
+            file,
+            field: `workloads.${w}.demand.origins.${origin}`,
+            message: `policies.locality.minInRegionShare needs ${origin} to serve its own demand, but it is not one of the scenario's regions`,
+            fix: `add ${origin} to regions or drop minInRegionShare`,
+          });
+        }
+      }
+    });
+  }
+  if (scenario.policies.spot && !scenario.purchases.includes('spot')) {
+    issues.push({ file, field: 'policies.spot', message: "spot policies are set but 'spot' is not in purchases", fix: 'add spot to purchases: [on-demand, spot], or drop policies.spot' });
+  }
+  if (locality?.nPlusOne && scenario.regions.length < 2) {
+    issues.push({ file, field: 'policies.locality.nPlusOne', message: 'N+1 needs at least two regions', fix: 'add a region or drop nPlusOne' });
+  }
+  return issues;
 }

@@ -30,7 +30,13 @@ export const DemandSchema = z.strictObject({
 
 export const WorkloadSchema = z.strictObject({
   id,
-  llms: z.array(id).min(1).describe('llms allowed to serve this workload'),
+  llms: z.array(id).min(1).optional().describe('llms allowed to serve this workload (default with minQuality: every llm in the catalog)'),
+  minQuality: positive
+    .optional()
+    .describe('least demand-weighted quality score (llms catalog, MMLU) of the llms serving this workload, per window; the solver picks the llm mix'),
+  deadlineHours: positive
+    .optional()
+    .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
   slo: SloSchema,
   requestMix: RequestMixSchema,
   demand: DemandSchema,
@@ -50,6 +56,32 @@ export const FleetEntrySchema = z.strictObject({
   sku: id,
   purchase: z.enum(['on-demand', 'spot']).default('on-demand'),
   count: z.number().int().nonnegative(),
+});
+
+export const ReservedEntrySchema = z.strictObject({
+  region: id,
+  sku: id,
+  count: z.number().int().positive(),
+  sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
+});
+
+export const SpotPolicySchema = z.strictObject({
+  maxShare: z.number().min(0).max(1).optional().describe('most spot GPUs as a fraction of all GPUs, per region and window'),
+  evictionProbability: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0)
+    .describe('chance a spot VM is evicted within a window: a replica on spot counts (1 - p) replicas of capacity'),
+  onDemandCoversInteractive: positive
+    .optional()
+    .describe('on-demand (and reserved) replicas alone must serve interactive demand x this factor, e.g. 1 = all of it'),
+});
+
+export const LocalityPolicySchema = z.strictObject({
+  minInRegionShare: z.number().min(0).max(1).optional().describe("least fraction of each origin's served interactive demand served in the origin's own region"),
+  minReplicasPerLlm: z.number().int().positive().optional().describe('least replicas of an llm in a region and window where it runs at all'),
+  nPlusOne: z.boolean().default(false).describe('losing any one region still leaves capacity to serve all interactive demand within its latency bound'),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -76,8 +108,12 @@ export const ScenarioSchema = z.strictObject({
       budget: z.strictObject({ usd: positive, mode: z.enum(['hard', 'soft']).default('hard') }).optional(),
       currentFleet: z.array(FleetEntrySchema).default([]),
       maxScaleOutPerWindow: z.number().int().positive().optional(),
+      maxScaleInPerWindow: z.number().int().nonnegative().optional().describe('most VMs removed per window per (sku, region, purchase)'),
+      reserved: z.array(ReservedEntrySchema).default([]).describe('reserved VMs: run in every window, sunk cost (not in the objective)'),
+      spot: SpotPolicySchema.optional().describe("group 5; needs 'spot' in purchases"),
+      locality: LocalityPolicySchema.optional().describe('group 6'),
     })
-    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [] }),
+    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] }),
   solver: z
     .strictObject({
       name: z.string().default('highs'),

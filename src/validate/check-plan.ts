@@ -1,21 +1,15 @@
+import { isInteractive, poolCapacity, poolOf, replicaPoolsApart } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
+import { checkPolicies } from './check-policies.js';
+import { RATE_TOLERANCE, type Violation } from './violation.js';
+
+export type { PolicyGroup, Violation } from './violation.js';
 
 /**
  * An independent checker of a plan against a scenario: it trusts nothing the solver or the formulation
  * computed and recomputes every number from the plan's fleet and routes and the scenario alone.
  * Groups use the numbers of DESIGN.md section 6.
  */
-export interface Violation {
-  group: 'demand' | 'capacity' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog';
-  window?: number;
-  start?: string;
-  region?: string;
-  llm?: string;
-  sku?: string;
-  workload?: string;
-  message: string;
-}
-
 export interface PlanCheck {
   ok: boolean;
   violations: Violation[];
@@ -25,7 +19,6 @@ export interface PlanCheck {
   costUsd: number;
 }
 
-const RATE_TOLERANCE = 1e-5; // requests/s: plans round flows to 1e-6
 const CENT = 0.01;
 
 export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
@@ -35,7 +28,13 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
   let costUsd = 0;
   let unmetRequests = 0;
-  let previous = new Map(input.policies.currentFleet.map((f) => [`${f.sku}|${f.region}|${f.purchase}`, f.count]));
+  let previous = new Map<string, number>();
+  for (const f of [...input.policies.currentFleet, ...(input.policies.reserved ?? []).map((r) => ({ ...r, purchase: 'reserved' }))]) {
+    const key = `${f.sku}|${f.region}|${f.purchase}`;
+    previous.set(key, (previous.get(key) ?? 0) + f.count);
+  }
+  // With the eviction derate or on-demand cover, a replica sits on firm or on spot VMs, never both.
+  const poolsApart = replicaPoolsApart(input);
 
   if (plan.windows.length !== input.windows.length) {
     violations.push({ group: 'demand', message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}` });
@@ -66,7 +65,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         violations.push({ group: 'packing', ...at, region: vm.region, sku: vm.sku, message: `VM count ${vm.count} is not a non-negative integer` });
       }
       windowCost += vm.count * price.usdPerHour * window.hours;
-      const key = `${vm.sku}|${vm.region}`;
+      const key = `${vm.sku}|${vm.region}${poolsApart ? `|${poolOf(vm.purchase)}` : ''}`;
       gpusBySkuRegion.set(key, (gpusBySkuRegion.get(key) ?? 0) + vm.count * sku.gpusPerVm);
       const typeKey = `${sku.gpu}|${vm.region}`;
       gpusByTypeRegion.set(typeKey, (gpusByTypeRegion.get(typeKey) ?? 0) + vm.count * sku.gpusPerVm);
@@ -75,6 +74,14 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const added = vm.count - (previous.get(fleetKey) ?? 0);
       if (input.policies.maxScaleOutPerWindow !== undefined && added > input.policies.maxScaleOutPerWindow) {
         violations.push({ group: 'scaling', ...at, region: vm.region, sku: vm.sku, message: `adds ${added} VMs; the limit is ${input.policies.maxScaleOutPerWindow} per window` });
+      }
+    }
+    const maxScaleIn = input.policies.maxScaleInPerWindow;
+    for (const [fleetKey, before] of previous) {
+      const removed = before - (current.get(fleetKey) ?? 0);
+      if (maxScaleIn !== undefined && !fleetKey.endsWith('|reserved') && removed > maxScaleIn) {
+        const [sku, region] = fleetKey.split('|') as [string, string];
+        violations.push({ group: 'scaling', ...at, region, sku, message: `removes ${removed} VMs; the limit is ${maxScaleIn} per window` });
       }
     }
     previous = current;
@@ -93,18 +100,24 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         violations.push({ group: 'packing', ...at, region: replica.region, llm: replica.llm, sku: replica.sku, message: `TP ${replica.tp} does not fit a ${sku?.gpusPerVm ?? '?'}-GPU VM` });
         continue;
       }
-      const key = `${replica.sku}|${replica.region}`;
+      if (poolsApart && replica.purchase === undefined) {
+        violations.push({ group: 'spot', ...at, region: replica.region, llm: replica.llm, sku: replica.sku, message: 'the spot policy keeps firm and spot replicas apart, but this replica names no purchase (firm or spot)' });
+        continue;
+      }
+      const key = `${replica.sku}|${replica.region}${poolsApart ? `|${replica.purchase}` : ''}`;
       replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
       llmsOn.set(key, (llmsOn.get(key) ?? new Set<string>()).add(replica.llm));
       const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
-      replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count);
+      // Spot replicas count 1 - p replicas of capacity (eviction derate, group 5).
+      replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.purchase) : 1));
     }
     for (const [key, gpus] of replicaGpus) {
       const available = gpusBySkuRegion.get(key) ?? 0;
       if (gpus > available) {
-        const [sku, region] = key.split('|') as [string, string];
+        const [sku, region, pool] = key.split('|') as [string, string, string | undefined];
         const llms = [...llmsOn.get(key)!].sort().join(', ');
-        violations.push({ group: 'packing', ...at, region, sku, llm: llms, message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; the VMs have ${available}` });
+        const vms = pool ? `the ${pool} VMs` : 'the VMs';
+        violations.push({ group: 'packing', ...at, region, sku, llm: llms, message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; ${vms} have ${available}` });
       }
     }
 
@@ -152,18 +165,18 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
           region,
           llm,
           sku,
-          message: `${llm} TP ${tp} on ${sku} carries ${replicasNeeded.toFixed(3)} replicas of load; ${replicaCount.get(configKey) ?? 0} replicas at ${(100 * (1 - input.policies.headroom)).toFixed(0)}% give ${usable.toFixed(3)}`,
+          message: `${llm} TP ${tp} on ${sku} carries ${replicasNeeded.toFixed(3)} replicas of load; ${formatCount(replicaCount.get(configKey) ?? 0)} ${poolsApart ? 'eviction-derated ' : ''}replicas at ${(100 * (1 - input.policies.headroom)).toFixed(0)}% give ${usable.toFixed(3)}`,
         });
       }
     }
 
     // Group 1: served + unmet = demand, per workload and origin.
     for (const [w, workload] of input.workloads.entries()) {
+      if (!isInteractive(workload)) continue; // cumulative deadline rows: check-policies.ts
       for (const [o, origin] of workload.origins.entries()) {
         const demand = input.demand[w]![o]![t]!;
         const unmet = window.unmet.filter((u) => u.workload === workload.id && u.origin === origin).reduce((sum, u) => sum + u.requestsPerSec, 0);
         const routed = served.get(`${workload.id}|${origin}`) ?? 0;
-        unmetRequests += unmet * 3600 * window.hours;
         const tolerance = RATE_TOLERANCE * Math.max(1, demand) * Math.max(1, window.routes.length / 10);
         if (Math.abs(routed + unmet - demand) > tolerance) {
           violations.push({
@@ -178,6 +191,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     }
   }
 
+  for (const window of plan.windows) unmetRequests += window.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) * 3600 * window.hours;
+  violations.push(...checkPolicies(input, plan));
   if (Math.abs(costUsd - plan.totals.costUsd) > CENT * Math.max(1, plan.windows.length)) {
     violations.push({ group: 'cost', message: `total cost ${plan.totals.costUsd.toFixed(2)} USD; prices x hours x VMs give ${costUsd.toFixed(2)} USD` });
   }
@@ -186,4 +201,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     violations.push({ group: 'budget', message: `cost ${costUsd.toFixed(2)} USD exceeds the budget of ${budget.usd.toFixed(2)} USD` });
   }
   return { ok: violations.length === 0, violations, unmetRequests: Math.round(unmetRequests), costUsd: Math.round(costUsd * 100) / 100 };
+}
+
+function formatCount(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }

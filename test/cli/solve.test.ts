@@ -119,6 +119,16 @@ describe('planner solve --solver gh|agh', () => {
       expect((await planner(['validate', join(out, 'plan.json'), '--scenario', join(SCENARIOS, 'tiny.yaml')])).exitCode).toBe(0);
     });
   }
+
+  it('--bound adds the LP relaxation bound: below the MILP optimum, with the gap it proves', async () => {
+    const exact = await solveJson(join(SCENARIOS, 'tiny.yaml'));
+    const { exitCode, plan } = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--solver', 'gh', '--bound');
+    expect(exitCode).toBe(0);
+    const { objective, bound, gap } = plan.solver;
+    expect(bound!).toBeLessThanOrEqual(exact.plan.solver.objective! + 1e-6);
+    expect(gap!).toBeCloseTo((objective! - bound!) / objective!, 5); // the document rounds gaps to 1e-6
+    expect(plan.solver.reason).toMatch(/LP relaxation/);
+  });
 });
 
 describe('planner solve when demand cannot be met', () => {

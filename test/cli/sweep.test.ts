@@ -81,6 +81,14 @@ describe('planner sweep on the tiny scenario', () => {
     expect(two!).toBeGreaterThan(plenty!);
   });
 
+  it('varies the spot share (group 5): more spot allowed, lower cost, the same demand served', async () => {
+    const { doc } = await sweepJson('--set', 'purchases=[on-demand,spot]', '--vary', 'policies.spot.maxShare=0,0.5,1');
+    expect(doc.points.every((p) => p.status === 'optimal' && p.unmetRequests === 0 && p.servedRequests === 20 * 3600 * 3)).toBe(true);
+    const [none, half, all] = doc.points.map((p) => p.costUsd!);
+    expect(half!).toBeLessThan(none!);
+    expect(all!).toBeLessThan(half!);
+  });
+
   it('--format json with --out CSV and --html: the CSV reads back as the JSON rows, the HTML has the cost chart', async () => {
     const csvFile = join(work, 'round', 'sweep.csv');
     const htmlFile = join(work, 'round', 'sweep.html');

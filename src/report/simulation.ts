@@ -1,0 +1,199 @@
+import { stringify } from 'csv-stringify/sync';
+import type { ChalkInstance } from 'chalk';
+import type { SimulationResult } from '../simulate/runner.js';
+import type { StrategyResult } from '../simulate/types.js';
+import { escapeFormula } from './finance-csv.js';
+import { CSS, PALETTE, colour, fixed, section, timeAxis } from './html.js';
+import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
+import { renderTable } from './table.js';
+
+/** One row of the comparison: a strategy's totals against the siloed baseline and the oracle. */
+export interface ComparisonRow {
+  strategy: string;
+  description: string;
+  gpuHours: number;
+  costUsd: number;
+  /** VM cost + start-ups. */
+  totalCostUsd: number;
+  attainment: number;
+  attainmentByWorkload: Record<string, number>;
+  /** Attainment over the windows a capacity event was in force (null without events). */
+  eventAttainment: number | null;
+  unmetRequests: number;
+  vmsStarted: number;
+  /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
+  gpuHoursSavedVsSiloed: number | null;
+  /** totalCost / oracle totalCost - 1 (null without an oracle run). */
+  costOverOracle: number | null;
+  planningSeconds: number;
+  notes: string[];
+}
+
+export function comparisonRows(result: SimulationResult): ComparisonRow[] {
+  const siloed = result.strategies.find((s) => s.name === 'siloed');
+  const oracle = result.strategies.find((s) => s.name === 'oracle');
+  const totalCost = (s: StrategyResult) => s.totals.costUsd + s.totals.startupCostUsd;
+  return result.strategies.map((s) => ({
+    strategy: s.name,
+    description: s.description,
+    gpuHours: s.totals.gpuHours,
+    costUsd: s.totals.costUsd,
+    totalCostUsd: totalCost(s),
+    attainment: s.totals.attainment,
+    attainmentByWorkload: s.totals.attainmentByWorkload,
+    eventAttainment: eventAttainment(s),
+    unmetRequests: Math.round(s.totals.unmetRequests),
+    vmsStarted: s.totals.vmsStarted,
+    gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
+    costOverOracle: oracle && totalCost(oracle) > 0 ? totalCost(s) / totalCost(oracle) - 1 : null,
+    planningSeconds: s.seconds,
+    notes: s.notes,
+  }));
+}
+
+function eventAttainment(s: StrategyResult): number | null {
+  const windows = s.windows.filter((w) => w.mode === 'capacity');
+  const demand = windows.reduce((sum, w) => sum + w.demandRps * w.hours, 0);
+  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + w.servedRps * w.hours, 0) / demand : 1;
+}
+
+const pct = (value: number | null, decimals = 1) => (value === null ? '-' : `${fixed(value * 100, decimals)}%`);
+
+export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: ChalkInstance): string {
+  const events = rows.some((r) => r.eventAttainment !== null);
+  return renderTable(
+    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', ...(events ? ['during events'] : []), 'unmet requests', 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
+    rows.map((r) => [
+      r.strategy,
+      fixed(r.gpuHours, 0),
+      `$${fixed(r.totalCostUsd, 2)}`,
+      pct(r.attainment, 3),
+      ...(events ? [pct(r.eventAttainment, 3)] : []),
+      fixed(r.unmetRequests, 0),
+      fixed(r.vmsStarted, 0),
+      pct(r.gpuHoursSavedVsSiloed),
+      r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
+    ]),
+    chalk,
+    ['left', 'right', 'right', 'right', ...(events ? ['right' as const] : []), 'right', 'right', 'right', 'right'],
+  );
+}
+
+export const WINDOW_CSV_COLUMNS = [
+  'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
+] as const;
+
+/** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF. */
+export function windowsCsv(result: SimulationResult): string {
+  const round = (value: number) => Math.round(value * 1e6) / 1e6;
+  const records: (string | number)[][] = [[...WINDOW_CSV_COLUMNS]];
+  for (const strategy of result.strategies) {
+    for (const w of strategy.windows) {
+      records.push([
+        escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.unmetRps),
+        round(w.demandRps > 0 ? w.servedRps / w.demandRps : 1), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
+      ]);
+    }
+  }
+  return stringify(records, { record_delimiter: '\r\n' });
+}
+
+/** Where traffic went while capacity events were in force, against the same hours for a reference run. */
+export interface RedirectRow {
+  workload: string;
+  region: string;
+  gpu: string;
+  /** Mean requests/s served there during the event windows. */
+  duringRps: number;
+  referenceRps: number;
+}
+
+export function redirectRows(during: StrategyResult, reference: StrategyResult | undefined): RedirectRow[] {
+  const eventWindows = new Set(during.windows.filter((w) => w.mode === 'capacity').map((w) => w.index));
+  if (eventWindows.size === 0) return [];
+  const mean = (s: StrategyResult | undefined) => {
+    const sums = new Map<string, number>();
+    for (const w of s?.windows ?? []) {
+      if (!eventWindows.has(w.index)) continue;
+      for (const e of w.servedBy) sums.set(`${e.workload}|${e.region}|${e.gpu}`, (sums.get(`${e.workload}|${e.region}|${e.gpu}`) ?? 0) + e.rps / eventWindows.size);
+    }
+    return sums;
+  };
+  const a = mean(during);
+  const b = mean(reference);
+  return [...new Set([...a.keys(), ...b.keys()])].sort().map((key) => {
+    const [workload, region, gpu] = key.split('|') as [string, string, string];
+    return { workload, region, gpu, duringRps: a.get(key) ?? 0, referenceRps: b.get(key) ?? 0 };
+  });
+}
+
+export function renderRedirectTable(rows: readonly RedirectRow[], chalk: ChalkInstance): string {
+  return renderTable(
+    ['workload', 'serving region', 'gpu', 'req/s without event', 'req/s during event', 'change'],
+    rows.map((r) => [r.workload, r.region, r.gpu, fixed(r.referenceRps, 1), fixed(r.duringRps, 1), `${r.duringRps - r.referenceRps >= 0 ? '+' : ''}${fixed(r.duringRps - r.referenceRps, 1)}`]),
+    chalk,
+    ['left', 'left', 'left', 'right', 'right', 'right'],
+  );
+}
+
+/** Self-contained HTML: the comparison, GPUs and attainment over time for every strategy, served per strategy. */
+export function renderSimulationHtml(title: string, result: SimulationResult, rows: readonly ComparisonRow[], redirect: readonly RedirectRow[]): string {
+  const first = result.strategies[0];
+  const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
+  const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => w.gpus), colour: colour(i), ...(s.name === 'oracle' ? { dashed: true } : {}) }));
+  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round((w.demandRps > 0 ? w.servedRps / w.demandRps : 1) * 1e6) / 1e4), colour: colour(i) }));
+  const perStrategy = result.strategies.map((s) =>
+    lineChart({
+      chart: `served-${s.name}`,
+      title: `${s.name}: demand vs served (requests/s)`,
+      x: axis,
+      panels: [
+        {
+          title: s.description,
+          series: [
+            { key: 'served', label: 'served', values: s.windows.map((w) => w.servedRps), colour: PALETTE[0]! },
+            { key: 'demand', label: 'demand', values: s.windows.map((w) => w.demandRps), colour: '#1f2933', dashed: true },
+          ],
+          gap: { upper: 'demand', lower: 'served', colour: '#e15759', label: 'unmet' },
+        },
+      ],
+      yLabel: 'requests/s',
+      formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0),
+      panelHeight: 140,
+    }),
+  );
+  const costBars = stackedBarChart({
+    chart: 'cost',
+    title: 'Cost by strategy (USD, VM time + start-ups)',
+    x: { labels: rows.map((r) => r.strategy), ticks: rows.map((r, index) => ({ index, label: r.strategy })) },
+    series: [
+      { key: 'vm', label: 'VM time', values: rows.map((r) => r.costUsd), colour: PALETTE[0]! },
+      { key: 'startup', label: 'start-ups', values: rows.map((r) => r.totalCostUsd - r.costUsd), colour: PALETTE[1]! },
+    ],
+    yLabel: 'USD',
+    formatY: (v, step) => `$${fixed(v, step !== undefined ? stepDecimals(step) : 0)}`,
+    height: 220,
+    barFraction: 0.5,
+    totals: true,
+  });
+  const table = [
+    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
+    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
+    '</tbody></table>',
+  ].join('\n');
+  const redirectTable = redirect.length === 0 ? '' : [
+    '<table><thead><tr><th>workload</th><th>serving region</th><th>gpu</th><th class="num">req/s without event</th><th class="num">req/s during event</th></tr></thead><tbody>',
+    ...redirect.map((r) => `<tr><td>${escapeXml(r.workload)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.gpu)}</td><td class="num">${fixed(r.referenceRps, 1)}</td><td class="num">${fixed(r.duringRps, 1)}</td></tr>`),
+    '</tbody></table>',
+  ].join('\n');
+  const sections = [
+    `<header><h1>${escapeXml(title)}</h1><p class="meta">${result.windows.length} windows simulated${result.burstWindow !== undefined ? `; burst in window ${result.burstWindow}` : ''}</p></header>`,
+    section('Comparison', table),
+    section('Cost', costBars),
+    section('GPUs running', lineChart({ chart: 'gpus', title: 'GPUs running per strategy', x: axis, panels: [{ title: 'GPUs', series: gpuSeries }], yLabel: 'GPUs', formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0), minStep: 1, panelHeight: 220 })),
+    section('SLO attainment', lineChart({ chart: 'attainment', title: 'Requests served within SLO (%)', x: axis, panels: [{ title: 'attainment', series: attainmentSeries }], yLabel: '%', formatY: (v, step) => `${fixed(v, step !== undefined ? stepDecimals(step) : 1)}%`, yAtLeast: 100, panelHeight: 160 })),
+    ...(redirectTable ? [section('Where the traffic went during capacity events (planner)', redirectTable, 'Mean requests/s per serving region and GPU type over the event windows, against the same windows without the event.')] : []),
+    section('Demand vs served per strategy', perStrategy.join('\n')),
+  ];
+  return ['<!DOCTYPE html>', '<html lang="en">', '<head>', '<meta charset="utf-8">', `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`, `<title>${escapeXml(title)}</title>`, `<style>${CSS}\ntd.wrap{white-space:normal;min-width:220px}</style>`, '</head>', '<body>', '<main>', ...sections, '<footer>Generated by planner simulate; self-contained (no scripts, no network).</footer>', '</main>', '</body>', '</html>', ''].join('\n');
+}

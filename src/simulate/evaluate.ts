@@ -1,0 +1,165 @@
+import { fleetKey } from '../capacity/formulation.js';
+import type { SolveFn } from '../capacity/solve.js';
+import type { FleetEntry, PlanningInput } from '../capacity/types.js';
+import { dispatch } from './dispatch.js';
+import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
+
+export interface EvaluationContext {
+  input: PlanningInput;
+  /** Scenario window indices evaluated, in order. */
+  windows: readonly number[];
+  /** Actual demand[workload][origin][scenario window], requests/s (stress applied). */
+  actual: readonly (readonly (readonly number[])[])[];
+  events: readonly CapacityEvent[];
+  /** The fleet running before the first evaluated window. */
+  startFleet: readonly FleetEntry[];
+  solve: SolveFn;
+}
+
+/** Events in force in scenario window t. */
+export function eventsAt(events: readonly CapacityEvent[], t: number): CapacityEvent[] {
+  return events.filter((e) => t >= e.fromWindow && t <= e.toWindow);
+}
+
+/**
+ * The fleet the cloud actually grants under capacity events: VMs of an event's gpu in its region beyond the
+ * available GPUs are not there (the biggest VMs go first), and replicas that no longer fit their sku's GPUs
+ * go with them (the largest counts shrink first). A strategy that planned for the event loses nothing.
+ */
+export function capFleet(input: PlanningInput, fleet: FleetWindow, events: readonly CapacityEvent[]): FleetWindow {
+  if (events.length === 0) return fleet;
+  const sku = new Map(input.skus.map((s) => [s.sku, s]));
+  const vms = fleet.vms.map((vm) => ({ ...vm }));
+  for (const event of events) {
+    const affected = vms.filter((vm) => vm.region === event.region && sku.get(vm.sku)!.gpu === event.gpu).sort((a, b) => sku.get(b.sku)!.gpusPerVm - sku.get(a.sku)!.gpusPerVm || cmp(a.sku, b.sku) || cmp(a.purchase, b.purchase));
+    let gpus = affected.reduce((sum, vm) => sum + vm.count * sku.get(vm.sku)!.gpusPerVm, 0);
+    for (const vm of affected) {
+      while (gpus > event.availableGpus && vm.count > 0) {
+        vm.count--;
+        gpus -= sku.get(vm.sku)!.gpusPerVm;
+      }
+    }
+  }
+  const replicas = fleet.replicas.map((r) => ({ ...r }));
+  const gpusOf = new Map<string, number>();
+  for (const vm of vms) gpusOf.set(`${vm.sku}|${vm.region}`, (gpusOf.get(`${vm.sku}|${vm.region}`) ?? 0) + vm.count * sku.get(vm.sku)!.gpusPerVm);
+  const bySkuRegion = new Map<string, typeof replicas>();
+  for (const replica of replicas) {
+    const key = `${replica.sku}|${replica.region}`;
+    bySkuRegion.set(key, [...(bySkuRegion.get(key) ?? []), replica]);
+  }
+  for (const [key, group] of bySkuRegion) {
+    let used = group.reduce((sum, r) => sum + r.count * r.tp, 0);
+    const available = gpusOf.get(key) ?? 0;
+    while (used > available) {
+      const largest = group.reduce((best, r) => (r.count * r.tp > best.count * best.tp ? r : best));
+      largest.count--;
+      used -= largest.tp;
+    }
+  }
+  return { vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0) };
+}
+
+/** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
+export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] }): Promise<StrategyResult> {
+  const { input } = ctx;
+  const sku = new Map(input.skus.map((s) => [s.sku, s]));
+  let previous = new Map(ctx.startFleet.map((f) => [fleetKey(f.sku, f.region, f.purchase), f.count]));
+  const windows: WindowOutcome[] = [];
+  const granted: FleetWindow[] = [];
+  for (const [k, t] of ctx.windows.entries()) {
+    const window = input.windows[t]!;
+    const active = eventsAt(ctx.events, t);
+    const fleet = capFleet(input, strategy.fleets[k]!, active);
+    granted.push(fleet);
+    const actual = input.workloads.map((_, w) => input.workloads[w]!.origins.map((_, o) => ctx.actual[w]![o]![t]!));
+    const result = await dispatch(input, fleet, actual, ctx.solve);
+    let costUsd = 0;
+    let startupCostUsd = 0;
+    let vmsStarted = 0;
+    let gpus = 0;
+    const current = new Map<string, number>();
+    for (const vm of fleet.vms) {
+      const key = fleetKey(vm.sku, vm.region, vm.purchase);
+      current.set(key, (current.get(key) ?? 0) + vm.count);
+    }
+    for (const vm of fleet.vms) {
+      costUsd += vm.count * vm.usdPerHour * window.hours;
+      gpus += vm.count * sku.get(vm.sku)!.gpusPerVm;
+    }
+    for (const [key, count] of current) {
+      const started = Math.max(0, count - (previous.get(key) ?? 0));
+      if (started === 0) continue;
+      const vm = fleet.vms.find((v) => fleetKey(v.sku, v.region, v.purchase) === key)!;
+      vmsStarted += started;
+      startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
+    }
+    previous = current;
+    const byWorkload: WindowOutcome['byWorkload'] = {};
+    let demandRps = 0;
+    let servedRps = 0;
+    for (const [w, workload] of input.workloads.entries()) {
+      const demand = actual[w]!.reduce((a, b) => a + b, 0);
+      const served = result.servedRps[w]!.reduce((a, b) => a + b, 0);
+      byWorkload[workload.id] = { demandRps: demand, servedRps: served };
+      demandRps += demand;
+      servedRps += served;
+    }
+    const servedBy = new Map<string, { workload: string; region: string; gpu: string; rps: number }>();
+    for (const [pool, loads] of result.poolLoad) {
+      const replica = fleet.replicas[pool]!;
+      for (const [w, rps] of loads) {
+        const entry = { workload: input.workloads[w]!.id, region: replica.region, gpu: sku.get(replica.sku)!.gpu, rps: 0 };
+        const key = `${entry.workload}|${entry.region}|${entry.gpu}`;
+        const existing = servedBy.get(key) ?? entry;
+        existing.rps += rps;
+        servedBy.set(key, existing);
+      }
+    }
+    windows.push({
+      index: t,
+      start: window.start,
+      hours: window.hours,
+      mode: active.length > 0 ? 'capacity' : 'cost',
+      demandRps,
+      servedRps,
+      unmetRps: Math.max(0, demandRps - servedRps),
+      byWorkload,
+      gpus,
+      gpuHours: gpus * window.hours,
+      costUsd,
+      startupCostUsd,
+      vmsStarted,
+      utilisation: result.utilisation,
+      servedBy: [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu)),
+    });
+  }
+  return { name: strategy.name, description: strategy.description, windows, fleets: granted, totals: totalsOf(input, windows), seconds: strategy.seconds, notes: strategy.notes ?? [] };
+}
+
+export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
+  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, unmetRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
+  const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, served: 0 }]));
+  for (const window of windows) {
+    const seconds = window.hours * 3600;
+    totals.gpuHours += window.gpuHours;
+    totals.costUsd += window.costUsd;
+    totals.startupCostUsd += window.startupCostUsd;
+    totals.requests += window.demandRps * seconds;
+    totals.servedRequests += window.servedRps * seconds;
+    totals.vmsStarted += window.vmsStarted;
+    for (const [id, entry] of Object.entries(window.byWorkload)) {
+      const sum = byWorkload.get(id)!;
+      sum.demand += entry.demandRps * seconds;
+      sum.served += entry.servedRps * seconds;
+    }
+  }
+  totals.unmetRequests = Math.max(0, totals.requests - totals.servedRequests);
+  totals.attainment = totals.requests > 0 ? totals.servedRequests / totals.requests : 1;
+  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand > 0 ? sum.served / sum.demand : 1;
+  return totals;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

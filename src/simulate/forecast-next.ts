@@ -1,0 +1,98 @@
+import { DAY_STEPS } from '../demand/forecast.js';
+
+/**
+ * The next window's demand from history only (requests/s per hour), for provisioning:
+ *   point  = the larger of the last hour and the same hour on the last day of the same type (weekday or
+ *            weekend, when local start times are given; else yesterday) x the recent level ratio (the last 3
+ *            hours against those hours on their reference days). The daily shape leads ramps; the last hour
+ *            catches what the shape misses. Measured on the 2024 code week (per-minute peak per hour): the
+ *            shape alone needs a 23% uniform margin to lose <= 0.1% of requests, the maximum of both 4%;
+ *   upper  = point x (1 + margin): the margin is the `quantile` of this rule's relative under-forecasts over
+ *            the last `marginWindow` steps, less what the model's utilisation headroom already absorbs
+ *            (`absorbed`), kept within [minMargin, maxMargin].
+ * With less than a day of history the forecast is the last hour x (1 + fallback margin).
+ */
+export interface NextForecastOptions {
+  /** ISO start of every step (history and the next one) in the demand's local time: weekday/weekend references. */
+  starts?: readonly string[];
+  /** Hours of level correction (default 3). */
+  levelHours?: number;
+  /** Relative under-forecast the plan absorbs anyway (headroom h gives h / (1 - h)); default 0. */
+  absorbed?: number;
+  /**
+   * Quantile of recent misses to cover (default 1: the worst of the window). On the default week (6 days
+   * simulated) the worst of 48 h gives 99.98% attainment at +22% cost over the oracle, the second worst
+   * 99.90% at +16%: hour-ahead misses of a per-minute-peak series are that wide.
+   */
+  quantile?: number;
+  /** Steps of history the misses are measured over (default 48). */
+  marginWindow?: number;
+  minMargin?: number;
+  maxMargin?: number;
+  /** Margin when there is not enough history to measure one (default 0.25). */
+  fallbackMargin?: number;
+}
+
+export interface NextForecast {
+  point: number;
+  upper: number;
+  margin: number;
+}
+
+export function forecastNext(history: readonly number[], options: NextForecastOptions = {}): NextForecast {
+  const levelHours = options.levelHours ?? 3;
+  const fallback = options.fallbackMargin ?? 0.25;
+  const t = history.length;
+  if (t === 0) return { point: 0, upper: 0, margin: fallback };
+  const reference = referenceStep(options.starts);
+  if (t < DAY_STEPS + levelHours) {
+    const point = history[t - 1]!;
+    return { point, upper: point * (1 + fallback), margin: fallback };
+  }
+  const point = pointAt(history, t, levelHours, reference);
+  const misses: number[] = [];
+  for (let s = Math.max(DAY_STEPS + levelHours, t - (options.marginWindow ?? 48)); s < t; s++) {
+    const predicted = pointAt(history, s, levelHours, reference);
+    if (predicted > 0) misses.push(history[s]! / predicted - 1);
+  }
+  let margin = fallback;
+  if (misses.length > 0) {
+    misses.sort((a, b) => a - b);
+    const q = misses[Math.min(misses.length - 1, Math.ceil((options.quantile ?? 1) * misses.length) - 1)]!;
+    margin = Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, q - (options.absorbed ?? 0)));
+  }
+  return { point, upper: point * (1 + margin), margin };
+}
+
+type Reference = (s: number) => number;
+
+/** The step whose value predicts step s: same hour on the latest earlier day of the same type. */
+function referenceStep(starts: readonly string[] | undefined): Reference {
+  if (!starts) return (s) => s - DAY_STEPS;
+  const weekend = (s: number) => {
+    const day = new Date(starts[s]!).getUTCDay();
+    return day === 0 || day === 6;
+  };
+  return (s) => {
+    for (let back = DAY_STEPS; back <= 7 * DAY_STEPS && s - back >= 0; back += DAY_STEPS) {
+      if (weekend(s - back) === weekend(s)) return s - back;
+    }
+    return s - DAY_STEPS;
+  };
+}
+
+/** The point rule for step s, reading history[0..s-1] only. */
+function pointAt(history: readonly number[], s: number, levelHours: number, reference: Reference): number {
+  const base = history[reference(s)]!;
+  let recent = 0;
+  let before = 0;
+  for (let k = 1; k <= levelHours; k++) {
+    const r = reference(s - k);
+    if (r < 0) return Math.max(0, base);
+    recent += history[s - k]!;
+    before += history[r]!;
+  }
+  // A level ratio from near-zero hours is noise: use the reference value as it is then.
+  const ratio = before > 1e-9 ? Math.min(2, Math.max(0.5, recent / before)) : 1;
+  return Math.max(0, base * ratio, history[s - 1]!);
+}

@@ -1,0 +1,95 @@
+import type { SolveFn, Strategy } from '../capacity/solve.js';
+import type { PlanningInput } from '../capacity/types.js';
+import { evaluateFleets } from './evaluate.js';
+import { STRATEGIES, type StrategyContext, type StrategyName } from './strategies.js';
+import type { CapacityEvent, Stress, StrategyResult } from './types.js';
+
+export interface SimulateOptions {
+  strategies: readonly StrategyName[];
+  /** Windows used only as history before the first planned one (default one day). */
+  warmupWindows?: number;
+  /** Evaluate this many days after the warm-up (default: all that remain). */
+  days?: number;
+  events?: readonly CapacityEvent[];
+  stress?: Stress;
+  /** Hours each workload's local time is behind UTC (its profile's shift): day types follow local time. */
+  localOffsetHours?: readonly number[];
+  solve: SolveFn;
+  solverName: string;
+  relativeGap: number;
+  /** Strategy of each planning call (default auto). */
+  planStrategy?: Strategy | 'auto';
+  /** Per planning call (the oracle's whole-horizon solve gets four times this). */
+  timeLimitSec: number;
+  progress?: (strategy: string, done: number, total: number) => void;
+}
+
+export interface SimulationResult {
+  windows: number[];
+  /** The window a burst hit, if any. */
+  burstWindow?: number;
+  strategies: StrategyResult[];
+}
+
+/**
+ * Replays the scenario's demand window by window for each strategy and evaluates every fleet on the same
+ * actual demand (stress applied after planning). Strategies see demand only through StrategyContext:
+ * history before the planning point, or, for the perfect-knowledge baselines, the actual demand.
+ */
+export async function simulate(input: PlanningInput, options: SimulateOptions): Promise<SimulationResult> {
+  const warmup = options.warmupWindows ?? Math.min(24, Math.max(0, input.windows.length - 1));
+  const hoursPerDay = 24 / (input.windows[0]?.hours ?? 1);
+  const available = input.windows.length - warmup;
+  const count = options.days === undefined ? available : Math.min(available, Math.round(options.days * hoursPerDay));
+  if (count <= 0) throw new RangeError(`nothing to simulate: ${input.windows.length} windows, ${warmup} of them warm-up`);
+  const windows = Array.from({ length: count }, (_, k) => warmup + k);
+  const stress = options.stress ?? {};
+  const actual = stressedDemand(input, windows, stress);
+  const burstWindow = stress.burst ? (stress.burst.window ?? busiestWindow(input, windows)) : undefined;
+  if (burstWindow !== undefined) for (const series of actual.flat()) series[burstWindow] = series[burstWindow]! * stress.burst!.factor;
+
+  const slice = (demand: readonly (readonly (readonly number[])[])[], from: number, n: number) => demand.map((origins) => origins.map((series) => series.slice(from, from + n)));
+  const ctx: StrategyContext = {
+    input,
+    windows,
+    historyBefore: (t) => slice(actual, 0, t),
+    actualOf: (from, n) => slice(actual, from, n),
+    nominalOf: (from, n) => slice(input.demand, from, n),
+    localStarts: (w, t) => input.windows.slice(0, t + 1).map((window) => new Date(Date.parse(window.start) - (options.localOffsetHours?.[w] ?? 0) * 3_600_000).toISOString()),
+    events: options.events ?? [],
+    startFleet: input.policies.currentFleet,
+    solve: options.solve,
+    solverName: options.solverName,
+    relativeGap: options.relativeGap,
+    planStrategy: options.planStrategy ?? 'auto',
+    timeLimitSec: options.timeLimitSec,
+    rateScale: stress.throughputOptimism ?? 1,
+    ...(options.progress ? { progress: options.progress } : {}),
+  };
+  const results: StrategyResult[] = [];
+  for (const name of options.strategies) {
+    const run = await STRATEGIES[name](ctx);
+    results.push(await evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve }, run));
+  }
+  return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), strategies: results };
+}
+
+/** A copy of the demand with the stress scale applied to the evaluated windows (history before stays). */
+function stressedDemand(input: PlanningInput, windows: readonly number[], stress: Stress): number[][][] {
+  const scale = stress.demandScale ?? 1;
+  const first = windows[0]!;
+  return input.demand.map((origins) => origins.map((series) => series.map((value, t) => (t >= first ? value * scale : value))));
+}
+
+function busiestWindow(input: PlanningInput, windows: readonly number[]): number {
+  let best = windows[0]!;
+  let most = -1;
+  for (const t of windows) {
+    const total = input.demand.reduce((sum, origins) => sum + origins.reduce((s, series) => s + series[t]!, 0), 0);
+    if (total > most) {
+      most = total;
+      best = t;
+    }
+  }
+  return best;
+}

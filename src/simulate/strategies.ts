@@ -1,0 +1,275 @@
+import { fleetKey } from '../capacity/formulation.js';
+import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js';
+import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule } from '../capacity/types.js';
+import { forecastNext } from './forecast-next.js';
+import { fleetEntries, sliceInput } from './slice.js';
+import type { CapacityEvent, FleetWindow } from './types.js';
+
+export type StrategyName = 'planner' | 'siloed' | 'reactive' | 'oracle' | 'single-gpu';
+export const STRATEGY_NAMES: readonly StrategyName[] = ['planner', 'siloed', 'reactive', 'oracle', 'single-gpu'];
+
+export interface StrategyContext {
+  input: PlanningInput;
+  /** Contiguous scenario window indices to plan and evaluate. */
+  windows: readonly number[];
+  /**
+   * Demand a strategy may know at planning point t: windows before t only. The runner builds it so
+   * that nothing at or after t can be read.
+   */
+  historyBefore: (t: number) => readonly (readonly (readonly number[])[])[];
+  /** The actual demand of the evaluated windows (perfect knowledge: the oracle only). */
+  actualOf: (from: number, count: number) => readonly (readonly (readonly number[])[])[];
+  /** Nominal demand of the evaluated windows before stress (what static sizing is based on). */
+  nominalOf: (from: number, count: number) => readonly (readonly (readonly number[])[])[];
+  /** Window starts up to and including t in workload w's local time (ISO), for day-type aware forecasts. */
+  localStarts: (w: number, t: number) => string[];
+  events: readonly CapacityEvent[];
+  startFleet: readonly FleetEntry[];
+  solve: SolveFn;
+  solverName: string;
+  relativeGap: number;
+  /** The scenario's strategy for each planning call (auto: by size). */
+  planStrategy: Strategy | 'auto';
+  /** Per planning call. */
+  timeLimitSec: number;
+  /** Planners' belief about throughput (stress), 1 = the perf model's. */
+  rateScale: number;
+  progress?: (strategy: string, done: number, total: number) => void;
+}
+
+export interface StrategyRun {
+  name: string;
+  description: string;
+  fleets: FleetWindow[];
+  seconds: number;
+  notes: string[];
+}
+
+function fleetOf(window: PlanWindow): FleetWindow {
+  return { vms: window.vms.map(({ region, sku, purchase, count, usdPerHour }) => ({ region, sku, purchase, count, usdPerHour })), replicas: window.replicas };
+}
+
+/** Capacity events as quota rules (in scenario window indices). */
+function eventQuotas(events: readonly CapacityEvent[]): QuotaRule[] {
+  return events.map((e) => ({ gpu: e.gpu, region: e.region, gpus: e.availableGpus, fromWindow: e.fromWindow, toWindow: e.toWindow }));
+}
+
+/**
+ * planner: every window, forecast the next hour per (workload, origin) from history only (forecast-next.ts),
+ * plan that window with the MILP starting from the fleet already running (start-ups priced), commit it.
+ * A capacity event is known from the window it starts in (with its announced end) and enters as a quota.
+ */
+export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+  const started = performance.now();
+  const fleets: FleetWindow[] = [];
+  const notes: string[] = [];
+  let previous: FleetEntry[] = [...ctx.startFleet];
+  let margins = 0;
+  for (const [k, t] of ctx.windows.entries()) {
+    const history = ctx.historyBefore(t);
+    const forecast = ctx.input.workloads.map((workload, w) =>
+      workload.origins.map((_, o) => {
+        // Slice even though the runner already does: the forecast must not depend on how history is handed over.
+        const next = forecastNext(history[w]![o]!.slice(0, t), { starts: ctx.localStarts(w, t), absorbed: ctx.input.policies.headroom / (1 - ctx.input.policies.headroom) });
+        margins += next.margin;
+        return [next.upper];
+      }),
+    );
+    const known = ctx.events.filter((e) => e.fromWindow <= t);
+    const sub = sliceInput(ctx.input, { from: t, count: 1, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const window = result.plan.windows[0];
+    if (window) {
+      fleets.push(fleetOf(window));
+      previous = fleetEntries(window.vms);
+    } else {
+      // No plan for this hour: the fleet keeps running as it was.
+      notes.push(`window ${t}: ${result.solver.status} (${result.solver.reason}); kept the running fleet`);
+      fleets.push(k > 0 ? fleets[k - 1]! : { vms: [], replicas: [] });
+    }
+    ctx.progress?.('planner', k + 1, ctx.windows.length);
+  }
+  const pairs = ctx.windows.length * ctx.input.workloads.reduce((sum, w) => sum + w.origins.length, 0);
+  notes.push(`mean forecast margin ${((100 * margins) / Math.max(1, pairs)).toFixed(1)}%`);
+  return { name: 'planner', description: 'hourly: next-hour forecast from history, MILP from the running fleet', fleets, seconds: (performance.now() - started) / 1000, notes };
+}
+
+/** oracle: the MILP over the whole evaluated horizon on the actual demand, events known in advance. */
+export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+  const started = performance.now();
+  const from = ctx.windows[0]!;
+  const count = ctx.windows.length;
+  const sub = sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale });
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+  ctx.progress?.('oracle', count, count);
+  const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
+  const fleets = ctx.windows.map((_, k) => {
+    const window = byIndex.get(k);
+    return window ? fleetOf(window) : { vms: [], replicas: [] };
+  });
+  const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
+  return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes: [] };
+}
+
+/**
+ * siloed (SageServe's baseline): each workload on its own fleet, sized once for its peak hour per origin
+ * over the evaluated days (nominal demand), no sharing between workloads and no scaling.
+ */
+export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+  const started = performance.now();
+  const from = ctx.windows[0]!;
+  const nominal = ctx.nominalOf(from, ctx.windows.length);
+  const vms = new Map<string, FleetWindow['vms'][number]>();
+  const replicas: FleetWindow['replicas'][number][] = [];
+  const notes: string[] = [];
+  for (const [w, workload] of ctx.input.workloads.entries()) {
+    const peak = workload.origins.map((_, o) => [Math.max(0, ...nominal[w]![o]!)]);
+    const sub = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const window = result.plan.windows[0];
+    if (!window) {
+      notes.push(`${workload.id}: no silo plan (${result.solver.status})`);
+      continue;
+    }
+    for (const vm of window.vms) {
+      const key = fleetKey(vm.sku, vm.region, vm.purchase);
+      const existing = vms.get(key);
+      vms.set(key, { region: vm.region, sku: vm.sku, purchase: vm.purchase, usdPerHour: vm.usdPerHour, count: (existing?.count ?? 0) + vm.count });
+    }
+    for (const replica of window.replicas) replicas.push({ ...replica, workload: workload.id });
+  }
+  const fleet: FleetWindow = { vms: [...vms.values()], replicas };
+  ctx.progress?.('siloed', ctx.windows.length, ctx.windows.length);
+  return { name: 'siloed', description: 'one fleet per workload, sized for its peak hour, static', fleets: ctx.windows.map(() => fleet), seconds: (performance.now() - started) / 1000, notes };
+}
+
+/** Reactive autoscaling thresholds (SageServe's production baseline: out above 70%, in below 30%). */
+export const REACTIVE = { scaleOutAbove: 0.7, scaleInBelow: 0.3, target: 0.5 } as const;
+
+/**
+ * reactive: per (workload, region) one pool of the cheapest config per request/s there; each window it looks
+ * at the previous window's utilisation (offered load over SLO capacity) and, above 70% or below 30%, resizes
+ * the pool to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
+ * their own region (or the nearest region with a config).
+ */
+export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+  const started = performance.now();
+  const { input } = ctx;
+  const sku = new Map(input.skus.map((s) => [s.sku, s]));
+  const priceOf = (skuId: string, region: string) => sku.get(skuId)!.prices.find((p) => p.region === region && p.purchase === 'on-demand')?.usdPerHour;
+  interface ReactivePool { w: number; region: string; candidate: number; rate: number; origins: number[]; replicas: number }
+  const pools = new Map<string, ReactivePool>();
+  const notes: string[] = [];
+  for (const [w, workload] of input.workloads.entries()) {
+    for (const [o, origin] of workload.origins.entries()) {
+      const regions = [...input.regions].sort((a, b) => input.latencyMs(origin, a) - input.latencyMs(origin, b) || (a < b ? -1 : 1));
+      let chosen: { region: string; candidate: number; rate: number } | undefined;
+      for (const region of regions) {
+        if (input.latencyMs(origin, region) > workload.maxNetworkRttMs) continue;
+        let best: { candidate: number; rate: number; usdPerRps: number } | undefined;
+        for (const [c, candidate] of input.candidates.entries()) {
+          const rate = (candidate.requestsPerSecByWorkload.get(workload.id) ?? 0) * ctx.rateScale;
+          const price = candidate.region === region ? priceOf(candidate.sku, region) : undefined;
+          if (rate <= 0 || price === undefined) continue;
+          const offer = sku.get(candidate.sku)!;
+          const usdPerRps = price / ((offer.gpusPerVm / candidate.tp) * rate);
+          if (!best || usdPerRps < best.usdPerRps - 1e-12) best = { candidate: c, rate, usdPerRps };
+        }
+        if (best) {
+          chosen = { region, candidate: best.candidate, rate: best.rate };
+          break;
+        }
+      }
+      if (!chosen) {
+        notes.push(`${workload.id} from ${origin}: no config within its RTT bound`);
+        continue;
+      }
+      const key = `${w}|${chosen.region}`;
+      const pool = pools.get(key) ?? { w, region: chosen.region, candidate: chosen.candidate, rate: chosen.rate, origins: [], replicas: 0 };
+      pool.origins.push(o);
+      pools.set(key, pool);
+    }
+  }
+  const ordered = [...pools.values()];
+  const first = ctx.windows[0]!;
+  const startupFraction = (t: number) => Math.min(1, input.policies.startupHours / input.windows[t]!.hours);
+  // The load a pool saw in window t (read from history only: the decision for t uses t - 1).
+  const offered = (pool: ReactivePool, history: readonly (readonly (readonly number[])[])[], t: number) => pool.origins.reduce((sum, o) => sum + history[pool.w]![o]![t]!, 0);
+  const sizeFor = (pool: ReactivePool, load: number) => (load <= 0 ? 0 : Math.ceil(load / (pool.rate * REACTIVE.target) - 1e-9));
+  if (first > 0) {
+    const history = ctx.historyBefore(first);
+    for (const pool of ordered) pool.replicas = sizeFor(pool, offered(pool, history, first - 1));
+  }
+  const fleets: FleetWindow[] = [];
+  for (const [k, t] of ctx.windows.entries()) {
+    const before = ordered.map((pool) => pool.replicas);
+    if (k > 0 || first > 0) {
+      const history = ctx.historyBefore(t);
+      for (const pool of ordered) {
+        const load = offered(pool, history, t - 1);
+        const utilisation = pool.replicas > 0 ? load / (pool.replicas * pool.rate) : load > 0 ? Infinity : 0;
+        if (utilisation > REACTIVE.scaleOutAbove || utilisation < REACTIVE.scaleInBelow) pool.replicas = sizeFor(pool, load);
+      }
+    }
+    const replicas: FleetWindow['replicas'][number][] = [];
+    const gpusBySku = new Map<string, number>();
+    for (const [i, pool] of ordered.entries()) {
+      if (pool.replicas <= 0) continue;
+      const candidate = input.candidates[pool.candidate]!;
+      const added = Math.max(0, pool.replicas - before[i]!);
+      const effectiveCount = pool.replicas - added * startupFraction(t);
+      replicas.push({ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, count: pool.replicas, ...(added > 0 ? { effectiveCount } : {}) });
+      const key = `${candidate.sku}|${candidate.region}`;
+      gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + pool.replicas * candidate.tp);
+    }
+    const vms = [...gpusBySku].map(([key, gpus]) => {
+      const [skuId, region] = key.split('|') as [string, string];
+      return { region, sku: skuId, purchase: 'on-demand' as const, count: Math.ceil(gpus / sku.get(skuId)!.gpusPerVm), usdPerHour: priceOf(skuId, region)! };
+    });
+    fleets.push({ vms, replicas });
+  }
+  ctx.progress?.('reactive', ctx.windows.length, ctx.windows.length);
+  return { name: 'reactive', description: 'per workload and region, one config; resize to 50% when last hour was above 70% or below 30%', fleets, seconds: (performance.now() - started) / 1000, notes };
+}
+
+/**
+ * single-gpu (Mélange's baseline): the oracle's MILP restricted to one GPU type at a time; the cheapest type
+ * that serves all demand wins (the least unmet demand if none does). Shows what heterogeneity is worth.
+ */
+export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+  const started = performance.now();
+  const from = ctx.windows[0]!;
+  const count = ctx.windows.length;
+  const gpus = [...new Set(ctx.input.skus.map((s) => s.gpu))].sort();
+  const tried: { gpu: string; cost: number; unmet: number; fleets: FleetWindow[] }[] = [];
+  const notes: string[] = [];
+  for (const gpu of gpus) {
+    const sub = sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), gpus: new Set([gpu]), rateScale: ctx.rateScale });
+    const unserved = sub.workloads.filter((w) => !sub.candidates.some((c) => c.requestsPerSecByWorkload.has(w.id)));
+    if (unserved.length > 0) {
+      notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
+      continue;
+    }
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+    if (result.plan.windows.length < count) {
+      notes.push(`${gpu}: ${result.solver.status}`);
+      continue;
+    }
+    const cost = result.plan.totals.costUsd + result.plan.totals.startupCostUsd;
+    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map(fleetOf) });
+    notes.push(`${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`);
+  }
+  ctx.progress?.('single-gpu', count, count);
+  tried.sort((a, b) => a.unmet - b.unmet || a.cost - b.cost || (a.gpu < b.gpu ? -1 : 1));
+  const best = tried[0];
+  if (!best) return { name: 'single-gpu', description: 'no single GPU type serves every workload', fleets: ctx.windows.map(() => ({ vms: [], replicas: [] })), seconds: (performance.now() - started) / 1000, notes };
+  return { name: 'single-gpu', description: `best single GPU type (${best.gpu}), MILP on the actual demand`, fleets: best.fleets, seconds: (performance.now() - started) / 1000, notes };
+}
+
+export const STRATEGIES: Record<StrategyName, (ctx: StrategyContext) => Promise<StrategyRun>> = {
+  planner: plannerStrategy,
+  siloed: siloedStrategy,
+  reactive: reactiveStrategy,
+  oracle: oracleStrategy,
+  'single-gpu': singleGpuStrategy,
+};

@@ -1,0 +1,81 @@
+import type { PlanWindow } from '../capacity/types.js';
+
+/** What a strategy runs in one window: VMs and the replicas packed on them. */
+export interface FleetWindow {
+  vms: readonly Pick<PlanWindow['vms'][number], 'region' | 'sku' | 'purchase' | 'count' | 'usdPerHour'>[];
+  /**
+   * `workload` set: the replica serves only that workload (siloed fleets). `effectiveCount`: replicas that
+   * serve for the whole window, when some start part-way through it (reactive scale-out); default count.
+   */
+  replicas: readonly (PlanWindow['replicas'][number] & { workload?: string; effectiveCount?: number })[];
+}
+
+/** A capacity event: at most `availableGpus` GPUs of `gpu` in `region` from `from` (inclusive) to `to` (exclusive). */
+export interface CapacityEvent {
+  gpu: string;
+  region: string;
+  /** ISO-8601 UTC. */
+  from: string;
+  to: string;
+  availableGpus: number;
+  /** Window indices of the scenario it covers (resolved by the runner). */
+  fromWindow: number;
+  toWindow: number;
+}
+
+/** Stress applied to the actual demand or the planners' beliefs. */
+export interface Stress {
+  /** Actual demand x this after planning (default 1). */
+  demandScale?: number;
+  /** One window's actual demand x `factor` (default: the busiest evaluated window). */
+  burst?: { factor: number; window?: number };
+  /** Planners believe replicas serve `x` times what they really do (default 1). */
+  throughputOptimism?: number;
+}
+
+export interface WindowOutcome {
+  index: number;
+  start: string;
+  hours: number;
+  /** 'capacity' while a capacity event is in force, else 'cost' (the adaptive orchestration paper's modes). */
+  mode: 'cost' | 'capacity';
+  demandRps: number;
+  servedRps: number;
+  unmetRps: number;
+  /** Per workload id: demand and served, requests/s. */
+  byWorkload: Record<string, { demandRps: number; servedRps: number }>;
+  gpus: number;
+  gpuHours: number;
+  costUsd: number;
+  startupCostUsd: number;
+  vmsStarted: number;
+  /** Served load over the fleet's SLO capacity for the workloads it carries (0..1). */
+  utilisation: number;
+  /** Served requests/s by (workload, serving region, gpu): where the traffic went. */
+  servedBy: { workload: string; region: string; gpu: string; rps: number }[];
+}
+
+export interface StrategyTotals {
+  gpuHours: number;
+  costUsd: number;
+  startupCostUsd: number;
+  requests: number;
+  servedRequests: number;
+  unmetRequests: number;
+  /** Served within SLO / all requests. */
+  attainment: number;
+  attainmentByWorkload: Record<string, number>;
+  vmsStarted: number;
+}
+
+export interface StrategyResult {
+  name: string;
+  /** How it decides, in a phrase. */
+  description: string;
+  windows: WindowOutcome[];
+  fleets: FleetWindow[];
+  totals: StrategyTotals;
+  /** Planning time. */
+  seconds: number;
+  notes: string[];
+}

@@ -1,0 +1,17 @@
+/** What the checkers report: one broken rule, where, and the numbers. */
+export interface Violation {
+  group: 'demand' | 'capacity' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog' | PolicyGroup;
+  window?: number;
+  start?: string;
+  region?: string;
+  llm?: string;
+  sku?: string;
+  workload?: string;
+  message: string;
+}
+
+/** Issue-8 policy groups: deadline (1), spot (5), locality and resilience (6), quality (7), reserved (8). */
+export type PolicyGroup = 'deadline' | 'spot' | 'locality' | 'resilience' | 'quality' | 'reserved';
+
+/** Requests/s: plans round flows to 1e-6. */
+export const RATE_TOLERANCE = 1e-5;

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { forecastNext } from '../../src/simulate/forecast-next.js';
+
+const hours = (n: number, start = '2024-05-13T00:00:00Z') => Array.from({ length: n }, (_, i) => new Date(Date.parse(start) + i * 3_600_000).toISOString());
+
+describe('forecastNext', () => {
+  it('repeats a flat series with no margin once it has measured its (zero) misses', () => {
+    const f = forecastNext(new Array(60).fill(10), { minMargin: 0 });
+    expect(f).toEqual({ point: 10, upper: 10, margin: 0 });
+  });
+
+  it('with less than a day of history: the last hour plus the fallback margin', () => {
+    expect(forecastNext([1, 2, 4], { fallbackMargin: 0.25 })).toEqual({ point: 4, upper: 5, margin: 0.25 });
+  });
+
+  it('follows the daily shape scaled by the recent level: a day running 20% hotter forecasts 20% more', () => {
+    const shape = Array.from({ length: 24 }, (_, h) => 10 + 5 * Math.sin((2 * Math.PI * h) / 24));
+    const history = [...shape, ...shape.map((v) => v * 1.2)].slice(0, 24 + 10);
+    const f = forecastNext(history);
+    // hour 10 of day 2 = shape[10] x 1.2 (the last 3 hours ran 1.2x their reference); above the last hour.
+    expect(f.point).toBeCloseTo(Math.max(shape[10]! * 1.2, history.at(-1)!), 9);
+  });
+
+  it('takes Monday from Friday, not from Sunday, when local start times are given', () => {
+    // Fri 10, Sat 2, Sun 2 (flat days); Monday 00:00 is forecast.
+    const history = [...new Array(24).fill(10), ...new Array(24).fill(2), ...new Array(24).fill(2)];
+    const starts = hours(73, '2024-05-10T00:00:00Z');
+    const withTypes = forecastNext(history, { starts });
+    const without = forecastNext(history);
+    expect(without.point).toBeCloseTo(2, 9);
+    // Friday's 10: Sunday's last hours ran at their own reference's (Saturday's) level, ratio 1.
+    expect(withTypes.point).toBeCloseTo(10, 9);
+  });
+
+  it('covers the worst recent miss beyond what headroom absorbs', () => {
+    const flat = new Array<number>(24).fill(10);
+    const spike = flat.map((v, h) => (h === 12 ? 13 : v));
+    const history = [...flat, ...spike, ...flat.slice(0, 20)];
+    // One miss of +30% at hour 12 of day 2 (predicted 10 from hours 9-11, got 13): margin 0.3 - absorbed.
+    const f = forecastNext(history, { absorbed: 0.1 });
+    expect(f.margin).toBeCloseTo(0.2, 9);
+    expect(f.upper).toBeCloseTo(f.point * 1.2, 9);
+  });
+});
