@@ -7,8 +7,8 @@ export interface Progress {
 }
 
 /**
- * "solving: 12/168 windows" (or another unit) on stderr, rewritten in place; only on a terminal and only once the work has
- * taken longer than `delayMs`, so quick solves and pipes stay silent.
+ * "solving: 12/168 windows" (or another unit) on stderr, rewritten in place; only on a terminal and only once
+ * the work has taken longer than `delayMs`, so quick solves and pipes stay silent.
  */
 export function windowProgress(io: CliIo, options: { delayMs?: number; now?: () => number; unit?: string } = {}): Progress {
   const now = options.now ?? (() => performance.now());
