@@ -29,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('solve')
     .description('plan capacity for a scenario (the built-in default week when none is given)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
+    .addOption(new Option('--solver <name>', 'solver backend, auto (glpk.js for one window, HiGHS for more), or the gh/agh heuristics (default: the scenario\'s, else auto)').choices([...listSolverNames(), 'auto', 'gh', 'agh']))
     .option('--time-limit <sec>', 'wall-clock limit for the solves', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
     .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
@@ -71,7 +71,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--vary <path=values>', 'a scenario path and its values (repeatable; the grid is the product): a list 0.5,1,2, a range FROM..TO:N (N evenly spaced values, ends included: 0.5..2:7), or both mixed; demand.scale=F multiplies every workload\'s demand.scale by F', collect, [])
     .option('--set <path=value>', 'override a scenario value at every point (repeatable)', collect, [])
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
-    .addOption(new Option('--solver <name>', 'solver backend, or the gh/agh heuristics (default: the scenario\'s, else highs)').choices([...listSolverNames(), 'gh', 'agh']))
+    .addOption(new Option('--solver <name>', 'solver backend, auto (glpk.js for one window, HiGHS for more), or the gh/agh heuristics (default: the scenario\'s, else auto)').choices([...listSolverNames(), 'auto', 'gh', 'agh']))
     .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
     .option('--time-limit <sec>', 'wall-clock limit for each point\'s solves', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
@@ -112,7 +112,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--warmup-hours <h>', 'hours of demand used only as history before the first planned window', parsePositiveNumber, 24)
     .option('--events <file>', 'capacity events CSV: gpu,region,from_utc,to_utc,available_gpus')
     .option('--stress <spec>', 'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable', collect, [])
-    .addOption(new Option('--solver <name>', 'solver backend (default: the scenario\'s)').choices(listSolverNames()))
+    .addOption(new Option('--solver <name>', 'solver backend, or auto: glpk.js for one-window calls, HiGHS for longer (default: the scenario\'s)').choices([...listSolverNames(), 'auto']))
     .option('--time-limit <sec>', 'per planning call (default 10)', parsePositiveNumber)
     .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
@@ -233,10 +233,6 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
 export function formatOption(choices: readonly string[]): Option {
   return new Option('--format <format>', 'output format').choices(choices).default(choices[0]);
-}
-
-export function solverOption(): Option {
-  return new Option('--solver <name>', 'solver backend').choices(listSolverNames()).default('highs');
 }
 
 export function parsePositiveNumber(value: string): number {

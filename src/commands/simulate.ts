@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { autoSolverName, type SolveFn } from '../capacity/solve.js';
+import type { PlanningInput } from '../capacity/types.js';
 import { ExitCode, InputError } from '../errors.js';
 import { comparisonRows, redirectRows, renderComparisonTable, renderRedirectTable, renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { parseCapacityEvents } from '../simulate/events.js';
@@ -63,12 +65,16 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     events = parseCapacityEvents(text, options.events, input);
   }
   const solverName = options.solver ?? scenario.solver.name;
-  let solver;
-  try {
-    solver = await getSolver(solverName);
-  } catch (error) {
-    throw new InputError({ field: '--solver', message: (error as Error).message });
-  }
+  const backend = async (name: string) => {
+    try {
+      const solver = await getSolver(name);
+      return { solve: ((program, solveOptions) => solver.solve(program, solveOptions)) as SolveFn, name };
+    } catch (error) {
+      throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
+    }
+  };
+  // auto: glpk.js for the one-window calls (hourly re-plans, dispatch LPs), HiGHS for the long horizons.
+  const [small, large] = solverName === 'auto' ? [await backend('glpk'), await backend('highs')] : [await backend(solverName), undefined];
   const progressLine = (strategy: string, done: number, total: number) => {
     if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${strategy}: ${done}/${total} windows\x1b[K`);
   };
@@ -76,8 +82,9 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     warmupWindows,
     ...(options.days !== undefined ? { days: options.days } : {}),
     stress,
-    solve: (program: Parameters<typeof solver.solve>[0], solveOptions: Parameters<typeof solver.solve>[1]) => solver.solve(program, solveOptions),
-    solverName,
+    solve: small.solve,
+    solverName: small.name,
+    ...(large ? { solverFor: (planning: PlanningInput) => (autoSolverName(planning) === 'glpk' ? small : large) } : {}),
     relativeGap: options.gap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,
     timeLimitSec: options.timeLimit ?? 10,

@@ -14,8 +14,11 @@ export interface SimulateOptions {
   stress?: Stress;
   /** Hours each workload's local time is behind UTC (its profile's shift): day types follow local time. */
   localOffsetHours?: readonly number[];
+  /** Solves the dispatch LPs, and every planning call unless solverFor is given. */
   solve: SolveFn;
   solverName: string;
+  /** The backend per planning call (e.g. auto: by the call's size). */
+  solverFor?: (input: PlanningInput) => { solve: SolveFn; name: string };
   relativeGap: number;
   /** Strategy of each planning call (default auto). */
   planStrategy?: Strategy | 'auto';
@@ -58,8 +61,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     localStarts: (w, t) => input.windows.slice(0, t + 1).map((window) => new Date(Date.parse(window.start) - (options.localOffsetHours?.[w] ?? 0) * 3_600_000).toISOString()),
     events: options.events ?? [],
     startFleet: input.policies.currentFleet,
-    solve: options.solve,
-    solverName: options.solverName,
+    solverFor: options.solverFor ?? (() => ({ solve: options.solve, name: options.solverName })),
     relativeGap: options.relativeGap,
     planStrategy: options.planStrategy ?? 'auto',
     timeLimitSec: options.timeLimitSec,

@@ -13,6 +13,7 @@ function withDemand(input: PlanningInput, value: (w: number, o: number, t: numbe
 
 async function context(input: PlanningInput, windows: number[], history: (t: number) => number[][][]): Promise<StrategyContext> {
   const slice = (from: number, n: number) => input.demand.map((origins) => origins.map((s) => s.slice(from, from + n)));
+  const solve = await glpkSolve();
   return {
     input,
     windows,
@@ -22,8 +23,7 @@ async function context(input: PlanningInput, windows: number[], history: (t: num
     localStarts: (_w, t) => input.windows.slice(0, t + 1).map((x) => x.start),
     events: [],
     startFleet: [],
-    solve: await glpkSolve(),
-    solverName: 'glpk',
+    solverFor: () => ({ solve, name: 'glpk' }),
     relativeGap: 0.01,
     planStrategy: 'auto',
     timeLimitSec: 10,
