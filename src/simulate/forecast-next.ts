@@ -7,9 +7,12 @@ import { DAY_STEPS } from '../demand/forecast.js';
  *            hours against those hours on their reference days). The daily shape leads ramps; the last hour
  *            catches what the shape misses. Measured on the 2024 code week (per-minute peak per hour): the
  *            shape alone needs a 23% uniform margin to lose <= 0.1% of requests, the maximum of both 4%;
- *   upper  = point x (1 + margin): the margin is the `quantile` of this rule's relative under-forecasts over
- *            the last `marginWindow` steps, less what the model's utilisation headroom already absorbs
- *            (`absorbed`), kept within [minMargin, maxMargin].
+ *   upper  = point x (1 + margin): the margin is the worst relative under-forecast this rule made at the same
+ *            hour of day (+-1 h) on the last 4 days and in the last 6 hours, less what the model's utilisation
+ *            headroom already absorbs (`absorbed`), kept within [minMargin, maxMargin]. Misses cluster at
+ *            the hours where the daily shape turns: measured offline on the 2024 code week, this provisions
+ *            1.16x the actual demand and loses 0.06% of requests, where the worst miss of the last 48 h
+ *            (one margin for all hours) provisions 1.22x and loses 0.03%.
  * With less than a day of history the forecast is the last hour x (1 + fallback margin).
  */
 export interface NextForecastOptions {
@@ -19,14 +22,12 @@ export interface NextForecastOptions {
   levelHours?: number;
   /** Relative under-forecast the plan absorbs anyway (headroom h gives h / (1 - h)); default 0. */
   absorbed?: number;
-  /**
-   * Quantile of recent misses to cover (default 1: the worst of the window). On the default week (6 days
-   * simulated) the worst of 48 h gives 99.98% attainment at +22% cost over the oracle, the second worst
-   * 99.90% at +16%: hour-ahead misses of a per-minute-peak series are that wide.
-   */
-  quantile?: number;
-  /** Steps of history the misses are measured over (default 48). */
-  marginWindow?: number;
+  /** Same-hour misses are taken from this many previous days (default 4) ... */
+  marginDays?: number;
+  /** ... within this many hours of the hour forecast (default 1) ... */
+  marginHours?: number;
+  /** ... and from this many most recent hours (default 6). */
+  recentHours?: number;
   minMargin?: number;
   maxMargin?: number;
   /** Margin when there is not enough history to measure one (default 0.25). */
@@ -50,17 +51,23 @@ export function forecastNext(history: readonly number[], options: NextForecastOp
     return { point, upper: point * (1 + fallback), margin: fallback };
   }
   const point = pointAt(history, t, levelHours, reference);
-  const misses: number[] = [];
-  for (let s = Math.max(DAY_STEPS + levelHours, t - (options.marginWindow ?? 48)); s < t; s++) {
-    const predicted = pointAt(history, s, levelHours, reference);
-    if (predicted > 0) misses.push(history[s]! / predicted - 1);
+  const first = DAY_STEPS + levelHours;
+  const missAt = (step: number) => {
+    const predicted = pointAt(history, step, levelHours, reference);
+    return predicted > 0 ? history[step]! / predicted - 1 : undefined;
+  };
+  const steps = new Set<number>();
+  for (let s = Math.max(first, t - (options.recentHours ?? 6)); s < t; s++) steps.add(s);
+  const around = options.marginHours ?? 1;
+  for (let day = 1; day <= (options.marginDays ?? 4); day++) {
+    for (let dh = -around; dh <= around; dh++) {
+      const step = t - day * DAY_STEPS + dh;
+      if (step >= first && step < t) steps.add(step);
+    }
   }
-  let margin = fallback;
-  if (misses.length > 0) {
-    misses.sort((a, b) => a - b);
-    const q = misses[Math.min(misses.length - 1, Math.ceil((options.quantile ?? 1) * misses.length) - 1)]!;
-    margin = Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, q - (options.absorbed ?? 0)));
-  }
+  const misses = [...steps].map(missAt).filter((m): m is number => m !== undefined);
+  const margin =
+    misses.length === 0 ? fallback : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, Math.max(...misses) - (options.absorbed ?? 0)));
   return { point, upper: point * (1 + margin), margin };
 }
 

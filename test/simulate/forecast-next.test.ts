@@ -32,13 +32,17 @@ describe('forecastNext', () => {
     expect(withTypes.point).toBeCloseTo(10, 9);
   });
 
-  it('covers the worst recent miss beyond what headroom absorbs', () => {
+  it('covers the worst miss at this hour on recent days beyond what headroom absorbs, not misses at other hours', () => {
     const flat = new Array<number>(24).fill(10);
     const spike = flat.map((v, h) => (h === 12 ? 13 : v));
-    const history = [...flat, ...spike, ...flat.slice(0, 20)];
-    // One miss of +30% at hour 12 of day 2 (predicted 10 from hours 9-11, got 13): margin 0.3 - absorbed.
-    const f = forecastNext(history, { absorbed: 0.1 });
-    expect(f.margin).toBeCloseTo(0.2, 9);
-    expect(f.upper).toBeCloseTo(f.point * 1.2, 9);
+    // One miss of +30% at hour 12 of day 2 (predicted 10 from hours 9-11, got 13).
+    const atNoon = forecastNext([...flat, ...spike, ...flat.slice(0, 12)], { absorbed: 0.1 });
+    expect(atNoon.margin).toBeCloseTo(0.2, 9);
+    expect(atNoon.upper).toBeCloseTo(atNoon.point * 1.2, 9);
+    // Hour 11 is within +-1 h of it; hour 20 is neither near that hour nor within the last 6 hours.
+    expect(forecastNext([...flat, ...spike, ...flat.slice(0, 11)], { absorbed: 0.1 }).margin).toBeCloseTo(0.2, 9);
+    expect(forecastNext([...flat, ...spike, ...flat.slice(0, 20)], { absorbed: 0.1 }).margin).toBe(0);
+    // Right after the miss it is one of the last 6 hours.
+    expect(forecastNext([...flat, ...spike.slice(0, 16)], { absorbed: 0.1 }).margin).toBeCloseTo(0.2, 9);
   });
 });
