@@ -46,6 +46,9 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   if (warmupWindows >= input.windows.length) {
     throw new InputError({ field: '--warmup-hours', message: `${options.warmupHours} h of warm-up leaves none of the scenario's ${input.windows.length} windows to simulate`, fix: 'shorten the warm-up or lengthen horizon.windows' });
   }
+  if (options.days !== undefined && Math.round((options.days * 24) / hours) < 1) {
+    throw new InputError({ field: '--days', message: `${options.days} days is less than one ${hours} h window`, fix: `simulate at least ${hours / 24} days` });
+  }
   if (stress.burst?.window !== undefined && (stress.burst.window < warmupWindows || stress.burst.window >= input.windows.length)) {
     throw new InputError({ field: '--stress', message: `burst window ${stress.burst.window} is not simulated (windows ${warmupWindows}..${input.windows.length - 1})`, fix: 'write burst=FACTOR@WINDOW with a simulated window' });
   }

@@ -124,6 +124,9 @@ describe('planner simulate: bad input', () => {
     const strategy = await planner(['simulate', SIM, '--strategies', 'planner,magic']);
     expect(strategy.exitCode).toBe(2);
     expect(strategy.stderr).toMatch(/--strategies: unknown strategy magic.*choose from planner, siloed, reactive, oracle, single-gpu/);
+    const days = await planner(['simulate', SIM, '--days', '0.01']);
+    expect(days.exitCode).toBe(2);
+    expect(days.stderr).toMatch(/--days: 0\.01 days is less than one 1 h window/);
     const stress = await planner(['simulate', SIM, '--stress', 'demand=lots']);
     expect(stress.exitCode).toBe(2);
     expect(stress.stderr).toMatch(/--stress: cannot read 'demand=lots'/);
