@@ -28,6 +28,18 @@ const escapedEvil = '&lt;script&gt;alert(1)&lt;/script&gt;';
 const escapedWorkload = 'code&lt;&amp;&gt;&quot;&#39;';
 
 describe('renderHtmlReport', () => {
+  it('charts deferrable work by hour of day (arrived vs served) only when the plan has some', () => {
+    const { plan, report } = fixture(48);
+    expect(renderHtmlReport(plan, report)).not.toContain('data-chart="deferrable"');
+    const arrived = Array.from({ length: 24 }, (_, h) => (h >= 12 ? 100 : 10));
+    const served = Array.from({ length: 24 }, (_, h) => (h < 12 ? 100 : 10));
+    const withBatch = { ...plan, policies: { llmMix: [], deferrable: [{ workload: 'batch', deadlineHours: 24, arrivedByHourUtc: arrived, servedByHourUtc: served }] } };
+    const html = renderHtmlReport(withBatch, report);
+    expect(chartPoints(html, 'deferrable')).toBe(2 * 24);
+    expect(seriesKeys(chartSvg(html, 'deferrable'))).toEqual(new Set(['arrived', 'served']));
+    expect(html.indexOf('Deferrable work by hour of day')).toBeLessThan(html.indexOf('Fleet by SKU'));
+  });
+
   it('draws the four charts with data-points and data-series for every series', () => {
     const { plan, report } = fixture(48);
     const html = renderHtmlReport(plan, report);
