@@ -103,6 +103,14 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
       fix: 'use --strategy auto, joint, rolling or lp-rolling',
     });
   }
+  const limits = (['maxScaleOutPerWindow', 'maxScaleInPerWindow'] as const).filter((key) => input.policies[key] !== undefined);
+  if (requested === 'per-window' && limits.length) {
+    throw new InputError({
+      field: '--strategy',
+      message: `per-window plans windows independently, but policies.${limits.join(' and policies.')} limit${limits.length === 1 ? 's' : ''} the change from one window to the next`,
+      fix: 'use --strategy auto, joint, rolling or lp-rolling',
+    });
+  }
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;

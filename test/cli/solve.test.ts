@@ -107,6 +107,17 @@ describe('planner solve on the tiny scenario', () => {
   });
 });
 
+describe('planner solve --strategy per-window with a scale limit', () => {
+  it('refuses (exit 2): independent windows cannot honour a limit on the change between windows', async () => {
+    const { exitCode, stderr } = await planner(['solve', join(SCENARIOS, 'tiny.yaml'), '--strategy', 'per-window', '--set', 'policies.maxScaleOutPerWindow=1']);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(/--strategy: per-window plans windows independently, but policies\.maxScaleOutPerWindow limits the change from one window to the next/);
+    const rolling = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--strategy', 'rolling', '--set', 'policies.maxScaleOutPerWindow=1');
+    expect([0, 1]).toContain(rolling.exitCode); // a plan (unmet demand, if any, is an answer), not an internal error
+    for (const window of rolling.plan.windows) for (const vm of window.vms) expect(vm.started).toBeLessThanOrEqual(1); // per (sku, region, purchase)
+  });
+});
+
 describe('planner solve --solver auto (the default scenario\'s)', () => {
   it('uses glpk.js for a one-window re-plan and HiGHS for longer horizons, as measured', async () => {
     const one = await solveJson('--windows', '18..18');
