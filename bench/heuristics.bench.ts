@@ -11,7 +11,7 @@ import { instances } from './planner.bench.js';
 import { printMarkdown } from './solvers.bench.js';
 
 /**
- * GH and AGH against the default exact path (HiGHS, strategy auto) on the planner bench's S/M/L/XL instances.
+ * GH and AGH against the default exact path (solver auto, strategy auto) on the planner bench's S/M/L/XL instances.
  * Per method: objective (cost + start-ups + penalties), LP bound (the exact run's bound), gap against that
  * bound, excess over the exact plan, seconds, speed-up over the exact path, peak RSS, and whether the plan
  * passes checkPlan. Results also go to bench/results/heuristics.json (commit when they change).
@@ -25,12 +25,12 @@ const pct = (value: number | undefined) => (value === undefined ? '-' : `${(valu
 export async function run(): Promise<void> {
   const rows: string[][] = [];
   const results: unknown[] = [];
-  const solver = await getSolver('highs');
+  const solver = await getSolver('auto');
   for (const instance of instances) {
     const loaded = await loadScenarioFile(undefined, instance.overrides, quietIo);
     const input = loaded.input;
     global.gc?.();
-    const exact = await planCapacity(input, (program, options) => solver.solve(program, options), 'highs', {
+    const exact = await planCapacity(input, (program, options) => solver.solve(program, options), 'auto', {
       strategy: 'auto',
       timeLimitSec: TIME_LIMIT_SEC,
       relativeGap: loaded.scenario.solver.gap,
@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       process.stderr.write(`  ${instance.name} ${name}: ${result.seconds.toFixed(2)} s\n`);
     }
     measured.push({
-      method: `exact (highs ${exact.solver.strategy})`,
+      method: `exact (auto ${exact.solver.strategy})`,
       objective: exactObjective,
       cost: exact.plan.totals.costUsd,
       seconds: exact.solver.seconds,
@@ -73,7 +73,7 @@ export async function run(): Promise<void> {
     }
   }
   printMarkdown(['instance', 'method', 'objective', 'LP bound', 'gap vs bound', 'vs exact', 'seconds', 'speed-up vs exact', 'peak RSS MB', 'checkPlan ok'], rows);
-  process.stdout.write(`\nexact: highs, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, 3 passes, seed 1; node ${process.version}\n`);
+  process.stdout.write(`\nexact: solver auto, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, 3 passes, seed 1; node ${process.version}\n`);
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'heuristics.json');
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ node: process.version, timeLimitSec: TIME_LIMIT_SEC, results }, null, 2)}\n`);

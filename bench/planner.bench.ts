@@ -34,6 +34,7 @@ export const instances: Array<{ name: string; overrides: string[] }> = [
 ];
 
 const methods: Array<{ solver: string; strategy: Strategy | 'auto'; only?: string[] }> = [
+  { solver: 'auto', strategy: 'auto' },
   { solver: 'highs', strategy: 'auto' },
   { solver: 'glpk', strategy: 'auto', only: ['S (1 window, 18:00)', 'M (24 windows)', 'L (168 windows)'] },
   { solver: 'highs', strategy: 'joint', only: ['S (1 window, 18:00)'] },
@@ -106,7 +107,7 @@ export async function run(): Promise<void> {
         peakRssMb,
       };
       results.push(row);
-      if (method.solver === 'highs' && method.strategy === 'auto') exactPath = { ...(report.gap !== undefined ? { gap: report.gap } : {}), seconds: report.seconds };
+      if (method.solver === 'auto' && method.strategy === 'auto') exactPath = { ...(report.gap !== undefined ? { gap: report.gap } : {}), seconds: report.seconds };
       rows.push([
         instance.name,
         `${method.solver} ${report.strategy}`,

@@ -84,16 +84,6 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
   return { ...result, plan: explainUnmet(input, result.plan) };
 }
 
-/**
- * The backend `auto` means, by measurement on the default scenario (2 cores, npm run bench -- planner):
- * glpk.js for a single window (0.05 s against HiGHS's 0.2 s for an lp-rolling window; the hourly re-plans
- * of planner simulate take 1.5 s instead of 7-10 s), HiGHS for longer horizons (the week: 7.7 s at 0.60%
- * against glpk.js's 32 s at 2.1%, whose LP cannot solve the week's relaxation in time).
- */
-export function autoSolverName(input: PlanningInput): 'glpk' | 'highs' {
-  return input.windows.length <= 1 ? 'glpk' : 'highs';
-}
-
 export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto'): { strategy: Strategy; reason: string } {
   const deferrable = input.workloads.filter((w) => !isInteractive(w)).map((w) => w.id);
   if (requested === 'per-window' && deferrable.length) {

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { autoSolverName, type SolveFn } from '../capacity/solve.js';
-import type { PlanningInput } from '../capacity/types.js';
+import type { SolveFn } from '../capacity/solve.js';
 import { ExitCode, InputError } from '../errors.js';
 import { comparisonRows, redirectRows, renderComparisonTable, renderRedirectTable, renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { parseCapacityEvents } from '../simulate/events.js';
@@ -76,8 +75,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
       throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
     }
   };
-  // auto: glpk.js for the one-window calls (hourly re-plans, dispatch LPs), HiGHS for the long horizons.
-  const [small, large] = solverName === 'auto' ? [await backend('glpk'), await backend('highs')] : [await backend(solverName), undefined];
+  const solver = await backend(solverName);
   const progressLine = (strategy: string, done: number, total: number) => {
     if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${strategy}: ${done}/${total} windows\x1b[K`);
   };
@@ -85,9 +83,8 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     warmupWindows,
     ...(options.days !== undefined ? { days: options.days } : {}),
     stress,
-    solve: small.solve,
-    solverName: small.name,
-    ...(large ? { solverFor: (planning: PlanningInput) => (autoSolverName(planning) === 'glpk' ? small : large) } : {}),
+    solve: solver.solve,
+    solverName: solver.name,
     relativeGap: options.gap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,
     timeLimitSec: options.timeLimit ?? 10,

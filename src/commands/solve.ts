@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { explainUnmet } from '../capacity/diagnose.js';
-import { autoSolverName, gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy } from '../capacity/solve.js';
+import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy } from '../capacity/solve.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildProblem } from '../capacity/formulation.js';
@@ -78,7 +78,7 @@ type SolverFlags = Pick<SolveCommandOptions, 'strategy' | 'timeLimit' | 'gap' | 
 /** Plans with a solver backend or a heuristic by name; the flags override the scenario's solver settings (also used by sweep). */
 export async function planWith(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
   if (HEURISTICS.includes(solverName)) return runHeuristic(input, solverName as 'gh' | 'agh', options, defaults);
-  return runSolver(input, solverName === 'auto' ? autoSolverName(input) : solverName, options, defaults, io);
+  return runSolver(input, solverName, options, defaults, io);
 }
 
 /** The plan must pass the independent checker (N+1 futures too); a plan that does not is a bug in planner, not bad input. */

@@ -47,8 +47,8 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
   const sharedOverrides = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
   const loaded = await loadScenarioFile(scenarioPath, sharedOverrides, io);
   const solver = options.solver ?? loaded.scenario.solver.name;
-  if (![...listSolverNames(), 'auto', 'gh', 'agh'].includes(solver)) {
-    throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: `unknown solver '${solver}'`, fix: `one of ${[...listSolverNames(), 'auto', 'gh', 'agh'].join(', ')}` });
+  if (![...listSolverNames(), 'gh', 'agh'].includes(solver)) {
+    throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: `unknown solver '${solver}'`, fix: `one of ${[...listSolverNames(), 'gh', 'agh'].join(', ')}` });
   }
   const request = {
     file: scenarioPath,

@@ -116,7 +116,7 @@ export const ScenarioSchema = z.strictObject({
     .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] }),
   solver: z
     .strictObject({
-      name: z.string().default('auto').describe('solver backend: highs, glpk, gh, agh, or auto (glpk.js for one window, HiGHS for more: measured fastest)'),
+      name: z.string().default('auto').describe('solver backend: highs, glpk, gh, agh, or auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large)'),
       strategy: z.enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']).default('auto'),
       timeLimitSec: positive.default(50),
       gap: z.number().min(0).max(1).default(0.005),

@@ -118,16 +118,6 @@ describe('planner solve --strategy per-window with a scale limit', () => {
   });
 });
 
-describe('planner solve --solver auto (the default scenario\'s)', () => {
-  it('uses glpk.js for a one-window re-plan and HiGHS for longer horizons, as measured', async () => {
-    const one = await solveJson('--windows', '18..18');
-    const two = await solveJson('--windows', '18..19');
-    expect(one.plan.solver.name).toBe('glpk');
-    expect(two.plan.solver.name).toBe('highs');
-    expect(one.plan.totals.unmetRequests).toBe(0);
-  });
-});
-
 describe('planner solve --solver gh|agh', () => {
   for (const heuristic of ['gh', 'agh']) {
     it(`${heuristic} gives a plan that validates and never beats the MILP optimum`, async () => {
