@@ -67,15 +67,12 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     events = parseCapacityEvents(text, options.events, input);
   }
   const solverName = options.solver ?? scenario.solver.name;
-  const backend = async (name: string) => {
-    try {
-      const solver = await getSolver(name);
-      return { solve: ((program, solveOptions) => solver.solve(program, solveOptions)) as SolveFn, name };
-    } catch (error) {
-      throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
-    }
-  };
-  const solver = await backend(solverName);
+  let solver;
+  try {
+    solver = await getSolver(solverName);
+  } catch (error) {
+    throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
+  }
   const progressLine = (strategy: string, done: number, total: number) => {
     if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${strategy}: ${done}/${total} windows\x1b[K`);
   };
@@ -83,8 +80,8 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     warmupWindows,
     ...(options.days !== undefined ? { days: options.days } : {}),
     stress,
-    solve: solver.solve,
-    solverName: solver.name,
+    solve: ((program, solveOptions) => solver.solve(program, solveOptions)) as SolveFn,
+    solverName,
     relativeGap: options.gap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,
     timeLimitSec: options.timeLimit ?? 10,

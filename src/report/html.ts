@@ -65,7 +65,7 @@ export const CSS = [
   '.status{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:13px}',
   '.status-optimal{background:#dcf5e3;color:#176b35}.status-feasible{background:#fff3cd;color:#7a5b00}.status-other{background:#fde2e1;color:#9b1c1c}',
   'table{border-collapse:collapse;margin:8px 0 12px;font-variant-numeric:tabular-nums}',
-  'th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}',
+  'th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}td.wrap{white-space:normal;min-width:220px}',
   '.totals td{padding-right:28px}th{background:var(--panel);font-weight:600}td.num,th.num{text-align:right}tr.total td{font-weight:600;border-top:2px solid var(--line)}',
   '.chart{display:block;max-width:100%;height:auto;margin:4px 0 8px;font-size:12px}',
   '.chart text{fill:var(--ink)}.chart .tick{fill:var(--muted)}.chart .chart-title{font-size:14px;font-weight:600}',

@@ -46,7 +46,9 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   const bySkuRegion = new Map<string, typeof replicas>();
   for (const replica of replicas) {
     const key = `${replica.sku}|${replica.region}`;
-    bySkuRegion.set(key, [...(bySkuRegion.get(key) ?? []), replica]);
+    const group = bySkuRegion.get(key);
+    if (group) group.push(replica);
+    else bySkuRegion.set(key, [replica]);
   }
   for (const [key, group] of bySkuRegion) {
     let used = group.reduce((sum, r) => sum + r.count * r.tp, 0);
@@ -78,19 +80,14 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
     let startupCostUsd = 0;
     let vmsStarted = 0;
     let gpus = 0;
+    // Fleets list each (sku, region, purchase) once, so start-ups compare entry by entry.
     const current = new Map<string, number>();
     for (const vm of fleet.vms) {
       const key = fleetKey(vm.sku, vm.region, vm.purchase);
-      current.set(key, (current.get(key) ?? 0) + vm.count);
-    }
-    for (const vm of fleet.vms) {
+      const started = Math.max(0, vm.count - (previous.get(key) ?? 0));
+      current.set(key, vm.count);
       costUsd += vm.count * vm.usdPerHour * window.hours;
       gpus += vm.count * sku.get(vm.sku)!.gpusPerVm;
-    }
-    for (const [key, count] of current) {
-      const started = Math.max(0, count - (previous.get(key) ?? 0));
-      if (started === 0) continue;
-      const vm = fleet.vms.find((v) => fleetKey(v.sku, v.region, v.purchase) === key)!;
       vmsStarted += started;
       startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
     }

@@ -14,11 +14,9 @@ export interface SimulateOptions {
   stress?: Stress;
   /** Hours each workload's local time is behind UTC (its profile's shift): day types follow local time. */
   localOffsetHours?: readonly number[];
-  /** Solves the dispatch LPs, and every planning call unless solverFor is given. */
+  /** Solves every planning call and the dispatch LPs. */
   solve: SolveFn;
   solverName: string;
-  /** The backend per planning call (e.g. auto: by the call's size). */
-  solverFor?: (input: PlanningInput) => { solve: SolveFn; name: string };
   relativeGap: number;
   /** Strategy of each planning call (default auto). */
   planStrategy?: Strategy | 'auto';
@@ -61,7 +59,8 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     localStarts: (w, t) => input.windows.slice(0, t + 1).map((window) => new Date(Date.parse(window.start) - (options.localOffsetHours?.[w] ?? 0) * 3_600_000).toISOString()),
     events: options.events ?? [],
     startFleet: input.policies.currentFleet,
-    solverFor: options.solverFor ?? (() => ({ solve: options.solve, name: options.solverName })),
+    solve: options.solve,
+    solverName: options.solverName,
     relativeGap: options.relativeGap,
     planStrategy: options.planStrategy ?? 'auto',
     timeLimitSec: options.timeLimitSec,

@@ -25,8 +25,8 @@ export interface StrategyContext {
   localStarts: (w: number, t: number) => string[];
   events: readonly CapacityEvent[];
   startFleet: readonly FleetEntry[];
-  /** The backend for one planning call (auto picks by the call's size). */
-  solverFor: (input: PlanningInput) => { solve: SolveFn; name: string };
+  solve: SolveFn;
+  solverName: string;
   relativeGap: number;
   /** The scenario's strategy for each planning call (auto: by size). */
   planStrategy: Strategy | 'auto';
@@ -77,7 +77,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
     );
     const known = ctx.events.filter((e) => e.fromWindow <= t);
     const sub = sliceInput(ctx.input, { from: t, count: 1, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
-    const result = await planCapacity(sub, ctx.solverFor(sub).solve, ctx.solverFor(sub).name, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
     const window = result.plan.windows[0];
     if (window) {
       fleets.push(fleetOf(window));
@@ -100,7 +100,7 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const sub = sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale });
-  const result = await planCapacity(sub, ctx.solverFor(sub).solve, ctx.solverFor(sub).name, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
   const fleets = ctx.windows.map((_, k) => {
@@ -125,7 +125,7 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
   for (const [w, workload] of ctx.input.workloads.entries()) {
     const peak = workload.origins.map((_, o) => [Math.max(0, ...nominal[w]![o]!)]);
     const sub = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
-    const result = await planCapacity(sub, ctx.solverFor(sub).solve, ctx.solverFor(sub).name, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
     const window = result.plan.windows[0];
     if (!window) {
       notes.push(`${workload.id}: no silo plan (${result.solver.status})`);
@@ -250,7 +250,7 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
       continue;
     }
-    const result = await planCapacity(sub, ctx.solverFor(sub).solve, ctx.solverFor(sub).name, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
     if (result.plan.windows.length < count) {
       notes.push(`${gpu}: ${result.solver.status}`);
       continue;

@@ -1,6 +1,6 @@
 import type { PlanWindow } from '../capacity/types.js';
 
-/** What a strategy runs in one window: VMs and the replicas packed on them. */
+/** What a strategy runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
 export interface FleetWindow {
   vms: readonly Pick<PlanWindow['vms'][number], 'region' | 'sku' | 'purchase' | 'count' | 'usdPerHour'>[];
   /**
