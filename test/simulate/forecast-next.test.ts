@@ -32,6 +32,18 @@ describe('forecastNext', () => {
     expect(withTypes.point).toBeCloseTo(10, 9);
   });
 
+  it('tracks a weekday-to-weekend drop beyond 2x when only a weekday can be the reference, but clamps noise between days of a type', () => {
+    // Friday at 40 all day, Saturday at 10 from midnight: Saturday 03:00 has only Friday to go by.
+    const friday = new Array<number>(24).fill(40);
+    const saturday = [10, 10, 10];
+    const starts = hours(28, '2024-05-10T00:00:00Z');
+    // The level ratio is 10/40 = 1/4; a [1/2, 2] clamp would forecast 20, twice what runs.
+    expect(forecastNext([...friday, ...saturday], { starts }).point).toBeCloseTo(10, 9);
+    // Tuesday after a Monday at 40 with its first 3 hours at 10: same type, the ratio is clamped to 1/2.
+    const tuesday = hours(28, '2024-05-13T00:00:00Z');
+    expect(forecastNext([...friday, ...saturday], { starts: tuesday }).point).toBeCloseTo(20, 9);
+  });
+
   it('covers the worst miss at this hour on recent days beyond what headroom absorbs, not misses at other hours', () => {
     const flat = new Array<number>(24).fill(10);
     const spike = flat.map((v, h) => (h === 12 ? 13 : v));
