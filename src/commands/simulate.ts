@@ -4,6 +4,7 @@ import type { SolveFn } from '../capacity/solve.js';
 import { ExitCode, InputError } from '../errors.js';
 import { comparisonRows, redirectRows, renderComparisonTable, renderRedirectTable, renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { parseCapacityEvents } from '../simulate/events.js';
+import { queueProfiles } from '../simulate/queueing.js';
 import { compareDispatch, heterogeneity, type DispatchComparison } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
 import { renderTable } from '../report/table.js';
@@ -87,6 +88,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     timeLimitSec: options.timeLimit ?? 10,
     localOffsetHours: scenario.workloads.map((w) => w.demand.shiftHours),
     progress: progressLine,
+    queueProfile: queueProfiles(input, loaded.catalog, loaded.mixes, scenario.workloads.map((w) => w.slo)),
   };
   const result = await simulate(input, { ...common, strategies, ...(events ? { events } : {}) });
   // The redirect table needs the planner's routing without the events, on the same demand.
@@ -133,7 +135,8 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   io.stdout.write(renderComparisonTable(rows, chalk));
   for (const row of rows) {
     const byWorkload = Object.entries(row.attainmentByWorkload).map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`).join(', ');
-    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
+    const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% of SLO` : '';
+    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
   }
   if (redirect.length > 0) {
     io.stdout.write(`\nWhere the planner's traffic went during the capacity events (mean req/s over the event windows):\n`);

@@ -64,6 +64,8 @@ export interface ReplicaPerformance {
   tpotMs: number | null;
   /** Mean prefill of one request of the mix and the decode step at the chosen batch, ms. */
   prefillMs: number | null;
+  /** Second moment of one request's prefill, ms^2 (the queueing estimate's variance term). */
+  prefillSquaredMs2: number | null;
   decodeStepMs: number | null;
   /** Calibrated max sustainable request rate under the SLO (0 when it does not fit or cannot meet it). */
   maxRequestsPerSec: number;
@@ -170,7 +172,7 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
     weightsGibPerGpu: memory.weightsGibPerGpu,
     maxBatchByMemory,
   };
-  const notServed = (fits: boolean, reason: string, at?: Load, prefillMs?: number): ReplicaPerformance => ({
+  const notServed = (fits: boolean, reason: string, at?: Load, prefill?: { ms: number; squared: number }): ReplicaPerformance => ({
     ...base,
     fits,
     meetsSlo: false,
@@ -178,7 +180,8 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
     batch: 0,
     ttftMs: at?.ttftMs ?? null,
     tpotMs: at?.tpotMs ?? null,
-    prefillMs: prefillMs ?? null,
+    prefillMs: prefill?.ms ?? null,
+    prefillSquaredMs2: prefill?.squared ?? null,
     decodeStepMs: at?.stepMs ?? null,
     maxRequestsPerSec: 0,
     tokensPerSec: 0,
@@ -235,7 +238,7 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
       one.ttftMs > slo.ttftMs ? `TTFT ${fmtMs(one.ttftMs)} ms > ${slo.ttftMs} ms` : '',
       one.tpotMs > slo.tpotMs ? `TPOT ${fmtMs(one.tpotMs)} ms > ${slo.tpotMs} ms` : '',
     ].filter(Boolean);
-    return notServed(true, `cannot meet the SLO even at batch 1: ${missed.join(', ')}`, one, meanPrefillMs);
+    return notServed(true, `cannot meet the SLO even at batch 1: ${missed.join(', ')}`, one, { ms: meanPrefillMs, squared: meanPrefillSquared });
   }
   const limitedBy: BatchLimit | undefined = next
     ? next.tpotMs > slo.tpotMs
@@ -257,6 +260,7 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
     ttftMs: best.ttftMs,
     tpotMs: best.tpotMs,
     prefillMs: meanPrefillMs,
+    prefillSquaredMs2: meanPrefillSquared,
     decodeStepMs: best.stepMs,
     maxRequestsPerSec: rate,
     tokensPerSec: rate * stats.meanOutputTokens,

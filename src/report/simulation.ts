@@ -20,6 +20,10 @@ export interface ComparisonRow {
   /** Attainment over the windows a capacity event was in force (null without events). */
   eventAttainment: number | null;
   unmetRequests: number;
+  /** Served at pools whose estimated mean TTFT missed the SLO (the queueing estimate). */
+  lateRequests: number;
+  /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT over SLO; null when not estimated. */
+  queueing: { meanWaitMs: number; worstTtftToSlo: number } | null;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
   gpuHoursSavedVsSiloed: number | null;
@@ -43,6 +47,8 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     attainmentByWorkload: s.totals.attainmentByWorkload,
     eventAttainment: eventAttainment(s),
     unmetRequests: Math.round(s.totals.unmetRequests),
+    lateRequests: Math.round(s.totals.lateRequests),
+    queueing: s.totals.queueing ?? null,
     vmsStarted: s.totals.vmsStarted,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
     costOverOracle: oracle && totalCost(oracle) > 0 ? totalCost(s) / totalCost(oracle) - 1 : null,
@@ -54,15 +60,17 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
 function eventAttainment(s: StrategyResult): number | null {
   const windows = s.windows.filter((w) => w.mode === 'capacity');
   const demand = windows.reduce((sum, w) => sum + w.demandRps * w.hours, 0);
-  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + w.servedRps * w.hours, 0) / demand : 1;
+  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + w.withinSloRps * w.hours, 0) / demand : 1;
 }
 
 const pct = (value: number | null, decimals = 1) => (value === null ? '-' : `${fixed(value * 100, decimals)}%`);
 
 export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: ChalkInstance): string {
   const events = rows.some((r) => r.eventAttainment !== null);
+  // Late requests only exist where workloads share replicas; the column appears when some strategy has them.
+  const late = rows.some((r) => r.lateRequests > 0);
   return renderTable(
-    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', ...(events ? ['during events'] : []), 'unmet requests', 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
+    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', ...(events ? ['during events'] : []), 'unmet requests', ...(late ? ['late (queueing)'] : []), 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
     rows.map((r) => [
       r.strategy,
       fixed(r.gpuHours, 0),
@@ -70,28 +78,31 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       pct(r.attainment, 3),
       ...(events ? [pct(r.eventAttainment, 3)] : []),
       fixed(r.unmetRequests, 0),
+      ...(late ? [fixed(r.lateRequests, 0)] : []),
       fixed(r.vmsStarted, 0),
       pct(r.gpuHoursSavedVsSiloed),
       r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
     ]),
     chalk,
-    ['left', 'right', 'right', 'right', ...(events ? ['right' as const] : []), 'right', 'right', 'right', 'right'],
+    ['left', 'right', 'right', 'right', ...(events ? ['right' as const] : []), 'right', ...(late ? ['right' as const] : []), 'right', 'right', 'right'],
   );
 }
 
 export const WINDOW_CSV_COLUMNS = [
-  'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
+  'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'within_slo_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
+  'queue_wait_ms', 'worst_ttft_to_slo',
 ] as const;
 
-/** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF. */
+/** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
 export function windowsCsv(result: SimulationResult): string {
   const round = (value: number) => Math.round(value * 1e6) / 1e6;
   const records: (string | number)[][] = [[...WINDOW_CSV_COLUMNS]];
   for (const strategy of result.strategies) {
     for (const w of strategy.windows) {
       records.push([
-        escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.unmetRps),
-        round(w.demandRps > 0 ? w.servedRps / w.demandRps : 1), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
+        escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
+        round(w.demandRps > 0 ? w.withinSloRps / w.demandRps : 1), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
+        w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '',
       ]);
     }
   }
@@ -141,7 +152,7 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
   const first = result.strategies[0];
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
   const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => w.gpus), colour: colour(i), ...(s.name === 'oracle' ? { dashed: true } : {}) }));
-  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round((w.demandRps > 0 ? w.servedRps / w.demandRps : 1) * 1e6) / 1e4), colour: colour(i) }));
+  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round((w.demandRps > 0 ? w.withinSloRps / w.demandRps : 1) * 1e6) / 1e4), colour: colour(i) }));
   const perStrategy = result.strategies.map((s) =>
     lineChart({
       chart: `served-${s.name}`,
@@ -177,8 +188,8 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     totals: true,
   });
   const table = [
-    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
-    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
+    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
+    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
   const redirectTable = redirect.length === 0 ? '' : [

@@ -2,6 +2,7 @@ import { fleetKey } from '../capacity/formulation.js';
 import type { SolveFn } from '../capacity/solve.js';
 import type { FleetEntry, PlanningInput } from '../capacity/types.js';
 import { dispatch } from './dispatch.js';
+import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
 
 export interface EvaluationContext {
@@ -14,6 +15,8 @@ export interface EvaluationContext {
   /** The fleet running before the first evaluated window. */
   startFleet: readonly FleetEntry[];
   solve: SolveFn;
+  /** Queue profiles for the queueing estimate per pool; without them served counts as within SLO. */
+  queueProfile?: QueueProfileOf;
 }
 
 /** Events in force in scenario window t. */
@@ -92,15 +95,19 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
       startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
     }
     previous = current;
+    const queueing = ctx.queueProfile ? windowQueueing(fleet, result.poolLoad, input.workloads.length, ctx.queueProfile) : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
     let servedRps = 0;
+    let withinSloRps = 0;
     for (const [w, workload] of input.workloads.entries()) {
       const demand = actual[w]!.reduce((a, b) => a + b, 0);
       const served = result.servedRps[w]!.reduce((a, b) => a + b, 0);
-      byWorkload[workload.id] = { demandRps: demand, servedRps: served };
+      const withinSlo = Math.max(0, served - (queueing?.lateRps[w] ?? 0));
+      byWorkload[workload.id] = { demandRps: demand, servedRps: served, withinSloRps: withinSlo };
       demandRps += demand;
       servedRps += served;
+      withinSloRps += withinSlo;
     }
     const servedBy = new Map<string, { workload: string; region: string; gpu: string; rps: number }>();
     for (const [pool, loads] of result.poolLoad) {
@@ -120,8 +127,10 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
       mode: active.length > 0 ? 'capacity' : 'cost',
       demandRps,
       servedRps,
+      withinSloRps,
       unmetRps: Math.max(0, demandRps - servedRps),
       byWorkload,
+      ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo } } : {}),
       gpus,
       gpuHours: gpus * window.hours,
       costUsd,
@@ -135,8 +144,12 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
 }
 
 export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
-  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, unmetRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
-  const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, served: 0 }]));
+  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
+  const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0 }]));
+  let withinSlo = 0;
+  let waitSum = 0;
+  let worstTtftToSlo = 0;
+  let estimated = false;
   for (const window of windows) {
     const seconds = window.hours * 3600;
     totals.gpuHours += window.gpuHours;
@@ -144,16 +157,24 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     totals.startupCostUsd += window.startupCostUsd;
     totals.requests += window.demandRps * seconds;
     totals.servedRequests += window.servedRps * seconds;
+    withinSlo += window.withinSloRps * seconds;
     totals.vmsStarted += window.vmsStarted;
+    if (window.queueing) {
+      estimated = true;
+      waitSum += window.queueing.meanWaitMs * window.servedRps * seconds;
+      worstTtftToSlo = Math.max(worstTtftToSlo, window.queueing.worstTtftToSlo);
+    }
     for (const [id, entry] of Object.entries(window.byWorkload)) {
       const sum = byWorkload.get(id)!;
       sum.demand += entry.demandRps * seconds;
-      sum.served += entry.servedRps * seconds;
+      sum.withinSlo += entry.withinSloRps * seconds;
     }
   }
   totals.unmetRequests = Math.max(0, totals.requests - totals.servedRequests);
-  totals.attainment = totals.requests > 0 ? totals.servedRequests / totals.requests : 1;
-  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand > 0 ? sum.served / sum.demand : 1;
+  totals.lateRequests = Math.max(0, totals.servedRequests - withinSlo);
+  totals.attainment = totals.requests > 0 ? withinSlo / totals.requests : 1;
+  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand > 0 ? sum.withinSlo / sum.demand : 1;
+  if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo };
   return totals;
 }
 

@@ -1,6 +1,7 @@
 import type { SolveFn, Strategy } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { evaluateFleets } from './evaluate.js';
+import type { QueueProfileOf } from './queueing.js';
 import { STRATEGIES, type StrategyContext, type StrategyName } from './strategies.js';
 import type { CapacityEvent, Stress, StrategyResult } from './types.js';
 
@@ -23,6 +24,8 @@ export interface SimulateOptions {
   /** Per planning call (the oracle's whole-horizon solve gets four times this). */
   timeLimitSec: number;
   progress?: (strategy: string, done: number, total: number) => void;
+  /** Queue profiles for the queueing estimate per replica pool (src/simulate/queueing.ts); none: fluid only. */
+  queueProfile?: QueueProfileOf;
 }
 
 export interface SimulationResult {
@@ -70,7 +73,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
   const results: StrategyResult[] = [];
   for (const name of options.strategies) {
     const run = await STRATEGIES[name](ctx);
-    results.push(await evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve }, run));
+    results.push(await evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve, ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}) }, run));
   }
   return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), strategies: results };
 }

@@ -41,9 +41,16 @@ export interface WindowOutcome {
   mode: 'cost' | 'capacity';
   demandRps: number;
   servedRps: number;
+  /**
+   * Served at pools whose estimated mean TTFT (the queueing estimate) meets the workload's SLO; equal to
+   * servedRps without a queueing estimate or where no pool is shared by workloads with different prefills.
+   */
+  withinSloRps: number;
   unmetRps: number;
-  /** Per workload id: demand and served, requests/s. */
-  byWorkload: Record<string, { demandRps: number; servedRps: number }>;
+  /** Per workload id: demand, served and served within SLO, requests/s. */
+  byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number }>;
+  /** The queueing estimate per replica pool, when the evaluation had queue profiles. */
+  queueing?: { meanWaitMs: number; worstTtftToSlo: number };
   gpus: number;
   gpuHours: number;
   costUsd: number;
@@ -61,9 +68,13 @@ export interface StrategyTotals {
   startupCostUsd: number;
   requests: number;
   servedRequests: number;
+  /** Served, but at pools whose estimated mean TTFT misses the SLO. */
+  lateRequests: number;
   unmetRequests: number;
   /** Served within SLO / all requests. */
   attainment: number;
+  /** Served-weighted mean prefill wait and the worst window's TTFT over SLO, when estimated. */
+  queueing?: { meanWaitMs: number; worstTtftToSlo: number };
   attainmentByWorkload: Record<string, number>;
   vmsStarted: number;
 }

@@ -5,7 +5,7 @@ import { dispatch } from '../../src/simulate/dispatch.js';
 import { simulate } from '../../src/simulate/runner.js';
 import { REACTIVE, STRATEGY_NAMES, plannerStrategy, reactiveStrategy, type StrategyContext } from '../../src/simulate/strategies.js';
 import type { CapacityEvent, FleetWindow } from '../../src/simulate/types.js';
-import { glpkSolve, simSmall } from './support.js';
+import { glpkSolve, simSmall, simSmallWithQueues } from './support.js';
 
 function withDemand(input: PlanningInput, value: (w: number, o: number, t: number) => number): PlanningInput {
   return { ...input, demand: input.demand.map((origins, w) => origins.map((series, o) => series.map((_, t) => value(w, o, t)))) };
@@ -61,8 +61,8 @@ describe('the runner never reads demand at or after the planning point', () => {
 
 describe('strategy results recompute from their fleets', () => {
   it('cost, start-ups, GPU-hours and attainment add up for every strategy', async () => {
-    const input = await simSmall();
-    const result = await simulate(input, { strategies: STRATEGY_NAMES, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 });
+    const { input, queueProfile } = await simSmallWithQueues();
+    const result = await simulate(input, { strategies: STRATEGY_NAMES, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10, queueProfile });
     const gpusPerVm = new Map(input.skus.map((s) => [s.sku, s.gpusPerVm]));
     expect(result.strategies.map((s) => s.name)).toEqual([...STRATEGY_NAMES]);
     for (const strategy of result.strategies) {
@@ -97,6 +97,9 @@ describe('strategy results recompute from their fleets', () => {
       expect(strategy.totals.startupCostUsd, strategy.name).toBeCloseTo(startup, 6);
       expect(strategy.totals.gpuHours, strategy.name).toBeCloseTo(gpuHours, 6);
       expect(strategy.totals.vmsStarted, strategy.name).toBe(started);
+      // sim-small's workloads run different llms: no pool is shared, so the queueing estimate finds none late.
+      expect(strategy.totals.lateRequests, strategy.name).toBe(0);
+      expect(strategy.totals.queueing!.worstTtftToSlo, strategy.name).toBeLessThanOrEqual(1 + 1e-9);
       expect(strategy.totals.attainment).toBeCloseTo(strategy.totals.servedRequests / strategy.totals.requests, 12);
     }
     const by = new Map(result.strategies.map((s) => [s.name, s]));

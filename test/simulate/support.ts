@@ -4,6 +4,7 @@ import type { CliIo } from '../../src/commands/io.js';
 import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
 import { getSolver } from '../../src/solvers/registry.js';
 import type { SolveFn } from '../../src/capacity/solve.js';
+import { queueProfiles, type QueueProfileOf } from '../../src/simulate/queueing.js';
 
 export const SIM_SMALL = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'sim-small.yaml');
 
@@ -11,6 +12,12 @@ const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => t
 
 export async function simSmall(overrides: string[] = []): Promise<PlanningInput> {
   return (await loadScenarioFile(SIM_SMALL, overrides, quietIo)).input;
+}
+
+/** sim-small's input with the queue profiles the simulate command builds for it. */
+export async function simSmallWithQueues(overrides: string[] = []): Promise<{ input: PlanningInput; queueProfile: QueueProfileOf }> {
+  const loaded = await loadScenarioFile(SIM_SMALL, overrides, quietIo);
+  return { input: loaded.input, queueProfile: queueProfiles(loaded.input, loaded.catalog, loaded.mixes, loaded.scenario.workloads.map((w) => w.slo)) };
 }
 
 /** glpk.js: fastest on these small window MILPs (measured: 0.7 s for the planner's 24 hours vs 9 s HiGHS). */

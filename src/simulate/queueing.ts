@@ -1,0 +1,118 @@
+import type { Catalog } from '../catalog/types.js';
+import type { PlanningInput } from '../capacity/types.js';
+import type { RequestMix } from '../demand/types.js';
+import { replicaPerformanceWithBuiltins, type Slo } from '../perf/index.js';
+import type { FleetWindow } from './types.js';
+
+/**
+ * The queueing delay estimate per replica pool, from the same model that gives the replicas' SLO rates
+ * (src/perf/replica.ts): each replica's prefills form an M/G/1 queue, so at prefill arrival rate lambda the
+ * mean wait is sum_w lambda_w E[P_w^2] / (2 (1 - rho)), rho = sum_w lambda_w E[P_w] (Pollaczek-Khinchine with
+ * one class per workload). A pool's load splits evenly over its replicas (they are identical). A request's
+ * mean TTFT is its prefill + the decode step in flight + that wait. The step is the one at the SLO rate's
+ * batch, an upper bound at lower loads. Alone on its replicas, a workload at utilisation <= 1 meets its TTFT
+ * SLO by construction; where workloads share replicas, a long-prompt workload's prefills delay the other's,
+ * which the fluid capacity rows do not see and this estimate does.
+ */
+export interface QueueProfile {
+  /** Mean and second moment of one request's prefill, ms and ms^2. */
+  prefillMs: number;
+  prefillSquaredMs2: number;
+  /** Decode step in flight when a request arrives, ms. */
+  decodeStepMs: number;
+  /** The workload's TTFT SLO (on the mean, as the perf model's rates), ms. */
+  ttftSloMs: number;
+}
+
+/** Queue profile of an (llm, sku, tp) replica for workload w; undefined when it cannot serve w. */
+export type QueueProfileOf = (replica: { llm: string; sku: string; tp: number }, w: number) => QueueProfile | undefined;
+
+export interface PoolQueueEstimate {
+  /** Share of each replica's time spent in prefill (rho); >= 1 means the queue grows without bound. */
+  prefillUtilisation: number;
+  /** Mean wait behind other prefills, ms (Infinity when rho >= 1). */
+  waitMs: number;
+  /** Mean TTFT by workload index, ms. */
+  ttftMs: Map<number, number>;
+}
+
+/** The estimate for a pool of `replicas` identical replicas carrying `loadByWorkload` requests/s in total. */
+export function poolQueueEstimate(loadByWorkload: ReadonlyMap<number, number>, replicas: number, profileOf: (w: number) => QueueProfile | undefined): PoolQueueEstimate {
+  let rho = 0;
+  let secondMoment = 0;
+  const profiles = new Map<number, QueueProfile>();
+  for (const [w, rps] of loadByWorkload) {
+    const profile = profileOf(w);
+    if (!profile || !(rps > 0)) continue;
+    profiles.set(w, profile);
+    const perMs = rps / Math.max(replicas, 1e-9) / 1000;
+    rho += perMs * profile.prefillMs;
+    secondMoment += perMs * profile.prefillSquaredMs2;
+  }
+  const waitMs = rho < 1 ? secondMoment / (2 * (1 - rho)) : Infinity;
+  const ttftMs = new Map<number, number>();
+  for (const [w, profile] of profiles) ttftMs.set(w, profile.prefillMs + profile.decodeStepMs + waitMs);
+  return { prefillUtilisation: rho, waitMs, ttftMs };
+}
+
+/**
+ * Queue profiles from the perf model with the built-in measured profiles (what the scenario loader's rates
+ * use), at each workload's SLO and request mix; memoised per (llm, sku, tp, workload).
+ */
+export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: readonly RequestMix[], slos: readonly Slo[]): QueueProfileOf {
+  const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
+  const memo = new Map<string, QueueProfile | undefined>();
+  return (replica, w) => {
+    const key = `${replica.llm}|${replica.sku}|${replica.tp}|${w}`;
+    if (memo.has(key)) return memo.get(key);
+    const llm = catalog.llms.get(replica.llm);
+    const gpu = catalog.gpus.get(gpuOf.get(replica.sku) ?? '');
+    let profile: QueueProfile | undefined;
+    if (llm && gpu) {
+      const perf = replicaPerformanceWithBuiltins(llm, gpu, replica.tp, slos[w]!, mixes[w]!);
+      if (perf.meetsSlo && perf.prefillMs !== null && perf.prefillSquaredMs2 !== null && perf.decodeStepMs !== null) {
+        profile = { prefillMs: perf.prefillMs, prefillSquaredMs2: perf.prefillSquaredMs2, decodeStepMs: perf.decodeStepMs, ttftSloMs: slos[w]!.ttftMs };
+      }
+    }
+    memo.set(key, profile);
+    return profile;
+  };
+}
+
+export interface WindowQueueing {
+  /** Mean wait behind other prefills over the requests served, ms (pools whose queue grows without bound left out). */
+  meanWaitMs: number;
+  /** Highest estimated mean TTFT over its SLO among the (pool, workload) pairs carrying traffic; 0 with none. */
+  worstTtftToSlo: number;
+  /** Requests/s by workload index served at pools whose estimated mean TTFT misses the workload's SLO. */
+  lateRps: number[];
+}
+
+/** Relative slack on the SLO comparison: a lone workload at utilisation 1 sits exactly at its SLO. */
+const SLO_TOLERANCE = 1e-9;
+
+/** The queueing estimate of every pool of a window's fleet under the load the dispatcher routed to it. */
+export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>, workloads: number, profileOf: QueueProfileOf): WindowQueueing {
+  const lateRps = Array.from({ length: workloads }, () => 0);
+  let waitSum = 0;
+  let waitWeight = 0;
+  let worst = 0;
+  // Pool indices ascending: sums in a fixed order keep reports byte-identical.
+  for (const pool of [...poolLoad.keys()].sort((a, b) => a - b)) {
+    const loads = poolLoad.get(pool)!;
+    const replica = fleet.replicas[pool]!;
+    const estimate = poolQueueEstimate(loads, replica.effectiveCount ?? replica.count, (w) => profileOf(replica, w));
+    for (const [w, rps] of [...loads].sort((a, b) => a[0] - b[0])) {
+      const profile = profileOf(replica, w);
+      const ttft = estimate.ttftMs.get(w);
+      if (!profile || ttft === undefined) continue;
+      worst = Math.max(worst, ttft / profile.ttftSloMs);
+      if (ttft > profile.ttftSloMs * (1 + SLO_TOLERANCE)) lateRps[w]! += rps;
+      if (Number.isFinite(estimate.waitMs)) {
+        waitSum += estimate.waitMs * rps;
+        waitWeight += rps;
+      }
+    }
+  }
+  return { meanWaitMs: waitWeight > 0 ? waitSum / waitWeight : 0, worstTtftToSlo: worst, lateRps };
+}

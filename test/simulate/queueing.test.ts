@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateFleets } from '../../src/simulate/evaluate.js';
+import { poolQueueEstimate, windowQueueing, type QueueProfile } from '../../src/simulate/queueing.js';
+import type { FleetWindow } from '../../src/simulate/types.js';
+import { glpkSolve, simSmallWithQueues } from './support.js';
+
+describe('the queueing estimate per replica pool', () => {
+  it('is the multi-class Pollaczek-Khinchine wait, worked by hand', () => {
+    const profiles = new Map<number, QueueProfile>([
+      [0, { prefillMs: 100, prefillSquaredMs2: 20_000, decodeStepMs: 20, ttftSloMs: 1000 }],
+      [1, { prefillMs: 20, prefillSquaredMs2: 400, decodeStepMs: 10, ttftSloMs: 50 }],
+    ]);
+    // Two replicas, 4 and 10 req/s: per replica 0.002 and 0.005 per ms. rho = 0.2 + 0.1 = 0.3;
+    // sum lambda E[P^2] = 40 + 2 = 42; wait = 42 / (2 x 0.7) = 30 ms.
+    const estimate = poolQueueEstimate(new Map([[0, 4], [1, 10]]), 2, (w) => profiles.get(w));
+    expect(estimate.prefillUtilisation).toBeCloseTo(0.3, 12);
+    expect(estimate.waitMs).toBeCloseTo(30, 9);
+    expect(estimate.ttftMs.get(0)).toBeCloseTo(150, 9);
+    expect(estimate.ttftMs.get(1)).toBeCloseTo(60, 9);
+    // Workload 1's 60 ms misses its 50 ms SLO: its 10 req/s count late, workload 0's do not.
+    const fleet: FleetWindow = { vms: [], replicas: [{ llm: 'l', sku: 's', tp: 1, region: 'r', count: 2 }] };
+    const window = windowQueueing(fleet, new Map([[0, new Map([[0, 4], [1, 10]])]]), 2, (_replica, w) => profiles.get(w));
+    expect(window.lateRps).toEqual([0, 10]);
+    expect(window.meanWaitMs).toBeCloseTo(30, 9);
+    expect(window.worstTtftToSlo).toBeCloseTo(60 / 50, 9);
+    // Prefill utilisation 1 or more: the queue grows without bound.
+    expect(poolQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
+  });
+
+  it('alone on its replicas at the SLO rate, a workload sits at the perf model TTFT, within its SLO', async () => {
+    const { input, queueProfile } = await simSmallWithQueues();
+    let checked = 0;
+    for (const candidate of input.candidates) {
+      for (const [id, rate] of candidate.requestsPerSecByWorkload) {
+        const w = input.workloads.findIndex((x) => x.id === id);
+        const profile = queueProfile(candidate, w)!;
+        const estimate = poolQueueEstimate(new Map([[w, 3 * rate]]), 3, () => profile);
+        expect(estimate.prefillUtilisation).toBeLessThan(1);
+        expect(estimate.ttftMs.get(w)!, `${candidate.llm} ${candidate.sku} tp${candidate.tp} ${id}`).toBeLessThanOrEqual(profile.ttftSloMs * (1 + 1e-9));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(4);
+  });
+});
+
+describe('the evaluation counts requests late where a long-prompt workload shares replicas', () => {
+  // chat moves onto code's llm with 16k-token prompts: its ~650 ms prefills queue ahead of code's 70 ms ones.
+  const shared = ['workloads.1.llms=[llama-3.1-8b]', 'workloads.1.requestMix.meanInputTokens=16000', 'workloads.1.requestMix.meanOutputTokens=50', 'workloads.1.slo.ttftMs=8000'];
+
+  async function evaluateShared(codeShare: number) {
+    const { input, queueProfile } = await simSmallWithQueues(shared);
+    const candidate = input.candidates.find((c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus')!;
+    const rate = (id: string) => candidate.requestsPerSecByWorkload.get(id)!;
+    const sku = input.skus.find((s) => s.sku === candidate.sku)!;
+    const fleet: FleetWindow = {
+      vms: [{ region: 'eastus', sku: candidate.sku, purchase: 'on-demand', count: 4, usdPerHour: 7 }],
+      replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 4 * sku.gpusPerVm }],
+    };
+    const replicas = 4 * sku.gpusPerVm;
+    // All demand from eastus, filling the pool exactly: codeShare of it code, the rest chat.
+    const t = 30;
+    const actual = input.workloads.map((workload, w) =>
+      workload.origins.map((origin) => input.windows.map((_, i) => (i === t && origin === 'eastus' ? (w === 0 ? codeShare : 1 - codeShare) * replicas * rate(workload.id) : 0))),
+    );
+    const run = { name: 'shared', description: 'one pool for both', fleets: [fleet], seconds: 0 };
+    const ctx = { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() };
+    return { fluid: await evaluateFleets(ctx, run), queued: await evaluateFleets({ ...ctx, queueProfile }, run), replicas, rate };
+  }
+
+  it('code behind long chat prefills misses its TTFT; the fluid model alone calls it served', async () => {
+    const { fluid, queued } = await evaluateShared(0.1);
+    const [window] = queued.windows;
+    // Fluid: the pool is exactly full, everything served within SLO.
+    expect(fluid.totals.attainment).toBeCloseTo(1, 6);
+    expect(fluid.totals.lateRequests).toBe(0);
+    expect(window!.servedRps).toBeCloseTo(window!.demandRps, 6);
+    // Queued: code's mean TTFT is over its 1 s SLO, so its requests are late; chat's 8 s SLO holds.
+    expect(window!.queueing!.worstTtftToSlo).toBeGreaterThan(1);
+    expect(window!.byWorkload.code!.withinSloRps).toBe(0);
+    expect(window!.byWorkload.chat!.withinSloRps).toBeCloseTo(window!.byWorkload.chat!.servedRps, 9);
+    const seconds = window!.hours * 3600;
+    expect(queued.totals.lateRequests).toBeCloseTo(window!.byWorkload.code!.servedRps * seconds, 3);
+    expect(queued.totals.attainment).toBeCloseTo((queued.totals.servedRequests - queued.totals.lateRequests) / queued.totals.requests, 12);
+    expect(queued.totals.attainmentByWorkload.code).toBe(0);
+  });
+
+  it('with code the bulk of the pool the wait is short and both meet their SLO', async () => {
+    const { queued } = await evaluateShared(0.9);
+    expect(queued.totals.lateRequests).toBe(0);
+    expect(queued.windows[0]!.queueing!.worstTtftToSlo).toBeLessThan(1);
+    expect(queued.totals.attainment).toBeCloseTo(1, 6);
+  });
+});
