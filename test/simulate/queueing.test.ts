@@ -2,7 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { evaluateFleets } from '../../src/simulate/evaluate.js';
 import { poolQueueEstimate, windowQueueing, type QueueProfile } from '../../src/simulate/queueing.js';
 import type { FleetWindow } from '../../src/simulate/types.js';
+import { mulberry32 } from '../../src/random.js';
 import { glpkSolve, simSmallWithQueues } from './support.js';
+
+/**
+ * A FIFO single-server queue fed by Poisson arrivals of two classes, each replica of a pool getting its share:
+ * the mean wait the closed form must reproduce. Class 0 has exponential prefills (E[P^2] = 2 E[P]^2), class 1
+ * deterministic ones (E[P^2] = E[P]^2).
+ */
+function simulatedMeanWaitMs(ratesPerMs: readonly [number, number], meanMs: readonly [number, number], arrivals: number, seed: number): number {
+  const random = mulberry32(seed);
+  const total = ratesPerMs[0] + ratesPerMs[1];
+  let now = 0;
+  let freeAt = 0;
+  let waited = 0;
+  for (let i = 0; i < arrivals; i++) {
+    now += -Math.log(1 - random()) / total;
+    const first = random() < ratesPerMs[0] / total;
+    const service = first ? -Math.log(1 - random()) * meanMs[0] : meanMs[1];
+    const start = Math.max(now, freeAt);
+    waited += start - now;
+    freeAt = start + service;
+  }
+  return waited / arrivals;
+}
 
 describe('the queueing estimate per replica pool', () => {
   it('is the multi-class Pollaczek-Khinchine wait, worked by hand', () => {
@@ -25,6 +48,18 @@ describe('the queueing estimate per replica pool', () => {
     expect(window.worstTtftToSlo).toBeCloseTo(60 / 50, 9);
     // Prefill utilisation 1 or more: the queue grows without bound.
     expect(poolQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
+  });
+
+  it('matches a simulated FIFO queue with two classes of prefill', () => {
+    const profiles = new Map<number, QueueProfile>([
+      [0, { prefillMs: 80, prefillSquaredMs2: 2 * 80 * 80, decodeStepMs: 0, ttftSloMs: 1e9 }],
+      [1, { prefillMs: 300, prefillSquaredMs2: 300 * 300, decodeStepMs: 0, ttftSloMs: 1e9 }],
+    ]);
+    // Three replicas carrying 15 and 4 req/s: per replica 5 and 1.33 req/s, rho = 0.4 + 0.4 = 0.8.
+    const estimate = poolQueueEstimate(new Map([[0, 15], [1, 4]]), 3, (w) => profiles.get(w));
+    expect(estimate.prefillUtilisation).toBeCloseTo(0.8, 12);
+    const simulated = simulatedMeanWaitMs([5 / 1000, 4 / 3 / 1000], [80, 300], 400_000, 7);
+    expect(Math.abs(simulated / estimate.waitMs - 1)).toBeLessThan(0.03);
   });
 
   it('alone on its replicas at the SLO rate, a workload sits at the perf model TTFT, within its SLO', async () => {
