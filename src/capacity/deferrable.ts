@@ -7,7 +7,7 @@ import { deadlineLag } from './policies.js';
  * dropped (unmet) in windows 0..t, cumulated in a state column:
  *   done[t] >= arrived[t - lag + 1]   (1:deadline: every request is done within its deadline)
  *   done[t] <= arrived[t]             (1:arrived: nothing is served before it arrives)
- *   done[last] = arrived[last]        (nothing is left for a horizon nobody planned)
+ *   done[last] = arrived[last]        (nothing is left for a horizon nobody planned; unless deferrableOpenEnd)
  * where arrived[t] = sum over windows 0..t of demand x hours and lag = deadlineLag (conservative rounding).
  */
 export interface DeferrableState {
@@ -40,7 +40,7 @@ export function addDeferrableRows(problem: Problem, input: PlanningInput, done: 
       handles.push({ window: t, workload: w, origin: o, variable: cumulative });
       const link = new LinearExpr().add(cumulative, 1).addExpr(previous, -1).addExpr(byWindow.get(t)!, -input.windows[t]!.hours);
       problem.addConstraint(`1:done${label}`, link, '=', 0);
-      if (t === last) {
+      if (t === last && !input.policies.deferrableOpenEnd) {
         problem.addConstraint(`1:deadline${label}`, new LinearExpr().add(cumulative, 1), '=', arrived[t]!);
       } else {
         const due = t - lag + 1 >= 0 ? arrived[t - lag + 1]! : 0;

@@ -91,6 +91,11 @@ export interface PlanningPolicies {
   reserved?: readonly ReservedEntry[];
   spot?: SpotPolicy;
   locality?: LocalityPolicy;
+  /**
+   * Deferrable requests not yet due at the horizon's end may be left for after it (a simulation's oracle,
+   * which must not be made to do more work than the strategies it bounds); default: all served by the end.
+   */
+  deferrableOpenEnd?: boolean;
 }
 
 /** Group 5. */

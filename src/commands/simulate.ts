@@ -36,11 +36,6 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const stress = parseStress(options.stress);
   const loaded = await loadScenarioFile(scenarioPath, options.set, io);
   const { scenario, input } = loaded;
-  const deferrable = input.workloads.findIndex((w) => w.deadlineHours !== undefined);
-  if (deferrable >= 0) {
-    // The runner evaluates each window on its own (fluid, no backlog): a batch workload's deadline would be ignored.
-    throw new InputError({ file: loaded.file, field: `workloads.${deferrable}.deadlineHours`, message: 'planner simulate does not model deferrable (batch) workloads yet', fix: 'simulate the interactive workloads (drop the batch workload) or plan it with planner solve' });
-  }
   const hours = input.windows[0]?.hours ?? 1;
   const warmupWindows = Math.round(options.warmupHours / hours);
   if (warmupWindows >= input.windows.length) {
@@ -135,8 +130,9 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   io.stdout.write(renderComparisonTable(rows, chalk));
   for (const row of rows) {
     const byWorkload = Object.entries(row.attainmentByWorkload).map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`).join(', ');
+    const pending = row.pendingRequests > 0 ? `; ${fmtCount(row.pendingRequests)} deferrable requests still waiting (not yet due) at the end` : '';
     const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% of SLO` : '';
-    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
+    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
   }
   if (redirect.length > 0) {
     io.stdout.write(`\nWhere the planner's traffic went during the capacity events (mean req/s over the event windows):\n`);
@@ -188,4 +184,8 @@ function describeStress(stress: Stress, burstWindow?: number): string {
   if (stress.burst) parts.push(`x${stress.burst.factor} burst in window ${burstWindow}`);
   if (stress.throughputOptimism !== undefined) parts.push(`planners believe replicas serve x${stress.throughputOptimism}`);
   return parts.length > 0 ? `; stress: ${parts.join(', ')}` : '';
+}
+
+function fmtCount(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
 }

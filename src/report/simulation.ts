@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ChalkInstance } from 'chalk';
 import type { SimulationResult } from '../simulate/runner.js';
-import type { StrategyResult } from '../simulate/types.js';
+import type { StrategyResult, WindowOutcome } from '../simulate/types.js';
 import { escapeFormula } from './finance-csv.js';
 import { PALETTE, colour, fixed, htmlPage, section, timeAxis } from './html.js';
 import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
@@ -22,6 +22,8 @@ export interface ComparisonRow {
   unmetRequests: number;
   /** Served at pools whose estimated mean TTFT missed the SLO (the queueing estimate). */
   lateRequests: number;
+  /** Deferrable requests still waiting, not yet due, at the end (outside attainment). */
+  pendingRequests: number;
   /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT over SLO; null when not estimated. */
   queueing: { meanWaitMs: number; worstTtftToSlo: number } | null;
   vmsStarted: number;
@@ -48,6 +50,7 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     eventAttainment: eventAttainment(s),
     unmetRequests: Math.round(s.totals.unmetRequests),
     lateRequests: Math.round(s.totals.lateRequests),
+    pendingRequests: Math.round(s.totals.pendingRequests),
     queueing: s.totals.queueing ?? null,
     vmsStarted: s.totals.vmsStarted,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
@@ -57,10 +60,23 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
   }));
 }
 
+/**
+ * Requests of the window neither lost nor late: demand - unmet - served late. For interactive work that is
+ * served within SLO; a deferrable workload's unmet is what passed its deadline in the window, and what it
+ * serves from its backlog may exceed the window's arrivals, so the two are not compared directly.
+ */
+function metRps(w: WindowOutcome): number {
+  return Math.max(0, w.demandRps - w.unmetRps - (w.servedRps - w.withinSloRps));
+}
+
+export function windowAttainment(w: WindowOutcome): number {
+  return w.demandRps > 0 ? metRps(w) / w.demandRps : 1;
+}
+
 function eventAttainment(s: StrategyResult): number | null {
   const windows = s.windows.filter((w) => w.mode === 'capacity');
   const demand = windows.reduce((sum, w) => sum + w.demandRps * w.hours, 0);
-  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + w.withinSloRps * w.hours, 0) / demand : 1;
+  return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + metRps(w) * w.hours, 0) / demand : 1;
 }
 
 const pct = (value: number | null, decimals = 1) => (value === null ? '-' : `${fixed(value * 100, decimals)}%`);
@@ -90,7 +106,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
 
 export const WINDOW_CSV_COLUMNS = [
   'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'within_slo_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
-  'queue_wait_ms', 'worst_ttft_to_slo',
+  'queue_wait_ms', 'worst_ttft_to_slo', 'backlog_requests',
 ] as const;
 
 /** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
@@ -101,8 +117,9 @@ export function windowsCsv(result: SimulationResult): string {
     for (const w of strategy.windows) {
       records.push([
         escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
-        round(w.demandRps > 0 ? w.withinSloRps / w.demandRps : 1), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
+        round(windowAttainment(w)), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
         w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '',
+        round(Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0)),
       ]);
     }
   }
@@ -152,7 +169,7 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
   const first = result.strategies[0];
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
   const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => w.gpus), colour: colour(i), ...(s.name === 'oracle' ? { dashed: true } : {}) }));
-  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round((w.demandRps > 0 ? w.withinSloRps / w.demandRps : 1) * 1e6) / 1e4), colour: colour(i) }));
+  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round(windowAttainment(w) * 1e6) / 1e4), colour: colour(i) }));
   const perStrategy = result.strategies.map((s) =>
     lineChart({
       chart: `served-${s.name}`,

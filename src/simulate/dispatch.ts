@@ -17,11 +17,17 @@ export interface DispatchResult {
   poolLoad: Map<number, Map<number, number>>;
   /** Served load over SLO capacity of the pools that carry traffic of some workload. */
   utilisation: number;
+  /** Per replica entry: replicas' worth of SLO capacity the routed load takes. */
+  slotsUsed: Map<number, number>;
 }
 
 const LATENCY_PREFERENCE = 1e-6;
 
-export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual: readonly (readonly number[])[], solve: SolveFn): Promise<DispatchResult> {
+/**
+ * `minServed[w][o]`: serve at least this much of (w, o) (a second pass that fills the capacity left after
+ * interactive traffic with deferrable backlog re-routes everything, keeping what the first pass served).
+ */
+export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual: readonly (readonly number[])[], solve: SolveFn, minServed?: readonly (readonly number[])[]): Promise<DispatchResult> {
   const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
   const problem = new Problem();
   const capacity = new Map<number, LinearExpr>();
@@ -44,11 +50,17 @@ export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual:
         row.add(variable, 1 / rate);
         routes.push({ w, o, pool, index: variable.index });
       }
-      if (total.termCount > 0) problem.addConstraint(`demand[${workload.id},${origin}]`, total, '<=', demand);
+      if (total.termCount > 0) {
+        problem.addConstraint(`demand[${workload.id},${origin}]`, total, '<=', demand);
+        // A hair under the first pass: its own float noise must not make the second infeasible.
+        const least = minServed?.[w]?.[o] ?? 0;
+        if (least > 0) problem.addConstraint(`kept[${workload.id},${origin}]`, total, '>=', least * (1 - 1e-9) - 1e-9);
+      }
     }
   }
   const poolLoad = new Map<number, Map<number, number>>();
-  if (routes.length === 0) return { servedRps: served, poolLoad, utilisation: 0 };
+  const slotsUsed = new Map<number, number>();
+  if (routes.length === 0) return { servedRps: served, poolLoad, utilisation: 0, slotsUsed };
   const slotsOf = (pool: number) => fleet.replicas[pool]!.effectiveCount ?? fleet.replicas[pool]!.count;
   for (const [pool, row] of capacity) problem.addConstraint(`capacity[${pool}]`, row, '<=', slotsOf(pool));
   const solution = await solve(problem.compile(), { timeLimitSec: 30 });
@@ -62,11 +74,14 @@ export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual:
     if (!load) poolLoad.set(route.pool, (load = new Map()));
     load.set(route.w, (load.get(route.w) ?? 0) + value);
   }
-  for (const row of capacity.values()) {
-    for (let i = 0; i < row.columns.length; i++) used += Math.max(0, solution.values[row.columns[i]!]!) * row.coefficients[i]!;
+  for (const [pool, row] of capacity) {
+    let pooled = 0;
+    for (let i = 0; i < row.columns.length; i++) pooled += Math.max(0, solution.values[row.columns[i]!]!) * row.coefficients[i]!;
+    slotsUsed.set(pool, pooled);
+    used += pooled;
   }
   const slots = [...capacity.keys()].reduce((sum, pool) => sum + slotsOf(pool), 0);
   // Clip: the demand row caps served at demand exactly; float noise must not exceed it.
   for (const [w, workload] of input.workloads.entries()) for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
-  return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0 };
+  return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0, slotsUsed };
 }

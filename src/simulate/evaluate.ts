@@ -1,6 +1,8 @@
 import { fleetKey } from '../capacity/formulation.js';
 import type { SolveFn } from '../capacity/solve.js';
 import type { FleetEntry, PlanningInput } from '../capacity/types.js';
+import { deadlineLag, isInteractive } from '../capacity/policies.js';
+import { Backlog } from './backlog.js';
 import { dispatch } from './dispatch.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
@@ -67,18 +69,77 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
 
 /** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
 export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] }): Promise<StrategyResult> {
-  const { input } = ctx;
-  const sku = new Map(input.skus.map((s) => [s.sku, s]));
-  let previous = new Map(ctx.startFleet.map((f) => [fleetKey(f.sku, f.region, f.purchase), f.count]));
+  const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
-  const granted: FleetWindow[] = [];
-  for (const [k, t] of ctx.windows.entries()) {
+  for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
+  const notes = [...(strategy.notes ?? [])];
+  const pending = evaluator.pendingRequests();
+  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows, pending), seconds: strategy.seconds, notes };
+}
+
+/**
+ * The evaluation, one window at a time (the planner replays its own past windows with it to know its batch
+ * backlog). Interactive demand is dispatched first; deferrable backlog then takes what capacity is left
+ * (work-conserving: paid-for replicas serve batch whenever they are free), oldest first, and what passes
+ * its deadline is dropped.
+ */
+export class FleetEvaluator {
+  readonly granted: FleetWindow[] = [];
+  private readonly sku: Map<string, PlanningInput['skus'][number]>;
+  private previous: Map<string, number>;
+  /** By workload index, per origin; undefined for interactive workloads. */
+  private readonly backlogs: (Backlog[] | undefined)[];
+  private readonly ctx: EvaluationContext;
+
+  constructor(ctx: EvaluationContext) {
+    this.ctx = ctx;
+    const { input } = ctx;
+    this.sku = new Map(input.skus.map((s) => [s.sku, s]));
+    this.previous = new Map(ctx.startFleet.map((f) => [fleetKey(f.sku, f.region, f.purchase), f.count]));
+    this.backlogs = input.workloads.map((workload) => (isInteractive(workload) ? undefined : workload.origins.map(() => new Backlog(deadlineLag(workload, input.windows[0]?.hours ?? 1)))));
+  }
+
+  /** The deferrable backlog of workload w, origin o (after the windows stepped so far). */
+  backlog(w: number, o: number): Backlog | undefined {
+    return this.backlogs[w]?.[o];
+  }
+
+  /** Deferrable requests still waiting and not yet due. */
+  pendingRequests(): number {
+    return this.backlogs.reduce((sum, origins) => sum + (origins ?? []).reduce((s, b) => s + b.pending(), 0), 0);
+  }
+
+  /**
+   * Evaluates the k-th evaluated window (scenario window ctx.windows[k]) with the strategy's fleet; `demand`
+   * ([workload][origin], requests/s) replaces ctx.actual for that window (a planner replaying its history).
+   */
+  async step(k: number, planned: FleetWindow, demand?: readonly (readonly number[])[]): Promise<WindowOutcome> {
+    const ctx = this.ctx;
+    const input = ctx.input;
+    const t = ctx.windows[k]!;
     const window = input.windows[t]!;
+    const seconds = window.hours * 3600;
     const active = eventsAt(ctx.events, t);
-    const fleet = capFleet(input, strategy.fleets[k]!, active);
-    granted.push(fleet);
-    const actual = input.workloads.map((_, w) => input.workloads[w]!.origins.map((_, o) => ctx.actual[w]![o]![t]!));
-    const result = await dispatch(input, fleet, actual, ctx.solve);
+    const fleet = capFleet(input, planned, active);
+    this.granted.push(fleet);
+    const actual = input.workloads.map((_, w) => input.workloads[w]!.origins.map((_, o) => (demand ? demand[w]![o]! : ctx.actual[w]![o]![t]!)));
+    for (const [w, origins] of this.backlogs.entries()) origins?.forEach((backlog, o) => backlog.arrive(t, actual[w]![o]! * seconds));
+    const interactive = actual.map((origins, w) => (this.backlogs[w] ? origins.map(() => 0) : origins));
+    let result = await dispatch(input, fleet, interactive, ctx.solve);
+    if (this.backlogs.some(Boolean)) {
+      // Then the backlog takes what capacity interactive traffic leaves, most urgent first: what falls due
+      // this window, then within half the deadline, then everything. Each pass re-routes all traffic (so
+      // interactive traffic moves out of batch's way where it can) keeping what the passes before served.
+      const dueWithin = (b: Backlog, level: number) => (level === 0 ? b.dueBy(t) : level === 1 ? b.dueBy(t + Math.ceil(b.lag / 2) - 1) : b.pending());
+      for (const level of [0, 1, 2]) {
+        const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b) => dueWithin(b, level) / seconds) : actual[w]!));
+        result = await dispatch(input, fleet, waiting, ctx.solve, result.servedRps);
+      }
+      for (const [w, origins] of this.backlogs.entries()) {
+        if (!origins) continue;
+        for (const [o, backlog] of origins.entries()) result.servedRps[w]![o] = backlog.serve(result.servedRps[w]![o]! * seconds) / seconds;
+      }
+    }
     let costUsd = 0;
     let startupCostUsd = 0;
     let vmsStarted = 0;
@@ -87,40 +148,45 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
     const current = new Map<string, number>();
     for (const vm of fleet.vms) {
       const key = fleetKey(vm.sku, vm.region, vm.purchase);
-      const started = Math.max(0, vm.count - (previous.get(key) ?? 0));
+      const started = Math.max(0, vm.count - (this.previous.get(key) ?? 0));
       current.set(key, vm.count);
       costUsd += vm.count * vm.usdPerHour * window.hours;
-      gpus += vm.count * sku.get(vm.sku)!.gpusPerVm;
+      gpus += vm.count * this.sku.get(vm.sku)!.gpusPerVm;
       vmsStarted += started;
       startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
     }
-    previous = current;
+    this.previous = current;
     const queueing = ctx.queueProfile ? windowQueueing(fleet, result.poolLoad, input.workloads.length, ctx.queueProfile) : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
     let servedRps = 0;
     let withinSloRps = 0;
+    let unmetRps = 0;
     for (const [w, workload] of input.workloads.entries()) {
       const demand = actual[w]!.reduce((a, b) => a + b, 0);
       const served = result.servedRps[w]!.reduce((a, b) => a + b, 0);
       const withinSlo = Math.max(0, served - (queueing?.lateRps[w] ?? 0));
-      byWorkload[workload.id] = { demandRps: demand, servedRps: served, withinSloRps: withinSlo };
+      const origins = this.backlogs[w];
+      // Interactive: what was not served now is lost. Deferrable: what passed its deadline this window.
+      const unmet = origins ? origins.reduce((sum, backlog) => sum + backlog.expire(t), 0) / seconds : Math.max(0, demand - served);
+      byWorkload[workload.id] = { demandRps: demand, servedRps: served, withinSloRps: withinSlo, unmetRps: unmet, ...(origins ? { backlogRequests: origins.reduce((sum, b) => sum + b.pending(), 0) } : {}) };
       demandRps += demand;
       servedRps += served;
       withinSloRps += withinSlo;
+      unmetRps += unmet;
     }
     const servedBy = new Map<string, { workload: string; region: string; gpu: string; rps: number }>();
     for (const [pool, loads] of result.poolLoad) {
       const replica = fleet.replicas[pool]!;
       for (const [w, rps] of loads) {
-        const entry = { workload: input.workloads[w]!.id, region: replica.region, gpu: sku.get(replica.sku)!.gpu, rps: 0 };
+        const entry = { workload: input.workloads[w]!.id, region: replica.region, gpu: this.sku.get(replica.sku)!.gpu, rps: 0 };
         const key = `${entry.workload}|${entry.region}|${entry.gpu}`;
         const existing = servedBy.get(key) ?? entry;
         existing.rps += rps;
         servedBy.set(key, existing);
       }
     }
-    windows.push({
+    return {
       index: t,
       start: window.start,
       hours: window.hours,
@@ -128,7 +194,7 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
       demandRps,
       servedRps,
       withinSloRps,
-      unmetRps: Math.max(0, demandRps - servedRps),
+      unmetRps,
       byWorkload,
       ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo } } : {}),
       gpus,
@@ -138,14 +204,14 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
       vmsStarted,
       utilisation: result.utilisation,
       servedBy: [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu)),
-    });
+    };
   }
-  return { name: strategy.name, description: strategy.description, windows, fleets: granted, totals: totalsOf(input, windows), seconds: strategy.seconds, notes: strategy.notes ?? [] };
 }
 
-export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
-  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
-  const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0 }]));
+/** Totals over the windows; `pendingRequests`: deferrable requests still waiting, not yet due, at the end. */
+export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[], pendingRequests = 0): StrategyTotals {
+  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
+  const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0, pending: 0 }]));
   let withinSlo = 0;
   let waitSum = 0;
   let worstTtftToSlo = 0;
@@ -157,6 +223,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     totals.startupCostUsd += window.startupCostUsd;
     totals.requests += window.demandRps * seconds;
     totals.servedRequests += window.servedRps * seconds;
+    totals.unmetRequests += window.unmetRps * seconds;
     withinSlo += window.withinSloRps * seconds;
     totals.vmsStarted += window.vmsStarted;
     if (window.queueing) {
@@ -168,12 +235,14 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
       const sum = byWorkload.get(id)!;
       sum.demand += entry.demandRps * seconds;
       sum.withinSlo += entry.withinSloRps * seconds;
+      // The last window's backlog is what is still pending at the end.
+      sum.pending = entry.backlogRequests ?? 0;
     }
   }
-  totals.unmetRequests = Math.max(0, totals.requests - totals.servedRequests);
   totals.lateRequests = Math.max(0, totals.servedRequests - withinSlo);
-  totals.attainment = totals.requests > 0 ? withinSlo / totals.requests : 1;
-  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand > 0 ? sum.withinSlo / sum.demand : 1;
+  // Pending requests are neither met nor missed yet: they leave the denominator.
+  totals.attainment = totals.requests - pendingRequests > 0 ? Math.min(1, withinSlo / (totals.requests - pendingRequests)) : 1;
+  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
   if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo };
   return totals;
 }

@@ -47,8 +47,12 @@ export interface WindowOutcome {
    */
   withinSloRps: number;
   unmetRps: number;
-  /** Per workload id: demand, served and served within SLO, requests/s. */
-  byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number }>;
+  /**
+   * Per workload id, requests/s: demand (arrivals), served, served within SLO and unmet. A deferrable
+   * workload serves from its backlog (served may exceed the window's arrivals), its unmet is what passed
+   * its deadline this window, and `backlogRequests` is what still waits at the window's end.
+   */
+  byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number; unmetRps: number; backlogRequests?: number }>;
   /** The queueing estimate per replica pool, when the evaluation had queue profiles. */
   queueing?: { meanWaitMs: number; worstTtftToSlo: number };
   gpus: number;
@@ -71,7 +75,9 @@ export interface StrategyTotals {
   /** Served, but at pools whose estimated mean TTFT misses the SLO. */
   lateRequests: number;
   unmetRequests: number;
-  /** Served within SLO / all requests. */
+  /** Deferrable requests still waiting, not yet due, when the simulation ends (out of attainment's denominator). */
+  pendingRequests: number;
+  /** Served within SLO / all requests that were due. */
   attainment: number;
   /** Served-weighted mean prefill wait and the worst window's TTFT over SLO, when estimated. */
   queueing?: { meanWaitMs: number; worstTtftToSlo: number };

@@ -118,10 +118,15 @@ describe('planner simulate: bad input', () => {
     expect(stderr).toMatch(/bad-events\.csv:4 from_utc: .* outside the scenario's horizon/);
   });
 
-  it('refuses a deferrable (batch) workload it would evaluate without its backlog', async () => {
-    const { exitCode, stderr } = await planner(['simulate', join(import.meta.dirname, '..', '..', 'scenarios', 'batch.yaml')]);
-    expect(exitCode).toBe(2);
-    expect(stderr).toMatch(/batch\.yaml workloads\.2\.deadlineHours: planner simulate does not model deferrable \(batch\) workloads yet/);
+  it('simulates a deferrable (batch) workload with its backlog: conserved, and pending work reported', async () => {
+    const out = join(work, 'batch');
+    const { exitCode, stdout, stderr } = await planner(['simulate', join(SCENARIOS, 'sim-small-batch.yaml'), '--solver', 'glpk', '--strategies', 'planner,oracle', '--out', out]);
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toMatch(/oracle: .*attainment code 100\.000%, chat 100\.000%, batch 100\.000%; [\d,]+ deferrable requests still waiting \(not yet due\) at the end/);
+    const json = JSON.parse(await readFile(join(out, 'simulation.json'), 'utf8')) as { strategies: { name: string; totals: { requests: number; servedRequests: number; unmetRequests: number; pendingRequests: number } }[] };
+    for (const { name, totals } of json.strategies) {
+      expect(totals.servedRequests + totals.unmetRequests + totals.pendingRequests, name).toBeCloseTo(totals.requests, 0);
+    }
   });
 
   it('rejects a missing event column, an unknown strategy and unreadable stress', async () => {

@@ -25,3 +25,10 @@ export async function glpkSolve(): Promise<SolveFn> {
   const solver = await getSolver('glpk');
   return (program, options) => solver.solve(program, options);
 }
+
+export const SIM_SMALL_BATCH = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'sim-small-batch.yaml');
+
+/** sim-small plus a deferrable batch workload (6 h deadline) on code's llm. */
+export async function simSmallBatch(overrides: string[] = []): Promise<PlanningInput> {
+  return (await loadScenarioFile(SIM_SMALL_BATCH, overrides, quietIo)).input;
+}
