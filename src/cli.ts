@@ -113,7 +113,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--events <file>', 'capacity events CSV: gpu,region,from_utc,to_utc,available_gpus')
     .option('--stress <spec>', 'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable', collect, [])
     .addOption(new Option('--solver <name>', 'solver backend, or auto: per program, the backend measured fastest (default: the scenario\'s)').choices(listSolverNames()))
-    .option('--time-limit <sec>', 'per planning call (default 10)', parsePositiveNumber)
+    .option('--time-limit <sec>', "per planning call (default 10); the oracle's and single-gpu's horizon solves get 4x, at least the scenario's solver.timeLimitSec", parsePositiveNumber)
     .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
     .option('--request-sim <window>', 'also replay a window\'s fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)')

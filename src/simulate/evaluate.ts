@@ -64,7 +64,7 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
       used -= largest.tp;
     }
   }
-  return { vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0) };
+  return { vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0), ...(fleet.deferred ? { deferred: fleet.deferred } : {}) };
 }
 
 /** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
@@ -127,13 +127,22 @@ export class FleetEvaluator {
     const interactive = actual.map((origins, w) => (this.backlogs[w] ? origins.map(() => 0) : origins));
     let result = await dispatch(input, fleet, interactive, ctx.solve);
     if (this.backlogs.some(Boolean)) {
-      // Then the backlog takes what capacity interactive traffic leaves, most urgent first: what falls due
-      // this window, then within half the deadline, then everything. Each pass re-routes all traffic (so
-      // interactive traffic moves out of batch's way where it can) keeping what the passes before served.
-      const dueWithin = (b: Backlog, level: number) => (level === 0 ? b.dueBy(t) : level === 1 ? b.dueBy(t + Math.ceil(b.lag / 2) - 1) : b.pending());
-      for (const level of [0, 1, 2]) {
-        const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b) => dueWithin(b, level) / seconds) : actual[w]!));
-        result = await dispatch(input, fleet, waiting, ctx.solve, result.servedRps);
+      // Then the backlog takes what capacity interactive traffic leaves: first what the plan scheduled for
+      // this window (per origin: the plan knows which origins' capacity comes and goes), then the most
+      // urgent: what falls due this window, within half the deadline, everything. Each pass re-routes all
+      // traffic (interactive traffic moves out of batch's way where it can) keeping what the ones before served.
+      const planned = new Map((fleet.deferred ?? []).map((d) => [`${d.workload}|${d.origin}`, d.requestsPerSec * seconds]));
+      const levels: ((b: Backlog, w: number, o: number) => number)[] = [
+        ...(fleet.deferred ? [(b: Backlog, w: number, o: number) => Math.min(b.pending(), planned.get(`${input.workloads[w]!.id}|${input.workloads[w]!.origins[o]!}`) ?? 0)] : []),
+        (b) => b.dueBy(t),
+        (b) => b.dueBy(t + Math.ceil(b.lag / 2) - 1),
+        (b) => b.pending(),
+      ];
+      for (const level of levels) {
+        // Never below what an earlier pass served: the passes only add.
+        const served = result.servedRps;
+        const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b, o) => Math.max(level(b, w, o) / seconds, served[w]![o]!)) : actual[w]!));
+        result = await dispatch(input, fleet, waiting, ctx.solve, served);
       }
       for (const [w, origins] of this.backlogs.entries()) {
         if (!origins) continue;

@@ -21,8 +21,10 @@ export interface SimulateOptions {
   relativeGap: number;
   /** Strategy of each planning call (default auto). */
   planStrategy?: Strategy | 'auto';
-  /** Per planning call (the oracle's whole-horizon solve gets four times this). */
+  /** Per planning call. */
   timeLimitSec: number;
+  /** Per whole-horizon solve (oracle, single-gpu per GPU type); default four times timeLimitSec. */
+  horizonTimeLimitSec?: number;
   progress?: (strategy: string, done: number, total: number) => void;
   /** Queue profiles for the queueing estimate per replica pool (src/simulate/queueing.ts); none: fluid only. */
   queueProfile?: QueueProfileOf;
@@ -67,6 +69,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     relativeGap: options.relativeGap,
     planStrategy: options.planStrategy ?? 'auto',
     timeLimitSec: options.timeLimitSec,
+    horizonTimeLimitSec: options.horizonTimeLimitSec ?? 4 * options.timeLimitSec,
     rateScale: stress.throughputOptimism ?? 1,
     ...(options.progress ? { progress: options.progress } : {}),
   };

@@ -34,6 +34,8 @@ export interface StrategyContext {
   planStrategy: Strategy | 'auto';
   /** Per planning call. */
   timeLimitSec: number;
+  /** Per whole-horizon solve (oracle, single-gpu). */
+  horizonTimeLimitSec: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
   progress?: (strategy: string, done: number, total: number) => void;
@@ -47,8 +49,22 @@ export interface StrategyRun {
   notes: string[];
 }
 
-function fleetOf(window: PlanWindow): FleetWindow {
-  return { vms: window.vms.map(({ region, sku, purchase, count, usdPerHour }) => ({ region, sku, purchase, count, usdPerHour })), replicas: window.replicas };
+function fleetOf(window: PlanWindow, deferrable: ReadonlySet<string>): FleetWindow {
+  const fleet: FleetWindow = { vms: window.vms.map(({ region, sku, purchase, count, usdPerHour }) => ({ region, sku, purchase, count, usdPerHour })), replicas: window.replicas };
+  if (deferrable.size === 0) return fleet;
+  const deferred = new Map<string, { workload: string; origin: string; requestsPerSec: number }>();
+  for (const route of window.routes) {
+    if (!deferrable.has(route.workload)) continue;
+    const key = `${route.workload}|${route.origin}`;
+    const entry = deferred.get(key) ?? { workload: route.workload, origin: route.origin, requestsPerSec: 0 };
+    entry.requestsPerSec += route.requestsPerSec;
+    deferred.set(key, entry);
+  }
+  return { ...fleet, deferred: [...deferred.values()] };
+}
+
+function deferrableIds(input: PlanningInput): Set<string> {
+  return new Set(input.workloads.filter((w) => !isInteractive(w)).map((w) => w.id));
 }
 
 /** Capacity events as quota rules (in scenario window indices). */
@@ -103,7 +119,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
     const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
     const window = result.plan.windows[0];
     if (window) {
-      fleets.push(fleetOf(window));
+      fleets.push(fleetOf(window, deferrableIds(input)));
       previous = fleetEntries(window.vms);
     } else {
       // No plan for this hour: the fleet keeps running as it was.
@@ -130,12 +146,12 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const sub = openEnd(sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale }));
-  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
   const fleets = ctx.windows.map((_, k) => {
     const window = byIndex.get(k);
-    return window ? fleetOf(window) : { vms: [], replicas: [] };
+    return window ? fleetOf(window, deferrableIds(ctx.input)) : { vms: [], replicas: [] };
   });
   const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
   return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes: [] };
@@ -282,13 +298,13 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
       continue;
     }
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec * 4 });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec });
     if (result.plan.windows.length < count) {
       notes.push(`${gpu}: ${result.solver.status}`);
       continue;
     }
     const cost = result.plan.totals.costUsd + result.plan.totals.startupCostUsd;
-    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map(fleetOf) });
+    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map((window) => fleetOf(window, deferrableIds(ctx.input))) });
     notes.push(`${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`);
   }
   ctx.progress?.('single-gpu', count, count);

@@ -8,6 +8,11 @@ export interface FleetWindow {
    * serve for the whole window, when some start part-way through it (reactive scale-out); default count.
    */
   replicas: readonly (PlanWindow['replicas'][number] & { workload?: string; effectiveCount?: number })[];
+  /**
+   * The plan's service of deferrable work in this window, requests/s by (workload, origin): the batch
+   * scheduler follows it first, so a plan that meets its deadlines meets them in the evaluation too.
+   */
+  deferred?: readonly { workload: string; origin: string; requestsPerSec: number }[];
 }
 
 /** A capacity event: at most `availableGpus` GPUs of `gpu` in `region` from `from` (inclusive) to `to` (exclusive). */

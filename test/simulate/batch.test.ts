@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanningInput } from '../../src/capacity/types.js';
 import { Backlog } from '../../src/simulate/backlog.js';
-import { evaluateFleets } from '../../src/simulate/evaluate.js';
+import { FleetEvaluator, evaluateFleets } from '../../src/simulate/evaluate.js';
 import { simulate } from '../../src/simulate/runner.js';
 import { STRATEGY_NAMES } from '../../src/simulate/strategies.js';
 import type { FleetWindow } from '../../src/simulate/types.js';
@@ -85,6 +85,40 @@ describe('evaluating deferrable work', () => {
     expect(window.byWorkload.batch!.unmetRps).toBe(0);
     expect(window.byWorkload.batch!.backlogRequests).toBeCloseTo((batchRps - 1.6 * rate('batch')) * 3600, 3);
     expect(window.utilisation).toBeCloseTo(1, 6);
+  });
+});
+
+describe('the batch scheduler follows the plan', () => {
+  it("serves the origins the plan scheduled first, not the nearest ones", async () => {
+    const input = await simSmallBatch();
+    const b = batchIndex(input);
+    const east = input.workloads[b]!.origins.indexOf('eastus');
+    const west = input.workloads[b]!.origins.indexOf('westus2');
+    const candidate = input.candidates.find((c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus')!;
+    const rate = candidate.requestsPerSecByWorkload.get('batch')!;
+    expect(input.latencyMs('westus2', 'eastus')).toBeGreaterThan(input.latencyMs('eastus', 'eastus'));
+    // Window 30: two replicas in eastus, 3 replicas' worth of batch waiting from each origin (arrived in 29).
+    const actual = input.workloads.map((workload, w) => workload.origins.map(() => input.windows.map((_, i) => (w === b && i === 29 ? 3 * rate : 0))));
+    const fleet = (deferred?: FleetWindow['deferred']): FleetWindow => ({
+      vms: [{ region: 'eastus', sku: candidate.sku, purchase: 'on-demand', count: 2, usdPerHour: 7 }],
+      replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 2 }],
+      ...(deferred ? { deferred } : {}),
+    });
+    const empty: FleetWindow = { vms: [], replicas: [] };
+    const run = async (deferred?: FleetWindow['deferred']) => {
+      const evaluator = new FleetEvaluator({ input, windows: [29, 30], actual, events: [], startFleet: [], solve: await glpkSolve() });
+      await evaluator.step(0, empty);
+      await evaluator.step(1, fleet(deferred));
+      return [east, west].map((o) => (3 * rate * 3600 - evaluator.backlog(b, o)!.pending()) / 3600);
+    };
+    // Unguided, the router prefers the short round trip: eastus's backlog takes both replicas.
+    const [eastFree, westFree] = await run();
+    expect(eastFree).toBeCloseTo(2 * rate, 6);
+    expect(westFree).toBeCloseTo(0, 6);
+    // The plan scheduled 1.5 replicas' worth from westus2: that first, eastus gets the rest.
+    const [eastPlanned, westPlanned] = await run([{ workload: 'batch', origin: 'westus2', requestsPerSec: 1.5 * rate }]);
+    expect(westPlanned).toBeCloseTo(1.5 * rate, 6);
+    expect(eastPlanned).toBeCloseTo(0.5 * rate, 6);
   });
 });
 

@@ -28,6 +28,7 @@ async function context(input: PlanningInput, windows: number[], history: (t: num
     relativeGap: 0.01,
     planStrategy: 'auto',
     timeLimitSec: 10,
+    horizonTimeLimitSec: 40,
     rateScale: 1,
   };
 }
