@@ -134,9 +134,10 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   io.stdout.write(renderComparisonTable(rows, chalk));
   for (const row of rows) {
     const byWorkload = Object.entries(row.attainmentByWorkload).map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`).join(', ');
+    const evicted = row.spotEvictions > 0 ? `; ${fmtCount(row.spotEvictions)} spot VMs evicted` : '';
     const pending = row.pendingRequests > 0 ? `; ${fmtCount(row.pendingRequests)} deferrable requests still waiting (not yet due) at the end` : '';
     const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% of SLO` : '';
-    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
+    io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
   }
   if (redirect.length > 0) {
     io.stdout.write(`\nWhere the planner's traffic went during the capacity events (mean req/s over the event windows):\n`);

@@ -24,6 +24,8 @@ export interface ComparisonRow {
   lateRequests: number;
   /** Deferrable requests still waiting, not yet due, at the end (outside attainment). */
   pendingRequests: number;
+  /** Spot VMs evicted over the run (the scenario's eviction probability). */
+  spotEvictions: number;
   /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT over SLO; null when not estimated. */
   queueing: { meanWaitMs: number; worstTtftToSlo: number } | null;
   vmsStarted: number;
@@ -51,6 +53,7 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     unmetRequests: Math.round(s.totals.unmetRequests),
     lateRequests: Math.round(s.totals.lateRequests),
     pendingRequests: Math.round(s.totals.pendingRequests),
+    spotEvictions: s.totals.spotEvictions,
     queueing: s.totals.queueing ?? null,
     vmsStarted: s.totals.vmsStarted,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
@@ -106,7 +109,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
 
 export const WINDOW_CSV_COLUMNS = [
   'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'within_slo_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
-  'queue_wait_ms', 'worst_ttft_to_slo', 'backlog_requests',
+  'queue_wait_ms', 'worst_ttft_to_slo', 'backlog_requests', 'spot_evictions',
 ] as const;
 
 /** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
@@ -119,7 +122,7 @@ export function windowsCsv(result: SimulationResult): string {
         escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
         round(windowAttainment(w)), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
         w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '',
-        round(Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0)),
+        round(Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0)), w.spotEvictions,
       ]);
     }
   }

@@ -4,6 +4,7 @@ import type { FleetEntry, PlanningInput } from '../capacity/types.js';
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import { Backlog } from './backlog.js';
 import { dispatch } from './dispatch.js';
+import { evictSpot } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
 
@@ -120,8 +121,9 @@ export class FleetEvaluator {
     const window = input.windows[t]!;
     const seconds = window.hours * 3600;
     const active = eventsAt(ctx.events, t);
-    const fleet = capFleet(input, planned, active);
-    this.granted.push(fleet);
+    const capped = capFleet(input, planned, active);
+    const { fleet, evictions } = evictSpot(input, capped, t, input.policies.spot?.evictionProbability ?? 0);
+    this.granted.push(evictions.length > 0 ? { ...capped, evictions } : capped);
     const actual = input.workloads.map((_, w) => input.workloads[w]!.origins.map((_, o) => (demand ? demand[w]![o]! : ctx.actual[w]![o]![t]!)));
     for (const [w, origins] of this.backlogs.entries()) origins?.forEach((backlog, o) => backlog.arrive(t, actual[w]![o]! * seconds));
     const interactive = actual.map((origins, w) => (this.backlogs[w] ? origins.map(() => 0) : origins));
@@ -155,12 +157,18 @@ export class FleetEvaluator {
     let gpus = 0;
     // Fleets list each (sku, region, purchase) once, so start-ups compare entry by entry.
     const current = new Map<string, number>();
-    for (const vm of fleet.vms) {
+    let gpuHours = 0;
+    const evictedOf = new Map(evictions.map((e) => [fleetKey(e.sku, e.region, 'spot'), e]));
+    for (const vm of capped.vms) {
       const key = fleetKey(vm.sku, vm.region, vm.purchase);
       const started = Math.max(0, vm.count - (this.previous.get(key) ?? 0));
-      current.set(key, vm.count);
-      costUsd += vm.count * vm.usdPerHour * window.hours;
+      const eviction = evictedOf.get(key);
+      // An evicted VM bills (and counts GPU-hours) until its eviction, and is gone for the next window.
+      const billed = vm.count - (eviction?.unbilledVmWindows ?? 0);
+      current.set(key, vm.count - (eviction?.count ?? 0));
+      costUsd += billed * vm.usdPerHour * window.hours;
       gpus += vm.count * this.sku.get(vm.sku)!.gpusPerVm;
+      gpuHours += billed * this.sku.get(vm.sku)!.gpusPerVm * window.hours;
       vmsStarted += started;
       startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
     }
@@ -207,10 +215,11 @@ export class FleetEvaluator {
       byWorkload,
       ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo } } : {}),
       gpus,
-      gpuHours: gpus * window.hours,
+      gpuHours,
       costUsd,
       startupCostUsd,
       vmsStarted,
+      spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
       servedBy: [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu)),
     };
@@ -219,7 +228,7 @@ export class FleetEvaluator {
 
 /** Totals over the windows; `pendingRequests`: deferrable requests still waiting, not yet due, at the end. */
 export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[], pendingRequests = 0): StrategyTotals {
-  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0 };
+  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0, spotEvictions: 0 };
   const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0, pending: 0 }]));
   let withinSlo = 0;
   let waitSum = 0;
@@ -235,6 +244,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     totals.unmetRequests += window.unmetRps * seconds;
     withinSlo += window.withinSloRps * seconds;
     totals.vmsStarted += window.vmsStarted;
+    totals.spotEvictions += window.spotEvictions;
     if (window.queueing) {
       estimated = true;
       waitSum += window.queueing.meanWaitMs * window.servedRps * seconds;

@@ -1,4 +1,5 @@
 import type { PlanWindow } from '../capacity/types.js';
+import type { Eviction } from './eviction.js';
 
 /** What a strategy runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
 export interface FleetWindow {
@@ -13,6 +14,8 @@ export interface FleetWindow {
    * scheduler follows it first, so a plan that meets its deadlines meets them in the evaluation too.
    */
   deferred?: readonly { workload: string; origin: string; requestsPerSec: number }[];
+  /** Spot VMs evicted during the window (set by the evaluation): billed only until their eviction. */
+  evictions?: readonly Eviction[];
 }
 
 /** A capacity event: at most `availableGpus` GPUs of `gpu` in `region` from `from` (inclusive) to `to` (exclusive). */
@@ -65,6 +68,8 @@ export interface WindowOutcome {
   costUsd: number;
   startupCostUsd: number;
   vmsStarted: number;
+  /** Spot VMs evicted during the window. */
+  spotEvictions: number;
   /** Served load over the fleet's SLO capacity for the workloads it carries (0..1). */
   utilisation: number;
   /** Served requests/s by (workload, serving region, gpu): where the traffic went. */
@@ -88,6 +93,7 @@ export interface StrategyTotals {
   queueing?: { meanWaitMs: number; worstTtftToSlo: number };
   attainmentByWorkload: Record<string, number>;
   vmsStarted: number;
+  spotEvictions: number;
 }
 
 export interface StrategyResult {

@@ -76,10 +76,13 @@ describe('strategy results recompute from their fleets', () => {
         const hours = input.windows[result.windows[k]!]!.hours;
         const current = new Map<string, number>();
         for (const vm of fleet.vms) {
-          cost += vm.count * vm.usdPerHour * hours;
-          gpuHours += vm.count * gpusPerVm.get(vm.sku)! * hours;
+          // A spot VM evicted during the window bills until its eviction and is gone for the next one.
+          const eviction = vm.purchase === 'spot' ? fleet.evictions?.find((e) => e.sku === vm.sku && e.region === vm.region) : undefined;
+          const billed = vm.count - (eviction?.unbilledVmWindows ?? 0);
+          cost += billed * vm.usdPerHour * hours;
+          gpuHours += billed * gpusPerVm.get(vm.sku)! * hours;
           const key = `${vm.sku}|${vm.region}|${vm.purchase}`;
-          current.set(key, vm.count);
+          current.set(key, vm.count - (eviction?.count ?? 0));
           const added = Math.max(0, vm.count - (previous.get(key) ?? 0));
           started += added;
           startup += added * vm.usdPerHour * input.policies.startupHours;
