@@ -194,9 +194,11 @@ async function solveByWindow(
     };
     let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
     if (guide && (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6)) {
-      // The shortlist cannot carry the window (quotas, rounding): widen to every config.
+      // The shortlist cannot carry the window (quotas, rounding): widen to every config. The wider MILP
+      // can only do better, but a time-limited incumbent of it can be worse: keep the better plan.
       widened++;
-      ({ built, solution } = await solveWindow(window));
+      const wide = await solveWindow(window);
+      if (wide.solution.values && (!solution.values || (wide.solution.objective ?? Infinity) < (solution.objective ?? Infinity))) ({ built, solution } = wide);
     }
     statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
     options.progress?.(t + 1, total);
