@@ -217,12 +217,26 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     ...redirect.map((r) => `<tr><td>${escapeXml(r.workload)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.gpu)}</td><td class="num">${fixed(r.referenceRps, 1)}</td><td class="num">${fixed(r.duringRps, 1)}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
+  const backlogOf = (w: WindowOutcome) => Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0);
+  const hasBacklog = result.strategies.some((s) => s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)));
+  const backlogChart = hasBacklog
+    ? lineChart({
+        chart: 'backlog',
+        title: 'Deferrable requests waiting per strategy',
+        x: axis,
+        panels: [{ title: 'backlog', series: result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map(backlogOf), colour: colour(i) })) }],
+        yLabel: 'requests',
+        formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0),
+        panelHeight: 160,
+      })
+    : undefined;
   const sections = [
     `<header><h1>${escapeXml(title)}</h1><p class="meta">${result.windows.length} windows simulated${result.burstWindow !== undefined ? `; burst in window ${result.burstWindow}` : ''}</p></header>`,
     section('Comparison', table),
     section('Cost', costBars),
     section('GPUs running', lineChart({ chart: 'gpus', title: 'GPUs running per strategy', x: axis, panels: [{ title: 'GPUs', series: gpuSeries }], yLabel: 'GPUs', formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0), minStep: 1, panelHeight: 220 })),
     section('SLO attainment', lineChart({ chart: 'attainment', title: 'Requests served within SLO (%)', x: axis, panels: [{ title: 'attainment', series: attainmentSeries }], yLabel: '%', formatY: (v, step) => `${fixed(v, step !== undefined ? stepDecimals(step) : 1)}%`, yAtLeast: 100, panelHeight: 160 })),
+    ...(backlogChart ? [section('Batch backlog', backlogChart, 'Deferrable requests waiting at the end of each window (served oldest first, dropped at their deadline).')] : []),
     ...(redirectTable ? [section('Where the traffic went during capacity events (planner)', redirectTable, 'Mean requests/s per serving region and GPU type over the event windows, against the same windows without the event.')] : []),
     section('Demand vs served per strategy', perStrategy.join('\n')),
   ];

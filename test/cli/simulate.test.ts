@@ -127,6 +127,9 @@ describe('planner simulate: bad input', () => {
     for (const { name, totals } of json.strategies) {
       expect(totals.servedRequests + totals.unmetRequests + totals.pendingRequests, name).toBeCloseTo(totals.requests, 0);
     }
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toContain('data-chart="backlog"');
+    // sim-small (no deferrable workload, written by the first test) has no backlog chart.
+    expect(await readFile(join(work, 'run', 'report.html'), 'utf8')).not.toContain('data-chart="backlog"');
   });
 
   it('rejects a missing event column, an unknown strategy and unreadable stress', async () => {
