@@ -173,6 +173,7 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
   const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => w.gpus), colour: colour(i), ...(s.name === 'oracle' ? { dashed: true } : {}) }));
   const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round(windowAttainment(w) * 1e6) / 1e4), colour: colour(i) }));
+  const hasBacklog = result.strategies.some((s) => s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)));
   const perStrategy = result.strategies.map((s) =>
     lineChart({
       chart: `served-${s.name}`,
@@ -185,7 +186,8 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
             { key: 'served', label: 'served', values: s.windows.map((w) => w.servedRps), colour: PALETTE[0]! },
             { key: 'demand', label: 'demand', values: s.windows.map((w) => w.demandRps), colour: '#1f2933', dashed: true },
           ],
-          gap: { upper: 'demand', lower: 'served', colour: '#e15759', label: 'unmet' },
+          // With deferrable work a window's shortfall may still be served later: not all of it is lost.
+          gap: { upper: 'demand', lower: 'served', colour: '#e15759', label: hasBacklog ? 'not served in the window' : 'unmet' },
         },
       ],
       yLabel: 'requests/s',
@@ -218,7 +220,6 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     '</tbody></table>',
   ].join('\n');
   const backlogOf = (w: WindowOutcome) => Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0);
-  const hasBacklog = result.strategies.some((s) => s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)));
   const backlogChart = hasBacklog
     ? lineChart({
         chart: 'backlog',
