@@ -3,8 +3,8 @@ import type { SolveFn } from '../capacity/solve.js';
 import type { FleetEntry, PlanningInput } from '../capacity/types.js';
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import { Backlog } from './backlog.js';
-import { dispatch } from './dispatch.js';
-import { evictSpot } from './eviction.js';
+import { dispatch, type DispatchResult } from './dispatch.js';
+import { evictSpot, type Eviction } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
 
@@ -73,16 +73,14 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
   for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
-  const notes = [...(strategy.notes ?? [])];
-  const pending = evaluator.pendingRequests();
-  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows, pending), seconds: strategy.seconds, notes };
+  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows, evaluator.pendingRequests()), seconds: strategy.seconds, notes: strategy.notes ?? [] };
 }
 
 /**
  * The evaluation, one window at a time (the planner replays its own past windows with it to know its batch
- * backlog). Interactive demand is dispatched first; deferrable backlog then takes what capacity is left
- * (work-conserving: paid-for replicas serve batch whenever they are free), oldest first, and what passes
- * its deadline is dropped.
+ * backlog): events cap the fleet, spot VMs are evicted, the demand is dispatched (serve), the fleet billed
+ * (bill), the queueing estimate taken. Deferrable backlog is work-conserving: paid-for replicas serve batch
+ * whenever interactive traffic leaves them free; what passes its deadline is dropped.
  */
 export class FleetEvaluator {
   readonly granted: FleetWindow[] = [];
@@ -115,93 +113,36 @@ export class FleetEvaluator {
    * ([workload][origin], requests/s) replaces ctx.actual for that window (a planner replaying its history).
    */
   async step(k: number, planned: FleetWindow, demand?: readonly (readonly number[])[]): Promise<WindowOutcome> {
-    const ctx = this.ctx;
-    const input = ctx.input;
-    const t = ctx.windows[k]!;
+    const { input } = this.ctx;
+    const t = this.ctx.windows[k]!;
     const window = input.windows[t]!;
     const seconds = window.hours * 3600;
-    const active = eventsAt(ctx.events, t);
+    const active = eventsAt(this.ctx.events, t);
     const capped = capFleet(input, planned, active);
     const { fleet, evictions } = evictSpot(input, capped, t, input.policies.spot?.evictionProbability ?? 0);
     this.granted.push(evictions.length > 0 ? { ...capped, evictions } : capped);
-    const actual = input.workloads.map((_, w) => input.workloads[w]!.origins.map((_, o) => (demand ? demand[w]![o]! : ctx.actual[w]![o]![t]!)));
+    const actual = input.workloads.map((workload, w) => workload.origins.map((_, o) => (demand ? demand[w]![o]! : this.ctx.actual[w]![o]![t]!)));
     for (const [w, origins] of this.backlogs.entries()) origins?.forEach((backlog, o) => backlog.arrive(t, actual[w]![o]! * seconds));
-    const interactive = actual.map((origins, w) => (this.backlogs[w] ? origins.map(() => 0) : origins));
-    let result = await dispatch(input, fleet, interactive, ctx.solve);
-    if (this.backlogs.some(Boolean)) {
-      // Then the backlog takes what capacity interactive traffic leaves: first what the plan scheduled for
-      // this window (per origin: the plan knows which origins' capacity comes and goes), then the most
-      // urgent: what falls due this window, within half the deadline, everything. Each pass re-routes all
-      // traffic (interactive traffic moves out of batch's way where it can) keeping what the ones before served.
-      const planned = new Map((fleet.deferred ?? []).map((d) => [`${d.workload}|${d.origin}`, d.requestsPerSec * seconds]));
-      const levels: ((b: Backlog, w: number, o: number) => number)[] = [
-        ...(fleet.deferred ? [(b: Backlog, w: number, o: number) => Math.min(b.pending(), planned.get(`${input.workloads[w]!.id}|${input.workloads[w]!.origins[o]!}`) ?? 0)] : []),
-        (b) => b.dueBy(t),
-        (b) => b.dueBy(t + Math.ceil(b.lag / 2) - 1),
-        (b) => b.pending(),
-      ];
-      for (const level of levels) {
-        // Never below what an earlier pass served: the passes only add.
-        const served = result.servedRps;
-        const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b, o) => Math.max(level(b, w, o) / seconds, served[w]![o]!)) : actual[w]!));
-        result = await dispatch(input, fleet, waiting, ctx.solve, served);
-      }
-      for (const [w, origins] of this.backlogs.entries()) {
-        if (!origins) continue;
-        for (const [o, backlog] of origins.entries()) result.servedRps[w]![o] = backlog.serve(result.servedRps[w]![o]! * seconds) / seconds;
-      }
-    }
-    let costUsd = 0;
-    let startupCostUsd = 0;
-    let vmsStarted = 0;
-    let gpus = 0;
-    // Fleets list each (sku, region, purchase) once, so start-ups compare entry by entry.
-    const current = new Map<string, number>();
-    let gpuHours = 0;
-    const evictedOf = new Map(evictions.map((e) => [fleetKey(e.sku, e.region, 'spot'), e]));
-    for (const vm of capped.vms) {
-      const key = fleetKey(vm.sku, vm.region, vm.purchase);
-      const started = Math.max(0, vm.count - (this.previous.get(key) ?? 0));
-      const eviction = evictedOf.get(key);
-      // An evicted VM bills (and counts GPU-hours) until its eviction, and is gone for the next window.
-      const billed = vm.count - (eviction?.unbilledVmWindows ?? 0);
-      current.set(key, vm.count - (eviction?.count ?? 0));
-      costUsd += billed * vm.usdPerHour * window.hours;
-      gpus += vm.count * this.sku.get(vm.sku)!.gpusPerVm;
-      gpuHours += billed * this.sku.get(vm.sku)!.gpusPerVm * window.hours;
-      vmsStarted += started;
-      startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;
-    }
-    this.previous = current;
-    const queueing = ctx.queueProfile ? windowQueueing(fleet, result.poolLoad, input.workloads.length, ctx.queueProfile) : undefined;
+    const result = await this.serve(t, fleet, actual, seconds);
+    const bill = this.bill(capped, evictions, window.hours);
+    const queueing = this.ctx.queueProfile ? windowQueueing(fleet, result.poolLoad, input.workloads.length, this.ctx.queueProfile) : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
     let servedRps = 0;
     let withinSloRps = 0;
     let unmetRps = 0;
     for (const [w, workload] of input.workloads.entries()) {
-      const demand = actual[w]!.reduce((a, b) => a + b, 0);
+      const demandOf = actual[w]!.reduce((a, b) => a + b, 0);
       const served = result.servedRps[w]!.reduce((a, b) => a + b, 0);
       const withinSlo = Math.max(0, served - (queueing?.lateRps[w] ?? 0));
       const origins = this.backlogs[w];
       // Interactive: what was not served now is lost. Deferrable: what passed its deadline this window.
-      const unmet = origins ? origins.reduce((sum, backlog) => sum + backlog.expire(t), 0) / seconds : Math.max(0, demand - served);
-      byWorkload[workload.id] = { demandRps: demand, servedRps: served, withinSloRps: withinSlo, unmetRps: unmet, ...(origins ? { backlogRequests: origins.reduce((sum, b) => sum + b.pending(), 0) } : {}) };
-      demandRps += demand;
+      const unmet = origins ? origins.reduce((sum, backlog) => sum + backlog.expire(t), 0) / seconds : Math.max(0, demandOf - served);
+      byWorkload[workload.id] = { demandRps: demandOf, servedRps: served, withinSloRps: withinSlo, unmetRps: unmet, ...(origins ? { backlogRequests: origins.reduce((sum, b) => sum + b.pending(), 0) } : {}) };
+      demandRps += demandOf;
       servedRps += served;
       withinSloRps += withinSlo;
       unmetRps += unmet;
-    }
-    const servedBy = new Map<string, { workload: string; region: string; gpu: string; rps: number }>();
-    for (const [pool, loads] of result.poolLoad) {
-      const replica = fleet.replicas[pool]!;
-      for (const [w, rps] of loads) {
-        const entry = { workload: input.workloads[w]!.id, region: replica.region, gpu: this.sku.get(replica.sku)!.gpu, rps: 0 };
-        const key = `${entry.workload}|${entry.region}|${entry.gpu}`;
-        const existing = servedBy.get(key) ?? entry;
-        existing.rps += rps;
-        servedBy.set(key, existing);
-      }
     }
     return {
       index: t,
@@ -214,15 +155,86 @@ export class FleetEvaluator {
       unmetRps,
       byWorkload,
       ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo } } : {}),
-      gpus,
-      gpuHours,
-      costUsd,
-      startupCostUsd,
-      vmsStarted,
+      ...bill,
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
-      servedBy: [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu)),
+      servedBy: this.servedBy(fleet, result.poolLoad),
     };
+  }
+
+  /**
+   * Dispatches the window: interactive demand first; then the backlog takes what capacity that leaves: first
+   * what the plan scheduled for this window (per origin: the plan knows which origins' capacity comes and
+   * goes), then the most urgent: what falls due this window, within half the deadline, everything. Each pass
+   * re-routes all traffic (interactive traffic moves out of batch's way where it can) keeping what the
+   * passes before served. The backlog is served oldest first.
+   */
+  private async serve(t: number, fleet: FleetWindow, actual: readonly (readonly number[])[], seconds: number): Promise<DispatchResult> {
+    const { input, solve } = this.ctx;
+    const interactive = actual.map((origins, w) => (this.backlogs[w] ? origins.map(() => 0) : origins));
+    let result = await dispatch(input, fleet, interactive, solve);
+    if (!this.backlogs.some(Boolean)) return result;
+    const planned = new Map((fleet.deferred ?? []).map((d) => [`${d.workload}|${d.origin}`, d.requestsPerSec * seconds]));
+    const plannedOf = (b: Backlog, w: number, o: number) => Math.min(b.pending(), planned.get(`${input.workloads[w]!.id}|${input.workloads[w]!.origins[o]!}`) ?? 0);
+    const passes: ((b: Backlog, w: number, o: number) => number)[] = [
+      ...(fleet.deferred ? [plannedOf] : []),
+      (b) => b.dueBy(t),
+      (b) => b.dueBy(t + Math.ceil(b.lag / 2) - 1),
+      (b) => b.pending(),
+    ];
+    for (const pass of passes) {
+      // Never below what an earlier pass served: the passes only add.
+      const served = result.servedRps;
+      const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b, o) => Math.max(pass(b, w, o) / seconds, served[w]![o]!)) : actual[w]!));
+      result = await dispatch(input, fleet, waiting, solve, served);
+    }
+    for (const [w, origins] of this.backlogs.entries()) {
+      if (!origins) continue;
+      for (const [o, backlog] of origins.entries()) result.servedRps[w]![o] = backlog.serve(result.servedRps[w]![o]! * seconds) / seconds;
+    }
+    return result;
+  }
+
+  /**
+   * VM cost, start-ups and GPU-hours of the granted fleet. Fleets list each (sku, region, purchase) once, so
+   * start-ups compare entry by entry; an evicted VM bills (and counts GPU-hours) until its eviction and is
+   * gone for the next window.
+   */
+  private bill(capped: FleetWindow, evictions: readonly Eviction[], hours: number): Pick<WindowOutcome, 'gpus' | 'gpuHours' | 'costUsd' | 'startupCostUsd' | 'vmsStarted'> {
+    const bill = { gpus: 0, gpuHours: 0, costUsd: 0, startupCostUsd: 0, vmsStarted: 0 };
+    const evictedOf = new Map(evictions.map((e) => [fleetKey(e.sku, e.region, 'spot'), e]));
+    const current = new Map<string, number>();
+    for (const vm of capped.vms) {
+      const key = fleetKey(vm.sku, vm.region, vm.purchase);
+      const started = Math.max(0, vm.count - (this.previous.get(key) ?? 0));
+      const eviction = evictedOf.get(key);
+      const billed = vm.count - (eviction?.unbilledVmWindows ?? 0);
+      const gpusPerVm = this.sku.get(vm.sku)!.gpusPerVm;
+      current.set(key, vm.count - (eviction?.count ?? 0));
+      bill.costUsd += billed * vm.usdPerHour * hours;
+      bill.gpus += vm.count * gpusPerVm;
+      bill.gpuHours += billed * gpusPerVm * hours;
+      bill.vmsStarted += started;
+      bill.startupCostUsd += started * vm.usdPerHour * this.ctx.input.policies.startupHours;
+    }
+    this.previous = current;
+    return bill;
+  }
+
+  /** Served requests/s by (workload, serving region, gpu), sorted. */
+  private servedBy(fleet: FleetWindow, poolLoad: DispatchResult['poolLoad']): WindowOutcome['servedBy'] {
+    const servedBy = new Map<string, WindowOutcome['servedBy'][number]>();
+    for (const [pool, loads] of poolLoad) {
+      const replica = fleet.replicas[pool]!;
+      for (const [w, rps] of loads) {
+        const entry = { workload: this.ctx.input.workloads[w]!.id, region: replica.region, gpu: this.sku.get(replica.sku)!.gpu, rps: 0 };
+        const key = `${entry.workload}|${entry.region}|${entry.gpu}`;
+        const existing = servedBy.get(key) ?? entry;
+        existing.rps += rps;
+        servedBy.set(key, existing);
+      }
+    }
+    return [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu));
   }
 }
 
