@@ -116,6 +116,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--time-limit <sec>', "per planning call (default 10); the oracle's and single-gpu's horizon solves get 4x, at least the scenario's solver.timeLimitSec", parsePositiveNumber)
     .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--commit-hours <h>', 'hours the planner commits per planning point from one forecast (default: one window; at most 24)', parsePositiveNumber)
     .option('--request-sim <window>', 'also replay a window\'s fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)')
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
     .addOption(formatOption(['table', 'json']))

@@ -4,6 +4,7 @@ import type { SolveFn } from '../capacity/solve.js';
 import { ExitCode, InputError } from '../errors.js';
 import { comparisonRows, redirectRows, renderComparisonTable, renderRedirectTable, renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { parseCapacityEvents } from '../simulate/events.js';
+import { MAX_STEPS_AHEAD } from '../simulate/forecast-next.js';
 import { queueProfiles } from '../simulate/queueing.js';
 import { compareDispatch, heterogeneity, type DispatchComparison } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
@@ -26,6 +27,8 @@ export interface SimulateCommandOptions {
   set: string[];
   out?: string;
   format: 'table' | 'json';
+  /** Hours the planner commits per planning point (default: one window). */
+  commitHours?: number;
   /** Scenario window whose fleet the request-level simulation replays, or 'auto': the most heterogeneous. */
   requestSim?: string;
 }
@@ -46,6 +49,10 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   }
   if (stress.burst?.window !== undefined && (stress.burst.window < warmupWindows || stress.burst.window >= input.windows.length)) {
     throw new InputError({ field: '--stress', message: `burst window ${stress.burst.window} is not simulated (windows ${warmupWindows}..${input.windows.length - 1})`, fix: 'write burst=FACTOR@WINDOW with a simulated window' });
+  }
+  const commitWindows = options.commitHours === undefined ? 1 : options.commitHours / hours;
+  if (!Number.isInteger(commitWindows) || commitWindows < 1 || commitWindows > MAX_STEPS_AHEAD) {
+    throw new InputError({ field: '--commit-hours', message: `${options.commitHours} h is not a whole number of ${hours} h windows between 1 and ${MAX_STEPS_AHEAD}`, fix: `commit 1 to ${MAX_STEPS_AHEAD} windows (a day at most: the forecast reads the same hour a day earlier)` });
   }
   const requestSimWindow = options.requestSim === undefined || options.requestSim === 'auto' ? undefined : Number(options.requestSim);
   if (requestSimWindow !== undefined && (!Number.isInteger(requestSimWindow) || requestSimWindow < warmupWindows || requestSimWindow >= input.windows.length)) {
@@ -86,6 +93,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     // the scenario's own limit.
     horizonTimeLimitSec: Math.max(4 * (options.timeLimit ?? 10), scenario.solver.timeLimitSec),
     localOffsetHours: scenario.workloads.map((w) => w.demand.shiftHours),
+    commitWindows,
     progress: progressLine,
     queueProfile: queueProfiles(input, loaded.catalog, loaded.mixes, scenario.workloads.map((w) => w.slo)),
   };

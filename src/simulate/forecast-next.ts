@@ -43,6 +43,20 @@ export interface NextForecast {
 }
 
 export function forecastNext(history: readonly number[], options: NextForecastOptions = {}): NextForecast {
+  return forecastAhead(history, 1, options);
+}
+
+/** Most steps ahead forecastAhead reaches: the same hour a day earlier must be in the history. */
+export const MAX_STEPS_AHEAD = DAY_STEPS;
+
+/**
+ * The demand `steps` steps after the history (steps = 1: the next one), by the same rule as forecastNext
+ * with everything read up to the history's end: the reference hour, the level of the last hours, the
+ * last hour as a floor, and a margin from this rule's own misses at `steps` ahead. `starts` must cover the
+ * forecast step.
+ */
+export function forecastAhead(history: readonly number[], steps: number, options: NextForecastOptions = {}): NextForecast {
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS_AHEAD) throw new RangeError(`steps ahead must be a whole number in 1..${MAX_STEPS_AHEAD}, got ${steps}`);
   const levelHours = options.levelHours ?? 3;
   const fallback = options.fallbackMargin ?? 0.25;
   const t = history.length;
@@ -52,22 +66,24 @@ export function forecastNext(history: readonly number[], options: NextForecastOp
     const point = history[t - 1]!;
     return { point, upper: point * (1 + fallback), margin: fallback };
   }
-  const point = pointAt(history, t, levelHours, reference);
+  const ahead = steps - 1;
+  const point = pointAt(history, t + ahead, levelHours, reference, steps);
   const first = DAY_STEPS + levelHours;
-  const missAt = (step: number) => {
-    const predicted = pointAt(history, step, levelHours, reference);
-    return predicted > 0 ? history[step]! / predicted - 1 : undefined;
+  // The rule's miss at a past step s, forecast from history before s - ahead.
+  const missAt = (s: number) => {
+    const predicted = pointAt(history, s, levelHours, reference, steps);
+    return predicted > 0 ? history[s]! / predicted - 1 : undefined;
   };
-  const steps = new Set<number>();
-  for (let s = Math.max(first, t - (options.recentHours ?? 6)); s < t; s++) steps.add(s);
+  const candidates = new Set<number>();
+  for (let s = Math.max(first + ahead, t - (options.recentHours ?? 6)); s < t; s++) candidates.add(s);
   const around = options.marginHours ?? 1;
   for (let day = 1; day <= (options.marginDays ?? 4); day++) {
     for (let dh = -around; dh <= around; dh++) {
-      const step = t - day * DAY_STEPS + dh;
-      if (step >= first && step < t) steps.add(step);
+      const s = t + ahead - day * DAY_STEPS + dh;
+      if (s >= first + ahead && s < t) candidates.add(s);
     }
   }
-  const misses = [...steps].map(missAt).filter((m): m is number => m !== undefined);
+  const misses = [...candidates].map(missAt).filter((m): m is number => m !== undefined);
   const margin =
     misses.length === 0 ? fallback : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, Math.max(...misses) - (options.absorbed ?? 0)));
   return { point, upper: point * (1 + margin), margin };
@@ -91,16 +107,17 @@ function referenceStep(starts: readonly string[] | undefined): Reference {
   };
 }
 
-/** The point rule for step s, reading history[0..s-1] only. */
-function pointAt(history: readonly number[], s: number, levelHours: number, reference: Reference): number {
+/** The point rule for step s made `steps` steps ahead: reading history[0..s-steps] only (steps = 1: up to s-1). */
+function pointAt(history: readonly number[], s: number, levelHours: number, reference: Reference, steps = 1): number {
+  const known = s - steps + 1; // history[known - 1] is the last value read
   const { step, sameType } = reference(s);
   const base = history[step]!;
   let recent = 0;
   let before = 0;
   for (let k = 1; k <= levelHours; k++) {
-    const r = reference(s - k).step;
+    const r = reference(known - k).step;
     if (r < 0) return Math.max(0, base);
-    recent += history[s - k]!;
+    recent += history[known - k]!;
     before += history[r]!;
   }
   // A level ratio from near-zero hours is noise: use the reference value as it is then. Against a day of the
@@ -109,5 +126,5 @@ function pointAt(history: readonly number[], s: number, levelHours: number, refe
   // quarter of weekday ones on the 2024 code week, and clamping there over-provisioned the first Saturday by 32%.
   const raw = before > 1e-9 ? recent / before : 1;
   const ratio = sameType ? Math.min(2, Math.max(0.5, raw)) : raw;
-  return Math.max(0, base * ratio, history[s - 1]!);
+  return Math.max(0, base * ratio, history[known - 1]!);
 }

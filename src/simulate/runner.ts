@@ -25,6 +25,8 @@ export interface SimulateOptions {
   timeLimitSec: number;
   /** Per whole-horizon solve (oracle, single-gpu per GPU type); default four times timeLimitSec. */
   horizonTimeLimitSec?: number;
+  /** Windows the planner commits per planning point (default 1: re-plans every window). */
+  commitWindows?: number;
   progress?: (strategy: string, done: number, total: number) => void;
   /** Queue profiles for the queueing estimate per replica pool (src/simulate/queueing.ts); none: fluid only. */
   queueProfile?: QueueProfileOf;
@@ -70,6 +72,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     planStrategy: options.planStrategy ?? 'auto',
     timeLimitSec: options.timeLimitSec,
     horizonTimeLimitSec: options.horizonTimeLimitSec ?? 4 * options.timeLimitSec,
+    ...(options.commitWindows !== undefined ? { commitWindows: options.commitWindows } : {}),
     rateScale: stress.throughputOptimism ?? 1,
     ...(options.progress ? { progress: options.progress } : {}),
   };

@@ -3,7 +3,7 @@ import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js'
 import { isInteractive } from '../capacity/policies.js';
 import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, WorkloadSpec } from '../capacity/types.js';
 import { FleetEvaluator } from './evaluate.js';
-import { forecastNext } from './forecast-next.js';
+import { forecastAhead } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow } from './types.js';
 
@@ -36,6 +36,8 @@ export interface StrategyContext {
   timeLimitSec: number;
   /** Per whole-horizon solve (oracle, single-gpu). */
   horizonTimeLimitSec: number;
+  /** Windows the planner commits per planning point, from one forecast of them all (default 1). */
+  commitWindows?: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
   progress?: (strategy: string, done: number, total: number) => void;
@@ -84,6 +86,7 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
 /**
  * planner: every window, forecast the next hour per (workload, origin) from history only (forecast-next.ts),
  * plan that window with the MILP starting from the fleet already running (start-ups priced), commit it.
+ * With commitWindows N: every N windows, forecast the next N (forecastAhead) and plan and commit them all.
  * A capacity event is known from the window it starts in (with its announced end) and enters as a quota.
  * A deferrable workload is planned at the pace that serves its backlog by half its deadline (new arrivals
  * wait for the next plan unless the deadline is one window); the planner knows its backlog by replaying its
@@ -97,39 +100,52 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
   let margins = 0;
   let forecasts = 0;
   const { input } = ctx;
+  const block = ctx.commitWindows ?? 1;
   const ledger = input.workloads.some((w) => !isInteractive(w)) ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve }) : undefined;
-  for (const [k, t] of ctx.windows.entries()) {
+  for (let k = 0; k < ctx.windows.length; k += block) {
+    const t = ctx.windows[k]!;
+    const count = Math.min(block, ctx.windows.length - k);
     const history = ctx.historyBefore(t);
-    if (ledger && k > 0) await ledger.step(k - 1, fleets[k - 1]!, input.workloads.map((workload, w) => workload.origins.map((_, o) => history[w]![o]![t - 1]!)));
+    // The backlog after every window committed so far, replayed on the demand that arrived in them.
+    for (let j = k - block; ledger && j >= 0 && j < k; j++) await ledger.step(j, fleets[j]!, input.workloads.map((workload, w) => workload.origins.map((_, o) => history[w]![o]![ctx.windows[j]!]!)));
     const seconds = input.windows[t]!.hours * 3600;
     const forecast = input.workloads.map((workload, w) =>
-      workload.origins.map((_, o) => {
-        const backlog = ledger?.backlog(w, o);
-        if (backlog && backlog.lag > 1) return [backlog.pace(t, PACING_DEADLINE_SHARE) / seconds];
-        // Slice even though the runner already does: the forecast must not depend on how history is handed over.
-        const next = forecastNext(history[w]![o]!.slice(0, t), { starts: ctx.localStarts(w, t), absorbed: input.policies.headroom / (1 - input.policies.headroom) });
-        margins += next.margin;
-        forecasts++;
-        return [next.upper];
-      }),
+      workload.origins.map((_, o) =>
+        Array.from({ length: count }, (_, h) => {
+          const backlog = ledger?.backlog(w, o);
+          if (backlog && backlog.lag > 1) return backlog.pace(t, PACING_DEADLINE_SHARE) / seconds;
+          // Slice even though the runner already does: the forecast must not depend on how history is handed over.
+          const next = forecastAhead(history[w]![o]!.slice(0, t), h + 1, { starts: ctx.localStarts(w, t + h), absorbed: input.policies.headroom / (1 - input.policies.headroom) });
+          margins += next.margin;
+          forecasts++;
+          return next.upper;
+        }),
+      ),
     );
     const known = ctx.events.filter((e) => e.fromWindow <= t);
-    const sliced = sliceInput(input, { from: t, count: 1, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
+    const sliced = sliceInput(input, { from: t, count, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
     const sub = ledger ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
     const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec });
-    const window = result.plan.windows[0];
-    if (window) {
-      fleets.push(fleetOf(window, deferrableIds(input)));
-      previous = fleetEntries(window.vms);
-    } else {
-      // No plan for this hour: the fleet keeps running as it was.
-      notes.push(`window ${t}: ${result.solver.status} (${result.solver.reason}); kept the running fleet`);
-      fleets.push(k > 0 ? fleets[k - 1]! : { vms: [], replicas: [] });
+    const byIndex = new Map(result.plan.windows.map((window) => [window.index, window]));
+    for (let h = 0; h < count; h++) {
+      const window = byIndex.get(h);
+      if (window) {
+        fleets.push(fleetOf(window, deferrableIds(input)));
+        previous = fleetEntries(window.vms);
+      } else {
+        // No plan for this window: the fleet keeps running as it was.
+        notes.push(`window ${t + h}: ${result.solver.status} (${result.solver.reason}); kept the running fleet`);
+        fleets.push(fleets.at(-1) ?? { vms: [], replicas: [] });
+      }
     }
-    ctx.progress?.('planner', k + 1, ctx.windows.length);
+    ctx.progress?.('planner', k + count, ctx.windows.length);
   }
   notes.push(`mean forecast margin ${((100 * margins) / Math.max(1, forecasts)).toFixed(1)}%`);
-  return { name: 'planner', description: 'hourly: next-hour forecast from history, MILP from the running fleet', fleets, seconds: (performance.now() - started) / 1000, notes };
+  const description =
+    block === 1
+      ? 'hourly: next-hour forecast from history, MILP from the running fleet'
+      : `every ${block} windows: forecast of the next ${block} from history, MILP from the running fleet, all ${block} committed`;
+  return { name: 'planner', description, fleets, seconds: (performance.now() - started) / 1000, notes };
 }
 
 /**

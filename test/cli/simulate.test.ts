@@ -132,6 +132,14 @@ describe('planner simulate: bad input', () => {
     expect(await readFile(join(work, 'run', 'report.html'), 'utf8')).not.toContain('data-chart="backlog"');
   });
 
+  it('refuses a commitment that is not a whole number of windows up to a day', async () => {
+    for (const hours of ['1.5', '48']) {
+      const { exitCode, stderr } = await planner(['simulate', SIM, '--strategies', 'planner', '--commit-hours', hours]);
+      expect(exitCode).toBe(2);
+      expect(stderr).toMatch(new RegExp(`--commit-hours: ${hours} h is not a whole number of 1 h windows between 1 and 24`));
+    }
+  });
+
   it('rejects a missing event column, an unknown strategy and unreadable stress', async () => {
     const events = join(work, 'no-column.csv');
     await writeFile(events, 'gpu,region,from_utc,to_utc\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z\n');

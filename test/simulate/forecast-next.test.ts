@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forecastNext } from '../../src/simulate/forecast-next.js';
+import { MAX_STEPS_AHEAD, forecastAhead, forecastNext } from '../../src/simulate/forecast-next.js';
 
 const hours = (n: number, start = '2024-05-13T00:00:00Z') => Array.from({ length: n }, (_, i) => new Date(Date.parse(start) + i * 3_600_000).toISOString());
 
@@ -56,5 +56,38 @@ describe('forecastNext', () => {
     expect(forecastNext([...flat, ...spike, ...flat.slice(0, 20)], { absorbed: 0.1 }).margin).toBe(0);
     // Right after the miss it is one of the last 6 hours.
     expect(forecastNext([...flat, ...spike.slice(0, 16)], { absorbed: 0.1 }).margin).toBeCloseTo(0.2, 9);
+  });
+});
+
+describe('forecastAhead', () => {
+  const shape = Array.from({ length: 24 }, (_, h) => 10 + 5 * Math.sin((2 * Math.PI * h) / 24));
+
+  it('one step ahead is forecastNext', () => {
+    const history = [...shape, ...shape, ...shape.slice(0, 7)].map((v, i) => v * (1 + 0.01 * (i % 5)));
+    expect(forecastAhead(history, 1, { absorbed: 0.1 })).toEqual(forecastNext(history, { absorbed: 0.1 }));
+  });
+
+  it('on a repeating day, h hours ahead is that hour of the day, floored by the last hour known, with no margin', () => {
+    const history = [...shape, ...shape, ...shape.slice(0, 10)];
+    const last = history.at(-1)!;
+    for (let h = 1; h <= MAX_STEPS_AHEAD; h++) {
+      const f = forecastAhead(history, h, { minMargin: 0 });
+      expect(f.point, `h=${h}`).toBeCloseTo(Math.max(shape[(10 + h - 1) % 24]!, last), 9);
+      // Its own h-ahead forecasts of the past days never fell short: no margin.
+      expect(f.margin, `h=${h}`).toBe(0);
+    }
+  });
+
+  it('scales the reference hour by the level of the last hours known, however far ahead', () => {
+    const history = [...shape, ...shape.map((v) => v * 1.2)].slice(0, 24 + 10);
+    const f = forecastAhead(history, 6);
+    // Hour 15 of day 2 from hours 7..9 of day 2 (1.2x their reference): shape[15] x 1.2, above the last hour.
+    expect(f.point).toBeCloseTo(Math.max(shape[15]! * 1.2, history.at(-1)!), 9);
+  });
+
+  it('refuses a horizon it cannot read a reference day for', () => {
+    expect(() => forecastAhead(shape, 0)).toThrow(RangeError);
+    expect(() => forecastAhead(shape, MAX_STEPS_AHEAD + 1)).toThrow(/1\.\.24/);
+    expect(() => forecastAhead(shape, 1.5)).toThrow(RangeError);
   });
 });

@@ -48,6 +48,21 @@ describe('the runner never reads demand at or after the planning point', () => {
     }
   });
 
+  it('the planner committing 4 windows at a time decides the same with the future poisoned', async () => {
+    const input = await simSmall();
+    const windows = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33];
+    const clean = { ...(await context(input, windows, (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t))))), commitWindows: 4 };
+    const poisoned = { ...clean, historyBefore: (t: number) => input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))) };
+    const a = await plannerStrategy(clean);
+    const b = await plannerStrategy(poisoned);
+    expect(b.fleets).toEqual(a.fleets);
+    expect(a.fleets).toHaveLength(windows.length);
+    expect(a.description).toMatch(/every 4 windows/);
+    // It plans at windows 24, 28 and 32 only: the hourly planner's fleets differ somewhere.
+    const hourly = await plannerStrategy({ ...clean, commitWindows: 1 });
+    expect(hourly.fleets).not.toEqual(a.fleets);
+  });
+
   it('a whole simulation over windows 24..35 is unchanged when every later window is NaN', async () => {
     const input = await simSmall();
     const poisoned = withDemand(input, (w, o, t) => (t >= 36 ? Number.NaN : input.demand[w]![o]![t]!));
