@@ -144,7 +144,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     const byWorkload = Object.entries(row.attainmentByWorkload).map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`).join(', ');
     const evicted = row.spotEvictions > 0 ? `; ${fmtCount(row.spotEvictions)} spot VMs evicted` : '';
     const pending = row.pendingRequests > 0 ? `; ${fmtCount(row.pendingRequests)} deferrable requests still waiting (not yet due) at the end` : '';
-    const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% of SLO` : '';
+    const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO` : '';
     io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
   }
   if (redirect.length > 0) {

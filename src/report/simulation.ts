@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ChalkInstance } from 'chalk';
 import type { SimulationResult } from '../simulate/runner.js';
-import type { StrategyResult, WindowOutcome } from '../simulate/types.js';
+import type { QueueingSummary, StrategyResult, WindowOutcome } from '../simulate/types.js';
 import { escapeFormula } from './finance-csv.js';
 import { PALETTE, colour, fixed, htmlPage, section, timeAxis } from './html.js';
 import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
@@ -27,7 +27,7 @@ export interface ComparisonRow {
   /** Spot VMs evicted over the run (the scenario's eviction probability). */
   spotEvictions: number;
   /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT over SLO; null when not estimated. */
-  queueing: { meanWaitMs: number; worstTtftToSlo: number } | null;
+  queueing: QueueingSummary | null;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
   gpuHoursSavedVsSiloed: number | null;
@@ -109,7 +109,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
 
 export const WINDOW_CSV_COLUMNS = [
   'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'within_slo_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
-  'queue_wait_ms', 'worst_ttft_to_slo', 'backlog_requests', 'spot_evictions',
+  'queue_wait_ms', 'worst_ttft_to_slo', 'worst_tpot_to_slo', 'backlog_requests', 'spot_evictions',
 ] as const;
 
 /** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
@@ -121,7 +121,7 @@ export function windowsCsv(result: SimulationResult): string {
       records.push([
         escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
         round(windowAttainment(w)), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
-        w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '',
+        w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '', w.queueing ? round(w.queueing.worstTpotToSlo) : '',
         round(Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0)), w.spotEvictions,
       ]);
     }
@@ -210,8 +210,8 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     totals: true,
   });
   const table = [
-    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
-    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
+    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
+    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
   const redirectTable = redirect.length === 0 ? '' : [

@@ -154,7 +154,7 @@ export class FleetEvaluator {
       withinSloRps,
       unmetRps,
       byWorkload,
-      ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo } } : {}),
+      ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo, worstTpotToSlo: queueing.worstTpotToSlo } } : {}),
       ...bill,
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
@@ -245,6 +245,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
   let withinSlo = 0;
   let waitSum = 0;
   let worstTtftToSlo = 0;
+  let worstTpotToSlo = 0;
   let estimated = false;
   for (const window of windows) {
     const seconds = window.hours * 3600;
@@ -261,6 +262,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
       estimated = true;
       waitSum += window.queueing.meanWaitMs * window.servedRps * seconds;
       worstTtftToSlo = Math.max(worstTtftToSlo, window.queueing.worstTtftToSlo);
+      worstTpotToSlo = Math.max(worstTpotToSlo, window.queueing.worstTpotToSlo);
     }
     for (const [id, entry] of Object.entries(window.byWorkload)) {
       const sum = byWorkload.get(id)!;
@@ -274,7 +276,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
   // Pending requests are neither met nor missed yet: they leave the denominator.
   totals.attainment = totals.requests - pendingRequests > 0 ? Math.min(1, withinSlo / (totals.requests - pendingRequests)) : 1;
   for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
-  if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo };
+  if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
   return totals;
 }
 

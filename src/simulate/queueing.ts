@@ -2,13 +2,13 @@ import type { Catalog } from '../catalog/types.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { RequestMix } from '../demand/types.js';
 import { replicaPerformanceWithBuiltins, type Slo } from '../perf/index.js';
-import type { FleetWindow } from './types.js';
+import type { FleetWindow, QueueingSummary } from './types.js';
 
 /**
  * The queueing delay estimate per replica pool, from the same model that gives the replicas' SLO rates
  * (src/perf/replica.ts): each replica's prefills form an M/G/1 queue, so at prefill arrival rate lambda the
  * mean wait is sum_w lambda_w E[P_w^2] / (2 (1 - rho)), rho = sum_w lambda_w E[P_w] (Pollaczek-Khinchine with
- * one class per workload). A pool's load splits evenly over its replicas (they are identical). A request's
+ * one class per workload); a decode stalls for other requests' prefills in proportion to rho. A pool's load splits evenly over its replicas (they are identical). A request's
  * mean TTFT is its prefill + the decode step in flight + that wait. The step is the one at the SLO rate's
  * batch, an upper bound at lower loads. Alone on its replicas, a workload at utilisation <= 1 meets its TTFT
  * SLO by construction; where workloads share replicas, a long-prompt workload's prefills delay the other's,
@@ -22,6 +22,10 @@ export interface QueueProfile {
   decodeStepMs: number;
   /** The workload's TTFT SLO (on the mean, as the perf model's rates), ms. */
   ttftSloMs: number;
+  /** TPOT SLO, ms; the TPOT at the SLO rate alone and that rate's prefill utilisation (rate x mean prefill). */
+  tpotSloMs: number;
+  tpotAtSloRateMs: number;
+  prefillUtilisationAtSloRate: number;
 }
 
 /** Queue profile of an (llm, sku, tp) replica for workload w; undefined when it cannot serve w. */
@@ -34,6 +38,12 @@ export interface PoolQueueEstimate {
   waitMs: number;
   /** Mean TTFT by workload index, ms. */
   ttftMs: Map<number, number>;
+  /**
+   * Mean TPOT by workload index, ms: the decode step plus the stall from other requests' prefills, which
+   * the perf model gives at the SLO rate alone and which grows in proportion to the pool's prefill
+   * utilisation (a long-prompt neighbour stalls decodes more per request it sends).
+   */
+  tpotMs: Map<number, number>;
 }
 
 /** The estimate for a pool of `replicas` identical replicas carrying `loadByWorkload` requests/s in total. */
@@ -51,8 +61,13 @@ export function poolQueueEstimate(loadByWorkload: ReadonlyMap<number, number>, r
   }
   const waitMs = rho < 1 ? secondMoment / (2 * (1 - rho)) : Infinity;
   const ttftMs = new Map<number, number>();
-  for (const [w, profile] of profiles) ttftMs.set(w, profile.prefillMs + profile.decodeStepMs + waitMs);
-  return { prefillUtilisation: rho, waitMs, ttftMs };
+  const tpotMs = new Map<number, number>();
+  for (const [w, profile] of profiles) {
+    ttftMs.set(w, profile.prefillMs + profile.decodeStepMs + waitMs);
+    const stallAtSloRate = Math.max(0, profile.tpotAtSloRateMs - profile.decodeStepMs);
+    tpotMs.set(w, profile.decodeStepMs + (profile.prefillUtilisationAtSloRate > 0 ? (stallAtSloRate * rho) / profile.prefillUtilisationAtSloRate : 0));
+  }
+  return { prefillUtilisation: rho, waitMs, ttftMs, tpotMs };
 }
 
 /**
@@ -70,8 +85,17 @@ export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: rea
     let profile: QueueProfile | undefined;
     if (llm && gpu) {
       const perf = replicaPerformanceWithBuiltins(llm, gpu, replica.tp, slos[w]!, mixes[w]!);
-      if (perf.meetsSlo && perf.prefillMs !== null && perf.prefillSquaredMs2 !== null && perf.decodeStepMs !== null) {
-        profile = { prefillMs: perf.prefillMs, prefillSquaredMs2: perf.prefillSquaredMs2, decodeStepMs: perf.decodeStepMs, ttftSloMs: slos[w]!.ttftMs };
+      if (perf.meetsSlo && perf.prefillMs !== null && perf.prefillSquaredMs2 !== null && perf.decodeStepMs !== null && perf.tpotMs !== null) {
+        profile = {
+          prefillMs: perf.prefillMs,
+          prefillSquaredMs2: perf.prefillSquaredMs2,
+          decodeStepMs: perf.decodeStepMs,
+          ttftSloMs: slos[w]!.ttftMs,
+          tpotSloMs: slos[w]!.tpotMs,
+          tpotAtSloRateMs: perf.tpotMs,
+          // The model's own rate (before calibration), whose load the TPOT above is at.
+          prefillUtilisationAtSloRate: ((perf.maxRequestsPerSec / perf.calibration) * perf.prefillMs) / 1000,
+        };
       }
     }
     memo.set(key, profile);
@@ -79,17 +103,15 @@ export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: rea
   };
 }
 
-export interface WindowQueueing {
-  /** Mean wait behind other prefills over the requests served, ms (pools whose queue grows without bound left out). */
-  meanWaitMs: number;
-  /** Highest estimated mean TTFT over its SLO among the (pool, workload) pairs carrying traffic; 0 with none. */
-  worstTtftToSlo: number;
-  /** Requests/s by workload index served at pools whose estimated mean TTFT misses the workload's SLO. */
+export interface WindowQueueing extends QueueingSummary {
+  /** Requests/s by workload index served at pools whose estimated mean TTFT or TPOT misses the workload's SLO. */
   lateRps: number[];
 }
 
 /** Relative slack on the SLO comparison: a lone workload at utilisation 1 sits exactly at its SLO. */
 const SLO_TOLERANCE = 1e-9;
+/** Requests/s below which a (pool, workload) pair is LP noise, not traffic: its latency is not reported. */
+const NEGLIGIBLE_RPS = 1e-6;
 
 /** The queueing estimate of every pool of a window's fleet under the load the dispatcher routed to it. */
 export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>, workloads: number, profileOf: QueueProfileOf): WindowQueueing {
@@ -97,6 +119,7 @@ export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number,
   let waitSum = 0;
   let waitWeight = 0;
   let worst = 0;
+  let worstTpot = 0;
   // Pool indices ascending: sums in a fixed order keep reports byte-identical.
   for (const pool of [...poolLoad.keys()].sort((a, b) => a - b)) {
     const loads = poolLoad.get(pool)!;
@@ -105,14 +128,16 @@ export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number,
     for (const [w, rps] of [...loads].sort((a, b) => a[0] - b[0])) {
       const profile = profileOf(replica, w);
       const ttft = estimate.ttftMs.get(w);
-      if (!profile || ttft === undefined) continue;
+      const tpot = estimate.tpotMs.get(w);
+      if (!profile || ttft === undefined || tpot === undefined || rps < NEGLIGIBLE_RPS) continue;
       worst = Math.max(worst, ttft / profile.ttftSloMs);
-      if (ttft > profile.ttftSloMs * (1 + SLO_TOLERANCE)) lateRps[w]! += rps;
+      worstTpot = Math.max(worstTpot, tpot / profile.tpotSloMs);
+      if (ttft > profile.ttftSloMs * (1 + SLO_TOLERANCE) || tpot > profile.tpotSloMs * (1 + SLO_TOLERANCE)) lateRps[w]! += rps;
       if (Number.isFinite(estimate.waitMs)) {
         waitSum += estimate.waitMs * rps;
         waitWeight += rps;
       }
     }
   }
-  return { meanWaitMs: waitWeight > 0 ? waitSum / waitWeight : 0, worstTtftToSlo: worst, lateRps };
+  return { meanWaitMs: waitWeight > 0 ? waitSum / waitWeight : 0, worstTtftToSlo: worst, worstTpotToSlo: worstTpot, lateRps };
 }

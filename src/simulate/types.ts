@@ -62,7 +62,7 @@ export interface WindowOutcome {
    */
   byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number; unmetRps: number; backlogRequests?: number }>;
   /** The queueing estimate per replica pool, when the evaluation had queue profiles. */
-  queueing?: { meanWaitMs: number; worstTtftToSlo: number };
+  queueing?: QueueingSummary;
   gpus: number;
   gpuHours: number;
   costUsd: number;
@@ -74,6 +74,15 @@ export interface WindowOutcome {
   utilisation: number;
   /** Served requests/s by (workload, serving region, gpu): where the traffic went. */
   servedBy: { workload: string; region: string; gpu: string; rps: number }[];
+}
+
+/** The queueing estimate summed up (src/simulate/queueing.ts). */
+export interface QueueingSummary {
+  /** Mean wait behind other prefills over the requests served, ms (pools whose queue grows without bound left out). */
+  meanWaitMs: number;
+  /** Highest estimated mean TTFT, and TPOT, over its SLO among the (pool, workload) pairs carrying traffic; 0 with none. */
+  worstTtftToSlo: number;
+  worstTpotToSlo: number;
 }
 
 export interface StrategyTotals {
@@ -89,8 +98,8 @@ export interface StrategyTotals {
   pendingRequests: number;
   /** Served within SLO / all requests that were due. */
   attainment: number;
-  /** Served-weighted mean prefill wait and the worst window's TTFT over SLO, when estimated. */
-  queueing?: { meanWaitMs: number; worstTtftToSlo: number };
+  /** Served-weighted mean prefill wait and the worst window's TTFT and TPOT over SLO, when estimated. */
+  queueing?: QueueingSummary;
   attainmentByWorkload: Record<string, number>;
   vmsStarted: number;
   spotEvictions: number;

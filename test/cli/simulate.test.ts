@@ -45,8 +45,10 @@ describe('planner simulate', () => {
       if (Number(row[column('served_rps')]) === 0) continue;
       expect(Number(row[column('queue_wait_ms')])).toBeGreaterThan(0);
       expect(Number(row[column('worst_ttft_to_slo')])).toBeLessThanOrEqual(1);
+      expect(Number(row[column('worst_tpot_to_slo')])).toBeGreaterThan(0);
+      expect(Number(row[column('worst_tpot_to_slo')])).toBeLessThanOrEqual(1);
     }
-    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst pool TTFT \d+% of SLO/);
+    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst pool TTFT \d+% and TPOT \d+% of SLO/);
     expect(json.comparison.every((r) => r.lateRequests === 0 && r.queueing !== null)).toBe(true);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     for (const chart of ['gpus', 'attainment', 'cost', 'served-planner', 'served-siloed', 'served-oracle']) expect(html).toContain(`data-chart="${chart}"`);

@@ -30,8 +30,9 @@ function simulatedMeanWaitMs(ratesPerMs: readonly [number, number], meanMs: read
 describe('the queueing estimate per replica pool', () => {
   it('is the multi-class Pollaczek-Khinchine wait, worked by hand', () => {
     const profiles = new Map<number, QueueProfile>([
-      [0, { prefillMs: 100, prefillSquaredMs2: 20_000, decodeStepMs: 20, ttftSloMs: 1000 }],
-      [1, { prefillMs: 20, prefillSquaredMs2: 400, decodeStepMs: 10, ttftSloMs: 50 }],
+      // At its SLO rate alone, workload 0 spends half its time in prefill and its decodes stall 10 ms a token.
+      [0, { prefillMs: 100, prefillSquaredMs2: 20_000, decodeStepMs: 20, ttftSloMs: 1000, tpotSloMs: 100, tpotAtSloRateMs: 30, prefillUtilisationAtSloRate: 0.5 }],
+      [1, { prefillMs: 20, prefillSquaredMs2: 400, decodeStepMs: 10, ttftSloMs: 50, tpotSloMs: 100, tpotAtSloRateMs: 12, prefillUtilisationAtSloRate: 0.2 }],
     ]);
     // Two replicas, 4 and 10 req/s: per replica 0.002 and 0.005 per ms. rho = 0.2 + 0.1 = 0.3;
     // sum lambda E[P^2] = 40 + 2 = 42; wait = 42 / (2 x 0.7) = 30 ms.
@@ -40,20 +41,27 @@ describe('the queueing estimate per replica pool', () => {
     expect(estimate.waitMs).toBeCloseTo(30, 9);
     expect(estimate.ttftMs.get(0)).toBeCloseTo(150, 9);
     expect(estimate.ttftMs.get(1)).toBeCloseTo(60, 9);
+    // Decode stalls scale with the pool's prefill utilisation: 20 + 10 x 0.3 / 0.5 and 10 + 2 x 0.3 / 0.2.
+    expect(estimate.tpotMs.get(0)).toBeCloseTo(26, 9);
+    expect(estimate.tpotMs.get(1)).toBeCloseTo(13, 9);
     // Workload 1's 60 ms misses its 50 ms SLO: its 10 req/s count late, workload 0's do not.
     const fleet: FleetWindow = { vms: [], replicas: [{ llm: 'l', sku: 's', tp: 1, region: 'r', count: 2 }] };
     const window = windowQueueing(fleet, new Map([[0, new Map([[0, 4], [1, 10]])]]), 2, (_replica, w) => profiles.get(w));
     expect(window.lateRps).toEqual([0, 10]);
     expect(window.meanWaitMs).toBeCloseTo(30, 9);
     expect(window.worstTtftToSlo).toBeCloseTo(60 / 50, 9);
+    expect(window.worstTpotToSlo).toBeCloseTo(26 / 100, 9);
+    // A TPOT SLO of 25 ms makes workload 0's 26 ms late too.
+    const tight = new Map([...profiles].map(([w, p]) => [w, w === 0 ? { ...p, tpotSloMs: 25 } : p]));
+    expect(windowQueueing(fleet, new Map([[0, new Map([[0, 4], [1, 10]])]]), 2, (_replica, w) => tight.get(w)).lateRps).toEqual([4, 10]);
     // Prefill utilisation 1 or more: the queue grows without bound.
     expect(poolQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
   });
 
   it('matches a simulated FIFO queue with two classes of prefill', () => {
     const profiles = new Map<number, QueueProfile>([
-      [0, { prefillMs: 80, prefillSquaredMs2: 2 * 80 * 80, decodeStepMs: 0, ttftSloMs: 1e9 }],
-      [1, { prefillMs: 300, prefillSquaredMs2: 300 * 300, decodeStepMs: 0, ttftSloMs: 1e9 }],
+      [0, { prefillMs: 80, prefillSquaredMs2: 2 * 80 * 80, decodeStepMs: 0, ttftSloMs: 1e9, tpotSloMs: 1e9, tpotAtSloRateMs: 0, prefillUtilisationAtSloRate: 0.9 }],
+      [1, { prefillMs: 300, prefillSquaredMs2: 300 * 300, decodeStepMs: 0, ttftSloMs: 1e9, tpotSloMs: 1e9, tpotAtSloRateMs: 0, prefillUtilisationAtSloRate: 0.9 }],
     ]);
     // Three replicas carrying 15 and 4 req/s: per replica 5 and 1.33 req/s, rho = 0.4 + 0.4 = 0.8.
     const estimate = poolQueueEstimate(new Map([[0, 15], [1, 4]]), 3, (w) => profiles.get(w));
@@ -72,6 +80,9 @@ describe('the queueing estimate per replica pool', () => {
         const estimate = poolQueueEstimate(new Map([[w, 3 * rate]]), 3, () => profile);
         expect(estimate.prefillUtilisation).toBeLessThan(1);
         expect(estimate.ttftMs.get(w)!, `${candidate.llm} ${candidate.sku} tp${candidate.tp} ${id}`).toBeLessThanOrEqual(profile.ttftSloMs * (1 + 1e-9));
+        // At the SLO rate the TPOT is the perf model's own, within its SLO.
+        expect(estimate.tpotMs.get(w)!).toBeCloseTo(profile.tpotAtSloRateMs, 9);
+        expect(estimate.tpotMs.get(w)!).toBeLessThanOrEqual(profile.tpotSloMs * (1 + 1e-9));
         checked++;
       }
     }

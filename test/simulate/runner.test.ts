@@ -119,6 +119,7 @@ describe('strategy results recompute from their fleets', () => {
       // sim-small's workloads run different llms: no pool is shared, so the queueing estimate finds none late.
       expect(strategy.totals.lateRequests, strategy.name).toBe(0);
       expect(strategy.totals.queueing!.worstTtftToSlo, strategy.name).toBeLessThanOrEqual(1 + 1e-9);
+      expect(strategy.totals.queueing!.worstTpotToSlo, strategy.name).toBeLessThanOrEqual(1 + 1e-9);
       expect(strategy.totals.attainment).toBeCloseTo(strategy.totals.servedRequests / strategy.totals.requests, 12);
     }
     const by = new Map(result.strategies.map((s) => [s.name, s]));
