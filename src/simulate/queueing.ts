@@ -110,8 +110,11 @@ export interface WindowQueueing extends QueueingSummary {
 
 /** Relative slack on the SLO comparison: a lone workload at utilisation 1 sits exactly at its SLO. */
 const SLO_TOLERANCE = 1e-9;
-/** Requests/s below which a (pool, workload) pair is LP noise, not traffic: its latency is not reported. */
-const NEGLIGIBLE_RPS = 1e-6;
+/**
+ * Requests/s (under 4 an hour) below which a (pool, workload) pair is not traffic worth a latency: the last
+ * crumbs of a batch backlog, LP noise. Its requests still count; it does not set the worst latency.
+ */
+const NEGLIGIBLE_RPS = 1e-3;
 
 /** The queueing estimate of every pool of a window's fleet under the load the dispatcher routed to it. */
 export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>, workloads: number, profileOf: QueueProfileOf): WindowQueueing {
@@ -129,9 +132,11 @@ export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number,
       const profile = profileOf(replica, w);
       const ttft = estimate.ttftMs.get(w);
       const tpot = estimate.tpotMs.get(w);
-      if (!profile || ttft === undefined || tpot === undefined || rps < NEGLIGIBLE_RPS) continue;
-      worst = Math.max(worst, ttft / profile.ttftSloMs);
-      worstTpot = Math.max(worstTpot, tpot / profile.tpotSloMs);
+      if (!profile || ttft === undefined || tpot === undefined) continue;
+      if (rps >= NEGLIGIBLE_RPS) {
+        worst = Math.max(worst, ttft / profile.ttftSloMs);
+        worstTpot = Math.max(worstTpot, tpot / profile.tpotSloMs);
+      }
       if (ttft > profile.ttftSloMs * (1 + SLO_TOLERANCE) || tpot > profile.tpotSloMs * (1 + SLO_TOLERANCE)) lateRps[w]! += rps;
       if (Number.isFinite(estimate.waitMs)) {
         waitSum += estimate.waitMs * rps;
