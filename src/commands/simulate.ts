@@ -8,6 +8,7 @@ import { MAX_STEPS_AHEAD } from '../simulate/forecast-next.js';
 import { queueProfiles } from '../simulate/queueing.js';
 import { compareDispatch, heterogeneity, type DispatchComparison } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
+import { fixed } from '../report/html.js';
 import { renderTable } from '../report/table.js';
 import { STRATEGY_NAMES, type StrategyName } from '../simulate/strategies.js';
 import type { Stress } from '../simulate/types.js';
@@ -142,8 +143,8 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   io.stdout.write(renderComparisonTable(rows, chalk));
   for (const row of rows) {
     const byWorkload = Object.entries(row.attainmentByWorkload).map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`).join(', ');
-    const evicted = row.spotEvictions > 0 ? `; ${fmtCount(row.spotEvictions)} spot VMs evicted` : '';
-    const pending = row.pendingRequests > 0 ? `; ${fmtCount(row.pendingRequests)} deferrable requests still waiting (not yet due) at the end` : '';
+    const evicted = row.spotEvictions > 0 ? `; ${fixed(row.spotEvictions, 0)} spot VMs evicted` : '';
+    const pending = row.pendingRequests > 0 ? `; ${fixed(row.pendingRequests, 0)} deferrable requests still waiting (not yet due) at the end` : '';
     const queueing = row.queueing ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO` : '';
     io.stdout.write(`${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`);
   }
@@ -197,8 +198,4 @@ function describeStress(stress: Stress, burstWindow?: number): string {
   if (stress.burst) parts.push(`x${stress.burst.factor} burst in window ${burstWindow}`);
   if (stress.throughputOptimism !== undefined) parts.push(`planners believe replicas serve x${stress.throughputOptimism}`);
   return parts.length > 0 ? `; stress: ${parts.join(', ')}` : '';
-}
-
-function fmtCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
 }

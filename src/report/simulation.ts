@@ -20,13 +20,13 @@ export interface ComparisonRow {
   /** Attainment over the windows a capacity event was in force (null without events). */
   eventAttainment: number | null;
   unmetRequests: number;
-  /** Served at pools whose estimated mean TTFT missed the SLO (the queueing estimate). */
+  /** Served at pools whose estimated mean TTFT or TPOT missed the SLO (the queueing estimate). */
   lateRequests: number;
   /** Deferrable requests still waiting, not yet due, at the end (outside attainment). */
   pendingRequests: number;
   /** Spot VMs evicted over the run (the scenario's eviction probability). */
   spotEvictions: number;
-  /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT over SLO; null when not estimated. */
+  /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT and TPOT over SLO; null when not estimated. */
   queueing: QueueingSummary | null;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
@@ -70,6 +70,11 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
  */
 function metRps(w: WindowOutcome): number {
   return Math.max(0, w.demandRps - w.unmetRps - (w.servedRps - w.withinSloRps));
+}
+
+/** Deferrable requests waiting at the window's end, all workloads. */
+function backlogRequests(w: WindowOutcome): number {
+  return Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0);
 }
 
 export function windowAttainment(w: WindowOutcome): number {
@@ -122,7 +127,7 @@ export function windowsCsv(result: SimulationResult): string {
         escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
         round(windowAttainment(w)), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
         w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '', w.queueing ? round(w.queueing.worstTpotToSlo) : '',
-        round(Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0)), w.spotEvictions,
+        round(backlogRequests(w)), w.spotEvictions,
       ]);
     }
   }
@@ -219,13 +224,12 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     ...redirect.map((r) => `<tr><td>${escapeXml(r.workload)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.gpu)}</td><td class="num">${fixed(r.referenceRps, 1)}</td><td class="num">${fixed(r.duringRps, 1)}</td></tr>`),
     '</tbody></table>',
   ].join('\n');
-  const backlogOf = (w: WindowOutcome) => Object.values(w.byWorkload).reduce((sum, entry) => sum + (entry.backlogRequests ?? 0), 0);
   const backlogChart = hasBacklog
     ? lineChart({
         chart: 'backlog',
         title: 'Deferrable requests waiting per strategy',
         x: axis,
-        panels: [{ title: 'backlog', series: result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map(backlogOf), colour: colour(i) })) }],
+        panels: [{ title: 'backlog', series: result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map(backlogRequests), colour: colour(i) })) }],
         yLabel: 'requests',
         formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0),
         panelHeight: 160,

@@ -17,15 +17,13 @@ export interface DispatchResult {
   poolLoad: Map<number, Map<number, number>>;
   /** Served load over SLO capacity of the pools that carry traffic of some workload. */
   utilisation: number;
-  /** Per replica entry: replicas' worth of SLO capacity the routed load takes. */
-  slotsUsed: Map<number, number>;
 }
 
 const LATENCY_PREFERENCE = 1e-6;
 
 /**
- * `minServed[w][o]`: serve at least this much of (w, o) (a second pass that fills the capacity left after
- * interactive traffic with deferrable backlog re-routes everything, keeping what the first pass served).
+ * `minServed[w][o]`: serve at least this much of (w, o) (a later pass that fills the capacity left with
+ * deferrable backlog re-routes everything, keeping what the passes before served).
  */
 export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual: readonly (readonly number[])[], solve: SolveFn, minServed?: readonly (readonly number[])[]): Promise<DispatchResult> {
   const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
@@ -52,15 +50,14 @@ export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual:
       }
       if (total.termCount > 0) {
         problem.addConstraint(`demand[${workload.id},${origin}]`, total, '<=', demand);
-        // A hair under the first pass: its own float noise must not make the second infeasible.
+        // A hair under the earlier pass: its own float noise must not make this one infeasible.
         const least = minServed?.[w]?.[o] ?? 0;
         if (least > 0) problem.addConstraint(`kept[${workload.id},${origin}]`, total, '>=', least * (1 - 1e-9) - 1e-9);
       }
     }
   }
   const poolLoad = new Map<number, Map<number, number>>();
-  const slotsUsed = new Map<number, number>();
-  if (routes.length === 0) return { servedRps: served, poolLoad, utilisation: 0, slotsUsed };
+  if (routes.length === 0) return { servedRps: served, poolLoad, utilisation: 0 };
   const slotsOf = (pool: number) => fleet.replicas[pool]!.effectiveCount ?? fleet.replicas[pool]!.count;
   for (const [pool, row] of capacity) problem.addConstraint(`capacity[${pool}]`, row, '<=', slotsOf(pool));
   const solution = await solve(problem.compile(), { timeLimitSec: 30 });
@@ -74,14 +71,11 @@ export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual:
     if (!load) poolLoad.set(route.pool, (load = new Map()));
     load.set(route.w, (load.get(route.w) ?? 0) + value);
   }
-  for (const [pool, row] of capacity) {
-    let pooled = 0;
-    for (let i = 0; i < row.columns.length; i++) pooled += Math.max(0, solution.values[row.columns[i]!]!) * row.coefficients[i]!;
-    slotsUsed.set(pool, pooled);
-    used += pooled;
+  for (const row of capacity.values()) {
+    for (let i = 0; i < row.columns.length; i++) used += Math.max(0, solution.values[row.columns[i]!]!) * row.coefficients[i]!;
   }
   const slots = [...capacity.keys()].reduce((sum, pool) => sum + slotsOf(pool), 0);
   // Clip: the demand row caps served at demand exactly; float noise must not exceed it.
   for (const [w, workload] of input.workloads.entries()) for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
-  return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0, slotsUsed };
+  return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0 };
 }

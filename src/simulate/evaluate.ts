@@ -65,7 +65,7 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
       used -= largest.tp;
     }
   }
-  return { vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0), ...(fleet.deferred ? { deferred: fleet.deferred } : {}) };
+  return { ...fleet, vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0) };
 }
 
 /** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
@@ -73,7 +73,7 @@ export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: s
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
   for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
-  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows, evaluator.pendingRequests()), seconds: strategy.seconds, notes: strategy.notes ?? [] };
+  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows), seconds: strategy.seconds, notes: strategy.notes ?? [] };
 }
 
 /**
@@ -101,11 +101,6 @@ export class FleetEvaluator {
   /** The deferrable backlog of workload w, origin o (after the windows stepped so far). */
   backlog(w: number, o: number): Backlog | undefined {
     return this.backlogs[w]?.[o];
-  }
-
-  /** Deferrable requests still waiting and not yet due. */
-  pendingRequests(): number {
-    return this.backlogs.reduce((sum, origins) => sum + (origins ?? []).reduce((s, b) => s + b.pending(), 0), 0);
   }
 
   /**
@@ -238,9 +233,9 @@ export class FleetEvaluator {
   }
 }
 
-/** Totals over the windows; `pendingRequests`: deferrable requests still waiting, not yet due, at the end. */
-export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[], pendingRequests = 0): StrategyTotals {
-  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0, spotEvictions: 0 };
+/** Totals over the windows; deferrable requests in the last window's backlog are pending at the end. */
+export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
+  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0, spotEvictions: 0 };
   const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0, pending: 0 }]));
   let withinSlo = 0;
   let waitSum = 0;
@@ -273,8 +268,10 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     }
   }
   totals.lateRequests = Math.max(0, totals.servedRequests - withinSlo);
+  for (const sum of byWorkload.values()) totals.pendingRequests += sum.pending;
   // Pending requests are neither met nor missed yet: they leave the denominator.
-  totals.attainment = totals.requests - pendingRequests > 0 ? Math.min(1, withinSlo / (totals.requests - pendingRequests)) : 1;
+  const due = totals.requests - totals.pendingRequests;
+  totals.attainment = due > 0 ? Math.min(1, withinSlo / due) : 1;
   for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
   if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
   return totals;

@@ -8,11 +8,12 @@ import type { FleetWindow, QueueingSummary } from './types.js';
  * The queueing delay estimate per replica pool, from the same model that gives the replicas' SLO rates
  * (src/perf/replica.ts): each replica's prefills form an M/G/1 queue, so at prefill arrival rate lambda the
  * mean wait is sum_w lambda_w E[P_w^2] / (2 (1 - rho)), rho = sum_w lambda_w E[P_w] (Pollaczek-Khinchine with
- * one class per workload); a decode stalls for other requests' prefills in proportion to rho. A pool's load splits evenly over its replicas (they are identical). A request's
- * mean TTFT is its prefill + the decode step in flight + that wait. The step is the one at the SLO rate's
- * batch, an upper bound at lower loads. Alone on its replicas, a workload at utilisation <= 1 meets its TTFT
- * SLO by construction; where workloads share replicas, a long-prompt workload's prefills delay the other's,
- * which the fluid capacity rows do not see and this estimate does.
+ * one class per workload). A pool's load splits evenly over its replicas (they are identical). A request's
+ * mean TTFT is its prefill + the decode step in flight + that wait; its TPOT is the decode step plus the
+ * stall from other requests' prefills, which grows with rho. The step is the one at the SLO rate's batch, an
+ * upper bound at lower loads. Alone on its replicas, a workload at utilisation <= 1 meets its SLO by
+ * construction; where workloads share replicas, one's prefills delay and stall the other's, which the fluid
+ * capacity rows do not see and this estimate does.
  */
 export interface QueueProfile {
   /** Mean and second moment of one request's prefill, ms and ms^2. */

@@ -50,8 +50,8 @@ export interface WindowOutcome {
   demandRps: number;
   servedRps: number;
   /**
-   * Served at pools whose estimated mean TTFT (the queueing estimate) meets the workload's SLO; equal to
-   * servedRps without a queueing estimate or where no pool is shared by workloads with different prefills.
+   * Served at pools whose estimated mean TTFT and TPOT (the queueing estimate) meet the workload's SLO; equal
+   * to servedRps without a queueing estimate or where no pool is shared by workloads of different sizes.
    */
   withinSloRps: number;
   unmetRps: number;
@@ -91,7 +91,7 @@ export interface StrategyTotals {
   startupCostUsd: number;
   requests: number;
   servedRequests: number;
-  /** Served, but at pools whose estimated mean TTFT misses the SLO. */
+  /** Served, but at pools whose estimated mean TTFT or TPOT misses the SLO. */
   lateRequests: number;
   unmetRequests: number;
   /** Deferrable requests still waiting, not yet due, when the simulation ends (out of attainment's denominator). */
