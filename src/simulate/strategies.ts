@@ -101,6 +101,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
   let forecasts = 0;
   const { input } = ctx;
   const block = ctx.commitWindows ?? 1;
+  const deferrable = deferrableIds(input);
   const ledger = input.workloads.some((w) => !isInteractive(w)) ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve }) : undefined;
   for (let k = 0; k < ctx.windows.length; k += block) {
     const t = ctx.windows[k]!;
@@ -130,7 +131,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
     for (let h = 0; h < count; h++) {
       const window = byIndex.get(h);
       if (window) {
-        fleets.push(fleetOf(window, deferrableIds(input)));
+        fleets.push(fleetOf(window, deferrable));
         previous = fleetEntries(window.vms);
       } else {
         // No plan for this window: the fleet keeps running as it was.
@@ -165,9 +166,10 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
+  const deferrable = deferrableIds(ctx.input);
   const fleets = ctx.windows.map((_, k) => {
     const window = byIndex.get(k);
-    return window ? fleetOf(window, deferrableIds(ctx.input)) : { vms: [], replicas: [] };
+    return window ? fleetOf(window, deferrable) : { vms: [], replicas: [] };
   });
   const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
   return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes: [] };
@@ -305,6 +307,7 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const gpus = [...new Set(ctx.input.skus.map((s) => s.gpu))].sort();
+  const deferrable = deferrableIds(ctx.input);
   const tried: { gpu: string; cost: number; unmet: number; fleets: FleetWindow[] }[] = [];
   const notes: string[] = [];
   for (const gpu of gpus) {
@@ -320,7 +323,7 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
       continue;
     }
     const cost = result.plan.totals.costUsd + result.plan.totals.startupCostUsd;
-    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map((window) => fleetOf(window, deferrableIds(ctx.input))) });
+    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map((window) => fleetOf(window, deferrable)) });
     notes.push(`${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`);
   }
   ctx.progress?.('single-gpu', count, count);
