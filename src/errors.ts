@@ -7,6 +7,11 @@ export const ExitCode = {
   badInput: 2,
   /** A bug in planner. */
   internal: 3,
+  /**
+   * The wall-clock safety net (--time-limit) stopped a solve: the plan is written and checked, but it depends
+   * on the machine's speed, so a CI gate must not take it as the answer.
+   */
+  timeLimited: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

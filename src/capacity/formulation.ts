@@ -43,6 +43,7 @@ export interface VmHandle {
   usdPerHour: number;
   variable: Variable;
   up?: Variable;
+  down?: Variable;
 }
 export interface ReplicaHandle {
   window: number;
@@ -165,6 +166,7 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
           const rhs = position > 0 ? 0 : (previousFleet.get(key) ?? 0);
           problem.addConstraint(`8:scaling[${offer.sku},${price.region},${price.purchase},${tag}]`, change, '=', rhs);
           handle.up = up;
+          handle.down = down;
         }
         currentVms.set(key, variable);
         built.vms.push(handle);

@@ -1,5 +1,6 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
-import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, type BuildOptions, type BuiltProblem } from './formulation.js';
+import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
+import { roundUpFleet } from './round-up.js';
 import { explainUnmet } from './diagnose.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
@@ -27,19 +28,29 @@ export type Strategy = 'joint' | 'per-window' | 'rolling' | 'lp-rolling';
 
 export interface PlanOptions {
   strategy?: Strategy | 'auto';
-  /** Overall wall-clock budget for the solves. */
+  /**
+   * Wall-clock safety net for the whole call (default 600 s). Answers never depend on it: solves stop by
+   * deterministic work limits. When it fires, the plan's status is 'time_limited' and the reason says where.
+   */
   timeLimitSec?: number;
   relativeGap?: number;
   log?: (line: string) => void;
   /** Progress after each window: (done, total). */
   progress?: (done: number, total: number) => void;
+  /**
+   * A deterministic heuristic plan for window t starting from fleet `previous` (GH), offered as a fallback:
+   * every window's plan is at least as good as it. Undefined where the heuristic does not apply.
+   */
+  windowFallback?: WindowFallback;
 }
+
+export type WindowFallback = (t: number, previous: ReadonlyMap<string, number>) => PlanWindow | undefined;
 
 export interface SolverReport {
   name: string;
   /** 'heuristic' for GH/AGH, which solve no program. */
   strategy: Strategy | 'heuristic';
-  /** Why this strategy (auto's reasoning or "requested"). */
+  /** Why this strategy (auto's reasoning or "requested"), and what to know about the windows. */
   reason: string;
   status: PlanStatus;
   /** Plan cost + start-ups + unmet penalties, recomputed from the plan. */
@@ -58,30 +69,79 @@ export interface PlanResult {
   solver: SolverReport;
 }
 
+/** The safety net when the caller gives none: far above any deterministic run, so that it means a stuck solve. */
+export const DEFAULT_TIME_LIMIT_SEC = 600;
 /**
- * Joint MILPs above this many columns go to lp-rolling. Measured with the WebAssembly backends: one
- * 650-column window of the default scenario took 17 s (HiGHS) / 7 s (glpk.js) to close 0.5%, while
- * lp-rolling plans it in 0.1-0.3 s within 0.7% of its LP bound.
+ * auto tries the joint MILP (under its work limit) up to this many columns, and keeps it when it proves the
+ * gap or beats lp-rolling; above it, lp-rolling alone.
  */
-const JOINT_COLUMN_LIMIT = 300;
+const AUTO_JOINT_COLUMNS = 3000;
+/** Branch-and-bound nodes auto gives a joint MILP before lp-rolling's plan is taken instead. */
+const AUTO_JOINT_NODES = 20_000;
+
+/** What every solve of one planning call shares: the backend, the gap, the safety net and what it hit. */
+interface SolveContext {
+  input: PlanningInput;
+  solverName: string;
+  relativeGap: number;
+  options: PlanOptions;
+  /** performance.now() after which every solve is cut short by the safety net. */
+  deadline: number;
+  timeLimitSec: number;
+  /** Labels of the solves the safety net cut short. */
+  timeLimited: string[];
+  run: (program: Program, what: string, extra?: SolveOptions) => Promise<Solution>;
+}
+
+function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, options: PlanOptions): SolveContext {
+  const timeLimitSec = options.timeLimitSec ?? DEFAULT_TIME_LIMIT_SEC;
+  const ctx: SolveContext = {
+    input,
+    solverName,
+    relativeGap: options.relativeGap ?? 0.005,
+    options,
+    deadline: performance.now() + timeLimitSec * 1000,
+    timeLimitSec,
+    timeLimited: [],
+    run: async (program, what, extra = {}) => {
+      const left = (ctx.deadline - performance.now()) / 1000;
+      const solution: Solution =
+        left <= 0
+          ? { status: 'no_solution', solver: solverName, rawStatus: 'not started: the wall-clock safety net had fired', limit: 'time', seconds: 0 }
+          : await solve(program, { relativeGap: ctx.relativeGap, ...(options.log ? { log: options.log } : {}), ...extra, timeLimitSec: left });
+      if (solution.limit === 'time') ctx.timeLimited.push(what);
+      return solution;
+    },
+  };
+  return ctx;
+}
 
 export async function planCapacity(input: PlanningInput, solve: SolveFn, solverName: string, options: PlanOptions = {}): Promise<PlanResult> {
   const started = performance.now();
+  const ctx = solveContext(input, solve, solverName, options);
   const { strategy, reason } = chooseStrategy(input, options.strategy ?? 'auto');
-  const relGap = options.relativeGap ?? 0.005;
-  const timeLimitSec = options.timeLimitSec ?? 120;
   let result: PlanResult;
-  if (strategy === 'joint') result = await solveJoint(input, solve, solverName, relGap, timeLimitSec, options, reason);
-  else result = await solveByWindow(input, solve, solverName, relGap, timeLimitSec, options, strategy, reason);
+  if (strategy === 'joint' && (options.strategy ?? 'auto') === 'auto') result = await autoJoint(ctx, reason);
+  else if (strategy === 'joint') result = await solveJoint(ctx, reason);
+  else result = await solveByWindow(ctx, strategy, reason);
 
   // A hard budget couples all windows: if the decomposed plan breaks it, only the joint model can trade.
   const budget = input.policies.budget;
-  if (strategy !== 'joint' && budget?.mode === 'hard' && result.plan.totals.costUsd > budget.usd) {
-    const remaining = Math.max(1, timeLimitSec - (performance.now() - started) / 1000);
-    result = await solveJoint(input, solve, solverName, relGap, remaining, options, `${strategy} plan costs more than the hard budget; the budget couples windows`);
+  if (result.solver.strategy !== 'joint' && budget?.mode === 'hard' && result.plan.totals.costUsd + result.plan.totals.startupCostUsd > budget.usd) {
+    const joint = await solveJoint(ctx, `${strategy} plan costs more than the hard budget; the budget couples windows`);
+    if (joint.plan.windows.length || !result.plan.windows.length) result = joint;
   }
+  if (ctx.timeLimited.length) result = markTimeLimited(ctx, result);
   result.solver.seconds = (performance.now() - started) / 1000;
   return { ...result, plan: explainUnmet(input, result.plan) };
+}
+
+/** The safety net fired: the plan (if any) stands, but it is not the deterministic answer, and says so. */
+function markTimeLimited(ctx: SolveContext, result: PlanResult): PlanResult {
+  const where = ctx.timeLimited.length <= 3 ? ctx.timeLimited.join(', ') : `${ctx.timeLimited.slice(0, 3).join(', ')} and ${ctx.timeLimited.length - 3} more`;
+  const note = `the ${ctx.timeLimitSec} s wall-clock safety net stopped ${where}: this plan depends on the machine's speed (raise --time-limit)`;
+  const status: PlanStatus = result.plan.windows.length ? 'time_limited' : result.plan.status;
+  return { plan: { ...result.plan, status }, solver: { ...result.solver, status, reason: `${result.solver.reason}; ${note}` } };
 }
 
 export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto'): { strategy: Strategy; reason: string } {
@@ -104,8 +164,8 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
-  if (total <= JOINT_COLUMN_LIMIT) {
-    return { strategy: 'joint', reason: `${total} columns fit one MILP` };
+  if (total <= AUTO_JOINT_COLUMNS) {
+    return { strategy: 'joint', reason: `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better` };
   }
   return {
     strategy: 'lp-rolling',
@@ -122,33 +182,60 @@ function estimateColumnsPerWindow(input: PlanningInput): number {
   return vms * 3 + input.candidates.length + (assigns + routes) * (1 + copies);
 }
 
-async function solveJoint(
-  input: PlanningInput,
-  solve: SolveFn,
-  solverName: string,
-  relGap: number,
-  timeLimitSec: number,
-  options: PlanOptions,
-  reason: string,
-): Promise<PlanResult> {
+/**
+ * auto on a small horizon: the joint MILP under a node limit. Proven within the gap, it is the answer;
+ * otherwise lp-rolling plans too and the cheaper plan wins (both deterministic), with the better bound.
+ */
+async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult> {
+  const joint = await solveJoint(ctx, reason, { nodes: AUTO_JOINT_NODES });
+  if (joint.solver.status === 'optimal') return joint;
+  const rolling = await solveByWindow(ctx, 'lp-rolling', `${reason}; the joint MILP ended ${joint.solver.status} (gap ${formatGap(joint.solver.gap)}), so lp-rolling planned too`);
+  const better = joint.solver.objective !== undefined && (rolling.solver.objective === undefined || joint.solver.objective < rolling.solver.objective) ? joint : rolling;
+  const bound = Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
+  const chosen = better === joint ? 'the joint MILP\'s plan is cheaper' : 'lp-rolling\'s plan is cheaper';
+  const finite = Number.isFinite(bound) ? bound : undefined;
+  const gap = gapOf(better.solver.objective, finite);
+  const proven = gap.gap !== undefined && gap.gap <= ctx.relativeGap + 1e-9;
+  const status: PlanStatus = better.plan.windows.length ? (proven ? 'optimal' : 'feasible') : better.solver.status;
+  return {
+    plan: { ...better.plan, status },
+    solver: {
+      ...better.solver,
+      reason: `${rolling.solver.reason}; ${chosen}`,
+      status,
+      ...(finite !== undefined ? { bound: finite } : {}),
+      ...gap,
+      statuses: { ...rolling.solver.statuses, [`joint ${joint.solver.status}`]: 1 },
+    },
+  };
+}
+
+function formatGap(gap: number | undefined): string {
+  return gap === undefined ? 'unknown' : `${(gap * 100).toFixed(2)}%`;
+}
+
+async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes: number }): Promise<PlanResult> {
+  const { input } = ctx;
   const started = performance.now();
   const built = buildProblem(input);
-  const solution = await solve(built.program, { relativeGap: relGap, timeLimitSec, ...(options.log ? { log: options.log } : {}) });
-  options.progress?.(input.windows.length, input.windows.length);
-  const status = solution.status;
+  const solution = await ctx.run(built.program, 'the joint MILP', workLimit ? { workLimit } : {});
+  ctx.options.progress?.(input.windows.length, input.windows.length);
   const windows = solution.values ? extractWindows(input, built, solution.values) : [];
+  const objective = solution.values ? planObjective(input, assemblePlan(input, windows, 'feasible')) : undefined;
+  const gap = gapOf(objective, solution.bound);
+  // Proven only when the backend says so and the recomputed objective agrees with its bound.
+  const status: PlanStatus = solution.status === 'optimal' && gap.gap !== undefined && gap.gap > ctx.relativeGap + 1e-9 ? 'feasible' : solution.status;
   const plan = assemblePlan(input, windows, status);
-  const objective = solution.values ? planObjective(input, plan) : undefined;
   return {
     plan,
     solver: {
-      name: solverName,
+      name: ctx.solverName,
       strategy: 'joint',
-      reason,
+      reason: solution.limit === 'work' ? `${reason}; the joint MILP stopped at its work limit (${solution.rawStatus})` : reason,
       status,
       ...(objective !== undefined ? { objective } : {}),
       ...(solution.bound !== undefined ? { bound: solution.bound } : {}),
-      ...gapOf(objective, solution.bound),
+      ...gap,
       seconds: (performance.now() - started) / 1000,
       windowsSolved: solution.values ? input.windows.length : 0,
       statuses: { [solution.status]: 1 },
@@ -156,31 +243,30 @@ async function solveJoint(
   };
 }
 
-async function solveByWindow(
-  input: PlanningInput,
-  solve: SolveFn,
-  solverName: string,
-  relGap: number,
-  timeLimitSec: number,
-  options: PlanOptions,
-  strategy: 'per-window' | 'rolling' | 'lp-rolling',
-  reason: string,
-): Promise<PlanResult> {
+/** One window's possible plans, best first: fewest unmet requests beyond the LP's, then cheapest. */
+interface WindowCandidate {
+  source: 'milp' | 'rounded LP' | 'GH';
+  window: PlanWindow;
+  objective: number;
+  unmet: number;
+}
+
+async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rolling' | 'lp-rolling', reason: string): Promise<PlanResult> {
+  const { input } = ctx;
   const started = performance.now();
-  const log = options.log ? { log: options.log } : {};
-  // lp-rolling: the LP relaxation (at most half the budget) gives the bound and each window's shortlist.
-  const guide = strategy === 'lp-rolling' ? await relaxationGuide(input, solve, timeLimitSec / 2, log) : undefined;
+  // lp-rolling: the LP relaxation gives the bound and each window's shortlist.
+  const guide = strategy === 'lp-rolling' ? await relaxationGuide(ctx) : undefined;
   const statuses: Record<string, number> = {};
   const windows: PlanWindow[] = [];
   let windowBounds = 0;
   let windowBoundsKnown = true;
   let widened = 0;
+  const fellBack: Record<string, number[]> = {};
+  const unproven: number[] = [];
+  const initialFleet = fleetMap(input);
   let previousFleet: Map<string, number> | undefined;
   const total = input.windows.length;
   for (let t = 0; t < total; t++) {
-    const elapsed = (performance.now() - started) / 1000;
-    // Share what is left of the budget evenly over the windows still to solve, with a floor.
-    const windowLimit = Math.max(1, (timeLimitSec - elapsed) / (total - t));
     const window: BuildOptions = {
       windows: [t],
       independentWindows: strategy === 'per-window',
@@ -188,31 +274,50 @@ async function solveByWindow(
       ...(previousFleet ? { previousFleet } : {}),
       deferrable: { before: doneBefore(input, windows, t), ...(guide?.done ? { floor: followSchedule(guide.done, t) } : {}) },
     };
+    const before = strategy === 'per-window' ? initialFleet : (previousFleet ?? initialFleet);
+    const label = `window ${t} (${input.windows[t]!.start})`;
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
-      return { built, solution: await solve(built.program, { relativeGap: relGap, timeLimitSec: windowLimit, ...log }) };
+      return { built, solution: await ctx.run(built.program, label) };
     };
     let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
     if (guide && (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6)) {
-      // The shortlist cannot carry the window (quotas, rounding): widen to every config. The wider MILP
-      // can only do better, but a time-limited incumbent of it can be worse: keep the better plan.
+      // The shortlist cannot carry the window (quotas, rounding): widen to every config, keep the better plan.
       widened++;
       const wide = await solveWindow(window);
       if (wide.solution.values && (!solution.values || (wide.solution.objective ?? Infinity) < (solution.objective ?? Infinity))) ({ built, solution } = wide);
     }
     statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
-    options.progress?.(t + 1, total);
-    if (!solution.values) {
-      return {
-        plan: assemblePlan(input, windows, solution.status),
-        solver: { name: solverName, strategy, reason: `${reason}; window ${t} (${input.windows[t]!.start}) ended ${solution.status}: ${solution.rawStatus}`, status: solution.status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
-      };
-    }
-    const [solved] = extractWindows(input, built, solution.values);
-    windows.push(solved!);
-    if (strategy !== 'per-window') previousFleet = new Map(solved!.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+    if (solution.status !== 'optimal') unproven.push(t);
     if (solution.bound === undefined) windowBoundsKnown = false;
     else windowBounds += solution.bound;
+
+    // Never worse than a deterministic fallback: the window's LP rounded up, and GH's plan for it.
+    const candidates: WindowCandidate[] = [];
+    const consider = (source: WindowCandidate['source'], planned: PlanWindow | undefined) => {
+      if (!planned) return;
+      candidates.push({ source, window: planned, objective: windowObjective(input, planned, before), unmet: planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) });
+    };
+    if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
+    const fallbackBuilt = buildProblem(input, window);
+    const relaxed = await ctx.run(linearRelaxation(fallbackBuilt.program), `${label} LP`);
+    if (relaxed.status === 'optimal' && relaxed.values) {
+      const rounded = roundUpFleet(input, fallbackBuilt, fallbackBuilt.program, relaxed.values, before);
+      if (rounded) consider('rounded LP', extractWindows(input, fallbackBuilt, rounded)[0]);
+    }
+    consider('GH', ctx.options.windowFallback?.(t, before));
+    const lpUnmet = relaxed.status === 'optimal' && relaxed.values ? unmetOf(fallbackBuilt, relaxed.values) : Infinity;
+    const best = bestCandidate(candidates, lpUnmet);
+    ctx.options.progress?.(t + 1, total);
+    if (!best) {
+      return {
+        plan: assemblePlan(input, windows, solution.status),
+        solver: { name: ctx.solverName, strategy, reason: `${reason}; ${label} ended ${solution.status}: ${solution.rawStatus}, and no fallback plan serves it`, status: solution.status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
+      };
+    }
+    if (best.source !== 'milp') (fellBack[best.source] ??= []).push(t);
+    windows.push(best.window);
+    if (strategy !== 'per-window') previousFleet = new Map(best.window.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
   }
   const plan = assemblePlan(input, windows, 'feasible');
   const objective = planObjective(input, plan);
@@ -220,19 +325,20 @@ async function solveByWindow(
   // independent windows' bounds are, and so is lp-rolling's LP relaxation.
   const bound = guide ? guide.bound : strategy === 'per-window' && windowBoundsKnown ? windowBounds : undefined;
   const gap = gapOf(objective, bound);
-  const proven = guide !== undefined || (statuses.optimal ?? 0) === total;
-  const status: PlanStatus = proven && gap.gap !== undefined && gap.gap <= relGap + 1e-9 ? 'optimal' : 'feasible';
+  const status: PlanStatus = gap.gap !== undefined && gap.gap <= ctx.relativeGap + 1e-9 ? 'optimal' : 'feasible';
   return {
     plan: { ...plan, status },
     solver: {
-      name: solverName,
+      name: ctx.solverName,
       strategy,
       reason: [
         reason,
         guide?.note,
         widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
+        unproven.length ? `${unproven.length} window MILP${unproven.length === 1 ? '' : 's'} not proven within the gap (${windowList(input, unproven)})` : '',
+        ...Object.entries(fellBack).map(([source, list]) => `${list.length} window${list.length === 1 ? '' : 's'} planned by the ${source} fallback, better than the MILP's (${windowList(input, list)})`),
         // Without the horizon LP's schedule, deferrable work waits for its deadline and piles up at the end.
-        input.workloads.some((w) => !isInteractive(w)) && !guide?.done ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (raise --time-limit or use joint)' : '',
+        input.workloads.some((w) => !isInteractive(w)) && !guide?.done ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (use joint)' : '',
       ]
         .filter(Boolean)
         .join('; '),
@@ -245,6 +351,26 @@ async function solveByWindow(
       statuses,
     },
   };
+}
+
+/**
+ * The plan to keep: one that leaves no more unmet demand than the LP relaxation (when any does), then the
+ * lowest objective; ties go to the MILP, then the rounded LP (the order candidates were offered in).
+ */
+function bestCandidate(candidates: readonly WindowCandidate[], lpUnmet: number): WindowCandidate | undefined {
+  const tolerance = (unmet: number) => 1e-6 * Math.max(1, unmet);
+  const serving = candidates.filter((c) => c.unmet <= lpUnmet + tolerance(lpUnmet));
+  const pool = serving.length ? serving : candidates;
+  let best: WindowCandidate | undefined;
+  for (const candidate of pool) {
+    if (!best || candidate.objective < best.objective - 1e-9 * Math.max(1, Math.abs(best.objective))) best = candidate;
+  }
+  return best;
+}
+
+function windowList(input: PlanningInput, list: readonly number[]): string {
+  const shown = list.slice(0, 5).map((t) => `${t} ${input.windows[t]!.start}`);
+  return list.length > 5 ? `${shown.join(', ')} and ${list.length - 5} more` : shown.join(', ');
 }
 
 /**
@@ -295,11 +421,12 @@ interface RelaxationGuide {
 }
 
 /**
- * The LP relaxation of the whole horizon (its optimum bounds the MILP's, start-ups included). A backend
- * that cannot solve it in time gets window-by-window LPs instead: their sum is still a bound (dropping the
- * coupling relaxes), only a weaker one.
+ * The LP relaxation of the whole horizon (its optimum bounds the MILP's, start-ups included). When the
+ * backend does not solve it within its work limit, window-by-window LPs stand in: their sum is still a
+ * bound (dropping the coupling relaxes), only a weaker one.
  */
-async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSec: number, log: Pick<SolveOptions, 'log'>): Promise<RelaxationGuide> {
+async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
+  const { input } = ctx;
   const windows = input.windows.length;
   const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number | string>()), unmet: new Array<number>(windows).fill(0) };
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
@@ -311,9 +438,8 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
     }
     for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]!;
   };
-  const started = performance.now();
   const joint = buildProblem(input);
-  const relaxation = await solve(linearRelaxation(joint.program), { timeLimitSec, ...log });
+  const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
   if (relaxation.status === 'optimal' && relaxation.values) {
     read(joint, relaxation.values);
     const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
@@ -321,9 +447,8 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
   }
   let bound: number | undefined = 0;
   for (let t = 0; t < windows; t++) {
-    const elapsed = (performance.now() - started) / 1000;
     const built = buildProblem(input, { windows: [t], independentWindows: true, includeBudget: false });
-    const window = await solve(linearRelaxation(built.program), { timeLimitSec: Math.max(1, (timeLimitSec - elapsed) / (windows - t)), ...log });
+    const window = await ctx.run(linearRelaxation(built.program), `window ${t} LP`);
     if (window.status === 'optimal' && window.values) {
       read(built, window.values);
       if (bound !== undefined) bound += window.objective!;
@@ -333,14 +458,14 @@ async function relaxationGuide(input: PlanningInput, solve: SolveFn, timeLimitSe
       guide.unmet[t] = Infinity;
     }
   }
-  return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the joint LP ended ${relaxation.status}, so the bound is the sum of window LPs (start-ups not counted)` };
+  return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of window LPs (start-ups not counted)` };
 }
 
 /**
  * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
- * without a MILP (GH, AGH). Undefined when the LP does not solve in time.
+ * without a MILP (GH, AGH). Undefined when the LP does not solve within its limits.
  */
-export async function relaxationBound(input: PlanningInput, solve: SolveFn, timeLimitSec: number): Promise<number | undefined> {
+export async function relaxationBound(input: PlanningInput, solve: SolveFn, timeLimitSec = DEFAULT_TIME_LIMIT_SEC): Promise<number | undefined> {
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
   return relaxation.status === 'optimal' ? relaxation.objective : undefined;
 }
@@ -357,14 +482,25 @@ function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
  * the tie-break terms, so that it equals what an external solver reports for the same model.
  */
 export function planObjective(input: PlanningInput, plan: Plan): number {
+  let objective = 0;
+  for (const window of plan.windows) objective += windowObjective(input, window);
+  return objective;
+}
+
+/**
+ * One window's share of the objective. Start-ups are the window's own `started`, or counted against
+ * `previous` (fleetKey -> VMs) when given, for windows not yet assembled into a plan.
+ */
+export function windowObjective(input: PlanningInput, window: PlanWindow, previous?: ReadonlyMap<string, number>): number {
   const penalty = new Map(input.workloads.map((w) => [w.id, w.unmetPenaltyUsdPerRequest]));
   let objective = 0;
-  for (const window of plan.windows) {
-    for (const vm of window.vms) objective += vm.count * vm.usdPerHour * window.hours + vm.started * vm.usdPerHour * input.policies.startupHours;
-    for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
-    for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
-    for (const route of window.routes) objective += ROUTE_LATENCY_TIE_BREAK * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
+  for (const vm of window.vms) {
+    const started = previous ? Math.max(0, vm.count - (previous.get(fleetKey(vm.sku, vm.region, vm.purchase)) ?? 0)) : vm.started;
+    objective += vm.count * vm.usdPerHour * window.hours + started * vm.usdPerHour * input.policies.startupHours;
   }
+  for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
+  for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
+  for (const route of window.routes) objective += ROUTE_LATENCY_TIE_BREAK * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
   return objective;
 }
 

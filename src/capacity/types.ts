@@ -156,8 +156,16 @@ export interface Plan {
  */
 export type ReplicaPool = 'firm' | 'spot';
 
-/** optimal/feasible as the solver said; infeasible/no_solution when there is no plan to show. */
-export type PlanStatus = 'optimal' | 'feasible' | 'infeasible' | 'no_solution' | 'error' | 'unbounded';
+/**
+ * optimal: proven within the gap; feasible: a plan, not proven (reported with its bound and gap);
+ * time_limited: the wall-clock safety net stopped some solve, so this plan depends on the machine's speed
+ * (a plan, still checked, but not the deterministic answer); infeasible/no_solution/error/unbounded: no
+ * plan to show.
+ */
+export const PLAN_STATUSES = ['optimal', 'feasible', 'time_limited', 'infeasible', 'no_solution', 'error', 'unbounded'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+/** The statuses that carry no plan. */
+export const NO_PLAN_STATUSES: readonly PlanStatus[] = ['infeasible', 'no_solution', 'error', 'unbounded'];
 
 export interface PlanWindow {
   index: number;

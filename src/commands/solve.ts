@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { explainUnmet } from '../capacity/diagnose.js';
-import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy } from '../capacity/solve.js';
-import type { Plan, PlanningInput } from '../capacity/types.js';
+import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy, type WindowFallback } from '../capacity/solve.js';
+import { greedyWindowFallback } from '../heuristics/index.js';
+import { NO_PLAN_STATUSES, type Plan, type PlanningInput } from '../capacity/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildProblem } from '../capacity/formulation.js';
 import { ExitCode, InputError, InternalError } from '../errors.js';
@@ -58,10 +59,14 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   if (options.format === 'json') io.stdout.write(json);
   else io.stdout.write(renderPlanTable(document, chalkFor(io)));
 
-  const noPlan = ['infeasible', 'no_solution', 'error', 'unbounded'].includes(result.plan.status);
+  const noPlan = NO_PLAN_STATUSES.includes(result.plan.status);
   if (noPlan) {
     io.stderr.write(`planner: no plan: ${result.solver.reason}\n`);
     return ExitCode.noPlan;
+  }
+  if (result.plan.status === 'time_limited') {
+    io.stderr.write(`planner: time-limited plan: ${result.solver.reason}\n`);
+    return ExitCode.timeLimited;
   }
   const totalRequests = result.plan.totals.servedRequests + result.plan.totals.unmetRequests;
   if (maxUnmet.exceeded(result.plan.totals.unmetRequests, totalRequests)) {
@@ -107,9 +112,16 @@ async function runSolver(input: PlanningInput, solverName: string, options: Solv
     timeLimitSec: options.timeLimit ?? defaults.timeLimitSec,
     relativeGap: options.gap ?? defaults.gap,
     progress: (done, total) => progress.update(done, total),
+    ...withFallback(input),
   });
   progress.finish();
   return result;
+}
+
+/** GH's window plans as the exact path's fallback, where GH applies. */
+function withFallback(input: PlanningInput): { windowFallback?: WindowFallback } {
+  const windowFallback = greedyWindowFallback(input);
+  return windowFallback ? { windowFallback } : {};
 }
 
 /** GH/AGH: no solver; the plan is feasible, not proven (--bound adds the LP relaxation's bound). */

@@ -1,10 +1,11 @@
+import { NO_PLAN_STATUSES } from '../capacity/types.js';
 import { InputError } from '../errors.js';
 import type { PointOutcome } from '../sweep/document.js';
 import type { PointTask } from '../sweep/sweep.js';
 import { loadScenarioFile } from './scenario-inputs.js';
 import { assertPlanChecks, planWith } from './solve.js';
 
-const NO_PLAN = new Set(['infeasible', 'no_solution', 'error', 'unbounded']);
+const NO_PLAN = new Set<string>(NO_PLAN_STATUSES);
 
 /**
  * One sweep point: load the scenario with the point's overrides, plan it exactly as `planner solve` would,

@@ -1,7 +1,8 @@
-import { planObjective } from '../capacity/solve.js';
+import { planObjective, type WindowFallback } from '../capacity/solve.js';
+import { activePolicies } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
-import { greedyPlan } from './gh.js';
+import { buildContext, greedyPlan, greedyWindow, toPlanWindow, windowEnv } from './gh.js';
 
 export { greedyPlan } from './gh.js';
 export { adaptiveGreedyPlan, type AghOptions } from './agh.js';
@@ -26,4 +27,14 @@ export function planHeuristic(input: PlanningInput, name: HeuristicName, options
   else if (name === 'agh') plan = adaptiveGreedyPlan(input, options);
   else throw new RangeError(`unknown heuristic '${String(name)}'; available: ${HEURISTIC_NAMES.join(', ')}`);
   return { plan, seconds: (performance.now() - started) / 1000, objective: planObjective(input, plan) };
+}
+
+/**
+ * GH's plan for one window from a given fleet, as the exact path's deterministic fallback (planCapacity's
+ * windowFallback). Undefined for scenarios with policies GH does not implement (groups 5-7, deferrable).
+ */
+export function greedyWindowFallback(input: PlanningInput): WindowFallback | undefined {
+  if (activePolicies(input).length) return undefined;
+  const ctx = buildContext(input);
+  return (t, previous) => toPlanWindow(ctx, windowEnv(ctx, t, previous), greedyWindow(ctx, windowEnv(ctx, t, previous)));
 }

@@ -2,14 +2,36 @@ import type { Program } from './types.js';
 
 /**
  * Why the solver stopped and whether it left a usable point:
- * optimal = proven optimal within the relative gap; feasible = stopped early (time limit) with an incumbent;
+ * optimal = proven optimal within the relative gap; feasible = stopped early (a limit) with an incumbent;
  * no_solution = stopped early without one; error = the backend failed (message in rawStatus).
  */
 export type SolveStatus = 'optimal' | 'feasible' | 'infeasible' | 'unbounded' | 'no_solution' | 'error';
 
+/**
+ * Which limit stopped a search early: `work` is deterministic (the same program stops at the same point on
+ * any machine); `time` is the wall-clock safety net, so that answer depends on the machine and says so.
+ */
+export type SolveLimit = 'work' | 'time';
+
+/**
+ * Deterministic work limits. Each backend maps them to its own counters (HiGHS: branch-and-bound nodes and
+ * simplex iterations; glpk.js: its own clock made to count work, see solvers/glpk.ts). Defaults per backend.
+ */
+export interface WorkLimit {
+  /** Branch-and-bound nodes of a MILP. */
+  nodes?: number;
+  /** Simplex iterations (HiGHS) or work ticks (glpk.js: about one per simplex iteration or node). */
+  iterations?: number;
+}
+
 export interface SolveOptions {
-  /** Wall-clock limit for the search (backends overshoot a little; see notes/solvers.md). */
+  /**
+   * Wall-clock safety net only: answers must never depend on it. When it fires, the solution's `limit` is
+   * 'time' and callers must say so. Deterministic stopping is `workLimit`.
+   */
   timeLimitSec?: number;
+  /** Deterministic work limits (backend defaults when absent). */
+  workLimit?: WorkLimit;
   /** Relative MIP gap at which to stop: |objective - bound| / |objective|. Default 1e-4. */
   relativeGap?: number;
   /** Receives the backend's log lines; never written to stdout. */
@@ -29,6 +51,8 @@ export interface Solution {
   solver: string;
   /** The backend's own status words, for diagnosis. */
   rawStatus: string;
+  /** Set when a limit stopped the search before it proved its answer (status feasible or no_solution). */
+  limit?: SolveLimit;
   seconds: number;
 }
 

@@ -1,3 +1,4 @@
+import { PLAN_STATUSES } from '../capacity/types.js';
 import { z } from 'zod';
 import type { PlanningInput, PlanStatus } from '../capacity/types.js';
 import { FLEET_PURCHASES, type FleetPurchase } from '../catalog/types.js';
@@ -136,7 +137,7 @@ export const FinanceReportSchema = z.strictObject({
   plan: z.strictObject({
     scenario: z.string(),
     scenarioHash: z.string(),
-    status: z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']),
+    status: z.enum(PLAN_STATUSES),
     windows: z.number().int().nonnegative(),
     hours: z.number().nonnegative(),
   }),

@@ -1,3 +1,4 @@
+import { PLAN_STATUSES } from '../capacity/types.js';
 import { z } from 'zod';
 import type { Plan } from '../capacity/types.js';
 import { FLEET_PURCHASES } from '../catalog/types.js';
@@ -35,7 +36,7 @@ const route = z.strictObject({
   requestsPerSec: z.number().nonnegative(),
 });
 const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative(), why: z.string().optional() });
-const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']);
+const status = z.enum(PLAN_STATUSES);
 
 const nullableNumber = z.number().nullable();
 const policies = z.strictObject({

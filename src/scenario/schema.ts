@@ -118,10 +118,10 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       name: z.string().default('auto').describe('solver backend: highs, glpk, gh, agh, or auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large)'),
       strategy: z.enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']).default('auto'),
-      timeLimitSec: positive.default(50),
+      timeLimitSec: positive.default(600).describe('wall-clock safety net for a planning call: solves stop by deterministic work limits; when this fires the plan is marked time_limited'),
       gap: z.number().min(0).max(1).default(0.005),
     })
-    .default({ name: 'auto', strategy: 'auto', timeLimitSec: 50, gap: 0.005 }),
+    .default({ name: 'auto', strategy: 'auto', timeLimitSec: 600, gap: 0.005 }),
 });
 
 export type Scenario = z.infer<typeof ScenarioSchema>;

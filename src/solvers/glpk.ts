@@ -1,7 +1,7 @@
 import GLPK, { type LP } from 'glpk.js/node';
 import { objectiveValue } from '../lp/check.js';
 import { isMip, type Program } from '../lp/types.js';
-import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, type Solution, type SolveOptions, type Solver } from './types.js';
+import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, type Solution, type SolveLimit, type SolveOptions, type Solver } from './types.js';
 import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
 
 type Glpk = Awaited<ReturnType<typeof GLPK>>;
@@ -10,7 +10,17 @@ type Glpk = Awaited<ReturnType<typeof GLPK>>;
  * glpk.js 5 (GLPK 5.0 in wasm). It prints through console.log, which it captures when the module is
  * created; we hand it a router so its log reaches our sink during a solve and stderr otherwise, never
  * stdout. The log is also the only place GLPK says why a MIP stopped and what its bound was.
+ *
+ * GLPK has no work limit, only a time limit (tm_lim), and glpk.js reads the time through Date.now alone.
+ * During a solve (synchronous) Date.now is replaced by a work clock that advances one millisecond per call:
+ * GLPK asks the time in every simplex iteration and branch-and-bound node, so tm_lim becomes a deterministic
+ * work limit, counted in ticks. The wall-clock safety net is the same clock jumping past any limit once
+ * the real deadline passes: GLPK then stops as at its time limit, and the solution says `limit: 'time'`.
  */
+/** Ticks a solve may take when the caller sets no work limit (about ten seconds of GLPK on a quiet core). */
+export const DEFAULT_GLPK_TICKS = 5_000_000;
+const CLOCK_BASE_MS = 1_700_000_000_000;
+
 let logSink: string[] | undefined;
 let runtime: Promise<Glpk> | undefined;
 
@@ -55,7 +65,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     const probe = runOnce(glpk, zeroObjective(program), options);
     status = decideUnboundedOrInfeasible(probe.kind === 'done' ? probe.status : 'error');
   }
-  const solution: Solution = { status, solver: 'glpk', rawStatus: attempt.rawStatus, seconds: seconds() };
+  const solution: Solution = { status, solver: 'glpk', rawStatus: attempt.rawStatus, ...(attempt.limit ? { limit: attempt.limit } : {}), seconds: seconds() };
   if ((status === 'optimal' || status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
@@ -72,6 +82,7 @@ type Attempt =
       kind: 'done';
       status: Solution['status'] | 'unbounded_or_infeasible';
       rawStatus: string;
+      limit?: SolveLimit;
       values?: Float64Array;
       bound?: number;
     };
@@ -80,17 +91,20 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   const lp = toGlpkLp(glpk, program);
   const log: string[] = [];
   logSink = log;
+  const ticks = Math.max(1, Math.floor(options.workLimit?.iterations ?? DEFAULT_GLPK_TICKS));
+  const clock = workClock(options.timeLimitSec);
   let result: ReturnType<Glpk['solve']>;
   try {
     result = glpk.solve(lp, {
       msglev: glpk.GLP_MSG_ALL,
       presol: true, // presol:false breaks MIPs in glpk.js (no LP basis before glp_intopt)
       mipgap: options.relativeGap ?? DEFAULT_RELATIVE_GAP, // glpk's default 0 means "prove exactly"
-      ...(options.timeLimitSec !== undefined ? { tmlim: Math.max(options.timeLimitSec, 0.001) } : {}),
+      tmlim: ticks / 1000, // glpk.js takes seconds; one tick is one millisecond of the work clock
     });
   } catch (error) {
     return { kind: 'error', message: `glpk aborted: ${error instanceof Error ? error.message : String(error)}; log: ${log.slice(-3).join(' | ')}` };
   } finally {
+    clock.stop();
     logSink = undefined;
     if (options.log) for (const line of log) options.log(line);
   }
@@ -109,10 +123,30 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   else if (timedOut) status = 'no_solution';
   else return { kind: 'error', message: rawStatus || `glpk status ${code}` };
 
-  if (status !== 'optimal' && status !== 'feasible') return { kind: 'done', status, rawStatus };
+  const limit: SolveLimit | undefined = timedOut ? (clock.fired() ? 'time' : 'work') : undefined;
+  const stopped = limit ? { limit, rawStatus: `${rawStatus} (${limit === 'time' ? 'the wall-clock safety net fired' : `work limit of ${ticks} ticks`})` } : { rawStatus };
+  if (status !== 'optimal' && status !== 'feasible') return { kind: 'done', status, ...stopped };
   const values = new Float64Array(program.objective.length);
   for (let j = 0; j < values.length; j++) values[j] = result.result.vars[`x${j}`] ?? 0;
-  return { kind: 'done', status, rawStatus, values, ...(mip ? { bound: lastBound(log, program) } : {}) };
+  return { kind: 'done', status, ...stopped, values, ...(mip ? { bound: lastBound(log, program) } : {}) };
+}
+
+/** Replaces Date.now by the work clock until stop(); see the module comment. */
+function workClock(timeLimitSec: number | undefined): { stop: () => void; fired: () => boolean } {
+  const realNow = Date.now;
+  const deadline = timeLimitSec === undefined ? Infinity : realNow() + Math.max(timeLimitSec, 0) * 1000;
+  let ticks = 0;
+  let fired = false;
+  Date.now = () => {
+    if (!fired && realNow() >= deadline) fired = true;
+    return fired ? CLOCK_BASE_MS + 1e12 : CLOCK_BASE_MS + ticks++;
+  };
+  return {
+    stop: () => {
+      Date.now = realNow;
+    },
+    fired: () => fired,
+  };
 }
 
 function toGlpkLp(glpk: Glpk, program: Program): LP {

@@ -1,7 +1,11 @@
 import * as highsModule from 'highs';
 import { objectiveValue } from '../lp/check.js';
 import { isMip, type Program } from '../lp/types.js';
-import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, roundIntegers, type Solution, type SolveOptions, type Solver } from './types.js';
+import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, roundIntegers, type Solution, type SolveLimit, type SolveOptions, type Solver } from './types.js';
+
+/** Work limits when the caller sets none: generous, so that they bind only on searches that would run away. */
+export const DEFAULT_HIGHS_NODES = 100_000;
+export const DEFAULT_HIGHS_ITERATIONS = 20_000_000;
 import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
 
 // highs' types describe a CommonJS module, while Node's ESM loader hands us the loader as the default export.
@@ -51,7 +55,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     runtime = undefined;
     return errorSolution('highs', `highs failed: ${error instanceof Error ? error.message : String(error)}`, seconds());
   }
-  const solution: Solution = { status: attempt.status as Solution['status'], solver: 'highs', rawStatus: attempt.rawStatus, seconds: seconds() };
+  const solution: Solution = { status: attempt.status as Solution['status'], solver: 'highs', rawStatus: attempt.rawStatus, ...(attempt.limit ? { limit: attempt.limit } : {}), seconds: seconds() };
   if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
@@ -65,6 +69,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
 interface Attempt {
   status: Solution['status'] | 'unbounded_or_infeasible';
   rawStatus: string;
+  limit?: SolveLimit;
   values?: Float64Array;
   bound?: number;
 }
@@ -116,6 +121,9 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
     model.options.set({
       output_flag: options.log !== undefined,
       mip_rel_gap: options.relativeGap ?? DEFAULT_RELATIVE_GAP,
+      // Deterministic work limits decide where a search stops; time_limit is only the safety net.
+      mip_max_nodes: Math.max(1, Math.floor(options.workLimit?.nodes ?? DEFAULT_HIGHS_NODES)),
+      simplex_iteration_limit: Math.max(1, Math.floor(options.workLimit?.iterations ?? DEFAULT_HIGHS_ITERATIONS)),
       ...(options.timeLimitSec !== undefined ? { time_limit: Math.max(options.timeLimitSec, 0.001) } : {}),
     });
     model.run();
@@ -123,6 +131,7 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
     const rawStatus = STATUS_NAMES[code] ?? `modelStatus ${code}`;
     const hasPoint = model.info.get('primal_solution_status') === solutionStatus.feasible;
     let status: Attempt['status'];
+    let limit: SolveLimit | undefined;
     if (code === codes.optimal) status = 'optimal';
     else if (code === codes.infeasible) status = 'infeasible';
     else if (code === codes.unbounded) status = hasPoint || !mip ? 'unbounded' : 'unbounded_or_infeasible';
@@ -137,15 +146,17 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
       code === codes.objectiveTarget
     ) {
       status = hasPoint ? 'feasible' : 'no_solution';
+      limit = code === codes.timeLimit || code === codes.interrupted ? 'time' : 'work';
     } else {
       return { status: 'error', rawStatus };
     }
     if ((status !== 'optimal' && status !== 'feasible') || (!hasPoint && code !== codes.empty)) {
-      return { status: status === 'optimal' ? 'error' : status, rawStatus };
+      return { status: status === 'optimal' ? 'error' : status, rawStatus, ...(limit ? { limit } : {}) };
     }
     const attempt: Attempt & { objective?: number } = {
       status,
       rawStatus,
+      ...(limit ? { limit } : {}),
       values: Float64Array.from(model.getSolution().colValue),
       objective: model.getObjectiveValue(),
     };

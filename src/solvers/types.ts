@@ -1,6 +1,6 @@
 import type { Program } from '../lp/types.js';
 
-export type { SolveStatus, SolveOptions, Solution, Solver } from '../lp/solution.js';
+export type { SolveLimit, SolveStatus, SolveOptions, Solution, Solver, WorkLimit } from '../lp/solution.js';
 export { relativeGap } from '../lp/solution.js';
 
 export const DEFAULT_RELATIVE_GAP = 1e-4;

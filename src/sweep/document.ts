@@ -1,3 +1,4 @@
+import { PLAN_STATUSES } from '../capacity/types.js';
 import { z } from 'zod';
 
 /**
@@ -8,7 +9,7 @@ import { z } from 'zod';
 export const SWEEP_SCHEMA_VERSION = 1;
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const status = z.enum(['optimal', 'feasible', 'infeasible', 'no_solution', 'error', 'unbounded']);
+const status = z.enum(PLAN_STATUSES);
 const usd = z.number().nullable();
 
 export const SweepPointSchema = z.strictObject({
