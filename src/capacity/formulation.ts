@@ -85,8 +85,35 @@ export interface BuiltProblem {
 }
 
 const SECONDS_PER_HOUR = 3600;
-/** USD per (request/s x ms of round trip): prefers nearer regions among equal-cost plans, never more. */
+/**
+ * USD per (replica's worth of load x ms of round trip): prefers nearer regions among equal-cost plans,
+ * never more. Counted in replica loads, not requests, so that it stays a tie-break at any request scale.
+ */
 export const ROUTE_LATENCY_TIE_BREAK = 1e-7;
+
+const rateScales = new WeakMap<PlanningInput, number[]>();
+/**
+ * Per workload, a power of two near its fastest per-replica rate (req/s): the unit in which its load is
+ * counted for scaling. Rows and tie-breaks divided by it have coefficients near 1 whether a request is a
+ * token (rates of 1e5 req/s and more) or a whole conversation (1e-2), and powers of two scale exactly.
+ */
+export function workloadRateScale(input: PlanningInput, workload: number): number {
+  let scales = rateScales.get(input);
+  if (!scales) {
+    scales = input.workloads.map((w) => {
+      let fastest = 0;
+      for (const candidate of input.candidates) fastest = Math.max(fastest, candidate.requestsPerSecByWorkload.get(w.id) ?? 0);
+      return fastest > 0 && Number.isFinite(fastest) ? 2 ** Math.round(Math.log2(fastest)) : 1;
+    });
+    rateScales.set(input, scales);
+  }
+  return scales[workload] ?? 1;
+}
+
+/** The latency tie-break's USD per (request/s x ms x hour) for workload w. */
+export function routeTieBreak(input: PlanningInput, workload: number): number {
+  return ROUTE_LATENCY_TIE_BREAK / workloadRateScale(input, workload);
+}
 /** USD per replica-hour: among equal-cost fleets prefer fewer replicas, deterministically. */
 export const REPLICA_TIE_BREAK = 1e-6;
 
@@ -203,17 +230,20 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
         return handle;
       });
       replicasOf.set(c, handles);
+      // Group 2 in replica-load units scaled by a power of two near the config's fastest rate, so that
+      // no coefficient sits near a solver's tolerance (1/rate is 5e-6 at 2e5 req/s).
       const load = new LinearExpr();
+      const rowScale = capacityRowScale(candidate);
       for (const [w, workload] of input.workloads.entries()) {
         const rate = candidate.requestsPerSecByWorkload.get(workload.id);
         if (!rate || rate <= 0) continue;
         const assign = problem.addVariable({ label: `assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]` });
         built.assigns.push({ window: t, workload: w, candidate: c, variable: assign });
-        load.add(assign, 1 / rate);
+        load.add(assign, rowScale / rate);
         const key = `${w}|${candidate.region}`;
         assignedInRegion.set(key, (assignedInRegion.get(key) ?? new LinearExpr()).add(assign, 1));
       }
-      for (const handle of handles) load.add(handle.variable, -(1 - policies.headroom) * poolCapacity(input, handle.pool));
+      for (const handle of handles) load.add(handle.variable, -rowScale * (1 - policies.headroom) * poolCapacity(input, handle.pool));
       problem.addConstraint(`2:capacity[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`, load, '<=', 0);
     }
     for (const [packKey, expr] of packing) {
@@ -237,7 +267,7 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
           if (rtt > workload.maxNetworkRttMs) continue;
           const route = problem.addVariable({
             label: `route[${workload.id},${origin}->${region},${tag}]`,
-            objective: ROUTE_LATENCY_TIE_BREAK * rtt * hours,
+            objective: routeTieBreak(input, w) * rtt * hours,
           });
           built.routes.push({ window: t, workload: w, origin: o, region, variable: route });
           served.add(route, 1);
@@ -311,6 +341,13 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
   }
   built.program = problem.compile();
   return built;
+}
+
+/** A power of two near the candidate's fastest per-replica rate: group 2's row scale. */
+function capacityRowScale(candidate: PlanningInput['candidates'][number]): number {
+  let fastest = 0;
+  for (const rate of candidate.requestsPerSecByWorkload.values()) if (Number.isFinite(rate)) fastest = Math.max(fastest, rate);
+  return fastest > 0 ? 2 ** Math.round(Math.log2(fastest)) : 1;
 }
 
 export function fleetMap(input: PlanningInput): Map<string, number> {

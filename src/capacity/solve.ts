@@ -1,5 +1,5 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
-import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, buildProblem, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
+import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
 import { explainUnmet } from './diagnose.js';
 import { cumulativeArrivals } from './deferrable.js';
@@ -75,9 +75,9 @@ export const DEFAULT_TIME_LIMIT_SEC = 600;
  * auto tries the joint MILP (under its work limit) up to this many columns, and keeps it when it proves the
  * gap or beats lp-rolling; above it, lp-rolling alone.
  */
-const AUTO_JOINT_COLUMNS = 3000;
+const AUTO_JOINT_COLUMNS = 500;
 /** Branch-and-bound nodes auto gives a joint MILP before lp-rolling's plan is taken instead. */
-const AUTO_JOINT_NODES = 20_000;
+const AUTO_JOINT_NODES = 5_000;
 
 /** What every solve of one planning call shares: the backend, the gap, the safety net and what it hit. */
 interface SolveContext {
@@ -90,6 +90,8 @@ interface SolveContext {
   timeLimitSec: number;
   /** Labels of the solves the safety net cut short. */
   timeLimited: string[];
+  /** Windows whose plan was not proven within the gap, and why (for the unmet diagnosis). */
+  unproven: Map<number, string>;
   run: (program: Program, what: string, extra?: SolveOptions) => Promise<Solution>;
 }
 
@@ -103,6 +105,7 @@ function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, 
     deadline: performance.now() + timeLimitSec * 1000,
     timeLimitSec,
     timeLimited: [],
+    unproven: new Map(),
     run: async (program, what, extra = {}) => {
       const left = (ctx.deadline - performance.now()) / 1000;
       const solution: Solution =
@@ -133,7 +136,7 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
   }
   if (ctx.timeLimited.length) result = markTimeLimited(ctx, result);
   result.solver.seconds = (performance.now() - started) / 1000;
-  return { ...result, plan: explainUnmet(input, result.plan) };
+  return { ...result, plan: explainUnmet(input, result.plan, ctx.unproven) };
 }
 
 /** The safety net fired: the plan (if any) stands, but it is not the deterministic answer, and says so. */
@@ -189,8 +192,11 @@ function estimateColumnsPerWindow(input: PlanningInput): number {
 async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult> {
   const joint = await solveJoint(ctx, reason, { nodes: AUTO_JOINT_NODES });
   if (joint.solver.status === 'optimal') return joint;
+  const jointUnproven = new Map(ctx.unproven);
+  ctx.unproven.clear();
   const rolling = await solveByWindow(ctx, 'lp-rolling', `${reason}; the joint MILP ended ${joint.solver.status} (gap ${formatGap(joint.solver.gap)}), so lp-rolling planned too`);
   const better = joint.solver.objective !== undefined && (rolling.solver.objective === undefined || joint.solver.objective < rolling.solver.objective) ? joint : rolling;
+  if (better === joint) ctx.unproven = jointUnproven;
   const bound = Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
   const chosen = better === joint ? 'the joint MILP\'s plan is cheaper' : 'lp-rolling\'s plan is cheaper';
   const finite = Number.isFinite(bound) ? bound : undefined;
@@ -220,11 +226,11 @@ async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes
   const built = buildProblem(input);
   const solution = await ctx.run(built.program, 'the joint MILP', workLimit ? { workLimit } : {});
   ctx.options.progress?.(input.windows.length, input.windows.length);
+  if (solution.status !== 'optimal') for (const t of input.windows.keys()) ctx.unproven.set(t, `the joint MILP was not solved to its gap: it ended ${solution.status} (${solution.rawStatus})`);
   const windows = solution.values ? extractWindows(input, built, solution.values) : [];
   const objective = solution.values ? planObjective(input, assemblePlan(input, windows, 'feasible')) : undefined;
   const gap = gapOf(objective, solution.bound);
-  // Proven only when the backend says so and the recomputed objective agrees with its bound.
-  const status: PlanStatus = solution.status === 'optimal' && gap.gap !== undefined && gap.gap > ctx.relativeGap + 1e-9 ? 'feasible' : solution.status;
+  const status: PlanStatus = solution.status;
   const plan = assemblePlan(input, windows, status);
   return {
     plan,
@@ -288,7 +294,10 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       if (wide.solution.values && (!solution.values || (wide.solution.objective ?? Infinity) < (solution.objective ?? Infinity))) ({ built, solution } = wide);
     }
     statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
-    if (solution.status !== 'optimal') unproven.push(t);
+    if (solution.status !== 'optimal') {
+      unproven.push(t);
+      ctx.unproven.set(t, `${label} was not solved to its gap: the MILP ended ${solution.status} (${solution.rawStatus})`);
+    }
     if (solution.bound === undefined) windowBoundsKnown = false;
     else windowBounds += solution.bound;
 
@@ -500,7 +509,8 @@ export function windowObjective(input: PlanningInput, window: PlanWindow, previo
   }
   for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
   for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
-  for (const route of window.routes) objective += ROUTE_LATENCY_TIE_BREAK * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
+  const workloadIndex = new Map(input.workloads.map((w, i) => [w.id, i]));
+  for (const route of window.routes) objective += routeTieBreak(input, workloadIndex.get(route.workload)!) * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
   return objective;
 }
 

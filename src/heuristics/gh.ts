@@ -1,4 +1,4 @@
-import { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, fleetKey, fleetMap } from '../capacity/formulation.js';
+import { REPLICA_TIE_BREAK, fleetKey, fleetMap, routeTieBreak } from '../capacity/formulation.js';
 import { assemblePlan } from '../capacity/plan.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import type { FleetPurchase } from '../catalog/types.js';
@@ -471,7 +471,7 @@ export function windowObjective(ctx: Context, env: WindowEnv, state: WindowState
   for (const count of state.replicas.values()) objective += REPLICA_TIE_BREAK * count * env.hours;
   for (const [c, flows] of state.flows) {
     const region = ctx.pools[ctx.cands[c]!.pool]!.region;
-    for (const [pair, rps] of flows) objective += ROUTE_LATENCY_TIE_BREAK * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
+    for (const [pair, rps] of flows) objective += routeTieBreak(ctx.input, ctx.pairs[pair]!.w) * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
   }
   return objective;
 }

@@ -17,8 +17,10 @@ type Glpk = Awaited<ReturnType<typeof GLPK>>;
  * work limit, counted in ticks. The wall-clock safety net is the same clock jumping past any limit once
  * the real deadline passes: GLPK then stops as at its time limit, and the solution says `limit: 'time'`.
  */
-/** Ticks a solve may take when the caller sets no work limit (about ten seconds of GLPK on a quiet core). */
-export const DEFAULT_GLPK_TICKS = 5_000_000;
+/** Ticks a solve may take when the caller sets no work limit (about two seconds of GLPK on a quiet core). */
+export const DEFAULT_GLPK_TICKS = 1_000_000;
+/** A node limit without an iteration limit becomes this many ticks per node (glpk.js cannot count nodes). */
+const TICKS_PER_NODE = 20;
 const CLOCK_BASE_MS = 1_700_000_000_000;
 
 let logSink: string[] | undefined;
@@ -91,7 +93,8 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   const lp = toGlpkLp(glpk, program);
   const log: string[] = [];
   logSink = log;
-  const ticks = Math.max(1, Math.floor(options.workLimit?.iterations ?? DEFAULT_GLPK_TICKS));
+  const work = options.workLimit;
+  const ticks = Math.max(1, Math.floor(work?.iterations ?? (work?.nodes !== undefined ? work.nodes * TICKS_PER_NODE : DEFAULT_GLPK_TICKS)));
   const clock = workClock(options.timeLimitSec);
   let result: ReturnType<Glpk['solve']>;
   try {

@@ -74,7 +74,7 @@ function runChromium(work: string, name: string, args: readonly string[]): Promi
     ...args,
   ];
   return new Promise((done, fail) => {
-    execFile(CHROMIUM!, flags, { timeout: 15_000, maxBuffer: 64 << 20, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } }, async (error, stdout, stderr) => {
+    execFile(CHROMIUM!, flags, { timeout: 300_000, maxBuffer: 64 << 20, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } }, async (error, stdout, stderr) => {
       if (error) return fail(new Error(`${name}: chromium failed: ${error.message}\n${stderr}`));
       done({ stdout, stderr, netLog: await readFile(netLog, 'utf8').catch(() => '') });
     });
@@ -130,7 +130,7 @@ describe('HTML report in headless chromium', () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it.skipIf(!CHROMIUM)(`renders the charts with no console errors and no network requests${SKIP_NOTE}`, { timeout: 40_000 }, async () => {
+  it.skipIf(!CHROMIUM)(`renders the charts with no console errors and no network requests${SKIP_NOTE}`, { timeout: 600_000 }, async () => {
     const html = await reportHtml();
     const page = join(work, 'report.html');
     const control = join(work, 'control.html');
