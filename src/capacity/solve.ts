@@ -454,6 +454,16 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
     return { ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) };
   }
+  // Stretches of the horizon, halved until each solves: their LPs' sum is still a bound when each stretch
+  // after the first starts from a fleet large enough that its first start-ups are free (a relaxation).
+  const chunkable = input.policies.maxScaleInPerWindow === undefined && input.workloads.every(isInteractive);
+  if (chunkable && windows > 1) {
+    const stretches = await stretchLps(ctx, 0, windows);
+    if (stretches) {
+      for (const { built, values } of stretches.solved) read(built, values);
+      return { ...guide, bound: stretches.bound, note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of ${stretches.solved.length} stretches' LPs (start-ups at their seams not counted)` };
+    }
+  }
   let bound: number | undefined = 0;
   for (let t = 0; t < windows; t++) {
     const built = buildProblem(input, { windows: [t], independentWindows: true, includeBudget: false });
@@ -468,6 +478,33 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     }
   }
   return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of window LPs (start-ups not counted)` };
+}
+
+/** LPs of windows [from, to), halved until each solves (undefined if a single window does not). */
+async function stretchLps(ctx: SolveContext, from: number, to: number): Promise<{ bound: number; solved: { built: BuiltProblem; values: Float64Array }[] } | undefined> {
+  const { input } = ctx;
+  const windows = Array.from({ length: to - from }, (_, k) => from + k);
+  if (from > 0) {
+    const built = buildProblem(input, { windows, includeBudget: false, previousFleet: freeStartFleet(input) });
+    const lp = to - from < input.windows.length ? await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`) : undefined;
+    if (lp?.status === 'optimal' && lp.values) return { bound: lp.objective!, solved: [{ built, values: lp.values }] };
+  } else if (to < input.windows.length) {
+    const built = buildProblem(input, { windows, includeBudget: false });
+    const lp = await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`);
+    if (lp.status === 'optimal' && lp.values) return { bound: lp.objective!, solved: [{ built, values: lp.values }] };
+  }
+  if (to - from <= 1) return undefined;
+  const middle = from + Math.floor((to - from) / 2);
+  const left = await stretchLps(ctx, from, middle);
+  const right = left && (await stretchLps(ctx, middle, to));
+  return left && right ? { bound: left.bound + right.bound, solved: [...left.solved, ...right.solved] } : undefined;
+}
+
+/** A fleet before a stretch that makes its first window's start-ups free: as many VMs as a quota or the demand could need. */
+function freeStartFleet(input: PlanningInput): Map<string, number> {
+  const fleet = new Map<string, number>();
+  for (const sku of input.skus) for (const price of sku.prices) fleet.set(fleetKey(sku.sku, price.region, price.purchase), 1e9);
+  return fleet;
 }
 
 /**

@@ -17,6 +17,8 @@ type Glpk = Awaited<ReturnType<typeof GLPK>>;
  * work limit, counted in ticks. The wall-clock safety net is the same clock jumping past any limit once
  * the real deadline passes: GLPK then stops as at its time limit, and the solution says `limit: 'time'`.
  */
+/** Programs above this many columns are refused at once, a deterministic work limit by size. */
+export const GLPK_MAX_COLUMNS = 20_000;
 /** Ticks a solve may take when the caller sets no work limit (about two seconds of GLPK on a quiet core). */
 export const DEFAULT_GLPK_TICKS = 1_000_000;
 /** A node limit without an iteration limit becomes this many ticks per node (glpk.js cannot count nodes). */
@@ -56,6 +58,10 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
   const badBounds = boundsDefect(program);
   if (badBounds) return { status: 'infeasible', solver: 'glpk', rawStatus: badBounds, seconds: seconds() };
 
+  if (program.objective.length > GLPK_MAX_COLUMNS) {
+    const rawStatus = `not attempted: ${program.objective.length} columns is above glpk.js's ${GLPK_MAX_COLUMNS} (its simplex takes minutes there; HiGHS or auto solve it)`;
+    return { status: 'no_solution', solver: 'glpk', rawStatus, limit: 'work', seconds: seconds() };
+  }
   const glpk = await loadRuntime();
   const attempt = runOnce(glpk, program, options);
   if (attempt.kind === 'error') {
