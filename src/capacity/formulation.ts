@@ -74,6 +74,11 @@ export interface UnmetHandle {
 
 export interface BuiltProblem {
   program: Program;
+  /**
+   * Per workload, the unit of its flow columns (route, assign, unmet, done) in requests/s: values read from
+   * a solution are multiplied by it (see solvingInput).
+   */
+  flowUnit: readonly number[];
   windows: readonly number[];
   vms: VmHandle[];
   replicas: ReplicaHandle[];
@@ -140,10 +145,11 @@ export function fleetKey(sku: string, region: string, purchase: FleetPurchase): 
   return `${sku}|${region}|${purchase}`;
 }
 
-export function buildProblem(input: PlanningInput, options: BuildOptions = {}): BuiltProblem {
+export function buildProblem(original: PlanningInput, options: BuildOptions = {}): BuiltProblem {
+  const { input, flowUnit } = solvingInput(original);
   const windows = options.windows ?? input.windows.map((_, index) => index);
   const problem = new Problem();
-  const built: BuiltProblem = { program: undefined as unknown as Program, windows, vms: [], replicas: [], assigns: [], routes: [], unmet: [], done: [] };
+  const built: BuiltProblem = { program: undefined as unknown as Program, flowUnit, windows, vms: [], replicas: [], assigns: [], routes: [], unmet: [], done: [] };
   const { policies } = input;
   const skuById = new Map(input.skus.map((sku) => [sku.sku, sku]));
   const independent = options.independentWindows === true;
@@ -333,7 +339,7 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
   }
 
   // Group 1, deferrable variant: cumulative served vs cumulative arrivals (couples windows).
-  if (!independent) built.done = addDeferrableRows(problem, input, deferred, options.deferrable);
+  if (!independent) built.done = addDeferrableRows(problem, input, deferred, scaledDeferrable(options.deferrable, flowUnit));
 
   // Group 9: budget over the included windows.
   if (!independent && options.includeBudget !== false && policies.budget?.mode === 'hard') {
@@ -341,6 +347,37 @@ export function buildProblem(input: PlanningInput, options: BuildOptions = {}): 
   }
   built.program = problem.compile();
   return built;
+}
+
+const solvingInputs = new WeakMap<PlanningInput, { input: PlanningInput; flowUnit: number[] }>();
+/**
+ * The input the program is built from: each workload's requests counted in units of workloadRateScale (a
+ * power of two near its fastest per-replica rate), so that demand, rates and flows are all near 1 whether a
+ * request is a token or a conversation (no coefficient near a solver's tolerance). Penalties per unit grow by
+ * the same factor, so objectives are in USD as before; powers of two make the conversion exact.
+ */
+export function solvingInput(input: PlanningInput): { input: PlanningInput; flowUnit: number[] } {
+  const cached = solvingInputs.get(input);
+  if (cached) return cached;
+  const flowUnit = input.workloads.map((_, w) => workloadRateScale(input, w));
+  const unitOf = new Map(input.workloads.map((w, i) => [w.id, flowUnit[i]!]));
+  const scaled: PlanningInput = {
+    ...input,
+    workloads: input.workloads.map((w, i) => ({ ...w, unmetPenaltyUsdPerRequest: w.unmetPenaltyUsdPerRequest * flowUnit[i]! })),
+    candidates: input.candidates.map((c) => ({ ...c, requestsPerSecByWorkload: new Map([...c.requestsPerSecByWorkload].map(([id, rate]) => [id, rate / (unitOf.get(id) ?? 1)])) })),
+    demand: input.demand.map((origins, w) => origins.map((series) => series.map((d) => d / flowUnit[w]!))),
+  };
+  const result = { input: scaled, flowUnit };
+  solvingInputs.set(input, result);
+  return result;
+}
+
+/** The deferrable state in flow units (what was done before arrives in requests/s x hours). */
+function scaledDeferrable(state: DeferrableState | undefined, flowUnit: readonly number[]): DeferrableState | undefined {
+  if (!state?.before) return state;
+  const before = new Map<string, number>();
+  for (const [key, value] of state.before) before.set(key, value / flowUnit[Number(key.split('|')[0])]!);
+  return { ...state, before };
 }
 
 /** A power of two near the candidate's fastest per-replica rate: group 2's row scale. */

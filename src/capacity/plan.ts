@@ -48,13 +48,13 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
   // region's configs in proportion to what each serves of that workload.
   const assignsByKey = new Map<string, Array<{ candidate: number; value: number }>>();
   for (const assign of built.assigns) {
-    const value = values[assign.variable.index]!;
+    const value = values[assign.variable.index]! * built.flowUnit[assign.workload]!;
     if (value <= FLOW_EPSILON) continue;
     const key = `${assign.window}|${assign.workload}|${input.candidates[assign.candidate]!.region}`;
     assignsByKey.set(key, [...(assignsByKey.get(key) ?? []), { candidate: assign.candidate, value }]);
   }
   for (const route of built.routes) {
-    const value = values[route.variable.index]!;
+    const value = values[route.variable.index]! * built.flowUnit[route.workload]!;
     if (value <= FLOW_EPSILON) continue;
     const assigned = assignsByKey.get(`${route.window}|${route.workload}|${route.region}`) ?? [];
     const total = assigned.reduce((sum, a) => sum + a.value, 0);
@@ -75,7 +75,7 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
     }
   }
   for (const unmet of built.unmet) {
-    const value = values[unmet.variable.index]!;
+    const value = values[unmet.variable.index]! * built.flowUnit[unmet.workload]!;
     if (value <= FLOW_EPSILON) continue;
     const workload = input.workloads[unmet.workload]!;
     byWindow.get(unmet.window)!.unmet.push({ workload: workload.id, origin: workload.origins[unmet.origin]!, requestsPerSec: rate(value) });

@@ -445,7 +445,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
         if (replica.pool) guide.shortlist[replica.window]!.add(`${replica.candidate}|${replica.pool}`);
       }
     }
-    for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]!;
+    for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]! * built.flowUnit[unmet.workload]!;
   };
   const joint = buildProblem(input);
   const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
@@ -519,8 +519,9 @@ export async function relaxationBound(input: PlanningInput, solve: SolveFn, time
 /** Replicas below this in the LP relaxation are not worth a config's place in the shortlist. */
 const SHORTLIST_EPSILON = 1e-6;
 
+/** Unmet requests/s in a solution of the built problem. */
 function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
-  return built.unmet.reduce((sum, u) => sum + values[u.variable.index]!, 0);
+  return built.unmet.reduce((sum, u) => sum + values[u.variable.index]! * built.flowUnit[u.workload]!, 0);
 }
 
 /**
