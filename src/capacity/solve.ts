@@ -93,6 +93,8 @@ interface SolveContext {
   /** Windows whose plan was not proven within the gap, and why (for the unmet diagnosis). */
   unproven: Map<number, string>;
   run: (program: Program, what: string, extra?: SolveOptions) => Promise<Solution>;
+  /** The safety net has fired: skip work whose only use is a solve (it would return at once). */
+  expired: () => boolean;
 }
 
 function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, options: PlanOptions): SolveContext {
@@ -106,6 +108,7 @@ function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, 
     timeLimitSec,
     timeLimited: [],
     unproven: new Map(),
+    expired: () => performance.now() >= ctx.deadline,
     run: async (program, what, extra = {}) => {
       const left = (ctx.deadline - performance.now()) / 1000;
       const solution: Solution =
@@ -282,6 +285,20 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     };
     const before = strategy === 'per-window' ? initialFleet : (previousFleet ?? initialFleet);
     const label = `window ${t} (${input.windows[t]!.start})`;
+    if (ctx.expired()) {
+      // Past the safety net every solve returns at once: GH's plan, where it applies, is all there is time for.
+      const planned = ctx.options.windowFallback?.(t, before);
+      if (planned) {
+        statuses.no_solution = (statuses.no_solution ?? 0) + 1;
+        unproven.push(t);
+        ctx.unproven.set(t, `${label} was planned by GH: the wall-clock safety net had fired`);
+        (fellBack.GH ??= []).push(t);
+        windows.push(planned);
+        if (strategy !== 'per-window') previousFleet = new Map(planned.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+        ctx.options.progress?.(t + 1, total);
+        continue;
+      }
+    }
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
       return { built, solution: await ctx.run(built.program, label) };
@@ -456,7 +473,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   }
   // Stretches of the horizon, halved until each solves: their LPs' sum is still a bound when each stretch
   // after the first starts from a fleet large enough that its first start-ups are free (a relaxation).
-  const chunkable = input.policies.maxScaleInPerWindow === undefined && input.workloads.every(isInteractive);
+  const chunkable = input.policies.maxScaleInPerWindow === undefined && input.workloads.every(isInteractive) && !ctx.expired();
   if (chunkable && windows > 1) {
     const stretches = await stretchLps(ctx, 0, windows);
     if (stretches) {
@@ -466,9 +483,9 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   }
   let bound: number | undefined = 0;
   for (let t = 0; t < windows; t++) {
-    const built = buildProblem(input, { windows: [t], independentWindows: true, includeBudget: false });
-    const window = await ctx.run(linearRelaxation(built.program), `window ${t} LP`);
-    if (window.status === 'optimal' && window.values) {
+    const built = ctx.expired() ? undefined : buildProblem(input, { windows: [t], independentWindows: true, includeBudget: false });
+    const window = built ? await ctx.run(linearRelaxation(built.program), `window ${t} LP`) : undefined;
+    if (built && window?.status === 'optimal' && window.values) {
       read(built, window.values);
       if (bound !== undefined) bound += window.objective!;
     } else {
@@ -484,6 +501,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
 async function stretchLps(ctx: SolveContext, from: number, to: number): Promise<{ bound: number; solved: { built: BuiltProblem; values: Float64Array }[] } | undefined> {
   const { input } = ctx;
   const windows = Array.from({ length: to - from }, (_, k) => from + k);
+  if (ctx.expired()) return undefined;
   if (from > 0) {
     const built = buildProblem(input, { windows, includeBudget: false, previousFleet: freeStartFleet(input) });
     const lp = to - from < input.windows.length ? await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`) : undefined;

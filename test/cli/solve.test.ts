@@ -257,3 +257,25 @@ describe('planner solve on the built-in default scenario', () => {
     expect(validate.exitCode).toBe(0);
   });
 });
+
+describe('the wall-clock safety net', () => {
+  it('when it fires, the plan is written, checked and marked time_limited, and the exit code is 4', async () => {
+    // A millisecond cannot hold the horizon LP and 24 window MILPs on any machine: the net always fires.
+    const { exitCode, plan, stderr } = await solveJson('--windows', '0..23', '--time-limit', '0.001');
+    expect(exitCode).toBe(4);
+    expect(plan.status).toBe('time_limited');
+    expect(plan.solver.reason).toMatch(/0\.001 s wall-clock safety net stopped the horizon LP/);
+    expect(plan.windows).toHaveLength(24);
+    expect(plan.totals.unmetRequests).toBe(0);
+    expect(stderr).toMatch(/time-limited plan/);
+  });
+
+  it('without it, the same scenario is solved by work limits alone: exit 0, proven or feasible, and the same plan twice', async () => {
+    const first = await solveJson('--windows', '0..23');
+    const second = await solveJson('--windows', '0..23');
+    expect(first.exitCode).toBe(0);
+    expect(['optimal', 'feasible']).toContain(first.plan.status);
+    const strip = (p: PlanDocument) => JSON.stringify({ ...p, solver: { ...p.solver, seconds: 0 } });
+    expect(strip(second.plan)).toBe(strip(first.plan));
+  });
+});
