@@ -77,9 +77,26 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const results: StrategyResult[] = [];
+  const evaluate = (run: Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>) =>
+    evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve, ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}) }, run);
+  const runs = new Map<string, Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>>();
   for (const name of options.strategies) {
     const run = await STRATEGIES[name](ctx);
-    results.push(await evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve, ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}) }, run));
+    runs.set(name, run);
+    results.push(await evaluate(run));
+  }
+  // The oracle is the best plan known with perfect knowledge: single-gpu's plan is one too (the same MILP
+  // restricted to one GPU type), so where it serves as much for less, the oracle takes it, and says so.
+  const oracle = results.findIndex((r) => r.name === 'oracle');
+  const single = results.find((r) => r.name === 'single-gpu');
+  if (oracle >= 0 && single && runs.get('single-gpu')) {
+    const own = results[oracle]!;
+    const cost = (r: StrategyResult) => r.totals.costUsd + r.totals.startupCostUsd;
+    if (cost(single) < cost(own) && single.totals.attainment >= own.totals.attainment) {
+      const run = runs.get('single-gpu')!;
+      const adopted = await evaluate({ ...run, name: 'oracle', description: `${runs.get('oracle')!.description}; single-gpu's plan, cheaper at the same attainment`, notes: [`the oracle's own MILP plan cost $${cost(own).toFixed(2)}: not proven optimal, so single-gpu's cheaper plan stands in`] });
+      results[oracle] = { ...adopted, seconds: own.seconds + single.seconds };
+    }
   }
   return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), strategies: results };
 }
