@@ -325,14 +325,15 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       candidates.push({ source, window: planned, objective: windowObjective(input, planned, before), unmet: planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) });
     };
     if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
-    const fallbackBuilt = buildProblem(input, window);
-    const relaxed = await ctx.run(linearRelaxation(fallbackBuilt.program), `${label} LP`);
+    // The LP of the program the MILP solved (restricted or wide), rounded up.
+    const relaxed = await ctx.run(linearRelaxation(built.program), `${label} LP`);
     if (relaxed.status === 'optimal' && relaxed.values) {
-      const rounded = roundUpFleet(input, fallbackBuilt, fallbackBuilt.program, relaxed.values, before);
-      if (rounded) consider('rounded LP', extractWindows(input, fallbackBuilt, rounded)[0]);
+      const rounded = roundUpFleet(input, built, built.program, relaxed.values, before);
+      if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);
     }
     consider('GH', ctx.options.windowFallback?.(t, before));
-    const lpUnmet = relaxed.status === 'optimal' && relaxed.values ? unmetOf(fallbackBuilt, relaxed.values) : Infinity;
+    // What the LP relaxation left unmet: the horizon LP's for this window, else this window's own LP.
+    const lpUnmet = guide && Number.isFinite(guide.unmet[t]!) ? guide.unmet[t]! : relaxed.status === 'optimal' && relaxed.values ? unmetOf(built, relaxed.values) : Infinity;
     const best = bestCandidate(candidates, lpUnmet);
     ctx.options.progress?.(t + 1, total);
     if (!best) {

@@ -179,7 +179,8 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
     return window ? fleetOf(window, deferrable) : { vms: [], replicas: [] };
   });
   const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
-  return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes: [] };
+  const notes = result.solver.status === 'optimal' ? [] : [`not proven within the gap: ${result.solver.reason}`];
+  return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes };
 }
 
 /**
