@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printMarkdown } from './solvers.bench.js';
@@ -83,7 +83,11 @@ export async function run(): Promise<void> {
   process.stdout.write(`\n${RUNS} quiet + ${RUNS} loaded runs per variant on ${process.env.DETERMINISM_CORES ?? 'this machine'}, node ${process.version}\n`);
   const file = join(here, '..', '..', 'bench', 'results', 'determinism.json');
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify({ node: process.version, runsPerSide: RUNS, burners: BURNERS, results }, null, 2)}\n`);
+  // Variants not run this time keep their last results.
+  const previous = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as { results: { variant: string }[] }).results, () => []);
+  const ran = new Set(results.map((r) => (r as { variant: string }).variant));
+  const merged = [...previous.filter((r) => !ran.has(r.variant)), ...results];
+  await writeFile(file, `${JSON.stringify({ node: process.version, runsPerSide: RUNS, burners: BURNERS, results: merged }, null, 2)}\n`);
   process.stdout.write('wrote bench/results/determinism.json\n');
   if (failures) process.exitCode = 1;
 }
