@@ -108,7 +108,7 @@ export function workloadRateScale(input: PlanningInput, workload: number): numbe
     scales = input.workloads.map((w) => {
       let fastest = 0;
       for (const candidate of input.candidates) fastest = Math.max(fastest, candidate.requestsPerSecByWorkload.get(w.id) ?? 0);
-      return fastest > 0 && Number.isFinite(fastest) ? 2 ** Math.round(Math.log2(fastest)) : 1;
+      return powerOfTwoNear(fastest);
     });
     rateScales.set(input, scales);
   }
@@ -384,7 +384,12 @@ function scaledDeferrable(state: DeferrableState | undefined, flowUnit: readonly
 function capacityRowScale(candidate: PlanningInput['candidates'][number]): number {
   let fastest = 0;
   for (const rate of candidate.requestsPerSecByWorkload.values()) if (Number.isFinite(rate)) fastest = Math.max(fastest, rate);
-  return fastest > 0 ? 2 ** Math.round(Math.log2(fastest)) : 1;
+  return powerOfTwoNear(fastest);
+}
+
+/** The power of two nearest a positive rate (1 for none): scaling by it is exact in floating point. */
+function powerOfTwoNear(rate: number): number {
+  return rate > 0 && Number.isFinite(rate) ? 2 ** Math.round(Math.log2(rate)) : 1;
 }
 
 export function fleetMap(input: PlanningInput): Map<string, number> {

@@ -294,7 +294,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
         ctx.unproven.set(t, `${label} was planned by GH: the wall-clock safety net had fired`);
         (fellBack.GH ??= []).push(t);
         windows.push(planned);
-        if (strategy !== 'per-window') previousFleet = new Map(planned.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+        if (strategy !== 'per-window') previousFleet = fleetOfWindow(planned);
         ctx.options.progress?.(t + 1, total);
         continue;
       }
@@ -344,7 +344,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     }
     if (best.source !== 'milp') (fellBack[best.source] ??= []).push(t);
     windows.push(best.window);
-    if (strategy !== 'per-window') previousFleet = new Map(best.window.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
+    if (strategy !== 'per-window') previousFleet = fleetOfWindow(best.window);
   }
   const plan = assemblePlan(input, windows, 'feasible');
   const objective = planObjective(input, plan);
@@ -393,6 +393,11 @@ function bestCandidate(candidates: readonly WindowCandidate[], lpUnmet: number):
     if (!best || candidate.objective < best.objective - 1e-9 * Math.max(1, Math.abs(best.objective))) best = candidate;
   }
   return best;
+}
+
+/** A planned window's VMs by fleetKey: the fleet the next window starts from. */
+function fleetOfWindow(window: PlanWindow): Map<string, number> {
+  return new Map(window.vms.map((vm) => [fleetKey(vm.sku, vm.region, vm.purchase), vm.count]));
 }
 
 function windowList(input: PlanningInput, list: readonly number[]): string {

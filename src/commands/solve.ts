@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { explainUnmet } from '../capacity/diagnose.js';
-import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy, type WindowFallback } from '../capacity/solve.js';
+import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy } from '../capacity/solve.js';
 import { greedyWindowFallback } from '../heuristics/index.js';
 import { NO_PLAN_STATUSES, type Plan, type PlanningInput } from '../capacity/types.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -112,16 +112,10 @@ async function runSolver(input: PlanningInput, solverName: string, options: Solv
     timeLimitSec: options.timeLimit ?? defaults.timeLimitSec,
     relativeGap: options.gap ?? defaults.gap,
     progress: (done, total) => progress.update(done, total),
-    ...withFallback(input),
+    ...greedyWindowFallback(input),
   });
   progress.finish();
   return result;
-}
-
-/** GH's window plans as the exact path's fallback, where GH applies. */
-function withFallback(input: PlanningInput): { windowFallback?: WindowFallback } {
-  const windowFallback = greedyWindowFallback(input);
-  return windowFallback ? { windowFallback } : {};
 }
 
 /** GH/AGH: no solver; the plan is feasible, not proven (--bound adds the LP relaxation's bound). */

@@ -31,10 +31,14 @@ export function planHeuristic(input: PlanningInput, name: HeuristicName, options
 
 /**
  * GH's plan for one window from a given fleet, as the exact path's deterministic fallback (planCapacity's
- * windowFallback). Undefined for scenarios with policies GH does not implement (groups 5-7, deferrable).
+ * windowFallback, as options to spread). None for scenarios with policies GH does not implement (groups 5-7, deferrable).
  */
-export function greedyWindowFallback(input: PlanningInput): WindowFallback | undefined {
-  if (activePolicies(input).length) return undefined;
+export function greedyWindowFallback(input: PlanningInput): { windowFallback?: WindowFallback } {
+  if (activePolicies(input).length) return {};
   const ctx = buildContext(input);
-  return (t, previous) => toPlanWindow(ctx, windowEnv(ctx, t, previous), greedyWindow(ctx, windowEnv(ctx, t, previous)));
+  const windowFallback: WindowFallback = (t, previous) => {
+    const env = windowEnv(ctx, t, previous);
+    return toPlanWindow(ctx, env, greedyWindow(ctx, env));
+  };
+  return { windowFallback };
 }

@@ -1,5 +1,5 @@
 import { fleetKey } from '../capacity/formulation.js';
-import { planCapacity, type SolveFn, type Strategy, type WindowFallback } from '../capacity/solve.js';
+import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js';
 import { greedyWindowFallback } from '../heuristics/index.js';
 import { isInteractive } from '../capacity/policies.js';
 import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, WorkloadSpec } from '../capacity/types.js';
@@ -42,12 +42,6 @@ export interface StrategyContext {
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
   progress?: (strategy: string, done: number, total: number) => void;
-}
-
-/** GH's window plans as the planning calls' fallback, as in planner solve (where GH applies). */
-function fallbackFor(sub: PlanningInput): { windowFallback?: WindowFallback } {
-  const windowFallback = greedyWindowFallback(sub);
-  return windowFallback ? { windowFallback } : {};
 }
 
 export interface StrategyRun {
@@ -133,7 +127,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
     const known = ctx.events.filter((e) => e.fromWindow <= t);
     const sliced = sliceInput(input, { from: t, count, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
     const sub = ledger ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...fallbackFor(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...greedyWindowFallback(sub) });
     const byIndex = new Map(result.plan.windows.map((window) => [window.index, window]));
     for (let h = 0; h < count; h++) {
       const window = byIndex.get(h);
@@ -170,7 +164,7 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const sub = openEnd(sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale }));
-  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...fallbackFor(sub) });
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...greedyWindowFallback(sub) });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
   const deferrable = deferrableIds(ctx.input);
@@ -199,7 +193,7 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
     const sliced = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
     // A deferrable workload's silo is sized like the others, for its peak hour of arrivals.
     const sub = { ...sliced, workloads: sliced.workloads.map(asInteractive) };
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...fallbackFor(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...greedyWindowFallback(sub) });
     const window = result.plan.windows[0];
     if (!window) {
       notes.push(`${workload.id}: no silo plan (${result.solver.status})`);
@@ -325,7 +319,7 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
       continue;
     }
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...fallbackFor(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...greedyWindowFallback(sub) });
     if (result.plan.windows.length < count) {
       notes.push(`${gpu}: ${result.solver.status}`);
       continue;
