@@ -12,7 +12,7 @@ import { fixed } from '../report/html.js';
 import { renderTable } from '../report/table.js';
 import { STRATEGY_NAMES, type StrategyName } from '../simulate/strategies.js';
 import type { Stress } from '../simulate/types.js';
-import { getSolver } from '../solvers/registry.js';
+import { getIsolatedSolver } from '../solvers/registry.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { loadScenarioFile } from './scenario-inputs.js';
 
@@ -73,7 +73,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const solverName = options.solver ?? scenario.solver.name;
   let solver;
   try {
-    solver = await getSolver(solverName);
+    solver = getIsolatedSolver(solverName);
   } catch (error) {
     throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
   }

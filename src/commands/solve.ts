@@ -9,7 +9,7 @@ import { ExitCode, InputError, InternalError } from '../errors.js';
 import { writeLpText } from '../lp/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
 import { toPlanDocument } from '../report/plan-document.js';
-import { getSolver } from '../solvers/registry.js';
+import { getIsolatedSolver, getSolver } from '../solvers/registry.js';
 import { checkPlan } from '../validate/check-plan.js';
 import { checkFutures, futuresOf } from '../validate/resilience.js';
 import { activePolicies } from '../capacity/policies.js';
@@ -102,7 +102,7 @@ export async function assertPlanChecks(input: PlanningInput, plan: Plan, what = 
 async function runSolver(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
   let solver;
   try {
-    solver = await getSolver(solverName);
+    solver = getIsolatedSolver(solverName);
   } catch (error) {
     throw new InputError({ field: '--solver', message: (error as Error).message });
   }

@@ -9,7 +9,7 @@ import { parseScenario } from '../scenario/load.js';
 import { listSolverNames } from '../solvers/registry.js';
 import type { SweepDocument } from '../sweep/document.js';
 import { checkDistinctPaths, checkGridSize, gridSize, parseVary } from '../sweep/grid.js';
-import { siblingModule } from '../sweep/pool.js';
+import { siblingModule } from '../threads.js';
 import { checkAxes, runSweep } from '../sweep/sweep.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';

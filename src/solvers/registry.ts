@@ -1,3 +1,4 @@
+import { isolatedSolver } from './isolated.js';
 import type { Solver } from './types.js';
 
 /**
@@ -28,6 +29,22 @@ export function getSolver(name: string): Promise<Solver> {
     solver = load();
     loaded.set(name, solver);
     solver.catch(() => loaded.delete(name));
+  }
+  return solver;
+}
+
+const isolated = new Map<string, Solver>();
+
+/**
+ * The backend in its own worker thread (solvers/isolated.ts): the same answers, and a wall-clock safety net
+ * that holds even when the backend does not stop itself. Commands solve through this.
+ */
+export function getIsolatedSolver(name: string): Solver {
+  if (!loaders[name]) throw new RangeError(`unknown solver '${name}'; available: ${listSolverNames().join(', ')}`);
+  let solver = isolated.get(name);
+  if (!solver) {
+    solver = isolatedSolver({ name });
+    isolated.set(name, solver);
   }
   return solver;
 }

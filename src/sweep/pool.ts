@@ -1,5 +1,6 @@
-import { Worker, parentPort } from 'node:worker_threads';
+import { parentPort, type Worker } from 'node:worker_threads';
 import { InternalError, PlannerError, type ExitCode } from '../errors.js';
+import { spawnWorker } from '../threads.js';
 
 /**
  * A fixed pool of worker threads that run tasks and return results in task order, whatever order they finish
@@ -49,7 +50,7 @@ export function runInWorkers<T, R>(workerModule: URL, tasks: readonly T[], optio
       }
     };
     for (let i = 0; i < Math.max(1, Math.min(options.jobs, tasks.length)); i++) {
-      const worker = spawn(workerModule);
+      const worker = spawnWorker(workerModule);
       workers.push(worker);
       worker.stdout.on('data', (chunk: Buffer) => options.log?.(chunk.toString()));
       worker.on('message', (reply: Reply<R>) => {
@@ -81,20 +82,6 @@ export function serveTasks<T, R>(handler: (task: T) => Promise<R>): void {
     }
     port.postMessage(reply);
   });
-}
-
-/** `./name.js` beside the caller when built, `./name.ts` when run from source (vitest, tsx). */
-export function siblingModule(callerUrl: string, name: string): URL {
-  return new URL(`./${name}${callerUrl.endsWith('.ts') ? '.ts' : '.js'}`, callerUrl);
-}
-
-function spawn(module: URL): Worker {
-  if (!module.pathname.endsWith('.ts')) return new Worker(module, { stdout: true });
-  // From source, the thread needs tsx's loader before it imports TypeScript (execArgv --import does not
-  // reach worker threads on Node 20). tsx is a dev dependency, resolved from here; only tests run from source.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(module.href)}); });`;
-  return new Worker(code, { eval: true, stdout: true });
 }
 
 function toWire(error: unknown): WireError {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, PlannerError } from '../../src/errors.js';
-import { runInWorkers, siblingModule } from '../../src/sweep/pool.js';
+import { runInWorkers } from '../../src/sweep/pool.js';
+import { siblingModule } from '../../src/threads.js';
 import type { SleepyTask } from './fixtures/sleepy-worker.js';
 
 const worker = new URL('./fixtures/sleepy-worker.ts', import.meta.url);

@@ -1,0 +1,31 @@
+import { parentPort } from 'node:worker_threads';
+import type { SolveReply, SolveRequest } from './isolated.js';
+import { getSolver } from './registry.js';
+import type { Solver } from './types.js';
+
+/** Entry of an isolated solver's thread (see solvers/isolated.ts): solves the programs it is sent, one at a time. */
+const port = parentPort!;
+const solvers = new Map<string, Promise<Solver>>();
+
+async function solverFor(request: SolveRequest): Promise<Solver> {
+  const key = request.backend.module ?? request.backend.name;
+  let solver = solvers.get(key);
+  if (!solver) {
+    const module = request.backend.module;
+    solver = module ? (import(module) as Promise<{ createSolver(): Promise<Solver> }>).then((m) => m.createSolver()) : getSolver(request.backend.name);
+    solvers.set(key, solver);
+  }
+  return solver;
+}
+
+port.on('message', async (request: SolveRequest) => {
+  let reply: SolveReply;
+  try {
+    const solver = await solverFor(request);
+    const log = request.logs ? (line: string) => port.postMessage({ id: request.id, log: line } satisfies SolveReply) : undefined;
+    reply = { id: request.id, solution: await solver.solve(request.program, { ...request.options, ...(log ? { log } : {}) }) };
+  } catch (error) {
+    reply = { id: request.id, failure: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+  port.postMessage(reply);
+});
