@@ -48,7 +48,15 @@ function solveOnce(args: string[], loaded: boolean): Run {
   const seconds = (performance.now() - started) / 1000;
   try {
     const document = JSON.parse(run.stdout) as { status: string; solver: { gap?: number }; totals: { unmetRequests: number } };
-    return { loaded, exitCode: run.status, seconds, plan: withoutElapsed(run.stdout), status: document.status, unmet: document.totals.unmetRequests, ...(document.solver.gap !== undefined ? { gap: document.solver.gap } : {}) };
+    return {
+      loaded,
+      exitCode: run.status,
+      seconds,
+      plan: withoutElapsed(run.stdout),
+      status: document.status,
+      unmet: document.totals.unmetRequests,
+      ...(document.solver.gap !== undefined ? { gap: document.solver.gap } : {}),
+    };
   } catch {
     return { loaded, exitCode: run.status, seconds };
   }
@@ -75,16 +83,34 @@ export async function run(): Promise<void> {
     const quiet = runs.filter((r) => !r.loaded).map((r) => r.seconds);
     const loaded = runs.filter((r) => r.loaded).map((r) => r.seconds);
     const range = (list: number[]) => `${Math.min(...list).toFixed(1)}-${Math.max(...list).toFixed(1)}`;
-    rows.push([variant.name, `${runs.length}`, identical ? 'yes' : 'NO', runs.map((r) => r.exitCode).join(' '), runs[0]?.status ?? '-', runs[0]?.gap === undefined ? '-' : `${(runs[0].gap * 100).toFixed(2)}%`, String(runs[0]?.unmet ?? '-'), range(quiet), range(loaded)]);
+    rows.push([
+      variant.name,
+      `${runs.length}`,
+      identical ? 'yes' : 'NO',
+      runs.map((r) => r.exitCode).join(' '),
+      runs[0]?.status ?? '-',
+      runs[0]?.gap === undefined ? '-' : `${(runs[0].gap * 100).toFixed(2)}%`,
+      String(runs[0]?.unmet ?? '-'),
+      range(quiet),
+      range(loaded),
+    ]);
     results.push({ variant: variant.name, args: variant.args, identical, runs: runs.map(({ plan: _plan, ...rest }) => rest) });
     process.stderr.write(`  ${variant.name}: ${identical ? 'identical' : 'DIFFERENT'} over ${runs.length} runs\n`);
   }
-  printMarkdown(['variant', 'runs', 'byte-identical', 'exit codes', 'status', 'gap', 'unmet', 'quiet s', `loaded s (${BURNERS} burners)`], rows);
-  process.stdout.write(`\n${RUNS} quiet + ${RUNS} loaded runs per variant on ${process.env.DETERMINISM_CORES ?? 'this machine'}, node ${process.version}\n`);
+  printMarkdown(
+    ['variant', 'runs', 'byte-identical', 'exit codes', 'status', 'gap', 'unmet', 'quiet s', `loaded s (${BURNERS} burners)`],
+    rows,
+  );
+  process.stdout.write(
+    `\n${RUNS} quiet + ${RUNS} loaded runs per variant on ${process.env.DETERMINISM_CORES ?? 'this machine'}, node ${process.version}\n`,
+  );
   const file = join(here, '..', '..', 'bench', 'results', 'determinism.json');
   await mkdir(dirname(file), { recursive: true });
   // Variants not run this time keep their last results.
-  const previous = await readFile(file, 'utf8').then((text) => (JSON.parse(text) as { results: { variant: string }[] }).results, () => []);
+  const previous = await readFile(file, 'utf8').then(
+    (text) => (JSON.parse(text) as { results: { variant: string }[] }).results,
+    () => [],
+  );
   const ran = new Set(results.map((r) => (r as { variant: string }).variant));
   const merged = [...previous.filter((r) => !ran.has(r.variant)), ...results];
   await writeFile(file, `${JSON.stringify({ node: process.version, runsPerSide: RUNS, burners: BURNERS, results: merged }, null, 2)}\n`);

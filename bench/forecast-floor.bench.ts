@@ -30,7 +30,8 @@ export async function run(): Promise<void> {
   // The default scenario's headroom is 0.1: the plan's capacity is upper / 0.9, and it serves up to that.
   const headroom = 0.1;
   const planner = new Map<number, { point: number; upper: number }>();
-  for (let t = FIRST; t < hours; t++) planner.set(t, forecastNext(peak.slice(0, t), { starts: starts.slice(0, t + 1), absorbed: headroom / (1 - headroom) }));
+  for (let t = FIRST; t < hours; t++)
+    planner.set(t, forecastNext(peak.slice(0, t), { starts: starts.slice(0, t + 1), absorbed: headroom / (1 - headroom) }));
   const predictors: [string, string, (t: number) => number][] = [
     ["this hour's mean (unknowable)", 'no', (t) => mean[t]!],
     ['mean of the previous and next hour (unknowable)', 'no', (t) => (peak[t - 1]! + peak[(t + 1) % hours]!) / 2],
@@ -41,7 +42,14 @@ export async function run(): Promise<void> {
   const rows = predictors.map(([name, available, predict]) => {
     const k = leastMultiplier(peak, predict);
     const provisioned = peak.reduce((sum, _, t) => (t >= FIRST ? sum + k * predict(t) : sum), 0);
-    return [name, available, k.toFixed(3), pct(provisioned / actual - 1), pct((provisioned / actual) * (1 - headroom) - 1), `${(LOSS_BUDGET * 100).toFixed(1)}%`];
+    return [
+      name,
+      available,
+      k.toFixed(3),
+      pct(provisioned / actual - 1),
+      pct((provisioned / actual) * (1 - headroom) - 1),
+      `${(LOSS_BUDGET * 100).toFixed(1)}%`,
+    ];
   });
   // The planner's upper forecast as it is (its own margins, no uniform multiplier).
   let provisioned = 0;
@@ -51,10 +59,22 @@ export async function run(): Promise<void> {
     provisioned += capacity;
     lost += Math.max(0, peak[t]! - capacity);
   }
-  rows.push([`the planner's upper forecast (its own margins; headroom ${headroom})`, 'yes', '-', pct(provisioned / actual - 1), pct((provisioned / actual) * (1 - headroom) - 1), `${((lost / actual) * 100).toFixed(2)}%`]);
-  printMarkdown(['predictor of hour t', 'known an hour ahead', 'uniform multiplier', 'capacity over actual', 'over the oracle', 'requests lost'], rows);
+  rows.push([
+    `the planner's upper forecast (its own margins; headroom ${headroom})`,
+    'yes',
+    '-',
+    pct(provisioned / actual - 1),
+    pct((provisioned / actual) * (1 - headroom) - 1),
+    `${((lost / actual) * 100).toFixed(2)}%`,
+  ]);
+  printMarkdown(
+    ['predictor of hour t', 'known an hour ahead', 'uniform multiplier', 'capacity over actual', 'over the oracle', 'requests lost'],
+    rows,
+  );
   const ratios = peak.map((p, t) => p / mean[t]!);
-  process.stdout.write(`\nhours ${FIRST}..${hours - 1} of ${file.replace(`${packageRoot()}/`, '')} (busiest minute per hour); busiest minute / hour mean: ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}\n`);
+  process.stdout.write(
+    `\nhours ${FIRST}..${hours - 1} of ${file.replace(`${packageRoot()}/`, '')} (busiest minute per hour); busiest minute / hour mean: ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)}\n`,
+  );
 }
 
 function pct(value: number): string {

@@ -34,5 +34,7 @@ export async function run(): Promise<void> {
     (test.reduce((sum, actual, t) => sum + f.upper[t]! / actual, 0) / test.length).toFixed(2),
   ]);
   printMarkdown(['method', 'seasonality', 'parameters', 'MAPE', 'p95 coverage', 'upper / actual'], rows);
-  process.stdout.write(`\ntrain ${TRAIN_HOURS} h, test ${TEST_HOURS} h (${test.length} values), from ${file.replace(`${packageRoot()}/`, '')}\n`);
+  process.stdout.write(
+    `\ntrain ${TRAIN_HOURS} h, test ${TEST_HOURS} h (${test.length} values), from ${file.replace(`${packageRoot()}/`, '')}\n`,
+  );
 }

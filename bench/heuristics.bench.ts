@@ -38,11 +38,25 @@ export async function run(): Promise<void> {
     const bound = exact.solver.bound;
     const exactObjective = exact.solver.objective;
     process.stderr.write(`  ${instance.name} exact: ${exact.solver.status} in ${exact.solver.seconds.toFixed(2)} s\n`);
-    const measured: Array<{ method: string; objective: number | undefined; cost: number; seconds: number; ok: boolean; peakRssMb: number }> = [];
+    const measured: Array<{
+      method: string;
+      objective: number | undefined;
+      cost: number;
+      seconds: number;
+      ok: boolean;
+      peakRssMb: number;
+    }> = [];
     for (const name of ['gh', 'agh'] as HeuristicName[]) {
       global.gc?.();
       const result = planHeuristic(input, name);
-      measured.push({ method: name.toUpperCase(), objective: result.objective, cost: result.plan.totals.costUsd, seconds: result.seconds, ok: checkPlan(input, result.plan).ok, peakRssMb: process.resourceUsage().maxRSS / 1024 });
+      measured.push({
+        method: name.toUpperCase(),
+        objective: result.objective,
+        cost: result.plan.totals.costUsd,
+        seconds: result.seconds,
+        ok: checkPlan(input, result.plan).ok,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      });
       process.stderr.write(`  ${instance.name} ${name}: ${result.seconds.toFixed(2)} s\n`);
     }
     measured.push({
@@ -55,9 +69,22 @@ export async function run(): Promise<void> {
     });
     for (const r of measured) {
       const gap = r.objective === undefined || bound === undefined ? undefined : (r.objective - bound) / Math.abs(r.objective);
-      const vsExact = r.objective === undefined || exactObjective === undefined ? undefined : (r.objective - exactObjective) / exactObjective;
+      const vsExact =
+        r.objective === undefined || exactObjective === undefined ? undefined : (r.objective - exactObjective) / exactObjective;
       const speedup = exact.solver.seconds / Math.max(1e-6, r.seconds);
-      results.push({ instance: instance.name, method: r.method, objective: r.objective, costUsd: r.cost, bound, gap, vsExact, seconds: r.seconds, speedup, peakRssMb: r.peakRssMb, checkPlanOk: r.ok });
+      results.push({
+        instance: instance.name,
+        method: r.method,
+        objective: r.objective,
+        costUsd: r.cost,
+        bound,
+        gap,
+        vsExact,
+        seconds: r.seconds,
+        speedup,
+        peakRssMb: r.peakRssMb,
+        checkPlanOk: r.ok,
+      });
       rows.push([
         instance.name,
         r.method,
@@ -72,8 +99,24 @@ export async function run(): Promise<void> {
       ]);
     }
   }
-  printMarkdown(['instance', 'method', 'objective', 'LP bound', 'gap vs bound', 'vs exact', 'seconds', 'speed-up vs exact', 'peak RSS MB', 'checkPlan ok'], rows);
-  process.stdout.write(`\nexact: solver auto, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, 3 passes, seed 1; node ${process.version}\n`);
+  printMarkdown(
+    [
+      'instance',
+      'method',
+      'objective',
+      'LP bound',
+      'gap vs bound',
+      'vs exact',
+      'seconds',
+      'speed-up vs exact',
+      'peak RSS MB',
+      'checkPlan ok',
+    ],
+    rows,
+  );
+  process.stdout.write(
+    `\nexact: solver auto, strategy auto, scenario gap target, time limit ${TIME_LIMIT_SEC} s (BENCH_TIME_LIMIT); AGH 8 starts, 3 passes, seed 1; node ${process.version}\n`,
+  );
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'heuristics.json');
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ node: process.version, timeLimitSec: TIME_LIMIT_SEC, results }, null, 2)}\n`);

@@ -25,8 +25,12 @@ export async function run(): Promise<void> {
     const llm = catalog.llms.get(profile.llm);
     const gpu = catalog.gpus.get(profile.gpu);
     if (!llm || !gpu) throw new Error(`${profile.llm} or ${profile.gpu} is not in the catalog`);
-    const prefill = profile.points.map((p) => Math.abs(estimatePrefillMs(llm, gpu, profile.tp, p.promptTokens, p.batchSize) / p.prefillMs - 1));
-    const decode = profile.points.map((p) => Math.abs(estimateDecodeStepMs(llm, gpu, profile.tp, p.batchSize, p.promptTokens + 64) / p.decodeStepMs - 1));
+    const prefill = profile.points.map((p) =>
+      Math.abs(estimatePrefillMs(llm, gpu, profile.tp, p.promptTokens, p.batchSize) / p.prefillMs - 1),
+    );
+    const decode = profile.points.map((p) =>
+      Math.abs(estimateDecodeStepMs(llm, gpu, profile.tp, p.batchSize, p.promptTokens + 64) / p.decodeStepMs - 1),
+    );
     worst = Math.max(worst, median(prefill), median(decode));
     rows.push([
       `${profile.llm} ${profile.gpu} TP ${profile.tp}`,
@@ -38,9 +42,14 @@ export async function run(): Promise<void> {
       median(prefill) <= TARGET && median(decode) <= TARGET ? 'yes' : 'NO',
     ]);
   }
-  printMarkdown(['config', 'points', 'prefill median err', 'prefill max err', 'decode median err', 'decode max err', `<= ${pct(TARGET)}`], rows);
+  printMarkdown(
+    ['config', 'points', 'prefill median err', 'prefill max err', 'decode median err', 'decode max err', `<= ${pct(TARGET)}`],
+    rows,
+  );
   const constants = (['ampere', 'hopper'] as const).map((g) => `${g} ${JSON.stringify(GENERATION_EFFICIENCY[g])}`).join('; ');
-  process.stdout.write(`\nworst median ${pct(worst)}; constants ${constants}; all-reduce bandwidth efficiency ${ALL_REDUCE_BANDWIDTH_EFFICIENCY} (generations: ${['A100-80GB', 'H100-80GB'].map((id) => `${id} ${gpuGeneration({ id })}`).join(', ')})\n`);
+  process.stdout.write(
+    `\nworst median ${pct(worst)}; constants ${constants}; all-reduce bandwidth efficiency ${ALL_REDUCE_BANDWIDTH_EFFICIENCY} (generations: ${['A100-80GB', 'H100-80GB'].map((id) => `${id} ${gpuGeneration({ id })}`).join(', ')})\n`,
+  );
 }
 
 function median(values: readonly number[]): number {

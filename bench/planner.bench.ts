@@ -51,22 +51,40 @@ function money(value: number | undefined): string {
   return value === undefined ? '-' : `$${value.toFixed(2)}`;
 }
 
-async function runCbc(lpText: string, gap: number): Promise<{ status: string; objective?: number; bound?: number; gap?: number; seconds: number }> {
+async function runCbc(
+  lpText: string,
+  gap: number,
+): Promise<{ status: string; objective?: number; bound?: number; gap?: number; seconds: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'planner-cbc-'));
   try {
     const file = join(dir, 'model.lp');
     await writeFile(file, lpText);
     const started = performance.now();
-    const run = spawnSync('cbc', [file, 'sec', String(TIME_LIMIT_SEC), 'ratio', String(gap), 'solve'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync('cbc', [file, 'sec', String(TIME_LIMIT_SEC), 'ratio', String(gap), 'solve'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     const seconds = (performance.now() - started) / 1000;
     const output = `${run.stdout}${run.stderr}`;
     const objective = /Objective value:\s+(\S+)/.exec(output)?.[1];
     // CBC prints its bound only when it stops early; "Optimal" means within the requested ratio.
     const bound = /Lower bound:\s+(\S+)/.exec(output)?.[1];
-    const status = /Result - Optimal/.test(output) ? 'optimal' : /Stopped on time/.test(output) ? (objective ? 'feasible' : 'no_solution') : 'other';
+    const status = /Result - Optimal/.test(output)
+      ? 'optimal'
+      : /Stopped on time/.test(output)
+        ? objective
+          ? 'feasible'
+          : 'no_solution'
+        : 'other';
     const o = objective === undefined ? undefined : Number(objective);
     const b = bound === undefined ? undefined : Number(bound);
-    return { status, ...(o !== undefined ? { objective: o } : {}), ...(b !== undefined ? { bound: b } : {}), ...(o !== undefined && b !== undefined ? { gap: (o - b) / Math.abs(o) } : {}), seconds };
+    return {
+      status,
+      ...(o !== undefined ? { objective: o } : {}),
+      ...(b !== undefined ? { bound: b } : {}),
+      ...(o !== undefined && b !== undefined ? { gap: (o - b) / Math.abs(o) } : {}),
+      seconds,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -107,7 +125,8 @@ export async function run(): Promise<void> {
         peakRssMb,
       };
       results.push(row);
-      if (method.solver === 'auto' && method.strategy === 'auto') exactPath = { ...(report.gap !== undefined ? { gap: report.gap } : {}), seconds: report.seconds };
+      if (method.solver === 'auto' && method.strategy === 'auto')
+        exactPath = { ...(report.gap !== undefined ? { gap: report.gap } : {}), seconds: report.seconds };
       rows.push([
         instance.name,
         `${method.solver} ${report.strategy}`,
@@ -133,13 +152,26 @@ export async function run(): Promise<void> {
         );
       }
       results.push({ instance: instance.name, solver: 'cbc (native)', strategy: 'joint', targetGap: target, ...cbc });
-      rows.push([instance.name, 'cbc (native) joint', cbc.status, money(cbc.objective), money(cbc.bound), cbc.gap === undefined ? '-' : `${(cbc.gap * 100).toFixed(2)}%`, cbc.seconds.toFixed(2), '-', '-']);
+      rows.push([
+        instance.name,
+        'cbc (native) joint',
+        cbc.status,
+        money(cbc.objective),
+        money(cbc.bound),
+        cbc.gap === undefined ? '-' : `${(cbc.gap * 100).toFixed(2)}%`,
+        cbc.seconds.toFixed(2),
+        '-',
+        '-',
+      ]);
       process.stderr.write(`  ${instance.name} cbc: ${cbc.status} in ${cbc.seconds.toFixed(2)} s\n`);
     }
   }
   printMarkdown(['instance', 'method', 'status', 'objective', 'LP/MIP bound', 'gap', 'seconds', 'unmet requests', 'peak RSS MB'], rows);
-  if (ratios.length > 0) process.stdout.write(`\nexact path vs native CBC on the same LP file (same gap):\n${ratios.map((r) => `  ${r}`).join('\n')}\n`);
-  process.stdout.write(`\ntime limit ${TIME_LIMIT_SEC} s per run (BENCH_TIME_LIMIT), scenario gap target 0.5%, node ${process.version}; peak RSS is the process's so far\n`);
+  if (ratios.length > 0)
+    process.stdout.write(`\nexact path vs native CBC on the same LP file (same gap):\n${ratios.map((r) => `  ${r}`).join('\n')}\n`);
+  process.stdout.write(
+    `\ntime limit ${TIME_LIMIT_SEC} s per run (BENCH_TIME_LIMIT), scenario gap target 0.5%, node ${process.version}; peak RSS is the process's so far\n`,
+  );
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'planner.json');
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify({ node: process.version, timeLimitSec: TIME_LIMIT_SEC, results }, null, 2)}\n`);

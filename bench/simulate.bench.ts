@@ -34,11 +34,24 @@ export async function run(): Promise<void> {
   const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(2)}%`);
   printMarkdown(
     ['strategy', 'GPU-hours', 'cost', 'attainment', 'GPU-h saved vs siloed', 'cost vs oracle', 'planning s'],
-    rows.map((r) => [r.strategy, r.gpuHours.toFixed(0), `$${r.totalCostUsd.toFixed(2)}`, `${(r.attainment * 100).toFixed(3)}%`, pct(r.gpuHoursSavedVsSiloed), pct(r.costOverOracle), r.planningSeconds.toFixed(2)]),
+    rows.map((r) => [
+      r.strategy,
+      r.gpuHours.toFixed(0),
+      `$${r.totalCostUsd.toFixed(2)}`,
+      `${(r.attainment * 100).toFixed(3)}%`,
+      pct(r.gpuHoursSavedVsSiloed),
+      pct(r.costOverOracle),
+      r.planningSeconds.toFixed(2),
+    ]),
   );
-  process.stdout.write(`\n${result.windows.length} windows, all strategies, solver ${solver.name}: ${seconds.toFixed(1)} s in all (evaluation included); node ${process.version}\n`);
+  process.stdout.write(
+    `\n${result.windows.length} windows, all strategies, solver ${solver.name}: ${seconds.toFixed(1)} s in all (evaluation included); node ${process.version}\n`,
+  );
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'simulate.json');
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify({ node: process.version, solver: solver.name, seconds, windows: result.windows.length, comparison: rows }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ node: process.version, solver: solver.name, seconds, windows: result.windows.length, comparison: rows }, null, 2)}\n`,
+  );
   process.stdout.write('wrote bench/results/simulate.json\n');
 }

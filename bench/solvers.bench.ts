@@ -44,7 +44,20 @@ export async function run(): Promise<void> {
       process.stderr.write(`  ${size.name} ${name}: ${solution.status} in ${solution.seconds.toFixed(2)} s\n`);
     }
   }
-  const header = ['instance', 'solver', 'columns', 'rows', 'non-zeros', 'build ms', 'solve ms', 'status', 'objective', 'bound', 'gap', 'kind'];
+  const header = [
+    'instance',
+    'solver',
+    'columns',
+    'rows',
+    'non-zeros',
+    'build ms',
+    'solve ms',
+    'status',
+    'objective',
+    'bound',
+    'gap',
+    'kind',
+  ];
   printMarkdown(header, rows);
   process.stdout.write(`\ntime limit ${TIME_LIMIT_SEC} s per solve (BENCH_TIME_LIMIT), relative gap 1%, node ${process.version}\n`);
 }

@@ -23,18 +23,30 @@ export async function run(): Promise<void> {
   try {
     const generated = performance.now();
     const bytes = await writeTrace(file, ROWS);
-    process.stderr.write(`  wrote ${ROWS} rows (${(bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `  wrote ${ROWS} rows (${(bytes / 1e6).toFixed(0)} MB) in ${((performance.now() - generated) / 1000).toFixed(1)} s\n`,
+    );
     const rows: string[][] = [];
     for (const [mode, maxRows, what] of [
       ['planner', ROWS, 'planner readTrace + 1 h windows + totals + size mix'],
       ['csv-parse', CSV_PARSE_ROWS, 'csv-parse 7, records only (first 1 M rows)'],
     ] as const) {
-      const { stdout } = await run$(process.execPath, [join(here, 'trace-ingest-reader.js'), file, mode, String(maxRows)], { maxBuffer: 1 << 20 });
+      const { stdout } = await run$(process.execPath, [join(here, 'trace-ingest-reader.js'), file, mode, String(maxRows)], {
+        maxBuffer: 1 << 20,
+      });
       const result = JSON.parse(stdout) as { rows: number; seconds: number; maxRssMb: number };
-      rows.push([what, result.rows.toLocaleString('en-US'), result.seconds.toFixed(2), `${(result.rows / result.seconds / 1e6).toFixed(2)} M`, result.maxRssMb.toFixed(0)]);
+      rows.push([
+        what,
+        result.rows.toLocaleString('en-US'),
+        result.seconds.toFixed(2),
+        `${(result.rows / result.seconds / 1e6).toFixed(2)} M`,
+        result.maxRssMb.toFixed(0),
+      ]);
     }
     printMarkdown(['reader', 'rows', 'seconds', 'rows/s', 'peak RSS MB'], rows);
-    process.stdout.write(`\n${(bytes / 1e6).toFixed(0)} MB file in ${tmpdir()}, 2024 timestamp format, node ${process.version}; RSS of a fresh node child\n`);
+    process.stdout.write(
+      `\n${(bytes / 1e6).toFixed(0)} MB file in ${tmpdir()}, 2024 timestamp format, node ${process.version}; RSS of a fresh node child\n`,
+    );
   } finally {
     await rm(file, { force: true });
   }

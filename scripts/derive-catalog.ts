@@ -70,14 +70,16 @@ for (const row of rows) {
   if (!gpu) {
     if (/K80|M60|Radeon/.test(row.AcceleratorName)) drop('legacy GPU (K80, M60, Radeon MI25)', sku);
     else if (sku.endsWith('_Promo')) drop('promo size', sku);
-    else if (row.AcceleratorName === '') drop('no accelerator in the source (partitioned A10, confidential H100, AMD V620, unpriced ND40s_v3)', sku);
+    else if (row.AcceleratorName === '')
+      drop('no accelerator in the source (partitioned A10, confidential H100, AMD V620, unpriced ND40s_v3)', sku);
     else drop('same GPU as a kept size, only more host CPU/RAM or InfiniBand', sku);
     continue;
   }
   if (!REGIONS.includes(row.Region)) continue;
   const gpus = KNOWN_GPUS_PER_VM[sku];
   if (gpus === undefined) throw new Error(`${sku}: add its real GPU count to KNOWN_GPUS_PER_VM in src/catalog/schema.ts`);
-  if (Number(row.AcceleratorCount) !== gpus) notes.add(`${sku}: source says ${row.AcceleratorCount} GPUs, the VM has ${gpus}; used ${gpus}`);
+  if (Number(row.AcceleratorCount) !== gpus)
+    notes.add(`${sku}: source says ${row.AcceleratorCount} GPUs, the VM has ${gpus}; used ${gpus}`);
   const spec = { gpu, gpus, vcpus: Number(row.vCPUs), memoryGib: Number(row.MemoryGiB) };
   const known = skus.get(sku);
   if (known && JSON.stringify(known) !== JSON.stringify(spec)) throw new Error(`${sku}: rows disagree on vCPUs or memory`);
@@ -91,7 +93,8 @@ for (const row of rows) {
   }
   prices.push({ sku, region: row.Region, purchase: 'on-demand', usd: onDemand });
   if (!(spot > 0)) notes.add(`${sku} ${row.Region}: no spot price in the source`);
-  else if (spot >= onDemand) notes.add(`${sku} ${row.Region}: spot ${spot} is not below on-demand ${onDemand} (no real spot price captured); spot row left out`);
+  else if (spot >= onDemand)
+    notes.add(`${sku} ${row.Region}: spot ${spot} is not below on-demand ${onDemand} (no real spot price captured); spot row left out`);
   else prices.push({ sku, region: row.Region, purchase: 'spot', usd: spot });
 }
 
@@ -105,12 +108,16 @@ const priceLines = prices
 await writeFileAtomic(join(target, 'skus.csv'), ['id,gpu,gpus_per_vm,vcpus,memory_gib,cloud', ...skuLines, ''].join('\n'));
 await writeFileAtomic(join(target, 'prices.csv'), ['sku,region,purchase,usd_per_hour', ...priceLines, ''].join('\n'));
 
-for (const sku of Object.keys(KEPT)) if (!skus.has(sku)) process.stderr.write(`derive-catalog: ${sku} has no row in ${REGIONS.join(', ')}\n`);
+for (const sku of Object.keys(KEPT))
+  if (!skus.has(sku)) process.stderr.write(`derive-catalog: ${sku} has no row in ${REGIONS.join(', ')}\n`);
 process.stdout.write(`${join(target, 'skus.csv')}: ${skus.size} SKUs\n`);
-process.stdout.write(`${join(target, 'prices.csv')}: ${prices.filter((p) => p.purchase === 'on-demand').length} on-demand and ${prices.filter((p) => p.purchase === 'spot').length} spot prices in ${REGIONS.join(', ')}\n`);
+process.stdout.write(
+  `${join(target, 'prices.csv')}: ${prices.filter((p) => p.purchase === 'on-demand').length} on-demand and ${prices.filter((p) => p.purchase === 'spot').length} spot prices in ${REGIONS.join(', ')}\n`,
+);
 process.stdout.write('Fixed or left out:\n');
 for (const note of [...notes].sort()) process.stdout.write(`  ${note}\n`);
-for (const [reason, names] of [...dropped.entries()].sort(([a], [b]) => compare(a, b))) process.stdout.write(`  dropped, ${reason}: ${[...names].sort().join(', ')}\n`);
+for (const [reason, names] of [...dropped.entries()].sort(([a], [b]) => compare(a, b)))
+  process.stdout.write(`  dropped, ${reason}: ${[...names].sort().join(', ')}\n`);
 
 // The result must load: the same checks as planner itself.
 const catalog = await readCatalog(target);

@@ -25,7 +25,10 @@ const GPUS: Record<string, string> = { 'a100-80gb': 'A100-80GB', 'h100-80gb': 'H
 
 const bytes = readFileSync(source);
 const rows = parse(bytes.toString('utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-const groups = new Map<string, { llm: string; gpu: string; tp: number; prompt: number; batch: number; prefill: number[]; decode: number[] }>();
+const groups = new Map<
+  string,
+  { llm: string; gpu: string; tp: number; prompt: number; batch: number; prefill: number[]; decode: number[] }
+>();
 for (const row of rows) {
   const llm = LLMS[row.model!];
   const gpu = GPUS[row.hardware!];
@@ -40,22 +43,31 @@ for (const row of rows) {
   groups.set(key, group);
 }
 
-const points = [...groups.values()].sort((a, b) => cmp(a.llm, b.llm) || cmp(a.gpu, b.gpu) || a.tp - b.tp || a.prompt - b.prompt || a.batch - b.batch);
+const points = [...groups.values()].sort(
+  (a, b) => cmp(a.llm, b.llm) || cmp(a.gpu, b.gpu) || a.tp - b.tp || a.prompt - b.prompt || a.batch - b.batch,
+);
 // A batch of more prompts of the same size cannot prefill faster than a smaller batch: such a point (llama2-70b
 // TP 2 at batch 64 on both GPUs: ~8x faster than batch 32) is a broken measurement, not a curve to follow.
 const dropped: string[] = [];
 const kept = points.filter((p) => {
   const smaller = points.filter((q) => q.llm === p.llm && q.gpu === p.gpu && q.tp === p.tp && q.prompt === p.prompt && q.batch < p.batch);
   const broken = smaller.some((q) => median(q.prefill) > median(p.prefill));
-  if (broken) dropped.push(`${p.llm} ${p.gpu} TP ${p.tp} prompt ${p.prompt} batch ${p.batch}: prefill ${median(p.prefill).toFixed(1)} ms is below a smaller batch's`);
+  if (broken)
+    dropped.push(
+      `${p.llm} ${p.gpu} TP ${p.tp} prompt ${p.prompt} batch ${p.batch}: prefill ${median(p.prefill).toFixed(1)} ms is below a smaller batch's`,
+    );
   return !broken;
 });
 
-const lines = kept.map((p) => [p.llm, p.gpu, p.tp, p.prompt, p.batch, median(p.prefill).toFixed(3), median(p.decode).toFixed(3), p.prefill.length].join(','));
+const lines = kept.map((p) =>
+  [p.llm, p.gpu, p.tp, p.prompt, p.batch, median(p.prefill).toFixed(3), median(p.decode).toFixed(3), p.prefill.length].join(','),
+);
 const csv = `${[Object.keys(PROFILE_COLUMNS).join(','), ...lines].join('\n')}\n`;
 const profiles = parseMeasuredProfilesCsv(csv, target);
 await writeFileAtomic(target, csv);
-process.stdout.write(`source ${source}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}, ${rows.length} rows\n`);
+process.stdout.write(
+  `source ${source}: ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}, ${rows.length} rows\n`,
+);
 process.stdout.write(`${target}: ${kept.length} points in ${profiles.length} configs\n`);
 for (const line of dropped) process.stdout.write(`dropped ${line}\n`);
 

@@ -29,10 +29,27 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('solve')
     .description('plan capacity for a scenario (the built-in default week when none is given)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .addOption(new Option('--solver <name>', 'solver backend, auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large), or the gh/agh heuristics (default: the scenario\'s, else auto)').choices([...listSolverNames(), 'gh', 'agh']))
-    .option('--time-limit <sec>', 'wall-clock safety net (default: the scenario\'s solver.timeLimitSec): solves stop by deterministic work limits; if this fires the plan is time_limited (exit 4)', parsePositiveNumber)
+    .addOption(
+      new Option(
+        '--solver <name>',
+        "solver backend, auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large), or the gh/agh heuristics (default: the scenario's, else auto)",
+      ).choices([...listSolverNames(), 'gh', 'agh']),
+    )
+    .option(
+      '--time-limit <sec>',
+      "wall-clock safety net (default: the scenario's solver.timeLimitSec): solves stop by deterministic work limits; if this fires the plan is time_limited (exit 4)",
+      parsePositiveNumber,
+    )
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
-    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
+    .addOption(
+      new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices([
+        'auto',
+        'joint',
+        'per-window',
+        'rolling',
+        'lp-rolling',
+      ]),
+    )
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
     .addOption(formatOption(['table', 'json']))
     .option('--out <dir>', 'write plan.json into this folder (atomically)')
@@ -54,9 +71,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .argument('<plan>', 'plan.json written by planner solve --out')
     .option('--scenario <file>', 'scenario the plan is for (default: the built-in default)')
     .addOption(formatOption(['table', 'json']))
-    .option('--set <path=value>', 'override a scenario value (repeatable; the plan\'s own overrides are applied first)', collect, [])
+    .option('--set <path=value>', "override a scenario value (repeatable; the plan's own overrides are applied first)", collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
-    .option('--fail-region <region>', "prove the plan's replicas outside this region still route all interactive demand within its latency bound (repeatable)", collect, [])
+    .option(
+      '--fail-region <region>',
+      "prove the plan's replicas outside this region still route all interactive demand within its latency bound (repeatable)",
+      collect,
+      [],
+    )
     .action(
       run(async (plan: string, options: Parameters<typeof import('./commands/validate.js').validateCommand>[1]) => {
         const { validateCommand } = await import('./commands/validate.js');
@@ -68,11 +90,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('sweep')
     .description('what-if grid: solve the scenario at every combination of --vary values, one summary row per point')
     .argument('<scenario>', 'scenario file (YAML or JSON), e.g. scenarios/default.yaml')
-    .option('--vary <path=values>', 'a scenario path and its values (repeatable; the grid is the product): a list 0.5,1,2, a range FROM..TO:N (N evenly spaced values, ends included: 0.5..2:7), or both mixed; demand.scale=F multiplies every workload\'s demand.scale by F', collect, [])
+    .option(
+      '--vary <path=values>',
+      "a scenario path and its values (repeatable; the grid is the product): a list 0.5,1,2, a range FROM..TO:N (N evenly spaced values, ends included: 0.5..2:7), or both mixed; demand.scale=F multiplies every workload's demand.scale by F",
+      collect,
+      [],
+    )
     .option('--set <path=value>', 'override a scenario value at every point (repeatable)', collect, [])
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
-    .addOption(new Option('--solver <name>', 'solver backend, auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large), or the gh/agh heuristics (default: the scenario\'s, else auto)').choices([...listSolverNames(), 'gh', 'agh']))
-    .addOption(new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']))
+    .addOption(
+      new Option(
+        '--solver <name>',
+        "solver backend, auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large), or the gh/agh heuristics (default: the scenario's, else auto)",
+      ).choices([...listSolverNames(), 'gh', 'agh']),
+    )
+    .addOption(
+      new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices([
+        'auto',
+        'joint',
+        'per-window',
+        'rolling',
+        'lp-rolling',
+      ]),
+    )
     .option('--time-limit <sec>', 'wall-clock safety net for each point (solves stop by deterministic work limits)', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
     .option('--jobs <n>', 'points solved at once in worker threads (default: the available cores; 1 = in-process)', parsePositiveInteger)
@@ -107,17 +147,41 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('simulate')
     .description('replay the demand through forecast, plan and evaluation for each strategy, against baselines')
     .argument('[scenario]', 'scenario file (default: the built-in default scenario)')
-    .option('--strategies <list>', `comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`, 'planner,siloed,reactive,oracle,single-gpu')
+    .option(
+      '--strategies <list>',
+      `comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`,
+      'planner,siloed,reactive,oracle,single-gpu',
+    )
     .option('--days <n>', 'days to simulate after the warm-up (default: the rest of the horizon)', parsePositiveNumber)
     .option('--warmup-hours <h>', 'hours of demand used only as history before the first planned window', parsePositiveNumber, 24)
     .option('--events <file>', 'capacity events CSV: gpu,region,from_utc,to_utc,available_gpus')
-    .option('--stress <spec>', 'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable', collect, [])
-    .addOption(new Option('--solver <name>', 'solver backend, or auto: per program, the backend measured fastest (default: the scenario\'s)').choices(listSolverNames()))
-    .option('--time-limit <sec>', "wall-clock safety net per planning call (default: the scenario's solver.timeLimitSec); solves stop by deterministic work limits", parsePositiveNumber)
-    .option('--gap <ratio>', 'relative MIP gap per planning call (default: the scenario\'s)', parseFloat)
+    .option(
+      '--stress <spec>',
+      'demand=1.5 (actual x1.5 after planning), burst=8[@WINDOW], throughput=1.5 (planners overestimate replicas); repeatable',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--solver <name>', "solver backend, or auto: per program, the backend measured fastest (default: the scenario's)").choices(
+        listSolverNames(),
+      ),
+    )
+    .option(
+      '--time-limit <sec>',
+      "wall-clock safety net per planning call (default: the scenario's solver.timeLimitSec); solves stop by deterministic work limits",
+      parsePositiveNumber,
+    )
+    .option('--gap <ratio>', "relative MIP gap per planning call (default: the scenario's)", parseFloat)
     .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
-    .option('--commit-hours <h>', 'hours the planner commits per planning point from one forecast (default: one window; at most 24)', parsePositiveNumber)
-    .option('--request-sim <window>', 'also replay a window\'s fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)')
+    .option(
+      '--commit-hours <h>',
+      'hours the planner commits per planning point from one forecast (default: one window; at most 24)',
+      parsePositiveNumber,
+    )
+    .option(
+      '--request-sim <window>',
+      "also replay a window's fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)",
+    )
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
     .addOption(formatOption(['table', 'json']))
     .action(
@@ -202,7 +266,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('report')
     .description('cost and hours per window, region, sku, purchase and llm, monthly summary and utilisation of a plan')
     .argument('<plan>', 'plan.json written by planner solve --out')
-    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default; the plan\'s overrides are re-applied)')
+    .option('--scenario <file>', "scenario the plan is for (default: the built-in default; the plan's overrides are re-applied)")
     .addOption(formatOption(['table', 'json', 'csv', 'html']))
     .option('--out <dir>', 'write the files into this folder: cost-by-window.csv and cost-by-month.csv, report.json or report.html')
     .action(
@@ -219,7 +283,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .action(
       run(async (which: string) => {
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');
-        if (!(which in SCHEMAS)) throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
+        if (!(which in SCHEMAS))
+          throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
         return schemaCommand(which as keyof typeof SCHEMAS, io);
       }),
     );

@@ -24,7 +24,12 @@ export interface DoneHandle {
   variable: Variable;
 }
 
-export function addDeferrableRows(problem: Problem, input: PlanningInput, done: ReadonlyMap<string, ReadonlyMap<number, LinearExpr>>, state: DeferrableState = {}): DoneHandle[] {
+export function addDeferrableRows(
+  problem: Problem,
+  input: PlanningInput,
+  done: ReadonlyMap<string, ReadonlyMap<number, LinearExpr>>,
+  state: DeferrableState = {},
+): DoneHandle[] {
   const handles: DoneHandle[] = [];
   const last = input.windows.length - 1;
   for (const [key, byWindow] of done) {

@@ -22,13 +22,16 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
       const sku = gpuOf.get(vm.sku);
       if (sku) gpusUsed.set(`${sku.gpu}|${vm.region}`, (gpusUsed.get(`${sku.gpu}|${vm.region}`) ?? 0) + vm.count * sku.gpusPerVm);
     }
-    const scaleOutHit = input.policies.maxScaleOutPerWindow !== undefined && window.vms.some((vm) => vm.started >= input.policies.maxScaleOutPerWindow!);
+    const scaleOutHit =
+      input.policies.maxScaleOutPerWindow !== undefined && window.vms.some((vm) => vm.started >= input.policies.maxScaleOutPerWindow!);
     const unmet = window.unmet.map((entry) => {
       const workload = workloads.get(entry.workload);
       if (!workload) return entry;
       const reasons: string[] = [];
       const reachable = input.regions.filter((region) => input.latencyMs(entry.origin, region) <= workload.maxNetworkRttMs);
-      const serving = reachable.filter((region) => input.candidates.some((c) => c.region === region && c.requestsPerSecByWorkload.has(workload.id)));
+      const serving = reachable.filter((region) =>
+        input.candidates.some((c) => c.region === region && c.requestsPerSecByWorkload.has(workload.id)),
+      );
       if (serving.length === 0) {
         reasons.push(`no region within ${workload.maxNetworkRttMs} ms of ${entry.origin} has a config that serves ${workload.id}`);
       }
@@ -37,14 +40,21 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
           serving.includes(q.region) &&
           (q.fromWindow === undefined || window.index >= q.fromWindow) &&
           (q.toWindow === undefined || window.index <= q.toWindow) &&
-          input.candidates.some((c) => c.region === q.region && gpuOf.get(c.sku)?.gpu === q.gpu && c.requestsPerSecByWorkload.has(workload.id)) &&
+          input.candidates.some(
+            (c) => c.region === q.region && gpuOf.get(c.sku)?.gpu === q.gpu && c.requestsPerSecByWorkload.has(workload.id),
+          ) &&
           // Full: not even the smallest VM of that GPU type fits in what is left.
           q.gpus - (gpusUsed.get(`${q.gpu}|${q.region}`) ?? 0) < smallestVm.get(q.gpu)!,
       );
       if (fullQuotas.length) reasons.push(`quota full: ${fullQuotas.map((q) => `${q.gpus} ${q.gpu} GPUs in ${q.region}`).join(', ')}`);
       if (budgetSpent) reasons.push(`the hard budget of $${budget!.usd} is spent`);
       if (scaleOutHit) reasons.push(`the scale-out limit of ${input.policies.maxScaleOutPerWindow} VMs per window was reached`);
-      if (reasons.length === 0) reasons.push(priceReason(input, workload, serving, entry.requestsPerSec, window.hours) ?? unproven.get(window.index) ?? `not explained by a quota, the budget, a limit or the price of serving it (penalty $${workload.unmetPenaltyUsdPerRequest} per request): please report it`);
+      if (reasons.length === 0)
+        reasons.push(
+          priceReason(input, workload, serving, entry.requestsPerSec, window.hours) ??
+            unproven.get(window.index) ??
+            `not explained by a quota, the budget, a limit or the price of serving it (penalty $${workload.unmetPenaltyUsdPerRequest} per request): please report it`,
+        );
       return { ...entry, why: reasons.join('; ') };
     });
     return { ...window, unmet };
@@ -56,7 +66,13 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
  * The price reason, when there is one: the cheapest config reachable costs more per request than the
  * penalty at full load, or the smallest VM that could serve it costs more than the penalty on these requests.
  */
-function priceReason(input: PlanningInput, workload: PlanningInput['workloads'][number], regions: readonly string[], requestsPerSec: number, hours: number): string | undefined {
+function priceReason(
+  input: PlanningInput,
+  workload: PlanningInput['workloads'][number],
+  regions: readonly string[],
+  requestsPerSec: number,
+  hours: number,
+): string | undefined {
   const penalty = workload.unmetPenaltyUsdPerRequest;
   const usable = 1 - input.policies.headroom;
   let perRequest = Infinity;
@@ -74,8 +90,10 @@ function priceReason(input: PlanningInput, workload: PlanningInput['workloads'][
   }
   if (!Number.isFinite(perRequest)) return undefined;
   const money = (usd: number) => `$${usd < 0.01 ? usd.toPrecision(2) : usd.toFixed(2)}`;
-  if (perRequest > penalty) return `serving it costs at least ${money(perRequest)} per request, more than the unmet penalty of ${money(penalty)}`;
+  if (perRequest > penalty)
+    return `serving it costs at least ${money(perRequest)} per request, more than the unmet penalty of ${money(penalty)}`;
   const requests = requestsPerSec * 3600 * hours;
-  if (smallestVm > penalty * requests) return `one more VM (at least ${money(smallestVm)} for the window) costs more than the penalty on these ${Math.round(requests)} requests (${money(penalty * requests)})`;
+  if (smallestVm > penalty * requests)
+    return `one more VM (at least ${money(smallestVm)} for the window) costs more than the penalty on these ${Math.round(requests)} requests (${money(penalty * requests)})`;
   return undefined;
 }

@@ -149,7 +149,17 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
   const { input, flowUnit } = solvingInput(original);
   const windows = options.windows ?? input.windows.map((_, index) => index);
   const problem = new Problem();
-  const built: BuiltProblem = { program: undefined as unknown as Program, flowUnit, windows, vms: [], replicas: [], assigns: [], routes: [], unmet: [], done: [] };
+  const built: BuiltProblem = {
+    program: undefined as unknown as Program,
+    flowUnit,
+    windows,
+    vms: [],
+    replicas: [],
+    assigns: [],
+    routes: [],
+    unmet: [],
+    done: [],
+  };
   const { policies } = input;
   const skuById = new Map(input.skus.map((sku) => [sku.sku, sku]));
   const independent = options.independentWindows === true;
@@ -157,7 +167,9 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
   const reserved = reservedMap(input);
   const poolsApart = replicaPoolsApart(input);
   const budgetExpr = new LinearExpr();
-  const dynamics = !independent && (policies.startupHours > 0 || policies.maxScaleOutPerWindow !== undefined || policies.maxScaleInPerWindow !== undefined);
+  const dynamics =
+    !independent &&
+    (policies.startupHours > 0 || policies.maxScaleOutPerWindow !== undefined || policies.maxScaleInPerWindow !== undefined);
   /** served + unmet of deferrable (w, o) per included window, for the cumulative rows. */
   const deferred = new Map<string, Map<number, LinearExpr>>();
 
@@ -166,7 +178,12 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
     const window = input.windows[t]!;
     const hours = window.hours;
     const tag = `t=${t}`;
-    const windowStart = { vms: built.vms.length, replicas: built.replicas.length, assigns: built.assigns.length, routes: built.routes.length };
+    const windowStart = {
+      vms: built.vms.length,
+      replicas: built.replicas.length,
+      assigns: built.assigns.length,
+      routes: built.routes.length,
+    };
 
     // vms[k,r,q,t] and group 8 (scaling dynamics).
     const vmsBySkuRegion = new Map<string, VmHandle[]>();
@@ -180,18 +197,31 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
         const variable = problem.addVariable({
           label: `vms[${offer.sku},${price.region},${price.purchase},${tag}]`,
           type: 'integer',
-          ...(fixed !== undefined ? { lower: fixed, upper: fixed } : { upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t) }),
+          ...(fixed !== undefined
+            ? { lower: fixed, upper: fixed }
+            : { upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t) }),
           objective: price.usdPerHour * hours,
         });
         budgetExpr.add(variable, price.usdPerHour * hours);
-        const handle: VmHandle = { window: t, sku: offer.sku, region: price.region, purchase: price.purchase, gpusPerVm: offer.gpusPerVm, usdPerHour: price.usdPerHour, variable };
+        const handle: VmHandle = {
+          window: t,
+          sku: offer.sku,
+          region: price.region,
+          purchase: price.purchase,
+          gpusPerVm: offer.gpusPerVm,
+          usdPerHour: price.usdPerHour,
+          variable,
+        };
         if (dynamics && fixed === undefined) {
           const up = problem.addVariable({
             label: `up[${offer.sku},${price.region},${price.purchase},${tag}]`,
             upper: policies.maxScaleOutPerWindow ?? Infinity,
             objective: price.usdPerHour * policies.startupHours,
           });
-          const down = problem.addVariable({ label: `down[${offer.sku},${price.region},${price.purchase},${tag}]`, upper: policies.maxScaleInPerWindow ?? Infinity });
+          const down = problem.addVariable({
+            label: `down[${offer.sku},${price.region},${price.purchase},${tag}]`,
+            upper: policies.maxScaleInPerWindow ?? Infinity,
+          });
           budgetExpr.add(up, price.usdPerHour * policies.startupHours);
           const change = new LinearExpr().add(variable, 1).add(up, -1).add(down, 1);
           const before = position > 0 ? previousVms.get(key) : undefined;
@@ -219,14 +249,16 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
       if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
       const offer = skuById.get(candidate.sku)!;
       const pools: (ReplicaPool | undefined)[] = poolsApart
-        ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))].sort().filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
+        ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))]
+            .sort()
+            .filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
         : [undefined];
       if (pools.length === 0) continue;
       const handles = pools.map((pool) => {
         const variable = problem.addVariable({
           label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,
           type: 'integer',
-          upper: Math.floor(vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm / candidate.tp),
+          upper: Math.floor((vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm) / candidate.tp),
           objective: REPLICA_TIE_BREAK * hours,
         });
         const handle: ReplicaHandle = { window: t, candidate: c, variable, ...(pool ? { pool } : {}) };
@@ -243,7 +275,9 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
       for (const [w, workload] of input.workloads.entries()) {
         const rate = candidate.requestsPerSecByWorkload.get(workload.id);
         if (!rate || rate <= 0) continue;
-        const assign = problem.addVariable({ label: `assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]` });
+        const assign = problem.addVariable({
+          label: `assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,
+        });
         built.assigns.push({ window: t, workload: w, candidate: c, variable: assign });
         load.add(assign, rowScale / rate);
         const key = `${w}|${candidate.region}`;
@@ -364,7 +398,10 @@ export function solvingInput(input: PlanningInput): { input: PlanningInput; flow
   const scaled: PlanningInput = {
     ...input,
     workloads: input.workloads.map((w, i) => ({ ...w, unmetPenaltyUsdPerRequest: w.unmetPenaltyUsdPerRequest * flowUnit[i]! })),
-    candidates: input.candidates.map((c) => ({ ...c, requestsPerSecByWorkload: new Map([...c.requestsPerSecByWorkload].map(([id, rate]) => [id, rate / (unitOf.get(id) ?? 1)])) })),
+    candidates: input.candidates.map((c) => ({
+      ...c,
+      requestsPerSecByWorkload: new Map([...c.requestsPerSecByWorkload].map(([id, rate]) => [id, rate / (unitOf.get(id) ?? 1)])),
+    })),
     demand: input.demand.map((origins, w) => origins.map((series) => series.map((d) => d / flowUnit[w]!))),
   };
   const result = { input: scaled, flowUnit };

@@ -29,19 +29,38 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
   const byWindow = new Map<number, PlanWindow>();
   for (const t of built.windows) {
     const window = input.windows[t]!;
-    byWindow.set(t, { index: t, start: window.start, hours: window.hours, costUsd: 0, gpuHours: 0, vms: [], replicas: [], routes: [], unmet: [] });
+    byWindow.set(t, {
+      index: t,
+      start: window.start,
+      hours: window.hours,
+      costUsd: 0,
+      gpuHours: 0,
+      vms: [],
+      replicas: [],
+      routes: [],
+      unmet: [],
+    });
   }
   for (const vm of built.vms) {
     const count = integral(values[vm.variable.index]!, vm.variable.label);
     if (count > 0) {
-      byWindow.get(vm.window)!.vms.push({ region: vm.region, sku: vm.sku, purchase: vm.purchase, count, usdPerHour: vm.usdPerHour, started: 0 });
+      byWindow
+        .get(vm.window)!
+        .vms.push({ region: vm.region, sku: vm.sku, purchase: vm.purchase, count, usdPerHour: vm.usdPerHour, started: 0 });
     }
   }
   for (const replica of built.replicas) {
     const count = integral(values[replica.variable.index]!, replica.variable.label);
     if (count > 0) {
       const candidate = input.candidates[replica.candidate]!;
-      byWindow.get(replica.window)!.replicas.push({ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, count, ...(replica.pool ? { purchase: replica.pool } : {}) });
+      byWindow.get(replica.window)!.replicas.push({
+        llm: candidate.llm,
+        sku: candidate.sku,
+        tp: candidate.tp,
+        region: candidate.region,
+        count,
+        ...(replica.pool ? { purchase: replica.pool } : {}),
+      });
     }
   }
   // Recover (workload, origin -> config) routes: an origin's share of a region's traffic is spread over the
@@ -107,7 +126,13 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
     });
     previous = current;
     const routes = [...window.routes].sort(
-      (a, b) => cmp(a.workload, b.workload) || cmp(a.origin, b.origin) || cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp,
+      (a, b) =>
+        cmp(a.workload, b.workload) ||
+        cmp(a.origin, b.origin) ||
+        cmp(a.region, b.region) ||
+        cmp(a.llm, b.llm) ||
+        cmp(a.sku, b.sku) ||
+        a.tp - b.tp,
     );
     const unmet = [...window.unmet].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.origin, b.origin));
     totals.servedRequests += routes.reduce((sum, route) => sum + route.requestsPerSec, 0) * window.hours * 3600;
@@ -118,7 +143,10 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
       costUsd: microDollars(costUsd),
       gpuHours,
       vms,
-      replicas: [...window.replicas].sort((a, b) => cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp || cmp(a.purchase ?? '', b.purchase ?? '')),
+      replicas: [...window.replicas].sort(
+        (a, b) =>
+          cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp || cmp(a.purchase ?? '', b.purchase ?? ''),
+      ),
       routes,
       unmet,
     };
@@ -128,8 +156,15 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
   totals.startupCostUsd = microDollars(totals.startupCostUsd);
   totals.servedRequests = Math.round(totals.servedRequests);
   totals.unmetRequests = Math.round(totals.unmetRequests);
-  const reservedSunkCostUsd = (input.policies.reserved ?? []).reduce((sum, r) => sum + r.count * r.sunkUsdPerHour * ordered.reduce((h, w) => h + w.hours, 0), 0);
-  return { status, windows: result, totals: { ...totals, ...((input.policies.reserved ?? []).length ? { reservedSunkCostUsd: microDollars(reservedSunkCostUsd) } : {}) } };
+  const reservedSunkCostUsd = (input.policies.reserved ?? []).reduce(
+    (sum, r) => sum + r.count * r.sunkUsdPerHour * ordered.reduce((h, w) => h + w.hours, 0),
+    0,
+  );
+  return {
+    status,
+    windows: result,
+    totals: { ...totals, ...((input.policies.reserved ?? []).length ? { reservedSunkCostUsd: microDollars(reservedSunkCostUsd) } : {}) },
+  };
 }
 
 function microDollars(value: number): number {

@@ -25,7 +25,9 @@ export function deadlineLag(workload: WorkloadSpec, windowHours: number): number
  */
 export function replicaPoolsApart(input: PlanningInput): boolean {
   const spot = input.policies.spot;
-  return input.purchases.includes('spot') && spot !== undefined && (spot.evictionProbability > 0 || spot.onDemandCoversInteractive !== undefined);
+  return (
+    input.purchases.includes('spot') && spot !== undefined && (spot.evictionProbability > 0 || spot.onDemandCoversInteractive !== undefined)
+  );
 }
 
 export function poolOf(purchase: FleetPurchase): ReplicaPool {
@@ -69,6 +71,10 @@ export function servableInFuture(input: PlanningInput, w: number, o: number, los
       c.region !== lostRegion &&
       c.requestsPerSecByWorkload.has(workload.id) &&
       input.latencyMs(origin, c.region) <= workload.maxNetworkRttMs &&
-      (!firmOnly || input.skus.some((s) => s.sku === c.sku && s.prices.some((p) => p.region === c.region && p.purchase !== 'spot' && input.purchases.includes(p.purchase)))),
+      (!firmOnly ||
+        input.skus.some(
+          (s) =>
+            s.sku === c.sku && s.prices.some((p) => p.region === c.region && p.purchase !== 'spot' && input.purchases.includes(p.purchase)),
+        )),
   );
 }

@@ -6,8 +6,21 @@ import type { Plan, PlanningInput } from './types.js';
  * and writes to plan.json (`policies`). Absent entries mean the policy is off.
  */
 export interface PolicySummary {
-  spot?: { maxShare: number | null; evictionProbability: number; onDemandCoversInteractive: number | null; spotGpuHours: number; largestSpotShare: number };
-  locality?: { minInRegionShare: number | null; lowestInRegionShare: number | null; minReplicasPerLlm: number | null; nPlusOne: boolean; resilienceCostUsd?: number; costWithoutNPlusOneUsd?: number };
+  spot?: {
+    maxShare: number | null;
+    evictionProbability: number;
+    onDemandCoversInteractive: number | null;
+    spotGpuHours: number;
+    largestSpotShare: number;
+  };
+  locality?: {
+    minInRegionShare: number | null;
+    lowestInRegionShare: number | null;
+    minReplicasPerLlm: number | null;
+    nPlusOne: boolean;
+    resilienceCostUsd?: number;
+    costWithoutNPlusOneUsd?: number;
+  };
   /** Per workload: served requests per llm (the llm mix), and the lowest window quality when minQuality is set. */
   llmMix: Array<{ workload: string; minQuality: number | null; lowestQuality: number | null; requestsByLlm: Record<string, number> }>;
   /** Deferrable workloads: requests served per hour of day (UTC), and the arrivals for comparison. */
@@ -50,7 +63,8 @@ export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySumma
         for (const origin of workload.origins) {
           const routes = window.routes.filter((r) => r.workload === workload.id && r.origin === origin);
           const all = routes.reduce((sum, r) => sum + r.requestsPerSec, 0);
-          if (all > 0) lowest = Math.min(lowest ?? 1, routes.filter((r) => r.region === origin).reduce((sum, r) => sum + r.requestsPerSec, 0) / all);
+          if (all > 0)
+            lowest = Math.min(lowest ?? 1, routes.filter((r) => r.region === origin).reduce((sum, r) => sum + r.requestsPerSec, 0) / all);
         }
       }
     }
@@ -87,14 +101,21 @@ export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySumma
       const w = input.workloads.indexOf(workload);
       for (const window of plan.windows) {
         const hour = new Date(window.start).getUTCHours();
-        servedByHourUtc[hour]! += window.routes.filter((r) => r.workload === workload.id).reduce((sum, r) => sum + r.requestsPerSec, 0) * 3600 * window.hours;
+        servedByHourUtc[hour]! +=
+          window.routes.filter((r) => r.workload === workload.id).reduce((sum, r) => sum + r.requestsPerSec, 0) * 3600 * window.hours;
         arrivedByHourUtc[hour]! += input.demand[w]!.reduce((sum, series) => sum + (series[window.index] ?? 0), 0) * 3600 * window.hours;
       }
-      summary.deferrable.push({ workload: workload.id, deadlineHours: workload.deadlineHours!, servedByHourUtc: servedByHourUtc.map(Math.round), arrivedByHourUtc: arrivedByHourUtc.map(Math.round) });
+      summary.deferrable.push({
+        workload: workload.id,
+        deadlineHours: workload.deadlineHours!,
+        servedByHourUtc: servedByHourUtc.map(Math.round),
+        arrivedByHourUtc: arrivedByHourUtc.map(Math.round),
+      });
     }
   }
   const reserved = input.policies.reserved ?? [];
-  if (reserved.length) summary.reserved = { vms: reserved.reduce((sum, r) => sum + r.count, 0), sunkCostUsd: plan.totals.reservedSunkCostUsd ?? 0 };
+  if (reserved.length)
+    summary.reserved = { vms: reserved.reduce((sum, r) => sum + r.count, 0), sunkCostUsd: plan.totals.reservedSunkCostUsd ?? 0 };
   if (input.policies.maxScaleInPerWindow !== undefined) summary.maxScaleInPerWindow = input.policies.maxScaleInPerWindow;
   return summary;
 }

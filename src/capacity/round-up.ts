@@ -13,7 +13,13 @@ const CEIL_TOLERANCE = 1e-7;
  * are kept, so capacity only grows. Returns the point when it satisfies every row of the program (quotas,
  * spot shares and scale limits can forbid the rounding), otherwise undefined.
  */
-export function roundUpFleet(input: PlanningInput, built: BuiltProblem, program: Program, lpValues: ArrayLike<number>, previousFleet: ReadonlyMap<string, number>): Float64Array | undefined {
+export function roundUpFleet(
+  input: PlanningInput,
+  built: BuiltProblem,
+  program: Program,
+  lpValues: ArrayLike<number>,
+  previousFleet: ReadonlyMap<string, number>,
+): Float64Array | undefined {
   const values = Float64Array.from(lpValues);
   const ceil = (value: number) => Math.max(0, Math.ceil(value - CEIL_TOLERANCE));
   for (const replica of built.replicas) values[replica.variable.index] = ceil(values[replica.variable.index]!);
@@ -40,7 +46,9 @@ export function roundUpFleet(input: PlanningInput, built: BuiltProblem, program:
     const gpusPerVm = group.vms[0]!.gpusPerVm;
     const have = group.vms.reduce((sum, vm) => sum + values[vm.variable.index]! * vm.gpusPerVm, 0);
     if (have >= group.gpus) continue;
-    const adjustable = group.vms.filter((vm) => !fixed(vm.variable.index)).sort((a, b) => a.usdPerHour - b.usdPerHour || (a.purchase < b.purchase ? -1 : 1));
+    const adjustable = group.vms
+      .filter((vm) => !fixed(vm.variable.index))
+      .sort((a, b) => a.usdPerHour - b.usdPerHour || (a.purchase < b.purchase ? -1 : 1));
     if (adjustable.length === 0) return undefined;
     values[adjustable[0]!.variable.index]! += Math.ceil((group.gpus - have) / gpusPerVm);
   }

@@ -37,14 +37,21 @@ export function addRoutingCopy(model: WindowModel, copy: RoutingCopy): void {
     for (const [w, workload] of input.workloads.entries()) {
       const rate = candidate.requestsPerSecByWorkload.get(workload.id);
       if (!rate || !isInteractive(workload)) continue;
-      const assign = problem.addVariable({ label: `${copy.name}:assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]` });
+      const assign = problem.addVariable({
+        label: `${copy.name}:assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,
+      });
       load.add(assign, 1 / rate);
       const key = `${w}|${candidate.region}`;
       assignedInRegion.set(key, (assignedInRegion.get(key) ?? new LinearExpr()).add(assign, 1));
     }
     if (load.termCount === 0) continue;
     load.addExpr(usable, -1);
-    problem.addConstraint(`${copy.name}:capacity[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`, load, '<=', 0);
+    problem.addConstraint(
+      `${copy.name}:capacity[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,
+      load,
+      '<=',
+      0,
+    );
   }
 
   const routedToRegion = new Map<string, LinearExpr>();
@@ -62,7 +69,12 @@ export function addRoutingCopy(model: WindowModel, copy: RoutingCopy): void {
       if (!servableInFuture(input, w, o, copy.lostRegion, copy.firmOnly)) continue; // exempt: no fleet could serve it
       // Without a config in this (restricted) model the copy can only be met by dropping the demand.
       routed.add(model.unmet.get(`${w}|${o}`)!, copy.factor);
-      problem.addConstraint(`${copy.name}:demand[${workload.id},${origin},${tag}]`, routed, '=', copy.factor * input.demand[w]![o]![model.window]!);
+      problem.addConstraint(
+        `${copy.name}:demand[${workload.id},${origin},${tag}]`,
+        routed,
+        '=',
+        copy.factor * input.demand[w]![o]![model.window]!,
+      );
     }
   }
   for (const [key, assigned] of assignedInRegion) {

@@ -116,8 +116,19 @@ function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, 
       const left = (ctx.deadline - performance.now()) / 1000;
       const solution: Solution =
         left <= 0
-          ? { status: 'no_solution', solver: solverName, rawStatus: 'not started: the wall-clock safety net had fired', limit: 'time', seconds: 0 }
-          : await solve(program, { relativeGap: ctx.relativeGap, ...(options.log ? { log: options.log } : {}), ...extra, timeLimitSec: left });
+          ? {
+              status: 'no_solution',
+              solver: solverName,
+              rawStatus: 'not started: the wall-clock safety net had fired',
+              limit: 'time',
+              seconds: 0,
+            }
+          : await solve(program, {
+              relativeGap: ctx.relativeGap,
+              ...(options.log ? { log: options.log } : {}),
+              ...extra,
+              timeLimitSec: left,
+            });
       if (solution.limit === 'time') ctx.timeLimited.push(what);
       return solution;
     },
@@ -125,7 +136,12 @@ function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, 
   return ctx;
 }
 
-export async function planCapacity(input: PlanningInput, solve: SolveFn, solverName: string, options: PlanOptions = {}): Promise<PlanResult> {
+export async function planCapacity(
+  input: PlanningInput,
+  solve: SolveFn,
+  solverName: string,
+  options: PlanOptions = {},
+): Promise<PlanResult> {
   const started = performance.now();
   const ctx = solveContext(input, solve, solverName, options);
   const { strategy, reason } = chooseStrategy(input, options.strategy ?? 'auto');
@@ -136,7 +152,11 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
 
   // A hard budget couples all windows: if the decomposed plan breaks it, only the joint model can trade.
   const budget = input.policies.budget;
-  if (result.solver.strategy !== 'joint' && budget?.mode === 'hard' && result.plan.totals.costUsd + result.plan.totals.startupCostUsd > budget.usd) {
+  if (
+    result.solver.strategy !== 'joint' &&
+    budget?.mode === 'hard' &&
+    result.plan.totals.costUsd + result.plan.totals.startupCostUsd > budget.usd
+  ) {
     const joint = await solveJoint(ctx, `${strategy} plan costs more than the hard budget; the budget couples windows`);
     if (joint.plan.windows.length || !result.plan.windows.length) result = joint;
   }
@@ -147,7 +167,10 @@ export async function planCapacity(input: PlanningInput, solve: SolveFn, solverN
 
 /** The safety net fired: the plan (if any) stands, but it is not the deterministic answer, and says so. */
 function markTimeLimited(ctx: SolveContext, result: PlanResult): PlanResult {
-  const where = ctx.timeLimited.length <= 3 ? ctx.timeLimited.join(', ') : `${ctx.timeLimited.slice(0, 3).join(', ')} and ${ctx.timeLimited.length - 3} more`;
+  const where =
+    ctx.timeLimited.length <= 3
+      ? ctx.timeLimited.join(', ')
+      : `${ctx.timeLimited.slice(0, 3).join(', ')} and ${ctx.timeLimited.length - 3} more`;
   const note = `the ${ctx.timeLimitSec} s wall-clock safety net stopped ${where}: this plan depends on the machine's speed (raise --time-limit)`;
   const status: PlanStatus = result.plan.windows.length ? 'time_limited' : result.plan.status;
   return { plan: { ...result.plan, status }, solver: { ...result.solver, status, reason: `${result.solver.reason}; ${note}` } };
@@ -174,7 +197,10 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
   if (total <= AUTO_JOINT_COLUMNS) {
-    return { strategy: 'joint', reason: `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better` };
+    return {
+      strategy: 'joint',
+      reason: `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better`,
+    };
   }
   return {
     strategy: 'lp-rolling',
@@ -187,7 +213,8 @@ function estimateColumnsPerWindow(input: PlanningInput): number {
   const assigns = input.candidates.reduce((sum, c) => sum + c.requestsPerSecByWorkload.size, 0);
   const routes = input.workloads.reduce((sum, w) => sum + w.origins.length * input.regions.length, 0);
   // Routing copies (on-demand cover, one per region for N+1) repeat the routing columns.
-  const copies = (input.policies.spot?.onDemandCoversInteractive !== undefined ? 1 : 0) + (input.policies.locality?.nPlusOne ? input.regions.length : 0);
+  const copies =
+    (input.policies.spot?.onDemandCoversInteractive !== undefined ? 1 : 0) + (input.policies.locality?.nPlusOne ? input.regions.length : 0);
   return vms * 3 + input.candidates.length + (assigns + routes) * (1 + copies);
 }
 
@@ -200,11 +227,18 @@ async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult>
   if (joint.solver.status === 'optimal') return joint;
   const jointUnproven = new Map(ctx.unproven);
   ctx.unproven.clear();
-  const rolling = await solveByWindow(ctx, 'lp-rolling', `${reason}; the joint MILP ended ${joint.solver.status} (gap ${formatGap(joint.solver.gap)}), so lp-rolling planned too`);
-  const better = joint.solver.objective !== undefined && (rolling.solver.objective === undefined || joint.solver.objective < rolling.solver.objective) ? joint : rolling;
+  const rolling = await solveByWindow(
+    ctx,
+    'lp-rolling',
+    `${reason}; the joint MILP ended ${joint.solver.status} (gap ${formatGap(joint.solver.gap)}), so lp-rolling planned too`,
+  );
+  const better =
+    joint.solver.objective !== undefined && (rolling.solver.objective === undefined || joint.solver.objective < rolling.solver.objective)
+      ? joint
+      : rolling;
   if (better === joint) ctx.unproven = jointUnproven;
   const bound = Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
-  const chosen = better === joint ? 'the joint MILP\'s plan is cheaper' : 'lp-rolling\'s plan is cheaper';
+  const chosen = better === joint ? "the joint MILP's plan is cheaper" : "lp-rolling's plan is cheaper";
   const finite = Number.isFinite(bound) ? bound : undefined;
   const gap = gapOf(better.solver.objective, finite);
   const proven = gap.gap !== undefined && gap.gap <= ctx.relativeGap + 1e-9;
@@ -232,7 +266,9 @@ async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes
   const built = buildProblem(input);
   const solution = await ctx.run(built.program, 'the joint MILP', workLimit ? { workLimit } : {});
   ctx.options.progress?.(input.windows.length, input.windows.length);
-  if (solution.status !== 'optimal') for (const t of input.windows.keys()) ctx.unproven.set(t, `the joint MILP was not solved to its gap: it ended ${solution.status} (${solution.rawStatus})`);
+  if (solution.status !== 'optimal')
+    for (const t of input.windows.keys())
+      ctx.unproven.set(t, `the joint MILP was not solved to its gap: it ended ${solution.status} (${solution.rawStatus})`);
   const windows = solution.values ? extractWindows(input, built, solution.values) : [];
   const objective = solution.values ? planObjective(input, assemblePlan(input, windows, 'feasible')) : undefined;
   const gap = gapOf(objective, solution.bound);
@@ -311,7 +347,8 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       // The shortlist cannot carry the window (quotas, rounding): widen to every config, keep the better plan.
       widened++;
       const wide = await solveWindow(window);
-      if (wide.solution.values && (!solution.values || (wide.solution.objective ?? Infinity) < (solution.objective ?? Infinity))) ({ built, solution } = wide);
+      if (wide.solution.values && (!solution.values || (wide.solution.objective ?? Infinity) < (solution.objective ?? Infinity)))
+        ({ built, solution } = wide);
     }
     statuses[solution.status] = (statuses[solution.status] ?? 0) + 1;
     if (solution.status !== 'optimal') {
@@ -325,7 +362,12 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     const candidates: WindowCandidate[] = [];
     const consider = (source: WindowCandidate['source'], planned: PlanWindow | undefined) => {
       if (!planned) return;
-      candidates.push({ source, window: planned, objective: windowObjective(input, planned, before), unmet: planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) });
+      candidates.push({
+        source,
+        window: planned,
+        objective: windowObjective(input, planned, before),
+        unmet: planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0),
+      });
     };
     if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
     // The LP of the program the MILP solved (restricted or wide), rounded up.
@@ -336,13 +378,26 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     }
     consider('GH', ctx.options.windowFallback?.(t, before));
     // What the LP relaxation left unmet: the horizon LP's for this window, else this window's own LP.
-    const lpUnmet = guide && Number.isFinite(guide.unmet[t]!) ? guide.unmet[t]! : relaxed.status === 'optimal' && relaxed.values ? unmetOf(built, relaxed.values) : Infinity;
+    const lpUnmet =
+      guide && Number.isFinite(guide.unmet[t]!)
+        ? guide.unmet[t]!
+        : relaxed.status === 'optimal' && relaxed.values
+          ? unmetOf(built, relaxed.values)
+          : Infinity;
     const best = bestCandidate(candidates, lpUnmet);
     ctx.options.progress?.(t + 1, total);
     if (!best) {
       return {
         plan: assemblePlan(input, windows, solution.status),
-        solver: { name: ctx.solverName, strategy, reason: `${reason}; ${label} ended ${solution.status}: ${solution.rawStatus}, and no fallback plan serves it`, status: solution.status, seconds: (performance.now() - started) / 1000, windowsSolved: t, statuses },
+        solver: {
+          name: ctx.solverName,
+          strategy,
+          reason: `${reason}; ${label} ended ${solution.status}: ${solution.rawStatus}, and no fallback plan serves it`,
+          status: solution.status,
+          seconds: (performance.now() - started) / 1000,
+          windowsSolved: t,
+          statuses,
+        },
       };
     }
     if (best.source !== 'milp') (fellBack[best.source] ??= []).push(t);
@@ -365,10 +420,17 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
         reason,
         guide?.note,
         widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
-        unproven.length ? `${unproven.length} window MILP${unproven.length === 1 ? '' : 's'} not proven within the gap (${windowList(input, unproven)})` : '',
-        ...Object.entries(fellBack).map(([source, list]) => `${list.length} window${list.length === 1 ? '' : 's'} planned by the ${source} fallback, better than the MILP's (${windowList(input, list)})`),
+        unproven.length
+          ? `${unproven.length} window MILP${unproven.length === 1 ? '' : 's'} not proven within the gap (${windowList(input, unproven)})`
+          : '',
+        ...Object.entries(fellBack).map(
+          ([source, list]) =>
+            `${list.length} window${list.length === 1 ? '' : 's'} planned by the ${source} fallback, better than the MILP's (${windowList(input, list)})`,
+        ),
         // Without the horizon LP's schedule, deferrable work waits for its deadline and piles up at the end.
-        input.workloads.some((w) => !isInteractive(w)) && !guide?.done ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (use joint)' : '',
+        input.workloads.some((w) => !isInteractive(w)) && !guide?.done
+          ? 'deferrable work was planned without a horizon LP schedule: served at its deadlines (use joint)'
+          : '',
       ]
         .filter(Boolean)
         .join('; '),
@@ -419,7 +481,9 @@ function doneBefore(input: PlanningInput, planned: readonly PlanWindow[], t: num
     for (const [o, origin] of workload.origins.entries()) {
       let done = 0;
       for (const window of planned) {
-        const rate = [...window.routes, ...window.unmet].filter((r) => r.workload === workload.id && r.origin === origin).reduce((sum, r) => sum + r.requestsPerSec, 0);
+        const rate = [...window.routes, ...window.unmet]
+          .filter((r) => r.workload === workload.id && r.origin === origin)
+          .reduce((sum, r) => sum + r.requestsPerSec, 0);
         done += rate * window.hours;
       }
       before.set(`${w}|${o}`, t > 0 ? Math.min(done, cumulativeArrivals(input, w, o)[t - 1]!) : 0);
@@ -463,7 +527,10 @@ interface RelaxationGuide {
 async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   const { input } = ctx;
   const windows = input.windows.length;
-  const guide: RelaxationGuide = { shortlist: input.windows.map(() => new Set<number | string>()), unmet: new Array<number>(windows).fill(0) };
+  const guide: RelaxationGuide = {
+    shortlist: input.windows.map(() => new Set<number | string>()),
+    unmet: new Array<number>(windows).fill(0),
+  };
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
     for (const replica of built.replicas) {
       if (values[replica.variable.index]! > SHORTLIST_EPSILON) {
@@ -487,7 +554,11 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     const stretches = await stretchLps(ctx, 0, windows);
     if (stretches) {
       for (const { built, values } of stretches.solved) read(built, values);
-      return { ...guide, bound: stretches.bound, note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of ${stretches.solved.length} stretches' LPs (start-ups at their seams not counted)` };
+      return {
+        ...guide,
+        bound: stretches.bound,
+        note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of ${stretches.solved.length} stretches' LPs (start-ups at their seams not counted)`,
+      };
     }
   }
   let bound: number | undefined = 0;
@@ -503,17 +574,26 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
       guide.unmet[t] = Infinity;
     }
   }
-  return { ...guide, ...(bound !== undefined ? { bound } : {}), note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of window LPs (start-ups not counted)` };
+  return {
+    ...guide,
+    ...(bound !== undefined ? { bound } : {}),
+    note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of window LPs (start-ups not counted)`,
+  };
 }
 
 /** LPs of windows [from, to), halved until each solves (undefined if a single window does not). */
-async function stretchLps(ctx: SolveContext, from: number, to: number): Promise<{ bound: number; solved: { built: BuiltProblem; values: Float64Array }[] } | undefined> {
+async function stretchLps(
+  ctx: SolveContext,
+  from: number,
+  to: number,
+): Promise<{ bound: number; solved: { built: BuiltProblem; values: Float64Array }[] } | undefined> {
   const { input } = ctx;
   const windows = Array.from({ length: to - from }, (_, k) => from + k);
   if (ctx.expired()) return undefined;
   if (from > 0) {
     const built = buildProblem(input, { windows, includeBudget: false, previousFleet: freeStartFleet(input) });
-    const lp = to - from < input.windows.length ? await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`) : undefined;
+    const lp =
+      to - from < input.windows.length ? await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`) : undefined;
     if (lp?.status === 'optimal' && lp.values) return { bound: lp.objective!, solved: [{ built, values: lp.values }] };
   } else if (to < input.windows.length) {
     const built = buildProblem(input, { windows, includeBudget: false });
@@ -538,7 +618,11 @@ function freeStartFleet(input: PlanningInput): Map<string, number> {
  * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
  * without a MILP (GH, AGH). Undefined when the LP does not solve within its limits.
  */
-export async function relaxationBound(input: PlanningInput, solve: SolveFn, timeLimitSec = DEFAULT_TIME_LIMIT_SEC): Promise<number | undefined> {
+export async function relaxationBound(
+  input: PlanningInput,
+  solve: SolveFn,
+  timeLimitSec = DEFAULT_TIME_LIMIT_SEC,
+): Promise<number | undefined> {
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
   return relaxation.status === 'optimal' ? relaxation.objective : undefined;
 }
@@ -575,7 +659,12 @@ export function windowObjective(input: PlanningInput, window: PlanWindow, previo
   for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
   for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
   const workloadIndex = new Map(input.workloads.map((w, i) => [w.id, i]));
-  for (const route of window.routes) objective += routeTieBreak(input, workloadIndex.get(route.workload)!) * route.requestsPerSec * input.latencyMs(route.origin, route.region) * window.hours;
+  for (const route of window.routes)
+    objective +=
+      routeTieBreak(input, workloadIndex.get(route.workload)!) *
+      route.requestsPerSec *
+      input.latencyMs(route.origin, route.region) *
+      window.hours;
   return objective;
 }
 
@@ -585,4 +674,3 @@ export function gapOf(objective: number | undefined, bound: number | undefined):
   // Tie-break terms (1e-6 scale) can put the bound a hair above the recomputed objective.
   return { gap: objective !== undefined && bound !== undefined && bound > objective ? 0 : gap };
 }
-

@@ -31,7 +31,13 @@ const MAX_ROW_ISSUES_PER_FILE = 20;
 
 interface FileSpec {
   name: string;
-  schema: { safeParse(input: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } };
+  schema: {
+    safeParse(
+      input: unknown,
+    ):
+      | { success: true; data: unknown }
+      | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  };
   columns: Readonly<Record<string, string>>;
 }
 
@@ -63,9 +69,16 @@ export function parseCatalog(files: CatalogFiles): Catalog {
   const latency = readTable<LatencyRow>(CATALOG_FILES.latency, files.latency, issues);
   const sources = files.sources ? readTable<SourceRow>(SOURCES_FILE, files.sources, issues) : undefined;
 
-  const at = (table: Table<unknown>, line: number, field: string, message: string, fix: string) => issues.push({ file: table.file, line, field, message, fix });
+  const at = (table: Table<unknown>, line: number, field: string, message: string, fix: string) =>
+    issues.push({ file: table.file, line, field, message, fix });
   const unknownRef = (table: Table<unknown>, line: number, field: string, kind: string, value: string, known: Table<unknown>) =>
-    at(table, line, field, `unknown ${kind} '${value}'`, didYouMean(value, known.ids) || `add it to ${known.file} or use one of ${[...known.ids].sort().join(', ') || '(none)'}`);
+    at(
+      table,
+      line,
+      field,
+      `unknown ${kind} '${value}'`,
+      didYouMean(value, known.ids) || `add it to ${known.file} or use one of ${[...known.ids].sort().join(', ') || '(none)'}`,
+    );
 
   for (const table of [gpus, llms, skus, regions] as Table<{ id: string }>[]) checkUniqueIds(table, at);
 
@@ -73,17 +86,35 @@ export function parseCatalog(files: CatalogFiles): Catalog {
   for (const { line, row } of gpus.rows) {
     const named = /(\d+(?:\.\d+)?)GB$/i.exec(row.id);
     if (named && Math.abs(row.memory_gib - Number(named[1])) > 0.1 * Number(named[1])) {
-      at(gpus, line, 'memory_gib', `${row.memory_gib} GiB is not the ${named[1]} GB the id says`, `set memory_gib to about ${named[1]} or rename the GPU`);
+      at(
+        gpus,
+        line,
+        'memory_gib',
+        `${row.memory_gib} GiB is not the ${named[1]} GB the id says`,
+        `set memory_gib to about ${named[1]} or rename the GPU`,
+      );
     }
   }
 
   // llms: MoE active parameters within the total; query heads grouped evenly over KV heads.
   for (const { line, row } of llms.rows) {
     if (row.active_parameters_b > row.parameters_b) {
-      at(llms, line, 'active_parameters_b', `${row.active_parameters_b} B active is more than the ${row.parameters_b} B total`, 'active_parameters_b <= parameters_b (equal for dense llms)');
+      at(
+        llms,
+        line,
+        'active_parameters_b',
+        `${row.active_parameters_b} B active is more than the ${row.parameters_b} B total`,
+        'active_parameters_b <= parameters_b (equal for dense llms)',
+      );
     }
     if (row.attention_heads % row.kv_heads !== 0) {
-      at(llms, line, 'kv_heads', `${row.attention_heads} attention heads are not a multiple of ${row.kv_heads} KV heads`, 'copy num_key_value_heads from the model config.json');
+      at(
+        llms,
+        line,
+        'kv_heads',
+        `${row.attention_heads} attention heads are not a multiple of ${row.kv_heads} KV heads`,
+        'copy num_key_value_heads from the model config.json',
+      );
     }
   }
 
@@ -94,7 +125,13 @@ export function parseCatalog(files: CatalogFiles): Catalog {
     if (gpus.readable && !gpus.ids.has(row.gpu)) unknownRef(skus, line, 'gpu', 'gpu', row.gpu, gpus);
     const real = KNOWN_GPUS_PER_VM[bare];
     if (!(GPUS_PER_VM as readonly number[]).includes(row.gpus_per_vm)) {
-      at(skus, line, 'gpus_per_vm', `${row.gpus_per_vm} GPUs per VM: must be one of ${GPUS_PER_VM.join(', ')}`, real !== undefined ? `${bare} has ${real}; set gpus_per_vm to ${real}` : 'a replica is split evenly over 1, 2, 4 or 8 GPUs');
+      at(
+        skus,
+        line,
+        'gpus_per_vm',
+        `${row.gpus_per_vm} GPUs per VM: must be one of ${GPUS_PER_VM.join(', ')}`,
+        real !== undefined ? `${bare} has ${real}; set gpus_per_vm to ${real}` : 'a replica is split evenly over 1, 2, 4 or 8 GPUs',
+      );
     } else if (real !== undefined && real !== row.gpus_per_vm) {
       at(skus, line, 'gpus_per_vm', `${bare} has ${real} GPUs per VM, not ${row.gpus_per_vm}`, `set gpus_per_vm to ${real}`);
     }
@@ -110,7 +147,13 @@ export function parseCatalog(files: CatalogFiles): Catalog {
     const offer = offers.get(key) ?? {};
     const earlier = offer[row.purchase];
     if (earlier) {
-      at(prices, line, 'purchase', `second ${row.purchase} price for ${row.sku} in ${row.region} (first on line ${earlier.line})`, 'keep one row per sku, region and purchase');
+      at(
+        prices,
+        line,
+        'purchase',
+        `second ${row.purchase} price for ${row.sku} in ${row.region} (first on line ${earlier.line})`,
+        'keep one row per sku, region and purchase',
+      );
       continue;
     }
     offer[row.purchase] = entry;
@@ -144,7 +187,8 @@ export function parseCatalog(files: CatalogFiles): Catalog {
       }
     }
     if (row.from === row.to) {
-      if (row.rtt_ms !== 0) at(latency, line, 'rtt_ms', `a region's round trip to itself is 0, not ${row.rtt_ms}`, 'drop the row (the diagonal is 0)');
+      if (row.rtt_ms !== 0)
+        at(latency, line, 'rtt_ms', `a region's round trip to itself is 0, not ${row.rtt_ms}`, 'drop the row (the diagonal is 0)');
       continue;
     }
     if (!known) continue;
@@ -156,7 +200,13 @@ export function parseCatalog(files: CatalogFiles): Catalog {
     given.set(pair(row.from, row.to), entry);
     const reverse = given.get(pair(row.to, row.from));
     if (reverse && reverse.row.rtt_ms !== row.rtt_ms) {
-      at(latency, line, 'rtt_ms', `${row.from} -> ${row.to} is ${row.rtt_ms} ms but ${row.to} -> ${row.from} is ${reverse.row.rtt_ms} ms (line ${reverse.line})`, 'round trips are symmetric: give each pair once');
+      at(
+        latency,
+        line,
+        'rtt_ms',
+        `${row.from} -> ${row.to} is ${row.rtt_ms} ms but ${row.to} -> ${row.from} is ${reverse.row.rtt_ms} ms (line ${reverse.line})`,
+        'round trips are symmetric: give each pair once',
+      );
       continue;
     }
     rtt.set(pair(row.from, row.to), entry);
@@ -169,10 +219,20 @@ export function parseCatalog(files: CatalogFiles): Catalog {
       for (let j = i + 1; j < ids.length; j++) if (!rtt.has(pair(ids[i]!, ids[j]!))) missing.push(`${ids[i]},${ids[j]}`);
     }
     for (const m of missing.slice(0, MAX_ROW_ISSUES_PER_FILE)) {
-      issues.push({ file: latency.file, field: 'from,to', message: `no round-trip time for ${m.replace(',', ' <-> ')}`, fix: `add a row ${m},<rtt_ms>` });
+      issues.push({
+        file: latency.file,
+        field: 'from,to',
+        message: `no round-trip time for ${m.replace(',', ' <-> ')}`,
+        fix: `add a row ${m},<rtt_ms>`,
+      });
     }
     if (missing.length > MAX_ROW_ISSUES_PER_FILE) {
-      issues.push({ file: latency.file, field: 'from,to', message: `and ${missing.length - MAX_ROW_ISSUES_PER_FILE} more region pairs without a round-trip time`, fix: 'every pair of regions in regions.csv needs a row' });
+      issues.push({
+        file: latency.file,
+        field: 'from,to',
+        message: `and ${missing.length - MAX_ROW_ISSUES_PER_FILE} more region pairs without a round-trip time`,
+        fix: 'every pair of regions in regions.csv needs a row',
+      });
     }
   }
 
@@ -181,12 +241,20 @@ export function parseCatalog(files: CatalogFiles): Catalog {
   if (sources) {
     const names = CATALOG_FILE_KINDS.map((kind) => CATALOG_FILES[kind].name);
     for (const { line, row } of sources.rows) {
-      if (!names.includes(row.file as (typeof names)[number])) at(sources, line, 'file', `'${row.file}' is not a catalog file`, didYouMean(row.file, names) || `one of ${names.join(', ')}`);
+      if (!names.includes(row.file as (typeof names)[number]))
+        at(sources, line, 'file', `'${row.file}' is not a catalog file`, didYouMean(row.file, names) || `one of ${names.join(', ')}`);
       else if (sourceByName.has(row.file)) at(sources, line, 'file', `second row for ${row.file}`, 'keep one row per catalog file');
       else sourceByName.set(row.file, row);
     }
     if (sources.readable) {
-      for (const name of names) if (!sourceByName.has(name)) issues.push({ file: sources.file, field: 'file', message: `no source for ${name}`, fix: `add a row ${name},<YYYY-MM-DD>,<where the data comes from>` });
+      for (const name of names)
+        if (!sourceByName.has(name))
+          issues.push({
+            file: sources.file,
+            field: 'file',
+            message: `no source for ${name}`,
+            fix: `add a row ${name},<YYYY-MM-DD>,<where the data comes from>`,
+          });
     }
   }
 
@@ -232,7 +300,14 @@ function buildCatalog(
     qualityScore: r.quality_score,
     source: r.source,
   }));
-  const skus = byId<SkuRow, Sku>(tables.skus, (r) => ({ id: r.id, gpu: r.gpu, gpusPerVm: r.gpus_per_vm, vcpus: r.vcpus, memoryGib: r.memory_gib, cloud: r.cloud }));
+  const skus = byId<SkuRow, Sku>(tables.skus, (r) => ({
+    id: r.id,
+    gpu: r.gpu,
+    gpusPerVm: r.gpus_per_vm,
+    vcpus: r.vcpus,
+    memoryGib: r.memory_gib,
+    cloud: r.cloud,
+  }));
   const regions = byId<RegionRow, Region>(tables.regions, (r) => ({ id: r.id, displayName: r.display_name }));
   const prices: Price[] = tables.prices.rows
     .map(({ row }) => ({ sku: row.sku, region: row.region, purchase: row.purchase, usdPerHour: row.usd_per_hour }))
@@ -243,7 +318,11 @@ function buildCatalog(
     const entry = rtt.get(`${from}\u0000${to}`);
     if (entry) return entry.row.rtt_ms;
     const unknown = [from, to].find((r) => !regions.has(r)) ?? from;
-    throw new InputError({ field: 'region', message: `no round-trip time for unknown region '${unknown}'`, fix: didYouMean(unknown, regions.keys()) || 'see planner catalog regions' });
+    throw new InputError({
+      field: 'region',
+      message: `no round-trip time for unknown region '${unknown}'`,
+      fix: didYouMean(unknown, regions.keys()) || 'see planner catalog regions',
+    });
   };
 
   const sourceList = CATALOG_FILE_KINDS.map((kind) => {
@@ -254,11 +333,15 @@ function buildCatalog(
   return { gpus, llms, skus, regions, prices, latencyMs, sources: sourceList };
 }
 
-function checkUniqueIds(table: Table<{ id: string }>, at: (table: Table<unknown>, line: number, field: string, message: string, fix: string) => void): void {
+function checkUniqueIds(
+  table: Table<{ id: string }>,
+  at: (table: Table<unknown>, line: number, field: string, message: string, fix: string) => void,
+): void {
   const first = new Map<string, number>();
   for (const { line, row } of table.rows) {
     const earlier = first.get(row.id);
-    if (earlier !== undefined) at(table, line, 'id', `duplicate id '${row.id}' (first on line ${earlier})`, 'ids are unique; merge or rename the rows');
+    if (earlier !== undefined)
+      at(table, line, 'id', `duplicate id '${row.id}' (first on line ${earlier})`, 'ids are unique; merge or rename the rows');
     else first.set(row.id, line);
   }
 }
@@ -269,7 +352,10 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
   const expected = Object.keys(spec.columns);
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(input.text, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    records = parse(input.text, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines;
@@ -293,7 +379,8 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
   const absent = expected.filter((name) => !header.includes(name));
   const unknown = header.filter((name) => !expected.includes(name));
   for (const name of header) {
-    if (seen.has(name)) headerIssues.push({ file: input.file, line: 1, field: 'header', message: `column '${name}' appears twice`, fix: 'keep one' });
+    if (seen.has(name))
+      headerIssues.push({ file: input.file, line: 1, field: 'header', message: `column '${name}' appears twice`, fix: 'keep one' });
     else if (!expected.includes(name)) {
       // Suggest only columns the header lacks: a present column is not what was meant.
       const fix =
@@ -305,7 +392,13 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
     seen.add(name);
   }
   for (const name of absent) {
-    headerIssues.push({ file: input.file, line: 1, field: 'header', message: `missing column '${name}' (${spec.columns[name]})`, fix: `the header is ${expected.join(',')}` });
+    headerIssues.push({
+      file: input.file,
+      line: 1,
+      field: 'header',
+      message: `missing column '${name}' (${spec.columns[name]})`,
+      fix: `the header is ${expected.join(',')}`,
+    });
   }
   if (headerIssues.length) {
     issues.push(...headerIssues);
@@ -322,7 +415,13 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
     // info.lines is where the record ends; a quoted value may span lines.
     const line = info.lines - record.reduce((n, value) => n + (value.match(/\n/g)?.length ?? 0), 0);
     if (record.length !== header.length) {
-      report({ file: input.file, line, field: 'row', message: `${record.length} values, the header has ${header.length}`, fix: 'one value per column; quote values that contain commas' });
+      report({
+        file: input.file,
+        line,
+        field: 'row',
+        message: `${record.length} values, the header has ${header.length}`,
+        fix: 'one value per column; quote values that contain commas',
+      });
       continue;
     }
     const raw = Object.fromEntries(header.map((name, i) => [name, record[i]!]));
@@ -339,7 +438,11 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
     table.rows.push({ line, row: result.data as T });
   }
   if (rowIssues > MAX_ROW_ISSUES_PER_FILE) {
-    issues.push({ file: input.file, message: `and ${rowIssues - MAX_ROW_ISSUES_PER_FILE} more problems in this file`, fix: 'fix the ones above first' });
+    issues.push({
+      file: input.file,
+      message: `and ${rowIssues - MAX_ROW_ISSUES_PER_FILE} more problems in this file`,
+      fix: 'fix the ones above first',
+    });
   }
   return table;
 }

@@ -72,12 +72,18 @@ export const SkuRow = z.object({
 export const PriceRow = z.object({
   sku: id(),
   region: id(),
-  purchase: z.string().trim().pipe(z.enum(['on-demand', 'spot'], { message: "must be 'on-demand' or 'spot'" })),
+  purchase: z
+    .string()
+    .trim()
+    .pipe(z.enum(['on-demand', 'spot'], { message: "must be 'on-demand' or 'spot'" })),
   usd_per_hour: positive(),
 });
 
 export const RegionRow = z.object({
-  id: z.string().trim().regex(/^[a-z0-9]+$/, 'a region id is lower-case letters and digits, e.g. eastus2'),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]+$/, 'a region id is lower-case letters and digits, e.g. eastus2'),
   display_name: text(),
 });
 
@@ -89,7 +95,10 @@ export const LatencyRow = z.object({
 
 export const SourceRow = z.object({
   file: text(),
-  date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
+  date: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
   source: text(),
 });
 

@@ -33,7 +33,11 @@ export interface PriceListing {
 /** `planner catalog [gpus|skus|llms|prices|regions]`: the catalog as tables or JSON; a summary without a view. */
 export async function catalogCommand(view: string | undefined, options: CatalogOptions, io: CliIo): Promise<ExitCode> {
   if (view !== undefined && !(CATALOG_VIEWS as readonly string[]).includes(view)) {
-    throw new InputError({ field: 'view', message: `unknown catalog view '${view}'`, fix: didYouMean(view, CATALOG_VIEWS) || `one of ${CATALOG_VIEWS.join(', ')}` });
+    throw new InputError({
+      field: 'view',
+      message: `unknown catalog view '${view}'`,
+      fix: didYouMean(view, CATALOG_VIEWS) || `one of ${CATALOG_VIEWS.join(', ')}`,
+    });
   }
   const given = options.catalog ?? `${BUILTIN}models`;
   const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
@@ -92,7 +96,15 @@ export async function catalogCommand(view: string | undefined, options: CatalogO
         io.stdout.write(
           renderTable(
             ['SKU', 'GPU', 'GPUs', 'vCPUs', 'memory GiB', 'cloud', 'priced in'],
-            [...catalog.skus.values()].map((s) => [s.id, s.gpu, s.gpusPerVm, s.vcpus, s.memoryGib, s.cloud, regionsOf(s.id).join(' ') || '-']),
+            [...catalog.skus.values()].map((s) => [
+              s.id,
+              s.gpu,
+              s.gpusPerVm,
+              s.vcpus,
+              s.memoryGib,
+              s.cloud,
+              regionsOf(s.id).join(' ') || '-',
+            ]),
             chalk,
             ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
           ),
@@ -108,7 +120,13 @@ export async function catalogCommand(view: string | undefined, options: CatalogO
     }
     case 'regions': {
       const ids = [...catalog.regions.keys()];
-      if (json) write([...catalog.regions.values()].map((r) => ({ ...r, rttMs: Object.fromEntries(ids.map((to) => [to, catalog.latencyMs(r.id, to)])) })));
+      if (json)
+        write(
+          [...catalog.regions.values()].map((r) => ({
+            ...r,
+            rttMs: Object.fromEntries(ids.map((to) => [to, catalog.latencyMs(r.id, to)])),
+          })),
+        );
       else {
         io.stdout.write(`${chalk.bold('Regions')} and round-trip times in ms\n`);
         io.stdout.write(
@@ -211,7 +229,13 @@ function renderSummary(given: string, catalog: Catalog, summary: ReturnType<type
     ),
   );
   out.push(`\n${chalk.bold('Sources')}\n`);
-  out.push(renderTable(['file', 'date', 'source'], catalog.sources.map((s) => [s.file, s.date, s.source]), chalk));
+  out.push(
+    renderTable(
+      ['file', 'date', 'source'],
+      catalog.sources.map((s) => [s.file, s.date, s.source]),
+      chalk,
+    ),
+  );
   out.push(`\nMore: planner catalog ${CATALOG_VIEWS.join('|')}\n`);
   return out.join('');
 }
@@ -219,7 +243,9 @@ function renderSummary(given: string, catalog: Catalog, summary: ReturnType<type
 function renderPrices(catalog: Catalog, listings: readonly PriceListing[], chalk: ChalkInstance): string {
   const skus = new Set(listings.map((l) => l.sku)).size;
   const regions = new Set(listings.map((l) => l.region)).size;
-  const out: string[] = [`${chalk.bold('Prices')}: ${listings.length} SKU x region offers (${skus} SKUs in ${regions} regions), USD, Linux\n`];
+  const out: string[] = [
+    `${chalk.bold('Prices')}: ${listings.length} SKU x region offers (${skus} SKUs in ${regions} regions), USD, Linux\n`,
+  ];
   out.push(
     renderTable(
       ['SKU', 'GPU', 'GPUs', 'region', 'on-demand $/h', 'spot $/h', 'on-demand $/GPU-h', 'spot $/GPU-h'],

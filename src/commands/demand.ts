@@ -38,7 +38,10 @@ export async function demandCommand(file: string, options: DemandOptions, io: Cl
         file,
         line: 1,
         field: 'header',
-        message: firstLine.trim() === '' ? 'no header (empty first line)' : `'${firstLine.slice(0, 80)}' is neither a trace nor an hourly profile header`,
+        message:
+          firstLine.trim() === ''
+            ? 'no header (empty first line)'
+            : `'${firstLine.slice(0, 80)}' is neither a trace nor an hourly profile header`,
         fix: `a trace starts with ${TRACE_HEADER} (or ${TRACE_HEADER_WITH_IMAGES}); a profile with hour_start_utc,requests_per_minute_mean,...`,
       });
     }

@@ -25,7 +25,8 @@ export async function readCatalog(dir: string, shownDir?: string): Promise<Catal
       if (optional && code === 'ENOENT') return undefined;
       issues.push({
         file: shown(name),
-        message: code === 'ENOENT' ? 'catalog file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read: ${(error as Error).message}`,
+        message:
+          code === 'ENOENT' ? 'catalog file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read: ${(error as Error).message}`,
         fix:
           code === 'ENOENT'
             ? `a catalog folder holds ${CATALOG_FILE_KINDS.map((kind) => CATALOG_FILES[kind].name).join(', ')}; copy the missing one from the built-in models/`
@@ -36,7 +37,11 @@ export async function readCatalog(dir: string, shownDir?: string): Promise<Catal
   };
   const texts = await Promise.all(CATALOG_FILE_KINDS.map((kind) => read(CATALOG_FILES[kind].name)));
   const sources = await read(SOURCES_FILE.name, true);
-  if (issues.length) throw new InputError(issues, `catalog ${shownDir ?? dir}: ${issues.length} file${issues.length === 1 ? '' : 's'} missing or unreadable`);
+  if (issues.length)
+    throw new InputError(
+      issues,
+      `catalog ${shownDir ?? dir}: ${issues.length} file${issues.length === 1 ? '' : 's'} missing or unreadable`,
+    );
   const files = Object.fromEntries(CATALOG_FILE_KINDS.map((kind, i) => [kind, texts[i]!])) as CatalogFiles;
   if (sources) files.sources = sources;
   return parseCatalog(files);

@@ -11,13 +11,21 @@ export async function readPlanDocument(planPath: string, io: CliIo): Promise<Pla
   try {
     text = await readFile(resolve(io.cwd, planPath), 'utf8');
   } catch (error) {
-    throw new InputError({ file: planPath, message: `cannot read the plan: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, fix: 'pass the plan.json written by planner solve --out' });
+    throw new InputError({
+      file: planPath,
+      message: `cannot read the plan: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      fix: 'pass the plan.json written by planner solve --out',
+    });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new InputError({ file: planPath, message: `not JSON: ${(error as Error).message}`, fix: 'pass the plan.json written by planner solve --out' });
+    throw new InputError({
+      file: planPath,
+      message: `not JSON: ${(error as Error).message}`,
+      fix: 'pass the plan.json written by planner solve --out',
+    });
   }
   const parsed = PlanDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error, planPath), `${planPath}: not a planner plan (schema version 1)`);

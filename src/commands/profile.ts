@@ -34,8 +34,8 @@ export const DEFAULT_OUTPUT_TOKENS = 256;
 
 /** Printed with every table: tools disagree on these words (DESIGN.md section 4). */
 export const DEFINITIONS = {
-  ttft: 'mean time from arrival to the first token at the replica\'s max sustainable load (own prefill + decode step in flight + wait behind other prefills)',
-  tpot: 'mean time between output tokens of one request after the first (excludes TTFT), at that load: decode step + other requests\' prefills interleaved',
+  ttft: "mean time from arrival to the first token at the replica's max sustainable load (own prefill + decode step in flight + wait behind other prefills)",
+  tpot: "mean time between output tokens of one request after the first (excludes TTFT), at that load: decode step + other requests' prefills interleaved",
   requestsPerSec: 'max requests/s one replica sustains meeting both SLOs (calibration 1)',
   tokensPerSec: 'output (generated) tokens/s at that rate',
   source: 'measured = interpolated from models/profiles (Splitwise), estimate = roofline model (src/perf/constants.ts)',
@@ -58,7 +58,8 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   const profiles = builtinProfiles();
 
   const results: ReplicaPerformance[] = [];
-  for (const llm of llms) for (const gpu of gpus) for (const tp of tps) results.push(replicaPerformance(llm, gpu, tp, slo, mix, { profiles }));
+  for (const llm of llms)
+    for (const gpu of gpus) for (const tp of tps) results.push(replicaPerformance(llm, gpu, tp, slo, mix, { profiles }));
   const fitting = results.filter((r) => r.fits);
   const listMisfits = options.llm !== undefined || options.gpu !== undefined;
   const misfits = listMisfits ? results.filter((r) => !r.fits) : [];
@@ -82,12 +83,21 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
 function selection(catalog: Catalog, options: ProfileOptions) {
   const issues: InputIssue[] = [];
   if (options.llm !== undefined && !catalog.llms.has(options.llm)) {
-    issues.push({ field: '--llm', message: `unknown llm '${options.llm}'`, fix: didYouMean(options.llm, catalog.llms.keys()) || `one of ${[...catalog.llms.keys()].join(', ')}` });
+    issues.push({
+      field: '--llm',
+      message: `unknown llm '${options.llm}'`,
+      fix: didYouMean(options.llm, catalog.llms.keys()) || `one of ${[...catalog.llms.keys()].join(', ')}`,
+    });
   }
   if (options.gpu !== undefined && !catalog.gpus.has(options.gpu)) {
-    issues.push({ field: '--gpu', message: `unknown gpu '${options.gpu}'`, fix: didYouMean(options.gpu, catalog.gpus.keys()) || `one of ${[...catalog.gpus.keys()].join(', ')}` });
+    issues.push({
+      field: '--gpu',
+      message: `unknown gpu '${options.gpu}'`,
+      fix: didYouMean(options.gpu, catalog.gpus.keys()) || `one of ${[...catalog.gpus.keys()].join(', ')}`,
+    });
   }
-  if (options.tp !== undefined && !Number.isInteger(options.tp)) issues.push({ field: '--tp', message: `TP ${options.tp} is not a whole number`, fix: 'e.g. --tp 4' });
+  if (options.tp !== undefined && !Number.isInteger(options.tp))
+    issues.push({ field: '--tp', message: `TP ${options.tp} is not a whole number`, fix: 'e.g. --tp 4' });
   if (issues.length) throw new InputError(issues);
   return {
     llms: options.llm !== undefined ? [catalog.llms.get(options.llm)!] : [...catalog.llms.values()],
@@ -99,21 +109,32 @@ function selection(catalog: Catalog, options: ProfileOptions) {
 async function requestMix(options: ProfileOptions, io: CliIo): Promise<RequestMix> {
   if (options.mix !== undefined) {
     if (options.inputTokens !== undefined || options.outputTokens !== undefined) {
-      throw new InputError({ field: '--mix', message: '--mix and --input-tokens/--output-tokens both given', fix: 'give a request-mix file or the token counts, not both' });
+      throw new InputError({
+        field: '--mix',
+        message: '--mix and --input-tokens/--output-tokens both given',
+        fix: 'give a request-mix file or the token counts, not both',
+      });
     }
     let text: string;
     try {
       text = await readFile(resolve(io.cwd, options.mix), 'utf8');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError({ file: options.mix, message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, fix: 'check the path' });
+      throw new InputError({
+        file: options.mix,
+        message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`,
+        fix: 'check the path',
+      });
     }
     return parseRequestMixCsv(text, options.mix);
   }
   const inputTokens = options.inputTokens ?? DEFAULT_INPUT_TOKENS;
   const outputTokens = options.outputTokens ?? DEFAULT_OUTPUT_TOKENS;
   const issues: InputIssue[] = [];
-  for (const [flag, value] of [['--input-tokens', inputTokens], ['--output-tokens', outputTokens]] as const) {
+  for (const [flag, value] of [
+    ['--input-tokens', inputTokens],
+    ['--output-tokens', outputTokens],
+  ] as const) {
     if (!Number.isInteger(value)) issues.push({ field: flag, message: `${value} is not a whole number of tokens` });
   }
   if (issues.length) throw new InputError(issues);
@@ -130,7 +151,10 @@ function render(
   chalk: ChalkInstance,
 ): string {
   const out: string[] = [];
-  const size = options.mix !== undefined ? `mix ${options.mix} (${mix.buckets?.length ?? 1} buckets, mean ${formatFixed(mix.meanInputTokens, 0)} in / ${formatFixed(mix.meanOutputTokens, 0)} out tokens)` : `${mix.meanInputTokens} input / ${mix.meanOutputTokens} output tokens per request`;
+  const size =
+    options.mix !== undefined
+      ? `mix ${options.mix} (${mix.buckets?.length ?? 1} buckets, mean ${formatFixed(mix.meanInputTokens, 0)} in / ${formatFixed(mix.meanOutputTokens, 0)} out tokens)`
+      : `${mix.meanInputTokens} input / ${mix.meanOutputTokens} output tokens per request`;
   out.push(`${chalk.bold('Per-replica capacity')} at TTFT <= ${slo.ttftMs} ms and TPOT <= ${slo.tpotMs} ms, ${size}\n`);
   const ms = (v: number | null) => (v === null ? '-' : v >= 100 ? formatFixed(v, 0) : formatFixed(v, 1));
   if (fitting.length) {
@@ -159,8 +183,17 @@ function render(
   if (fitting.some((r) => r.extrapolated)) out.push('* outside the measured prompt range: the nearest measured value is used\n');
   if (listMisfits && misfits.length) {
     out.push(`\n${chalk.bold('Does not fit')}\n`);
-    out.push(renderTable(['llm', 'gpu', 'TP', 'reason'], misfits.map((r) => [r.llm, r.gpu, r.tp, r.reason ?? '-']), chalk, ['left', 'left', 'right', 'left']));
+    out.push(
+      renderTable(
+        ['llm', 'gpu', 'TP', 'reason'],
+        misfits.map((r) => [r.llm, r.gpu, r.tp, r.reason ?? '-']),
+        chalk,
+        ['left', 'left', 'right', 'left'],
+      ),
+    );
   }
-  out.push(`\nTTFT: ${DEFINITIONS.ttft}.\nTPOT: ${DEFINITIONS.tpot}.\nreq/s: ${DEFINITIONS.requestsPerSec}; tok/s: ${DEFINITIONS.tokensPerSec}.\nsource: ${DEFINITIONS.source}.\n`);
+  out.push(
+    `\nTTFT: ${DEFINITIONS.ttft}.\nTPOT: ${DEFINITIONS.tpot}.\nreq/s: ${DEFINITIONS.requestsPerSec}; tok/s: ${DEFINITIONS.tokensPerSec}.\nsource: ${DEFINITIONS.source}.\n`,
+  );
   return out.join('');
 }

@@ -23,7 +23,11 @@ export interface ReportCommandOptions {
  */
 export async function reportCommand(planPath: string, options: ReportCommandOptions, io: CliIo): Promise<ExitCode> {
   if (options.out !== undefined && options.format === 'table') {
-    throw new InputError({ field: '--out', message: '--out writes files; the table format only prints', fix: 'add --format csv, json or html, or drop --out' });
+    throw new InputError({
+      field: '--out',
+      message: '--out writes files; the table format only prints',
+      fix: 'add --format csv, json or html, or drop --out',
+    });
   }
   const document = await readPlanDocument(planPath, io);
   const loaded = await loadScenarioFile(options.scenario, document.scenario.overrides, io);
@@ -87,12 +91,38 @@ export function renderReportTables(report: FinanceReport, chalk: ChalkInstance):
     entry.costUsd += row.costUsd;
   }
   const costRows = [...byRegionLlm.values()]
-    .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) || Number(a.llm === IDLE_LLM) - Number(b.llm === IDLE_LLM) || (a.llm < b.llm ? -1 : a.llm > b.llm ? 1 : 0))
-    .map((e) => [e.region, e.llm, formatFixed(e.vmHours, 1), formatFixed(e.gpuHours, 1), `$${formatFixed(e.costUsd)}`, percent(totals.costUsd > 0 ? e.costUsd / totals.costUsd : null)]);
-  costRows.push([chalk.bold('total'), '', formatFixed(totals.vmHours, 1), formatFixed(totals.gpuHours, 1), chalk.bold(`$${formatFixed(totals.costUsd)}`), percent(totals.costUsd > 0 ? 1 : null)]);
+    .sort(
+      (a, b) =>
+        (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) ||
+        Number(a.llm === IDLE_LLM) - Number(b.llm === IDLE_LLM) ||
+        (a.llm < b.llm ? -1 : a.llm > b.llm ? 1 : 0),
+    )
+    .map((e) => [
+      e.region,
+      e.llm,
+      formatFixed(e.vmHours, 1),
+      formatFixed(e.gpuHours, 1),
+      `$${formatFixed(e.costUsd)}`,
+      percent(totals.costUsd > 0 ? e.costUsd / totals.costUsd : null),
+    ]);
+  costRows.push([
+    chalk.bold('total'),
+    '',
+    formatFixed(totals.vmHours, 1),
+    formatFixed(totals.gpuHours, 1),
+    chalk.bold(`$${formatFixed(totals.costUsd)}`),
+    percent(totals.costUsd > 0 ? 1 : null),
+  ]);
 
   let text = `${chalk.bold(`Cost of ${report.plan.scenario}`)}: ${report.plan.windows} windows, ${formatFixed(report.plan.hours, 0)} h, status ${report.plan.status}\n`;
-  text += renderTable(['region', 'llm', 'VM-hours', 'GPU-hours', 'cost', 'share'], costRows, chalk, ['left', 'left', 'right', 'right', 'right', 'right']);
+  text += renderTable(['region', 'llm', 'VM-hours', 'GPU-hours', 'cost', 'share'], costRows, chalk, [
+    'left',
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+  ]);
   text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
 
   // Utilisation per region: hour-weighted mean, lowest and highest window.
@@ -112,12 +142,9 @@ export function renderReportTables(report: FinanceReport, chalk: ChalkInstance):
   if (regions.size > 0) {
     const all = regions.get('(all)')!;
     regions.delete('(all)');
-    const utilRows = [...[...regions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), ['all regions', all] as const].map(([region, s]) => [
-      region,
-      percent(s.usable > 0 ? s.load / s.usable : null),
-      percent(s.min),
-      percent(s.max),
-    ]);
+    const utilRows = [...[...regions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), ['all regions', all] as const].map(
+      ([region, s]) => [region, percent(s.usable > 0 ? s.load / s.usable : null), percent(s.min), percent(s.max)],
+    );
     text += `${chalk.bold('Utilisation')} (served load / replica capacity after headroom):\n`;
     text += renderTable(['region', 'mean', 'lowest window', 'highest window'], utilRows, chalk, ['left', 'right', 'right', 'right']);
   }

@@ -61,7 +61,9 @@ export async function loadScenarioFile(path: string | undefined, overrides: read
     }
   }
   const input = resolveScenario(scenario, { catalog, requestMixes, profiles, replicaRate }, file);
-  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, { catalog, requestMixes, profiles, replicaRate }, file, w));
+  const mixes = scenario.workloads.map((workload, w) =>
+    requestMixOf(workload.requestMix, { catalog, requestMixes, profiles, replicaRate }, file, w),
+  );
   return { file, scenario, input, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, text };
 }
 
@@ -79,7 +81,10 @@ async function readInput(absolute: string, shown: string, field?: string): Promi
       file: shown,
       ...(field ? { field } : {}),
       message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`,
-      fix: code === 'ENOENT' ? `check the path (relative paths are resolved against the scenario file's folder${field ? '' : ' or the current directory'})` : 'check permissions',
+      fix:
+        code === 'ENOENT'
+          ? `check the path (relative paths are resolved against the scenario file's folder${field ? '' : ' or the current directory'})`
+          : 'check permissions',
     });
   }
 }
@@ -98,6 +103,11 @@ export function parseMaxUnmet(text: string): { text: string; exceeded: (unmet: n
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
   if (percent) return { text, exceeded: (unmet, total) => unmet > (Number(percent[1]) / 100) * total };
   const count = Number(text);
-  if (!Number.isFinite(count) || count < 0) throw new InputError({ field: '--max-unmet', message: `'${text}' is not a request count or a percentage`, fix: 'e.g. --max-unmet 0 or --max-unmet 0.1%' });
+  if (!Number.isFinite(count) || count < 0)
+    throw new InputError({
+      field: '--max-unmet',
+      message: `'${text}' is not a request count or a percentage`,
+      fix: 'e.g. --max-unmet 0 or --max-unmet 0.1%',
+    });
   return { text, exceeded: (unmet) => unmet > count };
 }

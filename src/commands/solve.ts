@@ -10,6 +10,7 @@ import { writeLpText } from '../lp/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
 import { toPlanDocument } from '../report/plan-document.js';
 import { getIsolatedSolver, getSolver } from '../solvers/registry.js';
+import type { Solver } from '../solvers/types.js';
 import { checkPlan } from '../validate/check-plan.js';
 import { checkFutures, futuresOf } from '../validate/resilience.js';
 import { activePolicies } from '../capacity/policies.js';
@@ -70,7 +71,9 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   }
   const totalRequests = result.plan.totals.servedRequests + result.plan.totals.unmetRequests;
   if (maxUnmet.exceeded(result.plan.totals.unmetRequests, totalRequests)) {
-    io.stderr.write(`planner: ${result.plan.totals.unmetRequests} requests cannot be served (limit ${maxUnmet.text}); see the unmet demand per workload and window above\n`);
+    io.stderr.write(
+      `planner: ${result.plan.totals.unmetRequests} requests cannot be served (limit ${maxUnmet.text}); see the unmet demand per workload and window above\n`,
+    );
     return ExitCode.noPlan;
   }
   return ExitCode.ok;
@@ -81,7 +84,13 @@ const HEURISTICS: readonly string[] = ['gh', 'agh'];
 type SolverFlags = Pick<SolveCommandOptions, 'strategy' | 'timeLimit' | 'gap' | 'bound'>;
 
 /** Plans with a solver backend or a heuristic by name; the flags override the scenario's solver settings (also used by sweep). */
-export async function planWith(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
+export async function planWith(
+  input: PlanningInput,
+  solverName: string,
+  options: SolverFlags,
+  defaults: Scenario['solver'],
+  io: CliIo,
+): Promise<PlanResult> {
   if (HEURISTICS.includes(solverName)) return runHeuristic(input, solverName as 'gh' | 'agh', options, defaults);
   return runSolver(input, solverName, options, defaults, io);
 }
@@ -95,12 +104,23 @@ export async function assertPlanChecks(input: PlanningInput, plan: Plan, what = 
     for (const future of await checkFutures(input, plan, futures, await routingLpSolver())) check.violations.push(...future.violations);
   }
   if (check.violations.length) {
-    throw new InternalError(`${what} fails its own check:\n${check.violations.slice(0, 10).map((v) => `  ${v.group}: ${v.message}`).join('\n')}`);
+    throw new InternalError(
+      `${what} fails its own check:\n${check.violations
+        .slice(0, 10)
+        .map((v) => `  ${v.group}: ${v.message}`)
+        .join('\n')}`,
+    );
   }
 }
 
-async function runSolver(input: PlanningInput, solverName: string, options: SolverFlags, defaults: Scenario['solver'], io: CliIo): Promise<PlanResult> {
-  let solver;
+async function runSolver(
+  input: PlanningInput,
+  solverName: string,
+  options: SolverFlags,
+  defaults: Scenario['solver'],
+  io: CliIo,
+): Promise<PlanResult> {
+  let solver: Solver;
   try {
     solver = getIsolatedSolver(solverName);
   } catch (error) {
@@ -119,10 +139,19 @@ async function runSolver(input: PlanningInput, solverName: string, options: Solv
 }
 
 /** GH/AGH: no solver; the plan is feasible, not proven (--bound adds the LP relaxation's bound). */
-async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh', options: SolverFlags, defaults: Scenario['solver']): Promise<PlanResult> {
+async function runHeuristic(
+  input: PlanningInput,
+  name: 'gh' | 'agh',
+  options: SolverFlags,
+  defaults: Scenario['solver'],
+): Promise<PlanResult> {
   const unsupported = activePolicies(input);
   if (unsupported.length) {
-    throw new InputError({ field: '--solver', message: `${name} does not implement ${unsupported.join(', ')}`, fix: 'use --solver highs or glpk, or turn these policies off' });
+    throw new InputError({
+      field: '--solver',
+      message: `${name} does not implement ${unsupported.join(', ')}`,
+      fix: 'use --solver highs or glpk, or turn these policies off',
+    });
   }
   const { planHeuristic } = await import('../heuristics/index.js');
   const { plan, seconds, objective } = planHeuristic(input, name);
@@ -131,11 +160,22 @@ async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh', options: S
   if (options.bound) {
     const started = performance.now();
     const highs = await getSolver('highs');
-    bound = await relaxationBound(input, (program, solveOptions) => highs.solve(program, solveOptions), options.timeLimit ?? defaults.timeLimitSec);
+    bound = await relaxationBound(
+      input,
+      (program, solveOptions) => highs.solve(program, solveOptions),
+      options.timeLimit ?? defaults.timeLimitSec,
+    );
     boundSeconds = (performance.now() - started) / 1000;
   }
-  const method = name === 'gh' ? 'greedy by cost per effective coverage (DESIGN section 7)' : 'adaptive greedy: multi-start, relocate and consolidate (DESIGN section 7)';
-  const boundNote = !options.bound ? '' : bound === undefined ? '; the LP relaxation did not solve in time: no bound' : `; bound: HiGHS LP relaxation in ${boundSeconds.toFixed(2)} s`;
+  const method =
+    name === 'gh'
+      ? 'greedy by cost per effective coverage (DESIGN section 7)'
+      : 'adaptive greedy: multi-start, relocate and consolidate (DESIGN section 7)';
+  const boundNote = !options.bound
+    ? ''
+    : bound === undefined
+      ? '; the LP relaxation did not solve in time: no bound'
+      : `; bound: HiGHS LP relaxation in ${boundSeconds.toFixed(2)} s`;
   return {
     plan: explainUnmet(input, plan),
     solver: {
@@ -157,10 +197,18 @@ async function runHeuristic(input: PlanningInput, name: 'gh' | 'agh', options: S
  * The cost of resilience: the same scenario planned without N+1, same solver and strategy. Both plans are
  * solved to the same gap, so the difference is only as exact as the two gaps allow (both are reported).
  */
-async function addResilienceCost(input: PlanningInput, result: PlanResult, plan: (input: PlanningInput) => Promise<PlanResult>): Promise<void> {
+async function addResilienceCost(
+  input: PlanningInput,
+  result: PlanResult,
+  plan: (input: PlanningInput) => Promise<PlanResult>,
+): Promise<void> {
   const locality = input.policies.locality;
   if (!locality?.nPlusOne || !result.plan.policies?.locality) {
-    throw new InputError({ field: '--resilience-cost', message: 'the scenario does not ask for N+1', fix: 'set policies.locality.nPlusOne: true (or --set policies.locality.nPlusOne=true)' });
+    throw new InputError({
+      field: '--resilience-cost',
+      message: 'the scenario does not ask for N+1',
+      fix: 'set policies.locality.nPlusOne: true (or --set policies.locality.nPlusOne=true)',
+    });
   }
   const without = await plan({ ...input, policies: { ...input.policies, locality: { ...locality, nPlusOne: false } } });
   const cost = (r: PlanResult) => r.plan.totals.costUsd + r.plan.totals.startupCostUsd;

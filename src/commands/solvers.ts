@@ -16,7 +16,11 @@ export async function solversCommand(options: { format: 'table' | 'json' }, io: 
       const solver = await getSolver(name);
       const solution = await solver.solve(program);
       const ok = solution.status === 'optimal' && solution.objective === 3;
-      rows.push({ name, available: ok, detail: ok ? `ok (${(solution.seconds * 1000).toFixed(1)} ms)` : `${solution.status}: ${solution.rawStatus}` });
+      rows.push({
+        name,
+        available: ok,
+        detail: ok ? `ok (${(solution.seconds * 1000).toFixed(1)} ms)` : `${solution.status}: ${solution.rawStatus}`,
+      });
     } catch (error) {
       rows.push({ name, available: false, detail: error instanceof Error ? error.message : String(error) });
     }

@@ -15,10 +15,18 @@ const NO_PLAN = new Set<string>(NO_PLAN_STATUSES);
 export async function runPoint(task: PointTask): Promise<PointOutcome> {
   const started = performance.now();
   // Progress and logs stay silent: many points run at once and stdout carries the result.
-  const quiet = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, stderrIsTty: false, cwd: task.cwd };
+  const quiet = {
+    stdout: { write: () => true },
+    stderr: { write: () => true },
+    env: {},
+    stdoutIsTty: false,
+    stderrIsTty: false,
+    cwd: task.cwd,
+  };
   const { scenario, input } = await loadScenarioFile(task.scenario, task.overrides, quiet).catch((error: unknown) => {
     // Values are checked one axis at a time up front; a combination can still fail here: name the point.
-    if (error instanceof InputError) throw new InputError(error.issues, `the sweep point ${task.overrides.join(' ')} is invalid (fix: drop that value from its --vary):`);
+    if (error instanceof InputError)
+      throw new InputError(error.issues, `the sweep point ${task.overrides.join(' ')} is invalid (fix: drop that value from its --vary):`);
     throw error;
   });
   const result = await planWith(input, task.solver, task.flags, scenario.solver, quiet);

@@ -38,7 +38,12 @@ type FileFormat = 'json' | 'csv' | 'html';
  * writes the files (atomically) and prints. A failure anywhere leaves no file behind.
  */
 export async function sweepCommand(scenarioPath: string, options: SweepCommandOptions, io: CliIo): Promise<ExitCode> {
-  if (options.vary.length === 0) throw new InputError({ field: '--vary', message: 'nothing to vary', fix: 'add at least one --vary path=values, e.g. --vary demand.scale=0.5..2:7' });
+  if (options.vary.length === 0)
+    throw new InputError({
+      field: '--vary',
+      message: 'nothing to vary',
+      fix: 'add at least one --vary path=values, e.g. --vary demand.scale=0.5..2:7',
+    });
   const axes = options.vary.map(parseVary);
   checkDistinctPaths(axes);
   checkGridSize(axes, options.force === true);
@@ -48,7 +53,11 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
   const loaded = await loadScenarioFile(scenarioPath, sharedOverrides, io);
   const solver = options.solver ?? loaded.scenario.solver.name;
   if (![...listSolverNames(), 'gh', 'agh'].includes(solver)) {
-    throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: `unknown solver '${solver}'`, fix: `one of ${[...listSolverNames(), 'gh', 'agh'].join(', ')}` });
+    throw new InputError({
+      field: options.solver ? '--solver' : `${loaded.file} solver.name`,
+      message: `unknown solver '${solver}'`,
+      fix: `one of ${[...listSolverNames(), 'gh', 'agh'].join(', ')}`,
+    });
   }
   const request = {
     file: scenarioPath,
@@ -75,7 +84,9 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
     log: (text) => io.stderr.write(text),
   });
   progress.finish();
-  io.stderr.write(`sweep: ${doc.points.length} points in ${doc.seconds.toFixed(1)} s (${jobs === 1 ? 'in-process' : `${jobs} worker threads`})\n`);
+  io.stderr.write(
+    `sweep: ${doc.points.length} points in ${doc.seconds.toFixed(1)} s (${jobs === 1 ? 'in-process' : `${jobs} worker threads`})\n`,
+  );
 
   for (const file of files) await writeFileAtomic(file.path, render(doc, file.format));
   io.stdout.write(options.format === 'table' ? renderSweepTable(doc, chalkFor(io)) : render(doc, options.format));
@@ -94,7 +105,11 @@ function outputFiles(options: SweepCommandOptions, cwd: string): { path: string;
   if (options.out) {
     const format = extname(options.out).toLowerCase().slice(1);
     if (format !== 'json' && format !== 'csv' && format !== 'html') {
-      throw new InputError({ field: '--out', message: `cannot tell the format of '${options.out}' from its extension`, fix: 'name the file *.json, *.csv or *.html' });
+      throw new InputError({
+        field: '--out',
+        message: `cannot tell the format of '${options.out}' from its extension`,
+        fix: 'name the file *.json, *.csv or *.html',
+      });
     }
     files.push({ path: resolve(cwd, options.out), format });
   }

@@ -29,7 +29,11 @@ export async function validateCommand(planPath: string, options: ValidateCommand
   const plan = planOf(document);
   options.failRegion.forEach((region) => {
     if (!loaded.input.regions.includes(region)) {
-      throw new InputError({ field: '--fail-region', message: `'${region}' is not one of the scenario's regions (${loaded.input.regions.join(', ')})`, fix: didYouMean(region, loaded.input.regions) || 'name a region the plan serves from' });
+      throw new InputError({
+        field: '--fail-region',
+        message: `'${region}' is not one of the scenario's regions (${loaded.input.regions.join(', ')})`,
+        fix: didYouMean(region, loaded.input.regions) || 'name a region the plan serves from',
+      });
     }
   });
   const check = checkPlan(loaded.input, plan);
@@ -44,10 +48,13 @@ export async function validateCommand(planPath: string, options: ValidateCommand
 
   if (options.format === 'json') {
     const survives = futures.map((f) => ({ future: f.future.name, ok: f.violations.length === 0, shortRequests: f.shortRequests }));
-    io.stdout.write(`${JSON.stringify({ ok, scenarioChanged, costUsd: check.costUsd, unmetRequests: check.unmetRequests, futures: survives, violations: check.violations }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ok, scenarioChanged, costUsd: check.costUsd, unmetRequests: check.unmetRequests, futures: survives, violations: check.violations }, null, 2)}\n`,
+    );
   } else {
     const chalk = chalkFor(io);
-    if (scenarioChanged) io.stdout.write(chalk.yellow('note: the scenario or its data changed since this plan was made; checking against the current one\n'));
+    if (scenarioChanged)
+      io.stdout.write(chalk.yellow('note: the scenario or its data changed since this plan was made; checking against the current one\n'));
     if (check.violations.length) {
       io.stdout.write(`${chalk.red.bold(`${check.violations.length} violation${check.violations.length === 1 ? '' : 's'}`)}:\n`);
       io.stdout.write(
@@ -60,11 +67,15 @@ export async function validateCommand(planPath: string, options: ValidateCommand
       );
     }
     for (const future of futures) {
-      const verdict = future.violations.length === 0 ? chalk.green('routable in every window') : chalk.red(`${future.shortRequests} requests cannot be routed`);
+      const verdict =
+        future.violations.length === 0
+          ? chalk.green('routable in every window')
+          : chalk.red(`${future.shortRequests} requests cannot be routed`);
       io.stdout.write(`${future.future.name}: ${verdict}\n`);
     }
     if (unmetTooHigh) io.stdout.write(chalk.red(`${check.unmetRequests} requests are left unmet (limit ${maxUnmet.text})\n`));
-    if (ok) io.stdout.write(chalk.green(`plan OK: ${document.windows.length} windows, cost $${check.costUsd.toFixed(2)}, all checks hold\n`));
+    if (ok)
+      io.stdout.write(chalk.green(`plan OK: ${document.windows.length} windows, cost $${check.costUsd.toFixed(2)}, all checks hold\n`));
   }
   return ok ? ExitCode.ok : ExitCode.noPlan;
 }

@@ -7,7 +7,11 @@ export function parseDurationSec(text: string, field = '--window'): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/i.exec(text);
   const seconds = match ? Number(match[1]) * UNIT_SEC[match[2]!.toLowerCase()]! : NaN;
   if (!Number.isInteger(seconds) || seconds < 1) {
-    throw new InputError({ field, message: `'${text}' is not a duration of whole seconds`, fix: 'use a number and a unit s, m, h or d, e.g. 30s, 5m, 1h' });
+    throw new InputError({
+      field,
+      message: `'${text}' is not a duration of whole seconds`,
+      fix: 'use a number and a unit s, m, h or d, e.g. 30s, 5m, 1h',
+    });
   }
   return seconds;
 }

@@ -92,7 +92,11 @@ export function holtWintersForecast(history: readonly number[], horizon: number,
   const fitted = smooth(history, calendar, best!.parameters, Math.min(DAY_STEPS, horizon));
   const point = Array.from({ length: horizon }, (_, h) => fitted.final.predict(h + 1));
   const seasonality = calendar.types === 2 ? 'daily cycles by weekday/weekend' : 'one daily cycle';
-  return withUpper({ method: 'holt-winters', seasonality, point, parameters: best!.parameters }, fitted.errors, options.upperQuantile ?? 0.95);
+  return withUpper(
+    { method: 'holt-winters', seasonality, point, parameters: best!.parameters },
+    fitted.errors,
+    options.upperQuantile ?? 0.95,
+  );
 }
 
 /** Mean absolute percentage error as a fraction (0.12 = 12%), over the steps where the actual is not 0. */
@@ -116,7 +120,11 @@ export function coverage(actual: readonly number[], upper: readonly number[]): n
 
 function requireHistory(history: readonly number[], steps: number, method: string): void {
   if (history.length < steps || history.some((v) => !Number.isFinite(v))) {
-    throw new InputError({ field: 'history', message: `${method} needs at least ${steps} finite hourly values, got ${history.length}`, fix: 'give a longer history' });
+    throw new InputError({
+      field: 'history',
+      message: `${method} needs at least ${steps} finite hourly values, got ${history.length}`,
+      fix: 'give a longer history',
+    });
   }
 }
 
@@ -178,7 +186,12 @@ class State {
  * Runs the recursions over the history; returns the final state and the in-sample errors of forecasts
  * 1..fitHorizon steps ahead from every hour after the first two days (also the errors behind `upper`).
  */
-function smooth(history: readonly number[], calendar: DayTypeCalendar, p: HoltWintersParameters, fitHorizon: number): { final: State; errors: number[] } {
+function smooth(
+  history: readonly number[],
+  calendar: DayTypeCalendar,
+  p: HoltWintersParameters,
+  fitHorizon: number,
+): { final: State; errors: number[] } {
   const initial = initialState(history, calendar);
   let level = initial.level;
   let trend = 0;
@@ -218,6 +231,8 @@ function initialState(history: readonly number[], calendar: DayTypeCalendar): { 
     }
   });
   const all = sums[calendar.types]!.map((sum, hour) => sum / counts[calendar.types]![hour]!);
-  const cycles = Array.from({ length: calendar.types }, (_, type) => sums[type]!.map((sum, hour) => (counts[type]![hour]! > 0 ? sum / counts[type]![hour]! : all[hour]!)));
+  const cycles = Array.from({ length: calendar.types }, (_, type) =>
+    sums[type]!.map((sum, hour) => (counts[type]![hour]! > 0 ? sum / counts[type]![hour]! : all[hour]!)),
+  );
   return { level, cycles };
 }

@@ -28,11 +28,15 @@ export function isHourlyProfileHeader(line: string): boolean {
 }
 
 function profileColumns(line: string): { hour: number; mean: number; low: number; high: number; toPerSec: number } | undefined {
-  const names = line.replace(/^\uFEFF/, '').split(',').map((name) => name.trim().toLowerCase());
+  const names = line
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase());
   const hour = names.indexOf('hour_start_utc');
   for (const unit of UNITS) {
     const mean = names.indexOf(`${unit.prefix}mean`);
-    if (hour >= 0 && mean >= 0) return { hour, mean, low: names.indexOf(`${unit.prefix}low`), high: names.indexOf(`${unit.prefix}high`), toPerSec: unit.toPerSec };
+    if (hour >= 0 && mean >= 0)
+      return { hour, mean, low: names.indexOf(`${unit.prefix}low`), high: names.indexOf(`${unit.prefix}high`), toPerSec: unit.toPerSec };
   }
   return undefined;
 }
@@ -42,7 +46,13 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
   const lines = splitLines(text);
   const columns = profileColumns(lines[0] ?? '');
   if (!columns) {
-    throw new InputError({ file, line: 1, field: 'header', message: `'${(lines[0] ?? '').slice(0, 80)}' is not an hourly profile header`, fix: 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)' });
+    throw new InputError({
+      file,
+      line: 1,
+      field: 'header',
+      message: `'${(lines[0] ?? '').slice(0, 80)}' is not an hourly profile header`,
+      fix: 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)',
+    });
   }
   const issues: InputIssue[] = [];
   const mean: number[] = [];
@@ -61,11 +71,23 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
     if (Number.isNaN(startMs) && !Number.isNaN(hourMs)) startMs = hourMs - row * HOUR_MS;
     const expectedMs = startMs + row * HOUR_MS;
     if (Number.isNaN(hourMs) || hourMs % HOUR_MS !== 0) {
-      issues.push({ file, line, field: 'hour_start_utc', message: `'${cells[columns.hour] ?? ''}' is not the start of a UTC hour`, fix: 'e.g. 2024-05-10T00:00:00Z' });
+      issues.push({
+        file,
+        line,
+        field: 'hour_start_utc',
+        message: `'${cells[columns.hour] ?? ''}' is not the start of a UTC hour`,
+        fix: 'e.g. 2024-05-10T00:00:00Z',
+      });
       continue;
     }
     if (hourMs !== expectedMs) {
-      issues.push({ file, line, field: 'hour_start_utc', message: `expected ${formatUtc(expectedMs)} (hours must be consecutive), found ${cells[columns.hour]}`, fix: 'one row per hour, in order, with no gaps' });
+      issues.push({
+        file,
+        line,
+        field: 'hour_start_utc',
+        message: `expected ${formatUtc(expectedMs)} (hours must be consecutive), found ${cells[columns.hour]}`,
+        fix: 'one row per hour, in order, with no gaps',
+      });
       continue;
     }
     const rate = (column: number, name: string): number | undefined => {
@@ -81,7 +103,12 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
     const lowRate = rate(columns.low, 'low') ?? meanRate;
     const highRate = rate(columns.high, 'high') ?? meanRate;
     if (lowRate > meanRate * (1 + 1e-9) || meanRate > highRate * (1 + 1e-9)) {
-      issues.push({ file, line, message: `low ${lowRate}, mean ${meanRate}, high ${highRate} req/s are not in order`, fix: 'low <= mean <= high' });
+      issues.push({
+        file,
+        line,
+        message: `low ${lowRate}, mean ${meanRate}, high ${highRate} req/s are not in order`,
+        fix: 'low <= mean <= high',
+      });
     }
     mean.push(meanRate);
     low.push(lowRate);
@@ -96,7 +123,12 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
 export function hourlyProfileToCsv(profile: HourlyProfile, decimals = 3): string {
   const startMs = Date.parse(profile.startUtc);
   const rows = profile.meanRequestsPerSec.map((mean, h) =>
-    [formatUtc(startMs + h * HOUR_MS).replace('.000Z', 'Z'), mean.toFixed(decimals), profile.lowRequestsPerSec[h]!.toFixed(decimals), profile.peakRequestsPerSec[h]!.toFixed(decimals)].join(','),
+    [
+      formatUtc(startMs + h * HOUR_MS).replace('.000Z', 'Z'),
+      mean.toFixed(decimals),
+      profile.lowRequestsPerSec[h]!.toFixed(decimals),
+      profile.peakRequestsPerSec[h]!.toFixed(decimals),
+    ].join(','),
   );
   return `${['hour_start_utc,requests_per_sec_mean,requests_per_sec_low,requests_per_sec_high', ...rows].join('\n')}\n`;
 }
@@ -141,7 +173,11 @@ export function summarizeProfile(profile: HourlyProfile): ProfileSummary {
 /** Hours grouped into windows of a whole number of hours (the last may be shorter). */
 export function windowProfile(profile: HourlyProfile, windowSec: number, field = '--window'): ProfileWindow[] {
   if (windowSec % 3600 !== 0) {
-    throw new InputError({ field, message: `an hourly profile cannot be split into ${windowSec} s windows`, fix: 'use --window 1h or a multiple of an hour' });
+    throw new InputError({
+      field,
+      message: `an hourly profile cannot be split into ${windowSec} s windows`,
+      fix: 'use --window 1h or a multiple of an hour',
+    });
   }
   const hoursPerWindow = windowSec / 3600;
   const startMs = Date.parse(profile.startUtc);

@@ -43,7 +43,8 @@ export class RequestMixAccumulator {
 
   constructor(edges: RequestMixEdges = DEFAULT_REQUEST_MIX_EDGES) {
     for (const bounds of [edges.inputTokens, edges.outputTokens]) {
-      if (bounds[0] !== 0 || bounds.some((b, i) => i > 0 && b <= bounds[i - 1]!)) throw new RangeError(`bucket bounds must start at 0 and increase: ${bounds.join(',')}`);
+      if (bounds[0] !== 0 || bounds.some((b, i) => i > 0 && b <= bounds[i - 1]!))
+        throw new RangeError(`bucket bounds must start at 0 and increase: ${bounds.join(',')}`);
     }
     this.edges = edges;
     const cells = edges.inputTokens.length * edges.outputTokens.length;
@@ -94,16 +95,39 @@ export class RequestMixAccumulator {
         });
       }
     }
-    return { requests: total, meanInputTokens: total > 0 ? inputSum / total : 0, meanOutputTokens: total > 0 ? outputSum / total : 0, buckets };
+    return {
+      requests: total,
+      meanInputTokens: total > 0 ? inputSum / total : 0,
+      meanOutputTokens: total > 0 ? outputSum / total : 0,
+      buckets,
+    };
   }
 }
 
-const MIX_COLUMNS = ['input_tokens_from', 'input_tokens_below', 'output_tokens_from', 'output_tokens_below', 'requests', 'share', 'mean_input_tokens', 'mean_output_tokens'] as const;
+const MIX_COLUMNS = [
+  'input_tokens_from',
+  'input_tokens_below',
+  'output_tokens_from',
+  'output_tokens_below',
+  'requests',
+  'share',
+  'mean_input_tokens',
+  'mean_output_tokens',
+] as const;
 
 /** The committed traces/*-request-mix.csv form: bounds ("" = open-ended), requests, share, mean sizes. */
 export function requestMixToCsv(mix: MeasuredRequestMix): string {
   const rows = mix.buckets.map((b) =>
-    [b.inputTokensFrom, b.inputTokensBelow ?? '', b.outputTokensFrom, b.outputTokensBelow ?? '', b.requests, b.share.toFixed(6), b.inputTokens.toFixed(2), b.outputTokens.toFixed(2)].join(','),
+    [
+      b.inputTokensFrom,
+      b.inputTokensBelow ?? '',
+      b.outputTokensFrom,
+      b.outputTokensBelow ?? '',
+      b.requests,
+      b.share.toFixed(6),
+      b.inputTokens.toFixed(2),
+      b.outputTokens.toFixed(2),
+    ].join(','),
   );
   return `${[MIX_COLUMNS.join(','), ...rows].join('\n')}\n`;
 }
@@ -119,7 +143,13 @@ export function parseRequestMixCsv(text: string, file = 'request mix'): RequestM
   const at = (name: string) => header.indexOf(name);
   const missing = ['share', 'mean_input_tokens', 'mean_output_tokens'].filter((name) => at(name) < 0);
   if (missing.length > 0) {
-    throw new InputError({ file, line: 1, field: 'header', message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, fix: `use the header ${MIX_COLUMNS.join(',')}` });
+    throw new InputError({
+      file,
+      line: 1,
+      field: 'header',
+      message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      fix: `use the header ${MIX_COLUMNS.join(',')}`,
+    });
   }
   const issues: InputIssue[] = [];
   const buckets: RequestSizeBucket[] = [];
@@ -129,14 +159,20 @@ export function parseRequestMixCsv(text: string, file = 'request mix'): RequestM
     const number = (name: string): number => {
       const cell = (cells[at(name)] ?? '').trim();
       const value = Number(cell);
-      if (cell === '' || !Number.isFinite(value) || value < 0) issues.push({ file, line: i + 2, field: name, message: `'${cell}' is not a number >= 0` });
+      if (cell === '' || !Number.isFinite(value) || value < 0)
+        issues.push({ file, line: i + 2, field: name, message: `'${cell}' is not a number >= 0` });
       return value;
     };
     buckets.push({ inputTokens: number('mean_input_tokens'), outputTokens: number('mean_output_tokens'), share: number('share') });
   });
   const totalShare = buckets.reduce((sum, b) => sum + b.share, 0);
   if (issues.length === 0 && (buckets.length === 0 || Math.abs(totalShare - 1) > 1e-3)) {
-    issues.push({ file, field: 'share', message: buckets.length === 0 ? 'no buckets' : `shares sum to ${totalShare.toFixed(6)}`, fix: 'shares are fractions of all requests and sum to 1' });
+    issues.push({
+      file,
+      field: 'share',
+      message: buckets.length === 0 ? 'no buckets' : `shares sum to ${totalShare.toFixed(6)}`,
+      fix: 'shares are fractions of all requests and sum to 1',
+    });
   }
   if (issues.length > 0) throw new InputError(issues, `${file}: invalid request mix`);
   const normalized = buckets.filter((b) => b.share > 0).map((b) => ({ ...b, share: b.share / totalShare }));

@@ -85,7 +85,13 @@ export class CountHistogram {
 
   stats(): TokenStats | null {
     if (this.n === 0) return null;
-    return { mean: this.total / this.n, p50: this.percentile(0.5), p90: this.percentile(0.9), p99: this.percentile(0.99), max: this.largest };
+    return {
+      mean: this.total / this.n,
+      p50: this.percentile(0.5),
+      p90: this.percentile(0.9),
+      p99: this.percentile(0.99),
+      max: this.largest,
+    };
   }
 
   private addBeyond(value: number): void {

@@ -100,5 +100,11 @@ export async function analyzeTrace(chunks: Chunks, options: AnalyzeTraceOptions 
   }
   const finished = totals.finish();
   if (!finished) throw new InputError({ file, message: 'the trace has no requests', fix: 'add one row per request under the header' });
-  return { ...finished, windowSec: windows.windowSec, peakIntervalSec: windows.peakIntervalSec, requestMix: mix.finish(), windows: windows.finish() };
+  return {
+    ...finished,
+    windowSec: windows.windowSec,
+    peakIntervalSec: windows.peakIntervalSec,
+    requestMix: mix.finish(),
+    windows: windows.finish(),
+  };
 }

@@ -20,10 +20,22 @@ export function parseTimestamp(bytes: Uint8Array, start: number, end: number): n
   const second = digits2(bytes, start + 17);
   const separator = bytes[start + 10];
   if (
-    year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour > 23 || minute > 59 || second > 59 || hour < 0 || minute < 0 || second < 0 ||
-    bytes[start + 4] !== 45 || bytes[start + 7] !== 45 || (separator !== 32 && separator !== 84) ||
-    bytes[start + 13] !== 58 || bytes[start + 16] !== 58
+    year < 0 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    bytes[start + 4] !== 45 ||
+    bytes[start + 7] !== 45 ||
+    (separator !== 32 && separator !== 84) ||
+    bytes[start + 13] !== 58 ||
+    bytes[start + 16] !== 58
   ) {
     return NaN;
   }

@@ -50,7 +50,10 @@ export function isTraceHeader(line: string): boolean {
 }
 
 function traceLayout(line: string): { withImages: boolean } | undefined {
-  const normalized = line.replace(/^\uFEFF/, '').replace(/["\s]/g, '').toLowerCase();
+  const normalized = line
+    .replace(/^\uFEFF/, '')
+    .replace(/["\s]/g, '')
+    .toLowerCase();
   if (normalized === TRACE_HEADER.toLowerCase()) return { withImages: false };
   if (normalized === TRACE_HEADER_WITH_IMAGES.toLowerCase()) return { withImages: true };
   return undefined;
@@ -150,7 +153,14 @@ class TraceParser {
 
   checkLineLength(bytes: number): void {
     if (bytes > MAX_LINE_BYTES) {
-      this.fail([{ file: this.file, line: this.line + 1, message: 'line longer than 1 MiB: this is not a trace CSV', fix: `expected the header ${TRACE_HEADER}` }]);
+      this.fail([
+        {
+          file: this.file,
+          line: this.line + 1,
+          message: 'line longer than 1 MiB: this is not a trace CSV',
+          fix: `expected the header ${TRACE_HEADER}`,
+        },
+      ]);
     }
   }
 
@@ -182,7 +192,15 @@ class TraceParser {
     const text = bytes.toString('utf8', pos, end);
     const layout = traceLayout(text);
     if (!layout) {
-      this.fail([{ file: this.file, line: this.line, field: 'header', message: `'${text.slice(0, 80)}' is not an Azure LLM trace header`, fix: `the first line must be ${TRACE_HEADER} or ${TRACE_HEADER_WITH_IMAGES}` }]);
+      this.fail([
+        {
+          file: this.file,
+          line: this.line,
+          field: 'header',
+          message: `'${text.slice(0, 80)}' is not an Azure LLM trace header`,
+          fix: `the first line must be ${TRACE_HEADER} or ${TRACE_HEADER_WITH_IMAGES}`,
+        },
+      ]);
     }
     this.withImages = layout.withImages;
     if (!layout.withImages) batch.numImages = undefined;
@@ -193,7 +211,7 @@ class TraceParser {
     let comma = pos;
     while (comma < end && bytes[comma] !== COMMA) comma++;
     const timestampMs = parseTimestamp(bytes, pos, comma);
-    if (timestampMs !== timestampMs) return false;
+    if (Number.isNaN(timestampMs)) return false;
     let images = 0;
     if (this.withImages) {
       images = this.parseCount(bytes, comma + 1, end);
@@ -229,16 +247,32 @@ class TraceParser {
   }
 
   private parseRowSlow(text: string, batch: MutableBatch): void {
-    const fields = text.split(',').map((field) => field.trim().replace(/^"(.*)"$/, '$1').trim());
-    const names = this.withImages ? ['TIMESTAMP', 'NumImages', 'ContextTokens', 'GeneratedTokens'] : ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'];
+    const fields = text.split(',').map((field) =>
+      field
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim(),
+    );
+    const names = this.withImages
+      ? ['TIMESTAMP', 'NumImages', 'ContextTokens', 'GeneratedTokens']
+      : ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens'];
     if (fields.every((field) => field === '')) return;
     if (fields.length !== names.length) {
-      return this.bad({ message: `expected ${names.length} columns (${names.join(',')}), found ${fields.length}`, fix: 'one request per line, fields separated by commas' });
+      this.bad({
+        message: `expected ${names.length} columns (${names.join(',')}), found ${fields.length}`,
+        fix: 'one request per line, fields separated by commas',
+      });
+      return;
     }
     const stamp = fields[0]!;
     const timestampMs = parseTimestamp(Buffer.from(stamp, 'latin1'), 0, stamp.length);
-    if (timestampMs !== timestampMs) {
-      return this.bad({ field: 'TIMESTAMP', message: `'${stamp}' is not a timestamp`, fix: 'use YYYY-MM-DD HH:MM:SS[.fraction][Z|+HH:MM], e.g. 2024-05-10 00:00:00.009930+00:00' });
+    if (Number.isNaN(timestampMs)) {
+      this.bad({
+        field: 'TIMESTAMP',
+        message: `'${stamp}' is not a timestamp`,
+        fix: 'use YYYY-MM-DD HH:MM:SS[.fraction][Z|+HH:MM], e.g. 2024-05-10 00:00:00.009930+00:00',
+      });
+      return;
     }
     const counts: number[] = [];
     for (let f = 1; f < names.length; f++) {
@@ -247,10 +281,14 @@ class TraceParser {
         const negative = /^-\d+(\.\d*)?$/.test(field);
         const fractional = /^\d+\.\d*$/.test(field);
         const message = negative ? `${field} is negative` : fractional ? `${field} is not a whole number` : `'${field}' is not a number`;
-        return this.bad({ field: names[f]!, message, fix: `${names[f]} is a count: a whole number >= 0` });
+        this.bad({ field: names[f]!, message, fix: `${names[f]} is a count: a whole number >= 0` });
+        return;
       }
       const count = Number(field);
-      if (count > MAX_TOKENS) return this.bad({ field: names[f]!, message: `${field} is too large (limit ${MAX_TOKENS})`, fix: 'check the column order' });
+      if (count > MAX_TOKENS) {
+        this.bad({ field: names[f]!, message: `${field} is too large (limit ${MAX_TOKENS})`, fix: 'check the column order' });
+        return;
+      }
       counts.push(count);
     }
     const i = batch.length++;
@@ -273,4 +311,3 @@ class TraceParser {
     throw new InputError(issues, summary);
   }
 }
-

@@ -95,10 +95,18 @@ export class WindowAccumulator {
       return true;
     }
     if (index < this.openIndex) {
-      return this.reject(line, `request at ${formatUtc(index * this.windowMs)} is in a window already closed (rows must be in time order)`, 'sort the trace by TIMESTAMP');
+      return this.reject(
+        line,
+        `request at ${formatUtc(index * this.windowMs)} is in a window already closed (rows must be in time order)`,
+        'sort the trace by TIMESTAMP',
+      );
     }
     if (index - this.firstIndex >= MAX_WINDOWS) {
-      return this.reject(line, `timestamp is ${((index - this.firstIndex) * this.windowSec / 86_400).toFixed(0)} days after the first request: more than ${MAX_WINDOWS} windows`, 'check the timestamp, or use a longer --window');
+      return this.reject(
+        line,
+        `timestamp is ${(((index - this.firstIndex) * this.windowSec) / 86_400).toFixed(0)} days after the first request: more than ${MAX_WINDOWS} windows`,
+        'check the timestamp, or use a longer --window',
+      );
     }
     this.closed.push(this.windowStats(this.openIndex, Infinity));
     for (let empty = this.openIndex + 1; empty < index; empty++) this.closed.push(this.emptyWindow(empty));
@@ -117,7 +125,10 @@ export class WindowAccumulator {
   }
 
   private fail(): never {
-    throw new InputError(this.issues, `${this.file}: ${this.issues.length} row${this.issues.length === 1 ? '' : 's'} that cannot be placed in a window`);
+    throw new InputError(
+      this.issues,
+      `${this.file}: ${this.issues.length} row${this.issues.length === 1 ? '' : 's'} that cannot be placed in a window`,
+    );
   }
 
   /** Statistics of the open window; `spanEndMs` is the last request's time for the final window. */

@@ -27,7 +27,13 @@ export function rateSeries(
   windows: readonly { meanRequestsPerSec: number; peakRequestsPerSec: number; p95RequestsPerSec?: number }[],
   statistic: RateStatistic,
 ): number[] {
-  return windows.map((w) => (statistic === 'mean' ? w.meanRequestsPerSec : statistic === 'peak' ? w.peakRequestsPerSec : (w.p95RequestsPerSec ?? w.peakRequestsPerSec)));
+  return windows.map((w) =>
+    statistic === 'mean'
+      ? w.meanRequestsPerSec
+      : statistic === 'peak'
+        ? w.peakRequestsPerSec
+        : (w.p95RequestsPerSec ?? w.peakRequestsPerSec),
+  );
 }
 
 /**
@@ -35,24 +41,39 @@ export function rateSeries(
  * is one period (a day or a week of traffic), so hours shifted past its end re-enter at its start.
  * `field` prefixes the names in error messages (e.g. `workloads.0.demand`).
  */
-export function workloadDemand(requestsPerSec: readonly number[], windowSec: number, spec: WorkloadDemandSpec, field = 'demand'): OriginDemand {
+export function workloadDemand(
+  requestsPerSec: readonly number[],
+  windowSec: number,
+  spec: WorkloadDemandSpec,
+  field = 'demand',
+): OriginDemand {
   const issues: InputIssue[] = [];
   const scale = spec.scale ?? 1;
   const shiftHours = spec.shiftHours ?? 0;
   const origins = Object.keys(spec.originShares).sort();
-  if (origins.length === 0) issues.push({ field: `${field}.origins`, message: 'no origin regions', fix: 'give at least one origin with share 1' });
+  if (origins.length === 0)
+    issues.push({ field: `${field}.origins`, message: 'no origin regions', fix: 'give at least one origin with share 1' });
   for (const origin of origins) {
     const share = spec.originShares[origin]!;
-    if (!Number.isFinite(share) || share < 0) issues.push({ field: `${field}.origins.${origin}`, message: `share ${share} is not a fraction >= 0` });
+    if (!Number.isFinite(share) || share < 0)
+      issues.push({ field: `${field}.origins.${origin}`, message: `share ${share} is not a fraction >= 0` });
   }
   const total = origins.reduce((sum, origin) => sum + spec.originShares[origin]!, 0);
   if (origins.length > 0 && Math.abs(total - 1) > 1e-6) {
-    issues.push({ field: `${field}.origins`, message: `origin shares sum to ${Number(total.toFixed(6))}`, fix: 'make the shares sum to 1' });
+    issues.push({
+      field: `${field}.origins`,
+      message: `origin shares sum to ${Number(total.toFixed(6))}`,
+      fix: 'make the shares sum to 1',
+    });
   }
   if (!Number.isFinite(scale) || scale < 0) issues.push({ field: `${field}.scale`, message: `scale ${scale} is not a number >= 0` });
   const shiftWindows = (shiftHours * 3600) / windowSec;
   if (!Number.isInteger(shiftWindows)) {
-    issues.push({ field: `${field}.shiftHours`, message: `a shift of ${shiftHours} h is not a whole number of ${windowSec} s windows`, fix: 'shift by whole windows' });
+    issues.push({
+      field: `${field}.shiftHours`,
+      message: `a shift of ${shiftHours} h is not a whole number of ${windowSec} s windows`,
+      fix: 'shift by whole windows',
+    });
   }
   if (issues.length > 0) throw new InputError(issues);
   const shifted = shiftSeries(requestsPerSec, shiftWindows);

@@ -140,7 +140,10 @@ function localSearch(ctx: Context, env: WindowEnv, initial: WindowState, passes:
 
 /** Re-serves unmet demand (largest first, buying where worth it), re-packs TP, trims; returns the objective. */
 function repair(ctx: Context, env: WindowEnv, trial: WindowState): number {
-  const order = trial.unmet.map((_, i) => i).filter((i) => trial.unmet[i]! > EPS).sort((a, b) => trial.unmet[b]! - trial.unmet[a]! || a - b);
+  const order = trial.unmet
+    .map((_, i) => i)
+    .filter((i) => trial.unmet[i]! > EPS)
+    .sort((a, b) => trial.unmet[b]! - trial.unmet[a]! || a - b);
   serve(ctx, env, trial, order, { allowBuy: true });
   repack(ctx, trial);
   trim(ctx, env, trial);

@@ -28,7 +28,8 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
   if (input.workloads.length !== 1) throw new RangeError('exhaustive search handles one workload');
   if (input.purchases.length !== 1) throw new RangeError('exhaustive search handles one purchase option');
   const { policies } = input;
-  if (policies.maxScaleOutPerWindow !== undefined || policies.budget?.mode === 'hard') throw new RangeError('exhaustive search needs independent windows');
+  if (policies.maxScaleOutPerWindow !== undefined || policies.budget?.mode === 'hard')
+    throw new RangeError('exhaustive search needs independent windows');
   if (policies.startupHours > 0 && (input.windows.length > 1 || policies.currentFleet.length > 0)) {
     throw new RangeError('exhaustive search prices start-ups only for one window from an empty fleet');
   }
@@ -48,7 +49,16 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
           .map((c) => ((c.requestsPerSecByWorkload.get(workload.id) ?? 0) / c.tp) * (1 - policies.headroom)),
       );
       if (ratePerGpu <= 0) return [];
-      return [{ sku: sku.sku, gpu: sku.gpu, region, gpusPerVm: sku.gpusPerVm, usdPerHour: price.usdPerHour, capacityPerVm: ratePerGpu * sku.gpusPerVm }];
+      return [
+        {
+          sku: sku.sku,
+          gpu: sku.gpu,
+          region,
+          gpusPerVm: sku.gpusPerVm,
+          usdPerHour: price.usdPerHour,
+          capacityPerVm: ratePerGpu * sku.gpusPerVm,
+        },
+      ];
     }),
   );
 
@@ -64,11 +74,14 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
       let limit = Math.ceil(totalDemand / pool.capacityPerVm - 1e-9);
       for (const quota of policies.quotas) {
         const applies = (quota.fromWindow === undefined || t >= quota.fromWindow) && (quota.toWindow === undefined || t <= quota.toWindow);
-        if (applies && quota.gpu === pool.gpu && quota.region === pool.region) limit = Math.min(limit, Math.floor(quota.gpus / pool.gpusPerVm));
+        if (applies && quota.gpu === pool.gpu && quota.region === pool.region)
+          limit = Math.min(limit, Math.floor(quota.gpus / pool.gpusPerVm));
       }
       return Math.max(0, limit);
     });
-    const reachable = origins.map((origin) => input.regions.filter((region) => input.latencyMs(origin, region) <= workload.maxNetworkRttMs));
+    const reachable = origins.map((origin) =>
+      input.regions.filter((region) => input.latencyMs(origin, region) <= workload.maxNetworkRttMs),
+    );
     const counts = new Array<number>(pools.length).fill(0);
     let best = { value: Infinity, cost: 0, unmet: 0, counts: [...counts] };
     const hoursCost = window.hours + policies.startupHours;
@@ -101,7 +114,12 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
   return { objective, costUsd, unmetRequests, evaluated, fleets };
 }
 
-function quotasHold(input: PlanningInput, pools: readonly { gpu: string; region: string; gpusPerVm: number }[], counts: readonly number[], t: number): boolean {
+function quotasHold(
+  input: PlanningInput,
+  pools: readonly { gpu: string; region: string; gpusPerVm: number }[],
+  counts: readonly number[],
+  t: number,
+): boolean {
   for (const quota of input.policies.quotas) {
     if ((quota.fromWindow !== undefined && t < quota.fromWindow) || (quota.toWindow !== undefined && t > quota.toWindow)) continue;
     let gpus = 0;

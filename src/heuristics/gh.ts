@@ -126,7 +126,7 @@ export function buildContext(input: PlanningInput): Context {
     if (candidate.tp > gpusPerVm || gpusPerVm % candidate.tp !== 0) return undefined;
     const rates = input.workloads.map((w) => {
       const rate = candidate.requestsPerSecByWorkload.get(w.id) ?? 0;
-      return rate > 0 ? rate : 0;
+      return Math.max(rate, 0);
     });
     pools[pool]!.candidates.push(index);
     return { index, llm: candidate.llm, tp: candidate.tp, pool, rates, perVm: gpusPerVm / candidate.tp };
@@ -152,7 +152,15 @@ export function buildContext(input: PlanningInput): Context {
           if (rtt <= workload.maxNetworkRttMs) options.push({ c: cand.index, rtt });
         }
       }
-      pairs.push({ w, o, workload: workload.id, origin, penalty: workload.unmetPenaltyUsdPerRequest, options, rttOf: new Map(options.map((x) => [x.c, x.rtt])) });
+      pairs.push({
+        w,
+        o,
+        workload: workload.id,
+        origin,
+        penalty: workload.unmetPenaltyUsdPerRequest,
+        options,
+        rttOf: new Map(options.map((x) => [x.c, x.rtt])),
+      });
     }
   }
   const poolOfKey = new Map(pools.flatMap((pool, p) => pool.offers.map((offer) => [offer.key, p] as const)));
@@ -188,7 +196,7 @@ export function cloneState(state: WindowState): WindowState {
   };
 }
 
-export function poolGpus(ctx: Context, state: WindowState, pool: Pool): number {
+export function poolGpus(_ctx: Context, state: WindowState, pool: Pool): number {
   let gpus = 0;
   for (const offer of pool.offers) gpus += (state.vms.get(offer.key) ?? 0) * pool.gpusPerVm;
   return gpus;
@@ -280,7 +288,12 @@ export function windowSpend(ctx: Context, env: WindowEnv, state: WindowState): n
 }
 
 /** The cheapest VM of the pool one may still add (quota, scale-out, budget share), and its cost this window. */
-function cheapestOffer(ctx: Context, env: WindowEnv, state: WindowState, pool: Pool): { offer: Offer; cost: number; most: number } | undefined {
+function cheapestOffer(
+  ctx: Context,
+  env: WindowEnv,
+  state: WindowState,
+  pool: Pool,
+): { offer: Offer; cost: number; most: number } | undefined {
   const quota = quotaRoom(ctx, env, state, pool);
   if (quota < 1) return undefined;
   const { startupHours, maxScaleOutPerWindow } = ctx.input.policies;
@@ -338,7 +351,8 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
         const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
         const cover = Math.min(remaining, n * per);
         const score = (n * cand.tp) / cover;
-        if (!placed || score < placed.score - 1e-12 || (Math.abs(score - placed.score) <= 1e-12 && rtt < placed.rtt)) placed = { c, n, cover, score, rtt };
+        if (!placed || score < placed.score - 1e-12 || (Math.abs(score - placed.score) <= 1e-12 && rtt < placed.rtt))
+          placed = { c, n, cover, score, rtt };
       }
       if (placed) {
         state.replicas.set(placed.c, (state.replicas.get(placed.c) ?? 0) + placed.n);
@@ -368,7 +382,15 @@ export function serve(ctx: Context, env: WindowEnv, state: WindowState, order: r
           // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
           const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
           const vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
-          bought = { c, offer: offer.offer, vms, n: n + (vms - 1) * cand.perVm, cover: Math.min(remaining, (n + (vms - 1) * cand.perVm) * per), score, rtt };
+          bought = {
+            c,
+            offer: offer.offer,
+            vms,
+            n: n + (vms - 1) * cand.perVm,
+            cover: Math.min(remaining, (n + (vms - 1) * cand.perVm) * per),
+            score,
+            rtt,
+          };
         }
       }
       if (!bought) break;
@@ -471,7 +493,8 @@ export function windowObjective(ctx: Context, env: WindowEnv, state: WindowState
   for (const count of state.replicas.values()) objective += REPLICA_TIE_BREAK * count * env.hours;
   for (const [c, flows] of state.flows) {
     const region = ctx.pools[ctx.cands[c]!.pool]!.region;
-    for (const [pair, rps] of flows) objective += routeTieBreak(ctx.input, ctx.pairs[pair]!.w) * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
+    for (const [pair, rps] of flows)
+      objective += routeTieBreak(ctx.input, ctx.pairs[pair]!.w) * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
   }
   return objective;
 }
@@ -502,7 +525,8 @@ export function toPlanWindow(ctx: Context, env: WindowEnv, state: WindowState): 
   for (const pool of ctx.pools) {
     for (const offer of pool.offers) {
       const count = state.vms.get(offer.key) ?? 0;
-      if (count > 0) vms.push({ region: pool.region, sku: pool.sku, purchase: offer.purchase, count, usdPerHour: offer.usdPerHour, started: 0 });
+      if (count > 0)
+        vms.push({ region: pool.region, sku: pool.sku, purchase: offer.purchase, count, usdPerHour: offer.usdPerHour, started: 0 });
     }
   }
   for (const [c, count] of [...state.replicas].sort((a, b) => a[0] - b[0])) {
@@ -516,7 +540,15 @@ export function toPlanWindow(ctx: Context, env: WindowEnv, state: WindowState): 
       const requestsPerSec = floor6(rps);
       if (requestsPerSec <= 0) continue;
       const pair = ctx.pairs[i]!;
-      routes.push({ workload: pair.workload, origin: pair.origin, llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, requestsPerSec });
+      routes.push({
+        workload: pair.workload,
+        origin: pair.origin,
+        llm: candidate.llm,
+        sku: candidate.sku,
+        tp: candidate.tp,
+        region: candidate.region,
+        requestsPerSec,
+      });
     }
   }
   const unmet: PlanWindow['unmet'] = [];

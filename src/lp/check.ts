@@ -67,7 +67,10 @@ export function checkFeasibility(program: Program, values: ArrayLike<number>, to
     const upper = program.rowUpper[row]!;
     const amount = Math.max(lower - value, value - upper, 0);
     if (amount > 0 || Number.isNaN(value)) {
-      note({ kind: 'row', index: row, label: program.rowLabels[row]!, value, lower, upper, amount: Number.isNaN(value) ? Infinity : amount }, Math.abs(amount === lower - value ? lower : upper));
+      note(
+        { kind: 'row', index: row, label: program.rowLabels[row]!, value, lower, upper, amount: Number.isNaN(value) ? Infinity : amount },
+        Math.abs(amount === lower - value ? lower : upper),
+      );
     }
   }
   for (let column = 0; column < columns; column++) {

@@ -4,4 +4,12 @@ export { checkFeasibility, objectiveValue, rowActivities, type FeasibilityReport
 export { writeLpText, formatNumber, sanitiseNames, type LpWriteOptions } from './lp-format.js';
 export { readLpText } from './lp-read.js';
 export * from './types.js';
-export { relativeGap, type Solution, type SolveLimit, type SolveOptions, type SolveStatus, type Solver, type WorkLimit } from './solution.js';
+export {
+  relativeGap,
+  type Solution,
+  type SolveLimit,
+  type SolveOptions,
+  type SolveStatus,
+  type Solver,
+  type WorkLimit,
+} from './solution.js';

@@ -129,9 +129,34 @@ function generatedNames(prefix: string, count: number): string[] {
 }
 
 const RESERVED = new Set([
-  'inf', 'infinity', 'free', 'st', 'end', 'bin', 'gen', 'binary', 'binaries', 'general', 'generals', 'bound',
-  'bounds', 'subject', 'to', 'such', 'that', 'minimize', 'maximize', 'minimum', 'maximum', 'min', 'max', 'semi',
-  'semis', 'semi-continuous', 'obj', 'objconst',
+  'inf',
+  'infinity',
+  'free',
+  'st',
+  'end',
+  'bin',
+  'gen',
+  'binary',
+  'binaries',
+  'general',
+  'generals',
+  'bound',
+  'bounds',
+  'subject',
+  'to',
+  'such',
+  'that',
+  'minimize',
+  'maximize',
+  'minimum',
+  'maximum',
+  'min',
+  'max',
+  'semi',
+  'semis',
+  'semi-continuous',
+  'obj',
+  'objconst',
 ]);
 
 /** LP names: letters, digits and _.(){},!#$%&?@~'| only; not starting with a digit or '.'; <= 255 chars. */

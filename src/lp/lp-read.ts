@@ -143,7 +143,7 @@ function splitStatements(text: string): string[] {
 }
 
 function splitLabel(statement: string): { label?: string; body: string } {
-  const match = /^\s*([^\s:<>=+\-]+)\s*:(.*)$/s.exec(statement);
+  const match = /^\s*([^\s:<>=+-]+)\s*:(.*)$/s.exec(statement);
   return match ? { label: match[1]!, body: match[2]! } : { body: statement };
 }
 

@@ -1,4 +1,4 @@
-import { LinearExpr } from './expr.js';
+import type { LinearExpr } from './expr.js';
 import type { ConstraintRef, Direction, Program, Sense, Variable, VarType } from './types.js';
 
 export interface VariableSpec {

@@ -29,7 +29,7 @@ export function estimatorConstants(gpu: Gpu, override?: Partial<EstimatorConstan
  */
 export function weightBytesRead(llm: Llm, tokens: number): number {
   const active = Math.min(1, llm.activeParametersB / llm.parametersB);
-  return weightBytes(llm) * (active >= 1 ? 1 : 1 - Math.pow(1 - active, Math.max(1, tokens)));
+  return weightBytes(llm) * (active >= 1 ? 1 : 1 - (1 - active) ** Math.max(1, tokens));
 }
 
 /** One ring all-reduce of `bytes` over tp GPUs of one VM, ms (0 for tp 1). */
@@ -45,7 +45,14 @@ export function allReduceMs(bytes: number, tp: number, gpu: Gpu, constants: Esti
  * (2 x active parameters per token, plus causal attention 2 x layers x heads x headDim x prompt^2 per prompt)
  * at MFU and the weight read at MBU, plus all-reduces of the activations and per-layer overhead.
  */
-export function estimatePrefillMs(llm: Llm, gpu: Gpu, tp: number, promptTokens: number, batch = 1, override?: Partial<EstimatorConstants>): number {
+export function estimatePrefillMs(
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  promptTokens: number,
+  batch = 1,
+  override?: Partial<EstimatorConstants>,
+): number {
   const c = estimatorConstants(gpu, override);
   const tokens = promptTokens * batch;
   const attentionDim = llm.attentionHeads * llm.headDim;
@@ -61,7 +68,14 @@ export function estimatePrefillMs(llm: Llm, gpu: Gpu, tp: number, promptTokens: 
  * weights and the batch's KV cache at MBU (or the step's FLOPs at MFU if larger), plus all-reduces of one
  * token per request and per-layer and per-request overheads.
  */
-export function estimateDecodeStepMs(llm: Llm, gpu: Gpu, tp: number, batch: number, contextTokens: number, override?: Partial<EstimatorConstants>): number {
+export function estimateDecodeStepMs(
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  batch: number,
+  contextTokens: number,
+  override?: Partial<EstimatorConstants>,
+): number {
   const c = estimatorConstants(gpu, override);
   const kvPerTokenPerGpu = 2 * llm.layers * kvHeadsPerGpu(llm, tp) * llm.headDim * llm.bytesPerWeight;
   const bytesPerGpu = weightBytesRead(llm, batch) / tp + batch * contextTokens * kvPerTokenPerGpu;

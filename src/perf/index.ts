@@ -12,12 +12,35 @@ export { MAX_BATCH, MEMORY_UTILISATION, GENERATION_EFFICIENCY, gpuGeneration } f
 export { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
 export { kvBytesPerToken, memoryFit, tpSplitProblem, type MemoryFit } from './memory.js';
 export { mixStats, type MixStats } from './mix.js';
-export { configKey, interpolateProfile, parseMeasuredProfilesCsv, indexProfiles, type MeasuredProfile, type MeasuredProfiles } from './profiles.js';
+export {
+  configKey,
+  interpolateProfile,
+  parseMeasuredProfilesCsv,
+  indexProfiles,
+  type MeasuredProfile,
+  type MeasuredProfiles,
+} from './profiles.js';
 export { builtinProfiles, readProfilesDir } from './load-profiles.js';
-export { createReplicaRate, replicaPerformance, type BatchLimit, type PerfSource, type ReplicaOptions, type ReplicaPerformance, type ReplicaRate, type Slo } from './replica.js';
+export {
+  createReplicaRate,
+  replicaPerformance,
+  type BatchLimit,
+  type PerfSource,
+  type ReplicaOptions,
+  type ReplicaPerformance,
+  type ReplicaRate,
+  type Slo,
+} from './replica.js';
 
 /** replicaPerformance with the built-in measured profiles unless `options.profiles` is given. */
-export function replicaPerformanceWithBuiltins(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix, options: ReplicaOptions = {}): ReplicaPerformance {
+export function replicaPerformanceWithBuiltins(
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  slo: Slo,
+  mix: RequestMix,
+  options: ReplicaOptions = {},
+): ReplicaPerformance {
   return replicaPerformance(llm, gpu, tp, slo, mix, { ...options, profiles: options.profiles ?? builtinProfiles() });
 }
 

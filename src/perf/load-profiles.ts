@@ -8,8 +8,14 @@ import { indexProfiles, parseMeasuredProfilesCsv, type MeasuredProfiles } from '
  * index. Synchronous because replicaRate is a synchronous callback; the tables are a few kB.
  */
 export function readProfilesDir(dir: string, displayRoot = packageRoot()): MeasuredProfiles {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.csv')).sort();
-  return indexProfiles(files.flatMap((name) => parseMeasuredProfilesCsv(readFileSync(join(dir, name), 'utf8'), relative(displayRoot, join(dir, name)) || name)));
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.csv'))
+    .sort();
+  return indexProfiles(
+    files.flatMap((name) =>
+      parseMeasuredProfilesCsv(readFileSync(join(dir, name), 'utf8'), relative(displayRoot, join(dir, name)) || name),
+    ),
+  );
 }
 
 let builtin: MeasuredProfiles | undefined;

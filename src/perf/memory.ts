@@ -68,7 +68,11 @@ export function memoryFit(llm: Llm, gpu: Gpu, tp: number, largestRequestTokens: 
   const split = tpSplitProblem(llm, tp);
   if (split) return { ...base, fits: false, reason: split };
   if (left <= 0) {
-    return { ...base, fits: false, reason: `weights need ${fmt(weights / GIB)} GiB per GPU, more than the ${fmt(usable / GIB)} GiB usable (${Math.round(MEMORY_UTILISATION * 100)}% of ${gpu.memoryGib} GiB)` };
+    return {
+      ...base,
+      fits: false,
+      reason: `weights need ${fmt(weights / GIB)} GiB per GPU, more than the ${fmt(usable / GIB)} GiB usable (${Math.round(MEMORY_UTILISATION * 100)}% of ${gpu.memoryGib} GiB)`,
+    };
   }
   const needed = kvPerToken * largestRequestTokens;
   if (needed > left) {

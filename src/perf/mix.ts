@@ -26,7 +26,10 @@ export interface MixStats {
 
 /** Buckets of a mix (a single bucket of the means when it has none), zero shares dropped, shares normalised. */
 export function mixBuckets(mix: RequestMix): RequestSizeBucket[] {
-  const raw = mix.buckets && mix.buckets.length > 0 ? mix.buckets : [{ inputTokens: mix.meanInputTokens, outputTokens: mix.meanOutputTokens, share: 1 }];
+  const raw =
+    mix.buckets && mix.buckets.length > 0
+      ? mix.buckets
+      : [{ inputTokens: mix.meanInputTokens, outputTokens: mix.meanOutputTokens, share: 1 }];
   const kept = raw.filter((b) => b.share > 0);
   const total = kept.reduce((sum, b) => sum + b.share, 0);
   if (kept.length === 0 || !(total > 0)) throw new RangeError('request mix has no bucket with a positive share');
@@ -39,7 +42,8 @@ export function mixStats(mix: RequestMix): MixStats {
   const steps = (b: RequestSizeBucket) => b.outputTokens - 1;
   const meanDecodeSteps = perRequest(steps);
   // Slot weights; a mix of single-token outputs never decodes, so fall back to the shares.
-  const slotWeight = meanDecodeSteps > 0 ? (b: RequestSizeBucket) => (b.share * steps(b)) / meanDecodeSteps : (b: RequestSizeBucket) => b.share;
+  const slotWeight =
+    meanDecodeSteps > 0 ? (b: RequestSizeBucket) => (b.share * steps(b)) / meanDecodeSteps : (b: RequestSizeBucket) => b.share;
   const perSlot = (f: (b: RequestSizeBucket) => number) => buckets.reduce((sum, b) => sum + slotWeight(b) * f(b), 0);
   return {
     buckets,

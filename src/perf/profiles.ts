@@ -79,19 +79,38 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
   const issues: InputIssue[] = [];
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parse(text, {
+      info: true,
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines;
-    throw new InputError({ file, ...(line ? { line } : {}), field: 'csv', message: `malformed CSV: ${error.message.replace(/ at line \d+/, '')}` });
+    throw new InputError({
+      file,
+      ...(line ? { line } : {}),
+      field: 'csv',
+      message: `malformed CSV: ${error.message.replace(/ at line \d+/, '')}`,
+    });
   }
   const expected = Object.keys(PROFILE_COLUMNS);
   const header = records[0]?.record ?? [];
   for (const name of header) {
-    if (!expected.includes(name)) issues.push({ file, line: 1, field: 'header', message: `unknown column '${name}'`, fix: didYouMean(name, expected) || `the columns are ${expected.join(',')}` });
+    if (!expected.includes(name))
+      issues.push({
+        file,
+        line: 1,
+        field: 'header',
+        message: `unknown column '${name}'`,
+        fix: didYouMean(name, expected) || `the columns are ${expected.join(',')}`,
+      });
   }
   for (const name of expected) {
-    if (!header.includes(name)) issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${expected.join(',')}` });
+    if (!header.includes(name))
+      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${expected.join(',')}` });
   }
   if (issues.length) throw new InputError(issues, `${file}: invalid profile header`);
 
@@ -106,7 +125,13 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
     if (!result.success) {
       for (const issue of result.error.issues) {
         const field = String(issue.path[0] ?? 'row');
-        issues.push({ file, line, field, message: issue.message, fix: `${field} is ${PROFILE_COLUMNS[field as keyof typeof PROFILE_COLUMNS] ?? 'see models/profiles/README.md'}` });
+        issues.push({
+          file,
+          line,
+          field,
+          message: issue.message,
+          fix: `${field} is ${PROFILE_COLUMNS[field as keyof typeof PROFILE_COLUMNS] ?? 'see models/profiles/README.md'}`,
+        });
       }
       continue;
     }
@@ -117,10 +142,19 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
     const at = `${row.prompt_tokens}x${row.batch_size}`;
     const earlier = entry.points.get(at);
     if (earlier) {
-      issues.push({ file, line, field: 'prompt_tokens', message: `second row for ${row.llm} on ${row.gpu} TP ${row.tp} at ${row.prompt_tokens} prompt tokens, batch ${row.batch_size} (first on line ${earlier.line})`, fix: 'keep one row (the median) per point' });
+      issues.push({
+        file,
+        line,
+        field: 'prompt_tokens',
+        message: `second row for ${row.llm} on ${row.gpu} TP ${row.tp} at ${row.prompt_tokens} prompt tokens, batch ${row.batch_size} (first on line ${earlier.line})`,
+        fix: 'keep one row (the median) per point',
+      });
       continue;
     }
-    entry.points.set(at, { line, point: { promptTokens: row.prompt_tokens, batchSize: row.batch_size, prefillMs: row.prefill_ms, decodeStepMs: row.decode_step_ms } });
+    entry.points.set(at, {
+      line,
+      point: { promptTokens: row.prompt_tokens, batchSize: row.batch_size, prefillMs: row.prefill_ms, decodeStepMs: row.decode_step_ms },
+    });
   }
   if (issues.length) throw new InputError(issues, `${file}: ${issues.length} bad profile row${issues.length === 1 ? '' : 's'}`);
   return [...byKey.values()].map((entry) => ({
@@ -138,7 +172,12 @@ export function indexProfiles(profiles: readonly MeasuredProfile[]): Map<string,
   for (const profile of profiles) {
     const key = configKey(profile.llm, profile.gpu, profile.tp);
     const earlier = index.get(key);
-    if (earlier) throw new InputError({ file: profile.file, message: `${profile.llm} on ${profile.gpu} TP ${profile.tp} is also profiled in ${earlier.file}`, fix: 'keep each config in one file' });
+    if (earlier)
+      throw new InputError({
+        file: profile.file,
+        message: `${profile.llm} on ${profile.gpu} TP ${profile.tp} is also profiled in ${earlier.file}`,
+        fix: 'keep each config in one file',
+      });
     index.set(key, profile);
   }
   return index;
@@ -168,7 +207,8 @@ export function interpolateProfile(profile: MeasuredProfile, promptTokens: numbe
   if (exact) return { prefillMs: exact.prefillMs, decodeStepMs: exact.decodeStepMs, extrapolated: false };
   const prompts = [...new Set(points.map((p) => p.promptTokens))].sort((a, b) => a - b);
   const batches = [...new Set(points.map((p) => p.batchSize))].sort((a, b) => a - b);
-  const extrapolated = promptTokens < prompts[0]! || promptTokens > prompts.at(-1)! || batchSize < batches[0]! || batchSize > batches.at(-1)!;
+  const extrapolated =
+    promptTokens < prompts[0]! || promptTokens > prompts.at(-1)! || batchSize < batches[0]! || batchSize > batches.at(-1)!;
   const at = new Map(points.map((p) => [`${p.promptTokens}x${p.batchSize}`, p]));
 
   if (prompts.length * batches.length === points.length) {
@@ -185,22 +225,37 @@ export function interpolateProfile(profile: MeasuredProfile, promptTokens: numbe
   const promptLine = points.filter((p) => p.batchSize === referenceBatch);
   const batchCounts = new Map<number, number>();
   for (const p of points) batchCounts.set(p.promptTokens, (batchCounts.get(p.promptTokens) ?? 0) + 1);
-  const referencePrompt = [...batchCounts.entries()].filter(([prompt]) => promptLine.some((p) => p.promptTokens === prompt)).sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+  const referencePrompt = [...batchCounts.entries()]
+    .filter(([prompt]) => promptLine.some((p) => p.promptTokens === prompt))
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
   const batchLine = points.filter((p) => p.promptTokens === referencePrompt);
   const reference = at.get(`${referencePrompt}x${referenceBatch}`)!;
   const lineExtrapolated =
-    promptTokens < promptLine[0]!.promptTokens || promptTokens > promptLine.at(-1)!.promptTokens || batchSize < batchLine[0]!.batchSize || batchSize > batchLine.at(-1)!.batchSize;
+    promptTokens < promptLine[0]!.promptTokens ||
+    promptTokens > promptLine.at(-1)!.promptTokens ||
+    batchSize < batchLine[0]!.batchSize ||
+    batchSize > batchLine.at(-1)!.batchSize;
   const clampedPrompt = Math.min(Math.max(promptTokens, promptLine[0]!.promptTokens), promptLine.at(-1)!.promptTokens);
   const clampedBatch = Math.min(Math.max(batchSize, batchLine[0]!.batchSize), batchLine.at(-1)!.batchSize);
   const value = (pick: (p: MeasuredPoint) => number) => {
-    const alongPrompt = linear(promptLine.map((p) => [p.promptTokens, pick(p)] as const), clampedPrompt);
-    const alongBatch = linear(batchLine.map((p) => [p.batchSize, pick(p)] as const), clampedBatch);
+    const alongPrompt = linear(
+      promptLine.map((p) => [p.promptTokens, pick(p)] as const),
+      clampedPrompt,
+    );
+    const alongBatch = linear(
+      batchLine.map((p) => [p.batchSize, pick(p)] as const),
+      clampedBatch,
+    );
     // On one of the lines the other factor is exactly 1: return the line's value without rounding noise.
     if (clampedBatch === referenceBatch) return alongPrompt;
     if (clampedPrompt === referencePrompt) return alongBatch;
     return (alongPrompt * alongBatch) / pick(reference);
   };
-  return { prefillMs: value((p) => p.prefillMs), decodeStepMs: value((p) => p.decodeStepMs), extrapolated: extrapolated || lineExtrapolated };
+  return {
+    prefillMs: value((p) => p.prefillMs),
+    decodeStepMs: value((p) => p.decodeStepMs),
+    extrapolated: extrapolated || lineExtrapolated,
+  };
 }
 
 /** Lower and upper neighbours of x in sorted xs and the weight of the upper one (clamped to [0, 1]). */

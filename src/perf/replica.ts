@@ -144,7 +144,8 @@ function calibrationFactor(options: ReplicaOptions, llm: Llm, gpu: Gpu, tp: numb
   const { calibration } = options;
   const factor = typeof calibration === 'function' ? calibration(llm, gpu, tp) : calibration?.get(configKey(llm.id, gpu.id, tp));
   if (factor === undefined) return 1;
-  if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError(`calibration factor for ${configKey(llm.id, gpu.id, tp)} must be a positive number, got ${factor}`);
+  if (!(factor > 0) || !Number.isFinite(factor))
+    throw new RangeError(`calibration factor for ${configKey(llm.id, gpu.id, tp)} must be a positive number, got ${factor}`);
   return factor;
 }
 
@@ -156,7 +157,14 @@ interface Load {
   ttftMs: number;
 }
 
-export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix, options: ReplicaOptions = {}): ReplicaPerformance {
+export function replicaPerformance(
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  slo: Slo,
+  mix: RequestMix,
+  options: ReplicaOptions = {},
+): ReplicaPerformance {
   const stats = mixStats(mix);
   const profile = options.estimateOnly ? undefined : options.profiles?.get(configKey(llm.id, gpu.id, tp));
   const timings = profile ? measuredTimings(profile) : estimatedTimings(llm, gpu, tp, options.estimator);
@@ -189,7 +197,10 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
   });
 
   if (stats.largestRequestTokens > llm.maxContextTokens) {
-    return notServed(false, `the mix's largest requests (${Math.round(stats.largestRequestTokens)} tokens) exceed the llm's ${llm.maxContextTokens}-token context`);
+    return notServed(
+      false,
+      `the mix's largest requests (${Math.round(stats.largestRequestTokens)} tokens) exceed the llm's ${llm.maxContextTokens}-token context`,
+    );
   }
   if (!memory.fits) return notServed(false, memory.reason ?? 'does not fit');
 
@@ -238,7 +249,10 @@ export function replicaPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix
       one.ttftMs > slo.ttftMs ? `TTFT ${fmtMs(one.ttftMs)} ms > ${slo.ttftMs} ms` : '',
       one.tpotMs > slo.tpotMs ? `TPOT ${fmtMs(one.tpotMs)} ms > ${slo.tpotMs} ms` : '',
     ].filter(Boolean);
-    return notServed(true, `cannot meet the SLO even at batch 1: ${missed.join(', ')}`, one, { ms: meanPrefillMs, squared: meanPrefillSquared });
+    return notServed(true, `cannot meet the SLO even at batch 1: ${missed.join(', ')}`, one, {
+      ms: meanPrefillMs,
+      squared: meanPrefillSquared,
+    });
   }
   const limitedBy: BatchLimit | undefined = next
     ? next.tpotMs > slo.tpotMs

@@ -17,7 +17,9 @@ export function renderTraceAnalysis(file: string, analysis: TraceAnalysis, chalk
   if (analysis.meanImages !== undefined) out.push(`  images per request: mean ${formatFixed(analysis.meanImages, 2)}\n`);
 
   const peak = formatDurationSec(analysis.peakIntervalSec);
-  out.push(`\n${chalk.bold(`Windows of ${formatDurationSec(analysis.windowSec)}`)} (UTC; peak and p95 over ${peak} rates; tokens mean / p50 / p99)\n`);
+  out.push(
+    `\n${chalk.bold(`Windows of ${formatDurationSec(analysis.windowSec)}`)} (UTC; peak and p95 over ${peak} rates; tokens mean / p50 / p99)\n`,
+  );
   out.push(
     renderTable(
       ['start', 'requests', 'observed', 'mean req/s', `p95 req/s`, `peak req/s`, 'context tokens', 'generated tokens'],
@@ -68,7 +70,12 @@ export function renderProfile(file: string, summary: ProfileSummary, windows: re
   out.push(
     renderTable(
       ['start', 'mean req/s', 'low req/s', 'peak req/s'],
-      windows.map((w) => [shortUtc(w.startUtc), formatFixed(w.meanRequestsPerSec, 3), formatFixed(w.lowRequestsPerSec, 3), formatFixed(w.peakRequestsPerSec, 3)]),
+      windows.map((w) => [
+        shortUtc(w.startUtc),
+        formatFixed(w.meanRequestsPerSec, 3),
+        formatFixed(w.lowRequestsPerSec, 3),
+        formatFixed(w.peakRequestsPerSec, 3),
+      ]),
       chalk,
       ['left', 'right', 'right', 'right'],
     ),

@@ -29,8 +29,6 @@ export interface WindowDiff {
   replicas: Array<{ region: string; llm: string; sku: string; tp: number } & Delta>;
 }
 
-type Window = PlanDocument['windows'][number];
-
 export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDiff {
   const oldWindows = new Map(oldPlan.windows.map((w) => [w.start, w]));
   const newWindows = new Map(newPlan.windows.map((w) => [w.start, w]));
@@ -54,12 +52,27 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
       (r) => `${r.region}|${r.llm}|${r.sku}|${r.tp}`,
       (r) => ({ region: r.region, llm: r.llm, sku: r.sku, tp: r.tp }),
     );
-    for (const [window, side] of [[before, 'old'], [after, 'new']] as const) {
+    for (const [window, side] of [
+      [before, 'old'],
+      [after, 'new'],
+    ] as const) {
       for (const vm of window?.vms ?? []) {
-        addHours(vmHours, `${vm.region}|${vm.sku}|${vm.purchase}`, { region: vm.region, sku: vm.sku, purchase: vm.purchase }, side, vm.count * window!.hours);
+        addHours(
+          vmHours,
+          `${vm.region}|${vm.sku}|${vm.purchase}`,
+          { region: vm.region, sku: vm.sku, purchase: vm.purchase },
+          side,
+          vm.count * window!.hours,
+        );
       }
       for (const r of window?.replicas ?? []) {
-        addHours(replicaHours, `${r.region}|${r.llm}|${r.sku}|${r.tp}`, { region: r.region, llm: r.llm, sku: r.sku, tp: r.tp }, side, r.count * window!.hours);
+        addHours(
+          replicaHours,
+          `${r.region}|${r.llm}|${r.sku}|${r.tp}`,
+          { region: r.region, llm: r.llm, sku: r.sku, tp: r.tp },
+          side,
+          r.count * window!.hours,
+        );
       }
     }
     const costUsd = delta(before?.costUsd ?? 0, after?.costUsd ?? 0);
@@ -92,7 +105,12 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
 }
 
 /** Rows whose count differs, keyed and sorted by `keyOf` (so output order is stable). */
-function changes<T extends { count: number }, K extends object>(before: readonly T[], after: readonly T[], keyOf: (row: T) => string, fields: (row: T) => K): Array<K & Delta> {
+function changes<T extends { count: number }, K extends object>(
+  before: readonly T[],
+  after: readonly T[],
+  keyOf: (row: T) => string,
+  fields: (row: T) => K,
+): Array<K & Delta> {
   const rows = new Map<string, K & Delta>();
   for (const row of before) rows.set(keyOf(row), { ...fields(row), ...delta(row.count, 0) });
   for (const row of after) {

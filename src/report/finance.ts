@@ -243,7 +243,10 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       const available = vmGpus.get(key) ?? 0;
       const byLlm = replicaGpusByLlm.get(key) ?? new Map<string, number>();
       const used = sum(byLlm.values());
-      if (used > available) warnings.push(`window ${window.index} (${window.start}): replicas use ${used} ${vm.sku} GPUs in ${vm.region}; the VMs have ${available}`);
+      if (used > available)
+        warnings.push(
+          `window ${window.index} (${window.start}): replicas use ${used} ${vm.sku} GPUs in ${vm.region}; the VMs have ${available}`,
+        );
       // Shares add up to 1 even for an over-packed plan, so the whole cost is always booked.
       const whole = Math.max(available, used);
       const shares: Array<[string, number]> = [...byLlm.entries()].map(([llm, gpus]) => [llm, gpus / whole]);
@@ -284,13 +287,26 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
   }
 
   costByWindow.sort(
-    (a, b) => a.windowIndex - b.windowIndex || compare(a.region, b.region) || compare(a.sku, b.sku) || compare(a.purchase, b.purchase) || compareLlm(a.llm, b.llm),
+    (a, b) =>
+      a.windowIndex - b.windowIndex ||
+      compare(a.region, b.region) ||
+      compare(a.sku, b.sku) ||
+      compare(a.purchase, b.purchase) ||
+      compareLlm(a.llm, b.llm),
   );
 
   const months = new Map<string, CostByMonthRow>();
   for (const row of costByWindow) {
     const key = [row.month, row.region, row.llm, row.purchase].join('\u0000');
-    const month = months.get(key) ?? { month: row.month, region: row.region, llm: row.llm, purchase: row.purchase, vmHours: 0, gpuHours: 0, costUsd: 0 };
+    const month = months.get(key) ?? {
+      month: row.month,
+      region: row.region,
+      llm: row.llm,
+      purchase: row.purchase,
+      vmHours: 0,
+      gpuHours: 0,
+      costUsd: 0,
+    };
     months.set(key, month);
     month.vmHours += row.vmHours;
     month.gpuHours += row.gpuHours;
@@ -357,7 +373,9 @@ function windowUtilisation(
     const rate = rates.get(configKey(route.llm, route.sku, route.tp, route.region))?.get(route.workload);
     if (rate === undefined || rate <= 0) {
       if (route.requestsPerSec > 0) {
-        warnings.push(`window ${window.index} (${window.start}): no rate for ${route.workload} on ${route.llm} TP ${route.tp} ${route.sku} in ${route.region}; its load is left out of the utilisation`);
+        warnings.push(
+          `window ${window.index} (${window.start}): no rate for ${route.workload} on ${route.llm} TP ${route.tp} ${route.sku} in ${route.region}; its load is left out of the utilisation`,
+        );
       }
       continue;
     }
@@ -377,7 +395,13 @@ function windowUtilisation(
   };
   const byRegion = [...regions.entries()].sort(([a], [b]) => compare(a, b)).map(([name, e]) => ({ region: name, ...figures(e) }));
   const all = [...regions.values()].reduce(
-    (total, e) => ({ served: total.served + e.served, load: total.load + e.load, replicas: total.replicas + e.replicas, gpus: total.gpus + e.gpus, replicaGpus: total.replicaGpus + e.replicaGpus }),
+    (total, e) => ({
+      served: total.served + e.served,
+      load: total.load + e.load,
+      replicas: total.replicas + e.replicas,
+      gpus: total.gpus + e.gpus,
+      replicaGpus: total.replicaGpus + e.replicaGpus,
+    }),
     { served: 0, load: 0, replicas: 0, gpus: 0, replicaGpus: 0 },
   );
   return {
@@ -394,7 +418,11 @@ function windowUtilisation(
 function monthOf(start: string, field: string): string {
   const time = Date.parse(start);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(start) || Number.isNaN(time)) {
-    throw new InputError({ field, message: `window start '${start}' is not an ISO-8601 date-time`, fix: 'pass a plan.json written by planner solve --out' });
+    throw new InputError({
+      field,
+      message: `window start '${start}' is not an ISO-8601 date-time`,
+      fix: 'pass a plan.json written by planner solve --out',
+    });
   }
   return new Date(time).toISOString().slice(0, 7);
 }

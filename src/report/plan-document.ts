@@ -35,7 +35,12 @@ const route = z.strictObject({
   region: z.string(),
   requestsPerSec: z.number().nonnegative(),
 });
-const unmet = z.strictObject({ workload: z.string(), origin: z.string(), requestsPerSec: z.number().nonnegative(), why: z.string().optional() });
+const unmet = z.strictObject({
+  workload: z.string(),
+  origin: z.string(),
+  requestsPerSec: z.number().nonnegative(),
+  why: z.string().optional(),
+});
 const status = z.enum(PLAN_STATUSES);
 
 const nullableNumber = z.number().nullable();
@@ -55,12 +60,29 @@ const policies = z.strictObject({
       lowestInRegionShare: nullableNumber,
       minReplicasPerLlm: nullableNumber,
       nPlusOne: z.boolean(),
-      resilienceCostUsd: z.number().optional().describe('plan cost with N+1 minus the cost of the same scenario without it (solve --resilience-cost)'),
+      resilienceCostUsd: z
+        .number()
+        .optional()
+        .describe('plan cost with N+1 minus the cost of the same scenario without it (solve --resilience-cost)'),
       costWithoutNPlusOneUsd: z.number().optional(),
     })
     .optional(),
-  llmMix: z.array(z.strictObject({ workload: z.string(), minQuality: nullableNumber, lowestQuality: nullableNumber, requestsByLlm: z.record(z.string(), z.number()) })),
-  deferrable: z.array(z.strictObject({ workload: z.string(), deadlineHours: z.number(), servedByHourUtc: z.array(z.number()), arrivedByHourUtc: z.array(z.number()) })),
+  llmMix: z.array(
+    z.strictObject({
+      workload: z.string(),
+      minQuality: nullableNumber,
+      lowestQuality: nullableNumber,
+      requestsByLlm: z.record(z.string(), z.number()),
+    }),
+  ),
+  deferrable: z.array(
+    z.strictObject({
+      workload: z.string(),
+      deadlineHours: z.number(),
+      servedByHourUtc: z.array(z.number()),
+      arrivedByHourUtc: z.array(z.number()),
+    }),
+  ),
   reserved: z.strictObject({ vms: z.number(), sunkCostUsd: z.number() }).optional(),
   maxScaleInPerWindow: z.number().optional(),
 });
@@ -106,7 +128,11 @@ export const PlanDocumentSchema = z.strictObject({
 
 export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
 
-export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { name: string; hash: string; overrides: readonly string[] }): PlanDocument {
+export function toPlanDocument(
+  plan: Plan,
+  solver: SolverReport,
+  scenario: { name: string; hash: string; overrides: readonly string[] },
+): PlanDocument {
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,
     status: plan.status,
@@ -130,7 +156,12 @@ export function toPlanDocument(plan: Plan, solver: SolverReport, scenario: { nam
 
 /** The Plan inside a document (for the checker, which must not trust the solver section). */
 export function planOf(document: PlanDocument): Plan {
-  return { status: document.status, totals: document.totals, windows: document.windows, ...(document.policies ? { policies: document.policies } : {}) };
+  return {
+    status: document.status,
+    totals: document.totals,
+    windows: document.windows,
+    ...(document.policies ? { policies: document.policies } : {}),
+  };
 }
 
 export function planJsonSchema(): unknown {

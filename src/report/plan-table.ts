@@ -7,9 +7,15 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
   const out: string[] = [];
   const { solver, totals } = doc;
   const statusColour = doc.status === 'optimal' ? chalk.green : doc.status === 'feasible' ? chalk.yellow : chalk.red;
-  out.push(`${chalk.bold(`Plan for ${doc.scenario.name}`)}: ${statusColour(doc.status)} (${solver.name}, ${solver.strategy}: ${solver.reason})\n`);
   out.push(
-    `objective ${money(solver.objective)}  bound ${money(solver.bound)}  gap ${solver.gap === null ? 'n/a' : `${(solver.gap * 100).toFixed(2)}%`}  solved in ${solver.seconds.toFixed(1)} s (${Object.entries(solver.statuses).map(([s, n]) => `${n} ${s}`).join(', ')})\n`,
+    `${chalk.bold(`Plan for ${doc.scenario.name}`)}: ${statusColour(doc.status)} (${solver.name}, ${solver.strategy}: ${solver.reason})\n`,
+  );
+  out.push(
+    `objective ${money(solver.objective)}  bound ${money(solver.bound)}  gap ${solver.gap === null ? 'n/a' : `${(solver.gap * 100).toFixed(2)}%`}  solved in ${solver.seconds.toFixed(1)} s (${Object.entries(
+      solver.statuses,
+    )
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')})\n`,
   );
   out.push(
     `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} VM start-ups)  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
@@ -34,22 +40,46 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       unmet > 0 ? chalk.red(formatFixed(unmet, 0)) : '0',
     ]);
   }
-  out.push(renderTable(['windows', 'cost', 'GPU-hours', 'peak GPUs', 'VMs started', 'unmet requests'], rows, chalk, ['left', 'right', 'right', 'right', 'right', 'right']));
+  out.push(
+    renderTable(['windows', 'cost', 'GPU-hours', 'peak GPUs', 'VMs started', 'unmet requests'], rows, chalk, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ]),
+  );
 
   for (const window of busiest) {
     out.push(`\n${chalk.bold(`Fleet at ${window.start}`)} ($${formatFixed(window.costUsd)} for ${window.hours} h):\n`);
     for (const replica of window.replicas) {
-      out.push(`  ${replica.count} replica${replica.count === 1 ? '' : 's'} x ${replica.tp} GPU${replica.tp === 1 ? '' : 's'} (TP ${replica.tp}) of ${replica.llm} on ${replica.sku} in ${replica.region}\n`);
+      out.push(
+        `  ${replica.count} replica${replica.count === 1 ? '' : 's'} x ${replica.tp} GPU${replica.tp === 1 ? '' : 's'} (TP ${replica.tp}) of ${replica.llm} on ${replica.sku} in ${replica.region}\n`,
+      );
     }
-    for (const vm of window.vms) out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
+    for (const vm of window.vms)
+      out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
   }
 
   if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
 
-  const unmetRows = doc.windows.flatMap((w) => w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3), u.why ?? '']));
+  const unmetRows = doc.windows.flatMap((w) =>
+    w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3), u.why ?? '']),
+  );
   if (unmetRows.length) {
-    out.push(`\n${chalk.red.bold('Unmet demand')} (requests/s no plan within the quotas, SLOs, latency bounds and budget could serve, and why):\n`);
-    out.push(renderTable(['window', 'workload', 'origin', 'requests/s', 'why'], unmetRows.slice(0, 50), chalk, ['left', 'left', 'left', 'right', 'left']));
+    out.push(
+      `\n${chalk.red.bold('Unmet demand')} (requests/s no plan within the quotas, SLOs, latency bounds and budget could serve, and why):\n`,
+    );
+    out.push(
+      renderTable(['window', 'workload', 'origin', 'requests/s', 'why'], unmetRows.slice(0, 50), chalk, [
+        'left',
+        'left',
+        'left',
+        'right',
+        'left',
+      ]),
+    );
     if (unmetRows.length > 50) out.push(`  ... and ${unmetRows.length - 50} more (see --format json)\n`);
   }
   return out.join('');
@@ -73,7 +103,8 @@ function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: 
   }
   if (locality) {
     const parts: string[] = [];
-    if (locality.minInRegionShare !== null) parts.push(`in-region share >= ${pct(locality.minInRegionShare)} (lowest ${pct(locality.lowestInRegionShare)})`);
+    if (locality.minInRegionShare !== null)
+      parts.push(`in-region share >= ${pct(locality.minInRegionShare)} (lowest ${pct(locality.lowestInRegionShare)})`);
     if (locality.minReplicasPerLlm !== null) parts.push(`>= ${locality.minReplicasPerLlm} replicas per llm where it runs`);
     if (locality.nPlusOne) {
       parts.push(
@@ -86,16 +117,27 @@ function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: 
   }
   for (const mix of policies.llmMix) {
     const total = Object.values(mix.requestsByLlm).reduce((a, b) => a + b, 0);
-    const shares = Object.entries(mix.requestsByLlm).map(([llm, n]) => `${llm} ${pct(total ? n / total : 0)}`).join(', ');
-    const floor = mix.minQuality === null ? '' : `, quality >= ${mix.minQuality} (lowest window ${mix.lowestQuality === null ? 'n/a' : mix.lowestQuality.toFixed(2)})`;
+    const shares = Object.entries(mix.requestsByLlm)
+      .map(([llm, n]) => `${llm} ${pct(total ? n / total : 0)}`)
+      .join(', ');
+    const floor =
+      mix.minQuality === null
+        ? ''
+        : `, quality >= ${mix.minQuality} (lowest window ${mix.lowestQuality === null ? 'n/a' : mix.lowestQuality.toFixed(2)})`;
     out.push(`  ${mix.minQuality === null ? 'llm mix' : 'group 7 quality'} ${mix.workload}: ${shares || 'nothing served'}${floor}\n`);
   }
   for (const batch of policies.deferrable) {
     out.push(`  group 1 deferrable ${batch.workload} (deadline ${batch.deadlineHours} h), requests by hour of day (UTC):\n`);
-    const rows = batch.servedByHourUtc.map((served, hour) => [String(hour).padStart(2, '0'), formatFixed(batch.arrivedByHourUtc[hour]!, 0), formatFixed(served, 0)]);
+    const rows = batch.servedByHourUtc.map((served, hour) => [
+      String(hour).padStart(2, '0'),
+      formatFixed(batch.arrivedByHourUtc[hour]!, 0),
+      formatFixed(served, 0),
+    ]);
     out.push(renderTable(['hour', 'arrived', 'served'], rows, chalk, ['left', 'right', 'right']));
   }
-  if (reserved) out.push(`  reserved: ${reserved.vms} VMs in every window, sunk cost $${formatFixed(reserved.sunkCostUsd)} (not in the total)\n`);
-  if (policies.maxScaleInPerWindow !== undefined) out.push(`  scale-in: at most ${policies.maxScaleInPerWindow} VMs removed per window per sku, region and purchase\n`);
+  if (reserved)
+    out.push(`  reserved: ${reserved.vms} VMs in every window, sunk cost $${formatFixed(reserved.sunkCostUsd)} (not in the total)\n`);
+  if (policies.maxScaleInPerWindow !== undefined)
+    out.push(`  scale-in: at most ${policies.maxScaleInPerWindow} VMs removed per window per sku, region and purchase\n`);
   return out.join('');
 }

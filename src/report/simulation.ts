@@ -94,7 +94,18 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
   // Late requests only exist where workloads share replicas; the column appears when some strategy has them.
   const late = rows.some((r) => r.lateRequests > 0);
   return renderTable(
-    ['strategy', 'GPU-hours', 'cost (incl. start-ups)', 'SLO attainment', ...(events ? ['during events'] : []), 'unmet requests', ...(late ? ['late (queueing)'] : []), 'VMs started', 'GPU-h saved vs siloed', 'cost vs oracle'],
+    [
+      'strategy',
+      'GPU-hours',
+      'cost (incl. start-ups)',
+      'SLO attainment',
+      ...(events ? ['during events'] : []),
+      'unmet requests',
+      ...(late ? ['late (queueing)'] : []),
+      'VMs started',
+      'GPU-h saved vs siloed',
+      'cost vs oracle',
+    ],
     rows.map((r) => [
       r.strategy,
       fixed(r.gpuHours, 0),
@@ -108,13 +119,43 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
     ]),
     chalk,
-    ['left', 'right', 'right', 'right', ...(events ? ['right' as const] : []), 'right', ...(late ? ['right' as const] : []), 'right', 'right', 'right'],
+    [
+      'left',
+      'right',
+      'right',
+      'right',
+      ...(events ? ['right' as const] : []),
+      'right',
+      ...(late ? ['right' as const] : []),
+      'right',
+      'right',
+      'right',
+    ],
   );
 }
 
 export const WINDOW_CSV_COLUMNS = [
-  'strategy', 'window', 'start_utc', 'hours', 'mode', 'demand_rps', 'served_rps', 'within_slo_rps', 'unmet_rps', 'attainment', 'gpus', 'gpu_hours', 'cost_usd', 'startup_cost_usd', 'vms_started', 'utilisation',
-  'queue_wait_ms', 'worst_ttft_to_slo', 'worst_tpot_to_slo', 'backlog_requests', 'spot_evictions',
+  'strategy',
+  'window',
+  'start_utc',
+  'hours',
+  'mode',
+  'demand_rps',
+  'served_rps',
+  'within_slo_rps',
+  'unmet_rps',
+  'attainment',
+  'gpus',
+  'gpu_hours',
+  'cost_usd',
+  'startup_cost_usd',
+  'vms_started',
+  'utilisation',
+  'queue_wait_ms',
+  'worst_ttft_to_slo',
+  'worst_tpot_to_slo',
+  'backlog_requests',
+  'spot_evictions',
 ] as const;
 
 /** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
@@ -124,10 +165,27 @@ export function windowsCsv(result: SimulationResult): string {
   for (const strategy of result.strategies) {
     for (const w of strategy.windows) {
       records.push([
-        escapeFormula(strategy.name), w.index, w.start, w.hours, w.mode, round(w.demandRps), round(w.servedRps), round(w.withinSloRps), round(w.unmetRps),
-        round(windowAttainment(w)), w.gpus, round(w.gpuHours), round(w.costUsd), round(w.startupCostUsd), w.vmsStarted, round(w.utilisation),
-        w.queueing ? round(w.queueing.meanWaitMs) : '', w.queueing ? round(w.queueing.worstTtftToSlo) : '', w.queueing ? round(w.queueing.worstTpotToSlo) : '',
-        round(backlogRequests(w)), w.spotEvictions,
+        escapeFormula(strategy.name),
+        w.index,
+        w.start,
+        w.hours,
+        w.mode,
+        round(w.demandRps),
+        round(w.servedRps),
+        round(w.withinSloRps),
+        round(w.unmetRps),
+        round(windowAttainment(w)),
+        w.gpus,
+        round(w.gpuHours),
+        round(w.costUsd),
+        round(w.startupCostUsd),
+        w.vmsStarted,
+        round(w.utilisation),
+        w.queueing ? round(w.queueing.meanWaitMs) : '',
+        w.queueing ? round(w.queueing.worstTtftToSlo) : '',
+        w.queueing ? round(w.queueing.worstTpotToSlo) : '',
+        round(backlogRequests(w)),
+        w.spotEvictions,
       ]);
     }
   }
@@ -151,7 +209,8 @@ export function redirectRows(during: StrategyResult, reference: StrategyResult |
     const sums = new Map<string, number>();
     for (const w of s?.windows ?? []) {
       if (!eventWindows.has(w.index)) continue;
-      for (const e of w.servedBy) sums.set(`${e.workload}|${e.region}|${e.gpu}`, (sums.get(`${e.workload}|${e.region}|${e.gpu}`) ?? 0) + e.rps / eventWindows.size);
+      for (const e of w.servedBy)
+        sums.set(`${e.workload}|${e.region}|${e.gpu}`, (sums.get(`${e.workload}|${e.region}|${e.gpu}`) ?? 0) + e.rps / eventWindows.size);
     }
     return sums;
   };
@@ -166,19 +225,44 @@ export function redirectRows(during: StrategyResult, reference: StrategyResult |
 export function renderRedirectTable(rows: readonly RedirectRow[], chalk: ChalkInstance): string {
   return renderTable(
     ['workload', 'serving region', 'gpu', 'req/s without event', 'req/s during event', 'change'],
-    rows.map((r) => [r.workload, r.region, r.gpu, fixed(r.referenceRps, 1), fixed(r.duringRps, 1), `${r.duringRps - r.referenceRps >= 0 ? '+' : ''}${fixed(r.duringRps - r.referenceRps, 1)}`]),
+    rows.map((r) => [
+      r.workload,
+      r.region,
+      r.gpu,
+      fixed(r.referenceRps, 1),
+      fixed(r.duringRps, 1),
+      `${r.duringRps - r.referenceRps >= 0 ? '+' : ''}${fixed(r.duringRps - r.referenceRps, 1)}`,
+    ]),
     chalk,
     ['left', 'left', 'left', 'right', 'right', 'right'],
   );
 }
 
 /** Self-contained HTML: the comparison, GPUs and attainment over time for every strategy, served per strategy. */
-export function renderSimulationHtml(title: string, result: SimulationResult, rows: readonly ComparisonRow[], redirect: readonly RedirectRow[]): string {
+export function renderSimulationHtml(
+  title: string,
+  result: SimulationResult,
+  rows: readonly ComparisonRow[],
+  redirect: readonly RedirectRow[],
+): string {
   const first = result.strategies[0];
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
-  const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => w.gpus), colour: colour(i), ...(s.name === 'oracle' ? { dashed: true } : {}) }));
-  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map((w) => Math.round(windowAttainment(w) * 1e6) / 1e4), colour: colour(i) }));
-  const hasBacklog = result.strategies.some((s) => s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)));
+  const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({
+    key: s.name,
+    label: s.name,
+    values: s.windows.map((w) => w.gpus),
+    colour: colour(i),
+    ...(s.name === 'oracle' ? { dashed: true } : {}),
+  }));
+  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({
+    key: s.name,
+    label: s.name,
+    values: s.windows.map((w) => Math.round(windowAttainment(w) * 1e6) / 1e4),
+    colour: colour(i),
+  }));
+  const hasBacklog = result.strategies.some((s) =>
+    s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)),
+  );
   const perStrategy = result.strategies.map((s) =>
     lineChart({
       chart: `served-${s.name}`,
@@ -216,20 +300,39 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
   });
   const table = [
     '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
-    ...rows.map((r) => `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`),
+    ...rows.map(
+      (r) =>
+        `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`,
+    ),
     '</tbody></table>',
   ].join('\n');
-  const redirectTable = redirect.length === 0 ? '' : [
-    '<table><thead><tr><th>workload</th><th>serving region</th><th>gpu</th><th class="num">req/s without event</th><th class="num">req/s during event</th></tr></thead><tbody>',
-    ...redirect.map((r) => `<tr><td>${escapeXml(r.workload)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.gpu)}</td><td class="num">${fixed(r.referenceRps, 1)}</td><td class="num">${fixed(r.duringRps, 1)}</td></tr>`),
-    '</tbody></table>',
-  ].join('\n');
+  const redirectTable =
+    redirect.length === 0
+      ? ''
+      : [
+          '<table><thead><tr><th>workload</th><th>serving region</th><th>gpu</th><th class="num">req/s without event</th><th class="num">req/s during event</th></tr></thead><tbody>',
+          ...redirect.map(
+            (r) =>
+              `<tr><td>${escapeXml(r.workload)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.gpu)}</td><td class="num">${fixed(r.referenceRps, 1)}</td><td class="num">${fixed(r.duringRps, 1)}</td></tr>`,
+          ),
+          '</tbody></table>',
+        ].join('\n');
   const backlogChart = hasBacklog
     ? lineChart({
         chart: 'backlog',
         title: 'Deferrable requests waiting per strategy',
         x: axis,
-        panels: [{ title: 'backlog', series: result.strategies.map((s, i) => ({ key: s.name, label: s.name, values: s.windows.map(backlogRequests), colour: colour(i) })) }],
+        panels: [
+          {
+            title: 'backlog',
+            series: result.strategies.map((s, i) => ({
+              key: s.name,
+              label: s.name,
+              values: s.windows.map(backlogRequests),
+              colour: colour(i),
+            })),
+          },
+        ],
         yLabel: 'requests',
         formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0),
         panelHeight: 160,
@@ -239,10 +342,50 @@ export function renderSimulationHtml(title: string, result: SimulationResult, ro
     `<header><h1>${escapeXml(title)}</h1><p class="meta">${result.windows.length} windows simulated${result.burstWindow !== undefined ? `; burst in window ${result.burstWindow}` : ''}</p></header>`,
     section('Comparison', table),
     section('Cost', costBars),
-    section('GPUs running', lineChart({ chart: 'gpus', title: 'GPUs running per strategy', x: axis, panels: [{ title: 'GPUs', series: gpuSeries }], yLabel: 'GPUs', formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0), minStep: 1, panelHeight: 220 })),
-    section('SLO attainment', lineChart({ chart: 'attainment', title: 'Requests served within SLO (%)', x: axis, panels: [{ title: 'attainment', series: attainmentSeries }], yLabel: '%', formatY: (v, step) => `${fixed(v, step !== undefined ? stepDecimals(step) : 1)}%`, yAtLeast: 100, panelHeight: 160 })),
-    ...(backlogChart ? [section('Batch backlog', backlogChart, 'Deferrable requests waiting at the end of each window (served oldest first, dropped at their deadline).')] : []),
-    ...(redirectTable ? [section('Where the traffic went during capacity events (planner)', redirectTable, 'Mean requests/s per serving region and GPU type over the event windows, against the same windows without the event.')] : []),
+    section(
+      'GPUs running',
+      lineChart({
+        chart: 'gpus',
+        title: 'GPUs running per strategy',
+        x: axis,
+        panels: [{ title: 'GPUs', series: gpuSeries }],
+        yLabel: 'GPUs',
+        formatY: (v, step) => fixed(v, step !== undefined ? stepDecimals(step) : 0),
+        minStep: 1,
+        panelHeight: 220,
+      }),
+    ),
+    section(
+      'SLO attainment',
+      lineChart({
+        chart: 'attainment',
+        title: 'Requests served within SLO (%)',
+        x: axis,
+        panels: [{ title: 'attainment', series: attainmentSeries }],
+        yLabel: '%',
+        formatY: (v, step) => `${fixed(v, step !== undefined ? stepDecimals(step) : 1)}%`,
+        yAtLeast: 100,
+        panelHeight: 160,
+      }),
+    ),
+    ...(backlogChart
+      ? [
+          section(
+            'Batch backlog',
+            backlogChart,
+            'Deferrable requests waiting at the end of each window (served oldest first, dropped at their deadline).',
+          ),
+        ]
+      : []),
+    ...(redirectTable
+      ? [
+          section(
+            'Where the traffic went during capacity events (planner)',
+            redirectTable,
+            'Mean requests/s per serving region and GPU type over the event windows, against the same windows without the event.',
+          ),
+        ]
+      : []),
     section('Demand vs served per strategy', perStrategy.join('\n')),
   ];
   return htmlPage(title, sections, 'Generated by planner simulate; self-contained (no scripts, no network).');

@@ -106,7 +106,12 @@ export function niceScale(max: number, targetTicks = 5, minStep = 0): { max: num
 }
 
 /** Evenly spaced tick labels for n positions, at most about `maxTicks`, preferring multiples of `preferredStep`. */
-export function evenTicks(labels: readonly string[], maxTicks: number, preferredStep = 1, short: (label: string, index: number) => string = (l) => l): XAxis['ticks'] {
+export function evenTicks(
+  labels: readonly string[],
+  maxTicks: number,
+  preferredStep = 1,
+  short: (label: string, index: number) => string = (l) => l,
+): XAxis['ticks'] {
   const n = labels.length;
   if (n === 0) return [];
   let step = Math.max(1, preferredStep);
@@ -126,7 +131,12 @@ function textWidth(text: string): number {
   return Math.ceil(text.length * FONT * 0.6);
 }
 
-function legend(series: readonly { label: string; colour: string; dashed?: boolean }[], x0: number, y0: number, width: number): { svg: string; height: number } {
+function legend(
+  series: readonly { label: string; colour: string; dashed?: boolean }[],
+  x0: number,
+  y0: number,
+  width: number,
+): { svg: string; height: number } {
   if (series.length === 0) return { svg: '', height: 0 };
   const parts: string[] = [];
   let x = x0;
@@ -154,14 +164,23 @@ export function stepDecimals(step: number): number {
   return 8;
 }
 
-function yAxis(scale: { max: number; step: number }, left: number, right: number, top: number, height: number, formatY: (v: number, step?: number) => string): string {
+function yAxis(
+  scale: { max: number; step: number },
+  left: number,
+  right: number,
+  top: number,
+  height: number,
+  formatY: (v: number, step?: number) => string,
+): string {
   const parts: string[] = [];
   const count = Math.round(scale.max / scale.step);
   for (let i = 0; i <= count; i++) {
     const value = Number((i * scale.step).toPrecision(12));
     const y = top + height - (value / scale.max) * height;
     parts.push(`<line class="grid" x1="${num(left)}" y1="${num(y)}" x2="${num(right)}" y2="${num(y)}"/>`);
-    parts.push(`<text class="tick" x="${num(left - 6)}" y="${num(y + 4)}" text-anchor="end">${escapeXml(formatY(value, scale.step))}</text>`);
+    parts.push(
+      `<text class="tick" x="${num(left - 6)}" y="${num(y + 4)}" text-anchor="end">${escapeXml(formatY(value, scale.step))}</text>`,
+    );
   }
   parts.push(`<line class="axis" x1="${num(left)}" y1="${num(top)}" x2="${num(left)}" y2="${num(top + height)}"/>`);
   return parts.join('');
@@ -210,7 +229,9 @@ function xAxis(x: XAxis, slots: Slots, left: number, bottom: number, right: numb
 function hoverColumns(x: XAxis, slots: Slots, top: number, height: number, text: (i: number) => string): string {
   const parts: string[] = [];
   for (let i = 0; i < x.labels.length; i++) {
-    parts.push(`<rect class="hover" x="${num(slots.from(i), 2)}" y="${num(top)}" width="${num(slots.width(i), 2)}" height="${num(height)}"><title>${escapeXml(text(i))}</title></rect>`);
+    parts.push(
+      `<rect class="hover" x="${num(slots.from(i), 2)}" y="${num(top)}" width="${num(slots.width(i), 2)}" height="${num(height)}"><title>${escapeXml(text(i))}</title></rect>`,
+    );
   }
   return `<g class="hovers">${parts.join('')}</g>`;
 }
@@ -231,7 +252,10 @@ export function lineChart(options: LineChartOptions): string {
   const plotLeft = MARGIN.left;
   const plotRight = width - MARGIN.right;
   const band = n > 0 ? (plotRight - plotLeft) / n : plotRight - plotLeft;
-  const slots = options.x.values && options.x.values.length === n && n > 0 ? proportionalSlots(options.x.values, plotLeft, plotRight, band) : evenSlots(plotLeft, band);
+  const slots =
+    options.x.values && options.x.values.length === n && n > 0
+      ? proportionalSlots(options.x.values, plotLeft, plotRight, band)
+      : evenSlots(plotLeft, band);
   const legendSeries = uniqueSeries(options.panels.flatMap((p) => p.series));
   const gaps = options.panels.flatMap((p) => (p.gap ? [{ label: p.gap.label, colour: p.gap.colour }] : []));
   const leg = legend([...legendSeries, ...uniqueByLabel(gaps)], plotLeft, TITLE_HEIGHT + 4, plotRight - plotLeft);
@@ -246,10 +270,13 @@ export function lineChart(options: LineChartOptions): string {
     const yOf = (v: number | null | undefined): number => top + height - (Math.max(0, clean(v)) / scale.max) * height;
     const xOf = slots.centre;
     const parts: string[] = [];
-    if (options.panels.length > 1) parts.push(`<text class="panel-title" x="${num(plotLeft)}" y="${num(top - 6)}">${escapeXml(panel.title)}</text>`);
+    if (options.panels.length > 1)
+      parts.push(`<text class="panel-title" x="${num(plotLeft)}" y="${num(top - 6)}">${escapeXml(panel.title)}</text>`);
     parts.push(yAxis(scale, plotLeft, plotRight, top, height, options.formatY));
     parts.push(xAxis(options.x, slots, plotLeft, top + height, plotRight));
-    parts.push(`<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
+    parts.push(
+      `<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+    );
     if (panel.gap && n > 0) {
       const upper = panel.series.find((s) => s.key === panel.gap!.upper);
       const lower = panel.series.find((s) => s.key === panel.gap!.lower);
@@ -257,14 +284,16 @@ export function lineChart(options: LineChartOptions): string {
         const forward = upper.values.map((v, i) => `${num(xOf(i))},${num(yOf(v))}`);
         const back = lower.values.map((v, i) => `${num(xOf(i))},${num(yOf(v))}`).reverse();
         const pad = n === 1 ? band * 0.25 : 0;
-        const path = n === 1
-          ? `M${num(xOf(0) - pad)},${num(yOf(upper.values[0]))}H${num(xOf(0) + pad)}V${num(yOf(lower.values[0]))}H${num(xOf(0) - pad)}Z`
-          : `M${forward.join('L')}L${back.join('L')}Z`;
+        const path =
+          n === 1
+            ? `M${num(xOf(0) - pad)},${num(yOf(upper.values[0]))}H${num(xOf(0) + pad)}V${num(yOf(lower.values[0]))}H${num(xOf(0) - pad)}Z`
+            : `M${forward.join('L')}L${back.join('L')}Z`;
         parts.push(`<path class="gap" d="${path}" fill="${escapeXml(panel.gap.colour)}" fill-opacity="0.35" stroke="none"/>`);
       }
     }
     for (const series of panel.series) {
-      const present = (i: number): boolean => i >= 0 && i < series.values.length && series.values[i] !== null && series.values[i] !== undefined;
+      const present = (i: number): boolean =>
+        i >= 0 && i < series.values.length && series.values[i] !== null && series.values[i] !== undefined;
       let d = '';
       const isolated: number[] = [];
       for (let i = 0; i < series.values.length; i++) {
@@ -278,12 +307,17 @@ export function lineChart(options: LineChartOptions): string {
         `<path class="series" data-series="${escapeXml(series.key)}" data-panel="${escapeXml(panel.title)}" d="${d}" fill="none" stroke="${escapeXml(series.colour)}" stroke-width="2"${dash} stroke-linejoin="round"><title>${escapeXml(`${panel.title}: ${series.label}`)}</title></path>`,
       );
       for (const i of isolated) {
-        parts.push(`<circle data-series="${escapeXml(series.key)}" cx="${num(xOf(i))}" cy="${num(yOf(series.values[i]))}" r="${series.dashed ? 2.5 : 4.5}" fill="${escapeXml(series.colour)}"/>`);
+        parts.push(
+          `<circle data-series="${escapeXml(series.key)}" cx="${num(xOf(i))}" cy="${num(yOf(series.values[i]))}" r="${series.dashed ? 2.5 : 4.5}" fill="${escapeXml(series.colour)}"/>`,
+        );
       }
     }
     parts.push(
       hoverColumns(options.x, slots, top, height, (i) =>
-        [`${panel.title} ${options.x.labels[i]}`, ...panel.series.map((s) => `${s.label}: ${s.values[i] === null ? 'n/a' : options.formatY(clean(s.values[i]))}`)].join('\n'),
+        [
+          `${panel.title} ${options.x.labels[i]}`,
+          ...panel.series.map((s) => `${s.label}: ${s.values[i] === null ? 'n/a' : options.formatY(clean(s.values[i]))}`),
+        ].join('\n'),
       ),
     );
     if (n === 0) parts.push(emptyNote(plotLeft, plotRight, top + height / 2));
@@ -313,8 +347,14 @@ export function stackedBarChart(options: StackedBarOptions): string {
   const yOf = (v: number): number => top + height - (v / scale.max) * height;
   const fraction = Math.min(1, Math.max(0.05, options.barFraction ?? 0.7));
   const barWidth = Math.max(0.5, band * fraction);
-  const parts: string[] = [leg.svg, yAxis(scale, plotLeft, plotRight, top, height, options.formatY), xAxis(options.x, evenSlots(plotLeft, band), plotLeft, top + height, plotRight)];
-  parts.push(`<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
+  const parts: string[] = [
+    leg.svg,
+    yAxis(scale, plotLeft, plotRight, top, height, options.formatY),
+    xAxis(options.x, evenSlots(plotLeft, band), plotLeft, top + height, plotRight),
+  ];
+  parts.push(
+    `<text class="axis-label" transform="translate(${num(14)} ${num(top + height / 2)}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+  );
   const base = new Array<number>(n).fill(0);
   let points = 0;
   for (const series of options.series) {
@@ -331,16 +371,23 @@ export function stackedBarChart(options: StackedBarOptions): string {
         `<rect data-series="${escapeXml(series.key)}" x="${num(x, 2)}" y="${num(y1, 2)}" width="${num(barWidth, 2)}" height="${num(y0 - y1, 2)}"><title>${escapeXml(`${options.x.labels[i]} ${series.label}: ${options.formatY(value)}`)}</title></rect>`,
       );
     }
-    parts.push(`<g class="series" data-series="${escapeXml(series.key)}" fill="${escapeXml(series.colour)}" shape-rendering="crispEdges">${rects.join('')}</g>`);
+    parts.push(
+      `<g class="series" data-series="${escapeXml(series.key)}" fill="${escapeXml(series.colour)}" shape-rendering="crispEdges">${rects.join('')}</g>`,
+    );
   }
   if (options.totals) {
     for (let i = 0; i < n; i++) {
-      parts.push(`<text class="bar-total" x="${num(plotLeft + (i + 0.5) * band)}" y="${num(yOf(stackTotals[i]!) - 5)}" text-anchor="middle">${escapeXml(options.formatY(stackTotals[i]!))}</text>`);
+      parts.push(
+        `<text class="bar-total" x="${num(plotLeft + (i + 0.5) * band)}" y="${num(yOf(stackTotals[i]!) - 5)}" text-anchor="middle">${escapeXml(options.formatY(stackTotals[i]!))}</text>`,
+      );
     }
   } else if (n > 0) {
     parts.push(
       hoverColumns(options.x, evenSlots(plotLeft, band), top, height, (i) =>
-        [`${options.x.labels[i]} total ${options.formatY(stackTotals[i]!)}`, ...options.series.filter((s) => clean(s.values[i]) > 0).map((s) => `${s.label}: ${options.formatY(clean(s.values[i]))}`)].join('\n'),
+        [
+          `${options.x.labels[i]} total ${options.formatY(stackTotals[i]!)}`,
+          ...options.series.filter((s) => clean(s.values[i]) > 0).map((s) => `${s.label}: ${options.formatY(clean(s.values[i]))}`),
+        ].join('\n'),
       ),
     );
   }
@@ -359,5 +406,9 @@ function uniqueSeries(series: readonly ChartSeries[]): ChartSeries[] {
 
 function uniqueByLabel<T extends { label: string }>(items: readonly T[]): T[] {
   const seen = new Set<string>();
-  return items.filter((item) => (seen.has(item.label) ? false : (seen.add(item.label), true)));
+  return items.filter((item) => {
+    if (seen.has(item.label)) return false;
+    seen.add(item.label);
+    return true;
+  });
 }

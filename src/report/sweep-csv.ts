@@ -22,7 +22,10 @@ export const SWEEP_METRIC_COLUMNS = [
 
 export function sweepCsv(doc: SweepDocument): string {
   const header = [...doc.parameters.map((p) => p.path), ...SWEEP_METRIC_COLUMNS];
-  return toCsv(header, doc.points.map((point) => [...doc.parameters.map((p) => cell(point.values[p.path] ?? null)), ...metrics(point)]));
+  return toCsv(
+    header,
+    doc.points.map((point) => [...doc.parameters.map((p) => cell(point.values[p.path] ?? null)), ...metrics(point)]),
+  );
 }
 
 function metrics(point: SweepPoint): CsvCell[] {

@@ -24,8 +24,25 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     bar(point.costUsd, maxCost),
   ]);
   const headers = [...paths, 'status', 'cost', 'GPU-hours', 'unmet requests', 'objective', 'LP bound', 'gap', 'seconds', 'cost curve'];
-  out.push(renderTable(headers, rows, chalk, [...paths.map(() => 'right' as const), 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left']));
-  out.push(chalk.dim('cost: VM cost of the plan; objective adds VM start-ups and unmet-demand penalties; LP bound: the solver\'s proven lower bound on the objective\n'));
+  out.push(
+    renderTable(headers, rows, chalk, [
+      ...paths.map(() => 'right' as const),
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+    ]),
+  );
+  out.push(
+    chalk.dim(
+      "cost: VM cost of the plan; objective adds VM start-ups and unmet-demand penalties; LP bound: the solver's proven lower bound on the objective\n",
+    ),
+  );
   return out.join('');
 }
 

@@ -8,7 +8,12 @@ export type Align = 'left' | 'right';
  * A terminal table (cli-table3). Numbers are right-aligned; pass preformatted strings for units.
  * Borders are plain ASCII-light so output pastes cleanly into tickets.
  */
-export function renderTable(headers: readonly string[], rows: readonly (readonly Cell[])[], chalk: ChalkInstance, align?: readonly Align[]): string {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  chalk: ChalkInstance,
+  align?: readonly Align[],
+): string {
   const columnAlign = align ?? headers.map((_, i) => (rows.length > 0 && typeof rows[0]![i] === 'number' ? 'right' : 'left'));
   const table = new Table({
     head: headers.map((h) => chalk.bold(h)),

@@ -13,10 +13,19 @@ export function parseScenario(text: string, file: string, overrides: readonly st
     raw = parseYaml(text, { prettyErrors: true });
   } catch (error) {
     const line = error instanceof YAMLParseError ? error.linePos?.[0]?.line : undefined;
-    throw new InputError({ file, ...(line ? { line } : {}), message: `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`, fix: 'check indentation and quoting' });
+    throw new InputError({
+      file,
+      ...(line ? { line } : {}),
+      message: `not valid YAML/JSON: ${(error as Error).message.split('\n')[0]}`,
+      fix: 'check indentation and quoting',
+    });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError({ file, message: 'a scenario is a mapping with name, horizon, regions and workloads', fix: 'start from scenarios/default.yaml' });
+    throw new InputError({
+      file,
+      message: 'a scenario is a mapping with name, horizon, regions and workloads',
+      fix: 'start from scenarios/default.yaml',
+    });
   }
   for (const override of overrides) raw = applyOverride(raw as Record<string, unknown>, override);
   const result = ScenarioSchema.safeParse(raw);
@@ -38,7 +47,8 @@ export function zodIssues(error: z.ZodError, file: string): InputIssue[] {
  */
 export function applyOverride(root: Record<string, unknown>, override: string): Record<string, unknown> {
   const at = override.indexOf('=');
-  if (at <= 0) throw new InputError({ field: '--set', message: `'${override}' is not path=value`, fix: 'e.g. --set policies.headroom=0.2' });
+  if (at <= 0)
+    throw new InputError({ field: '--set', message: `'${override}' is not path=value`, fix: 'e.g. --set policies.headroom=0.2' });
   const path = override.slice(0, at).split('.');
   let value: unknown;
   try {
@@ -52,7 +62,11 @@ export function applyOverride(root: Record<string, unknown>, override: string): 
     const last = depth === path.length - 1;
     const index = Array.isArray(node) ? Number(key) : undefined;
     if (Array.isArray(node) && (!Number.isInteger(index) || index! < 0 || index! >= node.length)) {
-      throw new InputError({ field: '--set', message: `'${path.slice(0, depth + 1).join('.')}' is not an index of a ${node.length}-item list`, fix: `use 0..${node.length - 1}` });
+      throw new InputError({
+        field: '--set',
+        message: `'${path.slice(0, depth + 1).join('.')}' is not an index of a ${node.length}-item list`,
+        fix: `use 0..${node.length - 1}`,
+      });
     }
     const container = node as Record<string, unknown>;
     const slot = Array.isArray(node) ? String(index) : key;
@@ -62,7 +76,11 @@ export function applyOverride(root: Record<string, unknown>, override: string): 
       if (container[slot] === undefined) container[slot] = {};
       const next = container[slot];
       if (next === null || typeof next !== 'object') {
-        throw new InputError({ field: '--set', message: `'${path.slice(0, depth + 1).join('.')}' is a value, not a section`, fix: 'set the whole value instead' });
+        throw new InputError({
+          field: '--set',
+          message: `'${path.slice(0, depth + 1).join('.')}' is a value, not a section`,
+          fix: 'set the whole value instead',
+        });
       }
       node = next as Record<string, unknown>;
     }

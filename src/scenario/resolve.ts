@@ -32,16 +32,29 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   const unknown = (field: string, kind: string, value: string, known: Iterable<string>) =>
     issues.push({ file, field, message: `unknown ${kind} '${value}'`, fix: didYouMean(value, known) || `see planner catalog ${kind}s` });
 
-  scenario.regions.forEach((region, i) => catalog.regions.has(region) || unknown(`regions.${i}`, 'region', region, catalog.regions.keys()));
-  (scenario.skus ?? []).forEach((sku, i) => catalog.skus.has(sku) || unknown(`skus.${i}`, 'sku', sku, catalog.skus.keys()));
+  scenario.regions.forEach((region, i) => {
+    if (!catalog.regions.has(region)) unknown(`regions.${i}`, 'region', region, catalog.regions.keys());
+  });
+  (scenario.skus ?? []).forEach((sku, i) => {
+    if (!catalog.skus.has(sku)) unknown(`skus.${i}`, 'sku', sku, catalog.skus.keys());
+  });
   const allowedLlms = scenario.workloads.map((workload) => workload.llms ?? [...catalog.llms.keys()].sort());
   scenario.workloads.forEach((workload, w) => {
-    (workload.llms ?? []).forEach((llm, i) => catalog.llms.has(llm) || unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys()));
+    (workload.llms ?? []).forEach((llm, i) => {
+      if (!catalog.llms.has(llm)) unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys());
+    });
     if (workload.llms === undefined && workload.minQuality === undefined) {
-      issues.push({ file, field: `workloads.${w}.llms`, message: 'no llms given', fix: 'list the llms allowed to serve it, or give minQuality to let the solver choose among every llm' });
+      issues.push({
+        file,
+        field: `workloads.${w}.llms`,
+        message: 'no llms given',
+        fix: 'list the llms allowed to serve it, or give minQuality to let the solver choose among every llm',
+      });
     }
     const shares = Object.entries(workload.demand.origins);
-    shares.forEach(([origin]) => catalog.regions.has(origin) || unknown(`workloads.${w}.demand.origins.${origin}`, 'region', origin, catalog.regions.keys()));
+    for (const [origin] of shares) {
+      if (!catalog.regions.has(origin)) unknown(`workloads.${w}.demand.origins.${origin}`, 'region', origin, catalog.regions.keys());
+    }
     const total = shares.reduce((sum, [, share]) => sum + share, 0);
     if (Math.abs(total - 1) > 1e-6) {
       issues.push({ file, field: `workloads.${w}.demand.origins`, message: `origin shares sum to ${total}`, fix: 'make them sum to 1' });
@@ -63,11 +76,22 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   scenario.policies.reserved.forEach((entry, i) => {
     if (!catalog.skus.has(entry.sku)) unknown(`policies.reserved.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
     else if (!scenario.regions.includes(entry.region) || (scenario.skus !== undefined && !scenario.skus.includes(entry.sku))) {
-      issues.push({ file, field: `policies.reserved.${i}`, message: `${entry.sku} in ${entry.region} is not in the scenario's regions and skus`, fix: 'add the region (and sku) to the scenario, or drop the reservation' });
+      issues.push({
+        file,
+        field: `policies.reserved.${i}`,
+        message: `${entry.sku} in ${entry.region} is not in the scenario's regions and skus`,
+        fix: 'add the region (and sku) to the scenario, or drop the reservation',
+      });
     }
   });
   if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
-  issues.push(...policyIssues(scenario, file, allowedLlms.map((llms) => Math.max(...llms.map((llm) => catalog.llms.get(llm)!.qualityScore)))));
+  issues.push(
+    ...policyIssues(
+      scenario,
+      file,
+      allowedLlms.map((llms) => Math.max(...llms.map((llm) => catalog.llms.get(llm)!.qualityScore))),
+    ),
+  );
   if (issues.length) throw new InputError(issues, `${file}: invalid policies`);
 
   // Windows. skipWindows (from --windows) moves the start; quota windows keep counting from the original start.
@@ -83,12 +107,19 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   const skus: SkuOffer[] = skuIds.map((id) => {
     const sku = catalog.skus.get(id)!;
     const prices = catalog.prices
-      .filter((p) => p.sku === id && scenario.regions.includes(p.region) && (scenario.purchases as readonly Purchase[]).includes(p.purchase))
+      .filter(
+        (p) => p.sku === id && scenario.regions.includes(p.region) && (scenario.purchases as readonly Purchase[]).includes(p.purchase),
+      )
       .map((p) => ({ region: p.region, purchase: p.purchase, usdPerHour: p.usdPerHour }))
       .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : a.purchase < b.purchase ? -1 : 1));
     // Reservations are a purchase of their own at no marginal cost: their price is sunk.
     const reserved = [...new Set(scenario.policies.reserved.filter((r) => r.sku === id).map((r) => r.region))].sort();
-    return { sku: id, gpu: sku.gpu, gpusPerVm: sku.gpusPerVm, prices: [...prices, ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 }))] };
+    return {
+      sku: id,
+      gpu: sku.gpu,
+      gpusPerVm: sku.gpusPerVm,
+      prices: [...prices, ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 }))],
+    };
   });
 
   // Candidates: (llm, sku, tp, region) with a positive rate for at least one workload that allows the llm.
@@ -111,7 +142,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
           if (!best || rate > best.rate) bestRate.set(workload.id, { rate, config: `${llmId} TP ${tp} on ${offer.sku}` });
         });
         if (rates.size === 0) continue;
-        for (const region of [...new Set(offer.prices.map((p) => p.region))]) candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates });
+        for (const region of [...new Set(offer.prices.map((p) => p.region))])
+          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates });
       }
     }
   }
@@ -140,7 +172,12 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   const demand = scenario.workloads.map((workload, w) => {
     const series = demandSeries(workload.demand, windows, inputs, file, w);
     // Shares were checked above and the shift is applied per profile hour, so only the split is left.
-    return workloadDemand(series, scenario.horizon.windowHours * 3600, { originShares: workload.demand.origins, scale: workload.demand.scale }, `workloads.${w}.demand`).requestsPerSec;
+    return workloadDemand(
+      series,
+      scenario.horizon.windowHours * 3600,
+      { originShares: workload.demand.origins, scale: workload.demand.scale },
+      `workloads.${w}.demand`,
+    ).requestsPerSec;
   });
 
   return {
@@ -180,23 +217,34 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
 export function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
   if ('file' in mix) {
     const loaded = inputs.requestMixes.get(mix.file);
-    if (!loaded) throw new InputError({ file, field: `workloads.${w}.requestMix.file`, message: `request mix '${mix.file}' was not loaded` });
+    if (!loaded)
+      throw new InputError({ file, field: `workloads.${w}.requestMix.file`, message: `request mix '${mix.file}' was not loaded` });
     return loaded;
   }
   return { meanInputTokens: mix.meanInputTokens, meanOutputTokens: mix.meanOutputTokens };
 }
 
 /** Requests/s per window, unscaled: the profile hour(s) under the window, time-shifted; mean or peak. */
-function demandSeries(demand: Scenario['workloads'][number]['demand'], windows: readonly { start: string; hours: number }[], inputs: ResolveInputs, file: string, w: number): number[] {
+function demandSeries(
+  demand: Scenario['workloads'][number]['demand'],
+  windows: readonly { start: string; hours: number }[],
+  inputs: ResolveInputs,
+  file: string,
+  w: number,
+): number[] {
   if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec!);
   const profile = inputs.profiles.get(demand.profile!);
-  if (!profile) throw new InputError({ file, field: `workloads.${w}.demand.profile`, message: `profile '${demand.profile}' was not loaded` });
+  if (!profile)
+    throw new InputError({ file, field: `workloads.${w}.demand.profile`, message: `profile '${demand.profile}' was not loaded` });
   const values = shiftSeries(demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec, demand.shiftHours);
   const hours = values.length;
   const profileStart = Date.parse(profile.startUtc);
   return windows.map((window) => {
     const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS);
-    const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => values[(((first + h) % hours) + hours) % hours]!);
+    const covered = Array.from(
+      { length: Math.max(1, Math.round(window.hours)) },
+      (_, h) => values[(((first + h) % hours) + hours) % hours]!,
+    );
     return demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
   });
 }
@@ -239,10 +287,20 @@ function policyIssues(scenario: Scenario, file: string, bestQuality: readonly nu
     });
   }
   if (scenario.policies.spot && !scenario.purchases.includes('spot')) {
-    issues.push({ file, field: 'policies.spot', message: "spot policies are set but 'spot' is not in purchases", fix: 'add spot to purchases: [on-demand, spot], or drop policies.spot' });
+    issues.push({
+      file,
+      field: 'policies.spot',
+      message: "spot policies are set but 'spot' is not in purchases",
+      fix: 'add spot to purchases: [on-demand, spot], or drop policies.spot',
+    });
   }
   if (locality?.nPlusOne && scenario.regions.length < 2) {
-    issues.push({ file, field: 'policies.locality.nPlusOne', message: 'N+1 needs at least two regions', fix: 'add a region or drop nPlusOne' });
+    issues.push({
+      file,
+      field: 'policies.locality.nPlusOne',
+      message: 'N+1 needs at least two regions',
+      fix: 'add a region or drop nPlusOne',
+    });
   }
   return issues;
 }

@@ -33,7 +33,9 @@ export const WorkloadSchema = z.strictObject({
   llms: z.array(id).min(1).optional().describe('llms allowed to serve this workload (default with minQuality: every llm in the catalog)'),
   minQuality: positive
     .optional()
-    .describe('least demand-weighted quality score (llms catalog, MMLU) of the llms serving this workload, per window; the solver picks the llm mix'),
+    .describe(
+      'least demand-weighted quality score (llms catalog, MMLU) of the llms serving this workload, per window; the solver picks the llm mix',
+    ),
   deadlineHours: positive
     .optional()
     .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
@@ -79,9 +81,22 @@ export const SpotPolicySchema = z.strictObject({
 });
 
 export const LocalityPolicySchema = z.strictObject({
-  minInRegionShare: z.number().min(0).max(1).optional().describe("least fraction of each origin's served interactive demand served in the origin's own region"),
-  minReplicasPerLlm: z.number().int().positive().optional().describe('least replicas of an llm in a region and window where it runs at all'),
-  nPlusOne: z.boolean().default(false).describe('losing any one region still leaves capacity to serve all interactive demand within its latency bound'),
+  minInRegionShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("least fraction of each origin's served interactive demand served in the origin's own region"),
+  minReplicasPerLlm: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe('least replicas of an llm in a region and window where it runs at all'),
+  nPlusOne: z
+    .boolean()
+    .default(false)
+    .describe('losing any one region still leaves capacity to serve all interactive demand within its latency bound'),
 });
 
 export const ScenarioSchema = z.strictObject({
@@ -91,14 +106,26 @@ export const ScenarioSchema = z.strictObject({
   catalog: z.string().default('builtin:models').describe('catalog folder (skus, prices, gpus, llms, regions, latency)'),
   horizon: z.strictObject({
     start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
-    windows: z.number().int().positive().max(24 * 7 * 6),
+    windows: z
+      .number()
+      .int()
+      .positive()
+      .max(24 * 7 * 6),
     windowHours: positive.default(1),
-    skipWindows: z.number().int().nonnegative().default(0).describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
+    skipWindows: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(0)
+      .describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
   }),
   regions: z.array(id).min(1),
   skus: z.array(id).optional().describe('skus to consider (default: every sku priced in a listed region)'),
   tp: z.array(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)])).default([1, 2, 4, 8]),
-  purchases: z.array(z.enum(['on-demand', 'spot'])).min(1).default(['on-demand']),
+  purchases: z
+    .array(z.enum(['on-demand', 'spot']))
+    .min(1)
+    .default(['on-demand']),
   workloads: z.array(WorkloadSchema).min(1),
   policies: z
     .strictObject({
@@ -116,9 +143,18 @@ export const ScenarioSchema = z.strictObject({
     .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] }),
   solver: z
     .strictObject({
-      name: z.string().default('auto').describe('solver backend: highs, glpk, gh, agh, or auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large)'),
+      name: z
+        .string()
+        .default('auto')
+        .describe(
+          'solver backend: highs, glpk, gh, agh, or auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large)',
+        ),
       strategy: z.enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']).default('auto'),
-      timeLimitSec: positive.default(600).describe('wall-clock safety net for a planning call: solves stop by deterministic work limits; when this fires the plan is marked time_limited'),
+      timeLimitSec: positive
+        .default(600)
+        .describe(
+          'wall-clock safety net for a planning call: solves stop by deterministic work limits; when this fires the plan is marked time_limited',
+        ),
       gap: z.number().min(0).max(1).default(0.005),
     })
     .default({ name: 'auto', strategy: 'auto', timeLimitSec: 600, gap: 0.005 }),

@@ -25,7 +25,13 @@ const LATENCY_PREFERENCE = 1e-6;
  * `minServed[w][o]`: serve at least this much of (w, o) (a later pass that fills the capacity left with
  * deferrable backlog re-routes everything, keeping what the passes before served).
  */
-export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual: readonly (readonly number[])[], solve: SolveFn, minServed?: readonly (readonly number[])[]): Promise<DispatchResult> {
+export async function dispatch(
+  input: PlanningInput,
+  fleet: FleetWindow,
+  actual: readonly (readonly number[])[],
+  solve: SolveFn,
+  minServed?: readonly (readonly number[])[],
+): Promise<DispatchResult> {
   const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
   const problem = new Problem();
   const capacity = new Map<number, LinearExpr>();
@@ -76,6 +82,7 @@ export async function dispatch(input: PlanningInput, fleet: FleetWindow, actual:
   }
   const slots = [...capacity.keys()].reduce((sum, pool) => sum + slotsOf(pool), 0);
   // Clip: the demand row caps served at demand exactly; float noise must not exceed it.
-  for (const [w, workload] of input.workloads.entries()) for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
+  for (const [w, workload] of input.workloads.entries())
+    for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
   return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0 };
 }

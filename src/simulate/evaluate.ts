@@ -37,7 +37,9 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
   const vms = fleet.vms.map((vm) => ({ ...vm }));
   for (const event of events) {
-    const affected = vms.filter((vm) => vm.region === event.region && sku.get(vm.sku)!.gpu === event.gpu).sort((a, b) => sku.get(b.sku)!.gpusPerVm - sku.get(a.sku)!.gpusPerVm || cmp(a.sku, b.sku) || cmp(a.purchase, b.purchase));
+    const affected = vms
+      .filter((vm) => vm.region === event.region && sku.get(vm.sku)!.gpu === event.gpu)
+      .sort((a, b) => sku.get(b.sku)!.gpusPerVm - sku.get(a.sku)!.gpusPerVm || cmp(a.sku, b.sku) || cmp(a.purchase, b.purchase));
     let gpus = affected.reduce((sum, vm) => sum + vm.count * sku.get(vm.sku)!.gpusPerVm, 0);
     for (const vm of affected) {
       while (gpus > event.availableGpus && vm.count > 0) {
@@ -48,7 +50,8 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   }
   const replicas = fleet.replicas.map((r) => ({ ...r }));
   const gpusOf = new Map<string, number>();
-  for (const vm of vms) gpusOf.set(`${vm.sku}|${vm.region}`, (gpusOf.get(`${vm.sku}|${vm.region}`) ?? 0) + vm.count * sku.get(vm.sku)!.gpusPerVm);
+  for (const vm of vms)
+    gpusOf.set(`${vm.sku}|${vm.region}`, (gpusOf.get(`${vm.sku}|${vm.region}`) ?? 0) + vm.count * sku.get(vm.sku)!.gpusPerVm);
   const bySkuRegion = new Map<string, typeof replicas>();
   for (const replica of replicas) {
     const key = `${replica.sku}|${replica.region}`;
@@ -69,11 +72,22 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
 }
 
 /** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
-export async function evaluateFleets(ctx: EvaluationContext, strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] }): Promise<StrategyResult> {
+export async function evaluateFleets(
+  ctx: EvaluationContext,
+  strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
+): Promise<StrategyResult> {
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
   for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
-  return { name: strategy.name, description: strategy.description, windows, fleets: evaluator.granted, totals: totalsOf(ctx.input, windows), seconds: strategy.seconds, notes: strategy.notes ?? [] };
+  return {
+    name: strategy.name,
+    description: strategy.description,
+    windows,
+    fleets: evaluator.granted,
+    totals: totalsOf(ctx.input, windows),
+    seconds: strategy.seconds,
+    notes: strategy.notes ?? [],
+  };
 }
 
 /**
@@ -95,7 +109,9 @@ export class FleetEvaluator {
     const { input } = ctx;
     this.sku = new Map(input.skus.map((s) => [s.sku, s]));
     this.previous = new Map(ctx.startFleet.map((f) => [fleetKey(f.sku, f.region, f.purchase), f.count]));
-    this.backlogs = input.workloads.map((workload) => (isInteractive(workload) ? undefined : workload.origins.map(() => new Backlog(deadlineLag(workload, input.windows[0]?.hours ?? 1)))));
+    this.backlogs = input.workloads.map((workload) =>
+      isInteractive(workload) ? undefined : workload.origins.map(() => new Backlog(deadlineLag(workload, input.windows[0]?.hours ?? 1))),
+    );
   }
 
   /** The deferrable backlog of workload w, origin o (after the windows stepped so far). */
@@ -116,11 +132,19 @@ export class FleetEvaluator {
     const capped = capFleet(input, planned, active);
     const { fleet, evictions } = evictSpot(input, capped, t, input.policies.spot?.evictionProbability ?? 0);
     this.granted.push(evictions.length > 0 ? { ...capped, evictions } : capped);
-    const actual = input.workloads.map((workload, w) => workload.origins.map((_, o) => (demand ? demand[w]![o]! : this.ctx.actual[w]![o]![t]!)));
-    for (const [w, origins] of this.backlogs.entries()) origins?.forEach((backlog, o) => backlog.arrive(t, actual[w]![o]! * seconds));
+    const actual = input.workloads.map((workload, w) =>
+      workload.origins.map((_, o) => (demand ? demand[w]![o]! : this.ctx.actual[w]![o]![t]!)),
+    );
+    for (const [w, origins] of this.backlogs.entries()) {
+      origins?.forEach((backlog, o) => {
+        backlog.arrive(t, actual[w]![o]! * seconds);
+      });
+    }
     const result = await this.serve(t, fleet, actual, seconds);
     const bill = this.bill(capped, evictions, window.hours);
-    const queueing = this.ctx.queueProfile ? windowQueueing(fleet, result.poolLoad, input.workloads.length, this.ctx.queueProfile) : undefined;
+    const queueing = this.ctx.queueProfile
+      ? windowQueueing(fleet, result.poolLoad, input.workloads.length, this.ctx.queueProfile)
+      : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
     let servedRps = 0;
@@ -133,7 +157,13 @@ export class FleetEvaluator {
       const origins = this.backlogs[w];
       // Interactive: what was not served now is lost. Deferrable: what passed its deadline this window.
       const unmet = origins ? origins.reduce((sum, backlog) => sum + backlog.expire(t), 0) / seconds : Math.max(0, demandOf - served);
-      byWorkload[workload.id] = { demandRps: demandOf, servedRps: served, withinSloRps: withinSlo, unmetRps: unmet, ...(origins ? { backlogRequests: origins.reduce((sum, b) => sum + b.pending(), 0) } : {}) };
+      byWorkload[workload.id] = {
+        demandRps: demandOf,
+        servedRps: served,
+        withinSloRps: withinSlo,
+        unmetRps: unmet,
+        ...(origins ? { backlogRequests: origins.reduce((sum, b) => sum + b.pending(), 0) } : {}),
+      };
       demandRps += demandOf;
       servedRps += served;
       withinSloRps += withinSlo;
@@ -149,7 +179,11 @@ export class FleetEvaluator {
       withinSloRps,
       unmetRps,
       byWorkload,
-      ...(queueing ? { queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo, worstTpotToSlo: queueing.worstTpotToSlo } } : {}),
+      ...(queueing
+        ? {
+            queueing: { meanWaitMs: queueing.meanWaitMs, worstTtftToSlo: queueing.worstTtftToSlo, worstTpotToSlo: queueing.worstTpotToSlo },
+          }
+        : {}),
       ...bill,
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
@@ -170,7 +204,8 @@ export class FleetEvaluator {
     let result = await dispatch(input, fleet, interactive, solve);
     if (!this.backlogs.some(Boolean)) return result;
     const planned = new Map((fleet.deferred ?? []).map((d) => [`${d.workload}|${d.origin}`, d.requestsPerSec * seconds]));
-    const plannedOf = (b: Backlog, w: number, o: number) => Math.min(b.pending(), planned.get(`${input.workloads[w]!.id}|${input.workloads[w]!.origins[o]!}`) ?? 0);
+    const plannedOf = (b: Backlog, w: number, o: number) =>
+      Math.min(b.pending(), planned.get(`${input.workloads[w]!.id}|${input.workloads[w]!.origins[o]!}`) ?? 0);
     const passes: ((b: Backlog, w: number, o: number) => number)[] = [
       ...(fleet.deferred ? [plannedOf] : []),
       (b) => b.dueBy(t),
@@ -180,7 +215,9 @@ export class FleetEvaluator {
     for (const pass of passes) {
       // Never below what an earlier pass served: the passes only add.
       const served = result.servedRps;
-      const waiting = this.backlogs.map((origins, w) => (origins ? origins.map((b, o) => Math.max(pass(b, w, o) / seconds, served[w]![o]!)) : actual[w]!));
+      const waiting = this.backlogs.map((origins, w) =>
+        origins ? origins.map((b, o) => Math.max(pass(b, w, o) / seconds, served[w]![o]!)) : actual[w]!,
+      );
       result = await dispatch(input, fleet, waiting, solve, served);
     }
     for (const [w, origins] of this.backlogs.entries()) {
@@ -195,7 +232,11 @@ export class FleetEvaluator {
    * start-ups compare entry by entry; an evicted VM bills (and counts GPU-hours) until its eviction and is
    * gone for the next window.
    */
-  private bill(capped: FleetWindow, evictions: readonly Eviction[], hours: number): Pick<WindowOutcome, 'gpus' | 'gpuHours' | 'costUsd' | 'startupCostUsd' | 'vmsStarted'> {
+  private bill(
+    capped: FleetWindow,
+    evictions: readonly Eviction[],
+    hours: number,
+  ): Pick<WindowOutcome, 'gpus' | 'gpuHours' | 'costUsd' | 'startupCostUsd' | 'vmsStarted'> {
     const bill = { gpus: 0, gpuHours: 0, costUsd: 0, startupCostUsd: 0, vmsStarted: 0 };
     const evictedOf = new Map(evictions.map((e) => [fleetKey(e.sku, e.region, 'spot'), e]));
     const current = new Map<string, number>();
@@ -235,7 +276,20 @@ export class FleetEvaluator {
 
 /** Totals over the windows; deferrable requests in the last window's backlog are pending at the end. */
 export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
-  const totals: StrategyTotals = { gpuHours: 0, costUsd: 0, startupCostUsd: 0, requests: 0, servedRequests: 0, lateRequests: 0, unmetRequests: 0, pendingRequests: 0, attainment: 1, attainmentByWorkload: {}, vmsStarted: 0, spotEvictions: 0 };
+  const totals: StrategyTotals = {
+    gpuHours: 0,
+    costUsd: 0,
+    startupCostUsd: 0,
+    requests: 0,
+    servedRequests: 0,
+    lateRequests: 0,
+    unmetRequests: 0,
+    pendingRequests: 0,
+    attainment: 1,
+    attainmentByWorkload: {},
+    vmsStarted: 0,
+    spotEvictions: 0,
+  };
   const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0, pending: 0 }]));
   let withinSlo = 0;
   let waitSum = 0;
@@ -272,8 +326,10 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
   // Pending requests are neither met nor missed yet: they leave the denominator.
   const due = totals.requests - totals.pendingRequests;
   totals.attainment = due > 0 ? Math.min(1, withinSlo / due) : 1;
-  for (const [id, sum] of byWorkload) totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
-  if (estimated) totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
+  for (const [id, sum] of byWorkload)
+    totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
+  if (estimated)
+    totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
   return totals;
 }
 

@@ -17,12 +17,26 @@ export function parseCapacityEvents(text: string, file: string, input: PlanningI
     rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   } catch (error) {
     const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
-    throw new InputError({ file, ...(line ? { line } : {}), message: (error as Error).message, fix: `write a CSV with header ${EVENT_COLUMNS.join(',')}` });
+    throw new InputError({
+      file,
+      ...(line ? { line } : {}),
+      message: (error as Error).message,
+      fix: `write a CSV with header ${EVENT_COLUMNS.join(',')}`,
+    });
   }
   const issues: InputIssue[] = [];
-  const header = text.split(/\r?\n/, 1)[0]!.split(',').map((c) => c.trim());
+  const header = text
+    .split(/\r?\n/, 1)[0]!
+    .split(',')
+    .map((c) => c.trim());
   const missing = EVENT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new InputError({ file, line: 1, message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, fix: `the header is ${EVENT_COLUMNS.join(',')}` });
+  if (missing.length > 0)
+    throw new InputError({
+      file,
+      line: 1,
+      message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
+      fix: `the header is ${EVENT_COLUMNS.join(',')}`,
+    });
   const gpus = new Set(input.skus.map((s) => s.gpu));
   const starts = input.windows.map((w) => Date.parse(w.start));
   const ends = input.windows.map((w, i) => starts[i]! + w.hours * 3_600_000);
@@ -31,21 +45,38 @@ export function parseCapacityEvents(text: string, file: string, input: PlanningI
     const line = i + 2;
     const at = (field: string, message: string, fix: string) => issues.push({ file, line, field, message, fix });
     if (!gpus.has(row.gpu!)) at('gpu', `unknown gpu '${row.gpu}'`, `use one of the scenario's gpus: ${[...gpus].sort().join(', ')}`);
-    if (!input.regions.includes(row.region!)) at('region', `region '${row.region}' is not in the scenario`, `use one of ${input.regions.join(', ')}`);
+    if (!input.regions.includes(row.region!))
+      at('region', `region '${row.region}' is not in the scenario`, `use one of ${input.regions.join(', ')}`);
     const from = Date.parse(row.from_utc!);
     const to = Date.parse(row.to_utc!);
-    if (!/Z$|[+-]00:?00$/.test(row.from_utc!) || Number.isNaN(from)) at('from_utc', `'${row.from_utc}' is not a UTC time`, 'write ISO-8601 UTC, e.g. 2024-05-13T18:00:00Z');
-    if (!/Z$|[+-]00:?00$/.test(row.to_utc!) || Number.isNaN(to)) at('to_utc', `'${row.to_utc}' is not a UTC time`, 'write ISO-8601 UTC, e.g. 2024-05-14T00:00:00Z');
-    else if (!Number.isNaN(from) && to <= from) at('to_utc', `ends at or before it starts (${row.from_utc})`, 'to_utc is exclusive and must be after from_utc');
+    if (!/Z$|[+-]00:?00$/.test(row.from_utc!) || Number.isNaN(from))
+      at('from_utc', `'${row.from_utc}' is not a UTC time`, 'write ISO-8601 UTC, e.g. 2024-05-13T18:00:00Z');
+    if (!/Z$|[+-]00:?00$/.test(row.to_utc!) || Number.isNaN(to))
+      at('to_utc', `'${row.to_utc}' is not a UTC time`, 'write ISO-8601 UTC, e.g. 2024-05-14T00:00:00Z');
+    else if (!Number.isNaN(from) && to <= from)
+      at('to_utc', `ends at or before it starts (${row.from_utc})`, 'to_utc is exclusive and must be after from_utc');
     const available = Number(row.available_gpus);
-    if (row.available_gpus === '' || !Number.isInteger(available) || available < 0) at('available_gpus', `'${row.available_gpus}' is not a whole number of GPUs >= 0`, 'write 0 for an outage');
+    if (row.available_gpus === '' || !Number.isInteger(available) || available < 0)
+      at('available_gpus', `'${row.available_gpus}' is not a whole number of GPUs >= 0`, 'write 0 for an outage');
     if (issues.some((issue) => issue.line === line)) continue;
     const covered = starts.map((start, t) => (start < to && ends[t]! > from ? t : -1)).filter((t) => t >= 0);
     if (covered.length === 0) {
-      at('from_utc', `${row.from_utc}..${row.to_utc} is outside the scenario's horizon (${input.windows[0]!.start} .. ${new Date(ends[ends.length - 1]!).toISOString()})`, 'move the event into the horizon');
+      at(
+        'from_utc',
+        `${row.from_utc}..${row.to_utc} is outside the scenario's horizon (${input.windows[0]!.start} .. ${new Date(ends[ends.length - 1]!).toISOString()})`,
+        'move the event into the horizon',
+      );
       continue;
     }
-    events.push({ gpu: row.gpu!, region: row.region!, from: new Date(from).toISOString(), to: new Date(to).toISOString(), availableGpus: available, fromWindow: covered[0]!, toWindow: covered[covered.length - 1]! });
+    events.push({
+      gpu: row.gpu!,
+      region: row.region!,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
+      availableGpus: available,
+      fromWindow: covered[0]!,
+      toWindow: covered[covered.length - 1]!,
+    });
   }
   if (issues.length > 0) throw new InputError(issues, `${file}: invalid capacity events`);
   return events;

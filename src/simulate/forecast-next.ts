@@ -56,7 +56,8 @@ export const MAX_STEPS_AHEAD = DAY_STEPS;
  * forecast step.
  */
 export function forecastAhead(history: readonly number[], steps: number, options: NextForecastOptions = {}): NextForecast {
-  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS_AHEAD) throw new RangeError(`steps ahead must be a whole number in 1..${MAX_STEPS_AHEAD}, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS_AHEAD)
+    throw new RangeError(`steps ahead must be a whole number in 1..${MAX_STEPS_AHEAD}, got ${steps}`);
   const levelHours = options.levelHours ?? 3;
   const fallback = options.fallbackMargin ?? 0.25;
   const t = history.length;
@@ -85,7 +86,9 @@ export function forecastAhead(history: readonly number[], steps: number, options
   }
   const misses = [...candidates].map(missAt).filter((m): m is number => m !== undefined);
   const margin =
-    misses.length === 0 ? fallback : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, Math.max(...misses) - (options.absorbed ?? 0)));
+    misses.length === 0
+      ? fallback
+      : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, Math.max(...misses) - (options.absorbed ?? 0)));
   return { point, upper: point * (1 + margin), margin };
 }
 

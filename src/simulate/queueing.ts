@@ -48,7 +48,11 @@ export interface PoolQueueEstimate {
 }
 
 /** The estimate for a pool of `replicas` identical replicas carrying `loadByWorkload` requests/s in total. */
-export function poolQueueEstimate(loadByWorkload: ReadonlyMap<number, number>, replicas: number, profileOf: (w: number) => QueueProfile | undefined): PoolQueueEstimate {
+export function poolQueueEstimate(
+  loadByWorkload: ReadonlyMap<number, number>,
+  replicas: number,
+  profileOf: (w: number) => QueueProfile | undefined,
+): PoolQueueEstimate {
   let rho = 0;
   let secondMoment = 0;
   const profiles = new Map<number, QueueProfile>();
@@ -66,7 +70,10 @@ export function poolQueueEstimate(loadByWorkload: ReadonlyMap<number, number>, r
   for (const [w, profile] of profiles) {
     ttftMs.set(w, profile.prefillMs + profile.decodeStepMs + waitMs);
     const stallAtSloRate = Math.max(0, profile.tpotAtSloRateMs - profile.decodeStepMs);
-    tpotMs.set(w, profile.decodeStepMs + (profile.prefillUtilisationAtSloRate > 0 ? (stallAtSloRate * rho) / profile.prefillUtilisationAtSloRate : 0));
+    tpotMs.set(
+      w,
+      profile.decodeStepMs + (profile.prefillUtilisationAtSloRate > 0 ? (stallAtSloRate * rho) / profile.prefillUtilisationAtSloRate : 0),
+    );
   }
   return { prefillUtilisation: rho, waitMs, ttftMs, tpotMs };
 }
@@ -86,7 +93,13 @@ export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: rea
     let profile: QueueProfile | undefined;
     if (llm && gpu) {
       const perf = replicaPerformanceWithBuiltins(llm, gpu, replica.tp, slos[w]!, mixes[w]!);
-      if (perf.meetsSlo && perf.prefillMs !== null && perf.prefillSquaredMs2 !== null && perf.decodeStepMs !== null && perf.tpotMs !== null) {
+      if (
+        perf.meetsSlo &&
+        perf.prefillMs !== null &&
+        perf.prefillSquaredMs2 !== null &&
+        perf.decodeStepMs !== null &&
+        perf.tpotMs !== null
+      ) {
         profile = {
           prefillMs: perf.prefillMs,
           prefillSquaredMs2: perf.prefillSquaredMs2,
@@ -118,7 +131,12 @@ const SLO_TOLERANCE = 1e-9;
 const NEGLIGIBLE_RPS = 1e-3;
 
 /** The queueing estimate of every pool of a window's fleet under the load the dispatcher routed to it. */
-export function windowQueueing(fleet: FleetWindow, poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>, workloads: number, profileOf: QueueProfileOf): WindowQueueing {
+export function windowQueueing(
+  fleet: FleetWindow,
+  poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>,
+  workloads: number,
+  profileOf: QueueProfileOf,
+): WindowQueueing {
   const lateRps = Array.from({ length: workloads }, () => 0);
   let waitSum = 0;
   let waitWeight = 0;

@@ -27,7 +27,11 @@ export interface DispatchComparison {
 /** Candidate SLO rate of a replica entry for a workload (0: it cannot serve it). */
 function rateFor(input: PlanningInput, replica: FleetWindow['replicas'][number], workload: string): number {
   if (replica.workload !== undefined && replica.workload !== workload) return 0;
-  return input.candidates.find((c) => c.llm === replica.llm && c.sku === replica.sku && c.tp === replica.tp && c.region === replica.region)?.requestsPerSecByWorkload.get(workload) ?? 0;
+  return (
+    input.candidates
+      .find((c) => c.llm === replica.llm && c.sku === replica.sku && c.tp === replica.tp && c.region === replica.region)
+      ?.requestsPerSecByWorkload.get(workload) ?? 0
+  );
 }
 
 /** Distinct replica kinds (by SLO rate) serving one workload in one region; the most over regions. */
@@ -45,7 +49,14 @@ export function heterogeneity(input: PlanningInput, fleet: FleetWindow): number 
   return most;
 }
 
-export function compareDispatch(input: PlanningInput, catalog: Catalog, mixes: readonly RequestMix[], slos: readonly { ttftMs: number; tpotMs: number }[], fleet: FleetWindow, maxReplicas = 24): DispatchComparison[] {
+export function compareDispatch(
+  input: PlanningInput,
+  catalog: Catalog,
+  mixes: readonly RequestMix[],
+  slos: readonly { ttftMs: number; tpotMs: number }[],
+  fleet: FleetWindow,
+  maxReplicas = 24,
+): DispatchComparison[] {
   const rows: DispatchComparison[] = [];
   const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
   for (const [w, workload] of input.workloads.entries()) {
@@ -57,15 +68,35 @@ export function compareDispatch(input: PlanningInput, catalog: Catalog, mixes: r
     }
     // Heterogeneity is in the rates: two skus with the same GPU and TP are one kind of replica.
     const kinds = (pools: { rate: number }[]) => new Set(pools.map((p) => p.rate.toPrecision(6))).size;
-    const ranked = [...byRegion].sort((a, b) => kinds(b[1]) - kinds(a[1]) || b[1].reduce((s, p) => s + p.replica.count, 0) - a[1].reduce((s, p) => s + p.replica.count, 0) || (a[0] < b[0] ? -1 : 1));
+    const ranked = [...byRegion].sort(
+      (a, b) =>
+        kinds(b[1]) - kinds(a[1]) ||
+        b[1].reduce((s, p) => s + p.replica.count, 0) - a[1].reduce((s, p) => s + p.replica.count, 0) ||
+        (a[0] < b[0] ? -1 : 1),
+    );
     const chosen = ranked[0];
     if (!chosen) continue;
     const [region, pools] = chosen;
-    const scaled = scalePool(pools.map((p) => ({ ...p, count: p.replica.count })), maxReplicas);
+    const scaled = scalePool(
+      pools.map((p) => ({ ...p, count: p.replica.count })),
+      maxReplicas,
+    );
     const replicas: ReplicaModel[] = [];
     for (const pool of scaled) {
-      const perf = replicaPerformanceWithBuiltins(catalog.llms.get(pool.replica.llm)!, catalog.gpus.get(gpuOf.get(pool.replica.sku)!)!, pool.replica.tp, slos[w]!, mixes[w]!);
-      const model: ReplicaModel = { label: `${pool.replica.llm} TP${pool.replica.tp} on ${pool.replica.sku}`, slots: Math.max(1, perf.batch), ratePerSec: pool.rate, prefillMs: perf.prefillMs ?? 0, decodeStepMs: perf.decodeStepMs ?? 0 };
+      const perf = replicaPerformanceWithBuiltins(
+        catalog.llms.get(pool.replica.llm)!,
+        catalog.gpus.get(gpuOf.get(pool.replica.sku)!)!,
+        pool.replica.tp,
+        slos[w]!,
+        mixes[w]!,
+      );
+      const model: ReplicaModel = {
+        label: `${pool.replica.llm} TP${pool.replica.tp} on ${pool.replica.sku}`,
+        slots: Math.max(1, perf.batch),
+        ratePerSec: pool.rate,
+        prefillMs: perf.prefillMs ?? 0,
+        decodeStepMs: perf.decodeStepMs ?? 0,
+      };
       for (let i = 0; i < pool.count; i++) replicas.push(model);
     }
     const options = { mix: mixes[w]!, ttftSloMs: slos[w]!.ttftMs };

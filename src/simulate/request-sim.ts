@@ -43,17 +43,28 @@ export interface RequestSimResult {
   p99TtftMs: number;
 }
 
-export function simulateRequests(replicas: readonly ReplicaModel[], policy: DispatchPolicy, arrivalsPerSec: number, options: RequestSimOptions): RequestSimResult {
+export function simulateRequests(
+  replicas: readonly ReplicaModel[],
+  policy: DispatchPolicy,
+  arrivalsPerSec: number,
+  options: RequestSimOptions,
+): RequestSimResult {
   const random = mulberry32(options.seed ?? 1);
   const duration = (options.durationSec ?? 900) * 1000;
   const sizes = requestSizes(options.mix);
   const meanIn = options.mix.meanInputTokens;
   const models = replicas.map((r) => {
-    const meanSlot = sizes.reduce((sum, s) => sum + s.share * (r.slots * r.prefillMs * (s.inputTokens / meanIn) + s.outputTokens * r.decodeStepMs), 0);
+    const meanSlot = sizes.reduce(
+      (sum, s) => sum + s.share * (r.slots * r.prefillMs * (s.inputTokens / meanIn) + s.outputTokens * r.decodeStepMs),
+      0,
+    );
     // free: a binary min-heap of the times the slots come free (the earliest first).
     return { ...r, scale: r.slots / (r.ratePerSec / 1000) / meanSlot, free: new Float64Array(r.slots) };
   });
-  const pick = dispatcher(models.map((m) => m.ratePerSec), policy);
+  const pick = dispatcher(
+    models.map((m) => m.ratePerSec),
+    policy,
+  );
   const ttfts: number[] = [];
   let met = 0;
   for (let now = exponential(random, arrivalsPerSec / 1000); now < duration; now += exponential(random, arrivalsPerSec / 1000)) {
@@ -67,11 +78,20 @@ export function simulateRequests(replicas: readonly ReplicaModel[], policy: Disp
     if (ttft <= options.ttftSloMs) met++;
   }
   ttfts.sort((a, b) => a - b);
-  return { arrivalsPerSec, requests: ttfts.length, attainment: ttfts.length > 0 ? met / ttfts.length : 1, p99TtftMs: ttfts.length > 0 ? ttfts[Math.min(ttfts.length - 1, Math.ceil(0.99 * ttfts.length) - 1)]! : 0 };
+  return {
+    arrivalsPerSec,
+    requests: ttfts.length,
+    attainment: ttfts.length > 0 ? met / ttfts.length : 1,
+    p99TtftMs: ttfts.length > 0 ? ttfts[Math.min(ttfts.length - 1, Math.ceil(0.99 * ttfts.length) - 1)]! : 0,
+  };
 }
 
 /** The highest arrival rate (to 0.5%) at which at least `target` of requests meet the TTFT SLO. */
-export function maxThroughput(replicas: readonly ReplicaModel[], policy: DispatchPolicy, options: RequestSimOptions & { target?: number }): number {
+export function maxThroughput(
+  replicas: readonly ReplicaModel[],
+  policy: DispatchPolicy,
+  options: RequestSimOptions & { target?: number },
+): number {
   const target = options.target ?? 0.99;
   const capacity = replicas.reduce((sum, r) => sum + r.ratePerSec, 0);
   let low = 0;
@@ -124,7 +144,9 @@ function dispatcher(weights: readonly number[], policy: DispatchPolicy): () => n
 }
 
 function requestSizes(mix: RequestMix): { inputTokens: number; outputTokens: number; share: number }[] {
-  return mix.buckets && mix.buckets.length > 0 ? [...mix.buckets] : [{ inputTokens: mix.meanInputTokens, outputTokens: mix.meanOutputTokens, share: 1 }];
+  return mix.buckets && mix.buckets.length > 0
+    ? [...mix.buckets]
+    : [{ inputTokens: mix.meanInputTokens, outputTokens: mix.meanOutputTokens, share: 1 }];
 }
 
 function sample<T extends { share: number }>(items: readonly T[], u: number): T {

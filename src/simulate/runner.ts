@@ -56,14 +56,18 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
   const burstWindow = stress.burst ? (stress.burst.window ?? busiestWindow(input, windows)) : undefined;
   if (burstWindow !== undefined) for (const series of actual.flat()) series[burstWindow] = series[burstWindow]! * stress.burst!.factor;
 
-  const slice = (demand: readonly (readonly (readonly number[])[])[], from: number, n: number) => demand.map((origins) => origins.map((series) => series.slice(from, from + n)));
+  const slice = (demand: readonly (readonly (readonly number[])[])[], from: number, n: number) =>
+    demand.map((origins) => origins.map((series) => series.slice(from, from + n)));
   const ctx: StrategyContext = {
     input,
     windows,
     historyBefore: (t) => slice(actual, 0, t),
     actualOf: (from, n) => slice(actual, from, n),
     nominalOf: (from, n) => slice(input.demand, from, n),
-    localStarts: (w, t) => input.windows.slice(0, t + 1).map((window) => new Date(Date.parse(window.start) - (options.localOffsetHours?.[w] ?? 0) * 3_600_000).toISOString()),
+    localStarts: (w, t) =>
+      input.windows
+        .slice(0, t + 1)
+        .map((window) => new Date(Date.parse(window.start) - (options.localOffsetHours?.[w] ?? 0) * 3_600_000).toISOString()),
     events: options.events ?? [],
     startFleet: input.policies.currentFleet,
     solve: options.solve,
@@ -78,7 +82,18 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
   };
   const results: StrategyResult[] = [];
   const evaluate = (run: Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>) =>
-    evaluateFleets({ input, windows, actual, events: ctx.events, startFleet: ctx.startFleet, solve: options.solve, ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}) }, run);
+    evaluateFleets(
+      {
+        input,
+        windows,
+        actual,
+        events: ctx.events,
+        startFleet: ctx.startFleet,
+        solve: options.solve,
+        ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}),
+      },
+      run,
+    );
   const runs = new Map<string, Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>>();
   for (const name of options.strategies) {
     const run = await STRATEGIES[name](ctx);
@@ -94,7 +109,12 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     const cost = (r: StrategyResult) => r.totals.costUsd + r.totals.startupCostUsd;
     if (cost(single) < cost(own) && single.totals.attainment >= own.totals.attainment) {
       const run = runs.get('single-gpu')!;
-      const adopted = await evaluate({ ...run, name: 'oracle', description: `${runs.get('oracle')!.description}; single-gpu's plan, cheaper at the same attainment`, notes: [`the oracle's own MILP plan cost $${cost(own).toFixed(2)}: not proven optimal, so single-gpu's cheaper plan stands in`] });
+      const adopted = await evaluate({
+        ...run,
+        name: 'oracle',
+        description: `${runs.get('oracle')!.description}; single-gpu's plan, cheaper at the same attainment`,
+        notes: [`the oracle's own MILP plan cost $${cost(own).toFixed(2)}: not proven optimal, so single-gpu's cheaper plan stands in`],
+      });
       results[oracle] = { ...adopted, seconds: own.seconds + single.seconds };
     }
   }

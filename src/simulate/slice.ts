@@ -26,7 +26,11 @@ export function sliceInput(input: PlanningInput, options: SliceOptions): Plannin
   const keep = options.workloads ?? input.workloads.map((_, w) => w);
   const workloads: WorkloadSpec[] = keep.map((w) => input.workloads[w]!);
   const ids = new Set(workloads.map((w) => w.id));
-  const demand = keep.map((w, k) => input.workloads[w]!.origins.map((_, o) => (options.demand ? options.demand[k]![o]! : input.demand[w]![o]!.slice(from, from + count)).slice(0, count)));
+  const demand = keep.map((w, k) =>
+    input.workloads[w]!.origins.map((_, o) =>
+      (options.demand ? options.demand[k]![o]! : input.demand[w]![o]!.slice(from, from + count)).slice(0, count),
+    ),
+  );
   const scale = options.rateScale ?? 1;
   const candidates: Candidate[] = [];
   for (const candidate of input.candidates) {
@@ -60,6 +64,8 @@ export function sliceInput(input: PlanningInput, options: SliceOptions): Plannin
 }
 
 /** The fleet a window ends with, as the next window's starting point. */
-export function fleetEntries(vms: readonly { region: string; sku: string; purchase: FleetEntry['purchase']; count: number }[]): FleetEntry[] {
+export function fleetEntries(
+  vms: readonly { region: string; sku: string; purchase: FleetEntry['purchase']; count: number }[],
+): FleetEntry[] {
   return vms.filter((vm) => vm.count > 0).map((vm) => ({ region: vm.region, sku: vm.sku, purchase: vm.purchase, count: vm.count }));
 }

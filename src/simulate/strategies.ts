@@ -53,7 +53,10 @@ export interface StrategyRun {
 }
 
 function fleetOf(window: PlanWindow, deferrable: ReadonlySet<string>): FleetWindow {
-  const fleet: FleetWindow = { vms: window.vms.map(({ region, sku, purchase, count, usdPerHour }) => ({ region, sku, purchase, count, usdPerHour })), replicas: window.replicas };
+  const fleet: FleetWindow = {
+    vms: window.vms.map(({ region, sku, purchase, count, usdPerHour }) => ({ region, sku, purchase, count, usdPerHour })),
+    replicas: window.replicas,
+  };
   if (deferrable.size === 0) return fleet;
   const deferred = new Map<string, { workload: string; origin: string; requestsPerSec: number }>();
   for (const route of window.routes) {
@@ -103,13 +106,20 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
   const { input } = ctx;
   const block = ctx.commitWindows ?? 1;
   const deferrable = deferrableIds(input);
-  const ledger = input.workloads.some((w) => !isInteractive(w)) ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve }) : undefined;
+  const ledger = input.workloads.some((w) => !isInteractive(w))
+    ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve })
+    : undefined;
   for (let k = 0; k < ctx.windows.length; k += block) {
     const t = ctx.windows[k]!;
     const count = Math.min(block, ctx.windows.length - k);
     const history = ctx.historyBefore(t);
     // The backlog after every window committed so far, replayed on the demand that arrived in them.
-    for (let j = k - block; ledger && j >= 0 && j < k; j++) await ledger.step(j, fleets[j]!, input.workloads.map((workload, w) => workload.origins.map((_, o) => history[w]![o]![ctx.windows[j]!]!)));
+    for (let j = k - block; ledger && j >= 0 && j < k; j++)
+      await ledger.step(
+        j,
+        fleets[j]!,
+        input.workloads.map((workload, w) => workload.origins.map((_, o) => history[w]![o]![ctx.windows[j]!]!)),
+      );
     const seconds = input.windows[t]!.hours * 3600;
     const forecast = input.workloads.map((workload, w) =>
       workload.origins.map((_, o) =>
@@ -117,7 +127,10 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
           const backlog = ledger?.backlog(w, o);
           if (backlog && backlog.lag > 1) return backlog.pace(t, PACING_DEADLINE_SHARE) / seconds;
           // Slice even though the runner already does: the forecast must not depend on how history is handed over.
-          const next = forecastAhead(history[w]![o]!.slice(0, t), h + 1, { starts: ctx.localStarts(w, t + h), absorbed: input.policies.headroom / (1 - input.policies.headroom) });
+          const next = forecastAhead(history[w]![o]!.slice(0, t), h + 1, {
+            starts: ctx.localStarts(w, t + h),
+            absorbed: input.policies.headroom / (1 - input.policies.headroom),
+          });
           margins += next.margin;
           forecasts++;
           return next.upper;
@@ -125,9 +138,21 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
       ),
     );
     const known = ctx.events.filter((e) => e.fromWindow <= t);
-    const sliced = sliceInput(input, { from: t, count, demand: forecast, currentFleet: previous, extraQuotas: eventQuotas(known), rateScale: ctx.rateScale });
+    const sliced = sliceInput(input, {
+      from: t,
+      count,
+      demand: forecast,
+      currentFleet: previous,
+      extraQuotas: eventQuotas(known),
+      rateScale: ctx.rateScale,
+    });
     const sub = ledger ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...greedyWindowFallback(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
+      strategy: ctx.planStrategy,
+      relativeGap: ctx.relativeGap,
+      timeLimitSec: ctx.timeLimitSec,
+      ...greedyWindowFallback(sub),
+    });
     const byIndex = new Map(result.plan.windows.map((window) => [window.index, window]));
     for (let h = 0; h < count; h++) {
       const window = byIndex.get(h);
@@ -163,8 +188,22 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   const started = performance.now();
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
-  const sub = openEnd(sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), rateScale: ctx.rateScale }));
-  const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...greedyWindowFallback(sub) });
+  const sub = openEnd(
+    sliceInput(ctx.input, {
+      from,
+      count,
+      demand: ctx.actualOf(from, count),
+      currentFleet: ctx.startFleet,
+      extraQuotas: eventQuotas(ctx.events),
+      rateScale: ctx.rateScale,
+    }),
+  );
+  const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
+    strategy: ctx.planStrategy,
+    relativeGap: ctx.relativeGap,
+    timeLimitSec: ctx.horizonTimeLimitSec,
+    ...greedyWindowFallback(sub),
+  });
   ctx.progress?.('oracle', count, count);
   const byIndex = new Map(result.plan.windows.map((w) => [w.index, w]));
   const deferrable = deferrableIds(ctx.input);
@@ -174,7 +213,13 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
   });
   const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
   const notes = result.solver.status === 'optimal' ? [] : [`not proven within the gap: ${result.solver.reason}`];
-  return { name: 'oracle', description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`, fleets, seconds: (performance.now() - started) / 1000, notes };
+  return {
+    name: 'oracle',
+    description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`,
+    fleets,
+    seconds: (performance.now() - started) / 1000,
+    notes,
+  };
 }
 
 /**
@@ -193,7 +238,12 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
     const sliced = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
     // A deferrable workload's silo is sized like the others, for its peak hour of arrivals.
     const sub = { ...sliced, workloads: sliced.workloads.map(asInteractive) };
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.timeLimitSec, ...greedyWindowFallback(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
+      strategy: ctx.planStrategy,
+      relativeGap: ctx.relativeGap,
+      timeLimitSec: ctx.timeLimitSec,
+      ...greedyWindowFallback(sub),
+    });
     const window = result.plan.windows[0];
     if (!window) {
       notes.push(`${workload.id}: no silo plan (${result.solver.status})`);
@@ -202,13 +252,25 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
     for (const vm of window.vms) {
       const key = fleetKey(vm.sku, vm.region, vm.purchase);
       const existing = vms.get(key);
-      vms.set(key, { region: vm.region, sku: vm.sku, purchase: vm.purchase, usdPerHour: vm.usdPerHour, count: (existing?.count ?? 0) + vm.count });
+      vms.set(key, {
+        region: vm.region,
+        sku: vm.sku,
+        purchase: vm.purchase,
+        usdPerHour: vm.usdPerHour,
+        count: (existing?.count ?? 0) + vm.count,
+      });
     }
     for (const replica of window.replicas) replicas.push({ ...replica, workload: workload.id });
   }
   const fleet: FleetWindow = { vms: [...vms.values()], replicas };
   ctx.progress?.('siloed', ctx.windows.length, ctx.windows.length);
-  return { name: 'siloed', description: 'one fleet per workload, sized for its peak hour, static', fleets: ctx.windows.map(() => fleet), seconds: (performance.now() - started) / 1000, notes };
+  return {
+    name: 'siloed',
+    description: 'one fleet per workload, sized for its peak hour, static',
+    fleets: ctx.windows.map(() => fleet),
+    seconds: (performance.now() - started) / 1000,
+    notes,
+  };
 }
 
 /** Reactive autoscaling thresholds (SageServe's production baseline: out above 70%, in below 30%). */
@@ -224,8 +286,16 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
   const started = performance.now();
   const { input } = ctx;
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
-  const priceOf = (skuId: string, region: string) => sku.get(skuId)!.prices.find((p) => p.region === region && p.purchase === 'on-demand')?.usdPerHour;
-  interface ReactivePool { w: number; region: string; candidate: number; rate: number; origins: number[]; replicas: number }
+  const priceOf = (skuId: string, region: string) =>
+    sku.get(skuId)!.prices.find((p) => p.region === region && p.purchase === 'on-demand')?.usdPerHour;
+  interface ReactivePool {
+    w: number;
+    region: string;
+    candidate: number;
+    rate: number;
+    origins: number[];
+    replicas: number;
+  }
   const pools = new Map<string, ReactivePool>();
   const notes: string[] = [];
   for (const [w, workload] of input.workloads.entries()) {
@@ -262,7 +332,8 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
   const first = ctx.windows[0]!;
   const startupFraction = (t: number) => Math.min(1, input.policies.startupHours / input.windows[t]!.hours);
   // The load a pool saw in window t (read from history only: the decision for t uses t - 1).
-  const offered = (pool: ReactivePool, history: readonly (readonly (readonly number[])[])[], t: number) => pool.origins.reduce((sum, o) => sum + history[pool.w]![o]![t]!, 0);
+  const offered = (pool: ReactivePool, history: readonly (readonly (readonly number[])[])[], t: number) =>
+    pool.origins.reduce((sum, o) => sum + history[pool.w]![o]![t]!, 0);
   const sizeFor = (pool: ReactivePool, load: number) => (load <= 0 ? 0 : Math.ceil(load / (pool.rate * REACTIVE.target) - 1e-9));
   if (first > 0) {
     const history = ctx.historyBefore(first);
@@ -286,18 +357,37 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
       const candidate = input.candidates[pool.candidate]!;
       const added = Math.max(0, pool.replicas - before[i]!);
       const effectiveCount = pool.replicas - added * startupFraction(t);
-      replicas.push({ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: candidate.region, count: pool.replicas, ...(added > 0 ? { effectiveCount } : {}) });
+      replicas.push({
+        llm: candidate.llm,
+        sku: candidate.sku,
+        tp: candidate.tp,
+        region: candidate.region,
+        count: pool.replicas,
+        ...(added > 0 ? { effectiveCount } : {}),
+      });
       const key = `${candidate.sku}|${candidate.region}`;
       gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + pool.replicas * candidate.tp);
     }
     const vms = [...gpusBySku].map(([key, gpus]) => {
       const [skuId, region] = key.split('|') as [string, string];
-      return { region, sku: skuId, purchase: 'on-demand' as const, count: Math.ceil(gpus / sku.get(skuId)!.gpusPerVm), usdPerHour: priceOf(skuId, region)! };
+      return {
+        region,
+        sku: skuId,
+        purchase: 'on-demand' as const,
+        count: Math.ceil(gpus / sku.get(skuId)!.gpusPerVm),
+        usdPerHour: priceOf(skuId, region)!,
+      };
     });
     fleets.push({ vms, replicas });
   }
   ctx.progress?.('reactive', ctx.windows.length, ctx.windows.length);
-  return { name: 'reactive', description: 'per workload and region, one config; resize to 50% when last hour was above 70% or below 30%', fleets, seconds: (performance.now() - started) / 1000, notes };
+  return {
+    name: 'reactive',
+    description: 'per workload and region, one config; resize to 50% when last hour was above 70% or below 30%',
+    fleets,
+    seconds: (performance.now() - started) / 1000,
+    notes,
+  };
 }
 
 /**
@@ -313,26 +403,61 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
   const tried: { gpu: string; cost: number; unmet: number; fleets: FleetWindow[] }[] = [];
   const notes: string[] = [];
   for (const gpu of gpus) {
-    const sub = openEnd(sliceInput(ctx.input, { from, count, demand: ctx.actualOf(from, count), currentFleet: ctx.startFleet, extraQuotas: eventQuotas(ctx.events), gpus: new Set([gpu]), rateScale: ctx.rateScale }));
+    const sub = openEnd(
+      sliceInput(ctx.input, {
+        from,
+        count,
+        demand: ctx.actualOf(from, count),
+        currentFleet: ctx.startFleet,
+        extraQuotas: eventQuotas(ctx.events),
+        gpus: new Set([gpu]),
+        rateScale: ctx.rateScale,
+      }),
+    );
     const unserved = sub.workloads.filter((w) => !sub.candidates.some((c) => c.requestsPerSecByWorkload.has(w.id)));
     if (unserved.length > 0) {
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
       continue;
     }
-    const result = await planCapacity(sub, ctx.solve, ctx.solverName, { strategy: ctx.planStrategy, relativeGap: ctx.relativeGap, timeLimitSec: ctx.horizonTimeLimitSec, ...greedyWindowFallback(sub) });
+    const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
+      strategy: ctx.planStrategy,
+      relativeGap: ctx.relativeGap,
+      timeLimitSec: ctx.horizonTimeLimitSec,
+      ...greedyWindowFallback(sub),
+    });
     if (result.plan.windows.length < count) {
       notes.push(`${gpu}: ${result.solver.status}`);
       continue;
     }
     const cost = result.plan.totals.costUsd + result.plan.totals.startupCostUsd;
-    tried.push({ gpu, cost, unmet: result.plan.totals.unmetRequests, fleets: result.plan.windows.map((window) => fleetOf(window, deferrable)) });
-    notes.push(`${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`);
+    tried.push({
+      gpu,
+      cost,
+      unmet: result.plan.totals.unmetRequests,
+      fleets: result.plan.windows.map((window) => fleetOf(window, deferrable)),
+    });
+    notes.push(
+      `${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`,
+    );
   }
   ctx.progress?.('single-gpu', count, count);
   tried.sort((a, b) => a.unmet - b.unmet || a.cost - b.cost || (a.gpu < b.gpu ? -1 : 1));
   const best = tried[0];
-  if (!best) return { name: 'single-gpu', description: 'no single GPU type serves every workload', fleets: ctx.windows.map(() => ({ vms: [], replicas: [] })), seconds: (performance.now() - started) / 1000, notes };
-  return { name: 'single-gpu', description: `best single GPU type (${best.gpu}), MILP on the actual demand`, fleets: best.fleets, seconds: (performance.now() - started) / 1000, notes };
+  if (!best)
+    return {
+      name: 'single-gpu',
+      description: 'no single GPU type serves every workload',
+      fleets: ctx.windows.map(() => ({ vms: [], replicas: [] })),
+      seconds: (performance.now() - started) / 1000,
+      notes,
+    };
+  return {
+    name: 'single-gpu',
+    description: `best single GPU type (${best.gpu}), MILP on the actual demand`,
+    fleets: best.fleets,
+    seconds: (performance.now() - started) / 1000,
+    notes,
+  };
 }
 
 export const STRATEGIES: Record<StrategyName, (ctx: StrategyContext) => Promise<StrategyRun>> = {

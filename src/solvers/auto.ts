@@ -19,7 +19,11 @@ export const GLPK_MILP_TICKS = 50_000;
 
 export function createAutoSolver(highs: Solver, glpk: Solver): Solver {
   // The solution names auto as its solver (the conformance contract); rawStatus says which backend answered.
-  const stamped = (solution: Solution): Solution => ({ ...solution, solver: 'auto', rawStatus: `${solution.solver}: ${solution.rawStatus}` });
+  const stamped = (solution: Solution): Solution => ({
+    ...solution,
+    solver: 'auto',
+    rawStatus: `${solution.solver}: ${solution.rawStatus}`,
+  });
   return {
     name: 'auto',
     async solve(program: Program, options: SolveOptions = {}): Promise<Solution> {
@@ -29,13 +33,21 @@ export function createAutoSolver(highs: Solver, glpk: Solver): Solver {
       const started = performance.now();
       const first = await glpk.solve(program, {
         ...options,
-        ...(mip ? { relativeGap: Math.min(options.relativeGap ?? DEFAULT_RELATIVE_GAP, GLPK_MILP_GAP), workLimit: { iterations: GLPK_MILP_TICKS } } : {}),
+        ...(mip
+          ? {
+              relativeGap: Math.min(options.relativeGap ?? DEFAULT_RELATIVE_GAP, GLPK_MILP_GAP),
+              workLimit: { iterations: GLPK_MILP_TICKS },
+            }
+          : {}),
       });
-      if (first.status === 'optimal' || first.status === 'infeasible' || first.status === 'unbounded' || first.limit === 'time') return stamped(first);
+      if (first.status === 'optimal' || first.status === 'infeasible' || first.status === 'unbounded' || first.limit === 'time')
+        return stamped(first);
       const left = options.timeLimitSec === undefined ? undefined : options.timeLimitSec - (performance.now() - started) / 1000;
       const second = await highs.solve(program, { ...options, ...(left !== undefined ? { timeLimitSec: Math.max(left, 0.001) } : {}) });
       // HiGHS without a point: glpk.js's incumbent, if it had one, is still an answer.
-      return stamped(second.values || !first.values ? second : { ...first, ...(second.limit === 'time' ? { limit: 'time' as const } : {}) });
+      return stamped(
+        second.values || !first.values ? second : { ...first, ...(second.limit === 'time' ? { limit: 'time' as const } : {}) },
+      );
     },
   };
 }

@@ -1,7 +1,15 @@
 import GLPK, { type LP } from 'glpk.js/node';
 import { objectiveValue } from '../lp/check.js';
 import { isMip, type Program } from '../lp/types.js';
-import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, type Solution, type SolveLimit, type SolveOptions, type Solver } from './types.js';
+import {
+  DEFAULT_RELATIVE_GAP,
+  programDefect,
+  relativeGap,
+  type Solution,
+  type SolveLimit,
+  type SolveOptions,
+  type Solver,
+} from './types.js';
 import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
 
 type Glpk = Awaited<ReturnType<typeof GLPK>>;
@@ -73,7 +81,13 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     const probe = runOnce(glpk, zeroObjective(program), options);
     status = decideUnboundedOrInfeasible(probe.kind === 'done' ? probe.status : 'error');
   }
-  const solution: Solution = { status, solver: 'glpk', rawStatus: attempt.rawStatus, ...(attempt.limit ? { limit: attempt.limit } : {}), seconds: seconds() };
+  const solution: Solution = {
+    status,
+    solver: 'glpk',
+    rawStatus: attempt.rawStatus,
+    ...(attempt.limit ? { limit: attempt.limit } : {}),
+    seconds: seconds(),
+  };
   if ((status === 'optimal' || status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
@@ -111,7 +125,10 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
       tmlim: ticks / 1000, // glpk.js takes seconds; one tick is one millisecond of the work clock
     });
   } catch (error) {
-    return { kind: 'error', message: `glpk aborted: ${error instanceof Error ? error.message : String(error)}; log: ${log.slice(-3).join(' | ')}` };
+    return {
+      kind: 'error',
+      message: `glpk aborted: ${error instanceof Error ? error.message : String(error)}; log: ${log.slice(-3).join(' | ')}`,
+    };
   } finally {
     clock.stop();
     logSink = undefined;
@@ -124,7 +141,8 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   const timedOut = /TIME LIMIT EXCEEDED/.test(message);
   let status: Solution['status'] | 'unbounded_or_infeasible';
   if (code === glpk.GLP_OPT) status = 'optimal';
-  else if (code === glpk.GLP_FEAS) status = timedOut ? 'feasible' : 'optimal'; // FEAS without a time limit = gap reached
+  else if (code === glpk.GLP_FEAS)
+    status = timedOut ? 'feasible' : 'optimal'; // FEAS without a time limit = gap reached
   else if (code === glpk.GLP_NOFEAS || code === glpk.GLP_INFEAS) status = 'infeasible';
   else if (code === glpk.GLP_UNBND) status = 'unbounded_or_infeasible';
   else if (/NO (PRIMAL |INTEGER )?FEASIBLE/.test(message)) status = 'infeasible';
@@ -133,7 +151,9 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   else return { kind: 'error', message: rawStatus || `glpk status ${code}` };
 
   const limit: SolveLimit | undefined = timedOut ? (clock.fired() ? 'time' : 'work') : undefined;
-  const stopped = limit ? { limit, rawStatus: `${rawStatus} (${limit === 'time' ? 'the wall-clock safety net fired' : `work limit of ${ticks} ticks`})` } : { rawStatus };
+  const stopped = limit
+    ? { limit, rawStatus: `${rawStatus} (${limit === 'time' ? 'the wall-clock safety net fired' : `work limit of ${ticks} ticks`})` }
+    : { rawStatus };
   if (status !== 'optimal' && status !== 'feasible') return { kind: 'done', status, ...stopped };
   const values = new Float64Array(program.objective.length);
   for (let j = 0; j < values.length; j++) values[j] = result.result.vars[`x${j}`] ?? 0;
@@ -208,7 +228,8 @@ function statusName(glpk: Glpk, code: number): string {
   return names[code] ?? `status ${code}`;
 }
 
-const TERMINATIONS = /(INTEGER OPTIMAL SOLUTION FOUND|OPTIMAL (LP )?SOLUTION FOUND|RELATIVE MIP GAP TOLERANCE REACHED|TIME LIMIT EXCEEDED|(?:PROBLEM|LP|LP RELAXATION) HAS NO (?:PRIMAL |DUAL |INTEGER )?FEASIBLE SOLUTION|(?:LP|PROBLEM) HAS UNBOUNDED (?:PRIMAL )?SOLUTION|incorrect bounds)/;
+const TERMINATIONS =
+  /(INTEGER OPTIMAL SOLUTION FOUND|OPTIMAL (LP )?SOLUTION FOUND|RELATIVE MIP GAP TOLERANCE REACHED|TIME LIMIT EXCEEDED|(?:PROBLEM|LP|LP RELAXATION) HAS NO (?:PRIMAL |DUAL |INTEGER )?FEASIBLE SOLUTION|(?:LP|PROBLEM) HAS UNBOUNDED (?:PRIMAL )?SOLUTION|incorrect bounds)/;
 
 function terminationMessage(log: readonly string[]): string {
   for (let i = log.length - 1; i >= 0; i--) {

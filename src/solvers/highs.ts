@@ -1,7 +1,16 @@
 import * as highsModule from 'highs';
 import { objectiveValue } from '../lp/check.js';
 import { isMip, type Program } from '../lp/types.js';
-import { DEFAULT_RELATIVE_GAP, programDefect, relativeGap, roundIntegers, type Solution, type SolveLimit, type SolveOptions, type Solver } from './types.js';
+import {
+  DEFAULT_RELATIVE_GAP,
+  programDefect,
+  relativeGap,
+  roundIntegers,
+  type Solution,
+  type SolveLimit,
+  type SolveOptions,
+  type Solver,
+} from './types.js';
 
 /** Work limits when the caller sets none: generous, so that they bind only on searches that would run away. */
 export const DEFAULT_HIGHS_NODES = 100_000;
@@ -55,7 +64,13 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     runtime = undefined;
     return errorSolution('highs', `highs failed: ${error instanceof Error ? error.message : String(error)}`, seconds());
   }
-  const solution: Solution = { status: attempt.status as Solution['status'], solver: 'highs', rawStatus: attempt.rawStatus, ...(attempt.limit ? { limit: attempt.limit } : {}), seconds: seconds() };
+  const solution: Solution = {
+    status: attempt.status as Solution['status'],
+    solver: 'highs',
+    rawStatus: attempt.rawStatus,
+    ...(attempt.limit ? { limit: attempt.limit } : {}),
+    seconds: seconds(),
+  };
   if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
@@ -75,9 +90,24 @@ interface Attempt {
 }
 
 const STATUS_NAMES: Record<number, string> = {
-  0: 'notSet', 1: 'loadError', 2: 'modelError', 3: 'presolveError', 4: 'solveError', 5: 'postsolveError',
-  6: 'empty', 7: 'optimal', 8: 'infeasible', 9: 'unboundedOrInfeasible', 10: 'unbounded', 11: 'objectiveBound',
-  12: 'objectiveTarget', 13: 'timeLimit', 14: 'iterationLimit', 15: 'unknown', 16: 'solutionLimit', 17: 'interrupted',
+  0: 'notSet',
+  1: 'loadError',
+  2: 'modelError',
+  3: 'presolveError',
+  4: 'solveError',
+  5: 'postsolveError',
+  6: 'empty',
+  7: 'optimal',
+  8: 'infeasible',
+  9: 'unboundedOrInfeasible',
+  10: 'unbounded',
+  11: 'objectiveBound',
+  12: 'objectiveTarget',
+  13: 'timeLimit',
+  14: 'iterationLimit',
+  15: 'unknown',
+  16: 'solutionLimit',
+  17: 'interrupted',
 };
 
 function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt {
@@ -101,7 +131,9 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
       indices: program.rowColumns,
       values: program.rowValues,
     },
-    ...(mip ? { integrality: Int32Array.from(program.integrality, (flag) => (flag === 1 ? variableType.integer : variableType.continuous)) } : {}),
+    ...(mip
+      ? { integrality: Int32Array.from(program.integrality, (flag) => (flag === 1 ? variableType.integer : variableType.continuous)) }
+      : {}),
   });
   try {
     const attempt = runModel(highs, model, mip, options);
@@ -174,7 +206,10 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
  * Solves CPLEX LP text with HiGHS' own reader (for cross-checking exported files; the planner itself
  * never goes through text). Values are in the file's column order, so only status and objective return.
  */
-export async function solveLpText(text: string, options: SolveOptions = {}): Promise<Pick<Solution, 'status' | 'objective' | 'bound' | 'rawStatus'>> {
+export async function solveLpText(
+  text: string,
+  options: SolveOptions = {},
+): Promise<Pick<Solution, 'status' | 'objective' | 'bound' | 'rawStatus'>> {
   const highs = await loadRuntime();
   const model = highs.createModel();
   try {
@@ -187,7 +222,12 @@ export async function solveLpText(text: string, options: SolveOptions = {}): Pro
       model.passModel({ ...lp, colCost: new Float64Array(lp.numCols), offset: 0 });
       attempt = { ...attempt, status: decideUnboundedOrInfeasible(runModel(highs, model, mip, options).status) };
     }
-    return { status: attempt.status as Solution['status'], rawStatus: attempt.rawStatus, ...(attempt.objective !== undefined ? { objective: attempt.objective } : {}), ...(attempt.bound !== undefined ? { bound: attempt.bound } : {}) };
+    return {
+      status: attempt.status as Solution['status'],
+      rawStatus: attempt.rawStatus,
+      ...(attempt.objective !== undefined ? { objective: attempt.objective } : {}),
+      ...(attempt.bound !== undefined ? { bound: attempt.bound } : {}),
+    };
   } catch (error) {
     runtime = undefined;
     return { status: 'error', rawStatus: `highs failed: ${error instanceof Error ? error.message : String(error)}` };

@@ -22,7 +22,13 @@ export function hardKillGraceSec(timeLimitSec: number): number {
   return Math.min(1 + 0.1 * timeLimitSec, 30);
 }
 
-export type SolveRequest = { id: number; backend: { name: string; module?: string }; program: Program; options: Omit<SolveOptions, 'log'>; logs: boolean };
+export type SolveRequest = {
+  id: number;
+  backend: { name: string; module?: string };
+  program: Program;
+  options: Omit<SolveOptions, 'log'>;
+  logs: boolean;
+};
 export type SolveReply = { id: number; log: string } | { id: number; solution: Solution } | { id: number; failure: string };
 
 export function isolatedSolver(backend: IsolatedBackend): Solver {
@@ -56,16 +62,25 @@ export function isolatedSolver(backend: IsolatedBackend): Solver {
       thread.ref();
       const id = nextId++;
       const { log, ...rest } = options;
-      const request: SolveRequest = { id, backend: backend.module ? { name: backend.name, module: backend.module.href } : { name: backend.name }, program, options: rest, logs: log !== undefined };
+      const request: SolveRequest = {
+        id,
+        backend: backend.module ? { name: backend.name, module: backend.module.href } : { name: backend.name },
+        program,
+        options: rest,
+        logs: log !== undefined,
+      };
       let timer: NodeJS.Timeout | undefined;
       let killed = false;
       const reply = await new Promise<SolveReply>((resolve) => {
         pending.set(id, { resolve, ...(log ? { log } : {}) });
         if (options.timeLimitSec !== undefined) {
-          timer = setTimeout(() => {
-            killed = true;
-            void thread.terminate();
-          }, (options.timeLimitSec + hardKillGraceSec(options.timeLimitSec)) * 1000);
+          timer = setTimeout(
+            () => {
+              killed = true;
+              void thread.terminate();
+            },
+            (options.timeLimitSec + hardKillGraceSec(options.timeLimitSec)) * 1000,
+          );
         }
         thread.postMessage(request);
       });
@@ -76,7 +91,13 @@ export function isolatedSolver(backend: IsolatedBackend): Solver {
       if ('solution' in reply) return reply.solution;
       const failure = 'failure' in reply ? reply.failure : 'no reply';
       if (killed) {
-        return { status: 'no_solution', limit: 'time', solver: backend.name, seconds, rawStatus: `terminated ${seconds.toFixed(1)} s in: ${backend.name} did not stop at its ${options.timeLimitSec} s time limit` };
+        return {
+          status: 'no_solution',
+          limit: 'time',
+          solver: backend.name,
+          seconds,
+          rawStatus: `terminated ${seconds.toFixed(1)} s in: ${backend.name} did not stop at its ${options.timeLimitSec} s time limit`,
+        };
       }
       return { status: 'error', solver: backend.name, seconds, rawStatus: failure };
     },

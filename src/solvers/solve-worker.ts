@@ -12,7 +12,9 @@ async function solverFor(request: SolveRequest): Promise<Solver> {
   let solver = solvers.get(key);
   if (!solver) {
     const module = request.backend.module;
-    solver = module ? (import(module) as Promise<{ createSolver(): Promise<Solver> }>).then((m) => m.createSolver()) : getSolver(request.backend.name);
+    solver = module
+      ? (import(module) as Promise<{ createSolver(): Promise<Solver> }>).then((m) => m.createSolver())
+      : getSolver(request.backend.name);
     solvers.set(key, solver);
   }
   return solver;

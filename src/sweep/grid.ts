@@ -33,7 +33,8 @@ export function parseVary(flag: string): VaryAxis {
   if (at <= 0) throw new InputError({ field: '--vary', message: `'${flag}' is not path=values`, fix: VARY_EXAMPLE });
   const path = flag.slice(0, at).trim();
   const field = `--vary ${path}`;
-  if (!/^[^.\s]+(\.[^.\s]+)*$/.test(path)) throw new InputError({ field, message: `'${path}' is not a dotted scenario path`, fix: VARY_EXAMPLE });
+  if (!/^[^.\s]+(\.[^.\s]+)*$/.test(path))
+    throw new InputError({ field, message: `'${path}' is not a dotted scenario path`, fix: VARY_EXAMPLE });
   const items = splitTopLevel(flag.slice(at + 1)).map((item) => item.trim());
   if (items.every((item) => item === '')) throw new InputError({ field, message: 'the list of values is empty', fix: VARY_EXAMPLE });
   const values: AxisValue[] = [];
@@ -46,7 +47,8 @@ export function parseVary(flag: string): VaryAxis {
   const seen = new Set<string>();
   for (const value of values) {
     const key = JSON.stringify(value.value);
-    if (seen.has(key)) throw new InputError({ field, message: `${value.text} is listed twice`, fix: 'list each value once; ranges include both ends' });
+    if (seen.has(key))
+      throw new InputError({ field, message: `${value.text} is listed twice`, fix: 'list each value once; ranges include both ends' });
     seen.add(key);
   }
   return { path, values };
@@ -63,15 +65,20 @@ export function parseRange(text: string, field = '--vary'): number[] {
   const [, fromText, toText, countText] = match as unknown as [string, string, string, string | undefined];
   const from = Number(fromText);
   const to = Number(toText);
-  for (const [name, raw, value] of [['FROM', fromText, from], ['TO', toText, to]] as const) {
-    if (raw === '' || !Number.isFinite(value)) throw new InputError({ field, message: `range '${text}': ${name} '${raw}' is not a number`, fix });
+  for (const [name, raw, value] of [
+    ['FROM', fromText, from],
+    ['TO', toText, to],
+  ] as const) {
+    if (raw === '' || !Number.isFinite(value))
+      throw new InputError({ field, message: `range '${text}': ${name} '${raw}' is not a number`, fix });
   }
   if (countText === undefined) throw new InputError({ field, message: `range '${text}' has no point count`, fix });
   const count = Number(countText);
   if (!Number.isInteger(count) || count < 2 || count > MAX_RANGE_POINTS) {
     throw new InputError({ field, message: `range '${text}': N '${countText}' is not a whole number from 2 to ${MAX_RANGE_POINTS}`, fix });
   }
-  if (from === to) throw new InputError({ field, message: `range '${text}' starts and ends at ${from}`, fix: `list the value once instead: ${from}` });
+  if (from === to)
+    throw new InputError({ field, message: `range '${text}' starts and ends at ${from}`, fix: `list the value once instead: ${from}` });
   return Array.from({ length: count }, (_, i) => Number((from + ((to - from) * i) / (count - 1)).toPrecision(12)));
 }
 
@@ -96,7 +103,8 @@ export function checkGridSize(axes: readonly VaryAxis[], force: boolean, limit =
 export function checkDistinctPaths(axes: readonly VaryAxis[]): void {
   const seen = new Set<string>();
   for (const axis of axes) {
-    if (seen.has(axis.path)) throw new InputError({ field: `--vary ${axis.path}`, message: 'the path is varied twice', fix: 'merge the values into one --vary' });
+    if (seen.has(axis.path))
+      throw new InputError({ field: `--vary ${axis.path}`, message: 'the path is varied twice', fix: 'merge the values into one --vary' });
     seen.add(axis.path);
   }
 }

@@ -15,7 +15,11 @@ export function axisOverrides(axis: VaryAxis, value: AxisValue, scenario: Scenar
   if (axis.path !== DEMAND_SCALE) return [`${axis.path}=${value.text}`];
   const factor = value.value;
   if (typeof factor !== 'number' || !Number.isFinite(factor) || factor <= 0) {
-    throw new InputError({ field: `--vary ${DEMAND_SCALE}`, message: `'${value.text}' is not a positive number`, fix: 'demand.scale is a factor on every workload\'s demand, e.g. 0.5,1,2 or 0.5..2:7' });
+    throw new InputError({
+      field: `--vary ${DEMAND_SCALE}`,
+      message: `'${value.text}' is not a positive number`,
+      fix: "demand.scale is a factor on every workload's demand, e.g. 0.5,1,2 or 0.5..2:7",
+    });
   }
   // Rounded so that 60 x 0.75 is written 45, not 45.00000000000001 (the override text is in the output).
   return scenario.workloads.map((workload, w) => `workloads.${w}.demand.scale=${Number((workload.demand.scale * factor).toPrecision(12))}`);

@@ -86,7 +86,12 @@ export function serveTasks<T, R>(handler: (task: T) => Promise<R>): void {
 
 function toWire(error: unknown): WireError {
   if (error instanceof Error) {
-    return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}), ...(error instanceof PlannerError ? { exitCode: error.exitCode } : {}) };
+    return {
+      name: error.name,
+      message: error.message,
+      ...(error.stack ? { stack: error.stack } : {}),
+      ...(error instanceof PlannerError ? { exitCode: error.exitCode } : {}),
+    };
   }
   return { name: 'Error', message: String(error) };
 }

@@ -45,7 +45,11 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     const spec = input.windows[t];
     const at = { window: t, start: window.start };
     if (!spec || spec.start !== window.start || spec.hours !== window.hours) {
-      violations.push({ group: 'demand', ...at, message: `window ${t} (${window.start}, ${window.hours} h) is not the scenario's window ${spec ? `${spec.start}, ${spec.hours} h` : '(none)'}` });
+      violations.push({
+        group: 'demand',
+        ...at,
+        message: `window ${t} (${window.start}, ${window.hours} h) is not the scenario's window ${spec ? `${spec.start}, ${spec.hours} h` : '(none)'}`,
+      });
       continue;
     }
 
@@ -58,11 +62,23 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const sku = skus.get(vm.sku);
       const price = sku?.prices.find((p) => p.region === vm.region && p.purchase === vm.purchase);
       if (!sku || !price) {
-        violations.push({ group: 'catalog', ...at, region: vm.region, sku: vm.sku, message: `${vm.sku} ${vm.purchase} has no price in ${vm.region}` });
+        violations.push({
+          group: 'catalog',
+          ...at,
+          region: vm.region,
+          sku: vm.sku,
+          message: `${vm.sku} ${vm.purchase} has no price in ${vm.region}`,
+        });
         continue;
       }
       if (!Number.isInteger(vm.count) || vm.count < 0) {
-        violations.push({ group: 'packing', ...at, region: vm.region, sku: vm.sku, message: `VM count ${vm.count} is not a non-negative integer` });
+        violations.push({
+          group: 'packing',
+          ...at,
+          region: vm.region,
+          sku: vm.sku,
+          message: `VM count ${vm.count} is not a non-negative integer`,
+        });
       }
       windowCost += vm.count * price.usdPerHour * window.hours;
       const key = `${vm.sku}|${vm.region}${poolsApart ? `|${poolOf(vm.purchase)}` : ''}`;
@@ -73,7 +89,13 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       current.set(fleetKey, vm.count);
       const added = vm.count - (previous.get(fleetKey) ?? 0);
       if (input.policies.maxScaleOutPerWindow !== undefined && added > input.policies.maxScaleOutPerWindow) {
-        violations.push({ group: 'scaling', ...at, region: vm.region, sku: vm.sku, message: `adds ${added} VMs; the limit is ${input.policies.maxScaleOutPerWindow} per window` });
+        violations.push({
+          group: 'scaling',
+          ...at,
+          region: vm.region,
+          sku: vm.sku,
+          message: `adds ${added} VMs; the limit is ${input.policies.maxScaleOutPerWindow} per window`,
+        });
       }
     }
     const maxScaleIn = input.policies.maxScaleInPerWindow;
@@ -87,7 +109,11 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     previous = current;
     costUsd += windowCost;
     if (Math.abs(windowCost - window.costUsd) > CENT) {
-      violations.push({ group: 'cost', ...at, message: `window cost ${window.costUsd.toFixed(2)} USD; prices x hours x VMs give ${windowCost.toFixed(2)} USD` });
+      violations.push({
+        group: 'cost',
+        ...at,
+        message: `window cost ${window.costUsd.toFixed(2)} USD; prices x hours x VMs give ${windowCost.toFixed(2)} USD`,
+      });
     }
 
     // Group 3: packing. Replicas need tp GPUs inside one VM (tp divides the VM's GPUs), and all fit.
@@ -97,11 +123,25 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     for (const replica of window.replicas) {
       const sku = skus.get(replica.sku);
       if (!sku || sku.gpusPerVm % replica.tp !== 0) {
-        violations.push({ group: 'packing', ...at, region: replica.region, llm: replica.llm, sku: replica.sku, message: `TP ${replica.tp} does not fit a ${sku?.gpusPerVm ?? '?'}-GPU VM` });
+        violations.push({
+          group: 'packing',
+          ...at,
+          region: replica.region,
+          llm: replica.llm,
+          sku: replica.sku,
+          message: `TP ${replica.tp} does not fit a ${sku?.gpusPerVm ?? '?'}-GPU VM`,
+        });
         continue;
       }
       if (poolsApart && replica.purchase === undefined) {
-        violations.push({ group: 'spot', ...at, region: replica.region, llm: replica.llm, sku: replica.sku, message: 'the spot policy keeps firm and spot replicas apart, but this replica names no purchase (firm or spot)' });
+        violations.push({
+          group: 'spot',
+          ...at,
+          region: replica.region,
+          llm: replica.llm,
+          sku: replica.sku,
+          message: 'the spot policy keeps firm and spot replicas apart, but this replica names no purchase (firm or spot)',
+        });
         continue;
       }
       const key = `${replica.sku}|${replica.region}${poolsApart ? `|${replica.purchase}` : ''}`;
@@ -109,7 +149,10 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       llmsOn.set(key, (llmsOn.get(key) ?? new Set<string>()).add(replica.llm));
       const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
       // Spot replicas count 1 - p replicas of capacity (eviction derate, group 5).
-      replicaCount.set(configKey, (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.purchase) : 1));
+      replicaCount.set(
+        configKey,
+        (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.purchase) : 1),
+      );
     }
     for (const [key, gpus] of replicaGpus) {
       const available = gpusBySkuRegion.get(key) ?? 0;
@@ -117,7 +160,14 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         const [sku, region, pool] = key.split('|') as [string, string, string | undefined];
         const llms = [...llmsOn.get(key)!].sort().join(', ');
         const vms = pool ? `the ${pool} VMs` : 'the VMs';
-        violations.push({ group: 'packing', ...at, region, sku, llm: llms, message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; ${vms} have ${available}` });
+        violations.push({
+          group: 'packing',
+          ...at,
+          region,
+          sku,
+          llm: llms,
+          message: `replicas of ${llms} need ${gpus} ${sku} GPUs in ${region}; ${vms} have ${available}`,
+        });
       }
     }
 
@@ -143,12 +193,20 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       }
       const rtt = input.latencyMs(route.origin, route.region);
       if (rtt > workload.maxNetworkRttMs) {
-        violations.push({ group: 'latency', ...where, message: `route ${route.origin} -> ${route.region} has RTT ${rtt} ms; ${workload.id} allows ${workload.maxNetworkRttMs} ms` });
+        violations.push({
+          group: 'latency',
+          ...where,
+          message: `route ${route.origin} -> ${route.region} has RTT ${rtt} ms; ${workload.id} allows ${workload.maxNetworkRttMs} ms`,
+        });
       }
       const configKey = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
       const rate = candidates.get(configKey)?.requestsPerSecByWorkload.get(workload.id);
       if (!rate) {
-        violations.push({ group: 'capacity', ...where, message: `${route.llm} TP ${route.tp} on ${route.sku} cannot serve ${workload.id} within its SLO (or is not allowed for it)` });
+        violations.push({
+          group: 'capacity',
+          ...where,
+          message: `${route.llm} TP ${route.tp} on ${route.sku} cannot serve ${workload.id} within its SLO (or is not allowed for it)`,
+        });
         continue;
       }
       load.set(configKey, (load.get(configKey) ?? 0) + route.requestsPerSec / rate);
@@ -175,7 +233,9 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       if (!isInteractive(workload)) continue; // cumulative deadline rows: check-policies.ts
       for (const [o, origin] of workload.origins.entries()) {
         const demand = input.demand[w]![o]![t]!;
-        const unmet = window.unmet.filter((u) => u.workload === workload.id && u.origin === origin).reduce((sum, u) => sum + u.requestsPerSec, 0);
+        const unmet = window.unmet
+          .filter((u) => u.workload === workload.id && u.origin === origin)
+          .reduce((sum, u) => sum + u.requestsPerSec, 0);
         const routed = served.get(`${workload.id}|${origin}`) ?? 0;
         const tolerance = RATE_TOLERANCE * Math.max(1, demand) * Math.max(1, window.routes.length / 10);
         if (Math.abs(routed + unmet - demand) > tolerance) {
@@ -194,7 +254,10 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   for (const window of plan.windows) unmetRequests += window.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) * 3600 * window.hours;
   violations.push(...checkPolicies(input, plan));
   if (Math.abs(costUsd - plan.totals.costUsd) > CENT * Math.max(1, plan.windows.length)) {
-    violations.push({ group: 'cost', message: `total cost ${plan.totals.costUsd.toFixed(2)} USD; prices x hours x VMs give ${costUsd.toFixed(2)} USD` });
+    violations.push({
+      group: 'cost',
+      message: `total cost ${plan.totals.costUsd.toFixed(2)} USD; prices x hours x VMs give ${costUsd.toFixed(2)} USD`,
+    });
   }
   const budget = input.policies.budget;
   if (budget?.mode === 'hard' && costUsd > budget.usd + CENT) {

@@ -11,7 +11,13 @@ export function checkPolicies(input: PlanningInput, plan: Plan): Violation[] {
   const violations: Violation[] = [];
   for (const window of plan.windows) {
     if (!input.windows[window.index]) continue; // reported by checkPlan
-    violations.push(...spotShare(input, window), ...reserved(input, window), ...inRegionShare(input, window), ...minReplicas(input, window), ...quality(input, window));
+    violations.push(
+      ...spotShare(input, window),
+      ...reserved(input, window),
+      ...inRegionShare(input, window),
+      ...minReplicas(input, window),
+      ...quality(input, window),
+    );
   }
   violations.push(...deadlines(input, plan));
   return violations;
@@ -90,7 +96,13 @@ function minReplicas(input: PlanningInput, window: PlanWindow): Violation[] {
     .filter(([, n]) => n > 0 && n < least)
     .map(([key, n]) => {
       const [llm, region] = key.split('|') as [string, string];
-      return { group: 'locality' as const, ...at(window), region, llm, message: `${n} replica${n === 1 ? '' : 's'} of ${llm} in ${region}; minReplicasPerLlm is ${least} where it runs` };
+      return {
+        group: 'locality' as const,
+        ...at(window),
+        region,
+        llm,
+        message: `${n} replica${n === 1 ? '' : 's'} of ${llm} in ${region}; minReplicasPerLlm is ${least} where it runs`,
+      };
     });
 }
 
@@ -134,16 +146,24 @@ function deadlines(input: PlanningInput, plan: Plan): Violation[] {
       let done = 0;
       for (const window of windows) {
         const t = window.index;
-        const rate = [...window.routes, ...window.unmet].filter((r) => r.workload === workload.id && r.origin === origin).reduce((sum, r) => sum + r.requestsPerSec, 0);
+        const rate = [...window.routes, ...window.unmet]
+          .filter((r) => r.workload === workload.id && r.origin === origin)
+          .reduce((sum, r) => sum + r.requestsPerSec, 0);
         done += rate * window.hours * 3600;
         const lag = deadlineLag(workload, window.hours);
         const tolerance = RATE_TOLERANCE * 3600 * window.hours * (t + 1) * Math.max(1, window.routes.length / 10);
         const due = t === input.windows.length - 1 ? arrived[t]! : t - lag + 1 >= 0 ? arrived[t - lag + 1]! : 0;
         const base = { group: 'deadline' as const, ...at(window), workload: workload.id, region: origin };
         if (done < due - tolerance) {
-          violations.push({ ...base, message: `${workload.id} from ${origin}: ${Math.round(done)} requests done by the end of this window; ${Math.round(due)} had to be (deadline ${workload.deadlineHours} h${t === input.windows.length - 1 ? ', horizon end' : ''})` });
+          violations.push({
+            ...base,
+            message: `${workload.id} from ${origin}: ${Math.round(done)} requests done by the end of this window; ${Math.round(due)} had to be (deadline ${workload.deadlineHours} h${t === input.windows.length - 1 ? ', horizon end' : ''})`,
+          });
         } else if (done > arrived[t]! + tolerance) {
-          violations.push({ ...base, message: `${workload.id} from ${origin}: ${Math.round(done)} requests served or dropped by the end of this window; only ${Math.round(arrived[t]!)} had arrived` });
+          violations.push({
+            ...base,
+            message: `${workload.id} from ${origin}: ${Math.round(done)} requests served or dropped by the end of this window; only ${Math.round(arrived[t]!)} had arrived`,
+          });
         }
       }
     }

@@ -34,10 +34,12 @@ export type LpSolve = (program: Program, options: SolveOptions) => Promise<Solut
 export function futuresOf(input: PlanningInput, failRegions: readonly string[] = []): Future[] {
   const futures: Future[] = [];
   const cover = input.policies.spot?.onDemandCoversInteractive;
-  if (cover !== undefined) futures.push({ name: `spot evicted (on-demand covers ${cover}x interactive demand)`, firmOnly: true, factor: cover, group: 'spot' });
+  if (cover !== undefined)
+    futures.push({ name: `spot evicted (on-demand covers ${cover}x interactive demand)`, firmOnly: true, factor: cover, group: 'spot' });
   const lost = new Set(failRegions);
   if (input.policies.locality?.nPlusOne) for (const region of input.regions) lost.add(region);
-  for (const region of [...lost].sort()) futures.push({ name: `loss of ${region}`, lostRegion: region, firmOnly: false, factor: 1, group: 'resilience' });
+  for (const region of [...lost].sort())
+    futures.push({ name: `loss of ${region}`, lostRegion: region, firmOnly: false, factor: 1, group: 'resilience' });
   return futures;
 }
 
@@ -46,7 +48,14 @@ const SHORT_TOLERANCE = 1e-6; // requests/s, relative to the demand (plans round
 export async function checkFuture(input: PlanningInput, plan: Plan, future: Future, solve: LpSolve): Promise<FutureResult> {
   const problem = new Problem();
   const eviction = input.policies.spot?.evictionProbability ?? 0;
-  const rows: Array<{ window: number; workload: string; origin: string; required: number; columns: Array<{ index: number; rate: number; config: string }>; short: number }> = [];
+  const rows: Array<{
+    window: number;
+    workload: string;
+    origin: string;
+    required: number;
+    columns: Array<{ index: number; rate: number; config: string }>;
+    short: number;
+  }> = [];
   const capacity = new Map<string, number>(); // window|config -> usable replicas
   for (const window of plan.windows) {
     if (!input.windows[window.index]) continue;
@@ -62,11 +71,15 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
     for (const [w, workload] of input.workloads.entries()) {
       if (!isInteractive(workload)) continue;
       for (const [o, origin] of workload.origins.entries()) {
-        const unmet = window.unmet.filter((u) => u.workload === workload.id && u.origin === origin).reduce((sum, u) => sum + u.requestsPerSec, 0);
+        const unmet = window.unmet
+          .filter((u) => u.workload === workload.id && u.origin === origin)
+          .reduce((sum, u) => sum + u.requestsPerSec, 0);
         const required = future.factor * Math.max(0, input.demand[w]![o]![window.index]! - unmet);
         const columns: (typeof rows)[number]['columns'] = [];
         for (const [key, entry] of usable) {
-          const rate = input.candidates.find((c) => c.llm === entry.llm && c.sku === entry.sku && c.tp === entry.tp && c.region === entry.region)?.requestsPerSecByWorkload.get(workload.id);
+          const rate = input.candidates
+            .find((c) => c.llm === entry.llm && c.sku === entry.sku && c.tp === entry.tp && c.region === entry.region)
+            ?.requestsPerSecByWorkload.get(workload.id);
           if (!rate || input.latencyMs(origin, entry.region) > workload.maxNetworkRttMs) continue;
           const x = problem.addVariable({ label: `x[${workload.id},${origin}->${key},t=${window.index}]` });
           columns.push({ index: x.index, rate, config: `${window.index}|${key}` });
@@ -81,14 +94,19 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
     }
   }
   const load = new Map<string, LinearExpr>();
-  for (const row of rows) for (const column of row.columns) load.set(column.config, (load.get(column.config) ?? new LinearExpr()).add(column.index, 1 / column.rate));
+  for (const row of rows)
+    for (const column of row.columns)
+      load.set(column.config, (load.get(column.config) ?? new LinearExpr()).add(column.index, 1 / column.rate));
   for (const [config, expr] of load) problem.addConstraint(`capacity[${config}]`, expr, '<=', capacity.get(config)!);
 
   const result: FutureResult = { future, shortRequests: 0, violations: [] };
   if (rows.length === 0) return result;
   const solution = await solve(problem.compile(), { timeLimitSec: 60 });
   if (solution.status !== 'optimal' || !solution.values) {
-    result.violations.push({ group: future.group, message: `${future.name}: the routing LP ended ${solution.status} (${solution.rawStatus}); cannot prove the plan survives` });
+    result.violations.push({
+      group: future.group,
+      message: `${future.name}: the routing LP ended ${solution.status} (${solution.rawStatus}); cannot prove the plan survives`,
+    });
     return result;
   }
   const values = solution.values;
@@ -117,7 +135,10 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
   }
   for (const [config, replicas] of used) {
     if (replicas > capacity.get(config)! * (1 + 1e-6) + 1e-6) {
-      result.violations.push({ group: future.group, message: `${future.name}: the routing LP overloads ${config} (${replicas.toFixed(4)} > ${capacity.get(config)!.toFixed(4)} replicas); solver error` });
+      result.violations.push({
+        group: future.group,
+        message: `${future.name}: the routing LP overloads ${config} (${replicas.toFixed(4)} > ${capacity.get(config)!.toFixed(4)} replicas); solver error`,
+      });
     }
   }
   result.shortRequests = Math.round(result.shortRequests);

@@ -19,7 +19,9 @@ describe('MILP = exhaustive enumeration on random tiny instances', () => {
     expect(report.status).toBe('optimal');
     // Same optimum (the plan rounds window costs to the cent).
     expect(planObjective(input, plan)).toBeCloseTo(oracle.objective, 1);
-    expect(Math.abs(planObjective(input, plan) - oracle.objective)).toBeLessThanOrEqual(0.01 * input.windows.length + 1e-6 * oracle.objective);
+    expect(Math.abs(planObjective(input, plan) - oracle.objective)).toBeLessThanOrEqual(
+      0.01 * input.windows.length + 1e-6 * oracle.objective,
+    );
     // The plan passes the independent checker, and its cost adds up three ways.
     const check = checkPlan(input, plan);
     expect(check.violations).toEqual([]);

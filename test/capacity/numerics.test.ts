@@ -16,7 +16,10 @@ import { randomTinyInput } from '../support/tiny-planning.js';
 function countedInTokens(input: PlanningInput, k: number): PlanningInput {
   return {
     ...input,
-    candidates: input.candidates.map((c) => ({ ...c, requestsPerSecByWorkload: new Map([...c.requestsPerSecByWorkload].map(([w, rate]) => [w, rate * k])) })),
+    candidates: input.candidates.map((c) => ({
+      ...c,
+      requestsPerSecByWorkload: new Map([...c.requestsPerSecByWorkload].map(([w, rate]) => [w, rate * k])),
+    })),
     demand: input.demand.map((origins) => origins.map((series) => series.map((d) => d * k))),
     workloads: input.workloads.map((w) => ({ ...w, unmetPenaltyUsdPerRequest: w.unmetPenaltyUsdPerRequest / k })),
   };
@@ -32,21 +35,27 @@ describe('per-replica rates of about 2e5 req/s solve to the same optimum on ever
     const oracle = solveExhaustive(input).objective;
     for (const name of ['glpk', 'highs', 'auto']) {
       const solver = await getSolver(name);
-      const { plan } = await planCapacity(input, (program, options) => solver.solve(program, options), name, { strategy: 'joint', relativeGap: 1e-9 });
+      const { plan } = await planCapacity(input, (program, options) => solver.solve(program, options), name, {
+        strategy: 'joint',
+        relativeGap: 1e-9,
+      });
       expect(Math.abs(planObjective(input, plan) - oracle), `${name}`).toBeLessThanOrEqual(0.01 * input.windows.length + 1e-6 * oracle);
       expect(checkPlan(input, plan).violations).toEqual([]);
     }
   });
 
-  it.skipIf(!CBC)(`native CBC on the exported LP finds the same optimum${CBC ? '' : ' (skipped: cbc is not installed; apt-get install coinor-cbc)'}`, async () => {
-    for (const seed of SEEDS.slice(0, 8)) {
-      const input = countedInTokens(randomTinyInput(seed), K);
-      const oracle = solveExhaustive(input).objective;
-      const native = solveNative('cbc', writeLpText(buildProblem(input).program));
-      expect(native.status).toBe('optimal');
-      expect(Math.abs(native.objective! - oracle)).toBeLessThanOrEqual(0.01 * input.windows.length + 1e-6 * oracle);
-    }
-  });
+  it.skipIf(!CBC)(
+    `native CBC on the exported LP finds the same optimum${CBC ? '' : ' (skipped: cbc is not installed; apt-get install coinor-cbc)'}`,
+    async () => {
+      for (const seed of SEEDS.slice(0, 8)) {
+        const input = countedInTokens(randomTinyInput(seed), K);
+        const oracle = solveExhaustive(input).objective;
+        const native = solveNative('cbc', writeLpText(buildProblem(input).program));
+        expect(native.status).toBe('optimal');
+        expect(Math.abs(native.objective! - oracle)).toBeLessThanOrEqual(0.01 * input.windows.length + 1e-6 * oracle);
+      }
+    },
+  );
 
   it('the program itself is well scaled: capacity and demand coefficients stay near 1 at any request scale', () => {
     for (const k of [1e-3, 1, 1e5, 1e6]) {

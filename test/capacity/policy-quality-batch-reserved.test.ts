@@ -32,7 +32,10 @@ describe('group 7: quality', () => {
     expect(vmCost(plan)).toBeCloseTo(best * price, 6);
     const share = (p: typeof plan) => {
       const routes = p.windows[0]!.routes;
-      return routes.filter((r) => r.llm === 'llama-3.1-8b').reduce((s, r) => s + r.requestsPerSec, 0) / routes.reduce((s, r) => s + r.requestsPerSec, 0);
+      return (
+        routes.filter((r) => r.llm === 'llama-3.1-8b').reduce((s, r) => s + r.requestsPerSec, 0) /
+        routes.reduce((s, r) => s + r.requestsPerSec, 0)
+      );
     };
     expect(share(withoutFloor)).toBeLessThan(x); // the floor binds: without it the cheaper 3b takes more
     expect(share(plan)).toBeGreaterThanOrEqual(x - 1e-6);
@@ -101,7 +104,9 @@ describe('group 1: deferrable batch', () => {
       expect(plan.totals.unmetRequests).toBe(0);
       expect(vmCost(plan)).toBeGreaterThanOrEqual(vmCost(joint) - 1e-6);
     }
-    expect(() => chooseStrategy(input, 'per-window')).toThrow(/per-window plans windows independently, but chat may be served in later windows/);
+    expect(() => chooseStrategy(input, 'per-window')).toThrow(
+      /per-window plans windows independently, but chat may be served in later windows/,
+    );
   });
 });
 
@@ -119,9 +124,11 @@ describe('reserved capacity and scale-in limits', () => {
 
     const broken = structuredClone(plan);
     broken.windows[0]!.vms.find((vm) => vm.purchase === 'reserved')!.count = 2;
-    expect(checkPlan(input, broken).violations.filter((v) => v.group === 'reserved').map((v) => v.message)).toEqual([
-      `2 reserved ${SKU} VMs; the scenario holds 1 reservations there`,
-    ]);
+    expect(
+      checkPlan(input, broken)
+        .violations.filter((v) => v.group === 'reserved')
+        .map((v) => v.message),
+    ).toEqual([`2 reserved ${SKU} VMs; the scenario holds 1 reservations there`]);
   });
 
   it('at most one VM removed per window keeps VMs after a peak', async () => {
@@ -138,6 +145,10 @@ describe('reserved capacity and scale-in limits', () => {
     const broken = structuredClone(plan);
     broken.windows[1]!.vms[0]!.count = 1;
     broken.windows[1]!.replicas[0]!.count = 1;
-    expect(checkPlan(input, broken).violations.filter((v) => v.group === 'scaling').map((v) => v.message)).toEqual([`removes ${peak - 1} VMs; the limit is 1 per window`]);
+    expect(
+      checkPlan(input, broken)
+        .violations.filter((v) => v.group === 'scaling')
+        .map((v) => v.message),
+    ).toEqual([`removes ${peak - 1} VMs; the limit is 1 per window`]);
   });
 });

@@ -88,7 +88,8 @@ describe('group 5: spot', () => {
     // validate: the on-demand VMs of a region turned spot break the share there.
     const broken = structuredClone(plan);
     const region = broken.windows[0]!.vms.find((vm) => vm.purchase === 'on-demand')!.region;
-    for (const vm of broken.windows[0]!.vms) if (vm.region === region) Object.assign(vm, { purchase: 'spot', usdPerHour: priceOf(input, SKU, region, 'spot') });
+    for (const vm of broken.windows[0]!.vms)
+      if (vm.region === region) Object.assign(vm, { purchase: 'spot', usdPerHour: priceOf(input, SKU, region, 'spot') });
     const merged = new Map<string, (typeof broken.windows)[0]['vms'][0]>();
     for (const vm of broken.windows[0]!.vms) {
       const key = `${vm.region}|${vm.purchase}`;
@@ -96,7 +97,9 @@ describe('group 5: spot', () => {
       else merged.set(key, vm);
     }
     broken.windows[0]!.vms = [...merged.values()];
-    expect(checkPlan(input, broken).violations.some((v) => v.group === 'spot' && v.region === region && /maxShare allows 50.0%/.test(v.message))).toBe(true);
+    expect(
+      checkPlan(input, broken).violations.some((v) => v.group === 'spot' && v.region === region && /maxShare allows 50.0%/.test(v.message)),
+    ).toBe(true);
   });
 
   it.each([1, 0.5])('on-demand covers %sx interactive demand: firm replicas alone carry it', async (factor) => {

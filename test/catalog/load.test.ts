@@ -16,17 +16,32 @@ describe('the shipped catalog (models/)', () => {
     expect([...catalog.llms.keys()]).toEqual(
       expect.arrayContaining(['llama-3.2-3b', 'llama-3.1-8b', 'mistral-7b', 'qwen2.5-32b', 'mixtral-8x7b', 'llama-3.1-70b', 'llama-2-70b']),
     );
-    expect([...catalog.regions.keys()]).toEqual(expect.arrayContaining(['eastus', 'eastus2', 'westus2', 'westus3', 'southcentralus', 'centralus']));
-    expect(catalog.gpus.get('H100-80GB')).toMatchObject({ memoryGib: 80, bf16Tflops: 989, memoryBandwidthTBps: 3.35, interconnectGBps: 450 });
+    expect([...catalog.regions.keys()]).toEqual(
+      expect.arrayContaining(['eastus', 'eastus2', 'westus2', 'westus3', 'southcentralus', 'centralus']),
+    );
+    expect(catalog.gpus.get('H100-80GB')).toMatchObject({
+      memoryGib: 80,
+      bf16Tflops: 989,
+      memoryBandwidthTBps: 3.35,
+      interconnectGBps: 450,
+    });
     expect(catalog.llms.get('mixtral-8x7b')).toMatchObject({ parametersB: 46.7, activeParametersB: 12.9, kvHeads: 8 });
-    expect(catalog.llms.get('llama-3.1-70b')).toMatchObject({ layers: 80, hiddenSize: 8192, attentionHeads: 64, kvHeads: 8, headDim: 128, bytesPerWeight: 2 });
+    expect(catalog.llms.get('llama-3.1-70b')).toMatchObject({
+      layers: 80,
+      hiddenSize: 8192,
+      attentionHeads: 64,
+      kvHeads: 8,
+      headDim: 128,
+      bytesPerWeight: 2,
+    });
   });
 
   it('has >= 6 SKUs with on-demand and spot prices in >= 3 regions each, spot always below on-demand', () => {
     const both = new Map<string, number>();
     for (const sku of catalog.skus.keys()) {
       for (const region of catalog.regions.keys()) {
-        const price = (purchase: string) => catalog.prices.find((p) => p.sku === sku && p.region === region && p.purchase === purchase)?.usdPerHour;
+        const price = (purchase: string) =>
+          catalog.prices.find((p) => p.sku === sku && p.region === region && p.purchase === purchase)?.usdPerHour;
         const onDemand = price('on-demand');
         const spot = price('spot');
         if (spot !== undefined) expect(onDemand, `${sku} ${region}`).toBeGreaterThan(spot);
@@ -67,7 +82,14 @@ describe('the shipped catalog (models/)', () => {
   });
 
   it('names a source and a date for every file', () => {
-    expect(catalog.sources.map((s) => s.file)).toEqual(['models/gpus.csv', 'models/llms.csv', 'models/skus.csv', 'models/prices.csv', 'models/regions.csv', 'models/latency.csv']);
+    expect(catalog.sources.map((s) => s.file)).toEqual([
+      'models/gpus.csv',
+      'models/llms.csv',
+      'models/skus.csv',
+      'models/prices.csv',
+      'models/regions.csv',
+      'models/latency.csv',
+    ]);
     for (const source of catalog.sources) {
       expect(source.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(source.source.length).toBeGreaterThan(10);
@@ -98,7 +120,12 @@ describe('catalog load errors name file:line, field and fix', () => {
     expect(error.message).toContain(`models/prices.csv:${line} usd_per_hour: must be > 0`);
 
     const missing = edited('prices', (text) => replaceLine(text, 'NC4as_T4_v3,eastus,on-demand,', 'NC4as_T4_v3,eastus,on-demand,').text);
-    expect(issueAt(inputErrorOf(() => parseCatalog(missing)), { file: 'models/prices.csv', line, field: 'usd_per_hour' }).message).toBe('missing value');
+    expect(
+      issueAt(
+        inputErrorOf(() => parseCatalog(missing)),
+        { file: 'models/prices.csv', line, field: 'usd_per_hour' },
+      ).message,
+    ).toBe('missing value');
   });
 
   it('spot at or above on-demand', () => {
@@ -108,12 +135,18 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    const issue = issueAt(inputErrorOf(() => parseCatalog(files)), { file: 'models/prices.csv', line, field: 'usd_per_hour' });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(files)),
+      { file: 'models/prices.csv', line, field: 'usd_per_hour' },
+    );
     expect(issue.message).toMatch(/spot \$3\.5\/h for NC6s_v3 in eastus is not below on-demand \$3\.06\/h/);
     expect(issue.fix).toBe('spot must be below on-demand; drop the spot row');
 
     const equal = edited('prices', (text) => replaceLine(text, 'NC6s_v3,eastus,spot,', 'NC6s_v3,eastus,spot,3.06').text);
-    issueAt(inputErrorOf(() => parseCatalog(equal)), { file: 'models/prices.csv', line, field: 'usd_per_hour' });
+    issueAt(
+      inputErrorOf(() => parseCatalog(equal)),
+      { file: 'models/prices.csv', line, field: 'usd_per_hour' },
+    );
   });
 
   it('a sku on an unknown GPU, with did-you-mean', () => {
@@ -123,7 +156,10 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    const issue = issueAt(inputErrorOf(() => parseCatalog(files)), { file: 'models/skus.csv', line, field: 'gpu' });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(files)),
+      { file: 'models/skus.csv', line, field: 'gpu' },
+    );
     expect(issue.message).toBe("unknown gpu 'H100-80G'");
     expect(issue.fix).toMatch(/^did you mean 'H100-80GB'/);
   });
@@ -135,7 +171,10 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    const issue = issueAt(inputErrorOf(() => parseCatalog(twelve)), { file: 'models/skus.csv', line, field: 'gpus_per_vm' });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(twelve)),
+      { file: 'models/skus.csv', line, field: 'gpus_per_vm' },
+    );
     expect(issue.message).toMatch(/must be one of 1, 2, 4, 8/);
     expect(issue.fix).toMatch(/set gpus_per_vm to 8/);
 
@@ -144,19 +183,28 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    const wrong = issueAt(inputErrorOf(() => parseCatalog(two)), { file: 'models/skus.csv', line, field: 'gpus_per_vm' });
+    const wrong = issueAt(
+      inputErrorOf(() => parseCatalog(two)),
+      { file: 'models/skus.csv', line, field: 'gpus_per_vm' },
+    );
     expect(wrong.message).toBe('NC24ads_A100_v4 has 1 GPUs per VM, not 2');
   });
 
   it('a missing or asymmetric latency pair', () => {
     const missing = edited('latency', (text) => replaceLine(text, 'eastus,westus2,', '').text);
-    const issue = issueAt(inputErrorOf(() => parseCatalog(missing)), { file: 'models/latency.csv', field: 'from,to' });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(missing)),
+      { file: 'models/latency.csv', field: 'from,to' },
+    );
     expect(issue.message).toBe('no round-trip time for eastus <-> westus2');
     expect(issue.fix).toBe('add a row eastus,westus2,<rtt_ms>');
 
     const asymmetric = edited('latency', (text) => `${text}westus2,eastus,80\n`);
     const lines = asymmetric.latency.text.trimEnd().split('\n').length;
-    const other = issueAt(inputErrorOf(() => parseCatalog(asymmetric)), { file: 'models/latency.csv', line: lines, field: 'rtt_ms' });
+    const other = issueAt(
+      inputErrorOf(() => parseCatalog(asymmetric)),
+      { file: 'models/latency.csv', line: lines, field: 'rtt_ms' },
+    );
     expect(other.message).toMatch(/westus2 -> eastus is 80 ms but eastus -> westus2 is 73 ms/);
   });
 
@@ -167,7 +215,10 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    const issue = issueAt(inputErrorOf(() => parseCatalog(quoting)), { file: 'models/gpus.csv', line, field: 'csv' });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(quoting)),
+      { file: 'models/gpus.csv', line, field: 'csv' },
+    );
     expect(issue.message).toMatch(/^malformed CSV: Invalid Closing Quote/);
 
     const short = edited('llms', (text) => {
@@ -175,13 +226,20 @@ describe('catalog load errors name file:line, field and fix', () => {
       line = changed.line;
       return changed.text;
     });
-    expect(issueAt(inputErrorOf(() => parseCatalog(short)), { file: 'models/llms.csv', line, field: 'row' }).message).toBe('4 values, the header has 13');
+    expect(
+      issueAt(
+        inputErrorOf(() => parseCatalog(short)),
+        { file: 'models/llms.csv', line, field: 'row' },
+      ).message,
+    ).toBe('4 values, the header has 13');
   });
 
   it('unknown and missing columns name the header', () => {
     const renamed = edited('skus', (text) => text.replace('gpus_per_vm', 'gpu_count'));
     const error = inputErrorOf(() => parseCatalog(renamed));
-    expect(issueAt(error, { file: 'models/skus.csv', line: 1, field: 'header', message: "unknown column 'gpu_count'" }).fix).toBe("rename it to 'gpus_per_vm'");
+    expect(issueAt(error, { file: 'models/skus.csv', line: 1, field: 'header', message: "unknown column 'gpu_count'" }).fix).toBe(
+      "rename it to 'gpus_per_vm'",
+    );
     expect(error.issues.some((i) => i.message.startsWith("missing column 'gpus_per_vm'"))).toBe(true);
     // An unreadable skus.csv does not make every price an "unknown sku".
     expect(error.issues.filter((i) => i.file === 'models/prices.csv')).toEqual([]);
@@ -190,12 +248,22 @@ describe('catalog load errors name file:line, field and fix', () => {
   it('duplicate ids and rows, unknown skus and regions in prices', () => {
     const dupGpu = edited('gpus', (text) => `${text}T4-16GB,16,65,0.32,16,copy\n`);
     const lines = dupGpu.gpus.text.trimEnd().split('\n').length;
-    expect(issueAt(inputErrorOf(() => parseCatalog(dupGpu)), { file: 'models/gpus.csv', line: lines, field: 'id' }).message).toMatch(/duplicate id 'T4-16GB' \(first on line \d+\)/);
+    expect(
+      issueAt(
+        inputErrorOf(() => parseCatalog(dupGpu)),
+        { file: 'models/gpus.csv', line: lines, field: 'id' },
+      ).message,
+    ).toMatch(/duplicate id 'T4-16GB' \(first on line \d+\)/);
 
-    const prices = edited('prices', (text) => `${text}NC24ads_A100_v4,eastus,on-demand,3.7\nNC24ads_A100,eastus,on-demand,3.7\nNC4as_T4_v3,eastus3,spot,0.05\n`);
+    const prices = edited(
+      'prices',
+      (text) => `${text}NC24ads_A100_v4,eastus,on-demand,3.7\nNC24ads_A100,eastus,on-demand,3.7\nNC4as_T4_v3,eastus3,spot,0.05\n`,
+    );
     const end = prices.prices.text.trimEnd().split('\n').length;
     const error = inputErrorOf(() => parseCatalog(prices));
-    expect(issueAt(error, { file: 'models/prices.csv', line: end - 2, field: 'purchase' }).message).toMatch(/second on-demand price for NC24ads_A100_v4 in eastus/);
+    expect(issueAt(error, { file: 'models/prices.csv', line: end - 2, field: 'purchase' }).message).toMatch(
+      /second on-demand price for NC24ads_A100_v4 in eastus/,
+    );
     expect(issueAt(error, { file: 'models/prices.csv', line: end - 1, field: 'sku' }).fix).toMatch(/did you mean 'NC24ads_A100_v4'/);
     expect(issueAt(error, { file: 'models/prices.csv', line: end, field: 'region' }).fix).toMatch(/did you mean 'eastus'/);
   });
@@ -206,7 +274,11 @@ describe('catalog load errors name file:line, field and fix', () => {
     files.llms = { ...files.llms, text: files.llms.text.replace('mixtral-8x7b,46.7,12.9', 'mixtral-8x7b,12.9,46.7') };
     const error = inputErrorOf(() => parseCatalog(files));
     expect(error.message).toMatch(/^invalid catalog: 3 problems/);
-    expect(error.issues.map((i) => `${i.file} ${i.field}`)).toEqual(['models/gpus.csv memory_gib', 'models/llms.csv active_parameters_b', 'models/prices.csv usd_per_hour']);
+    expect(error.issues.map((i) => `${i.file} ${i.field}`)).toEqual([
+      'models/gpus.csv memory_gib',
+      'models/llms.csv active_parameters_b',
+      'models/prices.csv usd_per_hour',
+    ]);
     expect(error.issues.every((i) => i.fix && i.fix.length > 0)).toBe(true);
   });
 });

@@ -12,7 +12,9 @@ interface Workflow {
 describe('docs/capacity-plan-ci.yml', () => {
   const workflow = parse(readFileSync(join(packageRoot(), 'docs', 'capacity-plan-ci.yml'), 'utf8')) as Workflow;
   const runs = Object.values(workflow.jobs).flatMap((job) => job.steps.map((step) => step.run ?? ''));
-  const invocations = runs.flatMap((run) => [...run.matchAll(/planner (\w+)([^\n]*)/g)].map((m) => ({ command: m[1]!, args: m[2]!.trim() })));
+  const invocations = runs.flatMap((run) =>
+    [...run.matchAll(/planner (\w+)([^\n]*)/g)].map((m) => ({ command: m[1]!, args: m[2]!.trim() })),
+  );
 
   it('validates the committed plan and diffs it against the base branch', () => {
     expect(invocations.map((i) => i.command)).toEqual(['validate', 'diff']);

@@ -40,7 +40,10 @@ describe('planner diff', () => {
     const diff = JSON.parse(stdout) as PlanDiff;
     expect(diff.sameScenario).toBe(false);
     expect(diff.totals.costUsd.change).toBeCloseTo(after.totals.costUsd - before.totals.costUsd, 6);
-    const a100Hours = before.windows.reduce((sum, w) => sum + w.vms.filter((vm) => vm.sku === 'NC24ads_A100_v4').reduce((s, vm) => s + vm.count * w.hours, 0), 0);
+    const a100Hours = before.windows.reduce(
+      (sum, w) => sum + w.vms.filter((vm) => vm.sku === 'NC24ads_A100_v4').reduce((s, vm) => s + vm.count * w.hours, 0),
+      0,
+    );
     const removed = diff.vmHours.filter((r) => r.sku === 'NC24ads_A100_v4');
     expect(removed.reduce((sum, r) => sum + r.change, 0)).toBe(-a100Hours);
     expect(removed.every((r) => r.new === 0)).toBe(true);

@@ -11,7 +11,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('policies from the command line', () => {
   it('validate --fail-region proves an N+1 plan survives each region and catches a plan that does not', async () => {
     const resilient = join(work, 'n1');
-    expect((await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--out', resilient, '--format', 'json'])).exitCode).toBe(0);
+    expect(
+      (await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--out', resilient, '--format', 'json'])).exitCode,
+    ).toBe(0);
     for (const region of ['eastus', 'westus2']) {
       const { exitCode, stdout } = await planner(['validate', join(resilient, 'plan.json'), '--scenario', tiny, '--fail-region', region]);
       expect(exitCode).toBe(0);
@@ -20,9 +22,17 @@ describe('policies from the command line', () => {
     // The cheapest plan without N+1 runs where it is cheapest; losing that region leaves demand unrouted.
     const plain = join(work, 'plain');
     expect((await planner(['solve', tiny, '--out', plain, '--format', 'json'])).exitCode).toBe(0);
-    const results = await Promise.all(['eastus', 'westus2'].map((region) => planner(['validate', join(plain, 'plan.json'), '--scenario', tiny, '--fail-region', region, '--format', 'json'])));
+    const results = await Promise.all(
+      ['eastus', 'westus2'].map((region) =>
+        planner(['validate', join(plain, 'plan.json'), '--scenario', tiny, '--fail-region', region, '--format', 'json']),
+      ),
+    );
     expect(results.some((r) => r.exitCode === 1)).toBe(true);
-    const failed = JSON.parse(results.find((r) => r.exitCode === 1)!.stdout) as { ok: boolean; futures: Array<{ ok: boolean; shortRequests: number }>; violations: Array<{ group: string }> };
+    const failed = JSON.parse(results.find((r) => r.exitCode === 1)!.stdout) as {
+      ok: boolean;
+      futures: Array<{ ok: boolean; shortRequests: number }>;
+      violations: Array<{ group: string }>;
+    };
     expect(failed.ok).toBe(false);
     expect(failed.futures[0]!.shortRequests).toBeGreaterThan(0);
     expect(failed.violations.every((v) => v.group === 'resilience')).toBe(true);
@@ -39,23 +49,37 @@ describe('policies from the command line', () => {
   it('solve --resilience-cost prints the cost of N+1 and the plan lists the policies', async () => {
     const { exitCode, stdout } = await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--resilience-cost']);
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/group 6 locality: N\+1: survives the loss of any one region; cost of resilience \$[\d,.]+ over \$[\d,.]+ without/);
-    const json = JSON.parse((await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--resilience-cost', '--format', 'json'])).stdout) as {
+    expect(stdout).toMatch(
+      /group 6 locality: N\+1: survives the loss of any one region; cost of resilience \$[\d,.]+ over \$[\d,.]+ without/,
+    );
+    const json = JSON.parse(
+      (await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--resilience-cost', '--format', 'json'])).stdout,
+    ) as {
       totals: { costUsd: number; startupCostUsd: number };
       policies: { locality: { resilienceCostUsd: number; costWithoutNPlusOneUsd: number } };
     };
     const { resilienceCostUsd, costWithoutNPlusOneUsd } = json.policies.locality;
     expect(resilienceCostUsd).toBeGreaterThan(0);
     // Both figures are rounded to the cent.
-    expect(Math.abs(costWithoutNPlusOneUsd + resilienceCostUsd - (json.totals.costUsd + json.totals.startupCostUsd))).toBeLessThanOrEqual(0.01 + 1e-9);
+    expect(Math.abs(costWithoutNPlusOneUsd + resilienceCostUsd - (json.totals.costUsd + json.totals.startupCostUsd))).toBeLessThanOrEqual(
+      0.01 + 1e-9,
+    );
   });
 
   it.each([
-    [['--set', 'policies.locality.minInRegionShare=0.5', '--set', 'regions=[eastus]'], 'workloads.0.demand.origins.westus2', 'add westus2 to regions or drop minInRegionShare'],
+    [
+      ['--set', 'policies.locality.minInRegionShare=0.5', '--set', 'regions=[eastus]'],
+      'workloads.0.demand.origins.westus2',
+      'add westus2 to regions or drop minInRegionShare',
+    ],
     [['--set', 'workloads.0.deadlineHours=0.5'], 'workloads.0.deadlineHours', 'shorter than one window'],
     [['--set', 'policies.spot.maxShare=0.5'], 'policies.spot', "'spot' is not in purchases"],
     [['--set', 'workloads.0.minQuality=90'], 'workloads.0.minQuality', 'no allowed llm reaches quality 90'],
-    [['--set', 'policies.reserved=[{region: eastus, sku: NC24ads_A100_v4, count: 1}]', '--solver', 'gh'], '--solver', 'gh does not implement policies.reserved'],
+    [
+      ['--set', 'policies.reserved=[{region: eastus, sku: NC24ads_A100_v4, count: 1}]', '--solver', 'gh'],
+      '--solver',
+      'gh does not implement policies.reserved',
+    ],
   ])('bad policy input %j is exit 2 naming %s', async (args, field, message) => {
     const { exitCode, stderr } = await planner(['solve', tiny, ...args]);
     expect(exitCode).toBe(2);

@@ -37,7 +37,9 @@ describe('planner report', () => {
     expect(stdout).toContain(join('rep', 'cost-by-window.csv'));
     const byWindowText = readFileSync(join(work, 'rep', 'cost-by-window.csv'), 'utf8');
     const byMonthText = readFileSync(join(work, 'rep', 'cost-by-month.csv'), 'utf8');
-    expect(byWindowText).toMatch(/^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd\r\n/);
+    expect(byWindowText).toMatch(
+      /^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd\r\n/,
+    );
     expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd\r\n/);
 
     for (const text of [byWindowText, byMonthText]) {
@@ -56,11 +58,19 @@ describe('planner report', () => {
     }
     for (const window of original.windows) {
       for (const vm of window.vms.filter((v) => v.count > 0)) {
-        const group = rows.filter((r) => r.window_start === window.start && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase);
+        const group = rows.filter(
+          (r) => r.window_start === window.start && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase,
+        );
         expect(group.reduce((sum, r) => sum + Number(r.vm_hours), 0)).toBeCloseTo(vm.count * window.hours, 5);
-        expect(group.reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(vm.count * window.hours * Number(group[0]!.gpus_per_vm), 5);
+        expect(group.reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(
+          vm.count * window.hours * Number(group[0]!.gpus_per_vm),
+          5,
+        );
       }
-      expect(rows.filter((r) => r.window_start === window.start).reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(window.gpuHours, 4);
+      expect(rows.filter((r) => r.window_start === window.start).reduce((sum, r) => sum + Number(r.gpu_hours), 0)).toBeCloseTo(
+        window.gpuHours,
+        4,
+      );
     }
   });
 
@@ -106,11 +116,23 @@ describe('planner report', () => {
     }
 
     const csv = (await planner(['report', planFile, '--scenario', tiny, '--format', 'csv'])).stdout;
-    const rows = parse(csv, { columns: true, cast: (value, context) => (context.header || ['month', 'window_start', 'region', 'sku', 'purchase', 'llm'].includes(String(context.column)) ? value : Number(value)) }) as Array<
-      Record<string, string | number>
-    >;
+    const rows = parse(csv, {
+      columns: true,
+      cast: (value, context) =>
+        context.header || ['month', 'window_start', 'region', 'sku', 'purchase', 'llm'].includes(String(context.column))
+          ? value
+          : Number(value),
+    }) as Array<Record<string, string | number>>;
     expect(rows.map((r) => [r.window_start, r.region, r.sku, r.purchase, r.llm, r.vm_hours, r.gpu_hours])).toEqual(
-      report.costByWindow.map((r) => [r.windowStart, r.region, r.sku, r.purchase, r.llm, Number(r.vmHours.toFixed(6)), Number(r.gpuHours.toFixed(6))]),
+      report.costByWindow.map((r) => [
+        r.windowStart,
+        r.region,
+        r.sku,
+        r.purchase,
+        r.llm,
+        Number(r.vmHours.toFixed(6)),
+        Number(r.gpuHours.toFixed(6)),
+      ]),
     );
     for (const [i, row] of rows.entries()) expect(Math.abs((row.cost_usd as number) - report.costByWindow[i]!.costUsd)).toBeLessThan(0.01);
 

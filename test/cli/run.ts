@@ -8,7 +8,13 @@ export const SCENARIOS = join(import.meta.dirname, '..', 'fixtures', 'scenarios'
 export async function planner(argv: readonly string[], cwd = process.cwd()): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: CliIo = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) }, env: {}, stdoutIsTty: false, cwd };
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: {},
+    stdoutIsTty: false,
+    cwd,
+  };
   const exitCode = await main(argv, io);
   return { exitCode, stdout, stderr };
 }

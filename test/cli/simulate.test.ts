@@ -29,11 +29,22 @@ async function simulateJson(...args: string[]): Promise<Summary> {
 describe('planner simulate', () => {
   it('prints the comparison and writes simulation.json, windows.csv and report.html', async () => {
     const out = join(work, 'run');
-    const { exitCode, stdout } = await planner(['simulate', SIM, '--solver', 'glpk', '--strategies', 'planner,siloed,oracle', '--out', out]);
+    const { exitCode, stdout } = await planner([
+      'simulate',
+      SIM,
+      '--solver',
+      'glpk',
+      '--strategies',
+      'planner,siloed,oracle',
+      '--out',
+      out,
+    ]);
     expect(exitCode).toBe(0);
     expect(stdout).toMatch(/GPU-h saved vs siloed/);
     for (const name of ['planner', 'siloed', 'oracle']) expect(stdout).toContain(`│ ${name}`);
-    const json = JSON.parse(await readFile(join(out, 'simulation.json'), 'utf8')) as Summary & { strategies: { name: string; windows: unknown[] }[] };
+    const json = JSON.parse(await readFile(join(out, 'simulation.json'), 'utf8')) as Summary & {
+      strategies: { name: string; windows: unknown[] }[];
+    };
     expect(json.comparison.map((r) => r.strategy)).toEqual(['planner', 'siloed', 'oracle']);
     expect(json.strategies.every((s) => s.windows.length === 24)).toBe(true);
     const csv = (await readFile(join(out, 'windows.csv'), 'utf8')).trimEnd().split('\r\n');
@@ -51,7 +62,8 @@ describe('planner simulate', () => {
     expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst pool TTFT \d+% and TPOT \d+% of SLO/);
     expect(json.comparison.every((r) => r.lateRequests === 0 && r.queueing !== null)).toBe(true);
     const html = await readFile(join(out, 'report.html'), 'utf8');
-    for (const chart of ['gpus', 'attainment', 'cost', 'served-planner', 'served-siloed', 'served-oracle']) expect(html).toContain(`data-chart="${chart}"`);
+    for (const chart of ['gpus', 'attainment', 'cost', 'served-planner', 'served-siloed', 'served-oracle'])
+      expect(html).toContain(`data-chart="${chart}"`);
     const siloed = json.comparison.find((r) => r.strategy === 'siloed')!;
     expect(siloed.gpuHoursSavedVsSiloed).toBe(0);
     expect(json.comparison.find((r) => r.strategy === 'oracle')!.costOverOracle).toBe(0);
@@ -76,7 +88,10 @@ describe('planner simulate', () => {
 
   it('shows where the planner sent the traffic during a capacity event', async () => {
     const events = join(work, 'events.csv');
-    await writeFile(events, 'gpu,region,from_utc,to_utc,available_gpus\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nH100-NVL-94GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\n');
+    await writeFile(
+      events,
+      'gpu,region,from_utc,to_utc,available_gpus\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nH100-NVL-94GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\n',
+    );
     const summary = await simulateJson('--strategies', 'planner,siloed', '--events', events);
     const planner = summary.comparison.find((r) => r.strategy === 'planner')!;
     expect(planner.eventAttainment!).toBeGreaterThan(0.99);
@@ -111,7 +126,10 @@ describe('planner simulate --request-sim', () => {
 describe('planner simulate: bad input', () => {
   it('names the event file line and field, and exits 2', async () => {
     const events = join(work, 'bad-events.csv');
-    await writeFile(events, 'gpu,region,from_utc,to_utc,available_gpus\nB200,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nA100-80GB,eastus,yesterday,2024-05-14T14:00:00Z,-1\nA100-80GB,eastus,2025-01-01T00:00:00Z,2025-01-01T01:00:00Z,0\n');
+    await writeFile(
+      events,
+      'gpu,region,from_utc,to_utc,available_gpus\nB200,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nA100-80GB,eastus,yesterday,2024-05-14T14:00:00Z,-1\nA100-80GB,eastus,2025-01-01T00:00:00Z,2025-01-01T01:00:00Z,0\n',
+    );
     const { exitCode, stderr } = await planner(['simulate', SIM, '--events', events]);
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/bad-events\.csv:2 gpu: unknown gpu 'B200'/);
@@ -122,10 +140,23 @@ describe('planner simulate: bad input', () => {
 
   it('simulates a deferrable (batch) workload with its backlog: conserved, and pending work reported', async () => {
     const out = join(work, 'batch');
-    const { exitCode, stdout, stderr } = await planner(['simulate', join(SCENARIOS, 'sim-small-batch.yaml'), '--solver', 'glpk', '--strategies', 'planner,oracle', '--out', out]);
+    const { exitCode, stdout, stderr } = await planner([
+      'simulate',
+      join(SCENARIOS, 'sim-small-batch.yaml'),
+      '--solver',
+      'glpk',
+      '--strategies',
+      'planner,oracle',
+      '--out',
+      out,
+    ]);
     expect(exitCode, stderr).toBe(0);
-    expect(stdout).toMatch(/oracle: .*attainment code 100\.000%, chat 100\.000%, batch 100\.000%; [\d,]+ deferrable requests still waiting \(not yet due\) at the end/);
-    const json = JSON.parse(await readFile(join(out, 'simulation.json'), 'utf8')) as { strategies: { name: string; totals: { requests: number; servedRequests: number; unmetRequests: number; pendingRequests: number } }[] };
+    expect(stdout).toMatch(
+      /oracle: .*attainment code 100\.000%, chat 100\.000%, batch 100\.000%; [\d,]+ deferrable requests still waiting \(not yet due\) at the end/,
+    );
+    const json = JSON.parse(await readFile(join(out, 'simulation.json'), 'utf8')) as {
+      strategies: { name: string; totals: { requests: number; servedRequests: number; unmetRequests: number; pendingRequests: number } }[];
+    };
     for (const { name, totals } of json.strategies) {
       expect(totals.servedRequests + totals.unmetRequests + totals.pendingRequests, name).toBeCloseTo(totals.requests, 0);
     }

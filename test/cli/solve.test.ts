@@ -89,7 +89,7 @@ describe('planner solve on the tiny scenario', () => {
     expect(stdout).toMatch(/total cost \$[\d,.]+/);
     expect(stdout).toContain('GPU-hours');
     expect(stdout).toMatch(/optimal .*gap 0\.00%/s);
-    expect(stdout).not.toMatch(/\u001b\[/);
+    expect(stdout).not.toContain('\u001b[');
   });
 
   it('plans only the windows asked for with --windows, keeping their dates', async () => {
@@ -109,9 +109,18 @@ describe('planner solve on the tiny scenario', () => {
 
 describe('planner solve --strategy per-window with a scale limit', () => {
   it('refuses (exit 2): independent windows cannot honour a limit on the change between windows', async () => {
-    const { exitCode, stderr } = await planner(['solve', join(SCENARIOS, 'tiny.yaml'), '--strategy', 'per-window', '--set', 'policies.maxScaleOutPerWindow=1']);
+    const { exitCode, stderr } = await planner([
+      'solve',
+      join(SCENARIOS, 'tiny.yaml'),
+      '--strategy',
+      'per-window',
+      '--set',
+      'policies.maxScaleOutPerWindow=1',
+    ]);
     expect(exitCode).toBe(2);
-    expect(stderr).toMatch(/--strategy: per-window plans windows independently, but policies\.maxScaleOutPerWindow limits the change from one window to the next/);
+    expect(stderr).toMatch(
+      /--strategy: per-window plans windows independently, but policies\.maxScaleOutPerWindow limits the change from one window to the next/,
+    );
     const rolling = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--strategy', 'rolling', '--set', 'policies.maxScaleOutPerWindow=1');
     expect([0, 1]).toContain(rolling.exitCode); // a plan (unmet demand, if any, is an answer), not an internal error
     for (const window of rolling.plan.windows) for (const vm of window.vms) expect(vm.started).toBeLessThanOrEqual(1); // per (sku, region, purchase)
@@ -189,7 +198,14 @@ describe('planner solve on bad input (exit 2, the path and the fix)', () => {
   });
 
   it('suggests the llm that was meant', async () => {
-    const { exitCode, stderr } = await planner(['solve', join(SCENARIOS, 'tiny.yaml'), '--set', 'workloads.0.llms.0=llama-3.1-8', '--format', 'json']);
+    const { exitCode, stderr } = await planner([
+      'solve',
+      join(SCENARIOS, 'tiny.yaml'),
+      '--set',
+      'workloads.0.llms.0=llama-3.1-8',
+      '--format',
+      'json',
+    ]);
     expect(exitCode).toBe(2);
     expect(stderr).toMatch(/workloads\.0\.llms\.0.*unknown llm 'llama-3\.1-8'/);
     expect(stderr).toMatch(/llama-3\.1-8b/);
@@ -228,7 +244,9 @@ describe('planner solve on bad input (exit 2, the path and the fix)', () => {
 describe('planner solve --emit-lp, solved by an independent solver', () => {
   for (const native of ['cbc', 'glpsol'] as const) {
     const installed = hasCommand(native);
-    const title = installed ? `${native} finds the objective planner reports` : `${native} cross-check skipped: ${native} is not installed (Debian coinor-cbc / glpk-utils)`;
+    const title = installed
+      ? `${native} finds the objective planner reports`
+      : `${native} cross-check skipped: ${native} is not installed (Debian coinor-cbc / glpk-utils)`;
     it.skipIf(!installed)(title, async () => {
       const lp = join(work, `tiny-${native}.lp`);
       const { exitCode, plan } = await solveJson(join(SCENARIOS, 'tiny.yaml'), '--emit-lp', lp);

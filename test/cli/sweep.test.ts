@@ -33,7 +33,12 @@ describe('planner sweep on the tiny scenario', () => {
     expect(withoutTimings(two.stdout)).toBe(withoutTimings(one.stdout));
     // The first --vary changes slowest.
     expect(one.doc.points.map((p) => [p.values['demand.scale'], p.values['policies.headroom']])).toEqual([
-      [0.5, 0.1], [0.5, 0.3], [1, 0.1], [1, 0.3], [2, 0.1], [2, 0.3],
+      [0.5, 0.1],
+      [0.5, 0.3],
+      [1, 0.1],
+      [1, 0.3],
+      [2, 0.1],
+      [2, 0.3],
     ]);
     expect(one.doc.points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
     // More headroom never makes a point cheaper.
@@ -69,11 +74,15 @@ describe('planner sweep on the tiny scenario', () => {
     expect(loose!.costUsd!).toBeGreaterThan(10);
   });
 
-  it('--set and --windows apply to every point, so a region\'s quota that --set adds can be varied', async () => {
+  it("--set and --windows apply to every point, so a region's quota that --set adds can be varied", async () => {
     const quotas = 'policies.quotas=[{gpu: A100-80GB, region: eastus, gpus: 0}, {gpu: A100-80GB, region: westus2, gpus: 0}]';
     const { doc } = await sweepJson('--set', quotas, '--windows', '1..2', '--vary', 'policies.quotas.0.gpus=0,2,100');
     expect(doc.scenario.overrides).toEqual(['horizon.skipWindows=1', 'horizon.windows=2', quotas]);
-    expect(doc.points.map((p) => p.overrides)).toEqual([['policies.quotas.0.gpus=0'], ['policies.quotas.0.gpus=2'], ['policies.quotas.0.gpus=100']]);
+    expect(doc.points.map((p) => p.overrides)).toEqual([
+      ['policies.quotas.0.gpus=0'],
+      ['policies.quotas.0.gpus=2'],
+      ['policies.quotas.0.gpus=100'],
+    ]);
     // Two windows of 20 req/s are served in full at every point; fewer A100s in eastus cost more (A10s instead).
     expect(doc.points.map((p) => [p.servedRequests, p.unmetRequests])).toEqual(Array(3).fill([20 * 3600 * 2, 0]));
     const [none, two, plenty] = doc.points.map((p) => p.costUsd!);
@@ -92,29 +101,46 @@ describe('planner sweep on the tiny scenario', () => {
   it('--format json with --out CSV and --html: the CSV reads back as the JSON rows, the HTML has the cost chart', async () => {
     const csvFile = join(work, 'round', 'sweep.csv');
     const htmlFile = join(work, 'round', 'sweep.html');
-    const { exitCode, stdout, stderr } = await planner(['sweep', tiny, '--vary', 'demand.scale=0.5,1', '--vary', 'policies.budget.usd=30,1000', '--format', 'json', '--out', csvFile, '--html', htmlFile]);
+    const { exitCode, stdout, stderr } = await planner([
+      'sweep',
+      tiny,
+      '--vary',
+      'demand.scale=0.5,1',
+      '--vary',
+      'policies.budget.usd=30,1000',
+      '--format',
+      'json',
+      '--out',
+      csvFile,
+      '--html',
+      htmlFile,
+    ]);
     expect(exitCode, stderr).toBe(0);
     const doc = SweepDocumentSchema.parse(JSON.parse(stdout));
     expect(readdirSync(join(work, 'round')).sort()).toEqual(['sweep.csv', 'sweep.html']);
 
     const csv = readFileSync(csvFile, 'utf8');
-    expect(csv.split('\r\n')[0]).toBe('demand.scale,policies.budget.usd,status,strategy,cost_usd,startup_cost_usd,gpu_hours,served_requests,unmet_requests,objective_usd,bound_usd,gap,seconds');
+    expect(csv.split('\r\n')[0]).toBe(
+      'demand.scale,policies.budget.usd,status,strategy,cost_usd,startup_cost_usd,gpu_hours,served_requests,unmet_requests,objective_usd,bound_usd,gap,seconds',
+    );
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     const back = (cell: string): number | null => (cell === '' ? null : Number(cell));
-    expect(rows.map((r) => ({
-      values: { 'demand.scale': back(r['demand.scale']!), 'policies.budget.usd': back(r['policies.budget.usd']!) },
-      status: r.status,
-      strategy: r.strategy,
-      costUsd: back(r.cost_usd!),
-      startupCostUsd: back(r.startup_cost_usd!),
-      gpuHours: back(r.gpu_hours!),
-      servedRequests: back(r.served_requests!),
-      unmetRequests: back(r.unmet_requests!),
-      objectiveUsd: back(r.objective_usd!),
-      boundUsd: back(r.bound_usd!),
-      gap: back(r.gap!),
-      seconds: back(r.seconds!),
-    }))).toEqual(doc.points.map(({ index: _index, overrides: _overrides, ...rest }) => rest));
+    expect(
+      rows.map((r) => ({
+        values: { 'demand.scale': back(r['demand.scale']!), 'policies.budget.usd': back(r['policies.budget.usd']!) },
+        status: r.status,
+        strategy: r.strategy,
+        costUsd: back(r.cost_usd!),
+        startupCostUsd: back(r.startup_cost_usd!),
+        gpuHours: back(r.gpu_hours!),
+        servedRequests: back(r.served_requests!),
+        unmetRequests: back(r.unmet_requests!),
+        objectiveUsd: back(r.objective_usd!),
+        boundUsd: back(r.bound_usd!),
+        gap: back(r.gap!),
+        seconds: back(r.seconds!),
+      })),
+    ).toEqual(doc.points.map(({ index: _index, overrides: _overrides, ...rest }) => rest));
 
     const html = readFileSync(htmlFile, 'utf8');
     // One line per value of the second parameter, one value per value of the first.
@@ -140,15 +166,39 @@ describe('planner sweep on the tiny scenario', () => {
 describe('planner sweep: bad input is exit 2 with the flag and the fix, and writes nothing', () => {
   const cases: [string, string[], RegExp][] = [
     ['no --vary', [], /^planner: --vary: nothing to vary \(fix: add at least one --vary/],
-    ['an unknown path', ['--vary', 'policies.budgt.usd=1,2'], /^planner: --vary policies\.budgt\.usd=1 makes an invalid scenario \(fix: vary a path the scenario has[^\n]*\n {2}\S*tiny\.yaml policies: Unrecognized key: "budgt"/],
-    ['an index past the end of a list', ['--vary', 'workloads.3.demand.scale=1'], /--vary workloads\.3\.demand\.scale: 'workloads\.3' is not an index of a 1-item list \(fix: use 0\.\.0\)/],
-    ['a non-numeric value for a number', ['--vary', 'workloads.0.demand.scale=1,lots'], /--vary workloads\.0\.demand\.scale=lots makes an invalid scenario[\s\S]*workloads\.0\.demand\.scale: Invalid input: expected number, received string/],
+    [
+      'an unknown path',
+      ['--vary', 'policies.budgt.usd=1,2'],
+      /^planner: --vary policies\.budgt\.usd=1 makes an invalid scenario \(fix: vary a path the scenario has[^\n]*\n {2}\S*tiny\.yaml policies: Unrecognized key: "budgt"/,
+    ],
+    [
+      'an index past the end of a list',
+      ['--vary', 'workloads.3.demand.scale=1'],
+      /--vary workloads\.3\.demand\.scale: 'workloads\.3' is not an index of a 1-item list \(fix: use 0\.\.0\)/,
+    ],
+    [
+      'a non-numeric value for a number',
+      ['--vary', 'workloads.0.demand.scale=1,lots'],
+      /--vary workloads\.0\.demand\.scale=lots makes an invalid scenario[\s\S]*workloads\.0\.demand\.scale: Invalid input: expected number, received string/,
+    ],
     ['a non-numeric demand factor', ['--vary', 'demand.scale=1,x'], /^planner: --vary demand\.scale: 'x' is not a positive number/],
     ['an empty list', ['--vary', 'demand.scale='], /^planner: --vary demand\.scale: the list of values is empty/],
     ['a range without a count', ['--vary', 'demand.scale=0.5..2'], /range '0\.5\.\.2' has no point count \(fix: write FROM\.\.TO:N/],
-    ['too large a grid', ['--vary', 'demand.scale=0.5..2:30', '--vary', 'policies.headroom=0..0.5:20'], /^planner: --vary: the grid has 600 points \(30 x 20\), more than 500 \(fix: [^)]*--force/],
-    ['an --out extension with no format', ['--vary', 'demand.scale=1', '--out', 'sweep.txt'], /^planner: --out: cannot tell the format of 'sweep\.txt' from its extension \(fix: name the file \*\.json, \*\.csv or \*\.html\)/],
-    ['a value valid alone but not in the catalog (found in a worker)', ['--vary', 'regions=[eastus],[atlantis]', '--jobs', '2'], /the sweep point regions=\[atlantis\] is invalid \(fix: drop that value from its --vary\)[\s\S]*unknown region 'atlantis'/],
+    [
+      'too large a grid',
+      ['--vary', 'demand.scale=0.5..2:30', '--vary', 'policies.headroom=0..0.5:20'],
+      /^planner: --vary: the grid has 600 points \(30 x 20\), more than 500 \(fix: [^)]*--force/,
+    ],
+    [
+      'an --out extension with no format',
+      ['--vary', 'demand.scale=1', '--out', 'sweep.txt'],
+      /^planner: --out: cannot tell the format of 'sweep\.txt' from its extension \(fix: name the file \*\.json, \*\.csv or \*\.html\)/,
+    ],
+    [
+      'a value valid alone but not in the catalog (found in a worker)',
+      ['--vary', 'regions=[eastus],[atlantis]', '--jobs', '2'],
+      /the sweep point regions=\[atlantis\] is invalid \(fix: drop that value from its --vary\)[\s\S]*unknown region 'atlantis'/,
+    ],
   ];
   for (const [what, argv, expected] of cases) {
     it(what, async () => {

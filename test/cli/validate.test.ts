@@ -73,7 +73,16 @@ describe('planner validate', () => {
   it('checks every route against the latency bound of the scenario it is given', async () => {
     // The optimum pools the two regions (73 ms apart); a 50 ms bound forbids that.
     const crossRegion = original.windows.some((w) => w.routes.some((r) => r.origin !== r.region));
-    const { exitCode, stdout } = await planner(['validate', join(work, 'plan.json'), '--scenario', tiny, '--set', 'workloads.0.slo.maxNetworkRttMs=50', '--format', 'json']);
+    const { exitCode, stdout } = await planner([
+      'validate',
+      join(work, 'plan.json'),
+      '--scenario',
+      tiny,
+      '--set',
+      'workloads.0.slo.maxNetworkRttMs=50',
+      '--format',
+      'json',
+    ]);
     const latency = (JSON.parse(stdout) as ValidateJson).violations.filter((v) => v.group === 'latency');
     expect(exitCode).toBe(crossRegion ? 1 : 0);
     expect(latency.length > 0).toBe(crossRegion);

@@ -23,7 +23,18 @@ function inputError(run: () => unknown): InputError {
 describe('request mixes', () => {
   it('buckets the fixture trace by input and output size', async () => {
     const { requestMix } = await analyzeTrace([await readFixture('trace-2024-lf.csv')]);
-    expect(requestMix.buckets.map((b) => [b.inputTokensFrom, b.inputTokensBelow, b.outputTokensFrom, b.outputTokensBelow, b.requests, b.share, b.inputTokens, b.outputTokens])).toEqual([
+    expect(
+      requestMix.buckets.map((b) => [
+        b.inputTokensFrom,
+        b.inputTokensBelow,
+        b.outputTokensFrom,
+        b.outputTokensBelow,
+        b.requests,
+        b.share,
+        b.inputTokens,
+        b.outputTokens,
+      ]),
+    ).toEqual([
       [0, 256, 0, 32, 2, 0.2, 150, 15],
       [256, 1024, 0, 32, 1, 0.1, 300, 30],
       [256, 1024, 32, 128, 7, 0.7, 700, 70],
@@ -36,7 +47,9 @@ describe('request mixes', () => {
     const parsed = parseRequestMixCsv(requestMixToCsv(requestMix));
     expect(parsed.meanInputTokens).toBeCloseTo(550, 9);
     expect(parsed.meanOutputTokens).toBeCloseTo(55, 9);
-    expect(parsed.buckets).toEqual(requestMix.buckets.map((b) => ({ inputTokens: b.inputTokens, outputTokens: b.outputTokens, share: expect.closeTo(b.share, 9) })));
+    expect(parsed.buckets).toEqual(
+      requestMix.buckets.map((b) => ({ inputTokens: b.inputTokens, outputTokens: b.outputTokens, share: expect.closeTo(b.share, 9) })),
+    );
   });
 
   it.each([
@@ -52,19 +65,46 @@ describe('request mixes', () => {
 
   it('reads a hand-written mix and rejects bad ones with line and field', () => {
     const mix = parseRequestMixCsv('share,mean_input_tokens,mean_output_tokens\r\n0.25,1000,100\r\n0.75,200,20\r\n');
-    expect(mix).toEqual({ meanInputTokens: 400, meanOutputTokens: 40, buckets: [{ share: 0.25, inputTokens: 1000, outputTokens: 100 }, { share: 0.75, inputTokens: 200, outputTokens: 20 }] });
-    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens\n1,2\n', 'm.csv')).issues[0]).toMatchObject({ file: 'm.csv', line: 1, message: 'missing column mean_output_tokens' });
-    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens,mean_output_tokens\n0.5,1,1\n0.4,1,1\n')).issues[0]!.message).toBe('shares sum to 0.900000');
-    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens,mean_output_tokens\n0.5,1,1\n0.5,x,1\n')).issues[0]).toMatchObject({ line: 3, field: 'mean_input_tokens' });
+    expect(mix).toEqual({
+      meanInputTokens: 400,
+      meanOutputTokens: 40,
+      buckets: [
+        { share: 0.25, inputTokens: 1000, outputTokens: 100 },
+        { share: 0.75, inputTokens: 200, outputTokens: 20 },
+      ],
+    });
+    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens\n1,2\n', 'm.csv')).issues[0]).toMatchObject({
+      file: 'm.csv',
+      line: 1,
+      message: 'missing column mean_output_tokens',
+    });
+    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens,mean_output_tokens\n0.5,1,1\n0.4,1,1\n')).issues[0]!.message).toBe(
+      'shares sum to 0.900000',
+    );
+    expect(inputError(() => parseRequestMixCsv('share,mean_input_tokens,mean_output_tokens\n0.5,1,1\n0.5,x,1\n')).issues[0]).toMatchObject({
+      line: 3,
+      field: 'mean_input_tokens',
+    });
   });
 });
 
 describe('hourly profiles', () => {
   it('reads per-minute profiles in requests per second, and writes them back', async () => {
     const profile = parseHourlyProfileCsv((await readFixture('profile-hourly.csv')).toString('utf8'));
-    expect(profile).toEqual({ startUtc: '2024-05-10T00:00:00.000Z', meanRequestsPerSec: [1, 2, 0.5], lowRequestsPerSec: [0.5, 1, 0], peakRequestsPerSec: [1.5, 3, 1] });
+    expect(profile).toEqual({
+      startUtc: '2024-05-10T00:00:00.000Z',
+      meanRequestsPerSec: [1, 2, 0.5],
+      lowRequestsPerSec: [0.5, 1, 0],
+      peakRequestsPerSec: [1.5, 3, 1],
+    });
     expect(parseHourlyProfileCsv(hourlyProfileToCsv(profile))).toEqual(profile);
-    expect(summarizeProfile(profile)).toMatchObject({ hours: 3, endUtc: '2024-05-10T03:00:00.000Z', requests: 3.5 * 3600, meanRequestsPerSec: 3.5 / 3, peakRequestsPerSec: 3 });
+    expect(summarizeProfile(profile)).toMatchObject({
+      hours: 3,
+      endUtc: '2024-05-10T03:00:00.000Z',
+      requests: 3.5 * 3600,
+      meanRequestsPerSec: 3.5 / 3,
+      peakRequestsPerSec: 3,
+    });
   });
 
   it('groups hours into longer windows and refuses windows shorter than an hour', async () => {

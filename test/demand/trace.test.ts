@@ -51,10 +51,19 @@ describe('timestamps', () => {
     expect(parseTimestampText('2100-03-01T00:00:00Z')).toBe(Date.parse('2100-03-01T00:00:00Z'));
   });
 
-  it.each(['2023-13-01 00:00:00', '2023-02-29 00:00:00', '2100-02-29 00:00:00', '2023-11-16 24:00:00', '2023-11-16 18:17', '2023-11-16 18:17:03.', '2023-11-16 18:17:03.1234567890', '2023-11-16 18:17:03 UTC', '2023/11/16 18:17:03', '2023-11-16 18:17:03+25:00', ''])(
-    'rejects %j',
-    (text) => expect(parseTimestampText(text)).toBeNaN(),
-  );
+  it.each([
+    '2023-13-01 00:00:00',
+    '2023-02-29 00:00:00',
+    '2100-02-29 00:00:00',
+    '2023-11-16 24:00:00',
+    '2023-11-16 18:17',
+    '2023-11-16 18:17:03.',
+    '2023-11-16 18:17:03.1234567890',
+    '2023-11-16 18:17:03 UTC',
+    '2023/11/16 18:17:03',
+    '2023-11-16 18:17:03+25:00',
+    '',
+  ])('rejects %j', (text) => expect(parseTimestampText(text)).toBeNaN());
 });
 
 describe('readTrace', () => {
@@ -75,7 +84,8 @@ describe('readTrace', () => {
     for (const name of ['trace-2023-crlf.csv', 'trace-2024-lf.csv', 'trace-2025-images.csv']) {
       const bytes = await readFixture(name);
       const whole = await rowsOf([bytes]);
-      for (const size of [1, 2, 3, 7, 24, 41, 64, 1000]) expect(await rowsOf(inPieces(bytes, size)), `${name} in ${size}-byte chunks`).toEqual(whole);
+      for (const size of [1, 2, 3, 7, 24, 41, 64, 1000])
+        expect(await rowsOf(inPieces(bytes, size)), `${name} in ${size}-byte chunks`).toEqual(whole);
     }
   });
 
@@ -110,7 +120,10 @@ describe('readTrace', () => {
   });
 
   it('stops after 20 bad rows', async () => {
-    const lines = ['TIMESTAMP,ContextTokens,GeneratedTokens', ...Array.from({ length: 50 }, (_, i) => `2024-05-10 00:00:${String(i % 60).padStart(2, '0')},x,1`)];
+    const lines = [
+      'TIMESTAMP,ContextTokens,GeneratedTokens',
+      ...Array.from({ length: 50 }, (_, i) => `2024-05-10 00:00:${String(i % 60).padStart(2, '0')},x,1`),
+    ];
     const error = await issuesOf([lines.join('\n')]);
     expect(error.issues).toHaveLength(20);
     expect(error.issues[19]!.line).toBe(21);
@@ -125,7 +138,9 @@ describe('readTrace', () => {
   });
 
   it('checks the NumImages column of the 2025 layout too', async () => {
-    const error = await issuesOf(['TIMESTAMP,NumImages,ContextTokens,GeneratedTokens\n2024-10-15T12:00:00.269Z,-1,10,10\n2024-10-15T12:00:01.000Z,0,10\n']);
+    const error = await issuesOf([
+      'TIMESTAMP,NumImages,ContextTokens,GeneratedTokens\n2024-10-15T12:00:00.269Z,-1,10,10\n2024-10-15T12:00:01.000Z,0,10\n',
+    ]);
     expect(error.issues.map((issue) => [issue.line, issue.field ?? null])).toEqual([
       [2, 'NumImages'],
       [3, null],
@@ -134,26 +149,45 @@ describe('readTrace', () => {
 });
 
 describe('trace statistics', () => {
-  it.each(['trace-2023-crlf.csv', 'trace-2024-lf.csv', 'trace-2025-images.csv'])('%s: totals and percentiles (nearest rank)', async (name) => {
-    const analysis = await analyzeTrace([await readFixture(name)], { file: name });
-    expect(analysis.requests).toBe(10);
-    expect(analysis.meanContextTokens).toBe(550);
-    expect(analysis.meanGeneratedTokens).toBe(55);
-    expect(analysis.totalContextTokens).toBe(5500);
-    expect(analysis.contextTokens).toEqual({ mean: 550, p50: 500, p90: 900, p99: 1000, max: 1000, min: 100 });
-    expect(analysis.generatedTokens).toEqual({ mean: 55, p50: 50, p90: 90, p99: 100, max: 100, min: 10 });
-    expect(analysis.firstUtc).toBe('2023-11-16T18:59:00.100Z');
-    expect(analysis.lastUtc).toBe('2023-11-16T20:00:00.001Z');
-    expect(analysis.durationSec).toBeCloseTo(3659.901, 6);
-    expect(analysis.meanRequestsPerSec).toBeCloseTo(10 / 3659.901, 9);
-    expect(analysis.meanImages).toBe(name === 'trace-2025-images.csv' ? 0.4 : undefined);
-  });
+  it.each(['trace-2023-crlf.csv', 'trace-2024-lf.csv', 'trace-2025-images.csv'])(
+    '%s: totals and percentiles (nearest rank)',
+    async (name) => {
+      const analysis = await analyzeTrace([await readFixture(name)], { file: name });
+      expect(analysis.requests).toBe(10);
+      expect(analysis.meanContextTokens).toBe(550);
+      expect(analysis.meanGeneratedTokens).toBe(55);
+      expect(analysis.totalContextTokens).toBe(5500);
+      expect(analysis.contextTokens).toEqual({ mean: 550, p50: 500, p90: 900, p99: 1000, max: 1000, min: 100 });
+      expect(analysis.generatedTokens).toEqual({ mean: 55, p50: 50, p90: 90, p99: 100, max: 100, min: 10 });
+      expect(analysis.firstUtc).toBe('2023-11-16T18:59:00.100Z');
+      expect(analysis.lastUtc).toBe('2023-11-16T20:00:00.001Z');
+      expect(analysis.durationSec).toBeCloseTo(3659.901, 6);
+      expect(analysis.meanRequestsPerSec).toBeCloseTo(10 / 3659.901, 9);
+      expect(analysis.meanImages).toBe(name === 'trace-2025-images.csv' ? 0.4 : undefined);
+    },
+  );
 });
 
 describe.skipIf(!HAS_AZURE_TRACES)(`published statistics of the 2023 Azure traces (skipped: needs ${AZURE_TRACES})`, () => {
   it.each([
-    { name: 'code', requests: 8819, context: 2047.8, generated: 27.9, contextPercentiles: [1469, 5194, 7436], generatedPercentiles: [13, 55, 252], hours: [7717, 1102] },
-    { name: 'conv', requests: 19366, context: 1154.7, generated: 211.1, contextPercentiles: [1020, 2735, 4142], generatedPercentiles: [129, 424, 601], hours: [15606, 3760] },
+    {
+      name: 'code',
+      requests: 8819,
+      context: 2047.8,
+      generated: 27.9,
+      contextPercentiles: [1469, 5194, 7436],
+      generatedPercentiles: [13, 55, 252],
+      hours: [7717, 1102],
+    },
+    {
+      name: 'conv',
+      requests: 19366,
+      context: 1154.7,
+      generated: 211.1,
+      contextPercentiles: [1020, 2735, 4142],
+      generatedPercentiles: [129, 424, 601],
+      hours: [15606, 3760],
+    },
   ])('$name: $requests requests, mean context $context, mean generated $generated', async (published) => {
     const file = join(AZURE_TRACES, `AzureLLMInferenceTrace_${published.name}.csv`);
     const analysis = await analyzeTrace(createReadStream(file), { file });
@@ -161,7 +195,9 @@ describe.skipIf(!HAS_AZURE_TRACES)(`published statistics of the 2023 Azure trace
     expect(Number(analysis.meanContextTokens.toFixed(1))).toBe(published.context);
     expect(Number(analysis.meanGeneratedTokens.toFixed(1))).toBe(published.generated);
     expect([analysis.contextTokens.p50, analysis.contextTokens.p90, analysis.contextTokens.p99]).toEqual(published.contextPercentiles);
-    expect([analysis.generatedTokens.p50, analysis.generatedTokens.p90, analysis.generatedTokens.p99]).toEqual(published.generatedPercentiles);
+    expect([analysis.generatedTokens.p50, analysis.generatedTokens.p90, analysis.generatedTokens.p99]).toEqual(
+      published.generatedPercentiles,
+    );
     expect(analysis.windows.map((w) => w.requests)).toEqual(published.hours);
   });
 

@@ -40,7 +40,13 @@ describe('windows of the fixture trace (rows at 18:59:00.1 .. 20:00:00.001)', ()
     expect(analysis.windows.map((w) => w.requests)).toEqual([3, 4, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
     expect(analysis.windows[0]!.startUtc).toBe('2023-11-16T18:55:00.000Z');
     const empty = analysis.windows[3]!;
-    expect(empty).toMatchObject({ startUtc: '2023-11-16T19:10:00.000Z', observedSec: 300, meanRequestsPerSec: 0, peakRequestsPerSec: 0, contextTokens: null });
+    expect(empty).toMatchObject({
+      startUtc: '2023-11-16T19:10:00.000Z',
+      observedSec: 300,
+      meanRequestsPerSec: 0,
+      peakRequestsPerSec: 0,
+      contextTokens: null,
+    });
     expect(analysis.windows.reduce((sum, w) => sum + w.requests, 0)).toBe(10);
   });
 
@@ -57,9 +63,13 @@ describe('windows of the fixture trace (rows at 18:59:00.1 .. 20:00:00.001)', ()
     const shuffled = await analyzeTrace([`${header}\n2024-05-10 00:30:00,1,1\n2024-05-10 00:10:00,1,1\n2024-05-10 01:00:00,1,1\n`]);
     expect(shuffled.windows.map((w) => w.requests)).toEqual([2, 1]);
     expect(shuffled.firstUtc).toBe('2024-05-10T00:10:00.000Z');
-    const error = await analyzeTrace([`${header}\n2024-05-10 01:30:00,1,1\n2024-05-10 02:10:00,1,1\n2024-05-10 01:59:59,1,1\n`], { file: 'late.csv' }).catch((e: unknown) => e);
+    const error = await analyzeTrace([`${header}\n2024-05-10 01:30:00,1,1\n2024-05-10 02:10:00,1,1\n2024-05-10 01:59:59,1,1\n`], {
+      file: 'late.csv',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).issues).toEqual([expect.objectContaining({ file: 'late.csv', line: 4, field: 'TIMESTAMP', fix: 'sort the trace by TIMESTAMP' })]);
+    expect((error as InputError).issues).toEqual([
+      expect.objectContaining({ file: 'late.csv', line: 4, field: 'TIMESTAMP', fix: 'sort the trace by TIMESTAMP' }),
+    ]);
   });
 
   it('refuses a stray timestamp that would need a million windows', async () => {
@@ -78,7 +88,9 @@ describe('durations', () => {
     [' 2H ', 7200],
   ])('%j is %i s', (text, seconds) => expect(parseDurationSec(text)).toBe(seconds));
 
-  it.each(['0s', '5', '1.5s', 'h', '-1h', '1w'])('rejects %j', (text) => expect(() => parseDurationSec(text, '--window')).toThrow(InputError));
+  it.each(['0s', '5', '1.5s', 'h', '-1h', '1w'])('rejects %j', (text) =>
+    expect(() => parseDurationSec(text, '--window')).toThrow(InputError),
+  );
 
   it('formats with the largest unit that divides, and picks the peak interval', () => {
     expect([3600, 300, 90, 86_400, 5400].map(formatDurationSec)).toEqual(['1h', '5m', '90s', '1d', '90m']);

@@ -30,7 +30,12 @@ describe('workloadDemand', () => {
   it('reports every invalid part of the spec, with its field', () => {
     let error: unknown;
     try {
-      workloadDemand(SERIES, 3600, { originShares: { eastus: 0.5, westus2: 0.4, centralus: -0.1 }, shiftHours: 1.5, scale: -1 }, 'workloads.0.demand');
+      workloadDemand(
+        SERIES,
+        3600,
+        { originShares: { eastus: 0.5, westus2: 0.4, centralus: -0.1 }, shiftHours: 1.5, scale: -1 },
+        'workloads.0.demand',
+      );
     } catch (caught) {
       error = caught;
     }

@@ -106,7 +106,10 @@ describe('hand-checked instances', () => {
   });
 
   it('a quota caps the fleet and the rest is unmet', () => {
-    const input: PlanningInput = { ...singleSkuInput(10, 2, 0.1), policies: { headroom: 0.1, startupHours: 0, quotas: [{ gpu: 'A100', region: 'eastus', gpus: 3 }], currentFleet: [] } };
+    const input: PlanningInput = {
+      ...singleSkuInput(10, 2, 0.1),
+      policies: { headroom: 0.1, startupHours: 0, quotas: [{ gpu: 'A100', region: 'eastus', gpus: 3 }], currentFleet: [] },
+    };
     for (const name of ['gh', 'agh'] as const) {
       const { plan } = planHeuristic(input, name);
       expectValid(input, plan, name);

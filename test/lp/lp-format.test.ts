@@ -10,10 +10,37 @@ function tiny(): Program {
   const on = p.addVariable({ label: 'on', type: 'binary' });
   const fixed = p.addVariable({ label: 'fixed', lower: 2, upper: 2 });
   const below = p.addVariable({ label: 'below', lower: -Infinity, upper: 3 });
-  p.addConstraint('capacity[eastus]', linear([[served, 1], [vms, -4.5]]), '<=', 0);
+  p.addConstraint(
+    'capacity[eastus]',
+    linear([
+      [served, 1],
+      [vms, -4.5],
+    ]),
+    '<=',
+    0,
+  );
   p.addConstraint('demand[chat]', sum([served]).addConstant(1), '=', 11);
-  p.addConstraint('link', linear([[shift, 1], [on, -1e-7], [fixed, 1], [below, 1]]), '>=', -2.5);
-  p.setObjective(linear([[vms, 32.77], [served, 0.001], [on, 3]], 12.5));
+  p.addConstraint(
+    'link',
+    linear([
+      [shift, 1],
+      [on, -1e-7],
+      [fixed, 1],
+      [below, 1],
+    ]),
+    '>=',
+    -2.5,
+  );
+  p.setObjective(
+    linear(
+      [
+        [vms, 32.77],
+        [served, 0.001],
+        [on, 3],
+      ],
+      12.5,
+    ),
+  );
   return p.compile();
 }
 

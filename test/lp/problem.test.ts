@@ -42,7 +42,17 @@ describe('Problem.compile', () => {
     const p = new Problem();
     const x = p.addVariable({ label: 'x', objective: 1 });
     const y = p.addVariable({ label: 'y' });
-    p.setObjective(linear([[x, 2], [y, 1], [x, 3]], 4), 'maximize');
+    p.setObjective(
+      linear(
+        [
+          [x, 2],
+          [y, 1],
+          [x, 3],
+        ],
+        4,
+      ),
+      'maximize',
+    );
     p.addObjectiveTerm(y, 0.5);
     const program = p.compile();
     expect(Array.from(program.objective)).toEqual([5, 1.5]);
@@ -93,9 +103,33 @@ describe('checkFeasibility', () => {
     const p = new Problem();
     const x = p.addVariable({ label: 'x', type: 'integer', upper: 4 });
     const y = p.addVariable({ label: 'y', lower: -1 });
-    p.addConstraint('cap', linear([[x, 1], [y, 1]]), '<=', 5);
-    p.addConstraint('floor', linear([[x, 2], [y, -1]]), '>=', 1);
-    p.setObjective(linear([[x, 3], [y, 1]], 1));
+    p.addConstraint(
+      'cap',
+      linear([
+        [x, 1],
+        [y, 1],
+      ]),
+      '<=',
+      5,
+    );
+    p.addConstraint(
+      'floor',
+      linear([
+        [x, 2],
+        [y, -1],
+      ]),
+      '>=',
+      1,
+    );
+    p.setObjective(
+      linear(
+        [
+          [x, 3],
+          [y, 1],
+        ],
+        1,
+      ),
+    );
     return p.compile();
   };
 

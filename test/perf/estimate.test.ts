@@ -16,17 +16,11 @@ const CODE_LIKE = {
 
 describe('analytical estimator', () => {
   it('maps catalog ids to GPU generations', () => {
-    expect(['H100-80GB', 'H100-NVL-94GB', 'A100-80GB', 'A10-24GB', 'T4-16GB', 'V100-32GB', 'L40S-48GB', 'B200-192GB', 'MI300X'].map((id) => gpuGeneration({ id }))).toEqual([
-      'hopper',
-      'hopper',
-      'ampere',
-      'ampere',
-      'turing',
-      'volta',
-      'ada',
-      'blackwell',
-      'unknown',
-    ]);
+    expect(
+      ['H100-80GB', 'H100-NVL-94GB', 'A100-80GB', 'A10-24GB', 'T4-16GB', 'V100-32GB', 'L40S-48GB', 'B200-192GB', 'MI300X'].map((id) =>
+        gpuGeneration({ id }),
+      ),
+    ).toEqual(['hopper', 'hopper', 'ampere', 'ampere', 'turing', 'volta', 'ada', 'blackwell', 'unknown']);
   });
 
   it('prefill grows with prompt tokens and shrinks with TP; a decode step grows with batch and context', () => {
@@ -35,7 +29,9 @@ describe('analytical estimator', () => {
       expect(prefill).toEqual([...prefill].sort((a, b) => a - b));
       const steps = [1, 8, 64, 256].map((b) => estimateDecodeStepMs(LLMS.llama31_8b, GPUS.h100, tp, b, 1000));
       expect(steps).toEqual([...steps].sort((a, b) => a - b));
-      expect(estimateDecodeStepMs(LLMS.llama31_8b, GPUS.h100, tp, 32, 8000)).toBeGreaterThan(estimateDecodeStepMs(LLMS.llama31_8b, GPUS.h100, tp, 32, 500));
+      expect(estimateDecodeStepMs(LLMS.llama31_8b, GPUS.h100, tp, 32, 8000)).toBeGreaterThan(
+        estimateDecodeStepMs(LLMS.llama31_8b, GPUS.h100, tp, 32, 500),
+      );
     }
     expect(estimatePrefillMs(LLMS.llama2_70b, GPUS.h100, 8, 4096)).toBeLessThan(estimatePrefillMs(LLMS.llama2_70b, GPUS.h100, 2, 4096));
   });
@@ -45,7 +41,7 @@ describe('analytical estimator', () => {
     expect(estimateDecodeStepMs(LLMS.llama2_70b, GPUS.a100, 2, 1, 512)).toBeGreaterThan((weightsPerGpu / 2.039e12) * 1000);
   });
 
-  it('reads a growing share of a MoE llm\'s experts as the batch grows', () => {
+  it("reads a growing share of a MoE llm's experts as the batch grows", () => {
     const all = 46.7e9 * 2;
     expect(weightBytesRead(LLMS.mixtral, 1) / all).toBeCloseTo(12.9 / 46.7, 6);
     expect(weightBytesRead(LLMS.mixtral, 64) / all).toBeGreaterThan(0.99);
@@ -65,9 +61,13 @@ describe('replica rate monotonicity', () => {
   it('a looser TPOT or TTFT never lowers the rate (estimate, chat and code-like mixes)', () => {
     for (const { llm, gpu, tp } of configs) {
       for (const mix of [CHAT, CODE_LIKE]) {
-        const byTpot = [15, 25, 40, 60, 100, 150, 300, 1000].map((tpotMs) => replicaPerformance(llm, gpu, tp, { ttftMs: 2000, tpotMs }, mix).maxRequestsPerSec);
+        const byTpot = [15, 25, 40, 60, 100, 150, 300, 1000].map(
+          (tpotMs) => replicaPerformance(llm, gpu, tp, { ttftMs: 2000, tpotMs }, mix).maxRequestsPerSec,
+        );
         expect(byTpot).toEqual([...byTpot].sort((a, b) => a - b));
-        const byTtft = [100, 300, 600, 1000, 2000, 5000].map((ttftMs) => replicaPerformance(llm, gpu, tp, { ttftMs, tpotMs: 100 }, mix).maxRequestsPerSec);
+        const byTtft = [100, 300, 600, 1000, 2000, 5000].map(
+          (ttftMs) => replicaPerformance(llm, gpu, tp, { ttftMs, tpotMs: 100 }, mix).maxRequestsPerSec,
+        );
         expect(byTtft).toEqual([...byTtft].sort((a, b) => a - b));
       }
     }
@@ -89,7 +89,13 @@ describe('replica rate monotonicity', () => {
     const r = replicaPerformance(LLMS.llama31_8b, GPUS.a10, 1, { ttftMs: 1e6, tpotMs: 1e6 }, CHAT);
     expect(r.limitedBy).toBe('memory');
     expect(r.batch).toBe(r.maxBatchByMemory);
-    const big = replicaPerformance(LLMS.llama31_8b, GPUS.h100, 2, { ttftMs: 1e6, tpotMs: 1e6 }, { meanInputTokens: 200, meanOutputTokens: 100 });
+    const big = replicaPerformance(
+      LLMS.llama31_8b,
+      GPUS.h100,
+      2,
+      { ttftMs: 1e6, tpotMs: 1e6 },
+      { meanInputTokens: 200, meanOutputTokens: 100 },
+    );
     expect(big).toMatchObject({ batch: 256, limitedBy: 'max-batch' });
   });
 });

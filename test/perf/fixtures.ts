@@ -9,7 +9,16 @@ export const GPUS = {
   t4: { id: 'T4-16GB', memoryGib: 16, bf16Tflops: 65, memoryBandwidthTBps: 0.32, interconnectGBps: 16, source: 'test' },
 } satisfies Record<string, Gpu>;
 
-const llm = (id: string, parametersB: number, layers: number, hiddenSize: number, attentionHeads: number, kvHeads: number, maxContextTokens: number, activeParametersB = parametersB): Llm => ({
+const llm = (
+  id: string,
+  parametersB: number,
+  layers: number,
+  hiddenSize: number,
+  attentionHeads: number,
+  kvHeads: number,
+  maxContextTokens: number,
+  activeParametersB = parametersB,
+): Llm => ({
   id,
   parametersB,
   activeParametersB,

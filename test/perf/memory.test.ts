@@ -31,7 +31,9 @@ describe('memory fit', () => {
   it('does not fit when the weights leave too little KV room for the largest request', () => {
     const fit = memoryFit(LLMS.llama31_70b, GPUS.a100, 2, 50_000);
     expect(fit.fits).toBe(false);
-    expect(fit.reason).toMatch(/leave 6\.2\d GiB per GPU for KV cache, less than the 7\.63 GiB of the mix's largest request \(50000 tokens\)/);
+    expect(fit.reason).toMatch(
+      /leave 6\.2\d GiB per GPU for KV cache, less than the 7\.63 GiB of the mix's largest request \(50000 tokens\)/,
+    );
   });
 
   it('llama-3.1-8b does not fit on one 16 GB T4 but fits at TP 2; the reserve is 10%', () => {
@@ -49,7 +51,12 @@ describe('memory fit', () => {
     expect(kvHeadsPerGpu(LLMS.llama31_70b, 16)).toBe(1);
     expect(kvHeadsPerGpu(LLMS.llama31_70b, 8)).toBe(1);
     expect(kvHeadsPerGpu(LLMS.llama31_70b, 2)).toBe(4);
-    expect(memoryFit(LLMS.llama31_70b, GPUS.a100, 16, 1000).kvBytesPerTokenPerGpu).toBe(memoryFit(LLMS.llama31_70b, GPUS.a100, 8, 1000).kvBytesPerTokenPerGpu);
-    expect(memoryFit(LLMS.llama31_8b, GPUS.a100, 3, 1000)).toMatchObject({ fits: false, reason: 'TP 3 does not divide the 32 attention heads' });
+    expect(memoryFit(LLMS.llama31_70b, GPUS.a100, 16, 1000).kvBytesPerTokenPerGpu).toBe(
+      memoryFit(LLMS.llama31_70b, GPUS.a100, 8, 1000).kvBytesPerTokenPerGpu,
+    );
+    expect(memoryFit(LLMS.llama31_8b, GPUS.a100, 3, 1000)).toMatchObject({
+      fits: false,
+      reason: 'TP 3 does not divide the 32 attention heads',
+    });
   });
 });

@@ -10,7 +10,8 @@ function builtin(gpu: string, tp: number): MeasuredProfile {
   if (!profile) throw new Error(`no built-in profile for ${gpu} TP ${tp}`);
   return profile;
 }
-const point = (profile: MeasuredProfile, prompt: number, batch: number) => profile.points.find((p) => p.promptTokens === prompt && p.batchSize === batch)!;
+const point = (profile: MeasuredProfile, prompt: number, batch: number) =>
+  profile.points.find((p) => p.promptTokens === prompt && p.batchSize === batch)!;
 
 describe('measured profiles', () => {
   it('ships llama-2-70b on A100-80GB and H100-80GB at TP 2, 4 and 8', () => {
@@ -26,7 +27,11 @@ describe('measured profiles', () => {
   it('interpolation is exact at every measured point', () => {
     for (const profile of builtinProfiles().values()) {
       for (const p of profile.points) {
-        expect(interpolateProfile(profile, p.promptTokens, p.batchSize)).toEqual({ prefillMs: p.prefillMs, decodeStepMs: p.decodeStepMs, extrapolated: false });
+        expect(interpolateProfile(profile, p.promptTokens, p.batchSize)).toEqual({
+          prefillMs: p.prefillMs,
+          decodeStepMs: p.decodeStepMs,
+          extrapolated: false,
+        });
       }
     }
   });
@@ -41,7 +46,10 @@ describe('measured profiles', () => {
     expect(quarter.decodeStepMs).toBeCloseTo(0.75 * point(profile, 512, 32).decodeStepMs + 0.25 * point(profile, 512, 64).decodeStepMs, 9);
     // Off both measured lines: the batch effect at prompt 512 applied as a ratio at prompt 1024.
     const off = interpolateProfile(profile, 1024, 2);
-    expect(off.prefillMs).toBeCloseTo((point(profile, 1024, 1).prefillMs * point(profile, 512, 2).prefillMs) / point(profile, 512, 1).prefillMs, 9);
+    expect(off.prefillMs).toBeCloseTo(
+      (point(profile, 1024, 1).prefillMs * point(profile, 512, 2).prefillMs) / point(profile, 512, 1).prefillMs,
+      9,
+    );
   });
 
   it('clamps outside the measured range and says so', () => {
@@ -63,7 +71,13 @@ describe('measured profiles', () => {
   });
 
   it('rejects bad rows naming file:line and field', () => {
-    const text = [HEADER, 'llama-2-70b,H100-80GB,8,512,1,53.4,29.8,5', 'llama-2-70b,H100-80GB,8,1024,1,abc,29.7,5', 'llama-2-70b,H100-80GB,8,2048,0,136.8,31.0,5', 'llama-2-70b,H100-80GB,8,512,1,54,30,5'].join('\n');
+    const text = [
+      HEADER,
+      'llama-2-70b,H100-80GB,8,512,1,53.4,29.8,5',
+      'llama-2-70b,H100-80GB,8,1024,1,abc,29.7,5',
+      'llama-2-70b,H100-80GB,8,2048,0,136.8,31.0,5',
+      'llama-2-70b,H100-80GB,8,512,1,54,30,5',
+    ].join('\n');
     let error: unknown;
     try {
       parseMeasuredProfilesCsv(text, 'bad.csv');
@@ -74,12 +88,16 @@ describe('measured profiles', () => {
     const message = (error as InputError).message;
     expect(message).toContain("bad.csv:3 prefill_ms: 'abc' is not a number");
     expect(message).toContain('bad.csv:4 batch_size: must be > 0');
-    expect(message).toContain('bad.csv:5 prompt_tokens: second row for llama-2-70b on H100-80GB TP 8 at 512 prompt tokens, batch 1 (first on line 2)');
+    expect(message).toContain(
+      'bad.csv:5 prompt_tokens: second row for llama-2-70b on H100-80GB TP 8 at 512 prompt tokens, batch 1 (first on line 2)',
+    );
     expect((error as InputError).exitCode).toBe(2);
   });
 
   it('rejects a header with a missing or unknown column and a config in two files', () => {
-    expect(() => parseMeasuredProfilesCsv('llm,gpu,tp,prompt_tokens,batch_size,prefill_msec,decode_step_ms,runs\n', 'h.csv')).toThrow(/h\.csv:1 header: unknown column 'prefill_msec' \(fix: did you mean 'prefill_ms'\?\)/);
+    expect(() => parseMeasuredProfilesCsv('llm,gpu,tp,prompt_tokens,batch_size,prefill_msec,decode_step_ms,runs\n', 'h.csv')).toThrow(
+      /h\.csv:1 header: unknown column 'prefill_msec' \(fix: did you mean 'prefill_ms'\?\)/,
+    );
     const a = parseMeasuredProfilesCsv(`${HEADER}\nx,G,1,100,1,10,1,1\n`, 'a.csv');
     const b = parseMeasuredProfilesCsv(`${HEADER}\nx,G,1,200,1,10,1,1\n`, 'b.csv');
     expect(() => indexProfiles([...a, ...b])).toThrow('b.csv: x on G TP 1 is also profiled in a.csv');

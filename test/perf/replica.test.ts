@@ -78,9 +78,13 @@ describe('replica performance', () => {
     expect(halved.batch).toBe(base.batch);
     // Other configs keep factor 1; a function works too.
     expect(replicaPerformance(LLMS.llama31_8b, GPUS.a100, 4, SLO, CHAT, { calibration: map }).calibration).toBe(1);
-    const rate = createReplicaRate({ calibration: (llm, gpu, tp) => (gpu.id === 'A100-80GB' && tp === 2 ? 1.2 : undefined) });
+    const rate = createReplicaRate({ calibration: (_llm, gpu, tp) => (gpu.id === 'A100-80GB' && tp === 2 ? 1.2 : undefined) });
     expect(rate(LLMS.llama31_8b, GPUS.a100, 2, SLO, CHAT)).toBeCloseTo(base.maxRequestsPerSec * 1.2, 9);
-    expect(() => replicaPerformance(LLMS.llama31_8b, GPUS.a100, 2, SLO, CHAT, { calibration: new Map([[configKey('llama-3.1-8b', 'A100-80GB', 2), 0]]) })).toThrow(RangeError);
+    expect(() =>
+      replicaPerformance(LLMS.llama31_8b, GPUS.a100, 2, SLO, CHAT, {
+        calibration: new Map([[configKey('llama-3.1-8b', 'A100-80GB', 2), 0]]),
+      }),
+    ).toThrow(RangeError);
   });
 
   it('gives 0 with a reason for an impossible SLO', () => {
@@ -95,6 +99,10 @@ describe('replica performance', () => {
 
   it('does not serve requests longer than the llm context', () => {
     const r = replicaPerformance(LLMS.llama2_70b, GPUS.h100, 8, SLO, { meanInputTokens: 4000, meanOutputTokens: 200 });
-    expect(r).toMatchObject({ fits: false, maxRequestsPerSec: 0, reason: "the mix's largest requests (4200 tokens) exceed the llm's 4096-token context" });
+    expect(r).toMatchObject({
+      fits: false,
+      maxRequestsPerSec: 0,
+      reason: "the mix's largest requests (4200 tokens) exceed the llm's 4096-token context",
+    });
   });
 });

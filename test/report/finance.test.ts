@@ -69,7 +69,17 @@ function plan(): PlanDocument {
     schemaVersion: 1,
     status: 'optimal',
     scenario: { name: 'hand', hash: 'sha256:0', overrides: [] },
-    solver: { name: 'highs', strategy: 'joint', reason: 'requested', seconds: 0, objective: costUsd, bound: costUsd, gap: 0, windowsSolved: 2, statuses: { optimal: 1 } },
+    solver: {
+      name: 'highs',
+      strategy: 'joint',
+      reason: 'requested',
+      seconds: 0,
+      objective: costUsd,
+      bound: costUsd,
+      gap: 0,
+      windowsSolved: 2,
+      statuses: { optimal: 1 },
+    },
     totals: { costUsd, startupCostUsd: 1.5, gpuHours: 81, servedRequests: 0, unmetRequests: 0 },
     windows,
   };
@@ -94,14 +104,22 @@ describe('buildFinanceReport', () => {
     expect(row('on-demand', 'big').costUsd).toBeCloseTo((2 * 98.32 * 8) / 24, 10);
     expect(row('on-demand', EVIL).gpuHours).toBeCloseTo((16 * 5) / 24, 12);
     expect(row('spot', IDLE_LLM).gpuHours).toBeCloseTo((8 * 11) / 24, 12);
-    expect(w0.find((r) => r.region === 'westus2')).toMatchObject({ month: '2024-05', windowStart: '2024-05-31T23:00:00Z', vmHours: 3, gpuHours: 3, costUsd: 3 * 3.673 });
+    expect(w0.find((r) => r.region === 'westus2')).toMatchObject({
+      month: '2024-05',
+      windowStart: '2024-05-31T23:00:00Z',
+      vmHours: 3,
+      gpuHours: 3,
+      costUsd: 3 * 3.673,
+    });
   });
 
   it('books every VM-hour and dollar exactly once, per window and in total', () => {
     const document = plan();
     for (const window of document.windows) {
       for (const vm of window.vms) {
-        const rows = report.costByWindow.filter((r) => r.windowIndex === window.index && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase);
+        const rows = report.costByWindow.filter(
+          (r) => r.windowIndex === window.index && r.region === vm.region && r.sku === vm.sku && r.purchase === vm.purchase,
+        );
         if (vm.count === 0) {
           expect(rows).toEqual([]);
           continue;
@@ -165,7 +183,15 @@ describe('buildFinanceReport', () => {
   it('warns about routes without a rate and over-packed VMs, but still books the whole cost', () => {
     const document = plan();
     document.windows[0]!.replicas.push({ llm: 'other', sku: 'NC1', tp: 1, region: 'westus2', count: 1 });
-    document.windows[0]!.routes.push({ workload: 'chat', origin: 'eastus', llm: 'other', sku: 'NC1', tp: 1, region: 'westus2', requestsPerSec: 1 });
+    document.windows[0]!.routes.push({
+      workload: 'chat',
+      origin: 'eastus',
+      llm: 'other',
+      sku: 'NC1',
+      tp: 1,
+      region: 'westus2',
+      requestsPerSec: 1,
+    });
     const odd = buildFinanceReport(document, input());
     expect(odd.warnings).toHaveLength(2);
     expect(odd.warnings.join('\n')).toMatch(/no rate for chat on other/);
@@ -204,7 +230,9 @@ describe('finance CSV', () => {
     expect(csv).not.toMatch(/,=HYPERLINK/);
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     expect(rows.filter((r) => r.llm === `'${EVIL}`)).toHaveLength(4);
-    for (const row of rows) for (const column of ['vm_hours', 'gpu_hours', 'cost_usd', 'usd_per_vm_hour', 'gpus_per_vm', 'window_hours']) expect(row[column]).toMatch(/^\d+(\.\d+)?$/);
+    for (const row of rows)
+      for (const column of ['vm_hours', 'gpu_hours', 'cost_usd', 'usd_per_vm_hour', 'gpus_per_vm', 'window_hours'])
+        expect(row[column]).toMatch(/^\d+(\.\d+)?$/);
     for (const value of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) expect(escapeFormula(value)).toBe(`'${value}`);
     for (const value of ['llama', '1-2', 'a=b', "'=x"]) expect(escapeFormula(value)).toBe(value);
     const costs = costByWindowCsv({ ...report, costByWindow: report.costByWindow.map((r) => ({ ...r, region: '-west,"1"\r\n' })) });

@@ -74,10 +74,15 @@ function runChromium(work: string, name: string, args: readonly string[]): Promi
     ...args,
   ];
   return new Promise((done, fail) => {
-    execFile(CHROMIUM!, flags, { timeout: 300_000, maxBuffer: 64 << 20, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } }, async (error, stdout, stderr) => {
-      if (error) return fail(new Error(`${name}: chromium failed: ${error.message}\n${stderr}`));
-      done({ stdout, stderr, netLog: await readFile(netLog, 'utf8').catch(() => '') });
-    });
+    execFile(
+      CHROMIUM!,
+      flags,
+      { timeout: 300_000, maxBuffer: 64 << 20, env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'disabled:' } },
+      async (error, stdout, stderr) => {
+        if (error) return fail(new Error(`${name}: chromium failed: ${error.message}\n${stderr}`));
+        done({ stdout, stderr, netLog: await readFile(netLog, 'utf8').catch(() => '') });
+      },
+    );
   });
 }
 

@@ -23,7 +23,10 @@ export interface FixtureOptions {
  * A hand-built plan (valid plan.json) and its finance report: hourly windows from 2024-05-10, chat served by
  * small-llm on gpu-1x in eastus (with some unmet demand), ODD_WORKLOAD served by EVIL_LLM at TP 2 on gpu-8x in westus2.
  */
-export function fixture(windowCount: number, options: FixtureOptions = {}): { plan: PlanDocument; report: FinanceReport; input: PlanningInput } {
+export function fixture(
+  windowCount: number,
+  options: FixtureOptions = {},
+): { plan: PlanDocument; report: FinanceReport; input: PlanningInput } {
   const windows: PlanDocument['windows'] = [];
   const previous = new Map<string, number>();
   for (let t = 0; t < windowCount; t++) {
@@ -50,8 +53,22 @@ export function fixture(windowCount: number, options: FixtureOptions = {}): { pl
       ...(codeReplicas > 0 ? [{ llm: EVIL_LLM, sku: 'gpu-8x', tp: 2, region: 'westus2', count: codeReplicas }] : []),
     ];
     const routes = [
-      ...(chatServed > 0 ? [{ workload: 'chat', origin: 'eastus', llm: 'small-llm', sku: 'gpu-1x', tp: 1, region: 'eastus', requestsPerSec: chatServed }] : []),
-      ...(codeServed > 0 ? [{ workload: ODD_WORKLOAD, origin: 'westus2', llm: EVIL_LLM, sku: 'gpu-8x', tp: 2, region: 'westus2', requestsPerSec: codeServed }] : []),
+      ...(chatServed > 0
+        ? [{ workload: 'chat', origin: 'eastus', llm: 'small-llm', sku: 'gpu-1x', tp: 1, region: 'eastus', requestsPerSec: chatServed }]
+        : []),
+      ...(codeServed > 0
+        ? [
+            {
+              workload: ODD_WORKLOAD,
+              origin: 'westus2',
+              llm: EVIL_LLM,
+              sku: 'gpu-8x',
+              tp: 2,
+              region: 'westus2',
+              requestsPerSec: codeServed,
+            },
+          ]
+        : []),
     ];
     const unmet = [
       ...(chatUnmet > 0 ? [{ workload: 'chat', origin: 'eastus', requestsPerSec: chatUnmet }] : []),
@@ -79,14 +96,25 @@ export function fixture(windowCount: number, options: FixtureOptions = {}): { pl
       windowsSolved: windowCount,
       statuses: { optimal: windowCount },
     },
-    totals: { costUsd, startupCostUsd: 0, gpuHours: windows.reduce((sum, w) => sum + w.gpuHours, 0), servedRequests: round(served), unmetRequests: round(unmetRequests) },
+    totals: {
+      costUsd,
+      startupCostUsd: 0,
+      gpuHours: windows.reduce((sum, w) => sum + w.gpuHours, 0),
+      servedRequests: round(served),
+      unmetRequests: round(unmetRequests),
+    },
     windows,
   });
   const input: PlanningInput = {
     windows: windows.map((w) => ({ start: w.start, hours: w.hours })),
     regions: ['eastus', 'westus2'],
     purchases: ['on-demand'],
-    skus: SKUS.map((s) => ({ sku: s.sku, gpu: 'X', gpusPerVm: s.gpusPerVm, prices: [{ region: s.sku === 'gpu-1x' ? 'eastus' : 'westus2', purchase: 'on-demand', usdPerHour: s.usdPerHour }] })),
+    skus: SKUS.map((s) => ({
+      sku: s.sku,
+      gpu: 'X',
+      gpusPerVm: s.gpusPerVm,
+      prices: [{ region: s.sku === 'gpu-1x' ? 'eastus' : 'westus2', purchase: 'on-demand', usdPerHour: s.usdPerHour }],
+    })),
     workloads: [
       { id: 'chat', origins: ['eastus'], maxNetworkRttMs: 50, unmetPenaltyUsdPerRequest: 1 },
       { id: ODD_WORKLOAD, origins: ['westus2'], maxNetworkRttMs: 50, unmetPenaltyUsdPerRequest: 1 },

@@ -33,7 +33,10 @@ describe('renderHtmlReport', () => {
     expect(renderHtmlReport(plan, report)).not.toContain('data-chart="deferrable"');
     const arrived = Array.from({ length: 24 }, (_, h) => (h >= 12 ? 100 : 10));
     const served = Array.from({ length: 24 }, (_, h) => (h < 12 ? 100 : 10));
-    const withBatch = { ...plan, policies: { llmMix: [], deferrable: [{ workload: 'batch', deadlineHours: 24, arrivedByHourUtc: arrived, servedByHourUtc: served }] } };
+    const withBatch = {
+      ...plan,
+      policies: { llmMix: [], deferrable: [{ workload: 'batch', deadlineHours: 24, arrivedByHourUtc: arrived, servedByHourUtc: served }] },
+    };
     const html = renderHtmlReport(withBatch, report);
     expect(chartPoints(html, 'deferrable')).toBe(2 * 24);
     expect(seriesKeys(chartSvg(html, 'deferrable'))).toEqual(new Set(['arrived', 'served']));
@@ -79,7 +82,9 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/<(?:script|link|iframe|img|object|embed|base)\b/i);
     expect(html).not.toMatch(/@import|url\s*\(/i);
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
     expect(html.match(/<svg\b/g)).toHaveLength(4);
     expect(html.match(/<\/svg>/g)).toHaveLength(4);
     expect(html.match(/<g\b/g)?.length).toBe(html.match(/<\/g>/g)?.length);
@@ -125,7 +130,8 @@ describe('renderHtmlReport', () => {
       expect(html.match(/<svg\b/g), name).toHaveLength(4);
       for (const chart of CHARTS) chartPoints(html, chart);
       // Coordinates are plain fixed-decimal numbers.
-      for (const [, value] of html.matchAll(/\s(?:x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]*)"/g)) expect(value, name).toMatch(/^-?\d+(\.\d+)?$/);
+      for (const [, value] of html.matchAll(/\s(?:x|y|x1|y1|x2|y2|cx|cy|width|height)="([^"]*)"/g))
+        expect(value, name).toMatch(/^-?\d+(\.\d+)?$/);
       for (const [, d] of html.matchAll(/\sd="([^"]*)"/g)) expect(d, name).toMatch(/^([MLHVZ]-?\d+(\.\d+)?(,-?\d+(\.\d+)?)?|Z)*$/);
     }
 

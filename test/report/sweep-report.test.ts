@@ -31,7 +31,10 @@ const doc: SweepDocument = SweepDocumentSchema.parse({
   schemaVersion: 1,
   scenario: { name: 'hand', file: 'hand.yaml', overrides: [] },
   solver: { name: 'highs', strategy: 'joint', timeLimitSec: 50, gap: 0 },
-  parameters: [{ path: 'demand.scale', values: [1, 2] }, { path: 'region', values: ['=east', 'west'] }],
+  parameters: [
+    { path: 'demand.scale', values: [1, 2] },
+    { path: 'region', values: ['=east', 'west'] },
+  ],
   points: [point(0, 1, '=east', 100), point(1, 1, 'west', 120), point(2, 2, '=east', null), point(3, 2, 'west', 230)],
   seconds: 1,
 });
@@ -60,9 +63,15 @@ describe('sweep renderers', () => {
   it('HTML: a line per value of the second path, a gap where a point has no plan, escaped text, same bytes twice', () => {
     const html = renderSweepHtml(doc);
     expect(renderSweepHtml(doc)).toBe(html);
-    const paths = [...html.matchAll(/<path class="series" data-series="([^"]+)"[^>]* d="([^"]*)"/g)].map((m) => [m[1], (m[2]!.match(/M/g) ?? []).length]);
+    const paths = [...html.matchAll(/<path class="series" data-series="([^"]+)"[^>]* d="([^"]*)"/g)].map((m) => [
+      m[1],
+      (m[2]!.match(/M/g) ?? []).length,
+    ]);
     // '=east' has its second point missing: one isolated point drawn as a dot, no line through the gap.
-    expect(paths).toEqual([['region==east', 1], ['region=west', 1]]);
+    expect(paths).toEqual([
+      ['region==east', 1],
+      ['region=west', 1],
+    ]);
     expect(html).toMatch(/<circle data-series="region==east"/);
     expect(html).not.toContain('Unmet demand');
     expect(html).toContain('<td>no_solution</td>');

@@ -49,7 +49,10 @@ describe('evaluating deferrable work', () => {
     const b = batchIndex(input);
     const windows = Array.from({ length: 12 }, (_, k) => 24 + k);
     const fleets: FleetWindow[] = windows.map(() => ({ vms: [], replicas: [] }));
-    const result = await evaluateFleets({ input, windows, actual: input.demand, events: [], startFleet: [], solve: await glpkSolve() }, { name: 'none', description: 'no fleet', fleets, seconds: 0 });
+    const result = await evaluateFleets(
+      { input, windows, actual: input.demand, events: [], startFleet: [], solve: await glpkSolve() },
+      { name: 'none', description: 'no fleet', fleets, seconds: 0 },
+    );
     const arrivals = (t: number) => input.demand[b]!.reduce((sum, series) => sum + series[t]!, 0);
     for (const window of result.windows) {
       const entry = window.byWorkload.batch!;
@@ -68,16 +71,26 @@ describe('evaluating deferrable work', () => {
     const input = await simSmallBatch();
     const b = batchIndex(input);
     const code = input.workloads.findIndex((w) => w.id === 'code');
-    const candidate = input.candidates.find((c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus')!;
+    const candidate = input.candidates.find(
+      (c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus',
+    )!;
     const rate = (id: string) => candidate.requestsPerSecByWorkload.get(id)!;
-    const fleet: FleetWindow = { vms: [{ region: 'eastus', sku: candidate.sku, purchase: 'on-demand', count: 4, usdPerHour: 7 }], replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 4 }] };
+    const fleet: FleetWindow = {
+      vms: [{ region: 'eastus', sku: candidate.sku, purchase: 'on-demand', count: 4, usdPerHour: 7 }],
+      replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 4 }],
+    };
     // Window 30: code fills 60% of the four replicas from eastus; 20 h of batch-worth arrive there.
     const t = 30;
     const batchRps = 20 * rate('batch');
     const actual = input.workloads.map((workload, w) =>
-      workload.origins.map((origin) => input.windows.map((_, i) => (i !== t || origin !== 'eastus' ? 0 : w === code ? 0.6 * 4 * rate('code') : w === b ? batchRps : 0))),
+      workload.origins.map((origin) =>
+        input.windows.map((_, i) => (i !== t || origin !== 'eastus' ? 0 : w === code ? 0.6 * 4 * rate('code') : w === b ? batchRps : 0)),
+      ),
     );
-    const result = await evaluateFleets({ input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() }, { name: 'one pool', description: '', fleets: [fleet], seconds: 0 });
+    const result = await evaluateFleets(
+      { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() },
+      { name: 'one pool', description: '', fleets: [fleet], seconds: 0 },
+    );
     const window = result.windows[0]!;
     expect(window.byWorkload.code!.servedRps).toBeCloseTo(0.6 * 4 * rate('code'), 6);
     // The 40% left serves batch at its own rate: 1.6 replicas' worth; the rest waits (deadline not reached).
@@ -89,16 +102,20 @@ describe('evaluating deferrable work', () => {
 });
 
 describe('the batch scheduler follows the plan', () => {
-  it("serves the origins the plan scheduled first, not the nearest ones", async () => {
+  it('serves the origins the plan scheduled first, not the nearest ones', async () => {
     const input = await simSmallBatch();
     const b = batchIndex(input);
     const east = input.workloads[b]!.origins.indexOf('eastus');
     const west = input.workloads[b]!.origins.indexOf('westus2');
-    const candidate = input.candidates.find((c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus')!;
+    const candidate = input.candidates.find(
+      (c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus',
+    )!;
     const rate = candidate.requestsPerSecByWorkload.get('batch')!;
     expect(input.latencyMs('westus2', 'eastus')).toBeGreaterThan(input.latencyMs('eastus', 'eastus'));
     // Window 30: two replicas in eastus, 3 replicas' worth of batch waiting from each origin (arrived in 29).
-    const actual = input.workloads.map((workload, w) => workload.origins.map(() => input.windows.map((_, i) => (w === b && i === 29 ? 3 * rate : 0))));
+    const actual = input.workloads.map((workload, w) =>
+      workload.origins.map(() => input.windows.map((_, i) => (w === b && i === 29 ? 3 * rate : 0))),
+    );
     const fleet = (deferred?: FleetWindow['deferred']): FleetWindow => ({
       vms: [{ region: 'eastus', sku: candidate.sku, purchase: 'on-demand', count: 2, usdPerHour: 7 }],
       replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 2 }],
@@ -125,7 +142,13 @@ describe('the batch scheduler follows the plan', () => {
 describe('simulating a scenario with deferrable work', () => {
   it('every strategy conserves requests (served + dropped + pending = arrived) and the backlog adds up window by window', async () => {
     const input = await simSmallBatch();
-    const result = await simulate(input, { strategies: STRATEGY_NAMES, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 });
+    const result = await simulate(input, {
+      strategies: STRATEGY_NAMES,
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+    });
     for (const strategy of result.strategies) {
       let backlog = 0;
       for (const window of strategy.windows) {
@@ -149,8 +172,18 @@ describe('simulating a scenario with deferrable work', () => {
 
   it('the planner reads no demand at or after its planning point, batch backlog included', async () => {
     const input = await simSmallBatch();
-    const poisoned = { ...input, demand: input.demand.map((origins) => origins.map((series) => series.map((v, t) => (t >= 36 ? Number.NaN : v)))) };
-    const options = { strategies: ['planner' as const, 'reactive' as const], days: 0.5, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 };
+    const poisoned = {
+      ...input,
+      demand: input.demand.map((origins) => origins.map((series) => series.map((v, t) => (t >= 36 ? Number.NaN : v)))),
+    };
+    const options = {
+      strategies: ['planner' as const, 'reactive' as const],
+      days: 0.5,
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+    };
     const a = await simulate(input, options);
     const b = await simulate(poisoned, options);
     const strip = (r: typeof a) => r.strategies.map(({ seconds: _s, notes: _n, ...rest }) => rest);

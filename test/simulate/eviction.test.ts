@@ -64,10 +64,19 @@ describe('spot evictions in the evaluation', () => {
 
   it('a simulation with spot VMs reports evictions, and costs still recompute from the fleets', async () => {
     const input = await simSmall(['purchases=[on-demand,spot]', 'policies.spot.evictionProbability=0.2']);
-    const options = { strategies: ['planner' as const, 'oracle' as const], solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 };
+    const options = {
+      strategies: ['planner' as const, 'oracle' as const],
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+    };
     const result = await simulate(input, options);
     for (const strategy of result.strategies) {
-      expect(strategy.fleets.some((f) => f.vms.some((vm) => vm.purchase === 'spot')), strategy.name).toBe(true);
+      expect(
+        strategy.fleets.some((f) => f.vms.some((vm) => vm.purchase === 'spot')),
+        strategy.name,
+      ).toBe(true);
       expect(strategy.totals.spotEvictions, strategy.name).toBeGreaterThan(0);
       let cost = 0;
       for (const [k, fleet] of strategy.fleets.entries()) {

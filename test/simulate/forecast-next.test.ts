@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_STEPS_AHEAD, forecastAhead, forecastNext } from '../../src/simulate/forecast-next.js';
 
-const hours = (n: number, start = '2024-05-13T00:00:00Z') => Array.from({ length: n }, (_, i) => new Date(Date.parse(start) + i * 3_600_000).toISOString());
+const hours = (n: number, start = '2024-05-13T00:00:00Z') =>
+  Array.from({ length: n }, (_, i) => new Date(Date.parse(start) + i * 3_600_000).toISOString());
 
 describe('forecastNext', () => {
   it('repeats a flat series with no margin once it has measured its (zero) misses', () => {

@@ -10,7 +10,12 @@ import { glpkSolve, simSmallWithQueues } from './support.js';
  * the mean wait the closed form must reproduce. Class 0 has exponential prefills (E[P^2] = 2 E[P]^2), class 1
  * deterministic ones (E[P^2] = E[P]^2).
  */
-function simulatedMeanWaitMs(ratesPerMs: readonly [number, number], meanMs: readonly [number, number], arrivals: number, seed: number): number {
+function simulatedMeanWaitMs(
+  ratesPerMs: readonly [number, number],
+  meanMs: readonly [number, number],
+  arrivals: number,
+  seed: number,
+): number {
   const random = mulberry32(seed);
   const total = ratesPerMs[0] + ratesPerMs[1];
   let now = 0;
@@ -31,12 +36,41 @@ describe('the queueing estimate per replica pool', () => {
   it('is the multi-class Pollaczek-Khinchine wait, worked by hand', () => {
     const profiles = new Map<number, QueueProfile>([
       // At its SLO rate alone, workload 0 spends half its time in prefill and its decodes stall 10 ms a token.
-      [0, { prefillMs: 100, prefillSquaredMs2: 20_000, decodeStepMs: 20, ttftSloMs: 1000, tpotSloMs: 100, tpotAtSloRateMs: 30, prefillUtilisationAtSloRate: 0.5 }],
-      [1, { prefillMs: 20, prefillSquaredMs2: 400, decodeStepMs: 10, ttftSloMs: 50, tpotSloMs: 100, tpotAtSloRateMs: 12, prefillUtilisationAtSloRate: 0.2 }],
+      [
+        0,
+        {
+          prefillMs: 100,
+          prefillSquaredMs2: 20_000,
+          decodeStepMs: 20,
+          ttftSloMs: 1000,
+          tpotSloMs: 100,
+          tpotAtSloRateMs: 30,
+          prefillUtilisationAtSloRate: 0.5,
+        },
+      ],
+      [
+        1,
+        {
+          prefillMs: 20,
+          prefillSquaredMs2: 400,
+          decodeStepMs: 10,
+          ttftSloMs: 50,
+          tpotSloMs: 100,
+          tpotAtSloRateMs: 12,
+          prefillUtilisationAtSloRate: 0.2,
+        },
+      ],
     ]);
     // Two replicas, 4 and 10 req/s: per replica 0.002 and 0.005 per ms. rho = 0.2 + 0.1 = 0.3;
     // sum lambda E[P^2] = 40 + 2 = 42; wait = 42 / (2 x 0.7) = 30 ms.
-    const estimate = poolQueueEstimate(new Map([[0, 4], [1, 10]]), 2, (w) => profiles.get(w));
+    const estimate = poolQueueEstimate(
+      new Map([
+        [0, 4],
+        [1, 10],
+      ]),
+      2,
+      (w) => profiles.get(w),
+    );
     expect(estimate.prefillUtilisation).toBeCloseTo(0.3, 12);
     expect(estimate.waitMs).toBeCloseTo(30, 9);
     expect(estimate.ttftMs.get(0)).toBeCloseTo(150, 9);
@@ -46,25 +80,82 @@ describe('the queueing estimate per replica pool', () => {
     expect(estimate.tpotMs.get(1)).toBeCloseTo(13, 9);
     // Workload 1's 60 ms misses its 50 ms SLO: its 10 req/s count late, workload 0's do not.
     const fleet: FleetWindow = { vms: [], replicas: [{ llm: 'l', sku: 's', tp: 1, region: 'r', count: 2 }] };
-    const window = windowQueueing(fleet, new Map([[0, new Map([[0, 4], [1, 10]])]]), 2, (_replica, w) => profiles.get(w));
+    const window = windowQueueing(
+      fleet,
+      new Map([
+        [
+          0,
+          new Map([
+            [0, 4],
+            [1, 10],
+          ]),
+        ],
+      ]),
+      2,
+      (_replica, w) => profiles.get(w),
+    );
     expect(window.lateRps).toEqual([0, 10]);
     expect(window.meanWaitMs).toBeCloseTo(30, 9);
     expect(window.worstTtftToSlo).toBeCloseTo(60 / 50, 9);
     expect(window.worstTpotToSlo).toBeCloseTo(26 / 100, 9);
     // A TPOT SLO of 25 ms makes workload 0's 26 ms late too.
     const tight = new Map([...profiles].map(([w, p]) => [w, w === 0 ? { ...p, tpotSloMs: 25 } : p]));
-    expect(windowQueueing(fleet, new Map([[0, new Map([[0, 4], [1, 10]])]]), 2, (_replica, w) => tight.get(w)).lateRps).toEqual([4, 10]);
+    expect(
+      windowQueueing(
+        fleet,
+        new Map([
+          [
+            0,
+            new Map([
+              [0, 4],
+              [1, 10],
+            ]),
+          ],
+        ]),
+        2,
+        (_replica, w) => tight.get(w),
+      ).lateRps,
+    ).toEqual([4, 10]);
     // Prefill utilisation 1 or more: the queue grows without bound.
     expect(poolQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
   });
 
   it('matches a simulated FIFO queue with two classes of prefill', () => {
     const profiles = new Map<number, QueueProfile>([
-      [0, { prefillMs: 80, prefillSquaredMs2: 2 * 80 * 80, decodeStepMs: 0, ttftSloMs: 1e9, tpotSloMs: 1e9, tpotAtSloRateMs: 0, prefillUtilisationAtSloRate: 0.9 }],
-      [1, { prefillMs: 300, prefillSquaredMs2: 300 * 300, decodeStepMs: 0, ttftSloMs: 1e9, tpotSloMs: 1e9, tpotAtSloRateMs: 0, prefillUtilisationAtSloRate: 0.9 }],
+      [
+        0,
+        {
+          prefillMs: 80,
+          prefillSquaredMs2: 2 * 80 * 80,
+          decodeStepMs: 0,
+          ttftSloMs: 1e9,
+          tpotSloMs: 1e9,
+          tpotAtSloRateMs: 0,
+          prefillUtilisationAtSloRate: 0.9,
+        },
+      ],
+      [
+        1,
+        {
+          prefillMs: 300,
+          prefillSquaredMs2: 300 * 300,
+          decodeStepMs: 0,
+          ttftSloMs: 1e9,
+          tpotSloMs: 1e9,
+          tpotAtSloRateMs: 0,
+          prefillUtilisationAtSloRate: 0.9,
+        },
+      ],
     ]);
     // Three replicas carrying 15 and 4 req/s: per replica 5 and 1.33 req/s, rho = 0.4 + 0.4 = 0.8.
-    const estimate = poolQueueEstimate(new Map([[0, 15], [1, 4]]), 3, (w) => profiles.get(w));
+    const estimate = poolQueueEstimate(
+      new Map([
+        [0, 15],
+        [1, 4],
+      ]),
+      3,
+      (w) => profiles.get(w),
+    );
     expect(estimate.prefillUtilisation).toBeCloseTo(0.8, 12);
     const simulated = simulatedMeanWaitMs([5 / 1000, 4 / 3 / 1000], [80, 300], 400_000, 7);
     expect(Math.abs(simulated / estimate.waitMs - 1)).toBeLessThan(0.03);
@@ -79,7 +170,9 @@ describe('the queueing estimate per replica pool', () => {
         const profile = queueProfile(candidate, w)!;
         const estimate = poolQueueEstimate(new Map([[w, 3 * rate]]), 3, () => profile);
         expect(estimate.prefillUtilisation).toBeLessThan(1);
-        expect(estimate.ttftMs.get(w)!, `${candidate.llm} ${candidate.sku} tp${candidate.tp} ${id}`).toBeLessThanOrEqual(profile.ttftSloMs * (1 + 1e-9));
+        expect(estimate.ttftMs.get(w)!, `${candidate.llm} ${candidate.sku} tp${candidate.tp} ${id}`).toBeLessThanOrEqual(
+          profile.ttftSloMs * (1 + 1e-9),
+        );
         // At the SLO rate the TPOT is the perf model's own, within its SLO.
         expect(estimate.tpotMs.get(w)!).toBeCloseTo(profile.tpotAtSloRateMs, 9);
         expect(estimate.tpotMs.get(w)!).toBeLessThanOrEqual(profile.tpotSloMs * (1 + 1e-9));
@@ -92,11 +185,18 @@ describe('the queueing estimate per replica pool', () => {
 
 describe('the evaluation counts requests late where a long-prompt workload shares replicas', () => {
   // chat moves onto code's llm with 16k-token prompts: its ~650 ms prefills queue ahead of code's 70 ms ones.
-  const shared = ['workloads.1.llms=[llama-3.1-8b]', 'workloads.1.requestMix.meanInputTokens=16000', 'workloads.1.requestMix.meanOutputTokens=50', 'workloads.1.slo.ttftMs=8000'];
+  const shared = [
+    'workloads.1.llms=[llama-3.1-8b]',
+    'workloads.1.requestMix.meanInputTokens=16000',
+    'workloads.1.requestMix.meanOutputTokens=50',
+    'workloads.1.slo.ttftMs=8000',
+  ];
 
   async function evaluateShared(codeShare: number) {
     const { input, queueProfile } = await simSmallWithQueues(shared);
-    const candidate = input.candidates.find((c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus')!;
+    const candidate = input.candidates.find(
+      (c) => c.llm === 'llama-3.1-8b' && c.sku === 'NC40ads_H100_v5' && c.tp === 1 && c.region === 'eastus',
+    )!;
     const rate = (id: string) => candidate.requestsPerSecByWorkload.get(id)!;
     const sku = input.skus.find((s) => s.sku === candidate.sku)!;
     const fleet: FleetWindow = {
@@ -107,7 +207,11 @@ describe('the evaluation counts requests late where a long-prompt workload share
     // All demand from eastus, filling the pool exactly: codeShare of it code, the rest chat.
     const t = 30;
     const actual = input.workloads.map((workload, w) =>
-      workload.origins.map((origin) => input.windows.map((_, i) => (i === t && origin === 'eastus' ? (w === 0 ? codeShare : 1 - codeShare) * replicas * rate(workload.id) : 0))),
+      workload.origins.map((origin) =>
+        input.windows.map((_, i) =>
+          i === t && origin === 'eastus' ? (w === 0 ? codeShare : 1 - codeShare) * replicas * rate(workload.id) : 0,
+        ),
+      ),
     );
     const run = { name: 'shared', description: 'one pool for both', fleets: [fleet], seconds: 0 };
     const ctx = { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() };

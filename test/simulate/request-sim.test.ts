@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { maxThroughput, scalePool, simulateRequests, type ReplicaModel } from '../../src/simulate/request-sim.js';
 
-const mix = { meanInputTokens: 1000, meanOutputTokens: 200, buckets: [{ inputTokens: 500, outputTokens: 100, share: 0.5 }, { inputTokens: 1500, outputTokens: 300, share: 0.5 }] };
+const mix = {
+  meanInputTokens: 1000,
+  meanOutputTokens: 200,
+  buckets: [
+    { inputTokens: 500, outputTokens: 100, share: 0.5 },
+    { inputTokens: 1500, outputTokens: 300, share: 0.5 },
+  ],
+};
 const slow: ReplicaModel = { label: 'slow', slots: 8, ratePerSec: 10, prefillMs: 40, decodeStepMs: 20 };
 const fast: ReplicaModel = { label: 'fast', slots: 8, ratePerSec: 30, prefillMs: 15, decodeStepMs: 8 };
 const options = { mix, ttftSloMs: 1000 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanningInput } from '../../src/capacity/types.js';
-import { capFleet, evaluateFleets } from '../../src/simulate/evaluate.js';
+import { capFleet } from '../../src/simulate/evaluate.js';
 import { dispatch } from '../../src/simulate/dispatch.js';
 import { simulate } from '../../src/simulate/runner.js';
 import { REACTIVE, STRATEGY_NAMES, plannerStrategy, reactiveStrategy, type StrategyContext } from '../../src/simulate/strategies.js';
@@ -39,7 +39,9 @@ describe('the runner never reads demand at or after the planning point', () => {
     const windows = [24, 25, 26, 27, 28, 29];
     const clean = await context(input, windows, (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t))));
     // Full-length series whose values at and after the planning point are NaN: reading one poisons the plan.
-    const poisoned = await context(input, windows, (t) => input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))));
+    const poisoned = await context(input, windows, (t) =>
+      input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))),
+    );
     for (const strategy of [plannerStrategy, reactiveStrategy]) {
       const a = await strategy(clean);
       const b = await strategy(poisoned);
@@ -51,8 +53,14 @@ describe('the runner never reads demand at or after the planning point', () => {
   it('the planner committing 4 windows at a time decides the same with the future poisoned', async () => {
     const input = await simSmall();
     const windows = [24, 25, 26, 27, 28, 29, 30, 31, 32, 33];
-    const clean = { ...(await context(input, windows, (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t))))), commitWindows: 4 };
-    const poisoned = { ...clean, historyBefore: (t: number) => input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))) };
+    const clean = {
+      ...(await context(input, windows, (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t))))),
+      commitWindows: 4,
+    };
+    const poisoned = {
+      ...clean,
+      historyBefore: (t: number) => input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))),
+    };
     const a = await plannerStrategy(clean);
     const b = await plannerStrategy(poisoned);
     expect(b.fleets).toEqual(a.fleets);
@@ -66,7 +74,14 @@ describe('the runner never reads demand at or after the planning point', () => {
   it('a whole simulation over windows 24..35 is unchanged when every later window is NaN', async () => {
     const input = await simSmall();
     const poisoned = withDemand(input, (w, o, t) => (t >= 36 ? Number.NaN : input.demand[w]![o]![t]!));
-    const options = { strategies: STRATEGY_NAMES, days: 0.5, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 };
+    const options = {
+      strategies: STRATEGY_NAMES,
+      days: 0.5,
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+    };
     const a = await simulate(input, options);
     const b = await simulate(poisoned, options);
     expect(a.windows).toEqual(Array.from({ length: 12 }, (_, k) => 24 + k));
@@ -78,7 +93,14 @@ describe('the runner never reads demand at or after the planning point', () => {
 describe('strategy results recompute from their fleets', () => {
   it('cost, start-ups, GPU-hours and attainment add up for every strategy', async () => {
     const { input, queueProfile } = await simSmallWithQueues();
-    const result = await simulate(input, { strategies: STRATEGY_NAMES, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10, queueProfile });
+    const result = await simulate(input, {
+      strategies: STRATEGY_NAMES,
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+      queueProfile,
+    });
     const gpusPerVm = new Map(input.skus.map((s) => [s.sku, s.gpusPerVm]));
     expect(result.strategies.map((s) => s.name)).toEqual([...STRATEGY_NAMES]);
     for (const strategy of result.strategies) {
@@ -106,7 +128,9 @@ describe('strategy results recompute from their fleets', () => {
         // Packing: replicas fit the VMs' GPUs per (sku, region).
         for (const vm of fleet.vms) {
           const used = fleet.replicas.filter((r) => r.sku === vm.sku && r.region === vm.region).reduce((sum, r) => sum + r.count * r.tp, 0);
-          const available = fleet.vms.filter((v) => v.sku === vm.sku && v.region === vm.region).reduce((sum, v) => sum + v.count * gpusPerVm.get(v.sku)!, 0);
+          const available = fleet.vms
+            .filter((v) => v.sku === vm.sku && v.region === vm.region)
+            .reduce((sum, v) => sum + v.count * gpusPerVm.get(v.sku)!, 0);
           expect(used, `${strategy.name} window ${k} ${vm.sku} ${vm.region}`).toBeLessThanOrEqual(available);
         }
         const window = strategy.windows[k]!;
@@ -136,9 +160,13 @@ describe('reactive scaling', () => {
   it('resizes to 50% the window after it saw more than 70% or less than 30%; new replicas serve after start-up', async () => {
     const base = await simSmall();
     const input = withDemand(base, (w, o, t) => (w === 0 && o === 0 ? (t < 30 ? 5 : t < 32 ? 40 : 1) : 0));
-    const run = await reactiveStrategy(await context(input, [28, 29, 30, 31, 32, 33], (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t)))));
+    const run = await reactiveStrategy(
+      await context(input, [28, 29, 30, 31, 32, 33], (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t)))),
+    );
     const pool = (k: number) => run.fleets[k]!.replicas.find((r) => r.region === 'eastus')!;
-    const candidate = input.candidates.find((c) => c.llm === pool(0).llm && c.sku === pool(0).sku && c.tp === pool(0).tp && c.region === 'eastus')!;
+    const candidate = input.candidates.find(
+      (c) => c.llm === pool(0).llm && c.sku === pool(0).sku && c.tp === pool(0).tp && c.region === 'eastus',
+    )!;
     const rate = candidate.requestsPerSecByWorkload.get('code')!;
     const sized = (load: number) => Math.ceil(load / (rate * REACTIVE.target) - 1e-9);
     expect(pool(0).count).toBe(sized(5));
@@ -160,8 +188,14 @@ describe('fluid dispatch and capacity events', () => {
     const input = await simSmall();
     const candidate = input.candidates.find((c) => c.region === 'eastus' && c.requestsPerSecByWorkload.has('code'))!;
     const rate = candidate.requestsPerSecByWorkload.get('code')!;
-    const fleet: FleetWindow = { vms: [], replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: 'eastus', count: 2 }] };
-    const demand = [[3 * rate, 0], [0, 0]];
+    const fleet: FleetWindow = {
+      vms: [],
+      replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: candidate.tp, region: 'eastus', count: 2 }],
+    };
+    const demand = [
+      [3 * rate, 0],
+      [0, 0],
+    ];
     const served = await dispatch(input, fleet, demand, await glpkSolve());
     expect(served.servedRps[0]![0]).toBeCloseTo(2 * rate, 6);
     expect(served.utilisation).toBeCloseTo(1, 6);
@@ -170,7 +204,12 @@ describe('fluid dispatch and capacity events', () => {
   });
 
   it('capFleet removes VMs beyond the available GPUs, and the replicas they carried', () => {
-    const input = { skus: [{ sku: 'big', gpu: 'G', gpusPerVm: 4, prices: [] }, { sku: 'small', gpu: 'G', gpusPerVm: 1, prices: [] }] } as unknown as PlanningInput;
+    const input = {
+      skus: [
+        { sku: 'big', gpu: 'G', gpusPerVm: 4, prices: [] },
+        { sku: 'small', gpu: 'G', gpusPerVm: 1, prices: [] },
+      ],
+    } as unknown as PlanningInput;
     const fleet: FleetWindow = {
       vms: [
         { region: 'r', sku: 'big', purchase: 'on-demand', count: 2, usdPerHour: 4 },
@@ -190,10 +229,27 @@ describe('fluid dispatch and capacity events', () => {
 
   it('the planner re-plans around an outage it learns of, the static siloed fleet loses the capacity', async () => {
     const input = await simSmall();
-    const gpusInEast = (fleet: FleetWindow) => fleet.vms.filter((vm) => vm.region === 'eastus').reduce((sum, vm) => sum + vm.count * input.skus.find((s) => s.sku === vm.sku)!.gpusPerVm, 0);
-    const options = { strategies: ['planner', 'siloed'] as const, solve: await glpkSolve(), solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10 };
+    const gpusInEast = (fleet: FleetWindow) =>
+      fleet.vms
+        .filter((vm) => vm.region === 'eastus')
+        .reduce((sum, vm) => sum + vm.count * input.skus.find((s) => s.sku === vm.sku)!.gpusPerVm, 0);
+    const options = {
+      strategies: ['planner', 'siloed'] as const,
+      solve: await glpkSolve(),
+      solverName: 'glpk',
+      relativeGap: 0.01,
+      timeLimitSec: 10,
+    };
     const gpus = [...new Set(input.skus.map((s) => s.gpu))];
-    const events: CapacityEvent[] = gpus.map((gpu) => ({ gpu, region: 'eastus', from: '', to: '', availableGpus: 0, fromWindow: 30, toWindow: 33 }));
+    const events: CapacityEvent[] = gpus.map((gpu) => ({
+      gpu,
+      region: 'eastus',
+      from: '',
+      to: '',
+      availableGpus: 0,
+      fromWindow: 30,
+      toWindow: 33,
+    }));
     const result = await simulate(input, { ...options, events });
     const [planner, siloed] = result.strategies;
     for (const k of [6, 7, 8, 9]) {
@@ -203,7 +259,9 @@ describe('fluid dispatch and capacity events', () => {
       expect(planner!.windows[k]!.servedBy.every((e) => e.region === 'westus2')).toBe(true);
     }
     expect(gpusInEast(planner!.fleets[5]!)).toBeGreaterThan(0);
-    const during = (s: typeof planner) => s!.windows.filter((w) => w.mode === 'capacity').reduce((sum, w) => sum + w.servedRps, 0) / s!.windows.filter((w) => w.mode === 'capacity').reduce((sum, w) => sum + w.demandRps, 0);
+    const during = (s: typeof planner) =>
+      s!.windows.filter((w) => w.mode === 'capacity').reduce((sum, w) => sum + w.servedRps, 0) /
+      s!.windows.filter((w) => w.mode === 'capacity').reduce((sum, w) => sum + w.demandRps, 0);
     expect(during(planner)).toBeGreaterThan(0.99);
     expect(during(siloed)).toBeLessThan(during(planner));
   });

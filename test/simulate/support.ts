@@ -17,7 +17,15 @@ export async function simSmall(overrides: string[] = []): Promise<PlanningInput>
 /** sim-small's input with the queue profiles the simulate command builds for it. */
 export async function simSmallWithQueues(overrides: string[] = []): Promise<{ input: PlanningInput; queueProfile: QueueProfileOf }> {
   const loaded = await loadScenarioFile(SIM_SMALL, overrides, quietIo);
-  return { input: loaded.input, queueProfile: queueProfiles(loaded.input, loaded.catalog, loaded.mixes, loaded.scenario.workloads.map((w) => w.slo)) };
+  return {
+    input: loaded.input,
+    queueProfile: queueProfiles(
+      loaded.input,
+      loaded.catalog,
+      loaded.mixes,
+      loaded.scenario.workloads.map((w) => w.slo),
+    ),
+  };
 }
 
 /** glpk.js: fastest on these small window MILPs (measured: 0.7 s for the planner's 24 hours vs 9 s HiGHS). */

@@ -6,7 +6,9 @@ import type { Solution, SolveOptions, Solver } from '../../src/solvers/types.js'
 /** n columns, one covering row; integer columns when mip. */
 function program(n: number, mip: boolean): Program {
   const problem = new Problem();
-  const xs = Array.from({ length: n }, (_, i) => problem.addVariable({ label: `x${i}`, type: mip ? 'integer' : 'continuous', objective: 1 + i }));
+  const xs = Array.from({ length: n }, (_, i) =>
+    problem.addVariable({ label: `x${i}`, type: mip ? 'integer' : 'continuous', objective: 1 + i }),
+  );
   problem.addConstraint('cover', linear(xs.map((x) => [x, 1] as [typeof x, number])), '>=', 1);
   return problem.compile();
 }
@@ -19,7 +21,13 @@ function fake(name: string, status: Solution['status'], withValues = true): Solv
     calls,
     solve: async (p, options = {}) => {
       calls.push(options);
-      return { status, solver: name, rawStatus: status, seconds: 0, ...(withValues ? { objective: 1, values: new Float64Array(p.objective.length) } : {}) } as Solution;
+      return {
+        status,
+        solver: name,
+        rawStatus: status,
+        seconds: 0,
+        ...(withValues ? { objective: 1, values: new Float64Array(p.objective.length) } : {}),
+      } as Solution;
     },
   };
 }
@@ -37,10 +45,14 @@ describe('the auto backend', () => {
     expect((await auto.solve(program(SMALL_MILP_COLUMNS + 1, true))).rawStatus).toBe('highs: optimal');
   });
 
-  it('re-solves with HiGHS what glpk.js did not prove, and keeps glpk.js\'s incumbent if HiGHS finds none', async () => {
+  it("re-solves with HiGHS what glpk.js did not prove, and keeps glpk.js's incumbent if HiGHS finds none", async () => {
     const glpk = fake('glpk', 'feasible');
-    expect((await createAutoSolver(fake('highs', 'optimal'), glpk).solve(program(10, true), { timeLimitSec: 5 })).rawStatus).toBe('highs: optimal');
-    expect((await createAutoSolver(fake('highs', 'no_solution', false), glpk).solve(program(10, true), { timeLimitSec: 5 })).rawStatus).toBe('glpk: feasible');
+    expect((await createAutoSolver(fake('highs', 'optimal'), glpk).solve(program(10, true), { timeLimitSec: 5 })).rawStatus).toBe(
+      'highs: optimal',
+    );
+    expect(
+      (await createAutoSolver(fake('highs', 'no_solution', false), glpk).solve(program(10, true), { timeLimitSec: 5 })).rawStatus,
+    ).toBe('glpk: feasible');
     // glpk.js's proofs of infeasibility stand.
     const highs = fake('highs', 'optimal');
     expect((await createAutoSolver(highs, fake('glpk', 'infeasible', false)).solve(program(10, true))).status).toBe('infeasible');

@@ -39,10 +39,27 @@ export const KNAPSACK_P01 = {
 export const MELANGE = {
   // Mélange's example: 2x2 request-size buckets, two GPU types, rate 30 req/s.
   gpus: [
-    { id: 'A10G', usdPerHour: 1.01, throughputs: [[2, 1], [5, 2]] },
-    { id: 'A100-80GB', usdPerHour: 3.67, throughputs: [[20, 20], [40, 20]] },
+    {
+      id: 'A10G',
+      usdPerHour: 1.01,
+      throughputs: [
+        [2, 1],
+        [5, 2],
+      ],
+    },
+    {
+      id: 'A100-80GB',
+      usdPerHour: 3.67,
+      throughputs: [
+        [20, 20],
+        [40, 20],
+      ],
+    },
   ],
-  shares: [[0.2, 0.1], [0.5, 0.2]],
+  shares: [
+    [0.2, 0.1],
+    [0.5, 0.2],
+  ],
   requestsPerSec: 30,
   optimumUsdPerHour: 6.7, // 3 x A10G + 1 x A100
 };
@@ -50,18 +67,20 @@ export const MELANGE = {
 /** Mélange's ILP: integer GPU counts, each bucket served whole by one GPU type (slice factor 1). */
 export function buildMelange(): Program {
   const problem = new Problem();
-  const counts = MELANGE.gpus.map((gpu) =>
-    problem.addVariable({ label: `gpus[${gpu.id}]`, type: 'integer', objective: gpu.usdPerHour }),
-  );
+  const counts = MELANGE.gpus.map((gpu) => problem.addVariable({ label: `gpus[${gpu.id}]`, type: 'integer', objective: gpu.usdPerHour }));
   const load = MELANGE.gpus.map(() => new LinearExpr());
-  MELANGE.shares.forEach((row, i) =>
+  MELANGE.shares.forEach((row, i) => {
     row.forEach((share, j) => {
       const assign = MELANGE.gpus.map((gpu) => problem.addVariable({ label: `assign[b${i}${j},${gpu.id}]`, type: 'binary' }));
       problem.addConstraint(`bucket[b${i}${j}]`, sum(assign), '=', 1);
-      MELANGE.gpus.forEach((gpu, g) => load[g]!.add(assign[g]!, (share * MELANGE.requestsPerSec) / gpu.throughputs[i]![j]!));
-    }),
-  );
-  MELANGE.gpus.forEach((gpu, g) => problem.addConstraint(`capacity[${gpu.id}]`, load[g]!.add(counts[g]!, -1), '<=', 0));
+      MELANGE.gpus.forEach((gpu, g) => {
+        load[g]!.add(assign[g]!, (share * MELANGE.requestsPerSec) / gpu.throughputs[i]![j]!);
+      });
+    });
+  });
+  MELANGE.gpus.forEach((gpu, g) => {
+    problem.addConstraint(`capacity[${gpu.id}]`, load[g]!.add(counts[g]!, -1), '<=', 0);
+  });
   return problem.compile();
 }
 
@@ -108,10 +127,32 @@ export const conformanceCases: ConformanceCase[] = [
       // max 3x + 2y st x + y <= 4, x + 3y <= 6, x <= 3: vertex (3, 1), value 11.
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y']);
-      p.addConstraint('a', linear([[x!, 1], [y!, 1]]), '<=', 4);
-      p.addConstraint('b', linear([[x!, 1], [y!, 3]]), '<=', 6);
+      p.addConstraint(
+        'a',
+        linear([
+          [x!, 1],
+          [y!, 1],
+        ]),
+        '<=',
+        4,
+      );
+      p.addConstraint(
+        'b',
+        linear([
+          [x!, 1],
+          [y!, 3],
+        ]),
+        '<=',
+        6,
+      );
       p.addConstraint('c', sum([x!]), '<=', 3);
-      p.setObjective(linear([[x!, 3], [y!, 2]]), 'maximize');
+      p.setObjective(
+        linear([
+          [x!, 3],
+          [y!, 2],
+        ]),
+        'maximize',
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 11, values: { x: 3, y: 1 } },
@@ -123,9 +164,22 @@ export const conformanceCases: ConformanceCase[] = [
       // min 2x + 3y st x + y >= 10, x <= 6: x = 6, y = 4, value 24.
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y']);
-      p.addConstraint('cover', linear([[x!, 1], [y!, 1]]), '>=', 10);
+      p.addConstraint(
+        'cover',
+        linear([
+          [x!, 1],
+          [y!, 1],
+        ]),
+        '>=',
+        10,
+      );
       p.addConstraint('xcap', sum([x!]), '<=', 6);
-      p.setObjective(linear([[x!, 2], [y!, 3]]));
+      p.setObjective(
+        linear([
+          [x!, 2],
+          [y!, 3],
+        ]),
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 24, values: { x: 6, y: 4 } },
@@ -139,8 +193,22 @@ export const conformanceCases: ConformanceCase[] = [
       const x = p.addVariable({ label: 'x', upper: 5 });
       const [y, z] = vars(p, ['y', 'z']);
       p.addConstraint('total', sum([x, y!, z!]), '=', 10);
-      p.addConstraint('link', linear([[x, 1], [z!, -1]]), '=', 2);
-      p.setObjective(linear([[x, 4], [y!, 1], [z!, 3]]));
+      p.addConstraint(
+        'link',
+        linear([
+          [x, 1],
+          [z!, -1],
+        ]),
+        '=',
+        2,
+      );
+      p.setObjective(
+        linear([
+          [x, 4],
+          [y!, 1],
+          [z!, 3],
+        ]),
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 16, values: { x: 2, y: 8, z: 0 } },
@@ -153,8 +221,24 @@ export const conformanceCases: ConformanceCase[] = [
       const p = new Problem();
       const x = p.addVariable({ label: 'x', lower: -Infinity, upper: -1 });
       const t = p.addVariable({ label: 't', lower: -Infinity });
-      p.addConstraint('above', linear([[t, 1], [x, -1]]), '>=', 5);
-      p.addConstraint('below', linear([[t, 1], [x, 1]]), '>=', -5);
+      p.addConstraint(
+        'above',
+        linear([
+          [t, 1],
+          [x, -1],
+        ]),
+        '>=',
+        5,
+      );
+      p.addConstraint(
+        'below',
+        linear([
+          [t, 1],
+          [x, 1],
+        ]),
+        '>=',
+        -5,
+      );
       p.setObjective(linear([[t, 1]], 7));
       return p.compile();
     },
@@ -168,8 +252,21 @@ export const conformanceCases: ConformanceCase[] = [
       const p = new Problem();
       const x = p.addVariable({ label: 'x', lower: -2, upper: 3 });
       const y = p.addVariable({ label: 'y', lower: -4, upper: -1 });
-      p.addConstraint('gap', linear([[x, 1], [y, -1]]), '<=', 4);
-      p.setObjective(linear([[x, 1], [y, 2]]));
+      p.addConstraint(
+        'gap',
+        linear([
+          [x, 1],
+          [y, -1],
+        ]),
+        '<=',
+        4,
+      );
+      p.setObjective(
+        linear([
+          [x, 1],
+          [y, 2],
+        ]),
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: -10, values: { x: -2, y: -4 } },
@@ -181,9 +278,31 @@ export const conformanceCases: ConformanceCase[] = [
       // max 5x + 4y st 6x + 4y <= 24, x + 2y <= 6, integer: LP (3, 1.5) = 21; integer (4, 0) = 20.
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y'], { type: 'integer' });
-      p.addConstraint('a', linear([[x!, 6], [y!, 4]]), '<=', 24);
-      p.addConstraint('b', linear([[x!, 1], [y!, 2]]), '<=', 6);
-      p.setObjective(linear([[x!, 5], [y!, 4]]), 'maximize');
+      p.addConstraint(
+        'a',
+        linear([
+          [x!, 6],
+          [y!, 4],
+        ]),
+        '<=',
+        24,
+      );
+      p.addConstraint(
+        'b',
+        linear([
+          [x!, 1],
+          [y!, 2],
+        ]),
+        '<=',
+        6,
+      );
+      p.setObjective(
+        linear([
+          [x!, 5],
+          [y!, 4],
+        ]),
+        'maximize',
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 20, values: { x: 4, y: 0 } },
@@ -193,7 +312,11 @@ export const conformanceCases: ConformanceCase[] = [
     deterministic: true,
     build: () => {
       // costs [[9,2,7],[6,4,3],[5,8,1]]: best assignment 0->1, 1->0, 2->2 = 2 + 6 + 1 = 9 (of 6 permutations).
-      const cost = [[9, 2, 7], [6, 4, 3], [5, 8, 1]];
+      const cost = [
+        [9, 2, 7],
+        [6, 4, 3],
+        [5, 8, 1],
+      ];
       const p = new Problem();
       const assign = cost.map((row, i) => row.map((c, j) => p.addVariable({ label: `a${i}${j}`, type: 'binary', objective: c })));
       for (let i = 0; i < 3; i++) p.addConstraint(`worker${i}`, sum(assign[i]!), '=', 1);
@@ -229,10 +352,38 @@ export const conformanceCases: ConformanceCase[] = [
       // (gain 18) at cost 20, and x4 only tightens rows: optimum 1.25 at (1, 0, 1, 0).
       const p = new Problem();
       const [x1, x2, x3, x4] = vars(p, ['x1', 'x2', 'x3', 'x4']);
-      p.addConstraint('r1', linear([[x1!, 0.25], [x2!, -8], [x3!, -1], [x4!, 9]]), '<=', 0);
-      p.addConstraint('r2', linear([[x1!, 0.5], [x2!, -12], [x3!, -0.5], [x4!, 3]]), '<=', 0);
+      p.addConstraint(
+        'r1',
+        linear([
+          [x1!, 0.25],
+          [x2!, -8],
+          [x3!, -1],
+          [x4!, 9],
+        ]),
+        '<=',
+        0,
+      );
+      p.addConstraint(
+        'r2',
+        linear([
+          [x1!, 0.5],
+          [x2!, -12],
+          [x3!, -0.5],
+          [x4!, 3],
+        ]),
+        '<=',
+        0,
+      );
       p.addConstraint('r3', sum([x3!]), '<=', 1);
-      p.setObjective(linear([[x1!, 0.75], [x2!, -20], [x3!, 0.5], [x4!, -6]]), 'maximize');
+      p.setObjective(
+        linear([
+          [x1!, 0.75],
+          [x2!, -20],
+          [x3!, 0.5],
+          [x4!, -6],
+        ]),
+        'maximize',
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 1.25, values: { x1: 1, x2: 0, x3: 1, x4: 0 } },
@@ -243,8 +394,24 @@ export const conformanceCases: ConformanceCase[] = [
     build: () => {
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y'], { type: 'integer' });
-      p.addConstraint('sum', linear([[x!, 1], [y!, 1]]), '=', 2);
-      p.addConstraint('diff', linear([[x!, 1], [y!, -1]]), '=', 0);
+      p.addConstraint(
+        'sum',
+        linear([
+          [x!, 1],
+          [y!, 1],
+        ]),
+        '=',
+        2,
+      );
+      p.addConstraint(
+        'diff',
+        linear([
+          [x!, 1],
+          [y!, -1],
+        ]),
+        '=',
+        0,
+      );
       return p.compile();
     },
     expect: { status: 'optimal', objective: 0, values: { x: 1, y: 1 } },
@@ -269,7 +436,15 @@ export const conformanceCases: ConformanceCase[] = [
       // 2x + 2y = 3 has no integer solution.
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y'], { type: 'integer', upper: 5 });
-      p.addConstraint('odd', linear([[x!, 2], [y!, 2]]), '=', 3);
+      p.addConstraint(
+        'odd',
+        linear([
+          [x!, 2],
+          [y!, 2],
+        ]),
+        '=',
+        3,
+      );
       p.setObjective(sum([x!, y!]));
       return p.compile();
     },
@@ -292,7 +467,15 @@ export const conformanceCases: ConformanceCase[] = [
     build: () => {
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y']);
-      p.addConstraint('slope', linear([[x!, 1], [y!, -1]]), '<=', 1);
+      p.addConstraint(
+        'slope',
+        linear([
+          [x!, 1],
+          [y!, -1],
+        ]),
+        '<=',
+        1,
+      );
       p.setObjective(sum([x!, y!]), 'maximize');
       return p.compile();
     },
@@ -304,7 +487,15 @@ export const conformanceCases: ConformanceCase[] = [
     build: () => {
       const p = new Problem();
       const [x, y] = vars(p, ['x', 'y'], { type: 'integer' });
-      p.addConstraint('ray', linear([[x!, 1], [y!, -2]]), '<=', 1);
+      p.addConstraint(
+        'ray',
+        linear([
+          [x!, 1],
+          [y!, -2],
+        ]),
+        '<=',
+        1,
+      );
       p.setObjective(sum([x!]), 'maximize');
       return p.compile();
     },

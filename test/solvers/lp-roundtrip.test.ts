@@ -17,14 +17,17 @@ describe('LP text round trip between backends', () => {
     if (direct.status === 'optimal') expect(viaText.objective).toBeCloseTo(direct.objective!, 6);
   });
 
-  it.each(roundTripCases.map((c) => [c.name, c] as const))('%s: HiGHS on the program = glpk on the re-read LP text', async (_name, testCase) => {
-    const program = testCase.build();
-    const direct = await (await getSolver('highs')).solve(program);
-    const reread = readLpText(writeLpText(program, { names: 'labels' }));
-    const viaText = await (await getSolver('glpk')).solve(reread);
-    expect(viaText.status, viaText.rawStatus).toBe(direct.status);
-    if (direct.status === 'optimal') expect(viaText.objective).toBeCloseTo(direct.objective!, 6);
-  });
+  it.each(roundTripCases.map((c) => [c.name, c] as const))(
+    '%s: HiGHS on the program = glpk on the re-read LP text',
+    async (_name, testCase) => {
+      const program = testCase.build();
+      const direct = await (await getSolver('highs')).solve(program);
+      const reread = readLpText(writeLpText(program, { names: 'labels' }));
+      const viaText = await (await getSolver('glpk')).solve(reread);
+      expect(viaText.status, viaText.rawStatus).toBe(direct.status);
+      if (direct.status === 'optimal') expect(viaText.objective).toBeCloseTo(direct.objective!, 6);
+    },
+  );
 });
 
 for (const native of ['glpsol', 'cbc'] as NativeSolver[]) {

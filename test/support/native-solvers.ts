@@ -49,9 +49,11 @@ function runCbc(file: string, timeLimitSec: number): NativeResult {
   } catch (error) {
     output = String((error as { stdout?: string }).stdout ?? error);
   }
-  const objective = /Result - Optimal solution found[\s\S]*?Objective value:\s+(\S+)/.exec(output) ?? /^Optimal - objective value (\S+)/m.exec(output);
+  const objective =
+    /Result - Optimal solution found[\s\S]*?Objective value:\s+(\S+)/.exec(output) ?? /^Optimal - objective value (\S+)/m.exec(output);
   if (objective) return { status: 'optimal', objective: Number(objective[1]), output };
-  if (/Result - Linear relaxation infeasible|Result - Problem proven infeasible|Problem is infeasible/.test(output)) return { status: 'infeasible', output };
+  if (/Result - Linear relaxation infeasible|Result - Problem proven infeasible|Problem is infeasible/.test(output))
+    return { status: 'infeasible', output };
   if (/Result - Linear relaxation unbounded|Problem is unbounded/.test(output)) return { status: 'unbounded', output };
   if (/says infeasible or unbounded/.test(output)) return { status: 'infeasible_or_unbounded', output };
   return { status: 'other', output };

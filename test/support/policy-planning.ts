@@ -26,8 +26,12 @@ export function priceOf(input: PlanningInput, sku: string, region: string, purch
 
 export async function solvePlan(input: PlanningInput, strategy: Strategy = 'joint'): Promise<Plan> {
   const highs = await getSolver('highs');
-  const { plan, solver } = await planCapacity(input, (program, options) => highs.solve(program, options), 'highs', { strategy, relativeGap: 1e-9 });
-  if (solver.status !== 'optimal' && strategy === 'joint') throw new Error(`expected an optimal plan, got ${solver.status}: ${solver.reason}`);
+  const { plan, solver } = await planCapacity(input, (program, options) => highs.solve(program, options), 'highs', {
+    strategy,
+    relativeGap: 1e-9,
+  });
+  if (solver.status !== 'optimal' && strategy === 'joint')
+    throw new Error(`expected an optimal plan, got ${solver.status}: ${solver.reason}`);
   return plan;
 }
 
@@ -42,7 +46,9 @@ export async function allViolations(input: PlanningInput, plan: Plan, failRegion
 }
 
 export function vmCount(plan: Plan, window: number, filter: { region?: string; purchase?: string } = {}): number {
-  return plan.windows[window]!.vms.filter((vm) => (!filter.region || vm.region === filter.region) && (!filter.purchase || vm.purchase === filter.purchase)).reduce((sum, vm) => sum + vm.count, 0);
+  return plan.windows[window]!.vms.filter(
+    (vm) => (!filter.region || vm.region === filter.region) && (!filter.purchase || vm.purchase === filter.purchase),
+  ).reduce((sum, vm) => sum + vm.count, 0);
 }
 
 export function vmCost(plan: Plan): number {

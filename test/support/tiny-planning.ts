@@ -30,7 +30,11 @@ export function randomTinyInput(seed: number): PlanningInput {
     gpusPerVm: s.gpusPerVm,
     prices: regions
       .filter(() => random() > 0.15)
-      .map((region, i) => ({ region, purchase: 'on-demand' as const, usdPerHour: Math.round(s.usdPerHour * (1 + 0.1 * i + 0.2 * random()) * 1000) / 1000 })),
+      .map((region, i) => ({
+        region,
+        purchase: 'on-demand' as const,
+        usdPerHour: Math.round(s.usdPerHour * (1 + 0.1 * i + 0.2 * random()) * 1000) / 1000,
+      })),
   }));
   const llms = ['small-llm', 'big-llm'].slice(0, 1 + Math.floor(random() * 2));
   const candidates: Candidate[] = [];

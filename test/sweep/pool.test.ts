@@ -19,8 +19,16 @@ describe('the worker pool', () => {
     expect(progress).toEqual([1, 2, 3, 4, 5]);
   });
 
-  it('keeps a planner error\'s message and exit code across the thread boundary', async () => {
-    const failing = runInWorkers<SleepyTask, Result>(worker, [{ id: 0, ms: 5 }, { id: 1, ms: 5, fail: 'input' }, { id: 2, ms: 5 }], { jobs: 2 });
+  it("keeps a planner error's message and exit code across the thread boundary", async () => {
+    const failing = runInWorkers<SleepyTask, Result>(
+      worker,
+      [
+        { id: 0, ms: 5 },
+        { id: 1, ms: 5, fail: 'input' },
+        { id: 2, ms: 5 },
+      ],
+      { jobs: 2 },
+    );
     await expect(failing).rejects.toThrow(/^--vary x: task 1 is bad \(fix: drop it\)$/);
     await expect(failing).rejects.toMatchObject({ exitCode: ExitCode.badInput });
   });
@@ -33,11 +41,13 @@ describe('the worker pool', () => {
   });
 
   it('finds the worker beside the caller: sweep-worker.js when built (bin/planner.js), sweep-worker.ts from source', () => {
-    expect(siblingModule('file:///pkg/dist/src/commands/sweep.js', 'sweep-worker').href).toBe('file:///pkg/dist/src/commands/sweep-worker.js');
+    expect(siblingModule('file:///pkg/dist/src/commands/sweep.js', 'sweep-worker').href).toBe(
+      'file:///pkg/dist/src/commands/sweep-worker.js',
+    );
     expect(siblingModule('file:///pkg/src/commands/sweep.ts', 'sweep-worker').href).toBe('file:///pkg/src/commands/sweep-worker.ts');
   });
 
-  it('starts a compiled JavaScript worker directly (the built CLI\'s path)', async () => {
+  it("starts a compiled JavaScript worker directly (the built CLI's path)", async () => {
     const plain = new URL('./fixtures/plain-worker.mjs', import.meta.url);
     const results = await runInWorkers<number, { square: number; thread: number }>(plain, [1, 2, 3, 4], { jobs: 2 });
     expect(results.map((r) => r.square)).toEqual([1, 4, 9, 16]);
