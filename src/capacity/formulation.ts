@@ -54,7 +54,10 @@ export interface BuildOptions {
    * scenario's current fleet. Ignored when `independentWindows` is set.
    */
   previousFleet?: ReadonlyMap<string, number>;
-  /** Drop the coupling between windows (group 8 and the budget): each window stands alone (a relaxation). */
+  /**
+   * Drop the coupling between windows (group 8, the deferrable rows of group 1 and the budget): each window
+   * stands alone (a relaxation).
+   */
   independentWindows?: boolean;
   /** Include the budget row (group 9) when the scenario has a hard budget. Default true. */
   includeBudget?: boolean;

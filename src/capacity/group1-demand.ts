@@ -9,7 +9,8 @@ import { isInteractive } from './policies.js';
  *   1:demand[w,o,t]   sum over r of route[w,o->r,t] + unmet[w,o,t] = demand[w,o,t]     (interactive w)
  *   1:flow[w,r,t]     sum over o of route[w,o->r,t] - sum over c in r of assign[w,c,t] = 0
  * Routing is two-level: route sends an origin's demand to a serving region, assign spreads a region's
- * traffic over its candidates. Deferrable workloads get no demand row here: addDeferrableDemandRows.
+ * traffic over its candidates; plan routes (workload, origin -> llm, sku, tp, region) are recovered from both
+ * proportionally in toPlan. Deferrable workloads get no demand row here: addDeferrableDemandRows.
  */
 export function addDemandRows(context: BuildContext, window: WindowColumns): void {
   const { problem, input } = context;
