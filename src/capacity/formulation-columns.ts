@@ -1,0 +1,167 @@
+import type { ReplicaHandle, VmHandle } from './formulation.js';
+import type { BuildContext, ServingColumns, WindowColumns } from './formulation-context.js';
+import { fleetKey, vmUpperBound } from './formulation-fleet.js';
+import { REPLICA_TIE_BREAK, SECONDS_PER_HOUR, routeTieBreak } from './formulation-scale.js';
+import { isInteractive, poolOf } from './policies.js';
+import type { ReplicaPool } from './types.js';
+
+/**
+ * The columns of groups 1-4 and 8, one function per family, each with its bounds and objective terms. The
+ * policy groups (5, 6, 7) and the deferrable rows (group 1) add their own columns in their modules.
+ * Columns are numbered in creation order, so the order here is the program's column order: per window,
+ * the fleet (vms with its up/down), then per candidate its replicas and assigns, then per (workload, origin)
+ * its routes and unmet.
+ */
+export function addWindowColumns(context: BuildContext, position: number, t: number): WindowColumns {
+  const hours = context.input.windows[t]!.hours;
+  const window: WindowColumns = {
+    window: t,
+    position,
+    hours,
+    tag: `t=${t}`,
+    vms: [],
+    replicas: [],
+    assigns: [],
+    routes: [],
+    unmet: [],
+    vmsBySkuRegion: new Map(),
+    serving: new Map(),
+    assignsTo: new Map(),
+  };
+  addFleetColumns(context, window);
+  addServingColumns(context, window);
+  addRoutingColumns(context, window);
+  context.columns.push(window);
+  return window;
+}
+
+/**
+ * vms[k,r,q,t] integer in [0, quota bound] (reserved: fixed at the reservation), objective price x hours;
+ * with dynamics (group 8) and not reserved, up[k,r,q,t] in [0, maxScaleOut] at price x startupHours and
+ * down[k,r,q,t] in [0, maxScaleIn]. One per (sku, region, purchase) offered, in catalog order.
+ */
+function addFleetColumns(context: BuildContext, window: WindowColumns): void {
+  const { problem, input, reserved } = context;
+  const { policies } = input;
+  const { window: t, hours, tag } = window;
+  for (const offer of input.skus) {
+    for (const price of offer.prices) {
+      if (!input.regions.includes(price.region) || !input.purchases.includes(price.purchase)) continue;
+      const key = fleetKey(offer.sku, price.region, price.purchase);
+      // Reserved VMs run in every window whatever the plan does: fixed, and free at the margin (sunk).
+      const fixed = price.purchase === 'reserved' ? (reserved.get(key) ?? 0) : undefined;
+      const variable = problem.addVariable({
+        label: `vms[${offer.sku},${price.region},${price.purchase},${tag}]`,
+        type: 'integer',
+        ...(fixed !== undefined
+          ? { lower: fixed, upper: fixed }
+          : { upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t) }),
+        objective: price.usdPerHour * hours,
+      });
+      const handle: VmHandle = {
+        window: t,
+        sku: offer.sku,
+        region: price.region,
+        purchase: price.purchase,
+        gpusPerVm: offer.gpusPerVm,
+        usdPerHour: price.usdPerHour,
+        variable,
+      };
+      if (context.dynamics && fixed === undefined) {
+        handle.up = problem.addVariable({
+          label: `up[${offer.sku},${price.region},${price.purchase},${tag}]`,
+          upper: policies.maxScaleOutPerWindow ?? Infinity,
+          objective: price.usdPerHour * policies.startupHours,
+        });
+        handle.down = problem.addVariable({
+          label: `down[${offer.sku},${price.region},${price.purchase},${tag}]`,
+          upper: policies.maxScaleInPerWindow ?? Infinity,
+        });
+      }
+      window.vms.push(handle);
+      const group = `${offer.sku}|${price.region}`;
+      window.vmsBySkuRegion.set(group, [...(window.vmsBySkuRegion.get(group) ?? []), handle]);
+    }
+  }
+}
+
+/**
+ * Per candidate c (in candidate order) whose sku is offered in its region and that allowCandidate admits:
+ * replicas[c,(pool),t] integer in [0, floor(quota bound x n_k / tp)], objective REPLICA_TIE_BREAK x hours,
+ * one per pool (sorted: firm, spot) when pools are apart; then assign[w,c,t] >= 0 for each workload w the
+ * candidate serves (rate > 0), objective 0.
+ */
+function addServingColumns(context: BuildContext, window: WindowColumns): void {
+  const { problem, input, options } = context;
+  const { window: t, hours, tag } = window;
+  for (const [c, candidate] of input.candidates.entries()) {
+    const vmPool = window.vmsBySkuRegion.get(`${candidate.sku}|${candidate.region}`);
+    if (!vmPool) continue;
+    if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
+    const offer = context.skuById.get(candidate.sku)!;
+    const pools: (ReplicaPool | undefined)[] = context.poolsApart
+      ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))]
+          .sort()
+          .filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
+      : [undefined];
+    if (pools.length === 0) continue;
+    const serving: ServingColumns = { candidate: c, replicas: [], assigns: [] };
+    for (const pool of pools) {
+      const variable = problem.addVariable({
+        label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,
+        type: 'integer',
+        upper: Math.floor((vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm) / candidate.tp),
+        objective: REPLICA_TIE_BREAK * hours,
+      });
+      const handle: ReplicaHandle = { window: t, candidate: c, variable, ...(pool ? { pool } : {}) };
+      serving.replicas.push(handle);
+      window.replicas.push(handle);
+    }
+    for (const [w, workload] of input.workloads.entries()) {
+      const rate = candidate.requestsPerSecByWorkload.get(workload.id);
+      if (!rate || rate <= 0) continue;
+      const variable = problem.addVariable({
+        label: `assign[${workload.id},${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${tag}]`,
+      });
+      const handle = { window: t, workload: w, candidate: c, variable };
+      serving.assigns.push(handle);
+      window.assigns.push(handle);
+      const key = `${w}|${candidate.region}`;
+      window.assignsTo.set(key, [...(window.assignsTo.get(key) ?? []), handle]);
+    }
+    window.serving.set(c, serving);
+  }
+}
+
+/**
+ * Per workload w and origin o: route[w,o->r,t] >= 0 for each region r (in region order) where w has an
+ * assign column and rtt(o, r) <= maxNetworkRtt[w], objective routeTieBreak x rtt x hours; then
+ * unmet[w,o,t] in [0, demand] (interactive; deferrable: unbounded), objective penalty x 3600 x hours.
+ */
+function addRoutingColumns(context: BuildContext, window: WindowColumns): void {
+  const { problem, input } = context;
+  const { window: t, hours, tag } = window;
+  for (const [w, workload] of input.workloads.entries()) {
+    const interactive = isInteractive(workload);
+    for (const [o, origin] of workload.origins.entries()) {
+      const demand = input.demand[w]![o]![t]!;
+      for (const region of input.regions) {
+        if (!window.assignsTo.has(`${w}|${region}`)) continue;
+        const rtt = input.latencyMs(origin, region);
+        if (rtt > workload.maxNetworkRttMs) continue;
+        const variable = problem.addVariable({
+          label: `route[${workload.id},${origin}->${region},${tag}]`,
+          objective: routeTieBreak(input, w) * rtt * hours,
+        });
+        window.routes.push({ window: t, workload: w, origin: o, region, variable });
+      }
+      // Deferrable: unmet are requests dropped in this window; the cumulative rows of group 1 bound them.
+      const variable = problem.addVariable({
+        label: `unmet[${workload.id},${origin},${tag}]`,
+        upper: interactive ? demand : Infinity,
+        objective: workload.unmetPenaltyUsdPerRequest * SECONDS_PER_HOUR * hours,
+      });
+      window.unmet.push({ window: t, workload: w, origin: o, variable });
+    }
+  }
+}
