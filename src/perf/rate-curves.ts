@@ -265,7 +265,13 @@ export function parseRateCurvesCsv(text: string, file = 'rate curves'): RateCurv
       const problem = percentileOrderProblem(point[metric]);
       if (problem) {
         bad = true;
-        issues.push({ file, line, field: metric, message: problem, fix: 'percentiles cannot decrease: check the columns were not swapped' });
+        issues.push({
+          file,
+          line,
+          field: metric,
+          message: problem,
+          fix: 'percentiles cannot decrease: check the columns were not swapped',
+        });
       }
     }
     if (bad) continue;
@@ -302,9 +308,7 @@ export function loadLabel(point: Pick<RateCurvePoint, 'offeredRps' | 'concurrenc
 
 function compareCurves(a: RateCurve, b: RateCurve): number {
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return (
-    text(a.llm, b.llm) || text(a.gpu, b.gpu) || a.tp - b.tp || a.inputTokens - b.inputTokens || a.outputTokens - b.outputTokens
-  );
+  return text(a.llm, b.llm) || text(a.gpu, b.gpu) || a.tp - b.tp || a.inputTokens - b.inputTokens || a.outputTokens - b.outputTokens;
 }
 
 /**
@@ -319,7 +323,10 @@ export function formatNumber(value: number): string {
   if (!/e/i.test(text)) return text;
   // Outside 1e-7 .. 1e21 String() uses an exponent: spell the digits out instead.
   const digits = Math.max(0, 11 - Math.floor(Math.log10(Math.abs(rounded))));
-  return rounded.toFixed(Math.min(digits, 100)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return rounded
+    .toFixed(Math.min(digits, 100))
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }
 
 const optional = (value: number | undefined) => (value === undefined ? '' : formatNumber(value));
@@ -445,7 +452,9 @@ export function maxRateUnderSlo(curve: RateCurve, slo: Slo, statistic: SloStatis
       kind: 'violated',
       rps: undefined,
       limitedBy: limit,
-      reason: `${name}: even the lowest measured load (${formatNumber(low.servedRps)} req/s served, ${low.source}) violates the SLO: ${violations(low)
+      reason: `${name}: even the lowest measured load (${formatNumber(low.servedRps)} req/s served, ${low.source}) violates the SLO: ${violations(
+        low,
+      )
         .map((l) => describe(low, l))
         .join('; ')}`,
     };

@@ -177,7 +177,12 @@ export function foldRuns(runs: readonly ImportedRun[], options: BenchImportOptio
     for (const metric of ['ttft', 'tpot'] as const) {
       const problem = percentileOrderProblem(run.point[metric]);
       if (problem)
-        issues.push({ ...where(run), field: run.path ?? metric, message: `${metric.toUpperCase()} ${problem}`, fix: 'check the file is as written' });
+        issues.push({
+          ...where(run),
+          field: run.path ?? metric,
+          message: `${metric.toUpperCase()} ${problem}`,
+          fix: 'check the file is as written',
+        });
     }
   }
   const byLoad = new Map<string, ImportedRun>();

@@ -34,7 +34,9 @@ const nonNegativeInt = z.number().int('must be a whole number').nonnegative('mus
 
 const VllmRunSchema = z.looseObject({
   model_id: z.string().min(1, 'must not be empty'),
-  request_rate: z.union([positive, z.literal('inf')], { error: (i) => (i.input === undefined ? 'missing' : 'must be a number > 0 or "inf"') }),
+  request_rate: z.union([positive, z.literal('inf')], {
+    error: (i) => (i.input === undefined ? 'missing' : 'must be a number > 0 or "inf"'),
+  }),
   max_concurrency: z.number().int('must be a whole number').positive('must be > 0').nullable().optional(),
   ramp_up_strategy: z.undefined({ error: 'the run ramps its request rate up, so it has no single offered load' }).optional(),
   completed: nonNegativeInt,
@@ -62,7 +64,12 @@ const FIXES: Record<string, string> = {
 const fixFor = (field: string) => FIXES[field] ?? 'give the file as vllm bench serve --save-result wrote it';
 
 /** A percentile key such as p99_ttft_ms, when present: a positive number, or an issue. */
-function percentile(raw: Record<string, unknown>, key: string, at: { file: string; line: number }, issues: InputIssue[]): number | undefined {
+function percentile(
+  raw: Record<string, unknown>,
+  key: string,
+  at: { file: string; line: number },
+  issues: InputIssue[],
+): number | undefined {
   const value = raw[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
@@ -72,7 +79,13 @@ function percentile(raw: Record<string, unknown>, key: string, at: { file: strin
   return value;
 }
 
-function latency(raw: Record<string, unknown>, run: VllmRun, metric: 'ttft' | 'tpot', at: { file: string; line: number }, issues: InputIssue[]): LatencyStats {
+function latency(
+  raw: Record<string, unknown>,
+  run: VllmRun,
+  metric: 'ttft' | 'tpot',
+  at: { file: string; line: number },
+  issues: InputIssue[],
+): LatencyStats {
   const p90 = percentile(raw, `p90_${metric}_ms`, at, issues);
   const p99 = percentile(raw, `p99_${metric}_ms`, at, issues);
   const mean = metric === 'ttft' ? run.mean_ttft_ms : run.mean_tpot_ms;
@@ -86,14 +99,24 @@ function latency(raw: Record<string, unknown>, run: VllmRun, metric: 'ttft' | 't
 }
 
 /** The tensor-parallel degree: the caller's, else the run's `--metadata tp=N` (or tensor_parallel_size). */
-function tensorParallel(raw: Record<string, unknown>, options: BenchImportOptions, at: { file: string; line: number }, issues: InputIssue[]) {
+function tensorParallel(
+  raw: Record<string, unknown>,
+  options: BenchImportOptions,
+  at: { file: string; line: number },
+  issues: InputIssue[],
+) {
   if (options.tp !== undefined) return options.tp;
   for (const key of ['tp', 'tensor_parallel_size']) {
     const value = raw[key];
     if (value === undefined) continue;
     const tp = typeof value === 'number' ? value : Number(value);
     if (Number.isInteger(tp) && tp > 0) return tp;
-    issues.push({ ...at, field: key, message: `tensor-parallel degree ${JSON.stringify(value)} is not a positive integer`, fix: 'record it as --metadata tp=N' });
+    issues.push({
+      ...at,
+      field: key,
+      message: `tensor-parallel degree ${JSON.stringify(value)} is not a positive integer`,
+      fix: 'record it as --metadata tp=N',
+    });
     return undefined;
   }
   issues.push({
@@ -130,7 +153,12 @@ export function parseVllmBenchResult(input: BenchFile, options: BenchImportOptio
       continue;
     }
     if (run.request_throughput <= 0)
-      issues.push({ ...at, field: 'request_throughput', message: 'must be > 0 when requests completed', fix: fixFor('request_throughput') });
+      issues.push({
+        ...at,
+        field: 'request_throughput',
+        message: 'must be > 0 when requests completed',
+        fix: fixFor('request_throughput'),
+      });
     const ttft = latency(raw, run, 'ttft', at, issues);
     const tpot = latency(raw, run, 'tpot', at, issues);
     if (ttft.meanMs <= 0) issues.push({ ...at, field: 'mean_ttft_ms', message: 'must be > 0', fix: fixFor('mean_ttft_ms') });
