@@ -321,7 +321,9 @@ export function formatNumber(value: number): string {
   if (rounded === 0) return '0';
   const text = String(rounded);
   if (!/e/i.test(text)) return text;
-  // Outside 1e-7 .. 1e21 String() uses an exponent: spell the digits out instead.
+  // Outside 1e-7 .. 1e21 String() uses an exponent: spell the digits out instead (toFixed too uses an
+  // exponent from 1e21, where every double is a whole number).
+  if (Math.abs(rounded) >= 1e21) return BigInt(rounded).toString();
   const digits = Math.max(0, 11 - Math.floor(Math.log10(Math.abs(rounded))));
   return rounded
     .toFixed(Math.min(digits, 100))

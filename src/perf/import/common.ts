@@ -50,9 +50,10 @@ export function parseJsonDocuments(text: string, file: string, expected: string)
       if (line === '') continue;
       try {
         documents.push({ value: JSON.parse(line), line: i + 1 });
-      } catch {
-        // Report the first line that is not JSON, or the whole-text error if no line is.
-        const message = documents.length === 0 && i === firstContentLine(lines) ? (whole as Error).message : `line ${i + 1} is not JSON`;
+      } catch (part) {
+        // The first line that is not JSON; on the first line, the whole text's error (a pretty-printed
+        // document fails line by line at its opening brace).
+        const message = (i === firstContentLine(lines) ? (whole as Error) : (part as Error)).message;
         throw new InputError({
           file,
           line: i + 1,
