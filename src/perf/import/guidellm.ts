@@ -133,6 +133,14 @@ export function parseGuidellmReport(input: BenchFile, options: BenchImportOption
       fix: 'import a report of a finished run (a benchmark is written when its run completes)',
     });
 
+  const tp = options.tp;
+  if (tp === undefined)
+    throw new InputError({
+      file,
+      field: 'tp',
+      message: 'the tensor-parallel degree is not known: GuideLLM does not record the server’s',
+      fix: 'pass the tp option',
+    });
   const issues: InputIssue[] = [];
   const runs: ImportedRun[] = [];
   report.data.benchmarks.forEach((raw, index) => {
@@ -174,15 +182,6 @@ export function parseGuidellmReport(input: BenchFile, options: BenchImportOption
       });
       return;
     }
-    if (options.tp === undefined) {
-      issues.push({
-        file,
-        field: 'tp',
-        message: 'the tensor-parallel degree is not known: GuideLLM does not record the server’s',
-        fix: 'pass the tp option',
-      });
-      return;
-    }
     const ttft = stats(metrics.time_to_first_token_ms.successful);
     const tpot = stats(metrics.inter_token_latency_ms.successful);
     for (const [name, s, field] of [
@@ -202,7 +201,7 @@ export function parseGuidellmReport(input: BenchFile, options: BenchImportOption
       file,
       path,
       llm,
-      tp: options.tp,
+      tp,
       inputTokens: metrics.prompt_token_count.successful.mean,
       outputTokens: metrics.output_token_count.successful.mean,
       point: {

@@ -12,7 +12,12 @@ import {
 
 const HEADER = Object.keys(RATE_CURVE_COLUMNS).join(',');
 
-function point(servedRps: number, ttft: [number, number?, number?, number?], tpot: [number, number?, number?, number?], extra: Partial<RateCurvePoint> = {}): RateCurvePoint {
+function point(
+  servedRps: number,
+  ttft: [number, number?, number?, number?],
+  tpot: [number, number?, number?, number?],
+  extra: Partial<RateCurvePoint> = {},
+): RateCurvePoint {
   const stats = ([meanMs, p50Ms, p90Ms, p99Ms]: [number, number?, number?, number?]) => ({
     meanMs,
     ...(p50Ms !== undefined ? { p50Ms } : {}),
@@ -100,7 +105,11 @@ describe('maxRateUnderSlo', () => {
       points: [CURVE.points[0]!, CURVE.points[1]!, { ...CURVE.points[2]!, completed: 90, failed: 10 }],
     };
     // 10 of 100 failed at 5 req/s; latency alone would allow 4 req/s, failures do not interpolate: 3.
-    expect(maxRateUnderSlo(failing, { ttftMs: 400, tpotMs: 100 }, 'mean')).toMatchObject({ kind: 'interpolated', limitedBy: 'failures', rps: 3 });
+    expect(maxRateUnderSlo(failing, { ttftMs: 400, tpotMs: 100 }, 'mean')).toMatchObject({
+      kind: 'interpolated',
+      limitedBy: 'failures',
+      rps: 3,
+    });
     expect(maxRateUnderSlo(failing, { ttftMs: 400, tpotMs: 100 }, 'mean', { maxFailedShare: 0.2 }).rps).toBeCloseTo(4, 12);
   });
 

@@ -85,7 +85,11 @@ describe('vllm bench serve import', () => {
     expect(mean).toMatchObject({ kind: 'interpolated', limitedBy: 'ttft' });
     expect(mean.rps).toBeCloseTo(89 / 17, 12);
     // p99 TPOT 25 ms is crossed between 2 req/s (20) and 4 req/s (28): 2 + 2 x 5/8 = 3.25.
-    expect(maxRateUnderSlo(curve, { ttftMs: 200, tpotMs: 25 }, 'p99')).toMatchObject({ kind: 'interpolated', limitedBy: 'tpot', rps: 3.25 });
+    expect(maxRateUnderSlo(curve, { ttftMs: 200, tpotMs: 25 }, 'p99')).toMatchObject({
+      kind: 'interpolated',
+      limitedBy: 'tpot',
+      rps: 3.25,
+    });
     // vLLM writes p99 only by default (--metric-percentiles 99): no p90.
     expect(maxRateUnderSlo(curve, { ttftMs: 200, tpotMs: 25 }, 'p90').kind).toBe('unknown');
   });
@@ -101,7 +105,11 @@ describe('vllm bench serve import', () => {
       [undefined, 16, 6, 600, 12, 'vllm-concurrency.jsonl:2'],
     ]);
     // 12 of 612 failed (2%) at concurrency 16: over the default 1%, so the rate stops at the run before.
-    expect(maxRateUnderSlo(curve, { ttftMs: 1000, tpotMs: 50 }, 'mean')).toMatchObject({ kind: 'interpolated', limitedBy: 'failures', rps: 2.5 });
+    expect(maxRateUnderSlo(curve, { ttftMs: 1000, tpotMs: 50 }, 'mean')).toMatchObject({
+      kind: 'interpolated',
+      limitedBy: 'failures',
+      rps: 2.5,
+    });
     // The caller's tp wins over the metadata.
     expect(importVllmBenchResults([fixture('vllm-concurrency.jsonl')], { gpu: 'A100-80GB', tp: 4 }).tp).toBe(4);
     // Without the llm option the model id in the file is the llm.
@@ -132,7 +140,10 @@ describe('vllm bench serve import', () => {
 
   it('rejects a field of the wrong type', () => {
     const message = inputError(() =>
-      importVllmBenchResults([edited('vllm-llama8b-rate2.json', { completed: '200', request_rate: 'fast', max_concurrency: 2.5 })], OPTIONS),
+      importVllmBenchResults(
+        [edited('vllm-llama8b-rate2.json', { completed: '200', request_rate: 'fast', max_concurrency: 2.5 })],
+        OPTIONS,
+      ),
     ).message;
     expect(message).toContain("vllm-llama8b-rate2.json:1 completed: expected a number, got string '200'");
     expect(message).toContain('vllm-llama8b-rate2.json:1 request_rate: must be a number > 0 or "inf"');
@@ -143,9 +154,14 @@ describe('vllm bench serve import', () => {
     const truncated = { file: 'cut.json', text: fixture('vllm-llama8b-rate2.json').text.slice(0, 300) };
     const error = inputError(() => importVllmBenchResults([truncated], OPTIONS));
     expect(error.issues[0]).toMatchObject({ file: 'cut.json', line: 1, field: 'json' });
-    expect(error.message).toMatch(/^ {2}cut\.json:1 json: not JSON: Unterminated string .+ \(fix: give the vllm bench serve --save-result file as written/m);
-    const secondLine = { file: 'two.jsonl', text: `${fixture('vllm-llama8b-rate2.json').text}\n{"model_id": \n` };
-    expect(inputError(() => importVllmBenchResults([secondLine], OPTIONS)).issues[0]).toMatchObject({ file: 'two.jsonl', line: 2, field: 'json' });
+    expect(error.message).toMatch(/^ {2}cut\.json:1 json: not JSON: .+ \(fix: give the vllm bench serve --save-result file as written/m);
+    const oneLine = JSON.stringify(JSON.parse(fixture('vllm-llama8b-rate2.json').text));
+    const secondLine = { file: 'two.jsonl', text: `${oneLine}\n{"model_id": \n` };
+    expect(inputError(() => importVllmBenchResults([secondLine], OPTIONS)).issues[0]).toMatchObject({
+      file: 'two.jsonl',
+      line: 2,
+      field: 'json',
+    });
     expect(inputError(() => importVllmBenchResults([{ file: 'empty.json', text: '\n' }], OPTIONS)).message).toContain(
       'empty.json: the file is empty (fix: give the vllm bench serve --save-result file)',
     );
