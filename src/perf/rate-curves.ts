@@ -449,16 +449,13 @@ export function maxRateUnderSlo(curve: RateCurve, slo: Slo, statistic: SloStatis
   }
   if (first === 0) {
     const low = points[0]!;
-    const limit = violations(low)[0]!;
+    const found = violations(low);
+    const what = found.map((l) => describe(low, l)).join('; ');
     return {
       kind: 'violated',
       rps: undefined,
-      limitedBy: limit,
-      reason: `${name}: even the lowest measured load (${formatNumber(low.servedRps)} req/s served, ${low.source}) violates the SLO: ${violations(
-        low,
-      )
-        .map((l) => describe(low, l))
-        .join('; ')}`,
+      limitedBy: found[0]!,
+      reason: `${name}: even the lowest measured load (${formatNumber(low.servedRps)} req/s served, ${low.source}) violates the SLO: ${what}`,
     };
   }
   const below = points[first - 1]!;
