@@ -8,7 +8,7 @@ import { buildProblem } from '../capacity/formulation.js';
 import { ExitCode, InputError, InternalError } from '../errors.js';
 import { writeLpText } from '../lp/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
-import { toPlanDocument } from '../report/plan-document.js';
+import { toPlanDocument } from '../plan-document/index.js';
 import { getIsolatedSolver, getSolver } from '../solvers/registry.js';
 import type { Solver } from '../solvers/types.js';
 import { checkPlan } from '../validate/check-plan.js';

@@ -1,5 +1,5 @@
 import { ExitCode, InputError, didYouMean } from '../errors.js';
-import { planOf } from '../report/plan-document.js';
+import { planOf } from '../plan-document/index.js';
 import { renderTable } from '../report/table.js';
 import { checkPlan } from '../validate/check-plan.js';
 import { checkFutures, futuresOf, type LpSolve } from '../validate/resilience.js';
@@ -23,7 +23,7 @@ export interface ValidateCommandOptions {
  * left still route the demand. Exit 0 when everything holds, 1 with the violations, 2 when the plan or scenario cannot be read.
  */
 export async function validateCommand(planPath: string, options: ValidateCommandOptions, io: CliIo): Promise<ExitCode> {
-  const document = await readPlanDocument(planPath, io);
+  const document = await readPlanDocument(planPath, io.cwd);
 
   const loaded = await loadScenarioFile(options.scenario, [...document.scenario.overrides, ...options.set], io);
   const plan = planOf(document);

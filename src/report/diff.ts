@@ -1,4 +1,4 @@
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
 
 /**
  * What changed between two plans: per window (matched by start time), VM counts per region, sku and

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { PlanningInput, PlanStatus } from '../capacity/types.js';
 import { FLEET_PURCHASES, type FleetPurchase } from '../catalog/types.js';
 import { InputError } from '../errors.js';
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
 
 /**
  * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and

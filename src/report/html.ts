@@ -1,4 +1,4 @@
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
 import { escapeXml, evenTicks, lineChart, stackedBarChart, stepDecimals, type ChartSeries, type XAxis } from './svg-charts.js';
 

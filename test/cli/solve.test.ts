@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../src/commands/inputs.js';
 import { packageRoot } from '../../src/paths.js';
 import { replicaRate } from '../../src/perf/index.js';
-import { PlanDocumentSchema, type PlanDocument } from '../../src/report/plan-document.js';
+import { PlanDocumentSchema, type PlanDocument } from '../../src/plan-document/index.js';
 import { hasCommand, solveNative } from '../support/native-solvers.js';
 import { SCENARIOS, planner } from './run.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
 import { buildFinanceReport } from '../../src/report/finance.js';
 import { renderHtmlReport } from '../../src/report/html.js';
-import { PlanDocumentSchema } from '../../src/report/plan-document.js';
+import { PlanDocumentSchema } from '../../src/plan-document/index.js';
 import { fixture } from './html-fixture.js';
 
 /**
