@@ -6,7 +6,7 @@ import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { readPlanDocument } from './plan-file.js';
-import { loadScenarioFile } from './scenario-inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface ReportCommandOptions {
   scenario?: string;
@@ -29,7 +29,7 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     });
   }
   const document = await readPlanDocument(planPath, io.cwd);
-  const loaded = await loadScenarioFile(options.scenario, document.scenario.overrides, io);
+  const loaded = await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: document.scenario.overrides });
   const report = buildFinanceReport(document, loaded.input);
   const scenarioChanged = loaded.hash !== document.scenario.hash;
   const notes = [
