@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KNOWN_GPUS_PER_VM } from '../src/catalog/schema.js';
-import { readCatalog } from '../src/commands/inputs.js';
+import { readCatalog } from '../src/index.js';
 import { writeFileAtomic } from '../src/commands/io.js';
 import { packageRoot, sharedDataDir } from '../src/paths.js';
 import { compareStrings } from '../src/order.js';

@@ -34,6 +34,7 @@ export type { PlanResult, SolverReport, Strategy } from './capacity/solve.js';
 export type { Plan, PlanningInput, PlanStatus, PlanWindow } from './capacity/types.js';
 export { NO_PLAN_STATUSES, PLAN_STATUSES } from './capacity/types.js';
 export { getSolver, listSolverNames } from './solvers/registry.js';
+export { probeSolvers, type SolverAvailability } from './solvers/probe.js';
 export type { SolveFn, Solution, SolveOptions, Solver } from './lp/index.js';
 
 // The plan document (plan.json).
@@ -72,6 +73,12 @@ export function sweepScenario(
   return sweepWith(loaded, { ...options, points: { solvePoint: runPoint, workerModule: SWEEP_WORKER_MODULE } });
 }
 
+// The catalog and the throughput model (`planner catalog`, `planner profile`).
+export { CATALOG_VIEWS, catalogViewData, priceListings, summarizeCatalog, type PriceListing } from './catalog/listings.js';
+export type { Catalog } from './catalog/types.js';
+export { PROFILE_TP_DEGREES, profileConfigs, selectConfigs, type ConfigFilter } from './perf/configs.js';
+export { createReplicaRate, replicaPerformance, type ReplicaPerformance, type Slo } from './perf/replica.js';
+
 // Reports: data builders and renderers (text, CSV, HTML).
 export { buildFinanceReport, financeReportJsonSchema, type FinanceReport } from './report/finance.js';
 export { costByMonthCsv, costByWindowCsv } from './report/finance-csv.js';
@@ -86,6 +93,8 @@ export { renderSimulationText } from './report/simulation-text.js';
 export { renderSweepHtml } from './report/sweep-html.js';
 export { sweepCsv } from './report/sweep-csv.js';
 export { renderSweepTable } from './report/sweep-table.js';
+export { renderCatalogView } from './report/catalog-table.js';
+export { DEFINITIONS as PROFILE_DEFINITIONS, renderProfileTable } from './report/profile-table.js';
 
 // Errors: what every function throws, with the exit code the CLI maps it to.
 export { ExitCode, InputError, InternalError, PlannerError, type InputIssue } from './errors.js';

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Catalog } from '../catalog/types.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
-import { ExitCode, InputError, didYouMean, type InputIssue } from '../errors.js';
+import { ExitCode, InputError, type InputIssue } from '../errors.js';
 import { packageRoot } from '../paths.js';
-import { replicaPerformance, type ReplicaPerformance, type Slo } from '../perf/replica.js';
+import { profileConfigs, selectConfigs } from '../perf/configs.js';
+import type { Slo } from '../perf/replica.js';
 import { DEFINITIONS, renderProfileTable } from '../report/profile-table.js';
 import { readCatalog } from './inputs.js';
 import { chalkFor, type CliIo } from './io.js';
@@ -26,7 +26,6 @@ export interface ProfileOptions {
   format: 'table' | 'json';
 }
 
-export const PROFILE_TP_DEGREES = [1, 2, 4, 8] as const;
 /** A chat-like request when no size is given. */
 export const DEFAULT_INPUT_TOKENS = 1024;
 export const DEFAULT_OUTPUT_TOKENS = 256;
@@ -42,17 +41,10 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   const given = options.catalog ?? `${BUILTIN}models`;
   const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
   const catalog = await readCatalog(dir, given.startsWith(BUILTIN) ? undefined : given);
-  const { llms, gpus, tps } = selection(catalog, options);
+  const selection = selectConfigs(catalog, options);
   const mix = await requestMix(options, io);
   const slo: Slo = { ttftMs: options.ttftMs, tpotMs: options.tpotMs };
-  const profiles = builtinProfiles();
-
-  const results: ReplicaPerformance[] = [];
-  for (const llm of llms)
-    for (const gpu of gpus) for (const tp of tps) results.push(replicaPerformance(llm, gpu, tp, slo, mix, { profiles }));
-  const fitting = results.filter((r) => r.fits);
-  const listMisfits = options.llm !== undefined || options.gpu !== undefined;
-  const misfits = listMisfits ? results.filter((r) => !r.fits) : [];
+  const { fitting, misfits, listMisfits } = profileConfigs(selection, slo, mix, builtinProfiles());
 
   if (options.format === 'json') {
     const round = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
@@ -68,32 +60,6 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   }
   io.stdout.write(renderProfileTable(fitting, misfits, listMisfits, slo, mix, options.mix, chalkFor(io)));
   return ExitCode.ok;
-}
-
-function selection(catalog: Catalog, options: ProfileOptions) {
-  const issues: InputIssue[] = [];
-  if (options.llm !== undefined && !catalog.llms.has(options.llm)) {
-    issues.push({
-      field: '--llm',
-      message: `unknown llm '${options.llm}'`,
-      fix: didYouMean(options.llm, catalog.llms.keys()) || `one of ${[...catalog.llms.keys()].join(', ')}`,
-    });
-  }
-  if (options.gpu !== undefined && !catalog.gpus.has(options.gpu)) {
-    issues.push({
-      field: '--gpu',
-      message: `unknown gpu '${options.gpu}'`,
-      fix: didYouMean(options.gpu, catalog.gpus.keys()) || `one of ${[...catalog.gpus.keys()].join(', ')}`,
-    });
-  }
-  if (options.tp !== undefined && !Number.isInteger(options.tp))
-    issues.push({ field: '--tp', message: `TP ${options.tp} is not a whole number`, fix: 'e.g. --tp 4' });
-  if (issues.length) throw new InputError(issues);
-  return {
-    llms: options.llm !== undefined ? [catalog.llms.get(options.llm)!] : [...catalog.llms.values()],
-    gpus: options.gpu !== undefined ? [catalog.gpus.get(options.gpu)!] : [...catalog.gpus.values()],
-    tps: options.tp !== undefined ? [options.tp] : [...PROFILE_TP_DEGREES],
-  };
 }
 
 async function requestMix(options: ProfileOptions, io: CliIo): Promise<RequestMix> {
