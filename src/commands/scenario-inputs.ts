@@ -31,13 +31,12 @@ export interface LoadScenarioOptions {
  * a scenario shipped in the package.
  */
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
-  const file = path;
   const overrides = [...(options.set ?? [])];
-  const absolute = locate(file, options.cwd ?? process.cwd());
+  const absolute = locate(path, options.cwd ?? process.cwd());
   const hash = createHash('sha256');
-  const text = await readInput(absolute, file);
+  const text = await readInput(absolute, path);
   hash.update(text).update(JSON.stringify(overrides));
-  const scenario = parseScenario(text, file, overrides);
+  const scenario = parseScenario(text, path, overrides);
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);
@@ -63,9 +62,9 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   }
   const measuredProfiles = builtinProfiles();
   const inputs = { catalog, requestMixes, profiles, replicaRate: createReplicaRate({ profiles: measuredProfiles }) };
-  const input = resolveScenario(scenario, inputs, file);
-  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, file, w));
-  return { file, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };
+  const input = resolveScenario(scenario, inputs, path);
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
+  return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */

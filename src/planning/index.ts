@@ -4,3 +4,4 @@ export { jointModelLp } from './joint-lp.js';
 export { planScenario, type PlanScenarioOptions, type ScenarioPlan } from './plan-scenario.js';
 export { HEURISTIC_NAMES, planWith, type HeuristicName, type PlanSettings, type ProgressFn } from './plan-with.js';
 export { withResilienceCost } from './resilience-cost.js';
+export { simulateScenario, type ScenarioSimulation, type SimulateScenarioOptions } from './simulate-scenario.js';
