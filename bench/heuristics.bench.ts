@@ -2,8 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planCapacity } from '../src/capacity/solve.js';
-import type { CliIo } from '../src/commands/io.js';
-import { loadScenarioFile } from '../src/commands/scenario-inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
 import { planHeuristic, type HeuristicName } from '../src/heuristics/index.js';
 import { getSolver } from '../src/solvers/registry.js';
 import { checkPlan } from '../src/validate/check-plan.js';
@@ -18,8 +17,6 @@ import { printMarkdown } from './solvers.bench.js';
  */
 const TIME_LIMIT_SEC = Number(process.env.BENCH_TIME_LIMIT ?? 60);
 
-const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
-
 const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(2)}%`);
 
 export async function run(): Promise<void> {
@@ -27,7 +24,7 @@ export async function run(): Promise<void> {
   const results: unknown[] = [];
   const solver = await getSolver('auto');
   for (const instance of instances) {
-    const loaded = await loadScenarioFile(undefined, instance.overrides, quietIo);
+    const loaded = await loadScenarioFile(DEFAULT_SCENARIO, { set: instance.overrides });
     const input = loaded.input;
     global.gc?.();
     const exact = await planCapacity(input, (program, options) => solver.solve(program, options), 'auto', {

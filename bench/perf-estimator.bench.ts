@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { readCatalog } from '../src/commands/inputs.js';
+import { readCatalog } from '../src/index.js';
 import { ALL_REDUCE_BANDWIDTH_EFFICIENCY, GENERATION_EFFICIENCY, gpuGeneration } from '../src/perf/constants.js';
 import { estimateDecodeStepMs, estimatePrefillMs } from '../src/perf/estimate.js';
-import { builtinProfiles } from '../src/perf/load-profiles.js';
+import { builtinProfiles } from '../src/index.js';
 import { packageRoot } from '../src/paths.js';
 import { printMarkdown } from './solvers.bench.js';
 

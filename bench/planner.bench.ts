@@ -6,8 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildProblem } from '../src/capacity/formulation.js';
 import { planCapacity, type Strategy } from '../src/capacity/solve.js';
 import { writeLpText } from '../src/lp/index.js';
-import { loadScenarioFile } from '../src/commands/scenario-inputs.js';
-import type { CliIo } from '../src/commands/io.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
 import { getSolver } from '../src/solvers/registry.js';
 import { printMarkdown } from './solvers.bench.js';
 
@@ -90,14 +89,12 @@ async function runCbc(
   }
 }
 
-const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
-
 export async function run(): Promise<void> {
   const rows: string[][] = [];
   const results: unknown[] = [];
   const ratios: string[] = [];
   for (const instance of instances) {
-    const loaded = await loadScenarioFile(undefined, instance.overrides, quietIo);
+    const loaded = await loadScenarioFile(DEFAULT_SCENARIO, { set: instance.overrides });
     let exactPath: { gap?: number; seconds: number } | undefined;
     for (const method of methods) {
       if (method.only && !method.only.includes(instance.name)) continue;

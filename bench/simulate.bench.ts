@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '../src/commands/io.js';
-import { loadScenarioFile } from '../src/commands/scenario-inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
 import { comparisonRows } from '../src/report/simulation.js';
 import { simulate } from '../src/simulate/runner.js';
 import { STRATEGY_NAMES } from '../src/simulate/strategies.js';
@@ -14,10 +13,9 @@ import { printMarkdown } from './solvers.bench.js';
  * scenario's solver: wall time in all, planning seconds per strategy, and the comparison figures. Results
  * also go to bench/results/simulate.json (commit when they change).
  */
-const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
 
 export async function run(): Promise<void> {
-  const loaded = await loadScenarioFile(undefined, [], quietIo);
+  const loaded = await loadScenarioFile(DEFAULT_SCENARIO);
   const solver = await getSolver(loaded.scenario.solver.name);
   const started = performance.now();
   const result = await simulate(loaded.input, {

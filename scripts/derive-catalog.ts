@@ -9,9 +9,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { KNOWN_GPUS_PER_VM } from '../src/catalog/schema.js';
-import { readCatalog } from '../src/commands/inputs.js';
+import { readCatalog } from '../src/index.js';
 import { writeFileAtomic } from '../src/commands/io.js';
 import { packageRoot, sharedDataDir } from '../src/paths.js';
+import { compareStrings } from '../src/order.js';
 
 const REGIONS = ['centralus', 'eastus', 'eastus2', 'southcentralus', 'westus2', 'westus3'];
 
@@ -98,12 +99,11 @@ for (const row of rows) {
   else prices.push({ sku, region: row.Region, purchase: 'spot', usd: spot });
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const skuLines = [...skus.entries()]
-  .sort(([a], [b]) => compare(a, b))
+  .sort(([a], [b]) => compareStrings(a, b))
   .map(([id, s]) => `${id},${s.gpu},${s.gpus},${s.vcpus},${s.memoryGib},azure`);
 const priceLines = prices
-  .sort((a, b) => compare(a.sku, b.sku) || compare(a.region, b.region) || compare(a.purchase, b.purchase))
+  .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.region, b.region) || compareStrings(a.purchase, b.purchase))
   .map((p) => `${p.sku},${p.region},${p.purchase},${p.usd}`);
 await writeFileAtomic(join(target, 'skus.csv'), ['id,gpu,gpus_per_vm,vcpus,memory_gib,cloud', ...skuLines, ''].join('\n'));
 await writeFileAtomic(join(target, 'prices.csv'), ['sku,region,purchase,usd_per_hour', ...priceLines, ''].join('\n'));
@@ -116,7 +116,7 @@ process.stdout.write(
 );
 process.stdout.write('Fixed or left out:\n');
 for (const note of [...notes].sort()) process.stdout.write(`  ${note}\n`);
-for (const [reason, names] of [...dropped.entries()].sort(([a], [b]) => compare(a, b)))
+for (const [reason, names] of [...dropped.entries()].sort(([a], [b]) => compareStrings(a, b)))
   process.stdout.write(`  dropped, ${reason}: ${[...names].sort().join(', ')}\n`);
 
 // The result must load: the same checks as planner itself.

@@ -11,6 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { writeFileAtomic } from '../src/commands/io.js';
 import { packageRoot, sharedDataDir } from '../src/paths.js';
 import { PROFILE_COLUMNS, parseMeasuredProfilesCsv } from '../src/perf/profiles.js';
+import { compareStrings } from '../src/order.js';
 
 const source = join(sharedDataDir(), 'profiles', 'splitwise_sim_perf_model.csv');
 const target = join(packageRoot(), 'models', 'profiles', 'splitwise-llama2-70b.csv');
@@ -44,7 +45,7 @@ for (const row of rows) {
 }
 
 const points = [...groups.values()].sort(
-  (a, b) => cmp(a.llm, b.llm) || cmp(a.gpu, b.gpu) || a.tp - b.tp || a.prompt - b.prompt || a.batch - b.batch,
+  (a, b) => compareStrings(a.llm, b.llm) || compareStrings(a.gpu, b.gpu) || a.tp - b.tp || a.prompt - b.prompt || a.batch - b.batch,
 );
 // A batch of more prompts of the same size cannot prefill faster than a smaller batch: such a point (llama2-70b
 // TP 2 at batch 64 on both GPUs: ~8x faster than batch 32) is a broken measurement, not a curve to follow.
@@ -75,8 +76,4 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,3 +1,5 @@
+import { compareStrings } from './order.js';
+
 /** Exit codes of the CLI; only src/cli.ts turns errors into these. */
 export const ExitCode = {
   ok: 0,
@@ -87,7 +89,7 @@ export function closestIds(unknown: string, known: Iterable<string>, max = 3): s
       scored.push({ id, distance });
     }
   }
-  scored.sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  scored.sort((a, b) => a.distance - b.distance || compareStrings(a.id, b.id));
   return scored.slice(0, max).map((s) => s.id);
 }
 

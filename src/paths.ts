@@ -1,26 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-let root: string | undefined;
-
 /**
- * The installed package's root (where models/, traces/ and scenarios/ live), found by walking up from this
- * module: src/ under vitest and dist/src/ when built sit at different depths.
+ * The installed package's root (where models/, traces/ and scenarios/ live), from this module's place in
+ * it: src/paths.ts when run from source (vitest, tsx), dist/src/paths.js when built. No file system: only
+ * commands read files.
  */
 export function packageRoot(): string {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'planner') {
-      root = dir;
-      return dir;
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`planner package root not found above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
+  const here = dirname(fileURLToPath(import.meta.url));
+  return join(here, import.meta.url.endsWith('.ts') ? '..' : join('..', '..'));
 }
 
 /** ../shared/data beside the checkout, where the raw public data lives (absent on a user's machine). */

@@ -2,6 +2,7 @@ import { InternalError } from '../errors.js';
 import type { BuiltProblem } from './formulation.js';
 import { fleetKey, fleetMap } from './formulation.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
+import { compareStrings } from '../order.js';
 
 const INTEGER_TOLERANCE = 1e-6;
 /** Flows below this (requests/s) are solver noise, not traffic. */
@@ -127,14 +128,14 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
     previous = current;
     const routes = [...window.routes].sort(
       (a, b) =>
-        cmp(a.workload, b.workload) ||
-        cmp(a.origin, b.origin) ||
-        cmp(a.region, b.region) ||
-        cmp(a.llm, b.llm) ||
-        cmp(a.sku, b.sku) ||
+        compareStrings(a.workload, b.workload) ||
+        compareStrings(a.origin, b.origin) ||
+        compareStrings(a.region, b.region) ||
+        compareStrings(a.llm, b.llm) ||
+        compareStrings(a.sku, b.sku) ||
         a.tp - b.tp,
     );
-    const unmet = [...window.unmet].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.origin, b.origin));
+    const unmet = [...window.unmet].sort((a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.origin, b.origin));
     totals.servedRequests += routes.reduce((sum, route) => sum + route.requestsPerSec, 0) * window.hours * 3600;
     totals.unmetRequests += unmet.reduce((sum, entry) => sum + entry.requestsPerSec, 0) * window.hours * 3600;
     totals.gpuHours += gpuHours;
@@ -145,7 +146,11 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
       vms,
       replicas: [...window.replicas].sort(
         (a, b) =>
-          cmp(a.region, b.region) || cmp(a.llm, b.llm) || cmp(a.sku, b.sku) || a.tp - b.tp || cmp(a.purchase ?? '', b.purchase ?? ''),
+          compareStrings(a.region, b.region) ||
+          compareStrings(a.llm, b.llm) ||
+          compareStrings(a.sku, b.sku) ||
+          a.tp - b.tp ||
+          compareStrings(a.purchase ?? '', b.purchase ?? ''),
       ),
       routes,
       unmet,
@@ -171,10 +176,6 @@ function microDollars(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function compareFleet(a: { region: string; sku: string; purchase: string }, b: { region: string; sku: string; purchase: string }): number {
-  return cmp(a.region, b.region) || cmp(a.sku, b.sku) || cmp(a.purchase, b.purchase);
+  return compareStrings(a.region, b.region) || compareStrings(a.sku, b.sku) || compareStrings(a.purchase, b.purchase);
 }

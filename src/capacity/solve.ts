@@ -1,4 +1,4 @@
-import { linearRelaxation, relativeGap, type Program, type Solution, type SolveOptions } from '../lp/index.js';
+import { linearRelaxation, relativeGap, type Program, type Solution, type SolveFn, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
 import { explainUnmet } from './diagnose.js';
@@ -8,8 +8,7 @@ import { isInteractive } from './policies.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
 
-/** How a solver is called; the capacity layer never imports a backend. */
-export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solution>;
+export type { SolveFn } from '../lp/index.js';
 
 /**
  * joint: the whole horizon in one MILP (exact, slow beyond a day).

@@ -16,6 +16,7 @@ import {
   type SourceRow,
 } from './schema.js';
 import type { Catalog, Gpu, Llm, Price, Purchase, Region, Sku } from './types.js';
+import { compareStrings } from '../order.js';
 
 /** One catalog file's text and the name to show in errors (as the user would find it). */
 export interface CatalogText {
@@ -276,7 +277,7 @@ function buildCatalog(
   sources: ReadonlyMap<string, SourceRow>,
 ): Catalog {
   const byId = <R extends { id: string }, T>(table: Table<R>, to: (row: R) => T) =>
-    new Map([...table.rows].sort((a, b) => compare(a.row.id, b.row.id)).map(({ row }) => [row.id, to(row)] as const));
+    new Map([...table.rows].sort((a, b) => compareStrings(a.row.id, b.row.id)).map(({ row }) => [row.id, to(row)] as const));
 
   const gpus = byId<GpuRow, Gpu>(tables.gpus, (r) => ({
     id: r.id,
@@ -311,7 +312,7 @@ function buildCatalog(
   const regions = byId<RegionRow, Region>(tables.regions, (r) => ({ id: r.id, displayName: r.display_name }));
   const prices: Price[] = tables.prices.rows
     .map(({ row }) => ({ sku: row.sku, region: row.region, purchase: row.purchase, usdPerHour: row.usd_per_hour }))
-    .sort((a, b) => compare(a.sku, b.sku) || compare(a.region, b.region) || compare(a.purchase, b.purchase));
+    .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.region, b.region) || compareStrings(a.purchase, b.purchase));
 
   const latencyMs = (from: string, to: string): number => {
     if (from === to && regions.has(from)) return 0;
@@ -445,8 +446,4 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
     });
   }
   return table;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

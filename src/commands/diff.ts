@@ -1,7 +1,6 @@
-import type { ChalkInstance } from 'chalk';
 import { ExitCode } from '../errors.js';
-import { diffPlans, type Delta, type PlanDiff } from '../report/diff.js';
-import { formatFixed, renderTable } from '../report/table.js';
+import { diffPlans } from '../report/diff.js';
+import { renderDiff } from '../report/diff-table.js';
 import { chalkFor, type CliIo } from './io.js';
 import { readPlanDocument } from './plan-file.js';
 
@@ -13,86 +12,8 @@ export interface DiffOptions {
 
 /** `planner diff OLD NEW`: fleet and cost deltas per window, region, sku and llm, and totals. Always exit 0. */
 export async function diffCommand(oldPath: string, newPath: string, options: DiffOptions, io: CliIo): Promise<ExitCode> {
-  const diff = diffPlans(await readPlanDocument(oldPath, io), await readPlanDocument(newPath, io));
+  const diff = diffPlans(await readPlanDocument(oldPath, io.cwd), await readPlanDocument(newPath, io.cwd));
   if (options.format === 'json') io.stdout.write(`${JSON.stringify(diff, null, 2)}\n`);
   else io.stdout.write(renderDiff(diff, oldPath, newPath, options.limit, chalkFor(io)));
   return ExitCode.ok;
-}
-
-export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, limit: number, chalk: ChalkInstance): string {
-  const out: string[] = [];
-  out.push(
-    `${chalk.bold('Plan diff')}: ${oldPath} -> ${newPath}${diff.sameScenario ? '' : chalk.yellow(' (different scenarios or data)')}\n`,
-  );
-  const t = diff.totals;
-  out.push(
-    renderTable(
-      ['total', 'old', 'new', 'change'],
-      [
-        ['cost (USD)', `$${formatFixed(t.costUsd.old)}`, `$${formatFixed(t.costUsd.new)}`, signed(t.costUsd, 2, chalk, '$')],
-        [
-          'start-ups (USD)',
-          `$${formatFixed(t.startupCostUsd.old)}`,
-          `$${formatFixed(t.startupCostUsd.new)}`,
-          signed(t.startupCostUsd, 2, chalk, '$'),
-        ],
-        ['GPU-hours', formatFixed(t.gpuHours.old, 1), formatFixed(t.gpuHours.new, 1), signed(t.gpuHours, 1, chalk)],
-        ['unmet requests', formatFixed(t.unmetRequests.old, 0), formatFixed(t.unmetRequests.new, 0), signed(t.unmetRequests, 0, chalk)],
-      ],
-      chalk,
-      ['left', 'right', 'right', 'right'],
-    ),
-  );
-  if (diff.windows.length === 0) {
-    out.push(chalk.green('\nNo change: the two plans run the same fleet in every window.\n'));
-    return out.join('');
-  }
-  out.push(`\n${diff.windows.length} window${diff.windows.length === 1 ? '' : 's'} changed.\n`);
-  if (diff.vmHours.length) {
-    out.push(`\n${chalk.bold('VM-hours by region and sku')}\n`);
-    out.push(
-      renderTable(
-        ['region', 'sku', 'purchase', 'old', 'new', 'change'],
-        diff.vmHours.map((r) => [r.region, r.sku, r.purchase, formatFixed(r.old, 0), formatFixed(r.new, 0), signed(r, 0, chalk)]),
-        chalk,
-        ['left', 'left', 'left', 'right', 'right', 'right'],
-      ),
-    );
-  }
-  if (diff.replicaHours.length) {
-    out.push(`\n${chalk.bold('Replica-hours by region, llm and config')}\n`);
-    out.push(
-      renderTable(
-        ['region', 'llm', 'sku', 'TP', 'old', 'new', 'change'],
-        diff.replicaHours.map((r) => [r.region, r.llm, r.sku, r.tp, formatFixed(r.old, 0), formatFixed(r.new, 0), signed(r, 0, chalk)]),
-        chalk,
-        ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
-      ),
-    );
-  }
-  const shown = [...diff.windows]
-    .sort((a, b) => Math.abs(b.costUsd.change) - Math.abs(a.costUsd.change) || (a.start < b.start ? -1 : 1))
-    .slice(0, limit);
-  out.push(
-    `\n${chalk.bold(`Windows with the largest cost change${diff.windows.length > shown.length ? ` (${shown.length} of ${diff.windows.length}; --format json has all)` : ''}`)}\n`,
-  );
-  out.push(
-    renderTable(
-      ['window', 'cost change', 'VMs changed'],
-      shown.map((w) => [
-        w.start,
-        signed(w.costUsd, 2, chalk, '$'),
-        w.vms.map((vm) => `${vm.change > 0 ? '+' : ''}${vm.change} ${vm.sku} ${vm.region}`).join(', ') || '-',
-      ]),
-      chalk,
-      ['left', 'right', 'left'],
-    ),
-  );
-  return out.join('');
-}
-
-function signed(delta: Delta, digits: number, chalk: ChalkInstance, unit = ''): string {
-  if (delta.change === 0) return '0';
-  const text = `${delta.change > 0 ? '+' : '-'}${unit}${formatFixed(Math.abs(delta.change), digits)}`;
-  return delta.change > 0 ? chalk.red(text) : chalk.green(text);
 }

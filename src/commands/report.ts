@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
-import type { ChalkInstance } from 'chalk';
 import { ExitCode, InputError } from '../errors.js';
 import { COST_BY_MONTH_CSV, COST_BY_WINDOW_CSV, costByMonthCsv, costByWindowCsv } from '../report/finance-csv.js';
-import { buildFinanceReport, IDLE_LLM, type FinanceReport } from '../report/finance.js';
+import { buildFinanceReport } from '../report/finance.js';
+import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
-import { formatFixed, renderTable } from '../report/table.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { readPlanDocument } from './plan-file.js';
-import { loadScenarioFile } from './scenario-inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface ReportCommandOptions {
   scenario?: string;
@@ -29,8 +28,8 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
       fix: 'add --format csv, json or html, or drop --out',
     });
   }
-  const document = await readPlanDocument(planPath, io);
-  const loaded = await loadScenarioFile(options.scenario, document.scenario.overrides, io);
+  const document = await readPlanDocument(planPath, io.cwd);
+  const loaded = await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: document.scenario.overrides });
   const report = buildFinanceReport(document, loaded.input);
   const scenarioChanged = loaded.hash !== document.scenario.hash;
   const notes = [
@@ -76,81 +75,4 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     }
   }
   return ExitCode.ok;
-}
-
-/** The terminal summary: cost by region x llm, totals, utilisation per region over the windows. */
-export function renderReportTables(report: FinanceReport, chalk: ChalkInstance): string {
-  const { totals } = report;
-  const byRegionLlm = new Map<string, { region: string; llm: string; vmHours: number; gpuHours: number; costUsd: number }>();
-  for (const row of report.costByWindow) {
-    const key = `${row.region}\u0000${row.llm}`;
-    const entry = byRegionLlm.get(key) ?? { region: row.region, llm: row.llm, vmHours: 0, gpuHours: 0, costUsd: 0 };
-    byRegionLlm.set(key, entry);
-    entry.vmHours += row.vmHours;
-    entry.gpuHours += row.gpuHours;
-    entry.costUsd += row.costUsd;
-  }
-  const costRows = [...byRegionLlm.values()]
-    .sort(
-      (a, b) =>
-        (a.region < b.region ? -1 : a.region > b.region ? 1 : 0) ||
-        Number(a.llm === IDLE_LLM) - Number(b.llm === IDLE_LLM) ||
-        (a.llm < b.llm ? -1 : a.llm > b.llm ? 1 : 0),
-    )
-    .map((e) => [
-      e.region,
-      e.llm,
-      formatFixed(e.vmHours, 1),
-      formatFixed(e.gpuHours, 1),
-      `$${formatFixed(e.costUsd)}`,
-      percent(totals.costUsd > 0 ? e.costUsd / totals.costUsd : null),
-    ]);
-  costRows.push([
-    chalk.bold('total'),
-    '',
-    formatFixed(totals.vmHours, 1),
-    formatFixed(totals.gpuHours, 1),
-    chalk.bold(`$${formatFixed(totals.costUsd)}`),
-    percent(totals.costUsd > 0 ? 1 : null),
-  ]);
-
-  let text = `${chalk.bold(`Cost of ${report.plan.scenario}`)}: ${report.plan.windows} windows, ${formatFixed(report.plan.hours, 0)} h, status ${report.plan.status}\n`;
-  text += renderTable(['region', 'llm', 'VM-hours', 'GPU-hours', 'cost', 'share'], costRows, chalk, [
-    'left',
-    'left',
-    'right',
-    'right',
-    'right',
-    'right',
-  ]);
-  text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
-
-  // Utilisation per region: hour-weighted mean, lowest and highest window.
-  const regions = new Map<string, { load: number; usable: number; min: number | null; max: number | null }>();
-  for (const window of report.utilisation) {
-    for (const entry of [{ region: '(all)', ...window }, ...window.byRegion]) {
-      const stats = regions.get(entry.region) ?? { load: 0, usable: 0, min: null, max: null };
-      regions.set(entry.region, stats);
-      stats.load += entry.loadReplicas * window.hours;
-      stats.usable += entry.usableReplicas * window.hours;
-      if (entry.utilisation !== null) {
-        stats.min = stats.min === null ? entry.utilisation : Math.min(stats.min, entry.utilisation);
-        stats.max = stats.max === null ? entry.utilisation : Math.max(stats.max, entry.utilisation);
-      }
-    }
-  }
-  if (regions.size > 0) {
-    const all = regions.get('(all)')!;
-    regions.delete('(all)');
-    const utilRows = [...[...regions.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), ['all regions', all] as const].map(
-      ([region, s]) => [region, percent(s.usable > 0 ? s.load / s.usable : null), percent(s.min), percent(s.max)],
-    );
-    text += `${chalk.bold('Utilisation')} (served load / replica capacity after headroom):\n`;
-    text += renderTable(['region', 'mean', 'lowest window', 'highest window'], utilRows, chalk, ['left', 'right', 'right', 'right']);
-  }
-  return text;
-}
-
-function percent(value: number | null): string {
-  return value === null ? '-' : `${formatFixed(100 * value, 1)}%`;
 }

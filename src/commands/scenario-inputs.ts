@@ -1,42 +1,42 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { PlanningInput } from '../capacity/types.js';
 import { InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { parseScenario } from '../scenario/load.js';
 import { requestMixOf, resolveScenario, type HourlyDemandProfile } from '../scenario/resolve.js';
-import type { Catalog } from '../catalog/types.js';
-import type { Scenario } from '../scenario/schema.js';
+import { parseHourlyProfileCsv } from '../demand/profile.js';
+import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
+import { createReplicaRate } from '../perf/replica.js';
+import type { LoadedScenario } from '../scenario/loaded.js';
 import { readCatalog } from './inputs.js';
-import type { CliIo } from './io.js';
-import { demandProfileFromText, requestMixFromText, replicaRate } from './scenario-data.js';
-
-export interface LoadedScenario {
-  /** As the user named it (or "builtin:scenarios/default.yaml"). */
-  file: string;
-  scenario: Scenario;
-  input: PlanningInput;
-  /** sha256 over the scenario text, the overrides and every file it refers to. */
-  hash: string;
-  catalog: Catalog;
-  /** Each workload's request mix, in scenario order. */
-  mixes: RequestMix[];
-  /** The scenario file's text before overrides (sweep re-validates it under each grid value). */
-  text: string;
-}
+import { builtinProfiles } from './measured-profiles.js';
 
 const BUILTIN = 'builtin:';
 
-/** Reads a scenario and everything it refers to, validates it, and resolves it into a planning input. */
-export async function loadScenarioFile(path: string | undefined, overrides: readonly string[], io: CliIo): Promise<LoadedScenario> {
-  const file = path ?? `${BUILTIN}scenarios/default.yaml`;
-  const absolute = locate(file, io.cwd);
+/** The scenario `planner solve` plans when none is named. */
+export const DEFAULT_SCENARIO = `${BUILTIN}scenarios/default.yaml`;
+
+export interface LoadScenarioOptions {
+  /** Directory a relative `path` is resolved against (default: the current directory). */
+  cwd?: string;
+  /** `path=value` overrides applied in order before validation (what `--set` passes). */
+  set?: readonly string[];
+}
+
+/**
+ * Reads a scenario and everything it refers to (catalog, request mixes, demand profiles, measured replica
+ * profiles), validates it, and resolves it into a planning input. `path` may be "builtin:scenarios/..." for
+ * a scenario shipped in the package.
+ */
+export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
+  const overrides = [...(options.set ?? [])];
+  const absolute = locate(path, options.cwd ?? process.cwd());
   const hash = createHash('sha256');
-  const text = await readInput(absolute, file);
+  const text = await readInput(absolute, path);
   hash.update(text).update(JSON.stringify(overrides));
-  const scenario = parseScenario(text, file, overrides);
+  const scenario = parseScenario(text, path, overrides);
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);
@@ -50,21 +50,21 @@ export async function loadScenarioFile(path: string | undefined, overrides: read
       const mixFile = locate(workload.requestMix.file, base);
       const mixText = await readInput(mixFile, workload.requestMix.file, `workloads.${w}.requestMix.file`);
       hash.update(mixText);
-      requestMixes.set(workload.requestMix.file, requestMixFromText(mixText, workload.requestMix.file));
+      requestMixes.set(workload.requestMix.file, parseRequestMixCsv(mixText, workload.requestMix.file));
     }
     const profile = workload.demand.profile;
     if (profile !== undefined && !profiles.has(profile)) {
       const profileFile = locate(profile, base);
       const profileText = await readInput(profileFile, profile, `workloads.${w}.demand.profile`);
       hash.update(profileText);
-      profiles.set(profile, demandProfileFromText(profileText, profile));
+      profiles.set(profile, parseHourlyProfileCsv(profileText, profile));
     }
   }
-  const input = resolveScenario(scenario, { catalog, requestMixes, profiles, replicaRate }, file);
-  const mixes = scenario.workloads.map((workload, w) =>
-    requestMixOf(workload.requestMix, { catalog, requestMixes, profiles, replicaRate }, file, w),
-  );
-  return { file, scenario, input, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, text };
+  const measuredProfiles = builtinProfiles();
+  const inputs = { catalog, requestMixes, profiles, replicaRate: createReplicaRate({ profiles: measuredProfiles }) };
+  const input = resolveScenario(scenario, inputs, path);
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
+  return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */
@@ -87,27 +87,4 @@ async function readInput(absolute: string, shown: string, field?: string): Promi
           : 'check permissions',
     });
   }
-}
-
-/** `--windows 24..47` -> overrides that move the horizon start and length (window indices, inclusive). */
-export function windowOverrides(range: string): string[] {
-  const match = /^(\d+)\.\.(\d+)$/.exec(range.trim());
-  if (!match || Number(match[2]) < Number(match[1])) {
-    throw new InputError({ field: '--windows', message: `'${range}' is not FROM..TO`, fix: 'e.g. --windows 0..23 for the first day' });
-  }
-  return [`horizon.skipWindows=${match[1]}`, `horizon.windows=${Number(match[2]) - Number(match[1]) + 1}`];
-}
-
-/** `--max-unmet 0`, `--max-unmet 500` (requests) or `--max-unmet 0.1%` (of all requests). */
-export function parseMaxUnmet(text: string): { text: string; exceeded: (unmet: number, total: number) => boolean } {
-  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
-  if (percent) return { text, exceeded: (unmet, total) => unmet > (Number(percent[1]) / 100) * total };
-  const count = Number(text);
-  if (!Number.isFinite(count) || count < 0)
-    throw new InputError({
-      field: '--max-unmet',
-      message: `'${text}' is not a request count or a percentage`,
-      fix: 'e.g. --max-unmet 0 or --max-unmet 0.1%',
-    });
-  return { text, exceeded: (unmet) => unmet > count };
 }

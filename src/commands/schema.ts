@@ -1,6 +1,6 @@
 import { ExitCode } from '../errors.js';
 import { financeReportJsonSchema } from '../report/finance.js';
-import { planJsonSchema } from '../report/plan-document.js';
+import { planJsonSchema } from '../plan-document/index.js';
 import { scenarioJsonSchema } from '../scenario/schema.js';
 import { sweepJsonSchema } from '../sweep/document.js';
 import type { CliIo } from './io.js';

@@ -1,20 +1,17 @@
-import { availableParallelism } from 'node:os';
 import { extname, resolve } from 'node:path';
 import type { Strategy } from '../capacity/solve.js';
 import { ExitCode, InputError } from '../errors.js';
+import { sweepScenario } from '../planning/sweep-scenario.js';
 import { renderSweepHtml } from '../report/sweep-html.js';
 import { sweepCsv } from '../report/sweep-csv.js';
 import { renderSweepTable } from '../report/sweep-table.js';
-import { parseScenario } from '../scenario/load.js';
-import { listSolverNames } from '../solvers/registry.js';
 import type { SweepDocument } from '../sweep/document.js';
-import { checkDistinctPaths, checkGridSize, gridSize, parseVary } from '../sweep/grid.js';
-import { siblingModule } from '../threads.js';
-import { checkAxes, runSweep } from '../sweep/sweep.js';
+import { checkDistinctPaths, checkGridSize, parseVary } from '../sweep/grid.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
-import { loadScenarioFile, windowOverrides } from './scenario-inputs.js';
-import { runPoint } from './sweep-point.js';
+import { windowOverrides } from './flags.js';
+import { loadScenarioFile } from './scenario-inputs.js';
+import { runPoint, SWEEP_WORKER_MODULE } from './sweep-point.js';
 
 export interface SweepCommandOptions {
   vary: string[];
@@ -50,38 +47,19 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
   const files = outputFiles(options, io.cwd);
 
   const sharedOverrides = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
-  const loaded = await loadScenarioFile(scenarioPath, sharedOverrides, io);
-  const solver = options.solver ?? loaded.scenario.solver.name;
-  if (![...listSolverNames(), 'gh', 'agh'].includes(solver)) {
-    throw new InputError({
-      field: options.solver ? '--solver' : `${loaded.file} solver.name`,
-      message: `unknown solver '${solver}'`,
-      fix: `one of ${[...listSolverNames(), 'gh', 'agh'].join(', ')}`,
-    });
-  }
-  const request = {
-    file: scenarioPath,
-    cwd: io.cwd,
-    scenario: loaded.scenario,
-    sharedOverrides,
-    axes,
-    solver,
-    flags: {
-      ...(options.strategy ? { strategy: options.strategy } : {}),
-      ...(options.timeLimit !== undefined ? { timeLimit: options.timeLimit } : {}),
-      ...(options.gap !== undefined ? { gap: options.gap } : {}),
-    },
-  };
-  checkAxes(request, (overrides) => parseScenario(loaded.text, loaded.file, overrides));
-
-  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), gridSize(axes)));
+  const loaded = await loadScenarioFile(scenarioPath, { cwd: io.cwd, set: sharedOverrides });
   const progress = windowProgress(io, { unit: 'points' });
-  const doc = await runSweep(request, {
-    jobs,
-    solvePoint: runPoint,
-    workerModule: siblingModule(import.meta.url, 'sweep-worker'),
+  const { document: doc, jobs } = await sweepScenario(loaded, {
+    axes,
+    cwd: io.cwd,
+    solver: options.solver,
+    strategy: options.strategy,
+    timeLimitSec: options.timeLimit,
+    gap: options.gap,
+    jobs: options.jobs,
     progress: (done, total) => progress.update(done, total),
     log: (text) => io.stderr.write(text),
+    points: { solvePoint: runPoint, workerModule: SWEEP_WORKER_MODULE },
   });
   progress.finish();
   io.stderr.write(

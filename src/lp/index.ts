@@ -7,6 +7,7 @@ export * from './types.js';
 export {
   relativeGap,
   type Solution,
+  type SolveFn,
   type SolveLimit,
   type SolveOptions,
   type SolveStatus,

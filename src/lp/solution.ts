@@ -56,6 +56,9 @@ export interface Solution {
   seconds: number;
 }
 
+/** How a program is solved, as the capacity, simulate and validate layers receive it: they never import a backend. */
+export type SolveFn = (program: Program, options: SolveOptions) => Promise<Solution>;
+
 export interface Solver {
   readonly name: string;
   solve(program: Program, options?: SolveOptions): Promise<Solution>;

@@ -1,12 +1,8 @@
 /**
  * The throughput model (DESIGN.md section 4): what one replica of an llm on tp GPUs sustains under a TTFT
- * and TPOT SLO for a request mix. The pure parts (estimate, memory, mix, profiles, replica) need no file
- * system; `replicaRate` here uses the measured profiles shipped in models/profiles/.
+ * and TPOT SLO for a request mix. No file system: the measured profiles are passed in (the commands read
+ * models/profiles/, src/commands/measured-profiles.ts).
  */
-import type { Gpu, Llm } from '../catalog/types.js';
-import type { RequestMix } from '../demand/types.js';
-import { builtinProfiles } from './load-profiles.js';
-import { replicaPerformance, type ReplicaOptions, type ReplicaPerformance, type Slo } from './replica.js';
 
 export { MAX_BATCH, MEMORY_UTILISATION, GENERATION_EFFICIENCY, gpuGeneration } from './constants.js';
 export { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
@@ -20,7 +16,6 @@ export {
   type MeasuredProfile,
   type MeasuredProfiles,
 } from './profiles.js';
-export { builtinProfiles, readProfilesDir } from './load-profiles.js';
 export {
   createReplicaRate,
   replicaPerformance,
@@ -31,24 +26,3 @@ export {
   type ReplicaRate,
   type Slo,
 } from './replica.js';
-
-/** replicaPerformance with the built-in measured profiles unless `options.profiles` is given. */
-export function replicaPerformanceWithBuiltins(
-  llm: Llm,
-  gpu: Gpu,
-  tp: number,
-  slo: Slo,
-  mix: RequestMix,
-  options: ReplicaOptions = {},
-): ReplicaPerformance {
-  return replicaPerformance(llm, gpu, tp, slo, mix, { ...options, profiles: options.profiles ?? builtinProfiles() });
-}
-
-/**
- * Max requests/s one replica sustains under the SLO for the mix, 0 when it does not fit or cannot meet the
- * SLO: the `replicaRate` callback of src/scenario/resolve.ts, with the built-in measured profiles and no
- * calibration (use createReplicaRate for calibration factors or other profiles).
- */
-export function replicaRate(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix): number {
-  return replicaPerformance(llm, gpu, tp, slo, mix, { profiles: builtinProfiles() }).maxRequestsPerSec;
-}

@@ -1,4 +1,5 @@
-import type { PlanDocument } from './plan-document.js';
+import { compareStrings } from '../order.js';
+import type { PlanDocument } from '../plan-document/index.js';
 
 /**
  * What changed between two plans: per window (matched by start time), VM counts per region, sku and
@@ -85,7 +86,7 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
     [...rows.entries()]
       .map(([key, row]) => ({ key, row: { ...row, change: round(row.new - row.old) } }))
       .filter(({ row }) => row.change !== 0)
-      .sort((a, b) => Math.abs(b.row.change) - Math.abs(a.row.change) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .sort((a, b) => Math.abs(b.row.change) - Math.abs(a.row.change) || compareStrings(a.key, b.key))
       .map(({ row }) => row);
   return {
     old: { scenario: oldPlan.scenario.name, hash: oldPlan.scenario.hash },
@@ -119,7 +120,7 @@ function changes<T extends { count: number }, K extends object>(
   }
   return [...rows.entries()]
     .filter(([, row]) => row.change !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([, row]) => row);
 }
 

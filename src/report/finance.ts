@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { PlanningInput, PlanStatus } from '../capacity/types.js';
 import { FLEET_PURCHASES, type FleetPurchase } from '../catalog/types.js';
 import { InputError } from '../errors.js';
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
+import { compareStrings } from '../order.js';
 
 /**
  * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and
@@ -289,9 +290,9 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
   costByWindow.sort(
     (a, b) =>
       a.windowIndex - b.windowIndex ||
-      compare(a.region, b.region) ||
-      compare(a.sku, b.sku) ||
-      compare(a.purchase, b.purchase) ||
+      compareStrings(a.region, b.region) ||
+      compareStrings(a.sku, b.sku) ||
+      compareStrings(a.purchase, b.purchase) ||
       compareLlm(a.llm, b.llm),
   );
 
@@ -313,7 +314,11 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
     month.costUsd += row.costUsd;
   }
   const costByMonth = [...months.values()].sort(
-    (a, b) => compare(a.month, b.month) || compare(a.region, b.region) || compareLlm(a.llm, b.llm) || compare(a.purchase, b.purchase),
+    (a, b) =>
+      compareStrings(a.month, b.month) ||
+      compareStrings(a.region, b.region) ||
+      compareLlm(a.llm, b.llm) ||
+      compareStrings(a.purchase, b.purchase),
   );
 
   const idle = costByWindow.filter((row) => row.llm === IDLE_LLM);
@@ -393,7 +398,7 @@ function windowUtilisation(
       utilisation: usable > 0 ? e.load / usable : null,
     };
   };
-  const byRegion = [...regions.entries()].sort(([a], [b]) => compare(a, b)).map(([name, e]) => ({ region: name, ...figures(e) }));
+  const byRegion = [...regions.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([name, e]) => ({ region: name, ...figures(e) }));
   const all = [...regions.values()].reduce(
     (total, e) => ({
       served: total.served + e.served,
@@ -446,10 +451,7 @@ function sum(values: Iterable<number>): number {
 }
 
 /** Code-unit order (locale-independent, so the output is the same everywhere). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function compareLlm(a: string, b: string): number {
-  return Number(a === IDLE_LLM) - Number(b === IDLE_LLM) || compare(a, b);
+  return Number(a === IDLE_LLM) - Number(b === IDLE_LLM) || compareStrings(a, b);
 }

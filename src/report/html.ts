@@ -1,6 +1,7 @@
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
 import { escapeXml, evenTicks, lineChart, stackedBarChart, stepDecimals, type ChartSeries, type XAxis } from './svg-charts.js';
+import { compareStrings } from '../order.js';
 
 /**
  * `planner report PLAN --format html`: one self-contained HTML page (inline CSS, inline SVG charts drawn here, no
@@ -341,14 +342,14 @@ function peakFleet(plan: PlanDocument, report: FinanceReport): string {
   );
   const vmRows = [...window.vms]
     .filter((vm) => vm.count > 0)
-    .sort((a, b) => compare(a.region, b.region) || compare(a.sku, b.sku) || compare(a.purchase, b.purchase))
+    .sort((a, b) => compareStrings(a.region, b.region) || compareStrings(a.sku, b.sku) || compareStrings(a.purchase, b.purchase))
     .map((vm) => {
       const gpus = perVm.get(`${vm.region}\u0000${vm.sku}`);
       return `<tr><td>${escapeXml(vm.region)}</td><td>${escapeXml(vm.sku)}</td><td>${escapeXml(vm.purchase)}</td><td class="num">${vm.count}</td><td class="num">${gpus === undefined ? 'n/a' : gpus * vm.count}</td><td class="num">$${fixed(vm.usdPerHour, 3)}</td><td class="num">$${fixed(vm.count * vm.usdPerHour * window.hours, 2)}</td></tr>`;
     });
   const replicaRows = [...window.replicas]
     .filter((r) => r.count > 0)
-    .sort((a, b) => compare(a.llm, b.llm) || compare(a.region, b.region) || compare(a.sku, b.sku) || a.tp - b.tp)
+    .sort((a, b) => compareStrings(a.llm, b.llm) || compareStrings(a.region, b.region) || compareStrings(a.sku, b.sku) || a.tp - b.tp)
     .map(
       (r) =>
         `<tr><td>${escapeXml(r.llm)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.sku)}</td><td class="num">${r.tp}</td><td class="num">${r.count}</td><td class="num">${r.count * r.tp}</td></tr>`,
@@ -420,9 +421,5 @@ function total(values: readonly number[]): number {
 }
 
 function sorted(values: Iterable<string>): string[] {
-  return [...values].sort(compare);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...values].sort(compareStrings);
 }

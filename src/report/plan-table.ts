@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { PlanDocument } from './plan-document.js';
+import type { PlanDocument } from '../plan-document/index.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** Human summary of a plan: headline numbers, one row per day (window group), the busiest fleets, unmet demand. */

@@ -1,11 +1,25 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ChalkInstance } from 'chalk';
 import type { SimulationResult } from '../simulate/runner.js';
-import type { QueueingSummary, StrategyResult, WindowOutcome } from '../simulate/types.js';
+import type { DispatchComparison } from '../simulate/request-compare.js';
+import type { CapacityEvent, QueueingSummary, Stress, StrategyResult, WindowOutcome } from '../simulate/types.js';
 import { escapeFormula } from './finance-csv.js';
 import { PALETTE, colour, fixed, htmlPage, section, timeAxis } from './html.js';
 import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
 import { renderTable } from './table.js';
+
+/** simulation.json without the per-strategy details: what `planner simulate --format json` prints. */
+export interface SimulationSummary {
+  scenario: { name: string; hash: string; overrides: string[] };
+  windows: { first: number | undefined; count: number; start: string; warmupWindows: number };
+  stress: Stress;
+  burstWindow?: number;
+  events: CapacityEvent[];
+  comparison: ComparisonRow[];
+  redirect: RedirectRow[];
+  /** The request-level replay of one window's fleet (--request-sim). */
+  requestSim?: { window: number; start: string; dispatch: DispatchComparison[] };
+}
 
 /** One row of the comparison: a strategy's totals against the siloed baseline and the oracle. */
 export interface ComparisonRow {

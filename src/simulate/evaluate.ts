@@ -7,6 +7,7 @@ import { dispatch, type DispatchResult } from './dispatch.js';
 import { evictSpot, type Eviction } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
+import { compareStrings } from '../order.js';
 
 export interface EvaluationContext {
   input: PlanningInput;
@@ -39,7 +40,10 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   for (const event of events) {
     const affected = vms
       .filter((vm) => vm.region === event.region && sku.get(vm.sku)!.gpu === event.gpu)
-      .sort((a, b) => sku.get(b.sku)!.gpusPerVm - sku.get(a.sku)!.gpusPerVm || cmp(a.sku, b.sku) || cmp(a.purchase, b.purchase));
+      .sort(
+        (a, b) =>
+          sku.get(b.sku)!.gpusPerVm - sku.get(a.sku)!.gpusPerVm || compareStrings(a.sku, b.sku) || compareStrings(a.purchase, b.purchase),
+      );
     let gpus = affected.reduce((sum, vm) => sum + vm.count * sku.get(vm.sku)!.gpusPerVm, 0);
     for (const vm of affected) {
       while (gpus > event.availableGpus && vm.count > 0) {
@@ -270,7 +274,9 @@ export class FleetEvaluator {
         servedBy.set(key, existing);
       }
     }
-    return [...servedBy.values()].sort((a, b) => cmp(a.workload, b.workload) || cmp(a.region, b.region) || cmp(a.gpu, b.gpu));
+    return [...servedBy.values()].sort(
+      (a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.region, b.region) || compareStrings(a.gpu, b.gpu),
+    );
   }
 }
 
@@ -331,8 +337,4 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
   if (estimated)
     totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
   return totals;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

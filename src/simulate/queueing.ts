@@ -1,7 +1,8 @@
 import type { Catalog } from '../catalog/types.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { RequestMix } from '../demand/types.js';
-import { replicaPerformanceWithBuiltins, type Slo } from '../perf/index.js';
+import type { MeasuredProfiles } from '../perf/profiles.js';
+import { replicaPerformance, type Slo } from '../perf/replica.js';
 import type { FleetWindow, QueueingSummary } from './types.js';
 
 /**
@@ -79,10 +80,16 @@ export function poolQueueEstimate(
 }
 
 /**
- * Queue profiles from the perf model with the built-in measured profiles (what the scenario loader's rates
- * use), at each workload's SLO and request mix; memoised per (llm, sku, tp, workload).
+ * Queue profiles from the perf model with the given measured profiles (pass the ones the scenario loader's
+ * rates used), at each workload's SLO and request mix; memoised per (llm, sku, tp, workload).
  */
-export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: readonly RequestMix[], slos: readonly Slo[]): QueueProfileOf {
+export function queueProfiles(
+  input: PlanningInput,
+  catalog: Catalog,
+  mixes: readonly RequestMix[],
+  slos: readonly Slo[],
+  profiles: MeasuredProfiles,
+): QueueProfileOf {
   const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
   const memo = new Map<string, QueueProfile | undefined>();
   return (replica, w) => {
@@ -92,7 +99,7 @@ export function queueProfiles(input: PlanningInput, catalog: Catalog, mixes: rea
     const gpu = catalog.gpus.get(gpuOf.get(replica.sku) ?? '');
     let profile: QueueProfile | undefined;
     if (llm && gpu) {
-      const perf = replicaPerformanceWithBuiltins(llm, gpu, replica.tp, slos[w]!, mixes[w]!);
+      const perf = replicaPerformance(llm, gpu, replica.tp, slos[w]!, mixes[w]!, { profiles });
       if (
         perf.meetsSlo &&
         perf.prefillMs !== null &&

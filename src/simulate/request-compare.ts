@@ -1,7 +1,8 @@
 import type { PlanningInput } from '../capacity/types.js';
 import type { Catalog } from '../catalog/types.js';
 import type { RequestMix } from '../demand/types.js';
-import { replicaPerformanceWithBuiltins } from '../perf/index.js';
+import type { MeasuredProfiles } from '../perf/profiles.js';
+import { replicaPerformance } from '../perf/replica.js';
 import { maxThroughput, scalePool, type ReplicaModel } from './request-sim.js';
 import type { FleetWindow } from './types.js';
 
@@ -55,6 +56,7 @@ export function compareDispatch(
   mixes: readonly RequestMix[],
   slos: readonly { ttftMs: number; tpotMs: number }[],
   fleet: FleetWindow,
+  profiles: MeasuredProfiles,
   maxReplicas = 24,
 ): DispatchComparison[] {
   const rows: DispatchComparison[] = [];
@@ -83,12 +85,13 @@ export function compareDispatch(
     );
     const replicas: ReplicaModel[] = [];
     for (const pool of scaled) {
-      const perf = replicaPerformanceWithBuiltins(
+      const perf = replicaPerformance(
         catalog.llms.get(pool.replica.llm)!,
         catalog.gpus.get(gpuOf.get(pool.replica.sku)!)!,
         pool.replica.tp,
         slos[w]!,
         mixes[w]!,
+        { profiles },
       );
       const model: ReplicaModel = {
         label: `${pool.replica.llm} TP${pool.replica.tp} on ${pool.replica.sku}`,

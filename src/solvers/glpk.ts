@@ -16,8 +16,9 @@ type Glpk = Awaited<ReturnType<typeof GLPK>>;
 
 /**
  * glpk.js 5 (GLPK 5.0 in wasm). It prints through console.log, which it captures when the module is
- * created; we hand it a router so its log reaches our sink during a solve and stderr otherwise, never
- * stdout. The log is also the only place GLPK says why a MIP stopped and what its bound was.
+ * created; we hand it a router so its log reaches the solve's `log` callback, never stdout or stderr (a line
+ * printed between solves is handed to the next solve's callback). The log is also the only place GLPK says
+ * why a MIP stopped and what its bound was.
  *
  * GLPK has no work limit, only a time limit (tm_lim), and glpk.js reads the time through Date.now alone.
  * During a solve (synchronous) Date.now is replaced by a work clock that advances one millisecond per call:
@@ -34,6 +35,9 @@ const TICKS_PER_NODE = 20;
 const CLOCK_BASE_MS = 1_700_000_000_000;
 
 let logSink: string[] | undefined;
+/** Lines GLPK printed outside a solve, kept (the last few) for the next solve's log. */
+const between: string[] = [];
+const MAX_LINES_BETWEEN = 100;
 let runtime: Promise<Glpk> | undefined;
 
 function loadRuntime(): Promise<Glpk> {
@@ -42,7 +46,7 @@ function loadRuntime(): Promise<Glpk> {
     console.log = (...parts: unknown[]) => {
       const line = parts.map(String).join(' ');
       if (logSink) logSink.push(line);
-      else process.stderr.write(`glpk: ${line}\n`);
+      else if (between.push(line) > MAX_LINES_BETWEEN) between.shift();
     };
     try {
       return await GLPK();
@@ -111,6 +115,7 @@ type Attempt =
 
 function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   const lp = toGlpkLp(glpk, program);
+  const earlier = between.splice(0);
   const log: string[] = [];
   logSink = log;
   const work = options.workLimit;
@@ -132,7 +137,7 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   } finally {
     clock.stop();
     logSink = undefined;
-    if (options.log) for (const line of log) options.log(line);
+    if (options.log) for (const line of [...earlier, ...log]) options.log(line);
   }
   const code = result.result.status;
   const message = terminationMessage(log);

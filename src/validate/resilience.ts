@@ -1,4 +1,4 @@
-import { LinearExpr, Problem, type Program, type Solution, type SolveOptions } from '../lp/index.js';
+import { LinearExpr, Problem, type SolveFn } from '../lp/index.js';
 import { isInteractive, servableInFuture } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import type { Violation } from './violation.js';
@@ -28,8 +28,6 @@ export interface FutureResult {
   violations: Violation[];
 }
 
-export type LpSolve = (program: Program, options: SolveOptions) => Promise<Solution>;
-
 /** The futures a scenario asks for, plus the regions named with --fail-region. */
 export function futuresOf(input: PlanningInput, failRegions: readonly string[] = []): Future[] {
   const futures: Future[] = [];
@@ -45,7 +43,7 @@ export function futuresOf(input: PlanningInput, failRegions: readonly string[] =
 
 const SHORT_TOLERANCE = 1e-6; // requests/s, relative to the demand (plans round flows to 1e-6)
 
-export async function checkFuture(input: PlanningInput, plan: Plan, future: Future, solve: LpSolve): Promise<FutureResult> {
+export async function checkFuture(input: PlanningInput, plan: Plan, future: Future, solve: SolveFn): Promise<FutureResult> {
   const problem = new Problem();
   const eviction = input.policies.spot?.evictionProbability ?? 0;
   const rows: Array<{
@@ -145,7 +143,7 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
   return result;
 }
 
-export async function checkFutures(input: PlanningInput, plan: Plan, futures: readonly Future[], solve: LpSolve): Promise<FutureResult[]> {
+export async function checkFutures(input: PlanningInput, plan: Plan, futures: readonly Future[], solve: SolveFn): Promise<FutureResult[]> {
   const results: FutureResult[] = [];
   for (const future of futures) results.push(await checkFuture(input, plan, future, solve));
   return results;

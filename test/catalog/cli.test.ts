@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
-import type { PriceListing } from '../../src/commands/catalog.js';
+import type { PriceListing } from '../../src/catalog/listings.js';
 import type { CliIo } from '../../src/commands/io.js';
 import { MODELS, replaceLine } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanDiff } from '../../src/report/diff.js';
 import { diffPlans } from '../../src/report/diff.js';
-import type { PlanDocument } from '../../src/report/plan-document.js';
+import type { PlanDocument } from '../../src/plan-document/index.js';
 import { SCENARIOS, planner } from './run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'planner-diff-'));

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 import { FinanceReportSchema } from '../../src/report/finance.js';
-import type { PlanDocument } from '../../src/report/plan-document.js';
+import type { PlanDocument } from '../../src/plan-document/index.js';
 import { SCENARIOS, planner } from './run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'planner-report-'));

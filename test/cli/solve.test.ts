@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCatalog } from '../../src/commands/inputs.js';
+import { readCatalog } from '../../src/index.js';
 import { packageRoot } from '../../src/paths.js';
-import { replicaRate } from '../../src/perf/index.js';
-import { PlanDocumentSchema, type PlanDocument } from '../../src/report/plan-document.js';
+import { replicaRate } from '../../src/commands/measured-profiles.js';
+import { PlanDocumentSchema, type PlanDocument } from '../../src/plan-document/index.js';
 import { hasCommand, solveNative } from '../support/native-solvers.js';
 import { SCENARIOS, planner } from './run.js';
 

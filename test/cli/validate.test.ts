@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlanDocument } from '../../src/report/plan-document.js';
+import type { PlanDocument } from '../../src/plan-document/index.js';
 import { SCENARIOS, planner } from './run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'planner-validate-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { builtinProfiles } from '../../src/perf/load-profiles.js';
+import { builtinProfiles } from '../../src/commands/measured-profiles.js';
 import { configKey, indexProfiles, interpolateProfile, parseMeasuredProfilesCsv, type MeasuredProfile } from '../../src/perf/profiles.js';
 
 const HEADER = 'llm,gpu,tp,prompt_tokens,batch_size,prefill_ms,decode_step_ms,runs';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResolveInputs } from '../../src/scenario/resolve.js';
-import { replicaRate } from '../../src/perf/index.js';
-import { builtinProfiles } from '../../src/perf/load-profiles.js';
+import { replicaRate } from '../../src/commands/measured-profiles.js';
+import { builtinProfiles } from '../../src/commands/measured-profiles.js';
 import { mixStats } from '../../src/perf/mix.js';
 import { configKey, interpolateProfile } from '../../src/perf/profiles.js';
 import { createReplicaRate, replicaPerformance } from '../../src/perf/replica.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanningInput } from '../../src/capacity/types.js';
 import { apportionCents, costByMonthCsv, costByWindowCsv, COST_BY_WINDOW_HEADER, escapeFormula } from '../../src/report/finance-csv.js';
 import { buildFinanceReport, FinanceReportSchema, IDLE_LLM, type FinanceReport } from '../../src/report/finance.js';
-import type { PlanDocument } from '../../src/report/plan-document.js';
+import type { PlanDocument } from '../../src/plan-document/index.js';
 
 const EVIL = '=HYPERLINK("http://x","y")';
 

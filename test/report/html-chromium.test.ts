@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
+import { DEFAULT_SCENARIO, loadScenarioFile } from '../../src/index.js';
 import { buildFinanceReport } from '../../src/report/finance.js';
 import { renderHtmlReport } from '../../src/report/html.js';
-import { PlanDocumentSchema } from '../../src/report/plan-document.js';
+import { PlanDocumentSchema } from '../../src/plan-document/index.js';
 import { fixture } from './html-fixture.js';
 
 /**
@@ -117,8 +117,7 @@ async function reportHtml(): Promise<string> {
     return renderHtmlReport(plan, report);
   }
   const plan = PlanDocumentSchema.parse(JSON.parse(await readFile(resolve(planPath), 'utf8')));
-  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdoutIsTty: false, cwd: process.cwd() };
-  const { input } = await loadScenarioFile(process.env.PLANNER_REPORT_SCENARIO, plan.scenario.overrides, io);
+  const { input } = await loadScenarioFile(process.env.PLANNER_REPORT_SCENARIO ?? DEFAULT_SCENARIO, { set: plan.scenario.overrides });
   return renderHtmlReport(plan, buildFinanceReport(plan, input));
 }
 

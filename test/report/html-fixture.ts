@@ -1,6 +1,6 @@
 import type { PlanningInput } from '../../src/capacity/types.js';
 import { buildFinanceReport, type FinanceReport } from '../../src/report/finance.js';
-import { PlanDocumentSchema, type PlanDocument } from '../../src/report/plan-document.js';
+import { PlanDocumentSchema, type PlanDocument } from '../../src/plan-document/index.js';
 
 /** An llm id and a workload id that must come out escaped everywhere. */
 export const EVIL_LLM = '<script>alert(1)</script>';

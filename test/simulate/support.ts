@@ -1,22 +1,19 @@
 import { join } from 'node:path';
 import type { PlanningInput } from '../../src/capacity/types.js';
-import type { CliIo } from '../../src/commands/io.js';
-import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
+import { loadScenarioFile } from '../../src/index.js';
 import { getSolver } from '../../src/solvers/registry.js';
 import type { SolveFn } from '../../src/capacity/solve.js';
 import { queueProfiles, type QueueProfileOf } from '../../src/simulate/queueing.js';
 
 export const SIM_SMALL = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'sim-small.yaml');
 
-const quietIo: CliIo = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
-
 export async function simSmall(overrides: string[] = []): Promise<PlanningInput> {
-  return (await loadScenarioFile(SIM_SMALL, overrides, quietIo)).input;
+  return (await loadScenarioFile(SIM_SMALL, { set: overrides })).input;
 }
 
 /** sim-small's input with the queue profiles the simulate command builds for it. */
 export async function simSmallWithQueues(overrides: string[] = []): Promise<{ input: PlanningInput; queueProfile: QueueProfileOf }> {
-  const loaded = await loadScenarioFile(SIM_SMALL, overrides, quietIo);
+  const loaded = await loadScenarioFile(SIM_SMALL, { set: overrides });
   return {
     input: loaded.input,
     queueProfile: queueProfiles(
@@ -24,6 +21,7 @@ export async function simSmallWithQueues(overrides: string[] = []): Promise<{ in
       loaded.catalog,
       loaded.mixes,
       loaded.scenario.workloads.map((w) => w.slo),
+      loaded.measuredProfiles,
     ),
   };
 }
@@ -38,5 +36,5 @@ export const SIM_SMALL_BATCH = join(import.meta.dirname, '..', 'fixtures', 'scen
 
 /** sim-small plus a deferrable batch workload (6 h deadline) on code's llm. */
 export async function simSmallBatch(overrides: string[] = []): Promise<PlanningInput> {
-  return (await loadScenarioFile(SIM_SMALL_BATCH, overrides, quietIo)).input;
+  return (await loadScenarioFile(SIM_SMALL_BATCH, { set: overrides })).input;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { planCapacity, type Strategy } from '../../src/capacity/solve.js';
 import type { Plan, PlanningInput } from '../../src/capacity/types.js';
-import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
+import { loadScenarioFile } from '../../src/index.js';
 import { getSolver } from '../../src/solvers/registry.js';
 import { checkPlan } from '../../src/validate/check-plan.js';
 import { checkFutures, futuresOf, type FutureResult } from '../../src/validate/resilience.js';
@@ -10,8 +10,7 @@ export const TINY = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'ti
 
 /** tiny.yaml (llama-3.1-8b chat, 20 req/s from eastus 0.6 / westus2 0.4) with overrides, resolved through the perf model. */
 export async function tinyInput(overrides: readonly string[]): Promise<PlanningInput> {
-  const io = { stdout: { write: () => true }, stderr: { write: () => true }, env: {}, stdoutIsTty: false, cwd: process.cwd() };
-  return (await loadScenarioFile(TINY, ['policies.startupMinutes=0', ...overrides], io)).input;
+  return (await loadScenarioFile(TINY, { set: ['policies.startupMinutes=0', ...overrides] })).input;
 }
 
 /** Requests/s one replica of (llm, sku) sustains for the workload, from the resolved candidates (the perf model). */

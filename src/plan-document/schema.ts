@@ -1,8 +1,6 @@
 import { PLAN_STATUSES } from '../capacity/types.js';
 import { z } from 'zod';
-import type { Plan } from '../capacity/types.js';
 import { FLEET_PURCHASES } from '../catalog/types.js';
-import type { SolverReport } from '../capacity/solve.js';
 
 /**
  * plan.json: what `planner solve --format json` prints and `--out` writes, and what validate, report and
@@ -128,47 +126,7 @@ export const PlanDocumentSchema = z.strictObject({
 
 export type PlanDocument = z.infer<typeof PlanDocumentSchema>;
 
-export function toPlanDocument(
-  plan: Plan,
-  solver: SolverReport,
-  scenario: { name: string; hash: string; overrides: readonly string[] },
-): PlanDocument {
-  return {
-    schemaVersion: PLAN_SCHEMA_VERSION,
-    status: plan.status,
-    scenario: { name: scenario.name, hash: scenario.hash, overrides: [...scenario.overrides] },
-    solver: {
-      name: solver.name,
-      strategy: solver.strategy,
-      reason: solver.reason,
-      seconds: Math.round(solver.seconds * 1000) / 1000,
-      objective: solver.objective === undefined ? null : round(solver.objective, 4),
-      bound: solver.bound === undefined ? null : round(solver.bound, 4),
-      gap: solver.gap === undefined ? null : round(solver.gap, 6),
-      windowsSolved: solver.windowsSolved,
-      statuses: Object.fromEntries(Object.entries(solver.statuses).sort()),
-    },
-    ...(plan.policies ? { policies: plan.policies } : {}),
-    totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
-    windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
-  };
-}
-
-/** The Plan inside a document (for the checker, which must not trust the solver section). */
-export function planOf(document: PlanDocument): Plan {
-  return {
-    status: document.status,
-    totals: document.totals,
-    windows: document.windows,
-    ...(document.policies ? { policies: document.policies } : {}),
-  };
-}
-
+/** The JSON Schema published as schemas/plan.schema.json. */
 export function planJsonSchema(): unknown {
   return z.toJSONSchema(PlanDocumentSchema);
-}
-
-function round(value: number, digits: number): number {
-  const scale = 10 ** digits;
-  return Math.round(value * scale) / scale;
 }

@@ -1,0 +1,24 @@
+import { InputError } from '../errors.js';
+
+/** `--windows 24..47` -> overrides that move the horizon start and length (window indices, inclusive). */
+export function windowOverrides(range: string): string[] {
+  const match = /^(\d+)\.\.(\d+)$/.exec(range.trim());
+  if (!match || Number(match[2]) < Number(match[1])) {
+    throw new InputError({ field: '--windows', message: `'${range}' is not FROM..TO`, fix: 'e.g. --windows 0..23 for the first day' });
+  }
+  return [`horizon.skipWindows=${match[1]}`, `horizon.windows=${Number(match[2]) - Number(match[1]) + 1}`];
+}
+
+/** `--max-unmet 0`, `--max-unmet 500` (requests) or `--max-unmet 0.1%` (of all requests). */
+export function parseMaxUnmet(text: string): { text: string; exceeded: (unmet: number, total: number) => boolean } {
+  const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
+  if (percent) return { text, exceeded: (unmet, total) => unmet > (Number(percent[1]) / 100) * total };
+  const count = Number(text);
+  if (!Number.isFinite(count) || count < 0)
+    throw new InputError({
+      field: '--max-unmet',
+      message: `'${text}' is not a request count or a percentage`,
+      fix: 'e.g. --max-unmet 0 or --max-unmet 0.1%',
+    });
+  return { text, exceeded: (unmet) => unmet > count };
+}

@@ -1,0 +1,72 @@
+import { availableParallelism } from 'node:os';
+import type { Strategy } from '../capacity/solve.js';
+import { InputError } from '../errors.js';
+import type { LoadedScenario } from '../scenario/loaded.js';
+import { parseScenario } from '../scenario/load.js';
+import { listSolverNames } from '../solvers/registry.js';
+import type { SweepDocument } from '../sweep/document.js';
+import { gridSize, type VaryAxis } from '../sweep/grid.js';
+import { checkAxes, runSweep, type SweepRun } from '../sweep/sweep.js';
+import { HEURISTIC_NAMES, type ProgressFn } from './plan-with.js';
+
+export interface SweepScenarioOptions {
+  /** The grid: parsed --vary flags (src/sweep/grid.ts parseVary), the first changing slowest. */
+  axes: readonly VaryAxis[];
+  /** Where the points re-read the scenario from (relative paths): default the current directory. */
+  cwd?: string | undefined;
+  /** Backend or heuristic (default: the scenario's solver.name). */
+  solver?: string | undefined;
+  strategy?: Strategy | 'auto' | undefined;
+  timeLimitSec?: number | undefined;
+  gap?: number | undefined;
+  /** Points solved at once in worker threads (default: the available cores; 1 = in-process). */
+  jobs?: number | undefined;
+  /** Points done of the grid. */
+  progress?: ProgressFn | undefined;
+  /** Worker diagnostics (a worker's crash, its stdout). */
+  log?: ((text: string) => void) | undefined;
+  /** How a point is solved: in this thread and in a worker module (both re-read the scenario file). */
+  points: Pick<SweepRun, 'solvePoint' | 'workerModule'>;
+}
+
+/**
+ * The what-if grid (`planner sweep`): checks the solver and every axis value against the scenario first
+ * (a bad value fails in milliseconds, naming its flag), then solves each point as `planner solve` would and
+ * returns one summary row per point, in grid order whatever `jobs` is.
+ */
+export async function sweepScenario(
+  loaded: LoadedScenario,
+  options: SweepScenarioOptions,
+): Promise<{ document: SweepDocument; jobs: number }> {
+  const solver = options.solver ?? loaded.scenario.solver.name;
+  const known = [...listSolverNames(), ...HEURISTIC_NAMES];
+  if (!known.includes(solver)) {
+    throw new InputError({
+      field: options.solver ? '--solver' : `${loaded.file} solver.name`,
+      message: `unknown solver '${solver}'`,
+      fix: `one of ${known.join(', ')}`,
+    });
+  }
+  const request = {
+    file: loaded.file,
+    cwd: options.cwd ?? process.cwd(),
+    scenario: loaded.scenario,
+    sharedOverrides: loaded.overrides,
+    axes: options.axes,
+    solver,
+    flags: {
+      ...(options.strategy ? { strategy: options.strategy } : {}),
+      ...(options.timeLimitSec !== undefined ? { timeLimit: options.timeLimitSec } : {}),
+      ...(options.gap !== undefined ? { gap: options.gap } : {}),
+    },
+  };
+  checkAxes(request, (overrides) => parseScenario(loaded.text, loaded.file, overrides));
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), gridSize(options.axes)));
+  const document = await runSweep(request, {
+    jobs,
+    ...options.points,
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { document, jobs };
+}
