@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ExitCode, InputError, PlannerError } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames } from './solvers/registry.js';
+import { packageVersion } from './commands/version.js';
 
 /**
  * The command-line surface: every command and flag is declared here; the work lives in src/commands/
@@ -338,19 +339,4 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`planner: internal error (a bug; please report it with the command and inputs)\n${detail}\n`);
   return ExitCode.internal;
-}
-
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const url = new URL('../../package.json', import.meta.url);
-  const fallback = new URL('../package.json', import.meta.url);
-  for (const candidate of [url, fallback]) {
-    try {
-      const pkg = JSON.parse(await readFile(candidate, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'planner' && pkg.version) return pkg.version;
-    } catch {
-      // try the next location: dist/src/cli.js and src/cli.ts sit at different depths
-    }
-  }
-  return '0.0.0';
 }
