@@ -1,27 +1,13 @@
 import { planObjective } from '../capacity/solve.js';
 import { mulberry32 } from '../random.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
-import {
-  EPS,
-  buildContext,
-  cloneState,
-  costliestVm,
-  decrement,
-  demandOrder,
-  emptyState,
-  greedyPlan,
-  planHorizon,
-  poolGpus,
-  poolUsed,
-  repack,
-  serve,
-  trim,
-  unassign,
-  windowObjective,
-  type Context,
-  type WindowEnv,
-  type WindowState,
-} from './gh.js';
+import { buildContext } from './context.js';
+import { costliestVm, decrement, poolGpus, poolUsed, windowObjective } from './fleet.js';
+import { demandOrder, greedyPlan } from './gh.js';
+import { planHorizon } from './horizon.js';
+import { repack, trim } from './repack.js';
+import { serve } from './serve.js';
+import { EPS, cloneState, emptyState, unassign, type WindowEnv, type WindowScope, type WindowState } from './window.js';
 
 /**
  * AGH (DESIGN.md section 7, seeds 2.4): GH plus, per window,
@@ -52,14 +38,14 @@ export function adaptiveGreedyPlan(input: PlanningInput, options: AghOptions = {
       let best: { state: WindowState; objective: number } | undefined;
       for (let s = 0; s < starts; s++) {
         const random = mulberry32(mix(seed, env.t, s));
-        const state = emptyState(env);
+        const scope = { ctx: context, env, state: emptyState(env) };
         const order = startOrder(env, s, random);
         const noise = s >= 2 ? Float64Array.from(context.cands, () => 1 + 0.3 * (random() - 0.5)) : undefined;
-        serve(context, env, state, order, { allowBuy: true, ...(noise ? { noise: (c: number) => noise[c]! } : {}) });
-        repack(context, state);
-        trim(context, env, state);
-        const improved = localSearch(context, env, state, passes, s === 0 ? undefined : random);
-        const objective = windowObjective(context, env, improved);
+        serve(scope, order, { allowBuy: true, ...(noise ? { noise: (c: number) => noise[c]! } : {}) });
+        repack(scope);
+        trim(scope);
+        const improved = localSearch(scope, passes, s === 0 ? undefined : random);
+        const objective = windowObjective({ ctx: context, env, state: improved });
         if (!best || objective < best.objective - 1e-9) best = { state: improved, objective };
       }
       return best!.state;
@@ -81,36 +67,39 @@ function startOrder(env: WindowEnv, start: number, random: () => number): number
   return order;
 }
 
-/** Relocate/consolidate: remove one VM at a time and repair; keep strict improvements. */
-function localSearch(ctx: Context, env: WindowEnv, initial: WindowState, passes: number, random?: () => number): WindowState {
-  let state = initial;
-  let objective = windowObjective(ctx, env, state);
+/** Relocate/consolidate: remove one VM at a time from the scope's state and repair; keep strict improvements. */
+function localSearch(scope: WindowScope, passes: number, random?: () => number): WindowState {
+  const { ctx, env } = scope;
+  let state = scope.state;
+  let objective = windowObjective(scope);
+  // A trial works on a copy of the current state, so a rejected move leaves it untouched.
+  const trialOf = (from: WindowState): WindowScope => ({ ctx, env, state: cloneState(from) });
   for (let pass = 0; pass < passes; pass++) {
     let improved = false;
-    const pools = ctx.pools.map((_, p) => p).filter((p) => poolGpus(ctx, state, ctx.pools[p]!) > 0);
+    const pools = ctx.pools.map((_, p) => p).filter((p) => poolGpus(state, ctx.pools[p]!) > 0);
     // Dearest VMs first (random order on perturbed starts).
     const price = (p: number) => ctx.pools[p]!.offers[0]!.usdPerHour;
     if (random) pools.sort((a, b) => price(b) * (0.7 + 0.6 * random()) - price(a) * (0.7 + 0.6 * random()) || a - b);
     else pools.sort((a, b) => price(b) - price(a) || a - b);
     for (const p of pools) {
       // Empty the whole pool (its load moves to other pools' spare room or cheaper VMs).
-      if (poolGpus(ctx, state, ctx.pools[p]!) > ctx.pools[p]!.gpusPerVm) {
-        const trial = cloneState(state);
-        while (removeVm(ctx, env, trial, p));
-        const value = repair(ctx, env, trial);
+      if (poolGpus(state, ctx.pools[p]!) > ctx.pools[p]!.gpusPerVm) {
+        const trial = trialOf(state);
+        while (removeVm(trial, p));
+        const value = repair(trial);
         if (value < objective - 1e-9) {
-          state = trial;
+          state = trial.state;
           objective = value;
           improved = true;
           continue;
         }
       }
       for (;;) {
-        const trial = cloneState(state);
-        if (!removeVm(ctx, env, trial, p)) break;
-        const value = repair(ctx, env, trial);
+        const trial = trialOf(state);
+        if (!removeVm(trial, p)) break;
+        const value = repair(trial);
         if (value < objective - 1e-9) {
-          state = trial;
+          state = trial.state;
           objective = value;
           improved = true;
         } else break;
@@ -118,14 +107,14 @@ function localSearch(ctx: Context, env: WindowEnv, initial: WindowState, passes:
     }
     if (!improved) {
       // Consolidation: empty one VM in each of two pools and let the repair merge their load.
-      const active = ctx.pools.map((_, p) => p).filter((p) => poolGpus(ctx, state, ctx.pools[p]!) > 0);
+      const active = ctx.pools.map((_, p) => p).filter((p) => poolGpus(state, ctx.pools[p]!) > 0);
       outer: for (const [a, p] of active.entries()) {
         for (const q of active.slice(a)) {
-          const trial = cloneState(state);
-          if (!removeVm(ctx, env, trial, p) || !removeVm(ctx, env, trial, q)) continue;
-          const value = repair(ctx, env, trial);
+          const trial = trialOf(state);
+          if (!removeVm(trial, p) || !removeVm(trial, q)) continue;
+          const value = repair(trial);
           if (value < objective - 1e-9) {
-            state = trial;
+            state = trial.state;
             objective = value;
             improved = true;
             break outer;
@@ -139,25 +128,27 @@ function localSearch(ctx: Context, env: WindowEnv, initial: WindowState, passes:
 }
 
 /** Re-serves unmet demand (largest first, buying where worth it), re-packs TP, trims; returns the objective. */
-function repair(ctx: Context, env: WindowEnv, trial: WindowState): number {
-  const order = trial.unmet
+function repair(trial: WindowScope): number {
+  const { unmet } = trial.state;
+  const order = unmet
     .map((_, i) => i)
-    .filter((i) => trial.unmet[i]! > EPS)
-    .sort((a, b) => trial.unmet[b]! - trial.unmet[a]! || a - b);
-  serve(ctx, env, trial, order, { allowBuy: true });
-  repack(ctx, trial);
-  trim(ctx, env, trial);
-  return windowObjective(ctx, env, trial);
+    .filter((i) => unmet[i]! > EPS)
+    .sort((a, b) => unmet[b]! - unmet[a]! || a - b);
+  serve(trial, order, { allowBuy: true });
+  repack(trial);
+  trim(trial);
+  return windowObjective(trial);
 }
 
 /** Takes one VM out of pool p, dropping the replicas that no longer fit (least load per GPU first). */
-function removeVm(ctx: Context, env: WindowEnv, state: WindowState, p: number): boolean {
+function removeVm(scope: WindowScope, p: number): boolean {
+  const { ctx, state } = scope;
   const pool = ctx.pools[p]!;
-  const offer = costliestVm(ctx, env, state, pool);
+  const offer = costliestVm(scope, pool);
   if (!offer) return false;
   decrement(state.vms, offer.key);
-  const gpus = poolGpus(ctx, state, pool);
-  let used = poolUsed(ctx, state, pool);
+  const gpus = poolGpus(state, pool);
+  let used = poolUsed(scope, pool);
   while (used > gpus) {
     let pick: { c: number; displaced: number; score: number } | undefined;
     for (const c of pool.candidates) {
@@ -171,7 +162,7 @@ function removeVm(ctx: Context, env: WindowEnv, state: WindowState, p: number): 
     const count = state.replicas.get(pick.c)! - 1;
     if (count > 0) state.replicas.set(pick.c, count);
     else state.replicas.delete(pick.c);
-    unassign(ctx, state, pick.c, pick.displaced);
+    unassign(scope, pick.c, pick.displaced);
     used -= ctx.cands[pick.c]!.tp;
   }
   return true;

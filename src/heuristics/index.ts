@@ -2,7 +2,10 @@ import { planObjective, type WindowFallback } from '../capacity/solve.js';
 import { activePolicies } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
-import { buildContext, greedyPlan, greedyWindow, toPlanWindow, windowEnv } from './gh.js';
+import { buildContext } from './context.js';
+import { greedyPlan, greedyWindow } from './gh.js';
+import { toPlanWindow } from './plan-window.js';
+import { windowEnv } from './window.js';
 
 export { greedyPlan } from './gh.js';
 export { adaptiveGreedyPlan, type AghOptions } from './agh.js';
@@ -38,7 +41,7 @@ export function greedyWindowFallback(input: PlanningInput): { windowFallback?: W
   const ctx = buildContext(input);
   const windowFallback: WindowFallback = (t, previous) => {
     const env = windowEnv(ctx, t, previous);
-    return toPlanWindow(ctx, env, greedyWindow(ctx, env));
+    return toPlanWindow({ ctx, env, state: greedyWindow(ctx, env) });
   };
   return { windowFallback };
 }

@@ -1,0 +1,123 @@
+/** The fixed view of a planning input that GH and AGH search: pools with their offers, usable configs, and demand pairs. */
+import { fleetKey } from '../capacity/formulation.js';
+import type { PlanningInput } from '../capacity/types.js';
+import type { FleetPurchase } from '../catalog/types.js';
+
+export interface Offer {
+  purchase: FleetPurchase;
+  usdPerHour: number;
+  key: string;
+}
+
+export interface Pool {
+  sku: string;
+  region: string;
+  gpu: string;
+  gpusPerVm: number;
+  /** Cheapest first. */
+  offers: Offer[];
+  candidates: number[];
+  /** Candidates of the pool grouped by llm, for groups with more than one TP degree (M3's search space). */
+  tpGroups: number[][];
+}
+
+export interface Cand {
+  index: number;
+  llm: string;
+  tp: number;
+  pool: number;
+  /** Requests/s per replica by workload index (0: cannot serve it). */
+  rates: number[];
+  perVm: number;
+}
+
+export interface Pair {
+  w: number;
+  o: number;
+  workload: string;
+  origin: string;
+  /** USD per request left unmet. */
+  penalty: number;
+  /** Configs that can serve this pair: rate > 0 and region within the RTT bound. */
+  options: { c: number; rtt: number }[];
+  /** The options as candidate -> RTT. */
+  rttOf: Map<number, number>;
+}
+
+export interface Context {
+  input: PlanningInput;
+  pools: Pool[];
+  cands: (Cand | undefined)[];
+  pairs: Pair[];
+  /** 1 - headroom: the usable share of a replica. */
+  usable: number;
+  /** fleetKey -> pool index. */
+  poolOfKey: Map<string, number>;
+}
+
+export function buildContext(input: PlanningInput): Context {
+  const pools: Pool[] = [];
+  const poolIndex = new Map<string, number>();
+  for (const offer of input.skus) {
+    for (const region of input.regions) {
+      const offers = offer.prices
+        .filter((p) => p.region === region && input.purchases.includes(p.purchase))
+        .map((p) => ({ purchase: p.purchase, usdPerHour: p.usdPerHour, key: fleetKey(offer.sku, region, p.purchase) }))
+        .sort((a, b) => a.usdPerHour - b.usdPerHour || cmp(a.purchase, b.purchase));
+      if (offers.length === 0) continue;
+      poolIndex.set(`${offer.sku}|${region}`, pools.length);
+      pools.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
+    }
+  }
+  const usable = 1 - input.policies.headroom;
+  const cands = input.candidates.map((candidate, index): Cand | undefined => {
+    const pool = poolIndex.get(`${candidate.sku}|${candidate.region}`);
+    if (pool === undefined) return undefined;
+    const gpusPerVm = pools[pool]!.gpusPerVm;
+    if (candidate.tp > gpusPerVm || gpusPerVm % candidate.tp !== 0) return undefined;
+    const rates = input.workloads.map((w) => {
+      const rate = candidate.requestsPerSecByWorkload.get(w.id) ?? 0;
+      return Math.max(rate, 0);
+    });
+    pools[pool]!.candidates.push(index);
+    return { index, llm: candidate.llm, tp: candidate.tp, pool, rates, perVm: gpusPerVm / candidate.tp };
+  });
+  for (const pool of pools) {
+    const byLlm = new Map<string, number[]>();
+    for (const c of pool.candidates) {
+      const llm = cands[c]!.llm;
+      const group = byLlm.get(llm);
+      if (group) group.push(c);
+      else byLlm.set(llm, [c]);
+    }
+    pool.tpGroups = [...byLlm.values()].filter((group) => group.length > 1);
+  }
+  const pairs: Pair[] = [];
+  for (const [w, workload] of input.workloads.entries()) {
+    for (const [o, origin] of workload.origins.entries()) {
+      const options: Pair['options'] = [];
+      if (usable > 0) {
+        for (const cand of cands) {
+          if (!cand || cand.rates[w]! <= 0) continue;
+          const rtt = input.latencyMs(origin, pools[cand.pool]!.region);
+          if (rtt <= workload.maxNetworkRttMs) options.push({ c: cand.index, rtt });
+        }
+      }
+      pairs.push({
+        w,
+        o,
+        workload: workload.id,
+        origin,
+        penalty: workload.unmetPenaltyUsdPerRequest,
+        options,
+        rttOf: new Map(options.map((x) => [x.c, x.rtt])),
+      });
+    }
+  }
+  const poolOfKey = new Map(pools.flatMap((pool, p) => pool.offers.map((offer) => [offer.key, p] as const)));
+  return { input, pools, cands, pairs, usable, poolOfKey };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

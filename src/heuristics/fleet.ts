@@ -1,0 +1,111 @@
+/** Fleet accounting in a window: GPUs bought and used per pool, quota room, the VM to add or drop next, spend and objective. */
+import { REPLICA_TIE_BREAK, routeTieBreak } from '../capacity/formulation.js';
+import type { Offer, Pool } from './context.js';
+import type { WindowScope, WindowState } from './window.js';
+
+export function poolGpus(state: WindowState, pool: Pool): number {
+  let gpus = 0;
+  for (const offer of pool.offers) gpus += (state.vms.get(offer.key) ?? 0) * pool.gpusPerVm;
+  return gpus;
+}
+
+export function poolUsed({ ctx, state }: WindowScope, pool: Pool): number {
+  let used = 0;
+  for (const c of pool.candidates) used += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
+  return used;
+}
+
+/** Free GPUs (bought, not used by replicas) of the pools that have any. */
+export function freePoolGpus(scope: WindowScope): Map<number, number> {
+  const { ctx, state } = scope;
+  const free = new Map<number, number>();
+  for (const key of state.vms.keys()) {
+    const p = ctx.poolOfKey.get(key)!;
+    if (free.has(p)) continue;
+    const pool = ctx.pools[p]!;
+    free.set(p, poolGpus(state, pool) - poolUsed(scope, pool));
+  }
+  for (const [p, gpus] of free) if (gpus <= 0) free.delete(p);
+  return free;
+}
+
+/** How many more VMs of the pool the quotas allow (Infinity without a quota). */
+function quotaRoom({ ctx, env, state }: WindowScope, pool: Pool): number {
+  let room = Infinity;
+  for (const quota of env.quotas) {
+    if (quota.gpu !== pool.gpu || quota.region !== pool.region) continue;
+    let used = 0;
+    for (const other of ctx.pools) if (other.gpu === pool.gpu && other.region === pool.region) used += poolGpus(state, other);
+    room = Math.min(room, Math.floor((quota.gpus - used) / pool.gpusPerVm));
+  }
+  return Math.max(0, room);
+}
+
+/** VM time plus start-ups of the window's fleet. */
+export function windowSpend({ ctx, env, state }: WindowScope): number {
+  let spend = 0;
+  for (const pool of ctx.pools) {
+    for (const offer of pool.offers) {
+      const count = state.vms.get(offer.key) ?? 0;
+      if (count === 0) continue;
+      const started = Math.max(0, count - (env.prev.get(offer.key) ?? 0));
+      spend += offer.usdPerHour * (count * env.hours + started * ctx.input.policies.startupHours);
+    }
+  }
+  return spend;
+}
+
+/** The cheapest VM of the pool one may still add (quota, scale-out, budget share), and its cost this window. */
+export function cheapestOffer(scope: WindowScope, pool: Pool): { offer: Offer; cost: number; most: number } | undefined {
+  const { ctx, env, state } = scope;
+  const quota = quotaRoom(scope, pool);
+  if (quota < 1) return undefined;
+  const { startupHours, maxScaleOutPerWindow } = ctx.input.policies;
+  const spent = env.spendCap !== undefined ? windowSpend(scope) : 0;
+  let best: { offer: Offer; cost: number; most: number } | undefined;
+  for (const offer of pool.offers) {
+    const count = state.vms.get(offer.key) ?? 0;
+    const before = env.prev.get(offer.key) ?? 0;
+    if (maxScaleOutPerWindow !== undefined && count + 1 - before > maxScaleOutPerWindow) continue;
+    const cost = offer.usdPerHour * (env.hours + (count >= before ? startupHours : 0));
+    if (env.spendCap !== undefined && spent + cost > env.spendCap + 1e-9) continue;
+    // VMs that can be added at this same price in one go (same start-up status, within quota and limits).
+    let most = Math.min(quota, count < before ? before - count : Infinity);
+    if (maxScaleOutPerWindow !== undefined) most = Math.min(most, maxScaleOutPerWindow - (count - before));
+    if (env.spendCap !== undefined) most = Math.min(most, Math.floor((env.spendCap + 1e-9 - spent) / cost));
+    if (!best || cost < best.cost - 1e-12) best = { offer, cost, most: Math.max(1, most) };
+  }
+  return best;
+}
+
+/** The VM of the pool whose removal saves most this window (started ones save their start-up too). */
+export function costliestVm({ ctx, env, state }: WindowScope, pool: Pool): Offer | undefined {
+  let best: { offer: Offer; saving: number } | undefined;
+  for (const offer of pool.offers) {
+    const count = state.vms.get(offer.key) ?? 0;
+    if (count === 0) continue;
+    const saving = offer.usdPerHour * (env.hours + (count > (env.prev.get(offer.key) ?? 0) ? ctx.input.policies.startupHours : 0));
+    if (!best || saving > best.saving) best = { offer, saving };
+  }
+  return best?.offer;
+}
+
+export function decrement(map: Map<string, number>, key: string): void {
+  const count = (map.get(key) ?? 0) - 1;
+  if (count > 0) map.set(key, count);
+  else map.delete(key);
+}
+
+/** The window's share of the MILP objective (VMs, start-ups against the previous window, penalties, tie-breaks). */
+export function windowObjective(scope: WindowScope): number {
+  const { ctx, env, state } = scope;
+  let objective = windowSpend(scope);
+  for (const [i, pair] of ctx.pairs.entries()) objective += state.unmet[i]! * 3600 * env.hours * pair.penalty;
+  for (const count of state.replicas.values()) objective += REPLICA_TIE_BREAK * count * env.hours;
+  for (const [c, flows] of state.flows) {
+    const region = ctx.pools[ctx.cands[c]!.pool]!.region;
+    for (const [pair, rps] of flows)
+      objective += routeTieBreak(ctx.input, ctx.pairs[pair]!.w) * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
+  }
+  return objective;
+}

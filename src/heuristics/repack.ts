@@ -1,0 +1,70 @@
+/** After serving: M3's TP re-pack per (llm, sku, region), and the release of replicas and VMs beyond their load. */
+import { costliestVm, decrement, poolGpus, poolUsed } from './fleet.js';
+import { EPS, recomputeLoad, type WindowScope } from './window.js';
+
+/**
+ * M3, TP upgrade (or downgrade): per (llm, sku, region), move all its load to the one TP degree that needs the
+ * fewest GPUs, when that is fewer than the current mix.
+ */
+export function repack(scope: WindowScope): void {
+  const { ctx, state } = scope;
+  const usable = ctx.usable;
+  for (const pool of ctx.pools) {
+    for (const group of pool.tpGroups) {
+      let gpus = 0;
+      for (const c of group) gpus += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
+      if (gpus === 0) continue;
+      const byPair = new Map<number, number>();
+      for (const c of group) for (const [pair, rps] of state.flows.get(c) ?? []) byPair.set(pair, (byPair.get(pair) ?? 0) + rps);
+      let best: { c: number; n: number; gpus: number } | undefined;
+      for (const c of group) {
+        const cand = ctx.cands[c]!;
+        let units = 0;
+        let ok = true;
+        for (const [pair, rps] of byPair) {
+          const rate = cand.rates[ctx.pairs[pair]!.w]!;
+          if (rate <= 0) ok = false;
+          else units += rps / rate;
+        }
+        if (!ok) continue;
+        const n = units <= EPS ? 0 : Math.ceil(units / usable - 1e-9);
+        if (!best || n * cand.tp < best.gpus) best = { c, n, gpus: n * cand.tp };
+      }
+      if (!best || best.gpus >= gpus) continue;
+      for (const c of group) {
+        state.replicas.delete(c);
+        state.flows.delete(c);
+        state.load.delete(c);
+      }
+      if (best.n > 0) {
+        state.replicas.set(best.c, best.n);
+        state.flows.set(best.c, byPair);
+        recomputeLoad(scope, best.c);
+      }
+    }
+  }
+}
+
+/** Drops replicas beyond their load and VMs beyond their replicas (the costliest VM first). */
+export function trim(scope: WindowScope): void {
+  const { ctx, state } = scope;
+  const usable = ctx.usable;
+  for (const [c, count] of state.replicas) {
+    const load = state.load.get(c) ?? 0;
+    const needed = load <= 1e-12 ? 0 : Math.ceil(load / usable - 1e-9);
+    if (needed < count) {
+      if (needed === 0) state.replicas.delete(c);
+      else state.replicas.set(c, needed);
+    }
+  }
+  for (const pool of ctx.pools) {
+    const used = poolUsed(scope, pool);
+    let gpus = poolGpus(state, pool);
+    while (gpus - pool.gpusPerVm >= used) {
+      const offer = costliestVm(scope, pool);
+      if (!offer) break;
+      decrement(state.vms, offer.key);
+      gpus -= pool.gpusPerVm;
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
+import type { Offer } from './context.js';
+import { cheapestOffer, freePoolGpus } from './fleet.js';
+import { EPS, addFlow, type WindowScope } from './window.js';
+
+export interface ServeOptions {
+  allowBuy: boolean;
+  /** Multiplies candidate c's score (AGH's perturbed ranking, fixed per start); 1 when absent. */
+  noise?: (c: number) => number;
+}
+
+/** Serves the unmet demand of the pairs in `order` (steps 1-3 of GH, gh.ts). */
+export function serve(scope: WindowScope, order: readonly number[], options: ServeOptions): void {
+  const { ctx, env, state } = scope;
+  const usable = ctx.usable;
+  for (const i of order) {
+    let remaining = state.unmet[i]!;
+    if (remaining <= EPS) continue;
+    const pair = ctx.pairs[i]!;
+    // 1. Spare capacity of replicas already placed.
+    // Placed replicas are far fewer than a pair's options: look them up rather than scan the options.
+    const spare: { c: number; rtt: number }[] = [];
+    for (const [c, count] of state.replicas) {
+      const rtt = count > 0 ? pair.rttOf.get(c) : undefined;
+      if (rtt !== undefined) spare.push({ c, rtt });
+    }
+    spare.sort((a, b) => a.rtt - b.rtt || ctx.cands[b.c]!.rates[pair.w]! - ctx.cands[a.c]!.rates[pair.w]! || a.c - b.c);
+    for (const { c } of spare) {
+      if (remaining <= EPS) break;
+      const rate = ctx.cands[c]!.rates[pair.w]!;
+      const free = ((state.replicas.get(c) ?? 0) * usable - (state.load.get(c) ?? 0)) * rate;
+      if (free <= EPS) continue;
+      const amount = Math.min(remaining, free);
+      addFlow(scope, c, i, amount);
+      remaining -= amount;
+    }
+    while (remaining > EPS) {
+      // 2. Free GPUs in VMs already bought.
+      const freeGpus = freePoolGpus(scope);
+      const freeOf = (p: number) => freeGpus.get(p) ?? 0;
+      let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
+      for (const { c, rtt } of freeGpus.size > 0 ? pair.options : []) {
+        const cand = ctx.cands[c]!;
+        const free = freeOf(cand.pool);
+        if (free < cand.tp) continue;
+        const per = cand.rates[pair.w]! * usable;
+        const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
+        const cover = Math.min(remaining, n * per);
+        const score = (n * cand.tp) / cover;
+        if (!placed || score < placed.score - 1e-12 || (Math.abs(score - placed.score) <= 1e-12 && rtt < placed.rtt))
+          placed = { c, n, cover, score, rtt };
+      }
+      if (placed) {
+        state.replicas.set(placed.c, (state.replicas.get(placed.c) ?? 0) + placed.n);
+        addFlow(scope, placed.c, i, placed.cover);
+        remaining -= placed.cover;
+        continue;
+      }
+      if (!options.allowBuy) break;
+      // 3. A new VM, by cost per effective coverage.
+      const penaltyPerRps = pair.penalty * 3600 * env.hours;
+      let bought: { c: number; offer: Offer; vms: number; n: number; cover: number; score: number; rtt: number } | undefined;
+      const priced = new Map<number, { offer: Offer; cost: number; most: number } | undefined>();
+      for (const { c, rtt } of pair.options) {
+        const cand = ctx.cands[c]!;
+        const pool = ctx.pools[cand.pool]!;
+        if (!priced.has(cand.pool)) priced.set(cand.pool, cheapestOffer(scope, pool));
+        const offer = priced.get(cand.pool);
+        if (!offer) continue;
+        const free = freeOf(cand.pool);
+        const per = cand.rates[pair.w]! * usable;
+        const n = Math.min(Math.floor((free + pool.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
+        if (n <= 0) continue;
+        const cover = Math.min(remaining, n * per);
+        if (offer.cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
+        const score = (offer.cost / cover) * (options.noise ? options.noise(c) : 1);
+        if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
+          // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
+          const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
+          const vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
+          bought = {
+            c,
+            offer: offer.offer,
+            vms,
+            n: n + (vms - 1) * cand.perVm,
+            cover: Math.min(remaining, (n + (vms - 1) * cand.perVm) * per),
+            score,
+            rtt,
+          };
+        }
+      }
+      if (!bought) break;
+      state.vms.set(bought.offer.key, (state.vms.get(bought.offer.key) ?? 0) + bought.vms);
+      state.replicas.set(bought.c, (state.replicas.get(bought.c) ?? 0) + bought.n);
+      addFlow(scope, bought.c, i, bought.cover);
+      remaining -= bought.cover;
+    }
+    state.unmet[i] = remaining > EPS ? remaining : 0;
+  }
+}
