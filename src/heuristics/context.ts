@@ -2,6 +2,7 @@
 import { fleetKey } from '../capacity/formulation.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { FleetPurchase } from '../catalog/types.js';
+import { compareStrings } from '../order.js';
 
 export interface Offer {
   purchase: FleetPurchase;
@@ -63,7 +64,7 @@ export function buildContext(input: PlanningInput): Context {
       const offers = offer.prices
         .filter((p) => p.region === region && input.purchases.includes(p.purchase))
         .map((p) => ({ purchase: p.purchase, usdPerHour: p.usdPerHour, key: fleetKey(offer.sku, region, p.purchase) }))
-        .sort((a, b) => a.usdPerHour - b.usdPerHour || cmp(a.purchase, b.purchase));
+        .sort((a, b) => a.usdPerHour - b.usdPerHour || compareStrings(a.purchase, b.purchase));
       if (offers.length === 0) continue;
       poolIndex.set(`${offer.sku}|${region}`, pools.length);
       pools.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
@@ -116,8 +117,4 @@ export function buildContext(input: PlanningInput): Context {
   }
   const poolOfKey = new Map(pools.flatMap((pool, p) => pool.offers.map((offer) => [offer.key, p] as const)));
   return { input, pools, cands, pairs, usable, poolOfKey };
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
