@@ -2,7 +2,7 @@ import type { FleetPurchase } from '../catalog/types.js';
 import type { PlanningInput, ReplicaPool, WorkloadSpec } from './types.js';
 
 /**
- * How the policies of issue 8 read (DESIGN.md section 6, groups 1 deferrable, 5, 6, 7, reservations).
+ * How the optional policies read (deadlines, spot, locality, quality, reservations; DESIGN.md section 6).
  * Shared by the formulation, the plan summary and the checker: these are definitions, not model code.
  */
 
@@ -39,7 +39,7 @@ export function poolCapacity(input: PlanningInput, pool: ReplicaPool | undefined
   return pool === 'spot' ? 1 - (input.policies.spot?.evictionProbability ?? 0) : 1;
 }
 
-/** Names of the issue-8 policies a scenario turns on (the heuristics implement none of them). */
+/** Names of the optional policies a scenario turns on (the heuristics implement none of them). */
 export function activePolicies(input: PlanningInput): string[] {
   const { spot, locality } = input.policies;
   const active: string[] = [];

@@ -2,8 +2,8 @@ import { isInteractive } from './policies.js';
 import type { Plan, PlanningInput } from './types.js';
 
 /**
- * What the issue-8 policies did in a plan, measured on the plan itself: the figures `planner solve` prints
- * and writes to plan.json (`policies`). Absent entries mean the policy is off.
+ * What the optional policies (spot, locality, quality, deadlines) did in a plan, from the plan itself: the
+ * figures `planner solve` prints and writes to plan.json (`policies`). Absent entries mean the policy is off.
  */
 export interface PolicySummary {
   spot?: {

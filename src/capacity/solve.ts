@@ -74,8 +74,8 @@ export const DEFAULT_TIME_LIMIT_SEC = 600;
  * auto tries the joint MILP (under its work limit) up to this many columns, and keeps it when it proves the
  * gap or beats lp-rolling; above it, lp-rolling alone. Window by window, a plan cannot see that a VM let go
  * in a valley shorter than its start-up must be started again (test/capacity/auto-strategy.test.ts), so
- * the joint MILP pays most on short horizons with large start-ups; HiGHS's nodes on a 2,000-column day
- * are too slow to prove a 0.5% gap within the node limit.
+ * the joint MILP pays most on short horizons with large start-ups; above the threshold the node limit
+ * rarely proves the gap (measurements: notes/solvers.md).
  */
 const AUTO_JOINT_COLUMNS = 1000;
 /** Branch-and-bound nodes auto gives a joint MILP before lp-rolling's plan is taken instead. */

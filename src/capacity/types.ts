@@ -136,7 +136,7 @@ export interface FleetEntry {
 /** The domain result, as written to plan.json (plus provenance added by the command). */
 export interface Plan {
   status: PlanStatus;
-  /** What the issue-8 policies did (policy-summary.ts); present when any is on. */
+  /** What the optional policies did (policy-summary.ts); present when any is on. */
   policies?: PolicySummary;
   windows: PlanWindow[];
   totals: {

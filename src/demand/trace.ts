@@ -7,8 +7,8 @@ import { parseTimestamp } from './timestamp.js';
  * `TIMESTAMP,NumImages,ContextTokens,GeneratedTokens`), CRLF or LF, with or without a final newline.
  * It holds one chunk at a time and yields columnar batches, so a 1 GB week-long trace never sits in memory.
  *
- * Why not csv-parse (DESIGN section 5 names it): csv-parse 7 measured 0.45-0.5 M rows/s on this format
- * with no per-row work at all (node 20, 2 cores), below the >= 1 M rows/s the 16.8 M-row 2024 trace needs.
+ * Why not csv-parse (DESIGN section 5 names it): on this format it read well below the >= 1 M rows/s the
+ * 16.8 M-row 2024 trace needs (figures: bench/results/README.md; `npm run bench -- trace-ingest`).
  * The format is fixed and unquoted, so a byte-level parser does the common row; any row it does not
  * recognise goes to a tolerant string parser (spaces, quotes) that either accepts it or says what is wrong.
  */

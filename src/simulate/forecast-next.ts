@@ -5,16 +5,15 @@ import { DAY_STEPS } from '../demand/forecast.js';
  *   point  = the larger of the last hour and the same hour on the last day of the same type (weekday or
  *            weekend, when local start times are given; else yesterday) x the recent level ratio (the last 3
  *            hours against those hours on their reference days). The daily shape leads ramps; the last hour
- *            catches what the shape misses. Measured on the 2024 code week (per-minute peak per hour): the
- *            shape alone needs a 23% uniform margin to lose <= 0.1% of requests, the maximum of both 4%;
+ *            catches what the shape misses, so the maximum of both needs a far smaller margin than the
+ *            shape alone;
  *   upper  = point x (1 + margin): the margin is the worst relative under-forecast this rule made at the same
  *            hour of day (+-1 h) on the last 4 days and in the last 6 hours, less what the model's utilisation
  *            headroom already absorbs (`absorbed`), kept within [minMargin, maxMargin]. Misses cluster at
- *            the hours where the daily shape turns: measured offline on the 2024 code week, this provisions
- *            1.14x the actual demand and loses 0.08% of requests, where the worst miss of the last 48 h
- *            (one margin for all hours) provisions 1.22x and loses 0.03%. The floor for any hour-ahead rule
- *            here is about 1.11x: knowing each hour's mean rate exactly, the busiest minute still needs an
- *            11% uniform margin to lose <= 0.1% (its ratio to the mean runs from 1.13 to 1.83).
+ *            the hours where the daily shape turns, so a margin per hour of day provisions less than one
+ *            margin for all hours. No hour-ahead rule can do without a margin: the busiest minute of an
+ *            hour runs well above its mean even when the mean is known (figures: bench/results/README.md,
+ *            `npm run bench -- forecast-floor`).
  * With less than a day of history the forecast is the last hour x (1 + fallback margin).
  */
 export interface NextForecastOptions {
@@ -126,7 +125,7 @@ function pointAt(history: readonly number[], s: number, levelHours: number, refe
   // A level ratio from near-zero hours is noise: use the reference value as it is then. Against a day of the
   // same type the level moves little, so a ratio beyond [1/2, 2] is noise too; against a day of the other type
   // (a first weekend referenced to a weekday) the level genuinely moves further: weekend middays run at a
-  // quarter of weekday ones on the 2024 code week, and clamping there over-provisioned the first Saturday by 32%.
+  // small fraction of weekday ones, and clamping there over-provisions the first Saturday (bench/results/README.md).
   const raw = before > 1e-9 ? recent / before : 1;
   const ratio = sameType ? Math.min(2, Math.max(0.5, raw)) : raw;
   return Math.max(0, base * ratio, history[known - 1]!);

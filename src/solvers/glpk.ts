@@ -28,7 +28,7 @@ type Glpk = Awaited<ReturnType<typeof GLPK>>;
  */
 /** Programs above this many columns are refused at once, a deterministic work limit by size. */
 export const GLPK_MAX_COLUMNS = 20_000;
-/** Ticks a solve may take when the caller sets no work limit (about two seconds of GLPK on a quiet core). */
+/** Ticks a solve may take when the caller sets no work limit (its timing: notes/solvers.md). */
 export const DEFAULT_GLPK_TICKS = 1_000_000;
 /** A node limit without an iteration limit becomes this many ticks per node (glpk.js cannot count nodes). */
 const TICKS_PER_NODE = 20;

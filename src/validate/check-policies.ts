@@ -3,7 +3,7 @@ import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import { RATE_TOLERANCE, type Violation } from './violation.js';
 
 /**
- * The issue-8 policies, recomputed from the plan and the scenario alone (groups 1 deferrable, 5 share,
+ * The optional policies, recomputed from the plan and the scenario alone (groups 1 deferrable, 5 share,
  * 6 in-region share and minimum replicas, 7 quality, reservations). The routing futures of groups 5 and 6
  * (on-demand cover, N+1) need an LP and live in resilience.ts.
  */

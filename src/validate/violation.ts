@@ -10,7 +10,7 @@ export interface Violation {
   message: string;
 }
 
-/** Issue-8 policy groups: deadline (1), spot (5), locality and resilience (6), quality (7), reserved (8). */
+/** Optional policy groups: deadline (1), spot (5), locality and resilience (6), quality (7), reserved (8). */
 export type PolicyGroup = 'deadline' | 'spot' | 'locality' | 'resilience' | 'quality' | 'reserved';
 
 /** Requests/s: plans round flows to 1e-6. */
