@@ -71,13 +71,17 @@ export interface PlanResult {
 /** The safety net when the caller gives none: far above any deterministic run, so that it means a stuck solve. */
 export const DEFAULT_TIME_LIMIT_SEC = 600;
 /**
- * auto tries the joint MILP (under its work limit) up to this many columns, and keeps it when it proves the
- * gap or beats lp-rolling; above it, lp-rolling alone. Window by window, a plan cannot see that a VM let go
- * in a valley shorter than its start-up must be started again (test/capacity/auto-strategy.test.ts), so
- * the joint MILP pays most on short horizons with large start-ups; above the threshold the node limit
- * rarely proves the gap (measurements: notes/solvers.md).
+ * auto tries the joint MILP (under its work limit) on small horizons, and keeps it when it proves the gap or
+ * beats lp-rolling; otherwise lp-rolling alone. Window by window, a plan cannot see that a VM let go in a
+ * valley shorter than its start-up must be started again (test/capacity/auto-strategy.test.ts), so the joint
+ * MILP pays on short horizons of small windows. Its cost is set by the window's size, not the horizon's: a
+ * wide window's branch-and-bound nodes are slow, and one window gains nothing from a joint model. So: every
+ * horizon up to AUTO_JOINT_COLUMNS, and horizons of two or more windows up to AUTO_JOINT_SMALL_WINDOWS_COLUMNS
+ * whose windows have at most AUTO_JOINT_WINDOW_COLUMNS each (measurements: notes/solvers.md).
  */
-const AUTO_JOINT_COLUMNS = 1000;
+const AUTO_JOINT_COLUMNS = 500;
+const AUTO_JOINT_SMALL_WINDOWS_COLUMNS = 1000;
+const AUTO_JOINT_WINDOW_COLUMNS = 150;
 /** Branch-and-bound nodes auto gives a joint MILP before lp-rolling's plan is taken instead. */
 const AUTO_JOINT_NODES = 2_000;
 
@@ -195,7 +199,8 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
-  if (total <= AUTO_JOINT_COLUMNS) {
+  const smallWindows = input.windows.length >= 2 && columnsPerWindow <= AUTO_JOINT_WINDOW_COLUMNS && total <= AUTO_JOINT_SMALL_WINDOWS_COLUMNS;
+  if (total <= AUTO_JOINT_COLUMNS || smallWindows) {
     return {
       strategy: 'joint',
       reason: `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better`,
