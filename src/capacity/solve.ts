@@ -199,7 +199,8 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
-  const smallWindows = input.windows.length >= 2 && columnsPerWindow <= AUTO_JOINT_WINDOW_COLUMNS && total <= AUTO_JOINT_SMALL_WINDOWS_COLUMNS;
+  const smallWindows =
+    input.windows.length >= 2 && columnsPerWindow <= AUTO_JOINT_WINDOW_COLUMNS && total <= AUTO_JOINT_SMALL_WINDOWS_COLUMNS;
   if (total <= AUTO_JOINT_COLUMNS || smallWindows) {
     return {
       strategy: 'joint',
