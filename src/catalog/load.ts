@@ -1,4 +1,3 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import {
   CATALOG_FILES,
@@ -17,6 +16,7 @@ import {
 } from './schema.js';
 import type { Catalog, Gpu, Llm, Price, Purchase, Region, Sku } from './types.js';
 import { compareStrings } from '../order.js';
+import { readCsvRecords } from '../csv-records.js';
 
 /** One catalog file's text and the name to show in errors (as the user would find it). */
 export interface CatalogText {
@@ -351,24 +351,12 @@ function checkUniqueIds(
 function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]): Table<T> {
   const table: Table<T> = { file: input.file, rows: [], readable: false, ids: new Set() };
   const expected = Object.keys(spec.columns);
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(input.text, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines;
-    issues.push({
-      file: input.file,
-      ...(line ? { line } : {}),
-      field: 'csv',
-      message: `malformed CSV: ${error.message.replace(/ at line \d+/, '')}`,
-      fix: 'quote values that contain commas, double any quote inside a quoted value, close every quote',
-    });
+  const read = readCsvRecords(input.text, input.file);
+  if ('issue' in read) {
+    issues.push(read.issue);
     return table;
   }
+  const { records } = read;
 
   const header = records[0]?.record.map((name) => name.trim());
   if (!header || (header.length === 1 && header[0] === '')) {

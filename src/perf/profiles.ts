@@ -1,6 +1,6 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { readCsvRecords } from '../csv-records.js';
 
 /**
  * Measured profiles: per config (llm, gpu, tp), prefill and decode-step times measured at a few
@@ -77,25 +77,9 @@ export function configKey(llm: string, gpu: string, tp: number): string {
 /** Reads one profile CSV; every bad row is reported as file:line field. */
 export function parseMeasuredProfilesCsv(text: string, file = 'profile'): MeasuredProfile[] {
   const issues: InputIssue[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines;
-    throw new InputError({
-      file,
-      ...(line ? { line } : {}),
-      field: 'csv',
-      message: `malformed CSV: ${error.message.replace(/ at line \d+/, '')}`,
-    });
-  }
+  const read = readCsvRecords(text, file, { trim: true });
+  if ('issue' in read) throw new InputError(read.issue);
+  const { records } = read;
   const expected = Object.keys(PROFILE_COLUMNS);
   const header = records[0]?.record ?? [];
   for (const name of header) {

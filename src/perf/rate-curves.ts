@@ -1,9 +1,9 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import type { Slo } from './replica.js';
+import { readCsvRecords } from '../csv-records.js';
 
 /**
  * Rate curves: the second measured form (the first is the prefill/decode timing tables of profiles.ts). Per
@@ -192,25 +192,9 @@ export function percentileOrderProblem(s: LatencyStats): string | undefined {
 /** Reads one rate-curve CSV; every bad row is reported as file:line field. */
 export function parseRateCurvesCsv(text: string, file = 'rate curves'): RateCurve[] {
   const issues: InputIssue[] = [];
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      info: true,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    const line = (error as CsvError & { lines?: number }).lines;
-    throw new InputError({
-      file,
-      ...(line ? { line } : {}),
-      field: 'csv',
-      message: `malformed CSV: ${error.message.replace(/ at line \d+/, '')}`,
-    });
-  }
+  const read = readCsvRecords(text, file, { trim: true });
+  if ('issue' in read) throw new InputError(read.issue);
+  const { records } = read;
   const header = records[0]?.record ?? [];
   for (const name of header) {
     if (!(COLUMNS as string[]).includes(name))

@@ -1,3 +1,4 @@
+import { inputError } from '../support/errors.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,16 +10,6 @@ import { packageRoot } from '../../src/paths.js';
 import { AZURE_TRACES, HAS_AZURE_TRACES, readFixture } from './fixtures.js';
 
 const traces = (name: string) => readFile(join(packageRoot(), 'traces', name), 'utf8');
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('request mixes', () => {
   it('buckets the fixture trace by input and output size', async () => {

@@ -1,6 +1,6 @@
+import { inputError } from '../../support/errors.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/errors.js';
 import type { BenchFile } from '../../../src/perf/import/common.js';
 import { importGuidellmReports } from '../../../src/perf/import/guidellm.js';
 import { maxRateUnderSlo, parseRateCurvesCsv, writeRateCurvesCsv } from '../../../src/perf/rate-curves.js';
@@ -19,16 +19,6 @@ function edited(change: (report: Json & { metadata: Json; benchmarks: Json[] }) 
 }
 const at = (report: Json, path: string): Json =>
   path.split('.').reduce<Json>((node, key) => (node as Record<string, Json>)[key] as Json, report);
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('GuideLLM report import', () => {
   it('makes each benchmark of a sweep (report version 2) one point', () => {

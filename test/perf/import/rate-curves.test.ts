@@ -1,5 +1,5 @@
+import { inputError } from '../../support/errors.js';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/errors.js';
 import {
   formatNumber,
   maxRateUnderSlo,
@@ -41,16 +41,6 @@ const CURVE: RateCurve = {
     point(5, [600, 500, 900, 1200], [40, 36, 60, 80], { offeredRps: 6 }),
   ],
 };
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('maxRateUnderSlo', () => {
   it('interpolates linearly between the two runs that bracket the crossing', () => {

@@ -1,6 +1,6 @@
+import { inputError } from '../../support/errors.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/errors.js';
 import type { BenchFile } from '../../../src/perf/import/common.js';
 import { importVllmBenchResults, parseVllmBenchResult } from '../../../src/perf/import/vllm.js';
 import { maxRateUnderSlo, RATE_CURVE_COLUMNS, writeRateCurvesCsv } from '../../../src/perf/rate-curves.js';
@@ -18,16 +18,6 @@ function edited(name: string, changes: Record<string, unknown>): BenchFile {
     else run[key] = value;
   }
   return { file: name, text: JSON.stringify(run) };
-}
-
-function inputError(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 describe('vllm bench serve import', () => {
