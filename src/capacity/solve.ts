@@ -199,7 +199,8 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
   const columnsPerWindow = estimateColumnsPerWindow(input);
   const total = columnsPerWindow * input.windows.length;
-  const smallWindows = input.windows.length >= 2 && columnsPerWindow <= AUTO_JOINT_WINDOW_COLUMNS && total <= AUTO_JOINT_SMALL_WINDOWS_COLUMNS;
+  const smallWindows =
+    input.windows.length >= 2 && columnsPerWindow <= AUTO_JOINT_WINDOW_COLUMNS && total <= AUTO_JOINT_SMALL_WINDOWS_COLUMNS;
   if (total <= AUTO_JOINT_COLUMNS || smallWindows) {
     return {
       strategy: 'joint',
@@ -456,9 +457,9 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
 function bestCandidate(candidates: readonly WindowCandidate[], lpUnmet: number): WindowCandidate | undefined {
   const tolerance = (unmet: number) => 1e-6 * Math.max(1, unmet);
   const serving = candidates.filter((c) => c.unmet <= lpUnmet + tolerance(lpUnmet));
-  const pool = serving.length ? serving : candidates;
+  const choices = serving.length ? serving : candidates;
   let best: WindowCandidate | undefined;
-  for (const candidate of pool) {
+  for (const candidate of choices) {
     if (!best || candidate.objective < best.objective - 1e-9 * Math.max(1, Math.abs(best.objective))) best = candidate;
   }
   return best;

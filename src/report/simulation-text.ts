@@ -23,7 +23,7 @@ export function renderSimulationText(
     const pending =
       row.pendingRequests > 0 ? `; ${fixed(row.pendingRequests, 0)} deferrable requests still waiting (not yet due) at the end` : '';
     const queueing = row.queueing
-      ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
+      ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst replica group TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
       : '';
     text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
   }
@@ -38,7 +38,7 @@ export function renderSimulationText(
       [
         'workload',
         'region',
-        'pool in the plan',
+        'replica groups in the plan',
         'replicas simulated',
         'SLO capacity req/s',
         'proportional req/s',
@@ -48,7 +48,7 @@ export function renderSimulationText(
       replay.dispatch.map((d) => [
         d.workload,
         d.region,
-        d.pool.join('\n'),
+        d.replicaGroups.join('\n'),
         String(d.simulatedReplicas),
         d.capacityRps.toFixed(1),
         d.proportionalRps.toFixed(1),

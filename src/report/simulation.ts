@@ -34,13 +34,13 @@ export interface ComparisonRow {
   /** Attainment over the windows a capacity event was in force (null without events). */
   eventAttainment: number | null;
   unmetRequests: number;
-  /** Served at pools whose estimated mean TTFT or TPOT missed the SLO (the queueing estimate). */
+  /** Served at replica groups whose estimated mean TTFT or TPOT missed the SLO (the queueing estimate). */
   lateRequests: number;
   /** Deferrable requests still waiting, not yet due, at the end (outside attainment). */
   pendingRequests: number;
   /** Spot VMs evicted over the run (the scenario's eviction probability). */
   spotEvictions: number;
-  /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT and TPOT over SLO; null when not estimated. */
+  /** Served-weighted mean prefill wait and worst (replica group, workload) mean TTFT and TPOT over SLO; null when not estimated. */
   queueing: QueueingSummary | null;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */

@@ -19,7 +19,7 @@ export interface EvaluationContext {
   /** The fleet running before the first evaluated window. */
   startFleet: readonly FleetEntry[];
   solve: SolveFn;
-  /** Queue profiles for the queueing estimate per pool; without them served counts as within SLO. */
+  /** Queue profiles for the queueing estimate per replica group; without them served counts as within SLO. */
   queueProfile?: QueueProfileOf;
 }
 
@@ -147,7 +147,7 @@ export class FleetEvaluator {
     const result = await this.serve(t, fleet, actual, seconds);
     const bill = this.bill(capped, evictions, window.hours);
     const queueing = this.ctx.queueProfile
-      ? windowQueueing(fleet, result.poolLoad, input.workloads.length, this.ctx.queueProfile)
+      ? windowQueueing(fleet, result.replicaGroupLoad, input.workloads.length, this.ctx.queueProfile)
       : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
@@ -191,7 +191,7 @@ export class FleetEvaluator {
       ...bill,
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
-      servedBy: this.servedBy(fleet, result.poolLoad),
+      servedBy: this.servedBy(fleet, result.replicaGroupLoad),
     };
   }
 
@@ -262,10 +262,10 @@ export class FleetEvaluator {
   }
 
   /** Served requests/s by (workload, serving region, gpu), sorted. */
-  private servedBy(fleet: FleetWindow, poolLoad: DispatchResult['poolLoad']): WindowOutcome['servedBy'] {
+  private servedBy(fleet: FleetWindow, replicaGroupLoad: DispatchResult['replicaGroupLoad']): WindowOutcome['servedBy'] {
     const servedBy = new Map<string, WindowOutcome['servedBy'][number]>();
-    for (const [pool, loads] of poolLoad) {
-      const replica = fleet.replicas[pool]!;
+    for (const [replicaGroup, loads] of replicaGroupLoad) {
+      const replica = fleet.replicas[replicaGroup]!;
       for (const [w, rps] of loads) {
         const entry = { workload: this.ctx.input.workloads[w]!.id, region: replica.region, gpu: this.sku.get(replica.sku)!.gpu, rps: 0 };
         const key = `${entry.workload}|${entry.region}|${entry.gpu}`;

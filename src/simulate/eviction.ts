@@ -47,7 +47,7 @@ export function evictSpot(input: PlanningInput, fleet: FleetWindow, t: number, p
   const replicas = fleet.replicas.map((r) => ({ ...r }));
   for (const eviction of evictions) {
     // Replicas that can sit on spot VMs of this sku and region: the spot pool when pools are apart.
-    const onSku = replicas.filter((r) => r.sku === eviction.sku && r.region === eviction.region && r.purchase !== 'firm');
+    const onSku = replicas.filter((r) => r.sku === eviction.sku && r.region === eviction.region && r.pool !== 'firm');
     const gpus = onSku.reduce((sum, r) => sum + (r.effectiveCount ?? r.count) * r.tp, 0);
     if (gpus <= 0) continue;
     const share = Math.min(1, (eviction.unbilledVmWindows * gpusPerVm.get(eviction.sku)!) / gpus);

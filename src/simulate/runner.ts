@@ -28,7 +28,7 @@ export interface SimulateOptions {
   /** Windows the planner commits per planning point (default 1: re-plans every window). */
   commitWindows?: number;
   progress?: (strategy: string, done: number, total: number) => void;
-  /** Queue profiles for the queueing estimate per replica pool (src/simulate/queueing.ts); none: fluid only. */
+  /** Queue profiles for the queueing estimate per replica group (src/simulate/queueing.ts); none: fluid only. */
   queueProfile?: QueueProfileOf;
 }
 

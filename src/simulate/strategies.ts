@@ -277,9 +277,9 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
 export const REACTIVE = { scaleOutAbove: 0.7, scaleInBelow: 0.3, target: 0.5 } as const;
 
 /**
- * reactive: per (workload, region) one pool of the cheapest config per request/s there; each window it looks
+ * reactive: per (workload, region) one replica group of the cheapest config per request/s there; each window it looks
  * at the previous window's utilisation (offered load over SLO capacity) and, above 70% or below 30%, resizes
- * the pool to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
+ * the replica group to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
  * their own region (or the nearest region with a config).
  */
 export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRun> {
@@ -288,7 +288,7 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
   const priceOf = (skuId: string, region: string) =>
     sku.get(skuId)!.prices.find((p) => p.region === region && p.purchase === 'on-demand')?.usdPerHour;
-  interface ReactivePool {
+  interface ReactiveGroup {
     w: number;
     region: string;
     candidate: number;
@@ -296,7 +296,7 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
     origins: number[];
     replicas: number;
   }
-  const pools = new Map<string, ReactivePool>();
+  const replicaGroups = new Map<string, ReactiveGroup>();
   const notes: string[] = [];
   for (const [w, workload] of input.workloads.entries()) {
     for (const [o, origin] of workload.origins.entries()) {
@@ -323,50 +323,59 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
         continue;
       }
       const key = `${w}|${chosen.region}`;
-      const pool = pools.get(key) ?? { w, region: chosen.region, candidate: chosen.candidate, rate: chosen.rate, origins: [], replicas: 0 };
-      pool.origins.push(o);
-      pools.set(key, pool);
+      const replicaGroup = replicaGroups.get(key) ?? {
+        w,
+        region: chosen.region,
+        candidate: chosen.candidate,
+        rate: chosen.rate,
+        origins: [],
+        replicas: 0,
+      };
+      replicaGroup.origins.push(o);
+      replicaGroups.set(key, replicaGroup);
     }
   }
-  const ordered = [...pools.values()];
+  const ordered = [...replicaGroups.values()];
   const first = ctx.windows[0]!;
   const startupFraction = (t: number) => Math.min(1, input.policies.startupHours / input.windows[t]!.hours);
-  // The load a pool saw in window t (read from history only: the decision for t uses t - 1).
-  const offered = (pool: ReactivePool, history: readonly (readonly (readonly number[])[])[], t: number) =>
-    pool.origins.reduce((sum, o) => sum + history[pool.w]![o]![t]!, 0);
-  const sizeFor = (pool: ReactivePool, load: number) => (load <= 0 ? 0 : Math.ceil(load / (pool.rate * REACTIVE.target) - 1e-9));
+  // The load a replica group saw in window t (read from history only: the decision for t uses t - 1).
+  const offered = (replicaGroup: ReactiveGroup, history: readonly (readonly (readonly number[])[])[], t: number) =>
+    replicaGroup.origins.reduce((sum, o) => sum + history[replicaGroup.w]![o]![t]!, 0);
+  const sizeFor = (replicaGroup: ReactiveGroup, load: number) =>
+    load <= 0 ? 0 : Math.ceil(load / (replicaGroup.rate * REACTIVE.target) - 1e-9);
   if (first > 0) {
     const history = ctx.historyBefore(first);
-    for (const pool of ordered) pool.replicas = sizeFor(pool, offered(pool, history, first - 1));
+    for (const replicaGroup of ordered) replicaGroup.replicas = sizeFor(replicaGroup, offered(replicaGroup, history, first - 1));
   }
   const fleets: FleetWindow[] = [];
   for (const [k, t] of ctx.windows.entries()) {
-    const before = ordered.map((pool) => pool.replicas);
+    const before = ordered.map((replicaGroup) => replicaGroup.replicas);
     if (k > 0 || first > 0) {
       const history = ctx.historyBefore(t);
-      for (const pool of ordered) {
-        const load = offered(pool, history, t - 1);
-        const utilisation = pool.replicas > 0 ? load / (pool.replicas * pool.rate) : load > 0 ? Infinity : 0;
-        if (utilisation > REACTIVE.scaleOutAbove || utilisation < REACTIVE.scaleInBelow) pool.replicas = sizeFor(pool, load);
+      for (const replicaGroup of ordered) {
+        const load = offered(replicaGroup, history, t - 1);
+        const utilisation = replicaGroup.replicas > 0 ? load / (replicaGroup.replicas * replicaGroup.rate) : load > 0 ? Infinity : 0;
+        if (utilisation > REACTIVE.scaleOutAbove || utilisation < REACTIVE.scaleInBelow)
+          replicaGroup.replicas = sizeFor(replicaGroup, load);
       }
     }
     const replicas: FleetWindow['replicas'][number][] = [];
     const gpusBySku = new Map<string, number>();
-    for (const [i, pool] of ordered.entries()) {
-      if (pool.replicas <= 0) continue;
-      const candidate = input.candidates[pool.candidate]!;
-      const added = Math.max(0, pool.replicas - before[i]!);
-      const effectiveCount = pool.replicas - added * startupFraction(t);
+    for (const [i, replicaGroup] of ordered.entries()) {
+      if (replicaGroup.replicas <= 0) continue;
+      const candidate = input.candidates[replicaGroup.candidate]!;
+      const added = Math.max(0, replicaGroup.replicas - before[i]!);
+      const effectiveCount = replicaGroup.replicas - added * startupFraction(t);
       replicas.push({
         llm: candidate.llm,
         sku: candidate.sku,
         tp: candidate.tp,
         region: candidate.region,
-        count: pool.replicas,
+        count: replicaGroup.replicas,
         ...(added > 0 ? { effectiveCount } : {}),
       });
       const key = `${candidate.sku}|${candidate.region}`;
-      gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + pool.replicas * candidate.tp);
+      gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + replicaGroup.replicas * candidate.tp);
     }
     const vms = [...gpusBySku].map(([key, gpus]) => {
       const [skuId, region] = key.split('|') as [string, string];

@@ -59,7 +59,7 @@ describe('planner simulate', () => {
       expect(Number(row[column('worst_tpot_to_slo')])).toBeGreaterThan(0);
       expect(Number(row[column('worst_tpot_to_slo')])).toBeLessThanOrEqual(1);
     }
-    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst pool TTFT \d+% and TPOT \d+% of SLO/);
+    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst replica group TTFT \d+% and TPOT \d+% of SLO/);
     expect(json.comparison.every((r) => r.lateRequests === 0 && r.queueing !== null)).toBe(true);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     for (const chart of ['gpus', 'attainment', 'cost', 'served-planner', 'served-siloed', 'served-oracle'])
