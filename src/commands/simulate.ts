@@ -41,7 +41,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     events,
     solver: options.solver,
     timeLimitSec: options.timeLimit,
-    gap: options.gap,
+    relativeGap: options.gap,
     commitHours: options.commitHours,
     requestSim: options.requestSim,
     progress: (done, total, strategy) => {

@@ -25,7 +25,8 @@ export interface SimulateScenarioOptions {
   solver?: string | undefined;
   /** Wall-clock safety net per planning call (default: the scenario's). */
   timeLimitSec?: number | undefined;
-  gap?: number | undefined;
+  /** Relative MIP gap per planning call (default: the scenario's solver.gap). */
+  relativeGap?: number | undefined;
   /** Hours the planner commits per planning point (default: one window). */
   commitHours?: number | undefined;
   /**
@@ -70,7 +71,7 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     stress,
     solve,
     solverName,
-    relativeGap: options.gap ?? scenario.solver.gap,
+    relativeGap: options.relativeGap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,
     // Safety nets only: every solve stops by its deterministic work limits.
     timeLimitSec: options.timeLimitSec ?? scenario.solver.timeLimitSec,
