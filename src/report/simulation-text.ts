@@ -5,7 +5,7 @@ import { fixed } from './html.js';
 import { renderComparisonTable, renderRedirectTable, type SimulationSummary } from './simulation.js';
 import { renderTable } from './table.js';
 
-/** The terminal view of `planner simulate`: the comparison, a line per strategy, redirects and the request-level replay. */
+/** The terminal view of `planner simulate`: the comparison, a line per contender, redirects and the request-level replay. */
 export function renderSimulationText(
   scenarioName: string,
   summary: SimulationSummary,
@@ -33,7 +33,7 @@ export function renderSimulationText(
   }
   const replay = summary.requestSim;
   if (replay) {
-    text += `\nRequest-level simulation of window ${replay.window} (${replay.start}), the ${result.strategies.some((s) => s.name === 'planner') ? 'planner' : result.strategies[0]!.name}'s fleet: highest load with >= 99% of requests within TTFT\n`;
+    text += `\nRequest-level simulation of window ${replay.window} (${replay.start}), the ${result.contenders.some((s) => s.name === 'planner') ? 'planner' : result.contenders[0]!.name}'s fleet: highest load with >= 99% of requests within TTFT\n`;
     text += renderTable(
       [
         'workload',

@@ -8,7 +8,7 @@ import type { FleetWindow } from './types.js';
  * requests/s the replicas can serve within SLO, each request going only to an llm allowed for its workload,
  * in a region within its RTT bound, and no replica group above its SLO rate (utilisation <= 1: the perf model's rate
  * is the load at which mean TTFT and TPOT meet the SLO, queueing allowance included). Among the max-served
- * routings it prefers short round trips. A linear program: an ideal router, the same for every strategy.
+ * routings it prefers short round trips. A linear program: an ideal router, the same for every contender.
  * Inside a region a replica group's share is its capacity's share (the LP is indifferent between equal replica groups).
  */
 export interface DispatchResult {

@@ -6,7 +6,7 @@ import { Backlog } from './backlog.js';
 import { dispatch, type DispatchResult } from './dispatch.js';
 import { evictSpot, type Eviction } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
-import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
+import type { CapacityEvent, FleetWindow, ContenderResult, ContenderTotals, WindowOutcome } from './types.js';
 import { compareStrings } from '../order.js';
 
 export interface EvaluationContext {
@@ -31,7 +31,7 @@ export function eventsAt(events: readonly CapacityEvent[], t: number): CapacityE
 /**
  * The fleet the cloud actually grants under capacity events: VMs of an event's gpu in its region beyond the
  * available GPUs are not there (the biggest VMs go first), and replicas that no longer fit their sku's GPUs
- * go with them (the largest counts shrink first). A strategy that planned for the event loses nothing.
+ * go with them (the largest counts shrink first). A contender that planned for the event loses nothing.
  */
 export function capFleet(input: PlanningInput, fleet: FleetWindow, events: readonly CapacityEvent[]): FleetWindow {
   if (events.length === 0) return fleet;
@@ -75,22 +75,22 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   return { ...fleet, vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0) };
 }
 
-/** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
+/** Runs the actual demand through a contender's fleets and totals what it cost and served. */
 export async function evaluateFleets(
   ctx: EvaluationContext,
-  strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
-): Promise<StrategyResult> {
+  contender: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
+): Promise<ContenderResult> {
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
-  for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
+  for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, contender.fleets[k]!));
   return {
-    name: strategy.name,
-    description: strategy.description,
+    name: contender.name,
+    description: contender.description,
     windows,
     fleets: evaluator.granted,
     totals: totalsOf(ctx.input, windows),
-    seconds: strategy.seconds,
-    notes: strategy.notes ?? [],
+    seconds: contender.seconds,
+    notes: contender.notes ?? [],
   };
 }
 
@@ -124,7 +124,7 @@ export class FleetEvaluator {
   }
 
   /**
-   * Evaluates the k-th evaluated window (scenario window ctx.windows[k]) with the strategy's fleet; `demand`
+   * Evaluates the k-th evaluated window (scenario window ctx.windows[k]) with the contender's fleet; `demand`
    * ([workload][origin], requests/s) replaces ctx.actual for that window (a planner replaying its history).
    */
   async step(k: number, planned: FleetWindow, demand?: readonly (readonly number[])[]): Promise<WindowOutcome> {
@@ -281,8 +281,8 @@ export class FleetEvaluator {
 }
 
 /** Totals over the windows; deferrable requests in the last window's backlog are pending at the end. */
-export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
-  const totals: StrategyTotals = {
+export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): ContenderTotals {
+  const totals: ContenderTotals = {
     gpuHours: 0,
     costUsd: 0,
     startupCostUsd: 0,

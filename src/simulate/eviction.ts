@@ -6,7 +6,7 @@ import type { FleetWindow } from './types.js';
  * Spot evictions in the evaluation. Each spot VM is evicted within a window with the scenario's eviction
  * probability p (policies.spot.evictionProbability, what the planner derates spot capacity by), at a uniform
  * time in the window: it serves and bills only until then. The draws are common random numbers: VM i of
- * (sku, region) in window t gets the same two uniforms in every strategy, so two strategies that run the same
+ * (sku, region) in window t gets the same two uniforms in every contender, so two contenders that run the same
  * spot VMs lose the same ones. A replica cannot be pinned to a VM in the fluid model, so the GPU-time lost
  * is taken from the replicas on that sku and region (the spot pool when pools are apart) in proportion to
  * their GPUs.

@@ -1,7 +1,7 @@
 import type { PlanWindow } from '../capacity/types.js';
 import type { Eviction } from './eviction.js';
 
-/** What a strategy runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
+/** What a contender runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
 export interface FleetWindow {
   vms: readonly Pick<PlanWindow['vms'][number], 'region' | 'sku' | 'purchase' | 'count' | 'usdPerHour'>[];
   /**
@@ -85,7 +85,7 @@ export interface QueueingSummary {
   worstTpotToSlo: number;
 }
 
-export interface StrategyTotals {
+export interface ContenderTotals {
   gpuHours: number;
   costUsd: number;
   startupCostUsd: number;
@@ -105,13 +105,13 @@ export interface StrategyTotals {
   spotEvictions: number;
 }
 
-export interface StrategyResult {
+export interface ContenderResult {
   name: string;
   /** How it decides, in a phrase. */
   description: string;
   windows: WindowOutcome[];
   fleets: FleetWindow[];
-  totals: StrategyTotals;
+  totals: ContenderTotals;
   /** Planning time. */
   seconds: number;
   notes: string[];

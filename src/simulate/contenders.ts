@@ -8,15 +8,19 @@ import { forecastAhead } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow } from './types.js';
 
-export type StrategyName = 'planner' | 'siloed' | 'reactive' | 'oracle' | 'single-gpu';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['planner', 'siloed', 'reactive', 'oracle', 'single-gpu'];
+/**
+ * What `planner simulate` compares: the planner and the baselines it is measured against. Not a strategy
+ * (how one planning call decomposes the horizon: joint, rolling, ...), which every contender that plans uses.
+ */
+export type ContenderName = 'planner' | 'siloed' | 'reactive' | 'oracle' | 'single-gpu';
+export const CONTENDER_NAMES: readonly ContenderName[] = ['planner', 'siloed', 'reactive', 'oracle', 'single-gpu'];
 
-export interface StrategyContext {
+export interface ContenderContext {
   input: PlanningInput;
   /** Contiguous scenario window indices to plan and evaluate. */
   windows: readonly number[];
   /**
-   * Demand a strategy may know at planning point t: windows before t only. The runner builds it so
+   * Demand a contender may know at planning point t: windows before t only. The runner builds it so
    * that nothing at or after t can be read.
    */
   historyBefore: (t: number) => readonly (readonly (readonly number[])[])[];
@@ -41,10 +45,10 @@ export interface StrategyContext {
   commitWindows?: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
-  progress?: (strategy: string, done: number, total: number) => void;
+  progress?: (contender: string, done: number, total: number) => void;
 }
 
-export interface StrategyRun {
+export interface ContenderRun {
   name: string;
   description: string;
   fleets: FleetWindow[];
@@ -96,7 +100,7 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
  * wait for the next plan unless the deadline is one window); the planner knows its backlog by replaying its
  * own past windows through the evaluation on the demand history.
  */
-export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function plannerContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const fleets: FleetWindow[] = [];
   const notes: string[] = [];
@@ -176,7 +180,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
 }
 
 /**
- * The perfect-knowledge baselines leave deferrable work that is not yet due at the end, as the strategies
+ * The perfect-knowledge baselines leave deferrable work that is not yet due at the end, as the contenders
  * they are compared with do (their backlog is reported as pending, outside attainment).
  */
 function openEnd(input: PlanningInput): PlanningInput {
@@ -184,7 +188,7 @@ function openEnd(input: PlanningInput): PlanningInput {
 }
 
 /** oracle: the MILP over the whole evaluated horizon on the actual demand, events known in advance. */
-export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function oracleContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
@@ -226,7 +230,7 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
  * siloed (SageServe's baseline): each workload on its own fleet, sized once for its peak hour per origin
  * over the evaluated days (nominal demand), no sharing between workloads and no scaling.
  */
-export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function siloedContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const nominal = ctx.nominalOf(from, ctx.windows.length);
@@ -282,7 +286,7 @@ export const REACTIVE = { scaleOutAbove: 0.7, scaleInBelow: 0.3, target: 0.5 } a
  * the replica group to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
  * their own region (or the nearest region with a config).
  */
-export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function reactiveContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const { input } = ctx;
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
@@ -403,7 +407,7 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
  * single-gpu (Mélange's baseline): the oracle's MILP restricted to one GPU type at a time; the cheapest type
  * that serves all demand wins (the least unmet demand if none does). Shows what heterogeneity is worth.
  */
-export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function singleGpuContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
@@ -469,10 +473,10 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
   };
 }
 
-export const STRATEGIES: Record<StrategyName, (ctx: StrategyContext) => Promise<StrategyRun>> = {
-  planner: plannerStrategy,
-  siloed: siloedStrategy,
-  reactive: reactiveStrategy,
-  oracle: oracleStrategy,
-  'single-gpu': singleGpuStrategy,
+export const CONTENDERS: Record<ContenderName, (ctx: ContenderContext) => Promise<ContenderRun>> = {
+  planner: plannerContender,
+  siloed: siloedContender,
+  reactive: reactiveContender,
+  oracle: oracleContender,
+  'single-gpu': singleGpuContender,
 };
