@@ -50,7 +50,7 @@ describe('planner simulate', () => {
     const csv = (await readFile(join(out, 'windows.csv'), 'utf8')).trimEnd().split('\r\n');
     expect(csv[0]).toBe(WINDOW_CSV_COLUMNS.join(','));
     expect(csv).toHaveLength(1 + 3 * 24);
-    // The queueing estimate per pool: a positive wait and a TTFT within SLO in every window with traffic.
+    // The queueing estimate per replica group: a positive wait and a TTFT within SLO in every window with traffic.
     const column = (name: string) => WINDOW_CSV_COLUMNS.indexOf(name as (typeof WINDOW_CSV_COLUMNS)[number]);
     for (const row of csv.slice(1).map((line) => line.split(','))) {
       if (Number(row[column('served_rps')]) === 0) continue;

@@ -89,7 +89,7 @@ describe('evaluating deferrable work', () => {
     );
     const result = await evaluateFleets(
       { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() },
-      { name: 'one pool', description: '', fleets: [fleet], seconds: 0 },
+      { name: 'one replica group', description: '', fleets: [fleet], seconds: 0 },
     );
     const window = result.windows[0]!;
     expect(window.byWorkload.code!.servedRps).toBeCloseTo(0.6 * 4 * rate('code'), 6);

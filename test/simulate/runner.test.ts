@@ -140,7 +140,7 @@ describe('contender results recompute from their fleets', () => {
       expect(contender.totals.startupCostUsd, contender.name).toBeCloseTo(startup, 6);
       expect(contender.totals.gpuHours, contender.name).toBeCloseTo(gpuHours, 6);
       expect(contender.totals.vmsStarted, contender.name).toBe(started);
-      // sim-small's workloads run different llms: no pool is shared, so the queueing estimate finds none late.
+      // sim-small's workloads run different llms: no replica group is shared, so the queueing estimate finds none late.
       expect(contender.totals.lateRequests, contender.name).toBe(0);
       expect(contender.totals.queueing!.worstTtftToSlo, contender.name).toBeLessThanOrEqual(1 + 1e-9);
       expect(contender.totals.queueing!.worstTpotToSlo, contender.name).toBeLessThanOrEqual(1 + 1e-9);
@@ -163,23 +163,23 @@ describe('reactive scaling', () => {
     const run = await reactiveContender(
       await context(input, [28, 29, 30, 31, 32, 33], (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t)))),
     );
-    const pool = (k: number) => run.fleets[k]!.replicas.find((r) => r.region === 'eastus')!;
+    const replicaGroup = (k: number) => run.fleets[k]!.replicas.find((r) => r.region === 'eastus')!;
     const candidate = input.candidates.find(
-      (c) => c.llm === pool(0).llm && c.sku === pool(0).sku && c.tp === pool(0).tp && c.region === 'eastus',
+      (c) => c.llm === replicaGroup(0).llm && c.sku === replicaGroup(0).sku && c.tp === replicaGroup(0).tp && c.region === 'eastus',
     )!;
     const rate = candidate.requestsPerSecByWorkload.get('code')!;
     const sized = (load: number) => Math.ceil(load / (rate * REACTIVE.target) - 1e-9);
-    expect(pool(0).count).toBe(sized(5));
-    expect(pool(2).count).toBe(pool(1).count); // window 30 decides on window 29's load (5): no change
+    expect(replicaGroup(0).count).toBe(sized(5));
+    expect(replicaGroup(2).count).toBe(replicaGroup(1).count); // window 30 decides on window 29's load (5): no change
     // At 5 req/s sized for 50%: 40 req/s is well above 70% of it.
-    expect(40 / (pool(2).count * rate)).toBeGreaterThan(REACTIVE.scaleOutAbove);
-    expect(pool(3).count).toBe(sized(40));
-    const added = pool(3).count - pool(2).count;
-    expect(pool(3).effectiveCount).toBeCloseTo(pool(3).count - added * input.policies.startupHours, 9);
+    expect(40 / (replicaGroup(2).count * rate)).toBeGreaterThan(REACTIVE.scaleOutAbove);
+    expect(replicaGroup(3).count).toBe(sized(40));
+    const added = replicaGroup(3).count - replicaGroup(2).count;
+    expect(replicaGroup(3).effectiveCount).toBeCloseTo(replicaGroup(3).count - added * input.policies.startupHours, 9);
     // Window 32 (decided on 31's 40 req/s at ~50%) holds; window 33 sees 1 req/s, under 30%: scales in.
-    expect(pool(4).count).toBe(pool(3).count);
-    expect(1 / (pool(4).count * rate)).toBeLessThan(REACTIVE.scaleInBelow);
-    expect(pool(5).count).toBe(sized(1));
+    expect(replicaGroup(4).count).toBe(replicaGroup(3).count);
+    expect(1 / (replicaGroup(4).count * rate)).toBeLessThan(REACTIVE.scaleInBelow);
+    expect(replicaGroup(5).count).toBe(sized(1));
   });
 });
 
