@@ -93,8 +93,8 @@ export function buildCapacityShaped(dims: ShapeDimensions): Program {
     for (let g = 0; g < gpus.length; g++) {
       for (let r = 0; r < regions.length; r++) {
         const hourOfDay = (t + regions[r]!.timezone + 24 * 7) % 24;
-        const pool = Math.floor(48 * (1 - 0.15 * Math.max(0, Math.sin(((hourOfDay - 8) / 24) * 2 * Math.PI))));
-        problem.addConstraint(`gpus[g${g},r${r},t${t}]`, available[g]![r]!, '<=', pool);
+        const gpusAvailable = Math.floor(48 * (1 - 0.15 * Math.max(0, Math.sin(((hourOfDay - 8) / 24) * 2 * Math.PI))));
+        problem.addConstraint(`gpus[g${g},r${r},t${t}]`, available[g]![r]!, '<=', gpusAvailable);
       }
     }
   }

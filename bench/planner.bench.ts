@@ -52,14 +52,14 @@ function money(value: number | undefined): string {
 
 async function runCbc(
   lpText: string,
-  gap: number,
+  relativeGap: number,
 ): Promise<{ status: string; objective?: number; bound?: number; gap?: number; seconds: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'planner-cbc-'));
   try {
     const file = join(dir, 'model.lp');
     await writeFile(file, lpText);
     const started = performance.now();
-    const run = spawnSync('cbc', [file, 'sec', String(TIME_LIMIT_SEC), 'ratio', String(gap), 'solve'], {
+    const run = spawnSync('cbc', [file, 'sec', String(TIME_LIMIT_SEC), 'ratio', String(relativeGap), 'solve'], {
       encoding: 'utf8',
       maxBuffer: 1 << 28,
     });

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
 import { comparisonRows } from '../src/report/simulation.js';
 import { simulate } from '../src/simulate/runner.js';
-import { STRATEGY_NAMES } from '../src/simulate/strategies.js';
+import { CONTENDER_NAMES } from '../src/simulate/contenders.js';
 import { getSolver } from '../src/solvers/registry.js';
 import { printMarkdown } from './solvers.bench.js';
 
 /**
- * `planner simulate` on the built-in default week (6 days after a day of history) with every strategy and the
- * scenario's solver: wall time in all, planning seconds per strategy, and the comparison figures. Results
+ * `planner simulate` on the built-in default week (6 days after a day of history) with every contender and the
+ * scenario's solver: wall time in all, planning seconds per contender, and the comparison figures. Results
  * also go to bench/results/simulate.json (commit when they change).
  */
 
@@ -19,7 +19,7 @@ export async function run(): Promise<void> {
   const solver = await getSolver(loaded.scenario.solver.name);
   const started = performance.now();
   const result = await simulate(loaded.input, {
-    strategies: STRATEGY_NAMES,
+    contenders: CONTENDER_NAMES,
     solve: (program, options) => solver.solve(program, options),
     solverName: solver.name,
     relativeGap: loaded.scenario.solver.gap,
@@ -43,7 +43,7 @@ export async function run(): Promise<void> {
     ]),
   );
   process.stdout.write(
-    `\n${result.windows.length} windows, all strategies, solver ${solver.name}: ${seconds.toFixed(1)} s in all (evaluation included); node ${process.version}\n`,
+    `\n${result.windows.length} windows, all contenders, solver ${solver.name}: ${seconds.toFixed(1)} s in all (evaluation included); node ${process.version}\n`,
   );
   const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'simulate.json');
   await mkdir(dirname(file), { recursive: true });

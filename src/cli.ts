@@ -146,11 +146,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('simulate')
-    .description('replay the demand through forecast, plan and evaluation for each strategy, against baselines')
+    .description('replay the demand through forecast, plan and evaluation for the planner and the baselines it is compared with')
     .argument('[scenario]', 'scenario file (default: the built-in default scenario)')
     .option(
       '--strategies <list>',
-      `comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`,
+      `the contenders, comma-separated: ${'planner, siloed, reactive, oracle, single-gpu'}`,
       'planner,siloed,reactive,oracle,single-gpu',
     )
     .option('--days <n>', 'days to simulate after the warm-up (default: the rest of the horizon)', parsePositiveNumber)

@@ -54,7 +54,7 @@ export { checkPlan, type PlanCheck, type Violation } from './validate/check-plan
 
 // Simulating.
 export { simulateScenario, type SimulateScenarioOptions, type ScenarioSimulation } from './planning/simulate-scenario.js';
-export { STRATEGY_NAMES, type StrategyName } from './simulate/strategies.js';
+export { CONTENDER_NAMES, type ContenderName } from './simulate/contenders.js';
 export type { SimulationResult } from './simulate/runner.js';
 export type { Stress } from './simulate/types.js';
 

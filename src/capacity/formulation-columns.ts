@@ -95,12 +95,12 @@ function addServingColumns(context: BuildContext, window: WindowColumns): void {
   const { problem, input, options } = context;
   const { window: t, hours, tag } = window;
   for (const [c, candidate] of input.candidates.entries()) {
-    const vmPool = window.vmsBySkuRegion.get(`${candidate.sku}|${candidate.region}`);
-    if (!vmPool) continue;
+    const skuRegionVms = window.vmsBySkuRegion.get(`${candidate.sku}|${candidate.region}`);
+    if (!skuRegionVms) continue;
     if (options.allowCandidate && !options.allowCandidate(t, c)) continue;
     const offer = context.skuById.get(candidate.sku)!;
     const pools: (ReplicaPool | undefined)[] = context.poolsApart
-      ? [...new Set(vmPool.map((vm) => poolOf(vm.purchase)))]
+      ? [...new Set(skuRegionVms.map((vm) => poolOf(vm.purchase)))]
           .sort()
           .filter((pool) => !options.allowCandidate || options.allowCandidate(t, c, pool))
       : [undefined];

@@ -60,7 +60,7 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
         tp: candidate.tp,
         region: candidate.region,
         count,
-        ...(replica.pool ? { purchase: replica.pool } : {}),
+        ...(replica.pool ? { pool: replica.pool } : {}),
       });
     }
   }
@@ -150,7 +150,7 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
           compareStrings(a.llm, b.llm) ||
           compareStrings(a.sku, b.sku) ||
           a.tp - b.tp ||
-          compareStrings(a.purchase ?? '', b.purchase ?? ''),
+          compareStrings(a.pool ?? '', b.pool ?? ''),
       ),
       routes,
       unmet,

@@ -457,9 +457,9 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
 function bestCandidate(candidates: readonly WindowCandidate[], lpUnmet: number): WindowCandidate | undefined {
   const tolerance = (unmet: number) => 1e-6 * Math.max(1, unmet);
   const serving = candidates.filter((c) => c.unmet <= lpUnmet + tolerance(lpUnmet));
-  const pool = serving.length ? serving : candidates;
+  const choices = serving.length ? serving : candidates;
   let best: WindowCandidate | undefined;
-  for (const candidate of pool) {
+  for (const candidate of choices) {
     if (!best || candidate.objective < best.objective - 1e-9 * Math.max(1, Math.abs(best.objective))) best = candidate;
   }
   return best;

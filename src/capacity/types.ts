@@ -174,8 +174,8 @@ export interface PlanWindow {
   costUsd: number;
   gpuHours: number;
   vms: { region: string; sku: string; purchase: FleetPurchase; count: number; usdPerHour: number; started: number }[];
-  /** `purchase` is set when spot replicas are kept apart (eviction derate, on-demand cover): 'spot' or 'firm'. */
-  replicas: { llm: string; sku: string; tp: number; region: string; count: number; purchase?: ReplicaPool }[];
+  /** `pool` is set when spot replicas are kept apart (eviction derate, on-demand cover): 'spot' or 'firm'. */
+  replicas: { llm: string; sku: string; tp: number; region: string; count: number; pool?: ReplicaPool }[];
   routes: { workload: string; origin: string; llm: string; sku: string; tp: number; region: string; requestsPerSec: number }[];
   /** `why`: the constraints that bind where it could have been served (see diagnose.ts). */
   unmet: { workload: string; origin: string; requestsPerSec: number; why?: string }[];

@@ -4,7 +4,7 @@ import { InputError, ExitCode } from '../errors.js';
 import { simulateScenario } from '../planning/simulate-scenario.js';
 import { renderSimulationText } from '../report/simulation-text.js';
 import { renderSimulationHtml, windowsCsv } from '../report/simulation.js';
-import { STRATEGY_NAMES, type StrategyName } from '../simulate/strategies.js';
+import { CONTENDER_NAMES, type ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
@@ -27,32 +27,33 @@ export interface SimulateCommandOptions {
   requestSim?: string;
 }
 
-/** `planner simulate [SCENARIO]`: replay the demand through each strategy, compare, write the reports. */
+/** `planner simulate [SCENARIO]`: replay the demand through each contender, compare, write the reports. */
 export async function simulateCommand(scenarioPath: string | undefined, options: SimulateCommandOptions, io: CliIo): Promise<ExitCode> {
-  const strategies = parseStrategies(options.strategies);
+  const contenders = parseContenders(options.strategies);
   const stress = parseStress(options.stress);
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set });
   const events = options.events === undefined ? undefined : { text: await readEvents(options.events, io.cwd), file: options.events };
   const { result, summary } = await simulateScenario(loaded, {
-    strategies,
+    contenders,
     stress,
     warmupHours: options.warmupHours,
     days: options.days,
     events,
     solver: options.solver,
     timeLimitSec: options.timeLimit,
-    gap: options.gap,
+    relativeGap: options.gap,
     commitHours: options.commitHours,
     requestSim: options.requestSim,
-    progress: (done, total, strategy) => {
-      if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${strategy}: ${done}/${total} windows\x1b[K`);
+    progress: (done, total, contender) => {
+      if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${contender}: ${done}/${total} windows\x1b[K`);
     },
   });
   if (io.stderrIsTty === true) io.stderr.write('\r\x1b[K');
 
   if (options.out) {
     const dir = resolve(io.cwd, options.out);
-    const full = { ...summary, strategies: result.strategies.map(({ fleets: _fleets, ...rest }) => rest) };
+    // simulation.json keeps the field name users know: `strategies`, one entry per contender.
+    const full = { ...summary, strategies: result.contenders.map(({ fleets: _fleets, ...rest }) => rest) };
     await writeFileAtomic(join(dir, 'simulation.json'), `${JSON.stringify(full, null, 2)}\n`);
     await writeFileAtomic(join(dir, 'windows.csv'), windowsCsv(result));
     await writeFileAtomic(
@@ -77,20 +78,21 @@ async function readEvents(file: string, cwd: string): Promise<string> {
   }
 }
 
-function parseStrategies(text: string): StrategyName[] {
+/** --strategies (the flag keeps its name): the contenders to simulate. */
+function parseContenders(text: string): ContenderName[] {
   const names = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = names.filter((n) => !STRATEGY_NAMES.includes(n as StrategyName));
+  const unknown = names.filter((n) => !CONTENDER_NAMES.includes(n as ContenderName));
   if (names.length === 0 || unknown.length > 0) {
     throw new InputError({
       field: '--strategies',
       message: names.length === 0 ? 'no strategy named' : `unknown strateg${unknown.length > 1 ? 'ies' : 'y'} ${unknown.join(', ')}`,
-      fix: `choose from ${STRATEGY_NAMES.join(', ')}`,
+      fix: `choose from ${CONTENDER_NAMES.join(', ')}`,
     });
   }
-  return [...new Set(names)] as StrategyName[];
+  return [...new Set(names)] as ContenderName[];
 }
 
 /** `demand=1.5`, `burst=8` or `burst=8@30` (window 30), `throughput=1.5`; repeatable or comma-separated. */

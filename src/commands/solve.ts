@@ -38,7 +38,7 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
     solver: options.solver,
     strategy: options.strategy,
     timeLimitSec: options.timeLimit,
-    gap: options.gap,
+    relativeGap: options.gap,
     bound: options.bound,
     resilienceCost: options.resilienceCost,
     progress: (done, total) => progress.update(done, total),

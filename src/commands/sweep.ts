@@ -55,7 +55,7 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
     solver: options.solver,
     strategy: options.strategy,
     timeLimitSec: options.timeLimit,
-    gap: options.gap,
+    relativeGap: options.gap,
     jobs: options.jobs,
     progress: (done, total) => progress.update(done, total),
     log: (text) => io.stderr.write(text),

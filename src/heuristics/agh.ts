@@ -2,7 +2,7 @@ import { planObjective } from '../capacity/solve.js';
 import { mulberry32 } from '../random.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { buildContext } from './context.js';
-import { costliestVm, decrement, poolGpus, poolUsed, windowObjective } from './fleet.js';
+import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus, windowObjective } from './fleet.js';
 import { demandOrder, greedyPlan } from './gh.js';
 import { planHorizon } from './horizon.js';
 import { repack, trim } from './repack.js';
@@ -13,7 +13,7 @@ import { EPS, cloneState, emptyState, unassign, type WindowEnv, type WindowScope
  * AGH (DESIGN.md section 7, seeds 2.4): GH plus, per window,
  * - multi-start: start 0 is GH's order and ranking; start 1 serves the smallest demand first; the others
  *   serve in a random order and perturb each config's cost-per-coverage score by up to +-15% (fixed per start);
- * - relocate / consolidation local search: take one VM out of a pool, drop the replicas that no longer fit
+ * - relocate / consolidation local search: take one VM out of a VM group, drop the replicas that no longer fit
  *   (those carrying least load per GPU), re-home their traffic on spare replicas, free GPUs of other VMs or a
  *   cheaper new VM, re-pack TP (M3) and release VMs left empty; keep the move if the window's objective falls;
  * and keeps the best start per window. The result is the better (by planObjective) of that plan and GH's,
@@ -23,7 +23,7 @@ export interface AghOptions {
   /** Starts per window (default 8; start 0 is GH's). */
   starts?: number;
   seed?: number;
-  /** Local-search passes over the pools per start (default 3). */
+  /** Local-search passes over the VM groups per start (default 3). */
   passes?: number;
 }
 
@@ -76,14 +76,14 @@ function localSearch(scope: WindowScope, passes: number, random?: () => number):
   const trialOf = (from: WindowState): WindowScope => ({ ctx, env, state: cloneState(from) });
   for (let pass = 0; pass < passes; pass++) {
     let improved = false;
-    const pools = ctx.pools.map((_, p) => p).filter((p) => poolGpus(state, ctx.pools[p]!) > 0);
+    const vmGroups = ctx.vmGroups.map((_, p) => p).filter((p) => vmGroupGpus(state, ctx.vmGroups[p]!) > 0);
     // Dearest VMs first (random order on perturbed starts).
-    const price = (p: number) => ctx.pools[p]!.offers[0]!.usdPerHour;
-    if (random) pools.sort((a, b) => price(b) * (0.7 + 0.6 * random()) - price(a) * (0.7 + 0.6 * random()) || a - b);
-    else pools.sort((a, b) => price(b) - price(a) || a - b);
-    for (const p of pools) {
-      // Empty the whole pool (its load moves to other pools' spare room or cheaper VMs).
-      if (poolGpus(state, ctx.pools[p]!) > ctx.pools[p]!.gpusPerVm) {
+    const price = (p: number) => ctx.vmGroups[p]!.offers[0]!.usdPerHour;
+    if (random) vmGroups.sort((a, b) => price(b) * (0.7 + 0.6 * random()) - price(a) * (0.7 + 0.6 * random()) || a - b);
+    else vmGroups.sort((a, b) => price(b) - price(a) || a - b);
+    for (const p of vmGroups) {
+      // Empty the whole VM group (its load moves to other VM groups' spare room or cheaper VMs).
+      if (vmGroupGpus(state, ctx.vmGroups[p]!) > ctx.vmGroups[p]!.gpusPerVm) {
         const trial = trialOf(state);
         while (removeVm(trial, p));
         const value = repair(trial);
@@ -106,8 +106,8 @@ function localSearch(scope: WindowScope, passes: number, random?: () => number):
       }
     }
     if (!improved) {
-      // Consolidation: empty one VM in each of two pools and let the repair merge their load.
-      const active = ctx.pools.map((_, p) => p).filter((p) => poolGpus(state, ctx.pools[p]!) > 0);
+      // Consolidation: empty one VM in each of two VM groups and let the repair merge their load.
+      const active = ctx.vmGroups.map((_, p) => p).filter((p) => vmGroupGpus(state, ctx.vmGroups[p]!) > 0);
       outer: for (const [a, p] of active.entries()) {
         for (const q of active.slice(a)) {
           const trial = trialOf(state);
@@ -140,18 +140,18 @@ function repair(trial: WindowScope): number {
   return windowObjective(trial);
 }
 
-/** Takes one VM out of pool p, dropping the replicas that no longer fit (least load per GPU first). */
+/** Takes one VM out of VM group p, dropping the replicas that no longer fit (least load per GPU first). */
 function removeVm(scope: WindowScope, p: number): boolean {
   const { ctx, state } = scope;
-  const pool = ctx.pools[p]!;
-  const offer = costliestVm(scope, pool);
+  const vmGroup = ctx.vmGroups[p]!;
+  const offer = costliestVm(scope, vmGroup);
   if (!offer) return false;
   decrement(state.vms, offer.key);
-  const gpus = poolGpus(state, pool);
-  let used = poolUsed(scope, pool);
+  const gpus = vmGroupGpus(state, vmGroup);
+  let used = vmGroupUsedGpus(scope, vmGroup);
   while (used > gpus) {
     let pick: { c: number; displaced: number; score: number } | undefined;
-    for (const c of pool.candidates) {
+    for (const c of vmGroup.candidates) {
       const count = state.replicas.get(c) ?? 0;
       if (count === 0) continue;
       const displaced = Math.max(0, (state.load.get(c) ?? 0) - (count - 1) * ctx.usable);

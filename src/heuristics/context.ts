@@ -1,4 +1,4 @@
-/** The fixed view of a planning input that GH and AGH search: pools with their offers, usable configs, and demand pairs. */
+/** The fixed view of a planning input that GH and AGH search: VM groups with their offers, usable configs, and demand pairs. */
 import { fleetKey } from '../capacity/formulation.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { FleetPurchase } from '../catalog/types.js';
@@ -10,7 +10,8 @@ export interface Offer {
   key: string;
 }
 
-export interface Pool {
+/** The VMs of one sku in one region, over its offers (purchases): what GH and AGH buy and empty. */
+export interface VmGroup {
   sku: string;
   region: string;
   gpu: string;
@@ -18,7 +19,7 @@ export interface Pool {
   /** Cheapest first. */
   offers: Offer[];
   candidates: number[];
-  /** Candidates of the pool grouped by llm, for groups with more than one TP degree (M3's search space). */
+  /** Candidates of the VM group grouped by llm, for groups with more than one TP degree (M3's search space). */
   tpGroups: number[][];
 }
 
@@ -26,7 +27,7 @@ export interface Cand {
   index: number;
   llm: string;
   tp: number;
-  pool: number;
+  vmGroup: number;
   /** Requests/s per replica by workload index (0: cannot serve it). */
   rates: number[];
   perVm: number;
@@ -47,18 +48,18 @@ export interface Pair {
 
 export interface Context {
   input: PlanningInput;
-  pools: Pool[];
+  vmGroups: VmGroup[];
   cands: (Cand | undefined)[];
   pairs: Pair[];
   /** 1 - headroom: the usable share of a replica. */
   usable: number;
-  /** fleetKey -> pool index. */
-  poolOfKey: Map<string, number>;
+  /** fleetKey -> VM group index. */
+  vmGroupOfKey: Map<string, number>;
 }
 
 export function buildContext(input: PlanningInput): Context {
-  const pools: Pool[] = [];
-  const poolIndex = new Map<string, number>();
+  const vmGroups: VmGroup[] = [];
+  const vmGroupIndex = new Map<string, number>();
   for (const offer of input.skus) {
     for (const region of input.regions) {
       const offers = offer.prices
@@ -66,32 +67,32 @@ export function buildContext(input: PlanningInput): Context {
         .map((p) => ({ purchase: p.purchase, usdPerHour: p.usdPerHour, key: fleetKey(offer.sku, region, p.purchase) }))
         .sort((a, b) => a.usdPerHour - b.usdPerHour || compareStrings(a.purchase, b.purchase));
       if (offers.length === 0) continue;
-      poolIndex.set(`${offer.sku}|${region}`, pools.length);
-      pools.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
+      vmGroupIndex.set(`${offer.sku}|${region}`, vmGroups.length);
+      vmGroups.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
     }
   }
   const usable = 1 - input.policies.headroom;
   const cands = input.candidates.map((candidate, index): Cand | undefined => {
-    const pool = poolIndex.get(`${candidate.sku}|${candidate.region}`);
-    if (pool === undefined) return undefined;
-    const gpusPerVm = pools[pool]!.gpusPerVm;
+    const vmGroup = vmGroupIndex.get(`${candidate.sku}|${candidate.region}`);
+    if (vmGroup === undefined) return undefined;
+    const gpusPerVm = vmGroups[vmGroup]!.gpusPerVm;
     if (candidate.tp > gpusPerVm || gpusPerVm % candidate.tp !== 0) return undefined;
     const rates = input.workloads.map((w) => {
       const rate = candidate.requestsPerSecByWorkload.get(w.id) ?? 0;
       return Math.max(rate, 0);
     });
-    pools[pool]!.candidates.push(index);
-    return { index, llm: candidate.llm, tp: candidate.tp, pool, rates, perVm: gpusPerVm / candidate.tp };
+    vmGroups[vmGroup]!.candidates.push(index);
+    return { index, llm: candidate.llm, tp: candidate.tp, vmGroup, rates, perVm: gpusPerVm / candidate.tp };
   });
-  for (const pool of pools) {
+  for (const vmGroup of vmGroups) {
     const byLlm = new Map<string, number[]>();
-    for (const c of pool.candidates) {
+    for (const c of vmGroup.candidates) {
       const llm = cands[c]!.llm;
       const group = byLlm.get(llm);
       if (group) group.push(c);
       else byLlm.set(llm, [c]);
     }
-    pool.tpGroups = [...byLlm.values()].filter((group) => group.length > 1);
+    vmGroup.tpGroups = [...byLlm.values()].filter((group) => group.length > 1);
   }
   const pairs: Pair[] = [];
   for (const [w, workload] of input.workloads.entries()) {
@@ -100,7 +101,7 @@ export function buildContext(input: PlanningInput): Context {
       if (usable > 0) {
         for (const cand of cands) {
           if (!cand || cand.rates[w]! <= 0) continue;
-          const rtt = input.latencyMs(origin, pools[cand.pool]!.region);
+          const rtt = input.latencyMs(origin, vmGroups[cand.vmGroup]!.region);
           if (rtt <= workload.maxNetworkRttMs) options.push({ c: cand.index, rtt });
         }
       }
@@ -115,6 +116,6 @@ export function buildContext(input: PlanningInput): Context {
       });
     }
   }
-  const poolOfKey = new Map(pools.flatMap((pool, p) => pool.offers.map((offer) => [offer.key, p] as const)));
-  return { input, pools, cands, pairs, usable, poolOfKey };
+  const vmGroupOfKey = new Map(vmGroups.flatMap((vmGroup, p) => vmGroup.offers.map((offer) => [offer.key, p] as const)));
+  return { input, vmGroups, cands, pairs, usable, vmGroupOfKey };
 }

@@ -6,7 +6,7 @@ import type { PlanningInput } from '../capacity/types.js';
  * one purchase option, and windows that nothing couples (no start-up cost unless there is one window, no
  * scale-out limit, no hard budget).
  *
- * Why it is exact: with tp dividing every VM's GPU count, a (sku, region) pool of G GPUs packs G/tp
+ * Why it is exact: with tp dividing every VM's GPU count, a (sku, region) VM group of G GPUs packs G/tp
  * replicas of any config, so its best capacity for the workload is G x max over its configs of
  * (rate / tp) x (1 - headroom). Routing is then a bipartite flow from origins to the regions within the
  * RTT bound, whose maximum is the minimum over origin subsets S of demand outside S plus the capacity of
@@ -37,8 +37,8 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
   const purchase = input.purchases[0]!;
   const origins = workload.origins;
 
-  // Pools: (sku, region) with a price and at least one config serving the workload.
-  const pools = input.skus.flatMap((sku) =>
+  // VM groups: (sku, region) with a price and at least one config serving the workload.
+  const vmGroups = input.skus.flatMap((sku) =>
     input.regions.flatMap((region) => {
       const price = sku.prices.find((p) => p.region === region && p.purchase === purchase);
       if (!price) return [];
@@ -70,30 +70,30 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
   for (const [t, window] of input.windows.entries()) {
     const demand = origins.map((_, o) => input.demand[0]![o]![t]!);
     const totalDemand = demand.reduce((a, b) => a + b, 0);
-    const limits = pools.map((pool) => {
-      let limit = Math.ceil(totalDemand / pool.capacityPerVm - 1e-9);
+    const limits = vmGroups.map((vmGroup) => {
+      let limit = Math.ceil(totalDemand / vmGroup.capacityPerVm - 1e-9);
       for (const quota of policies.quotas) {
         const applies = (quota.fromWindow === undefined || t >= quota.fromWindow) && (quota.toWindow === undefined || t <= quota.toWindow);
-        if (applies && quota.gpu === pool.gpu && quota.region === pool.region)
-          limit = Math.min(limit, Math.floor(quota.gpus / pool.gpusPerVm));
+        if (applies && quota.gpu === vmGroup.gpu && quota.region === vmGroup.region)
+          limit = Math.min(limit, Math.floor(quota.gpus / vmGroup.gpusPerVm));
       }
       return Math.max(0, limit);
     });
     const reachable = origins.map((origin) =>
       input.regions.filter((region) => input.latencyMs(origin, region) <= workload.maxNetworkRttMs),
     );
-    const counts = new Array<number>(pools.length).fill(0);
+    const counts = new Array<number>(vmGroups.length).fill(0);
     let best = { value: Infinity, cost: 0, unmet: 0, counts: [...counts] };
     const hoursCost = window.hours + policies.startupHours;
     const penaltyPerRps = workload.unmetPenaltyUsdPerRequest * 3600 * window.hours;
     for (;;) {
       if (++evaluated > maxFleetsPerWindow * input.windows.length) throw new RangeError('instance too large for exhaustive search');
-      if (quotasHold(input, pools, counts, t)) {
+      if (quotasHold(input, vmGroups, counts, t)) {
         const capacity = new Map<string, number>();
         let cost = 0;
-        pools.forEach((pool, i) => {
-          capacity.set(pool.region, (capacity.get(pool.region) ?? 0) + counts[i]! * pool.capacityPerVm);
-          cost += counts[i]! * pool.usdPerHour * hoursCost;
+        vmGroups.forEach((vmGroup, i) => {
+          capacity.set(vmGroup.region, (capacity.get(vmGroup.region) ?? 0) + counts[i]! * vmGroup.capacityPerVm);
+          cost += counts[i]! * vmGroup.usdPerHour * hoursCost;
         });
         const served = maxFlow(demand, reachable, capacity);
         const unmet = Math.max(0, totalDemand - served);
@@ -107,24 +107,26 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
       counts[i]!++;
     }
     objective += best.value;
-    costUsd += best.cost - best.counts.reduce((sum, n, i) => sum + n * pools[i]!.usdPerHour * policies.startupHours, 0);
+    costUsd += best.cost - best.counts.reduce((sum, n, i) => sum + n * vmGroups[i]!.usdPerHour * policies.startupHours, 0);
     unmetRequests += best.unmet * 3600 * window.hours;
-    fleets.push(new Map(pools.map((pool, i) => [`${pool.sku}|${pool.region}`, best.counts[i]!] as const).filter(([, n]) => n > 0)));
+    fleets.push(
+      new Map(vmGroups.map((vmGroup, i) => [`${vmGroup.sku}|${vmGroup.region}`, best.counts[i]!] as const).filter(([, n]) => n > 0)),
+    );
   }
   return { objective, costUsd, unmetRequests, evaluated, fleets };
 }
 
 function quotasHold(
   input: PlanningInput,
-  pools: readonly { gpu: string; region: string; gpusPerVm: number }[],
+  vmGroups: readonly { gpu: string; region: string; gpusPerVm: number }[],
   counts: readonly number[],
   t: number,
 ): boolean {
   for (const quota of input.policies.quotas) {
     if ((quota.fromWindow !== undefined && t < quota.fromWindow) || (quota.toWindow !== undefined && t > quota.toWindow)) continue;
     let gpus = 0;
-    pools.forEach((pool, i) => {
-      if (pool.gpu === quota.gpu && pool.region === quota.region) gpus += counts[i]! * pool.gpusPerVm;
+    vmGroups.forEach((vmGroup, i) => {
+      if (vmGroup.gpu === quota.gpu && vmGroup.region === quota.region) gpus += counts[i]! * vmGroup.gpusPerVm;
     });
     if (gpus > quota.gpus) return false;
   }

@@ -1,42 +1,42 @@
-/** Fleet accounting in a window: GPUs bought and used per pool, quota room, the VM to add or drop next, spend and objective. */
+/** Fleet accounting in a window: GPUs bought and used per VM group, quota room, the VM to add or drop next, spend and objective. */
 import { REPLICA_TIE_BREAK, routeTieBreak } from '../capacity/formulation.js';
-import type { Offer, Pool } from './context.js';
+import type { Offer, VmGroup } from './context.js';
 import type { WindowScope, WindowState } from './window.js';
 
-export function poolGpus(state: WindowState, pool: Pool): number {
+export function vmGroupGpus(state: WindowState, vmGroup: VmGroup): number {
   let gpus = 0;
-  for (const offer of pool.offers) gpus += (state.vms.get(offer.key) ?? 0) * pool.gpusPerVm;
+  for (const offer of vmGroup.offers) gpus += (state.vms.get(offer.key) ?? 0) * vmGroup.gpusPerVm;
   return gpus;
 }
 
-export function poolUsed({ ctx, state }: WindowScope, pool: Pool): number {
+export function vmGroupUsedGpus({ ctx, state }: WindowScope, vmGroup: VmGroup): number {
   let used = 0;
-  for (const c of pool.candidates) used += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
+  for (const c of vmGroup.candidates) used += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
   return used;
 }
 
-/** Free GPUs (bought, not used by replicas) of the pools that have any. */
-export function freePoolGpus(scope: WindowScope): Map<number, number> {
+/** Free GPUs (bought, not used by replicas) of the VM groups that have any. */
+export function freeVmGroupGpus(scope: WindowScope): Map<number, number> {
   const { ctx, state } = scope;
   const free = new Map<number, number>();
   for (const key of state.vms.keys()) {
-    const p = ctx.poolOfKey.get(key)!;
+    const p = ctx.vmGroupOfKey.get(key)!;
     if (free.has(p)) continue;
-    const pool = ctx.pools[p]!;
-    free.set(p, poolGpus(state, pool) - poolUsed(scope, pool));
+    const vmGroup = ctx.vmGroups[p]!;
+    free.set(p, vmGroupGpus(state, vmGroup) - vmGroupUsedGpus(scope, vmGroup));
   }
   for (const [p, gpus] of free) if (gpus <= 0) free.delete(p);
   return free;
 }
 
-/** How many more VMs of the pool the quotas allow (Infinity without a quota). */
-function quotaRoom({ ctx, env, state }: WindowScope, pool: Pool): number {
+/** How many more VMs of the VM group the quotas allow (Infinity without a quota). */
+function quotaRoom({ ctx, env, state }: WindowScope, vmGroup: VmGroup): number {
   let room = Infinity;
   for (const quota of env.quotas) {
-    if (quota.gpu !== pool.gpu || quota.region !== pool.region) continue;
+    if (quota.gpu !== vmGroup.gpu || quota.region !== vmGroup.region) continue;
     let used = 0;
-    for (const other of ctx.pools) if (other.gpu === pool.gpu && other.region === pool.region) used += poolGpus(state, other);
-    room = Math.min(room, Math.floor((quota.gpus - used) / pool.gpusPerVm));
+    for (const other of ctx.vmGroups) if (other.gpu === vmGroup.gpu && other.region === vmGroup.region) used += vmGroupGpus(state, other);
+    room = Math.min(room, Math.floor((quota.gpus - used) / vmGroup.gpusPerVm));
   }
   return Math.max(0, room);
 }
@@ -44,8 +44,8 @@ function quotaRoom({ ctx, env, state }: WindowScope, pool: Pool): number {
 /** VM time plus start-ups of the window's fleet. */
 export function windowSpend({ ctx, env, state }: WindowScope): number {
   let spend = 0;
-  for (const pool of ctx.pools) {
-    for (const offer of pool.offers) {
+  for (const vmGroup of ctx.vmGroups) {
+    for (const offer of vmGroup.offers) {
       const count = state.vms.get(offer.key) ?? 0;
       if (count === 0) continue;
       const started = Math.max(0, count - (env.prev.get(offer.key) ?? 0));
@@ -55,15 +55,15 @@ export function windowSpend({ ctx, env, state }: WindowScope): number {
   return spend;
 }
 
-/** The cheapest VM of the pool one may still add (quota, scale-out, budget share), and its cost this window. */
-export function cheapestOffer(scope: WindowScope, pool: Pool): { offer: Offer; cost: number; most: number } | undefined {
+/** The cheapest VM of the VM group one may still add (quota, scale-out, budget share), and its cost this window. */
+export function cheapestOffer(scope: WindowScope, vmGroup: VmGroup): { offer: Offer; cost: number; most: number } | undefined {
   const { ctx, env, state } = scope;
-  const quota = quotaRoom(scope, pool);
+  const quota = quotaRoom(scope, vmGroup);
   if (quota < 1) return undefined;
   const { startupHours, maxScaleOutPerWindow } = ctx.input.policies;
   const spent = env.spendCap !== undefined ? windowSpend(scope) : 0;
   let best: { offer: Offer; cost: number; most: number } | undefined;
-  for (const offer of pool.offers) {
+  for (const offer of vmGroup.offers) {
     const count = state.vms.get(offer.key) ?? 0;
     const before = env.prev.get(offer.key) ?? 0;
     if (maxScaleOutPerWindow !== undefined && count + 1 - before > maxScaleOutPerWindow) continue;
@@ -78,10 +78,10 @@ export function cheapestOffer(scope: WindowScope, pool: Pool): { offer: Offer; c
   return best;
 }
 
-/** The VM of the pool whose removal saves most this window (started ones save their start-up too). */
-export function costliestVm({ ctx, env, state }: WindowScope, pool: Pool): Offer | undefined {
+/** The VM of the VM group whose removal saves most this window (started ones save their start-up too). */
+export function costliestVm({ ctx, env, state }: WindowScope, vmGroup: VmGroup): Offer | undefined {
   let best: { offer: Offer; saving: number } | undefined;
-  for (const offer of pool.offers) {
+  for (const offer of vmGroup.offers) {
     const count = state.vms.get(offer.key) ?? 0;
     if (count === 0) continue;
     const saving = offer.usdPerHour * (env.hours + (count > (env.prev.get(offer.key) ?? 0) ? ctx.input.policies.startupHours : 0));
@@ -103,7 +103,7 @@ export function windowObjective(scope: WindowScope): number {
   for (const [i, pair] of ctx.pairs.entries()) objective += state.unmet[i]! * 3600 * env.hours * pair.penalty;
   for (const count of state.replicas.values()) objective += REPLICA_TIE_BREAK * count * env.hours;
   for (const [c, flows] of state.flows) {
-    const region = ctx.pools[ctx.cands[c]!.pool]!.region;
+    const region = ctx.vmGroups[ctx.cands[c]!.vmGroup]!.region;
     for (const [pair, rps] of flows)
       objective += routeTieBreak(ctx.input, ctx.pairs[pair]!.w) * rps * ctx.input.latencyMs(ctx.pairs[pair]!.origin, region) * env.hours;
   }

@@ -12,11 +12,11 @@ export function toPlanWindow({ ctx, env, state }: WindowScope): PlanWindow {
   const vms: PlanWindow['vms'] = [];
   const replicas: PlanWindow['replicas'] = [];
   const routes: PlanWindow['routes'] = [];
-  for (const pool of ctx.pools) {
-    for (const offer of pool.offers) {
+  for (const vmGroup of ctx.vmGroups) {
+    for (const offer of vmGroup.offers) {
       const count = state.vms.get(offer.key) ?? 0;
       if (count > 0)
-        vms.push({ region: pool.region, sku: pool.sku, purchase: offer.purchase, count, usdPerHour: offer.usdPerHour, started: 0 });
+        vms.push({ region: vmGroup.region, sku: vmGroup.sku, purchase: offer.purchase, count, usdPerHour: offer.usdPerHour, started: 0 });
     }
   }
   for (const [c, count] of [...state.replicas].sort((a, b) => a[0] - b[0])) {

@@ -1,5 +1,5 @@
 /** After serving: M3's TP re-pack per (llm, sku, region), and the release of replicas and VMs beyond their load. */
-import { costliestVm, decrement, poolGpus, poolUsed } from './fleet.js';
+import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus } from './fleet.js';
 import { EPS, recomputeLoad, type WindowScope } from './window.js';
 
 /**
@@ -9,8 +9,8 @@ import { EPS, recomputeLoad, type WindowScope } from './window.js';
 export function repack(scope: WindowScope): void {
   const { ctx, state } = scope;
   const usable = ctx.usable;
-  for (const pool of ctx.pools) {
-    for (const group of pool.tpGroups) {
+  for (const vmGroup of ctx.vmGroups) {
+    for (const group of vmGroup.tpGroups) {
       let gpus = 0;
       for (const c of group) gpus += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
       if (gpus === 0) continue;
@@ -57,14 +57,14 @@ export function trim(scope: WindowScope): void {
       else state.replicas.set(c, needed);
     }
   }
-  for (const pool of ctx.pools) {
-    const used = poolUsed(scope, pool);
-    let gpus = poolGpus(state, pool);
-    while (gpus - pool.gpusPerVm >= used) {
-      const offer = costliestVm(scope, pool);
+  for (const vmGroup of ctx.vmGroups) {
+    const used = vmGroupUsedGpus(scope, vmGroup);
+    let gpus = vmGroupGpus(state, vmGroup);
+    while (gpus - vmGroup.gpusPerVm >= used) {
+      const offer = costliestVm(scope, vmGroup);
       if (!offer) break;
       decrement(state.vms, offer.key);
-      gpus -= pool.gpusPerVm;
+      gpus -= vmGroup.gpusPerVm;
     }
   }
 }

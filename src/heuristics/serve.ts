@@ -1,6 +1,6 @@
 /** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
 import type { Offer } from './context.js';
-import { cheapestOffer, freePoolGpus } from './fleet.js';
+import { cheapestOffer, freeVmGroupGpus } from './fleet.js';
 import { EPS, addFlow, type WindowScope } from './window.js';
 
 export interface ServeOptions {
@@ -36,12 +36,12 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     }
     while (remaining > EPS) {
       // 2. Free GPUs in VMs already bought.
-      const freeGpus = freePoolGpus(scope);
+      const freeGpus = freeVmGroupGpus(scope);
       const freeOf = (p: number) => freeGpus.get(p) ?? 0;
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
       for (const { c, rtt } of freeGpus.size > 0 ? pair.options : []) {
         const cand = ctx.cands[c]!;
-        const free = freeOf(cand.pool);
+        const free = freeOf(cand.vmGroup);
         if (free < cand.tp) continue;
         const per = cand.rates[pair.w]! * usable;
         const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
@@ -63,13 +63,13 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       const priced = new Map<number, { offer: Offer; cost: number; most: number } | undefined>();
       for (const { c, rtt } of pair.options) {
         const cand = ctx.cands[c]!;
-        const pool = ctx.pools[cand.pool]!;
-        if (!priced.has(cand.pool)) priced.set(cand.pool, cheapestOffer(scope, pool));
-        const offer = priced.get(cand.pool);
+        const vmGroup = ctx.vmGroups[cand.vmGroup]!;
+        if (!priced.has(cand.vmGroup)) priced.set(cand.vmGroup, cheapestOffer(scope, vmGroup));
+        const offer = priced.get(cand.vmGroup);
         if (!offer) continue;
-        const free = freeOf(cand.pool);
+        const free = freeOf(cand.vmGroup);
         const per = cand.rates[pair.w]! * usable;
-        const n = Math.min(Math.floor((free + pool.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
+        const n = Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         if (offer.cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet

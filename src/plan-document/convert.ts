@@ -1,5 +1,6 @@
 import type { SolverReport } from '../capacity/solve.js';
 import type { Plan } from '../capacity/types.js';
+import { withReplicaPools } from './read.js';
 import { PLAN_SCHEMA_VERSION, type PlanDocument } from './schema.js';
 
 /** A solved plan and its solver report as plan.json content; figures rounded so reruns are byte-identical. */
@@ -30,7 +31,8 @@ export function toPlanDocument(
 }
 
 /** The Plan inside a document (for the checker, which must not trust the solver section). */
-export function planOf(document: PlanDocument): Plan {
+export function planOf(given: PlanDocument): Plan {
+  const document = withReplicaPools(given);
   return {
     status: document.status,
     totals: document.totals,

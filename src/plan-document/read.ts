@@ -14,5 +14,20 @@ export function parsePlanDocument(text: string, file: string): PlanDocument {
   }
   const parsed = PlanDocumentSchema.safeParse(raw);
   if (!parsed.success) throw new InputError(zodIssues(parsed.error, file), `${file}: not a planner plan (schema version 1)`);
-  return parsed.data;
+  return withReplicaPools(parsed.data);
+}
+
+/** The document with each replica's firm/spot class under `pool`, also where an older plan names it `purchase`. */
+export function withReplicaPools(document: PlanDocument): PlanDocument {
+  if (!document.windows.some((w) => w.replicas.some((r) => r.purchase !== undefined))) return document;
+  return {
+    ...document,
+    windows: document.windows.map((window) => ({
+      ...window,
+      replicas: window.replicas.map(({ purchase, pool, ...replica }) => {
+        const named = pool ?? purchase;
+        return { ...replica, ...(named ? { pool: named } : {}) };
+      }),
+    })),
+  };
 }

@@ -16,14 +16,21 @@ const vm = z.strictObject({
   usdPerHour: z.number().nonnegative(),
   started: z.number().int().nonnegative(),
 });
-const replica = z.strictObject({
-  llm: z.string(),
-  sku: z.string(),
-  tp: z.number().int().positive(),
-  region: z.string(),
-  count: z.number().int().nonnegative(),
-  purchase: z.enum(['firm', 'spot']).optional().describe('set when spot replicas are kept apart: firm = on-demand or reserved VMs'),
-});
+const replicaPool = z.enum(['firm', 'spot']);
+const replica = z
+  .strictObject({
+    llm: z.string(),
+    sku: z.string(),
+    tp: z.number().int().positive(),
+    region: z.string(),
+    count: z.number().int().nonnegative(),
+    pool: replicaPool.optional().describe('set when spot replicas are kept apart: firm = on-demand or reserved VMs'),
+    purchase: replicaPool.optional().meta({ deprecated: true, description: 'the earlier name of pool, still read (planner writes pool)' }),
+  })
+  .refine((r) => r.pool === undefined || r.purchase === undefined, {
+    message: 'a replica names its pool once: pool (purchase is its old name)',
+    path: ['purchase'],
+  });
 const route = z.strictObject({
   workload: z.string(),
   origin: z.string(),

@@ -17,8 +17,8 @@ export interface PlanSettings {
   strategy?: Strategy | 'auto' | undefined;
   /** Wall-clock safety net per solve, seconds. */
   timeLimitSec?: number | undefined;
-  /** Relative MIP gap to stop at. */
-  gap?: number | undefined;
+  /** Relative MIP gap to stop at (the scenario's solver.gap, the CLI's --gap). */
+  relativeGap?: number | undefined;
   /** With gh/agh: also solve the LP relaxation (HiGHS) to report a proven gap. */
   bound?: boolean | undefined;
 }
@@ -56,7 +56,7 @@ async function runSolver(
   return planCapacity(input, (program, solveOptions) => solver.solve(program, solveOptions), solverName, {
     strategy: settings.strategy ?? defaults.strategy,
     timeLimitSec: settings.timeLimitSec ?? defaults.timeLimitSec,
-    relativeGap: settings.gap ?? defaults.gap,
+    relativeGap: settings.relativeGap ?? defaults.gap,
     progress: (done, total) => progress?.(done, total),
     ...greedyWindowFallback(input),
   });

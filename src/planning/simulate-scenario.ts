@@ -7,13 +7,13 @@ import { MAX_STEPS_AHEAD } from '../simulate/forecast-next.js';
 import { queueProfiles } from '../simulate/queueing.js';
 import { compareDispatch, heterogeneity } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
-import type { StrategyName } from '../simulate/strategies.js';
+import type { ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
 import { getIsolatedSolver } from '../solvers/registry.js';
 import type { Solver } from '../solvers/types.js';
 
 export interface SimulateScenarioOptions {
-  strategies: readonly StrategyName[];
+  contenders: readonly ContenderName[];
   /** Hours of demand used only as history before the first planned window. */
   warmupHours: number;
   /** Days to simulate after the warm-up (default: the rest of the horizon). */
@@ -25,7 +25,8 @@ export interface SimulateScenarioOptions {
   solver?: string | undefined;
   /** Wall-clock safety net per planning call (default: the scenario's). */
   timeLimitSec?: number | undefined;
-  gap?: number | undefined;
+  /** Relative MIP gap per planning call (default: the scenario's solver.gap). */
+  relativeGap?: number | undefined;
   /** Hours the planner commits per planning point (default: one window). */
   commitHours?: number | undefined;
   /**
@@ -33,8 +34,8 @@ export interface SimulateScenarioOptions {
    * or 'auto': the most heterogeneous; none when undefined.
    */
   requestSim?: number | string | undefined;
-  /** Windows simulated so far by the strategy named. */
-  progress?: ((done: number, total: number, strategy: string) => void) | undefined;
+  /** Windows simulated so far by the contender named. */
+  progress?: ((done: number, total: number, contender: string) => void) | undefined;
 }
 
 export interface ScenarioSimulation {
@@ -45,7 +46,7 @@ export interface ScenarioSimulation {
 }
 
 /**
- * Replays the scenario's demand through forecast, plan and evaluation for each strategy (`planner
+ * Replays the scenario's demand through forecast, plan and evaluation for each contender (`planner
  * simulate`); with capacity events, the planner is also run without them for the redirect table.
  */
 export async function simulateScenario(loaded: LoadedScenario, options: SimulateScenarioOptions): Promise<ScenarioSimulation> {
@@ -70,28 +71,28 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     stress,
     solve,
     solverName,
-    relativeGap: options.gap ?? scenario.solver.gap,
+    relativeGap: options.relativeGap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,
     // Safety nets only: every solve stops by its deterministic work limits.
     timeLimitSec: options.timeLimitSec ?? scenario.solver.timeLimitSec,
     horizonTimeLimitSec: 4 * (options.timeLimitSec ?? scenario.solver.timeLimitSec),
     localOffsetHours: scenario.workloads.map((w) => w.demand.shiftHours),
     commitWindows: options.commitHours === undefined ? 1 : options.commitHours / hours,
-    progress: (strategy: string, done: number, total: number) => options.progress?.(done, total, strategy),
+    progress: (contender: string, done: number, total: number) => options.progress?.(done, total, contender),
     queueProfile: queueProfiles(input, loaded.catalog, loaded.mixes, slos, loaded.measuredProfiles),
   };
-  const result = await simulate(input, { ...common, strategies: options.strategies, ...(events ? { events } : {}) });
+  const result = await simulate(input, { ...common, contenders: options.contenders, ...(events ? { events } : {}) });
   // The redirect table needs the planner's routing without the events, on the same demand.
   let reference: SimulationResult | undefined;
-  if (events && events.length > 0 && options.strategies.includes('planner'))
-    reference = await simulate(input, { ...common, strategies: ['planner'] });
+  if (events && events.length > 0 && options.contenders.includes('planner'))
+    reference = await simulate(input, { ...common, contenders: ['planner'] });
 
   const rows = comparisonRows(result);
-  const planner = result.strategies.find((s) => s.name === 'planner');
-  const redirect = planner && reference ? redirectRows(planner, reference.strategies[0]) : [];
+  const planner = result.contenders.find((s) => s.name === 'planner');
+  const redirect = planner && reference ? redirectRows(planner, reference.contenders[0]) : [];
   let requestSim: SimulationSummary['requestSim'];
   if (options.requestSim !== undefined) {
-    const source = planner ?? result.strategies[0]!;
+    const source = planner ?? result.contenders[0]!;
     // auto: the window whose fleet mixes the most replica kinds for one workload in one region (the first such).
     const chosen = requestSimWindow(options);
     const k =

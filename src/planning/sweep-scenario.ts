@@ -18,7 +18,8 @@ export interface SweepScenarioOptions {
   solver?: string | undefined;
   strategy?: Strategy | 'auto' | undefined;
   timeLimitSec?: number | undefined;
-  gap?: number | undefined;
+  /** Relative MIP gap to stop at (default: the scenario's solver.gap). */
+  relativeGap?: number | undefined;
   /** Points solved at once in worker threads (default: the available cores; 1 = in-process). */
   jobs?: number | undefined;
   /** Points done of the grid. */
@@ -57,7 +58,7 @@ export async function sweepScenario(
     flags: {
       ...(options.strategy ? { strategy: options.strategy } : {}),
       ...(options.timeLimitSec !== undefined ? { timeLimit: options.timeLimitSec } : {}),
-      ...(options.gap !== undefined ? { gap: options.gap } : {}),
+      ...(options.relativeGap !== undefined ? { gap: options.relativeGap } : {}),
     },
   };
   checkAxes(request, (overrides) => parseScenario(loaded.text, loaded.file, overrides));

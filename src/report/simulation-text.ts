@@ -5,7 +5,7 @@ import { fixed } from './html.js';
 import { renderComparisonTable, renderRedirectTable, type SimulationSummary } from './simulation.js';
 import { renderTable } from './table.js';
 
-/** The terminal view of `planner simulate`: the comparison, a line per strategy, redirects and the request-level replay. */
+/** The terminal view of `planner simulate`: the comparison, a line per contender, redirects and the request-level replay. */
 export function renderSimulationText(
   scenarioName: string,
   summary: SimulationSummary,
@@ -23,7 +23,7 @@ export function renderSimulationText(
     const pending =
       row.pendingRequests > 0 ? `; ${fixed(row.pendingRequests, 0)} deferrable requests still waiting (not yet due) at the end` : '';
     const queueing = row.queueing
-      ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst pool TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
+      ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst replica group TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
       : '';
     text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
   }
@@ -33,12 +33,12 @@ export function renderSimulationText(
   }
   const replay = summary.requestSim;
   if (replay) {
-    text += `\nRequest-level simulation of window ${replay.window} (${replay.start}), the ${result.strategies.some((s) => s.name === 'planner') ? 'planner' : result.strategies[0]!.name}'s fleet: highest load with >= 99% of requests within TTFT\n`;
+    text += `\nRequest-level simulation of window ${replay.window} (${replay.start}), the ${result.contenders.some((s) => s.name === 'planner') ? 'planner' : result.contenders[0]!.name}'s fleet: highest load with >= 99% of requests within TTFT\n`;
     text += renderTable(
       [
         'workload',
         'region',
-        'pool in the plan',
+        'replica groups in the plan',
         'replicas simulated',
         'SLO capacity req/s',
         'proportional req/s',
@@ -48,7 +48,7 @@ export function renderSimulationText(
       replay.dispatch.map((d) => [
         d.workload,
         d.region,
-        d.pool.join('\n'),
+        d.replicaGroups.join('\n'),
         String(d.simulatedReplicas),
         d.capacityRps.toFixed(1),
         d.proportionalRps.toFixed(1),

@@ -2,13 +2,13 @@ import { stringify } from 'csv-stringify/sync';
 import type { ChalkInstance } from 'chalk';
 import type { SimulationResult } from '../simulate/runner.js';
 import type { DispatchComparison } from '../simulate/request-compare.js';
-import type { CapacityEvent, QueueingSummary, Stress, StrategyResult, WindowOutcome } from '../simulate/types.js';
+import type { CapacityEvent, QueueingSummary, Stress, ContenderResult, WindowOutcome } from '../simulate/types.js';
 import { escapeFormula } from './finance-csv.js';
 import { PALETTE, colour, fixed, htmlPage, section, timeAxis } from './html.js';
 import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
 import { renderTable } from './table.js';
 
-/** simulation.json without the per-strategy details: what `planner simulate --format json` prints. */
+/** simulation.json without the per-contender details: what `planner simulate --format json` prints. */
 export interface SimulationSummary {
   scenario: { name: string; hash: string; overrides: string[] };
   windows: { first: number | undefined; count: number; start: string; warmupWindows: number };
@@ -21,8 +21,9 @@ export interface SimulationSummary {
   requestSim?: { window: number; start: string; dispatch: DispatchComparison[] };
 }
 
-/** One row of the comparison: a strategy's totals against the siloed baseline and the oracle. */
+/** One row of the comparison: a contender's totals against the siloed baseline and the oracle. */
 export interface ComparisonRow {
+  /** The contender (planner, siloed, ...); the field keeps the name simulation.json has always used. */
   strategy: string;
   description: string;
   gpuHours: number;
@@ -34,13 +35,13 @@ export interface ComparisonRow {
   /** Attainment over the windows a capacity event was in force (null without events). */
   eventAttainment: number | null;
   unmetRequests: number;
-  /** Served at pools whose estimated mean TTFT or TPOT missed the SLO (the queueing estimate). */
+  /** Served at replica groups whose estimated mean TTFT or TPOT missed the SLO (the queueing estimate). */
   lateRequests: number;
   /** Deferrable requests still waiting, not yet due, at the end (outside attainment). */
   pendingRequests: number;
   /** Spot VMs evicted over the run (the scenario's eviction probability). */
   spotEvictions: number;
-  /** Served-weighted mean prefill wait and worst (pool, workload) mean TTFT and TPOT over SLO; null when not estimated. */
+  /** Served-weighted mean prefill wait and worst (replica group, workload) mean TTFT and TPOT over SLO; null when not estimated. */
   queueing: QueueingSummary | null;
   vmsStarted: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
@@ -52,10 +53,10 @@ export interface ComparisonRow {
 }
 
 export function comparisonRows(result: SimulationResult): ComparisonRow[] {
-  const siloed = result.strategies.find((s) => s.name === 'siloed');
-  const oracle = result.strategies.find((s) => s.name === 'oracle');
-  const totalCost = (s: StrategyResult) => s.totals.costUsd + s.totals.startupCostUsd;
-  return result.strategies.map((s) => ({
+  const siloed = result.contenders.find((s) => s.name === 'siloed');
+  const oracle = result.contenders.find((s) => s.name === 'oracle');
+  const totalCost = (s: ContenderResult) => s.totals.costUsd + s.totals.startupCostUsd;
+  return result.contenders.map((s) => ({
     strategy: s.name,
     description: s.description,
     gpuHours: s.totals.gpuHours,
@@ -95,7 +96,7 @@ export function windowAttainment(w: WindowOutcome): number {
   return w.demandRps > 0 ? metRps(w) / w.demandRps : 1;
 }
 
-function eventAttainment(s: StrategyResult): number | null {
+function eventAttainment(s: ContenderResult): number | null {
   const windows = s.windows.filter((w) => w.mode === 'capacity');
   const demand = windows.reduce((sum, w) => sum + w.demandRps * w.hours, 0);
   return windows.length === 0 ? null : demand > 0 ? windows.reduce((sum, w) => sum + metRps(w) * w.hours, 0) / demand : 1;
@@ -105,7 +106,7 @@ const pct = (value: number | null, decimals = 1) => (value === null ? '-' : `${f
 
 export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: ChalkInstance): string {
   const events = rows.some((r) => r.eventAttainment !== null);
-  // Late requests only exist where workloads share replicas; the column appears when some strategy has them.
+  // Late requests only exist where workloads share replicas; the column appears when some contender has them.
   const late = rows.some((r) => r.lateRequests > 0);
   return renderTable(
     [
@@ -172,14 +173,14 @@ export const WINDOW_CSV_COLUMNS = [
   'spot_evictions',
 ] as const;
 
-/** Per-window CSV: one row per strategy and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
+/** Per-window CSV: one row per contender and window, numbers unformatted (6 decimals), CRLF; queue columns empty when not estimated. */
 export function windowsCsv(result: SimulationResult): string {
   const round = (value: number) => Math.round(value * 1e6) / 1e6;
   const records: (string | number)[][] = [[...WINDOW_CSV_COLUMNS]];
-  for (const strategy of result.strategies) {
-    for (const w of strategy.windows) {
+  for (const contender of result.contenders) {
+    for (const w of contender.windows) {
       records.push([
-        escapeFormula(strategy.name),
+        escapeFormula(contender.name),
         w.index,
         w.start,
         w.hours,
@@ -216,10 +217,10 @@ export interface RedirectRow {
   referenceRps: number;
 }
 
-export function redirectRows(during: StrategyResult, reference: StrategyResult | undefined): RedirectRow[] {
+export function redirectRows(during: ContenderResult, reference: ContenderResult | undefined): RedirectRow[] {
   const eventWindows = new Set(during.windows.filter((w) => w.mode === 'capacity').map((w) => w.index));
   if (eventWindows.size === 0) return [];
-  const mean = (s: StrategyResult | undefined) => {
+  const mean = (s: ContenderResult | undefined) => {
     const sums = new Map<string, number>();
     for (const w of s?.windows ?? []) {
       if (!eventWindows.has(w.index)) continue;
@@ -252,32 +253,32 @@ export function renderRedirectTable(rows: readonly RedirectRow[], chalk: ChalkIn
   );
 }
 
-/** Self-contained HTML: the comparison, GPUs and attainment over time for every strategy, served per strategy. */
+/** Self-contained HTML: the comparison, GPUs and attainment over time for every contender, served per contender. */
 export function renderSimulationHtml(
   title: string,
   result: SimulationResult,
   rows: readonly ComparisonRow[],
   redirect: readonly RedirectRow[],
 ): string {
-  const first = result.strategies[0];
+  const first = result.contenders[0];
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
-  const gpuSeries: ChartSeries[] = result.strategies.map((s, i) => ({
+  const gpuSeries: ChartSeries[] = result.contenders.map((s, i) => ({
     key: s.name,
     label: s.name,
     values: s.windows.map((w) => w.gpus),
     colour: colour(i),
     ...(s.name === 'oracle' ? { dashed: true } : {}),
   }));
-  const attainmentSeries: ChartSeries[] = result.strategies.map((s, i) => ({
+  const attainmentSeries: ChartSeries[] = result.contenders.map((s, i) => ({
     key: s.name,
     label: s.name,
     values: s.windows.map((w) => Math.round(windowAttainment(w) * 1e6) / 1e4),
     colour: colour(i),
   }));
-  const hasBacklog = result.strategies.some((s) =>
+  const hasBacklog = result.contenders.some((s) =>
     s.windows.some((w) => Object.values(w.byWorkload).some((e) => e.backlogRequests !== undefined)),
   );
-  const perStrategy = result.strategies.map((s) =>
+  const perContender = result.contenders.map((s) =>
     lineChart({
       chart: `served-${s.name}`,
       title: `${s.name}: demand vs served (requests/s)`,
@@ -339,7 +340,7 @@ export function renderSimulationHtml(
         panels: [
           {
             title: 'backlog',
-            series: result.strategies.map((s, i) => ({
+            series: result.contenders.map((s, i) => ({
               key: s.name,
               label: s.name,
               values: s.windows.map(backlogRequests),
@@ -400,7 +401,7 @@ export function renderSimulationHtml(
           ),
         ]
       : []),
-    section('Demand vs served per strategy', perStrategy.join('\n')),
+    section('Demand vs served per strategy', perContender.join('\n')),
   ];
   return htmlPage(title, sections, 'Generated by planner simulate; self-contained (no scripts, no network).');
 }

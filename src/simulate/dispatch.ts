@@ -6,16 +6,16 @@ import type { FleetWindow } from './types.js';
 /**
  * The fluid dispatcher that evaluates a fleet against the demand that actually arrived in a window: the most
  * requests/s the replicas can serve within SLO, each request going only to an llm allowed for its workload,
- * in a region within its RTT bound, and no pool above its SLO rate (utilisation <= 1: the perf model's rate
+ * in a region within its RTT bound, and no replica group above its SLO rate (utilisation <= 1: the perf model's rate
  * is the load at which mean TTFT and TPOT meet the SLO, queueing allowance included). Among the max-served
- * routings it prefers short round trips. A linear program: an ideal router, the same for every strategy.
- * Inside a region a pool's share is its capacity's share (the LP is indifferent between equal pools).
+ * routings it prefers short round trips. A linear program: an ideal router, the same for every contender.
+ * Inside a region a replica group's share is its capacity's share (the LP is indifferent between equal replica groups).
  */
 export interface DispatchResult {
   servedRps: number[][];
   /** Per replica entry of the fleet: requests/s routed to it, by workload index. */
-  poolLoad: Map<number, Map<number, number>>;
-  /** Served load over SLO capacity of the pools that carry traffic of some workload. */
+  replicaGroupLoad: Map<number, Map<number, number>>;
+  /** Served load over SLO capacity of the replica groups that carry traffic of some workload. */
   utilisation: number;
 }
 
@@ -35,24 +35,27 @@ export async function dispatch(
   const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
   const problem = new Problem();
   const capacity = new Map<number, LinearExpr>();
-  const routes: { w: number; o: number; pool: number; index: number }[] = [];
+  const routes: { w: number; o: number; replicaGroup: number; index: number }[] = [];
   const served = input.workloads.map((w) => w.origins.map(() => 0));
   for (const [w, workload] of input.workloads.entries()) {
     for (const [o, origin] of workload.origins.entries()) {
       const demand = actual[w]![o]!;
       if (!(demand > 0)) continue;
       const total = new LinearExpr();
-      for (const [pool, replica] of fleet.replicas.entries()) {
+      for (const [replicaGroup, replica] of fleet.replicas.entries()) {
         if (replica.count <= 0 || (replica.workload !== undefined && replica.workload !== workload.id)) continue;
         const rate = rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`)?.get(workload.id) ?? 0;
         const rtt = input.latencyMs(origin, replica.region);
         if (rate <= 0 || rtt > workload.maxNetworkRttMs) continue;
-        const variable = problem.addVariable({ label: `x[${workload.id},${origin},${pool}]`, objective: -1 + LATENCY_PREFERENCE * rtt });
+        const variable = problem.addVariable({
+          label: `x[${workload.id},${origin},${replicaGroup}]`,
+          objective: -1 + LATENCY_PREFERENCE * rtt,
+        });
         total.add(variable);
-        let row = capacity.get(pool);
-        if (!row) capacity.set(pool, (row = new LinearExpr()));
+        let row = capacity.get(replicaGroup);
+        if (!row) capacity.set(replicaGroup, (row = new LinearExpr()));
         row.add(variable, 1 / rate);
-        routes.push({ w, o, pool, index: variable.index });
+        routes.push({ w, o, replicaGroup, index: variable.index });
       }
       if (total.termCount > 0) {
         problem.addConstraint(`demand[${workload.id},${origin}]`, total, '<=', demand);
@@ -62,10 +65,10 @@ export async function dispatch(
       }
     }
   }
-  const poolLoad = new Map<number, Map<number, number>>();
-  if (routes.length === 0) return { servedRps: served, poolLoad, utilisation: 0 };
-  const slotsOf = (pool: number) => fleet.replicas[pool]!.effectiveCount ?? fleet.replicas[pool]!.count;
-  for (const [pool, row] of capacity) problem.addConstraint(`capacity[${pool}]`, row, '<=', slotsOf(pool));
+  const replicaGroupLoad = new Map<number, Map<number, number>>();
+  if (routes.length === 0) return { servedRps: served, replicaGroupLoad, utilisation: 0 };
+  const slotsOf = (replicaGroup: number) => fleet.replicas[replicaGroup]!.effectiveCount ?? fleet.replicas[replicaGroup]!.count;
+  for (const [replicaGroup, row] of capacity) problem.addConstraint(`capacity[${replicaGroup}]`, row, '<=', slotsOf(replicaGroup));
   const solution = await solve(problem.compile(), { timeLimitSec: 30 });
   if (!solution.values) throw new Error(`dispatch LP ended ${solution.status}: ${solution.rawStatus}`);
   let used = 0;
@@ -73,16 +76,16 @@ export async function dispatch(
     const value = Math.max(0, solution.values[route.index]!);
     if (value <= 1e-9) continue;
     served[route.w]![route.o]! += value;
-    let load = poolLoad.get(route.pool);
-    if (!load) poolLoad.set(route.pool, (load = new Map()));
+    let load = replicaGroupLoad.get(route.replicaGroup);
+    if (!load) replicaGroupLoad.set(route.replicaGroup, (load = new Map()));
     load.set(route.w, (load.get(route.w) ?? 0) + value);
   }
   for (const row of capacity.values()) {
     for (let i = 0; i < row.columns.length; i++) used += Math.max(0, solution.values[row.columns[i]!]!) * row.coefficients[i]!;
   }
-  const slots = [...capacity.keys()].reduce((sum, pool) => sum + slotsOf(pool), 0);
+  const slots = [...capacity.keys()].reduce((sum, replicaGroup) => sum + slotsOf(replicaGroup), 0);
   // Clip: the demand row caps served at demand exactly; float noise must not exceed it.
   for (const [w, workload] of input.workloads.entries())
     for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
-  return { servedRps: served, poolLoad, utilisation: slots > 0 ? used / slots : 0 };
+  return { servedRps: served, replicaGroupLoad, utilisation: slots > 0 ? used / slots : 0 };
 }

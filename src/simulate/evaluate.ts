@@ -6,7 +6,7 @@ import { Backlog } from './backlog.js';
 import { dispatch, type DispatchResult } from './dispatch.js';
 import { evictSpot, type Eviction } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
-import type { CapacityEvent, FleetWindow, StrategyResult, StrategyTotals, WindowOutcome } from './types.js';
+import type { CapacityEvent, FleetWindow, ContenderResult, ContenderTotals, WindowOutcome } from './types.js';
 import { compareStrings } from '../order.js';
 
 export interface EvaluationContext {
@@ -19,7 +19,7 @@ export interface EvaluationContext {
   /** The fleet running before the first evaluated window. */
   startFleet: readonly FleetEntry[];
   solve: SolveFn;
-  /** Queue profiles for the queueing estimate per pool; without them served counts as within SLO. */
+  /** Queue profiles for the queueing estimate per replica group; without them served counts as within SLO. */
   queueProfile?: QueueProfileOf;
 }
 
@@ -31,7 +31,7 @@ export function eventsAt(events: readonly CapacityEvent[], t: number): CapacityE
 /**
  * The fleet the cloud actually grants under capacity events: VMs of an event's gpu in its region beyond the
  * available GPUs are not there (the biggest VMs go first), and replicas that no longer fit their sku's GPUs
- * go with them (the largest counts shrink first). A strategy that planned for the event loses nothing.
+ * go with them (the largest counts shrink first). A contender that planned for the event loses nothing.
  */
 export function capFleet(input: PlanningInput, fleet: FleetWindow, events: readonly CapacityEvent[]): FleetWindow {
   if (events.length === 0) return fleet;
@@ -75,22 +75,22 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
   return { ...fleet, vms: vms.filter((vm) => vm.count > 0), replicas: replicas.filter((r) => r.count > 0) };
 }
 
-/** Runs the actual demand through a strategy's fleets and totals what it cost and served. */
+/** Runs the actual demand through a contender's fleets and totals what it cost and served. */
 export async function evaluateFleets(
   ctx: EvaluationContext,
-  strategy: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
-): Promise<StrategyResult> {
+  contender: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
+): Promise<ContenderResult> {
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
-  for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, strategy.fleets[k]!));
+  for (const k of ctx.windows.keys()) windows.push(await evaluator.step(k, contender.fleets[k]!));
   return {
-    name: strategy.name,
-    description: strategy.description,
+    name: contender.name,
+    description: contender.description,
     windows,
     fleets: evaluator.granted,
     totals: totalsOf(ctx.input, windows),
-    seconds: strategy.seconds,
-    notes: strategy.notes ?? [],
+    seconds: contender.seconds,
+    notes: contender.notes ?? [],
   };
 }
 
@@ -124,7 +124,7 @@ export class FleetEvaluator {
   }
 
   /**
-   * Evaluates the k-th evaluated window (scenario window ctx.windows[k]) with the strategy's fleet; `demand`
+   * Evaluates the k-th evaluated window (scenario window ctx.windows[k]) with the contender's fleet; `demand`
    * ([workload][origin], requests/s) replaces ctx.actual for that window (a planner replaying its history).
    */
   async step(k: number, planned: FleetWindow, demand?: readonly (readonly number[])[]): Promise<WindowOutcome> {
@@ -147,7 +147,7 @@ export class FleetEvaluator {
     const result = await this.serve(t, fleet, actual, seconds);
     const bill = this.bill(capped, evictions, window.hours);
     const queueing = this.ctx.queueProfile
-      ? windowQueueing(fleet, result.poolLoad, input.workloads.length, this.ctx.queueProfile)
+      ? windowQueueing(fleet, result.replicaGroupLoad, input.workloads.length, this.ctx.queueProfile)
       : undefined;
     const byWorkload: WindowOutcome['byWorkload'] = {};
     let demandRps = 0;
@@ -191,7 +191,7 @@ export class FleetEvaluator {
       ...bill,
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
-      servedBy: this.servedBy(fleet, result.poolLoad),
+      servedBy: this.servedBy(fleet, result.replicaGroupLoad),
     };
   }
 
@@ -262,10 +262,10 @@ export class FleetEvaluator {
   }
 
   /** Served requests/s by (workload, serving region, gpu), sorted. */
-  private servedBy(fleet: FleetWindow, poolLoad: DispatchResult['poolLoad']): WindowOutcome['servedBy'] {
+  private servedBy(fleet: FleetWindow, replicaGroupLoad: DispatchResult['replicaGroupLoad']): WindowOutcome['servedBy'] {
     const servedBy = new Map<string, WindowOutcome['servedBy'][number]>();
-    for (const [pool, loads] of poolLoad) {
-      const replica = fleet.replicas[pool]!;
+    for (const [replicaGroup, loads] of replicaGroupLoad) {
+      const replica = fleet.replicas[replicaGroup]!;
       for (const [w, rps] of loads) {
         const entry = { workload: this.ctx.input.workloads[w]!.id, region: replica.region, gpu: this.sku.get(replica.sku)!.gpu, rps: 0 };
         const key = `${entry.workload}|${entry.region}|${entry.gpu}`;
@@ -281,8 +281,8 @@ export class FleetEvaluator {
 }
 
 /** Totals over the windows; deferrable requests in the last window's backlog are pending at the end. */
-export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): StrategyTotals {
-  const totals: StrategyTotals = {
+export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]): ContenderTotals {
+  const totals: ContenderTotals = {
     gpuHours: 0,
     costUsd: 0,
     startupCostUsd: 0,

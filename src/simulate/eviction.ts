@@ -6,7 +6,7 @@ import type { FleetWindow } from './types.js';
  * Spot evictions in the evaluation. Each spot VM is evicted within a window with the scenario's eviction
  * probability p (policies.spot.evictionProbability, what the planner derates spot capacity by), at a uniform
  * time in the window: it serves and bills only until then. The draws are common random numbers: VM i of
- * (sku, region) in window t gets the same two uniforms in every strategy, so two strategies that run the same
+ * (sku, region) in window t gets the same two uniforms in every contender, so two contenders that run the same
  * spot VMs lose the same ones. A replica cannot be pinned to a VM in the fluid model, so the GPU-time lost
  * is taken from the replicas on that sku and region (the spot pool when pools are apart) in proportion to
  * their GPUs.
@@ -47,7 +47,7 @@ export function evictSpot(input: PlanningInput, fleet: FleetWindow, t: number, p
   const replicas = fleet.replicas.map((r) => ({ ...r }));
   for (const eviction of evictions) {
     // Replicas that can sit on spot VMs of this sku and region: the spot pool when pools are apart.
-    const onSku = replicas.filter((r) => r.sku === eviction.sku && r.region === eviction.region && r.purchase !== 'firm');
+    const onSku = replicas.filter((r) => r.sku === eviction.sku && r.region === eviction.region && r.pool !== 'firm');
     const gpus = onSku.reduce((sum, r) => sum + (r.effectiveCount ?? r.count) * r.tp, 0);
     if (gpus <= 0) continue;
     const share = Math.min(1, (eviction.unbilledVmWindows * gpusPerVm.get(eviction.sku)!) / gpus);

@@ -6,10 +6,10 @@ import { replicaPerformance, type Slo } from '../perf/replica.js';
 import type { FleetWindow, QueueingSummary } from './types.js';
 
 /**
- * The queueing delay estimate per replica pool, from the same model that gives the replicas' SLO rates
+ * The queueing delay estimate per replica group, from the same model that gives the replicas' SLO rates
  * (src/perf/replica.ts): each replica's prefills form an M/G/1 queue, so at prefill arrival rate lambda the
  * mean wait is sum_w lambda_w E[P_w^2] / (2 (1 - rho)), rho = sum_w lambda_w E[P_w] (Pollaczek-Khinchine with
- * one class per workload). A pool's load splits evenly over its replicas (they are identical). A request's
+ * one class per workload). A replica group's load splits evenly over its replicas (they are identical). A request's
  * mean TTFT is its prefill + the decode step in flight + that wait; its TPOT is the decode step plus the
  * stall from other requests' prefills, which grows with rho. The step is the one at the SLO rate's batch, an
  * upper bound at lower loads. Alone on its replicas, a workload at utilisation <= 1 meets its SLO by
@@ -33,7 +33,7 @@ export interface QueueProfile {
 /** Queue profile of an (llm, sku, tp) replica for workload w; undefined when it cannot serve w. */
 export type QueueProfileOf = (replica: { llm: string; sku: string; tp: number }, w: number) => QueueProfile | undefined;
 
-export interface PoolQueueEstimate {
+export interface ReplicaGroupQueueEstimate {
   /** Share of each replica's time spent in prefill (rho); >= 1 means the queue grows without bound. */
   prefillUtilisation: number;
   /** Mean wait behind other prefills, ms (Infinity when rho >= 1). */
@@ -42,18 +42,18 @@ export interface PoolQueueEstimate {
   ttftMs: Map<number, number>;
   /**
    * Mean TPOT by workload index, ms: the decode step plus the stall from other requests' prefills, which
-   * the perf model gives at the SLO rate alone and which grows in proportion to the pool's prefill
+   * the perf model gives at the SLO rate alone and which grows in proportion to the replica group's prefill
    * utilisation (a long-prompt neighbour stalls decodes more per request it sends).
    */
   tpotMs: Map<number, number>;
 }
 
-/** The estimate for a pool of `replicas` identical replicas carrying `loadByWorkload` requests/s in total. */
-export function poolQueueEstimate(
+/** The estimate for a replica group of `replicas` identical replicas carrying `loadByWorkload` requests/s in total. */
+export function replicaGroupQueueEstimate(
   loadByWorkload: ReadonlyMap<number, number>,
   replicas: number,
   profileOf: (w: number) => QueueProfile | undefined,
-): PoolQueueEstimate {
+): ReplicaGroupQueueEstimate {
   let rho = 0;
   let secondMoment = 0;
   const profiles = new Map<number, QueueProfile>();
@@ -125,22 +125,22 @@ export function queueProfiles(
 }
 
 export interface WindowQueueing extends QueueingSummary {
-  /** Requests/s by workload index served at pools whose estimated mean TTFT or TPOT misses the workload's SLO. */
+  /** Requests/s by workload index served at replica groups whose estimated mean TTFT or TPOT misses the workload's SLO. */
   lateRps: number[];
 }
 
 /** Relative slack on the SLO comparison: a lone workload at utilisation 1 sits exactly at its SLO. */
 const SLO_TOLERANCE = 1e-9;
 /**
- * Requests/s (under 4 an hour) below which a (pool, workload) pair is not traffic worth a latency: the last
+ * Requests/s (under 4 an hour) below which a (replica group, workload) pair is not traffic worth a latency: the last
  * crumbs of a batch backlog, LP noise. Its requests still count; it does not set the worst latency.
  */
 const NEGLIGIBLE_RPS = 1e-3;
 
-/** The queueing estimate of every pool of a window's fleet under the load the dispatcher routed to it. */
+/** The queueing estimate of every replica group of a window's fleet under the load the dispatcher routed to it. */
 export function windowQueueing(
   fleet: FleetWindow,
-  poolLoad: ReadonlyMap<number, ReadonlyMap<number, number>>,
+  replicaGroupLoad: ReadonlyMap<number, ReadonlyMap<number, number>>,
   workloads: number,
   profileOf: QueueProfileOf,
 ): WindowQueueing {
@@ -149,11 +149,11 @@ export function windowQueueing(
   let waitWeight = 0;
   let worst = 0;
   let worstTpot = 0;
-  // Pool indices ascending: sums in a fixed order keep reports byte-identical.
-  for (const pool of [...poolLoad.keys()].sort((a, b) => a - b)) {
-    const loads = poolLoad.get(pool)!;
-    const replica = fleet.replicas[pool]!;
-    const estimate = poolQueueEstimate(loads, replica.effectiveCount ?? replica.count, (w) => profileOf(replica, w));
+  // Replica group indices ascending: sums in a fixed order keep reports byte-identical.
+  for (const replicaGroup of [...replicaGroupLoad.keys()].sort((a, b) => a - b)) {
+    const loads = replicaGroupLoad.get(replicaGroup)!;
+    const replica = fleet.replicas[replicaGroup]!;
+    const estimate = replicaGroupQueueEstimate(loads, replica.effectiveCount ?? replica.count, (w) => profileOf(replica, w));
     for (const [w, rps] of [...loads].sort((a, b) => a[0] - b[0])) {
       const profile = profileOf(replica, w);
       const ttft = estimate.ttftMs.get(w);

@@ -3,15 +3,17 @@ import type { Catalog } from '../catalog/types.js';
 import type { RequestMix } from '../demand/types.js';
 import type { MeasuredProfiles } from '../perf/profiles.js';
 import { replicaPerformance } from '../perf/replica.js';
-import { maxThroughput, scalePool, type ReplicaModel } from './request-sim.js';
+import { maxThroughput, scaleReplicaGroups, type ReplicaModel } from './request-sim.js';
 import type { FleetWindow } from './types.js';
 
 export interface DispatchComparison {
   workload: string;
   region: string;
-  /** The pool in the plan: "count x llm TPp on sku". */
+  /** The replica groups of the region in the plan, one per config: "count x llm TPp on sku". */
+  replicaGroups: string[];
+  /** @deprecated The same list as replicaGroups, under its earlier name; kept for readers of old simulation.json. */
   pool: string[];
-  /** Replicas simulated (the pool scaled down, config shares kept). */
+  /** Replicas simulated (the replica groups scaled down, config shares kept). */
   simulatedReplicas: number;
   capacityRps: number;
   proportionalRps: number;
@@ -69,7 +71,7 @@ export function compareDispatch(
       byRegion.set(replica.region, [...(byRegion.get(replica.region) ?? []), { replica, rate }]);
     }
     // Heterogeneity is in the rates: two skus with the same GPU and TP are one kind of replica.
-    const kinds = (pools: { rate: number }[]) => new Set(pools.map((p) => p.rate.toPrecision(6))).size;
+    const kinds = (replicaGroups: { rate: number }[]) => new Set(replicaGroups.map((p) => p.rate.toPrecision(6))).size;
     const ranked = [...byRegion].sort(
       (a, b) =>
         kinds(b[1]) - kinds(a[1]) ||
@@ -78,37 +80,39 @@ export function compareDispatch(
     );
     const chosen = ranked[0];
     if (!chosen) continue;
-    const [region, pools] = chosen;
-    const scaled = scalePool(
-      pools.map((p) => ({ ...p, count: p.replica.count })),
+    const [region, replicaGroups] = chosen;
+    const scaled = scaleReplicaGroups(
+      replicaGroups.map((p) => ({ ...p, count: p.replica.count })),
       maxReplicas,
     );
     const replicas: ReplicaModel[] = [];
-    for (const pool of scaled) {
+    for (const replicaGroup of scaled) {
       const perf = replicaPerformance(
-        catalog.llms.get(pool.replica.llm)!,
-        catalog.gpus.get(gpuOf.get(pool.replica.sku)!)!,
-        pool.replica.tp,
+        catalog.llms.get(replicaGroup.replica.llm)!,
+        catalog.gpus.get(gpuOf.get(replicaGroup.replica.sku)!)!,
+        replicaGroup.replica.tp,
         slos[w]!,
         mixes[w]!,
         { profiles },
       );
       const model: ReplicaModel = {
-        label: `${pool.replica.llm} TP${pool.replica.tp} on ${pool.replica.sku}`,
+        label: `${replicaGroup.replica.llm} TP${replicaGroup.replica.tp} on ${replicaGroup.replica.sku}`,
         slots: Math.max(1, perf.batch),
-        ratePerSec: pool.rate,
+        ratePerSec: replicaGroup.rate,
         prefillMs: perf.prefillMs ?? 0,
         decodeStepMs: perf.decodeStepMs ?? 0,
       };
-      for (let i = 0; i < pool.count; i++) replicas.push(model);
+      for (let i = 0; i < replicaGroup.count; i++) replicas.push(model);
     }
     const options = { mix: mixes[w]!, ttftSloMs: slos[w]!.ttftMs };
     const proportionalRps = maxThroughput(replicas, 'proportional', options);
     const roundRobinRps = maxThroughput(replicas, 'round-robin', options);
+    const labels = replicaGroups.map((p) => `${p.replica.count} x ${p.replica.llm} TP${p.replica.tp} on ${p.replica.sku}`);
     rows.push({
       workload: workload.id,
       region,
-      pool: pools.map((p) => `${p.replica.count} x ${p.replica.llm} TP${p.replica.tp} on ${p.replica.sku}`),
+      replicaGroups: labels,
+      pool: labels,
       simulatedReplicas: replicas.length,
       capacityRps: replicas.reduce((sum, r) => sum + r.ratePerSec, 0),
       proportionalRps,

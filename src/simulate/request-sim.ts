@@ -6,7 +6,7 @@ import { mulberry32 } from '../random.js';
  * from the workload's request mix, dispatched to individual replicas either in proportion to their capacity
  * (smooth weighted round-robin by SLO rate) or plainly round-robin, each replica a FIFO queue in front of
  * its batch slots (continuous batching). Answers: how much more traffic does capacity-proportional dispatch
- * carry within the TTFT SLO than round-robin on a heterogeneous pool (the heterogeneous-cluster paper
+ * carry within the TTFT SLO than round-robin on a heterogeneous set of replicas (the heterogeneous-cluster paper
  * reports +33% to +122%)?
  *
  * Service model, from the perf model's steady state (src/perf/replica.ts): a replica with B slots serves a
@@ -163,11 +163,11 @@ function exponential(random: () => number, ratePerMs: number): number {
 }
 
 /**
- * Scales a pool down to at most `most` replicas keeping each config's share (at least one each): the
- * throughput ratio between policies depends on the mix of configs, not on the pool's size.
+ * Scales replica groups down to at most `most` replicas keeping each config's share (at least one each): the
+ * throughput ratio between policies depends on the mix of configs, not on how many replicas there are.
  */
-export function scalePool<T extends { count: number }>(pools: readonly T[], most: number): T[] {
-  const total = pools.reduce((sum, p) => sum + p.count, 0);
-  if (total <= most) return pools.map((p) => ({ ...p }));
-  return pools.map((p) => ({ ...p, count: Math.max(1, Math.round((p.count * most) / total)) }));
+export function scaleReplicaGroups<T extends { count: number }>(replicaGroups: readonly T[], most: number): T[] {
+  const total = replicaGroups.reduce((sum, p) => sum + p.count, 0);
+  if (total <= most) return replicaGroups.map((p) => ({ ...p }));
+  return replicaGroups.map((p) => ({ ...p, count: Math.max(1, Math.round((p.count * most) / total)) }));
 }

@@ -2,11 +2,11 @@ import type { SolveFn, Strategy } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { evaluateFleets } from './evaluate.js';
 import type { QueueProfileOf } from './queueing.js';
-import { STRATEGIES, type StrategyContext, type StrategyName } from './strategies.js';
-import type { CapacityEvent, Stress, StrategyResult } from './types.js';
+import { CONTENDERS, type ContenderContext, type ContenderName } from './contenders.js';
+import type { CapacityEvent, Stress, ContenderResult } from './types.js';
 
 export interface SimulateOptions {
-  strategies: readonly StrategyName[];
+  contenders: readonly ContenderName[];
   /** Windows used only as history before the first planned one (default one day). */
   warmupWindows?: number;
   /** Evaluate this many days after the warm-up (default: all that remain). */
@@ -19,7 +19,7 @@ export interface SimulateOptions {
   solve: SolveFn;
   solverName: string;
   relativeGap: number;
-  /** Strategy of each planning call (default auto). */
+  /** Strategy (decomposition) of each planning call (default auto). */
   planStrategy?: Strategy | 'auto';
   /** Per planning call. */
   timeLimitSec: number;
@@ -27,8 +27,8 @@ export interface SimulateOptions {
   horizonTimeLimitSec?: number;
   /** Windows the planner commits per planning point (default 1: re-plans every window). */
   commitWindows?: number;
-  progress?: (strategy: string, done: number, total: number) => void;
-  /** Queue profiles for the queueing estimate per replica pool (src/simulate/queueing.ts); none: fluid only. */
+  progress?: (contender: string, done: number, total: number) => void;
+  /** Queue profiles for the queueing estimate per replica group (src/simulate/queueing.ts); none: fluid only. */
   queueProfile?: QueueProfileOf;
 }
 
@@ -36,12 +36,12 @@ export interface SimulationResult {
   windows: number[];
   /** The window a burst hit, if any. */
   burstWindow?: number;
-  strategies: StrategyResult[];
+  contenders: ContenderResult[];
 }
 
 /**
- * Replays the scenario's demand window by window for each strategy and evaluates every fleet on the same
- * actual demand (stress applied after planning). Strategies see demand only through StrategyContext:
+ * Replays the scenario's demand window by window for each contender and evaluates every fleet on the same
+ * actual demand (stress applied after planning). Contenders see demand only through ContenderContext:
  * history before the planning point, or, for the perfect-knowledge baselines, the actual demand.
  */
 export async function simulate(input: PlanningInput, options: SimulateOptions): Promise<SimulationResult> {
@@ -58,7 +58,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
 
   const slice = (demand: readonly (readonly (readonly number[])[])[], from: number, n: number) =>
     demand.map((origins) => origins.map((series) => series.slice(from, from + n)));
-  const ctx: StrategyContext = {
+  const ctx: ContenderContext = {
     input,
     windows,
     historyBefore: (t) => slice(actual, 0, t),
@@ -80,8 +80,8 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     rateScale: stress.throughputOptimism ?? 1,
     ...(options.progress ? { progress: options.progress } : {}),
   };
-  const results: StrategyResult[] = [];
-  const evaluate = (run: Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>) =>
+  const results: ContenderResult[] = [];
+  const evaluate = (run: Awaited<ReturnType<(typeof CONTENDERS)[ContenderName]>>) =>
     evaluateFleets(
       {
         input,
@@ -94,9 +94,9 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
       },
       run,
     );
-  const runs = new Map<string, Awaited<ReturnType<(typeof STRATEGIES)[StrategyName]>>>();
-  for (const name of options.strategies) {
-    const run = await STRATEGIES[name](ctx);
+  const runs = new Map<string, Awaited<ReturnType<(typeof CONTENDERS)[ContenderName]>>>();
+  for (const name of options.contenders) {
+    const run = await CONTENDERS[name](ctx);
     runs.set(name, run);
     results.push(await evaluate(run));
   }
@@ -106,7 +106,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
   const single = results.find((r) => r.name === 'single-gpu');
   if (oracle >= 0 && single && runs.get('single-gpu')) {
     const own = results[oracle]!;
-    const cost = (r: StrategyResult) => r.totals.costUsd + r.totals.startupCostUsd;
+    const cost = (r: ContenderResult) => r.totals.costUsd + r.totals.startupCostUsd;
     if (cost(single) < cost(own) && single.totals.attainment >= own.totals.attainment) {
       const run = runs.get('single-gpu')!;
       const adopted = await evaluate({
@@ -118,7 +118,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
       results[oracle] = { ...adopted, seconds: own.seconds + single.seconds };
     }
   }
-  return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), strategies: results };
+  return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), contenders: results };
 }
 
 /** A copy of the demand with the stress scale applied to the evaluated windows (history before stays). */

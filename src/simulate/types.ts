@@ -1,7 +1,7 @@
 import type { PlanWindow } from '../capacity/types.js';
 import type { Eviction } from './eviction.js';
 
-/** What a strategy runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
+/** What a contender runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
 export interface FleetWindow {
   vms: readonly Pick<PlanWindow['vms'][number], 'region' | 'sku' | 'purchase' | 'count' | 'usdPerHour'>[];
   /**
@@ -50,8 +50,8 @@ export interface WindowOutcome {
   demandRps: number;
   servedRps: number;
   /**
-   * Served at pools whose estimated mean TTFT and TPOT (the queueing estimate) meet the workload's SLO; equal
-   * to servedRps without a queueing estimate or where no pool is shared by workloads of different sizes.
+   * Served at replica groups whose estimated mean TTFT and TPOT (the queueing estimate) meet the workload's SLO; equal
+   * to servedRps without a queueing estimate or where no replica group is shared by workloads of different sizes.
    */
   withinSloRps: number;
   unmetRps: number;
@@ -61,7 +61,7 @@ export interface WindowOutcome {
    * its deadline this window, and `backlogRequests` is what still waits at the window's end.
    */
   byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number; unmetRps: number; backlogRequests?: number }>;
-  /** The queueing estimate per replica pool, when the evaluation had queue profiles. */
+  /** The queueing estimate per replica group, when the evaluation had queue profiles. */
   queueing?: QueueingSummary;
   gpus: number;
   gpuHours: number;
@@ -78,20 +78,20 @@ export interface WindowOutcome {
 
 /** The queueing estimate summed up (src/simulate/queueing.ts). */
 export interface QueueingSummary {
-  /** Mean wait behind other prefills over the requests served, ms (pools whose queue grows without bound left out). */
+  /** Mean wait behind other prefills over the requests served, ms (replica groups whose queue grows without bound left out). */
   meanWaitMs: number;
-  /** Highest estimated mean TTFT, and TPOT, over its SLO among the (pool, workload) pairs carrying traffic; 0 with none. */
+  /** Highest estimated mean TTFT, and TPOT, over its SLO among the (replica group, workload) pairs carrying traffic; 0 with none. */
   worstTtftToSlo: number;
   worstTpotToSlo: number;
 }
 
-export interface StrategyTotals {
+export interface ContenderTotals {
   gpuHours: number;
   costUsd: number;
   startupCostUsd: number;
   requests: number;
   servedRequests: number;
-  /** Served, but at pools whose estimated mean TTFT or TPOT misses the SLO. */
+  /** Served, but at replica groups whose estimated mean TTFT or TPOT misses the SLO. */
   lateRequests: number;
   unmetRequests: number;
   /** Deferrable requests still waiting, not yet due, when the simulation ends (out of attainment's denominator). */
@@ -105,13 +105,13 @@ export interface StrategyTotals {
   spotEvictions: number;
 }
 
-export interface StrategyResult {
+export interface ContenderResult {
   name: string;
   /** How it decides, in a phrase. */
   description: string;
   windows: WindowOutcome[];
   fleets: FleetWindow[];
-  totals: StrategyTotals;
+  totals: ContenderTotals;
   /** Planning time. */
   seconds: number;
   notes: string[];

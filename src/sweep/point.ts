@@ -17,7 +17,7 @@ export async function solvePoint(
   started = performance.now(),
 ): Promise<PointOutcome> {
   const { scenario, input } = loaded;
-  const settings = { strategy: task.flags.strategy, timeLimitSec: task.flags.timeLimit, gap: task.flags.gap };
+  const settings = { strategy: task.flags.strategy, timeLimitSec: task.flags.timeLimit, relativeGap: task.flags.gap };
   // No progress: many points run at once and stdout carries the result.
   const { plan, solver } = await planWith(input, task.solver, settings, scenario.solver);
   const hasPlan = !NO_PLAN.has(plan.status);

@@ -4,7 +4,7 @@ import type { Strategy } from '../capacity/solve.js';
 import { SWEEP_SCHEMA_VERSION, type PointOutcome, type SweepDocument } from './document.js';
 import { expandGrid, type VaryAxis } from './grid.js';
 import { axisOverrides, pointOverrides } from './overrides.js';
-import { runInWorkers } from './pool.js';
+import { runInWorkers } from './workers.js';
 
 /**
  * `planner sweep`: every grid point is the scenario with its overrides, planned like `planner solve`, in
@@ -16,6 +16,7 @@ import { runInWorkers } from './pool.js';
 export interface SolverFlags {
   strategy?: Strategy | 'auto';
   timeLimit?: number;
+  /** --gap: the relative MIP gap. */
   gap?: number;
 }
 
@@ -47,7 +48,7 @@ export interface SweepRun {
   jobs: number;
   /** Solves one point in this thread (--jobs 1). */
   solvePoint: (task: PointTask) => Promise<PointOutcome>;
-  /** A module that serves solvePoint to worker threads (pool.ts serveTasks). */
+  /** A module that serves solvePoint to worker threads (workers.ts serveTasks). */
   workerModule: URL;
   progress?: (done: number, total: number) => void;
   log?: (text: string) => void;

@@ -133,25 +133,25 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         });
         continue;
       }
-      if (poolsApart && replica.purchase === undefined) {
+      if (poolsApart && replica.pool === undefined) {
         violations.push({
           group: 'spot',
           ...at,
           region: replica.region,
           llm: replica.llm,
           sku: replica.sku,
-          message: 'the spot policy keeps firm and spot replicas apart, but this replica names no purchase (firm or spot)',
+          message: 'the spot policy keeps firm and spot replicas apart, but this replica names no pool (firm or spot)',
         });
         continue;
       }
-      const key = `${replica.sku}|${replica.region}${poolsApart ? `|${replica.purchase}` : ''}`;
+      const key = `${replica.sku}|${replica.region}${poolsApart ? `|${replica.pool}` : ''}`;
       replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
       llmsOn.set(key, (llmsOn.get(key) ?? new Set<string>()).add(replica.llm));
       const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
       // Spot replicas count 1 - p replicas of capacity (eviction derate, group 5).
       replicaCount.set(
         configKey,
-        (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.purchase) : 1),
+        (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.pool) : 1),
       );
     }
     for (const [key, gpus] of replicaGpus) {

@@ -59,10 +59,10 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
     if (!input.windows[window.index]) continue;
     const usable = new Map<string, { llm: string; sku: string; tp: number; region: string; replicas: number }>();
     for (const r of window.replicas) {
-      if (r.region === future.lostRegion || (future.firmOnly && r.purchase === 'spot')) continue;
+      if (r.region === future.lostRegion || (future.firmOnly && r.pool === 'spot')) continue;
       const key = `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
       const entry = usable.get(key) ?? { llm: r.llm, sku: r.sku, tp: r.tp, region: r.region, replicas: 0 };
-      entry.replicas += r.count * (r.purchase === 'spot' ? 1 - eviction : 1) * (1 - input.policies.headroom);
+      entry.replicas += r.count * (r.pool === 'spot' ? 1 - eviction : 1) * (1 - input.policies.headroom);
       usable.set(key, entry);
     }
     for (const [key, entry] of usable) capacity.set(`${window.index}|${key}`, entry.replicas);

@@ -63,14 +63,14 @@ describe('group 5: spot', () => {
     expect(vmCount(plan, 0, { purchase: 'spot' })).toBe(Math.ceil(20 / (0.7 * c)));
     expect(vmCost(plan)).toBeCloseTo(bruteForce(input, 0.3, 1, 0).cost, 6);
     expect(Math.ceil(20 / (0.7 * c))).toBeGreaterThan(Math.ceil(20 / c)); // the derate binds on this instance
-    expect(plan.windows[0]!.replicas.every((r) => r.purchase === 'spot')).toBe(true);
+    expect(plan.windows[0]!.replicas.every((r) => r.pool === 'spot')).toBe(true);
     expect(checkPlan(input, plan).violations).toEqual([]);
 
     // validate: one spot VM and its replica fewer cannot carry 20 req/s at (1 - p) c per replica.
     const broken = structuredClone(plan);
     const window = broken.windows[0]!;
     window.vms.find((vm) => vm.purchase === 'spot')!.count -= 1;
-    window.replicas.find((r) => r.purchase === 'spot')!.count -= 1;
+    window.replicas.find((r) => r.pool === 'spot')!.count -= 1;
     const violations = checkPlan(input, broken).violations;
     expect(violations.some((v) => v.group === 'capacity' && /eviction-derated/.test(v.message))).toBe(true);
   });
@@ -119,9 +119,9 @@ describe('group 5: spot', () => {
     const vm = window.vms.find((v) => v.purchase === 'on-demand')!;
     vm.count -= 1;
     window.vms.push({ ...vm, count: 1, purchase: 'spot', usdPerHour: priceOf(input, SKU, vm.region, 'spot'), started: 1 });
-    const replica = window.replicas.find((r) => r.purchase === 'firm' && r.region === vm.region)!;
+    const replica = window.replicas.find((r) => r.pool === 'firm' && r.region === vm.region)!;
     replica.count -= 1;
-    window.replicas.push({ ...replica, count: 1, purchase: 'spot' });
+    window.replicas.push({ ...replica, count: 1, pool: 'spot' });
     const futures = await futuresCheck(input, broken);
     expect(futures[0]!.future.name).toMatch(/spot evicted/);
     expect(futures[0]!.violations.length).toBeGreaterThan(0);

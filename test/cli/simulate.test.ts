@@ -50,7 +50,7 @@ describe('planner simulate', () => {
     const csv = (await readFile(join(out, 'windows.csv'), 'utf8')).trimEnd().split('\r\n');
     expect(csv[0]).toBe(WINDOW_CSV_COLUMNS.join(','));
     expect(csv).toHaveLength(1 + 3 * 24);
-    // The queueing estimate per pool: a positive wait and a TTFT within SLO in every window with traffic.
+    // The queueing estimate per replica group: a positive wait and a TTFT within SLO in every window with traffic.
     const column = (name: string) => WINDOW_CSV_COLUMNS.indexOf(name as (typeof WINDOW_CSV_COLUMNS)[number]);
     for (const row of csv.slice(1).map((line) => line.split(','))) {
       if (Number(row[column('served_rps')]) === 0) continue;
@@ -59,7 +59,7 @@ describe('planner simulate', () => {
       expect(Number(row[column('worst_tpot_to_slo')])).toBeGreaterThan(0);
       expect(Number(row[column('worst_tpot_to_slo')])).toBeLessThanOrEqual(1);
     }
-    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst pool TTFT \d+% and TPOT \d+% of SLO/);
+    expect(stdout).toMatch(/planner: .*mean prefill wait \d+\.\d ms, worst replica group TTFT \d+% and TPOT \d+% of SLO/);
     expect(json.comparison.every((r) => r.lateRequests === 0 && r.queueing !== null)).toBe(true);
     const html = await readFile(join(out, 'report.html'), 'utf8');
     for (const chart of ['gpus', 'attainment', 'cost', 'served-planner', 'served-siloed', 'served-oracle'])

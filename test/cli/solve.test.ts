@@ -20,7 +20,7 @@ async function solveJson(...argv: string[]): Promise<{ exitCode: number; plan: P
 describe('planner solve on the tiny scenario', () => {
   it('finds the optimum a capacity engineer computes by hand', async () => {
     // Only the A100 config is worth buying (checked below); the two regions are 73 ms apart, inside the
-    // 80 ms bound, so they pool: ceil(20 req/s / (rate x 0.9)) VMs every hour, each started once.
+    // 80 ms bound, so one region serves both: ceil(20 req/s / (rate x 0.9)) VMs every hour, each started once.
     const catalog = await readCatalog(join(packageRoot(), 'models'));
     const slo = { ttftMs: 2000, tpotMs: 100 };
     const mix = { meanInputTokens: 1000, meanOutputTokens: 200 };

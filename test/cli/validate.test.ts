@@ -71,7 +71,7 @@ describe('planner validate', () => {
   });
 
   it('checks every route against the latency bound of the scenario it is given', async () => {
-    // The optimum pools the two regions (73 ms apart); a 50 ms bound forbids that.
+    // The optimum serves both regions from one (73 ms apart); a 50 ms bound forbids that.
     const crossRegion = original.windows.some((w) => w.routes.some((r) => r.origin !== r.region));
     const { exitCode, stdout } = await planner([
       'validate',

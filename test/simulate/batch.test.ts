@@ -3,7 +3,7 @@ import type { PlanningInput } from '../../src/capacity/types.js';
 import { Backlog } from '../../src/simulate/backlog.js';
 import { FleetEvaluator, evaluateFleets } from '../../src/simulate/evaluate.js';
 import { simulate } from '../../src/simulate/runner.js';
-import { STRATEGY_NAMES } from '../../src/simulate/strategies.js';
+import { CONTENDER_NAMES } from '../../src/simulate/contenders.js';
 import type { FleetWindow } from '../../src/simulate/types.js';
 import { glpkSolve, simSmallBatch } from './support.js';
 
@@ -89,7 +89,7 @@ describe('evaluating deferrable work', () => {
     );
     const result = await evaluateFleets(
       { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() },
-      { name: 'one pool', description: '', fleets: [fleet], seconds: 0 },
+      { name: 'one replica group', description: '', fleets: [fleet], seconds: 0 },
     );
     const window = result.windows[0]!;
     expect(window.byWorkload.code!.servedRps).toBeCloseTo(0.6 * 4 * rate('code'), 6);
@@ -140,30 +140,30 @@ describe('the batch scheduler follows the plan', () => {
 });
 
 describe('simulating a scenario with deferrable work', () => {
-  it('every strategy conserves requests (served + dropped + pending = arrived) and the backlog adds up window by window', async () => {
+  it('every contender conserves requests (served + dropped + pending = arrived) and the backlog adds up window by window', async () => {
     const input = await simSmallBatch();
     const result = await simulate(input, {
-      strategies: STRATEGY_NAMES,
+      contenders: CONTENDER_NAMES,
       solve: await glpkSolve(),
       solverName: 'glpk',
       relativeGap: 0.01,
       timeLimitSec: 10,
     });
-    for (const strategy of result.strategies) {
+    for (const contender of result.contenders) {
       let backlog = 0;
-      for (const window of strategy.windows) {
+      for (const window of contender.windows) {
         const entry = window.byWorkload.batch!;
         backlog += (entry.demandRps - entry.servedRps - entry.unmetRps) * window.hours * 3600;
-        expect(entry.backlogRequests!, `${strategy.name} window ${window.index}`).toBeCloseTo(backlog, 2);
+        expect(entry.backlogRequests!, `${contender.name} window ${window.index}`).toBeCloseTo(backlog, 2);
         for (const id of ['code', 'chat']) {
           const interactive = window.byWorkload[id]!;
           expect(interactive.servedRps + interactive.unmetRps).toBeCloseTo(interactive.demandRps, 6);
         }
       }
-      const totals = strategy.totals;
-      expect(totals.servedRequests + totals.unmetRequests + totals.pendingRequests, strategy.name).toBeCloseTo(totals.requests, 1);
+      const totals = contender.totals;
+      expect(totals.servedRequests + totals.unmetRequests + totals.pendingRequests, contender.name).toBeCloseTo(totals.requests, 1);
     }
-    const by = new Map(result.strategies.map((s) => [s.name, s]));
+    const by = new Map(result.contenders.map((s) => [s.name, s]));
     // The planner, pacing its backlog to half the deadline, and the oracle drop nothing.
     expect(by.get('planner')!.totals.attainmentByWorkload.batch).toBeCloseTo(1, 9);
     expect(by.get('oracle')!.totals.attainmentByWorkload.batch).toBeCloseTo(1, 9);
@@ -177,7 +177,7 @@ describe('simulating a scenario with deferrable work', () => {
       demand: input.demand.map((origins) => origins.map((series) => series.map((v, t) => (t >= 36 ? Number.NaN : v)))),
     };
     const options = {
-      strategies: ['planner' as const, 'reactive' as const],
+      contenders: ['planner' as const, 'reactive' as const],
       days: 0.5,
       solve: await glpkSolve(),
       solverName: 'glpk',
@@ -186,8 +186,8 @@ describe('simulating a scenario with deferrable work', () => {
     };
     const a = await simulate(input, options);
     const b = await simulate(poisoned, options);
-    const strip = (r: typeof a) => r.strategies.map(({ seconds: _s, notes: _n, ...rest }) => rest);
+    const strip = (r: typeof a) => r.contenders.map(({ seconds: _s, notes: _n, ...rest }) => rest);
     expect(strip(b)).toEqual(strip(a));
-    expect(a.strategies[0]!.windows.some((w) => w.byWorkload.batch!.servedRps > 0)).toBe(true);
+    expect(a.contenders[0]!.windows.some((w) => w.byWorkload.batch!.servedRps > 0)).toBe(true);
   });
 });

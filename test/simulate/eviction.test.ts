@@ -33,7 +33,7 @@ describe('spot evictions in the evaluation', () => {
     expect(all.fleet.replicas[0]!.effectiveCount).toBeCloseTo(30 - 2 * eviction!.unbilledVmWindows, 9);
   });
 
-  it('draws are common random numbers: the same VMs go in every strategy, the same every run', async () => {
+  it('draws are common random numbers: the same VMs go in every contender, the same every run', async () => {
     const input = await simSmall();
     for (let t = 0; t < 40; t++) {
       const small = evictSpot(input, spotFleet(10), t, 0.3);
@@ -65,31 +65,31 @@ describe('spot evictions in the evaluation', () => {
   it('a simulation with spot VMs reports evictions, and costs still recompute from the fleets', async () => {
     const input = await simSmall(['purchases=[on-demand,spot]', 'policies.spot.evictionProbability=0.2']);
     const options = {
-      strategies: ['planner' as const, 'oracle' as const],
+      contenders: ['planner' as const, 'oracle' as const],
       solve: await glpkSolve(),
       solverName: 'glpk',
       relativeGap: 0.01,
       timeLimitSec: 10,
     };
     const result = await simulate(input, options);
-    for (const strategy of result.strategies) {
+    for (const contender of result.contenders) {
       expect(
-        strategy.fleets.some((f) => f.vms.some((vm) => vm.purchase === 'spot')),
-        strategy.name,
+        contender.fleets.some((f) => f.vms.some((vm) => vm.purchase === 'spot')),
+        contender.name,
       ).toBe(true);
-      expect(strategy.totals.spotEvictions, strategy.name).toBeGreaterThan(0);
+      expect(contender.totals.spotEvictions, contender.name).toBeGreaterThan(0);
       let cost = 0;
-      for (const [k, fleet] of strategy.fleets.entries()) {
+      for (const [k, fleet] of contender.fleets.entries()) {
         for (const vm of fleet.vms) {
           const eviction = vm.purchase === 'spot' ? fleet.evictions?.find((e) => e.sku === vm.sku && e.region === vm.region) : undefined;
           cost += (vm.count - (eviction?.unbilledVmWindows ?? 0)) * vm.usdPerHour * input.windows[result.windows[k]!]!.hours;
         }
       }
-      expect(strategy.totals.costUsd, strategy.name).toBeCloseTo(cost, 6);
+      expect(contender.totals.costUsd, contender.name).toBeCloseTo(cost, 6);
       // Planned with spot capacity derated by the eviction probability (the whole window), they lose little.
-      expect(strategy.totals.attainment, strategy.name).toBeGreaterThan(0.99);
+      expect(contender.totals.attainment, contender.name).toBeGreaterThan(0.99);
     }
     const again = await simulate(input, options);
-    expect(again.strategies.map((s) => s.totals)).toEqual(result.strategies.map((s) => s.totals));
+    expect(again.contenders.map((s) => s.totals)).toEqual(result.contenders.map((s) => s.totals));
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateFleets } from '../../src/simulate/evaluate.js';
-import { poolQueueEstimate, windowQueueing, type QueueProfile } from '../../src/simulate/queueing.js';
+import { replicaGroupQueueEstimate, windowQueueing, type QueueProfile } from '../../src/simulate/queueing.js';
 import type { FleetWindow } from '../../src/simulate/types.js';
 import { mulberry32 } from '../../src/random.js';
 import { glpkSolve, simSmallWithQueues } from './support.js';
 
 /**
- * A FIFO single-server queue fed by Poisson arrivals of two classes, each replica of a pool getting its share:
+ * A FIFO single-server queue fed by Poisson arrivals of two classes, each replica of a replica group getting its share:
  * the mean wait the closed form must reproduce. Class 0 has exponential prefills (E[P^2] = 2 E[P]^2), class 1
  * deterministic ones (E[P^2] = E[P]^2).
  */
@@ -32,7 +32,7 @@ function simulatedMeanWaitMs(
   return waited / arrivals;
 }
 
-describe('the queueing estimate per replica pool', () => {
+describe('the queueing estimate per replica group', () => {
   it('is the multi-class Pollaczek-Khinchine wait, worked by hand', () => {
     const profiles = new Map<number, QueueProfile>([
       // At its SLO rate alone, workload 0 spends half its time in prefill and its decodes stall 10 ms a token.
@@ -63,7 +63,7 @@ describe('the queueing estimate per replica pool', () => {
     ]);
     // Two replicas, 4 and 10 req/s: per replica 0.002 and 0.005 per ms. rho = 0.2 + 0.1 = 0.3;
     // sum lambda E[P^2] = 40 + 2 = 42; wait = 42 / (2 x 0.7) = 30 ms.
-    const estimate = poolQueueEstimate(
+    const estimate = replicaGroupQueueEstimate(
       new Map([
         [0, 4],
         [1, 10],
@@ -75,7 +75,7 @@ describe('the queueing estimate per replica pool', () => {
     expect(estimate.waitMs).toBeCloseTo(30, 9);
     expect(estimate.ttftMs.get(0)).toBeCloseTo(150, 9);
     expect(estimate.ttftMs.get(1)).toBeCloseTo(60, 9);
-    // Decode stalls scale with the pool's prefill utilisation: 20 + 10 x 0.3 / 0.5 and 10 + 2 x 0.3 / 0.2.
+    // Decode stalls scale with the replica group's prefill utilisation: 20 + 10 x 0.3 / 0.5 and 10 + 2 x 0.3 / 0.2.
     expect(estimate.tpotMs.get(0)).toBeCloseTo(26, 9);
     expect(estimate.tpotMs.get(1)).toBeCloseTo(13, 9);
     // Workload 1's 60 ms misses its 50 ms SLO: its 10 req/s count late, workload 0's do not.
@@ -117,7 +117,7 @@ describe('the queueing estimate per replica pool', () => {
       ).lateRps,
     ).toEqual([4, 10]);
     // Prefill utilisation 1 or more: the queue grows without bound.
-    expect(poolQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
+    expect(replicaGroupQueueEstimate(new Map([[0, 20]]), 2, (w) => profiles.get(w)).waitMs).toBe(Infinity);
   });
 
   it('matches a simulated FIFO queue with two classes of prefill', () => {
@@ -148,7 +148,7 @@ describe('the queueing estimate per replica pool', () => {
       ],
     ]);
     // Three replicas carrying 15 and 4 req/s: per replica 5 and 1.33 req/s, rho = 0.4 + 0.4 = 0.8.
-    const estimate = poolQueueEstimate(
+    const estimate = replicaGroupQueueEstimate(
       new Map([
         [0, 15],
         [1, 4],
@@ -168,7 +168,7 @@ describe('the queueing estimate per replica pool', () => {
       for (const [id, rate] of candidate.requestsPerSecByWorkload) {
         const w = input.workloads.findIndex((x) => x.id === id);
         const profile = queueProfile(candidate, w)!;
-        const estimate = poolQueueEstimate(new Map([[w, 3 * rate]]), 3, () => profile);
+        const estimate = replicaGroupQueueEstimate(new Map([[w, 3 * rate]]), 3, () => profile);
         expect(estimate.prefillUtilisation).toBeLessThan(1);
         expect(estimate.ttftMs.get(w)!, `${candidate.llm} ${candidate.sku} tp${candidate.tp} ${id}`).toBeLessThanOrEqual(
           profile.ttftSloMs * (1 + 1e-9),
@@ -204,7 +204,7 @@ describe('the evaluation counts requests late where a long-prompt workload share
       replicas: [{ llm: candidate.llm, sku: candidate.sku, tp: 1, region: 'eastus', count: 4 * sku.gpusPerVm }],
     };
     const replicas = 4 * sku.gpusPerVm;
-    // All demand from eastus, filling the pool exactly: codeShare of it code, the rest chat.
+    // All demand from eastus, filling the replica group exactly: codeShare of it code, the rest chat.
     const t = 30;
     const actual = input.workloads.map((workload, w) =>
       workload.origins.map((origin) =>
@@ -213,7 +213,7 @@ describe('the evaluation counts requests late where a long-prompt workload share
         ),
       ),
     );
-    const run = { name: 'shared', description: 'one pool for both', fleets: [fleet], seconds: 0 };
+    const run = { name: 'shared', description: 'one replica group for both', fleets: [fleet], seconds: 0 };
     const ctx = { input, windows: [t], actual, events: [], startFleet: [], solve: await glpkSolve() };
     return { fluid: await evaluateFleets(ctx, run), queued: await evaluateFleets({ ...ctx, queueProfile }, run), replicas, rate };
   }
@@ -221,7 +221,7 @@ describe('the evaluation counts requests late where a long-prompt workload share
   it('code behind long chat prefills misses its TTFT; the fluid model alone calls it served', async () => {
     const { fluid, queued } = await evaluateShared(0.1);
     const [window] = queued.windows;
-    // Fluid: the pool is exactly full, everything served within SLO.
+    // Fluid: the replica group is exactly full, everything served within SLO.
     expect(fluid.totals.attainment).toBeCloseTo(1, 6);
     expect(fluid.totals.lateRequests).toBe(0);
     expect(window!.servedRps).toBeCloseTo(window!.demandRps, 6);
@@ -235,7 +235,7 @@ describe('the evaluation counts requests late where a long-prompt workload share
     expect(queued.totals.attainmentByWorkload.code).toBe(0);
   });
 
-  it('with code the bulk of the pool the wait is short and both meet their SLO', async () => {
+  it('with code the bulk of the replica group the wait is short and both meet their SLO', async () => {
     const { queued } = await evaluateShared(0.9);
     expect(queued.totals.lateRequests).toBe(0);
     expect(queued.windows[0]!.queueing!.worstTtftToSlo).toBeLessThan(1);

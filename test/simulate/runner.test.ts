@@ -3,7 +3,7 @@ import type { PlanningInput } from '../../src/capacity/types.js';
 import { capFleet } from '../../src/simulate/evaluate.js';
 import { dispatch } from '../../src/simulate/dispatch.js';
 import { simulate } from '../../src/simulate/runner.js';
-import { REACTIVE, STRATEGY_NAMES, plannerStrategy, reactiveStrategy, type StrategyContext } from '../../src/simulate/strategies.js';
+import { REACTIVE, CONTENDER_NAMES, plannerContender, reactiveContender, type ContenderContext } from '../../src/simulate/contenders.js';
 import type { CapacityEvent, FleetWindow } from '../../src/simulate/types.js';
 import { glpkSolve, simSmall, simSmallWithQueues } from './support.js';
 
@@ -11,7 +11,7 @@ function withDemand(input: PlanningInput, value: (w: number, o: number, t: numbe
   return { ...input, demand: input.demand.map((origins, w) => origins.map((series, o) => series.map((_, t) => value(w, o, t)))) };
 }
 
-async function context(input: PlanningInput, windows: number[], history: (t: number) => number[][][]): Promise<StrategyContext> {
+async function context(input: PlanningInput, windows: number[], history: (t: number) => number[][][]): Promise<ContenderContext> {
   const slice = (from: number, n: number) => input.demand.map((origins) => origins.map((s) => s.slice(from, from + n)));
   const solve = await glpkSolve();
   return {
@@ -42,9 +42,9 @@ describe('the runner never reads demand at or after the planning point', () => {
     const poisoned = await context(input, windows, (t) =>
       input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))),
     );
-    for (const strategy of [plannerStrategy, reactiveStrategy]) {
-      const a = await strategy(clean);
-      const b = await strategy(poisoned);
+    for (const contender of [plannerContender, reactiveContender]) {
+      const a = await contender(clean);
+      const b = await contender(poisoned);
       expect(b.fleets).toEqual(a.fleets);
       expect(b.fleets.some((f) => f.vms.length > 0)).toBe(true);
     }
@@ -61,13 +61,13 @@ describe('the runner never reads demand at or after the planning point', () => {
       ...clean,
       historyBefore: (t: number) => input.demand.map((origins) => origins.map((s) => s.map((v, i) => (i < t ? v : Number.NaN)))),
     };
-    const a = await plannerStrategy(clean);
-    const b = await plannerStrategy(poisoned);
+    const a = await plannerContender(clean);
+    const b = await plannerContender(poisoned);
     expect(b.fleets).toEqual(a.fleets);
     expect(a.fleets).toHaveLength(windows.length);
     expect(a.description).toMatch(/every 4 windows/);
     // It plans at windows 24, 28 and 32 only: the hourly planner's fleets differ somewhere.
-    const hourly = await plannerStrategy({ ...clean, commitWindows: 1 });
+    const hourly = await plannerContender({ ...clean, commitWindows: 1 });
     expect(hourly.fleets).not.toEqual(a.fleets);
   });
 
@@ -75,7 +75,7 @@ describe('the runner never reads demand at or after the planning point', () => {
     const input = await simSmall();
     const poisoned = withDemand(input, (w, o, t) => (t >= 36 ? Number.NaN : input.demand[w]![o]![t]!));
     const options = {
-      strategies: STRATEGY_NAMES,
+      contenders: CONTENDER_NAMES,
       days: 0.5,
       solve: await glpkSolve(),
       solverName: 'glpk',
@@ -85,16 +85,16 @@ describe('the runner never reads demand at or after the planning point', () => {
     const a = await simulate(input, options);
     const b = await simulate(poisoned, options);
     expect(a.windows).toEqual(Array.from({ length: 12 }, (_, k) => 24 + k));
-    const strip = (r: typeof a) => r.strategies.map(({ seconds: _s, notes: _n, ...rest }) => rest);
+    const strip = (r: typeof a) => r.contenders.map(({ seconds: _s, notes: _n, ...rest }) => rest);
     expect(strip(b)).toEqual(strip(a));
   });
 });
 
-describe('strategy results recompute from their fleets', () => {
-  it('cost, start-ups, GPU-hours and attainment add up for every strategy', async () => {
+describe('contender results recompute from their fleets', () => {
+  it('cost, start-ups, GPU-hours and attainment add up for every contender', async () => {
     const { input, queueProfile } = await simSmallWithQueues();
     const result = await simulate(input, {
-      strategies: STRATEGY_NAMES,
+      contenders: CONTENDER_NAMES,
       solve: await glpkSolve(),
       solverName: 'glpk',
       relativeGap: 0.01,
@@ -102,14 +102,14 @@ describe('strategy results recompute from their fleets', () => {
       queueProfile,
     });
     const gpusPerVm = new Map(input.skus.map((s) => [s.sku, s.gpusPerVm]));
-    expect(result.strategies.map((s) => s.name)).toEqual([...STRATEGY_NAMES]);
-    for (const strategy of result.strategies) {
+    expect(result.contenders.map((s) => s.name)).toEqual([...CONTENDER_NAMES]);
+    for (const contender of result.contenders) {
       let cost = 0;
       let startup = 0;
       let gpuHours = 0;
       let started = 0;
       let previous = new Map<string, number>();
-      for (const [k, fleet] of strategy.fleets.entries()) {
+      for (const [k, fleet] of contender.fleets.entries()) {
         const hours = input.windows[result.windows[k]!]!.hours;
         const current = new Map<string, number>();
         for (const vm of fleet.vms) {
@@ -131,22 +131,22 @@ describe('strategy results recompute from their fleets', () => {
           const available = fleet.vms
             .filter((v) => v.sku === vm.sku && v.region === vm.region)
             .reduce((sum, v) => sum + v.count * gpusPerVm.get(v.sku)!, 0);
-          expect(used, `${strategy.name} window ${k} ${vm.sku} ${vm.region}`).toBeLessThanOrEqual(available);
+          expect(used, `${contender.name} window ${k} ${vm.sku} ${vm.region}`).toBeLessThanOrEqual(available);
         }
-        const window = strategy.windows[k]!;
+        const window = contender.windows[k]!;
         expect(window.servedRps).toBeLessThanOrEqual(window.demandRps + 1e-9);
       }
-      expect(strategy.totals.costUsd, strategy.name).toBeCloseTo(cost, 6);
-      expect(strategy.totals.startupCostUsd, strategy.name).toBeCloseTo(startup, 6);
-      expect(strategy.totals.gpuHours, strategy.name).toBeCloseTo(gpuHours, 6);
-      expect(strategy.totals.vmsStarted, strategy.name).toBe(started);
-      // sim-small's workloads run different llms: no pool is shared, so the queueing estimate finds none late.
-      expect(strategy.totals.lateRequests, strategy.name).toBe(0);
-      expect(strategy.totals.queueing!.worstTtftToSlo, strategy.name).toBeLessThanOrEqual(1 + 1e-9);
-      expect(strategy.totals.queueing!.worstTpotToSlo, strategy.name).toBeLessThanOrEqual(1 + 1e-9);
-      expect(strategy.totals.attainment).toBeCloseTo(strategy.totals.servedRequests / strategy.totals.requests, 12);
+      expect(contender.totals.costUsd, contender.name).toBeCloseTo(cost, 6);
+      expect(contender.totals.startupCostUsd, contender.name).toBeCloseTo(startup, 6);
+      expect(contender.totals.gpuHours, contender.name).toBeCloseTo(gpuHours, 6);
+      expect(contender.totals.vmsStarted, contender.name).toBe(started);
+      // sim-small's workloads run different llms: no replica group is shared, so the queueing estimate finds none late.
+      expect(contender.totals.lateRequests, contender.name).toBe(0);
+      expect(contender.totals.queueing!.worstTtftToSlo, contender.name).toBeLessThanOrEqual(1 + 1e-9);
+      expect(contender.totals.queueing!.worstTpotToSlo, contender.name).toBeLessThanOrEqual(1 + 1e-9);
+      expect(contender.totals.attainment).toBeCloseTo(contender.totals.servedRequests / contender.totals.requests, 12);
     }
-    const by = new Map(result.strategies.map((s) => [s.name, s]));
+    const by = new Map(result.contenders.map((s) => [s.name, s]));
     // The oracle plans on the actual demand: everything served. Siloed runs one fleet all along.
     expect(by.get('oracle')!.totals.attainment).toBeCloseTo(1, 9);
     expect(new Set(by.get('siloed')!.fleets.map((f) => JSON.stringify(f))).size).toBe(1);
@@ -160,26 +160,26 @@ describe('reactive scaling', () => {
   it('resizes to 50% the window after it saw more than 70% or less than 30%; new replicas serve after start-up', async () => {
     const base = await simSmall();
     const input = withDemand(base, (w, o, t) => (w === 0 && o === 0 ? (t < 30 ? 5 : t < 32 ? 40 : 1) : 0));
-    const run = await reactiveStrategy(
+    const run = await reactiveContender(
       await context(input, [28, 29, 30, 31, 32, 33], (t) => input.demand.map((origins) => origins.map((s) => s.slice(0, t)))),
     );
-    const pool = (k: number) => run.fleets[k]!.replicas.find((r) => r.region === 'eastus')!;
+    const replicaGroup = (k: number) => run.fleets[k]!.replicas.find((r) => r.region === 'eastus')!;
     const candidate = input.candidates.find(
-      (c) => c.llm === pool(0).llm && c.sku === pool(0).sku && c.tp === pool(0).tp && c.region === 'eastus',
+      (c) => c.llm === replicaGroup(0).llm && c.sku === replicaGroup(0).sku && c.tp === replicaGroup(0).tp && c.region === 'eastus',
     )!;
     const rate = candidate.requestsPerSecByWorkload.get('code')!;
     const sized = (load: number) => Math.ceil(load / (rate * REACTIVE.target) - 1e-9);
-    expect(pool(0).count).toBe(sized(5));
-    expect(pool(2).count).toBe(pool(1).count); // window 30 decides on window 29's load (5): no change
+    expect(replicaGroup(0).count).toBe(sized(5));
+    expect(replicaGroup(2).count).toBe(replicaGroup(1).count); // window 30 decides on window 29's load (5): no change
     // At 5 req/s sized for 50%: 40 req/s is well above 70% of it.
-    expect(40 / (pool(2).count * rate)).toBeGreaterThan(REACTIVE.scaleOutAbove);
-    expect(pool(3).count).toBe(sized(40));
-    const added = pool(3).count - pool(2).count;
-    expect(pool(3).effectiveCount).toBeCloseTo(pool(3).count - added * input.policies.startupHours, 9);
+    expect(40 / (replicaGroup(2).count * rate)).toBeGreaterThan(REACTIVE.scaleOutAbove);
+    expect(replicaGroup(3).count).toBe(sized(40));
+    const added = replicaGroup(3).count - replicaGroup(2).count;
+    expect(replicaGroup(3).effectiveCount).toBeCloseTo(replicaGroup(3).count - added * input.policies.startupHours, 9);
     // Window 32 (decided on 31's 40 req/s at ~50%) holds; window 33 sees 1 req/s, under 30%: scales in.
-    expect(pool(4).count).toBe(pool(3).count);
-    expect(1 / (pool(4).count * rate)).toBeLessThan(REACTIVE.scaleInBelow);
-    expect(pool(5).count).toBe(sized(1));
+    expect(replicaGroup(4).count).toBe(replicaGroup(3).count);
+    expect(1 / (replicaGroup(4).count * rate)).toBeLessThan(REACTIVE.scaleInBelow);
+    expect(replicaGroup(5).count).toBe(sized(1));
   });
 });
 
@@ -234,7 +234,7 @@ describe('fluid dispatch and capacity events', () => {
         .filter((vm) => vm.region === 'eastus')
         .reduce((sum, vm) => sum + vm.count * input.skus.find((s) => s.sku === vm.sku)!.gpusPerVm, 0);
     const options = {
-      strategies: ['planner', 'siloed'] as const,
+      contenders: ['planner', 'siloed'] as const,
       solve: await glpkSolve(),
       solverName: 'glpk',
       relativeGap: 0.01,
@@ -251,7 +251,7 @@ describe('fluid dispatch and capacity events', () => {
       toWindow: 33,
     }));
     const result = await simulate(input, { ...options, events });
-    const [planner, siloed] = result.strategies;
+    const [planner, siloed] = result.contenders;
     for (const k of [6, 7, 8, 9]) {
       expect(planner!.windows[k]!.mode).toBe('capacity');
       expect(gpusInEast(planner!.fleets[k]!)).toBe(0);

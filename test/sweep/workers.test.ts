@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, PlannerError } from '../../src/errors.js';
-import { runInWorkers } from '../../src/sweep/pool.js';
+import { runInWorkers } from '../../src/sweep/workers.js';
 import { siblingModule } from '../../src/threads.js';
 import type { SleepyTask } from './fixtures/sleepy-worker.js';
 
 const worker = new URL('./fixtures/sleepy-worker.ts', import.meta.url);
 type Result = { id: number; thread: number; finishedAt: number };
 
-describe('the worker pool', () => {
+describe('the sweep workers', () => {
   it('returns results in task order although later tasks finish first, and spreads tasks over the workers', async () => {
     // Task 0 is slow; the second worker finishes tasks 1..4 meanwhile.
     const tasks: SleepyTask[] = [{ id: 0, ms: 2000 }, ...[1, 2, 3, 4].map((id) => ({ id, ms: 20 }))];

@@ -8,15 +8,19 @@ import { forecastAhead } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow } from './types.js';
 
-export type StrategyName = 'planner' | 'siloed' | 'reactive' | 'oracle' | 'single-gpu';
-export const STRATEGY_NAMES: readonly StrategyName[] = ['planner', 'siloed', 'reactive', 'oracle', 'single-gpu'];
+/**
+ * What `planner simulate` compares: the planner and the baselines it is measured against. Not a strategy
+ * (how one planning call decomposes the horizon: joint, rolling, ...), which every contender that plans uses.
+ */
+export type ContenderName = 'planner' | 'siloed' | 'reactive' | 'oracle' | 'single-gpu';
+export const CONTENDER_NAMES: readonly ContenderName[] = ['planner', 'siloed', 'reactive', 'oracle', 'single-gpu'];
 
-export interface StrategyContext {
+export interface ContenderContext {
   input: PlanningInput;
   /** Contiguous scenario window indices to plan and evaluate. */
   windows: readonly number[];
   /**
-   * Demand a strategy may know at planning point t: windows before t only. The runner builds it so
+   * Demand a contender may know at planning point t: windows before t only. The runner builds it so
    * that nothing at or after t can be read.
    */
   historyBefore: (t: number) => readonly (readonly (readonly number[])[])[];
@@ -41,10 +45,10 @@ export interface StrategyContext {
   commitWindows?: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
-  progress?: (strategy: string, done: number, total: number) => void;
+  progress?: (contender: string, done: number, total: number) => void;
 }
 
-export interface StrategyRun {
+export interface ContenderRun {
   name: string;
   description: string;
   fleets: FleetWindow[];
@@ -96,7 +100,7 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
  * wait for the next plan unless the deadline is one window); the planner knows its backlog by replaying its
  * own past windows through the evaluation on the demand history.
  */
-export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function plannerContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const fleets: FleetWindow[] = [];
   const notes: string[] = [];
@@ -176,7 +180,7 @@ export async function plannerStrategy(ctx: StrategyContext): Promise<StrategyRun
 }
 
 /**
- * The perfect-knowledge baselines leave deferrable work that is not yet due at the end, as the strategies
+ * The perfect-knowledge baselines leave deferrable work that is not yet due at the end, as the contenders
  * they are compared with do (their backlog is reported as pending, outside attainment).
  */
 function openEnd(input: PlanningInput): PlanningInput {
@@ -184,7 +188,7 @@ function openEnd(input: PlanningInput): PlanningInput {
 }
 
 /** oracle: the MILP over the whole evaluated horizon on the actual demand, events known in advance. */
-export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function oracleContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
@@ -226,7 +230,7 @@ export async function oracleStrategy(ctx: StrategyContext): Promise<StrategyRun>
  * siloed (SageServe's baseline): each workload on its own fleet, sized once for its peak hour per origin
  * over the evaluated days (nominal demand), no sharing between workloads and no scaling.
  */
-export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function siloedContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const nominal = ctx.nominalOf(from, ctx.windows.length);
@@ -277,18 +281,18 @@ export async function siloedStrategy(ctx: StrategyContext): Promise<StrategyRun>
 export const REACTIVE = { scaleOutAbove: 0.7, scaleInBelow: 0.3, target: 0.5 } as const;
 
 /**
- * reactive: per (workload, region) one pool of the cheapest config per request/s there; each window it looks
+ * reactive: per (workload, region) one replica group of the cheapest config per request/s there; each window it looks
  * at the previous window's utilisation (offered load over SLO capacity) and, above 70% or below 30%, resizes
- * the pool to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
+ * the replica group to 50%. Replicas added serve only after the start-up time (spin-up delay). Origins are served in
  * their own region (or the nearest region with a config).
  */
-export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function reactiveContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const { input } = ctx;
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
   const priceOf = (skuId: string, region: string) =>
     sku.get(skuId)!.prices.find((p) => p.region === region && p.purchase === 'on-demand')?.usdPerHour;
-  interface ReactivePool {
+  interface ReactiveGroup {
     w: number;
     region: string;
     candidate: number;
@@ -296,7 +300,7 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
     origins: number[];
     replicas: number;
   }
-  const pools = new Map<string, ReactivePool>();
+  const replicaGroups = new Map<string, ReactiveGroup>();
   const notes: string[] = [];
   for (const [w, workload] of input.workloads.entries()) {
     for (const [o, origin] of workload.origins.entries()) {
@@ -323,50 +327,59 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
         continue;
       }
       const key = `${w}|${chosen.region}`;
-      const pool = pools.get(key) ?? { w, region: chosen.region, candidate: chosen.candidate, rate: chosen.rate, origins: [], replicas: 0 };
-      pool.origins.push(o);
-      pools.set(key, pool);
+      const replicaGroup = replicaGroups.get(key) ?? {
+        w,
+        region: chosen.region,
+        candidate: chosen.candidate,
+        rate: chosen.rate,
+        origins: [],
+        replicas: 0,
+      };
+      replicaGroup.origins.push(o);
+      replicaGroups.set(key, replicaGroup);
     }
   }
-  const ordered = [...pools.values()];
+  const ordered = [...replicaGroups.values()];
   const first = ctx.windows[0]!;
   const startupFraction = (t: number) => Math.min(1, input.policies.startupHours / input.windows[t]!.hours);
-  // The load a pool saw in window t (read from history only: the decision for t uses t - 1).
-  const offered = (pool: ReactivePool, history: readonly (readonly (readonly number[])[])[], t: number) =>
-    pool.origins.reduce((sum, o) => sum + history[pool.w]![o]![t]!, 0);
-  const sizeFor = (pool: ReactivePool, load: number) => (load <= 0 ? 0 : Math.ceil(load / (pool.rate * REACTIVE.target) - 1e-9));
+  // The load a replica group saw in window t (read from history only: the decision for t uses t - 1).
+  const offered = (replicaGroup: ReactiveGroup, history: readonly (readonly (readonly number[])[])[], t: number) =>
+    replicaGroup.origins.reduce((sum, o) => sum + history[replicaGroup.w]![o]![t]!, 0);
+  const sizeFor = (replicaGroup: ReactiveGroup, load: number) =>
+    load <= 0 ? 0 : Math.ceil(load / (replicaGroup.rate * REACTIVE.target) - 1e-9);
   if (first > 0) {
     const history = ctx.historyBefore(first);
-    for (const pool of ordered) pool.replicas = sizeFor(pool, offered(pool, history, first - 1));
+    for (const replicaGroup of ordered) replicaGroup.replicas = sizeFor(replicaGroup, offered(replicaGroup, history, first - 1));
   }
   const fleets: FleetWindow[] = [];
   for (const [k, t] of ctx.windows.entries()) {
-    const before = ordered.map((pool) => pool.replicas);
+    const before = ordered.map((replicaGroup) => replicaGroup.replicas);
     if (k > 0 || first > 0) {
       const history = ctx.historyBefore(t);
-      for (const pool of ordered) {
-        const load = offered(pool, history, t - 1);
-        const utilisation = pool.replicas > 0 ? load / (pool.replicas * pool.rate) : load > 0 ? Infinity : 0;
-        if (utilisation > REACTIVE.scaleOutAbove || utilisation < REACTIVE.scaleInBelow) pool.replicas = sizeFor(pool, load);
+      for (const replicaGroup of ordered) {
+        const load = offered(replicaGroup, history, t - 1);
+        const utilisation = replicaGroup.replicas > 0 ? load / (replicaGroup.replicas * replicaGroup.rate) : load > 0 ? Infinity : 0;
+        if (utilisation > REACTIVE.scaleOutAbove || utilisation < REACTIVE.scaleInBelow)
+          replicaGroup.replicas = sizeFor(replicaGroup, load);
       }
     }
     const replicas: FleetWindow['replicas'][number][] = [];
     const gpusBySku = new Map<string, number>();
-    for (const [i, pool] of ordered.entries()) {
-      if (pool.replicas <= 0) continue;
-      const candidate = input.candidates[pool.candidate]!;
-      const added = Math.max(0, pool.replicas - before[i]!);
-      const effectiveCount = pool.replicas - added * startupFraction(t);
+    for (const [i, replicaGroup] of ordered.entries()) {
+      if (replicaGroup.replicas <= 0) continue;
+      const candidate = input.candidates[replicaGroup.candidate]!;
+      const added = Math.max(0, replicaGroup.replicas - before[i]!);
+      const effectiveCount = replicaGroup.replicas - added * startupFraction(t);
       replicas.push({
         llm: candidate.llm,
         sku: candidate.sku,
         tp: candidate.tp,
         region: candidate.region,
-        count: pool.replicas,
+        count: replicaGroup.replicas,
         ...(added > 0 ? { effectiveCount } : {}),
       });
       const key = `${candidate.sku}|${candidate.region}`;
-      gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + pool.replicas * candidate.tp);
+      gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + replicaGroup.replicas * candidate.tp);
     }
     const vms = [...gpusBySku].map(([key, gpus]) => {
       const [skuId, region] = key.split('|') as [string, string];
@@ -394,7 +407,7 @@ export async function reactiveStrategy(ctx: StrategyContext): Promise<StrategyRu
  * single-gpu (Mélange's baseline): the oracle's MILP restricted to one GPU type at a time; the cheapest type
  * that serves all demand wins (the least unmet demand if none does). Shows what heterogeneity is worth.
  */
-export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyRun> {
+export async function singleGpuContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
@@ -460,10 +473,10 @@ export async function singleGpuStrategy(ctx: StrategyContext): Promise<StrategyR
   };
 }
 
-export const STRATEGIES: Record<StrategyName, (ctx: StrategyContext) => Promise<StrategyRun>> = {
-  planner: plannerStrategy,
-  siloed: siloedStrategy,
-  reactive: reactiveStrategy,
-  oracle: oracleStrategy,
-  'single-gpu': singleGpuStrategy,
+export const CONTENDERS: Record<ContenderName, (ctx: ContenderContext) => Promise<ContenderRun>> = {
+  planner: plannerContender,
+  siloed: siloedContender,
+  reactive: reactiveContender,
+  oracle: oracleContender,
+  'single-gpu': singleGpuContender,
 };

@@ -3,11 +3,11 @@ import { InternalError, PlannerError, type ExitCode } from '../errors.js';
 import { spawnWorker } from '../threads.js';
 
 /**
- * A fixed pool of worker threads that run tasks and return results in task order, whatever order they finish
+ * A fixed set of worker threads that run tasks and return results in task order, whatever order they finish
  * in. Each worker takes the next task when it finishes one, so a slow point never holds up the others; the
  * first error stops every worker and rejects (the caller writes nothing then).
  */
-export interface PoolOptions {
+export interface WorkerOptions {
   jobs: number;
   /** After each finished task: (done, total). */
   progress?: (done: number, total: number) => void;
@@ -27,7 +27,7 @@ interface WireError {
   exitCode?: ExitCode;
 }
 
-export function runInWorkers<T, R>(workerModule: URL, tasks: readonly T[], options: PoolOptions): Promise<R[]> {
+export function runInWorkers<T, R>(workerModule: URL, tasks: readonly T[], options: WorkerOptions): Promise<R[]> {
   if (tasks.length === 0) return Promise.resolve([]);
   const results = new Array<R>(tasks.length);
   const workers: Worker[] = [];
