@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildProblem } from '../src/capacity/formulation.js';
 import { planCapacity, type Strategy } from '../src/capacity/solve.js';
+import { greedyWindowFallback } from '../src/heuristics/index.js';
 import { writeLpText } from '../src/lp/index.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
 import { getSolver } from '../src/solvers/registry.js';
@@ -104,6 +105,8 @@ export async function run(): Promise<void> {
         strategy: method.strategy,
         timeLimitSec: TIME_LIMIT_SEC,
         relativeGap: loaded.scenario.solver.gap,
+        // The path `planner solve` runs: every window at least as good as GH's plan for it.
+        ...greedyWindowFallback(loaded.input),
       });
       const { solver: report, plan } = result;
       const peakRssMb = process.resourceUsage().maxRSS / 1024;
