@@ -42,15 +42,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       parsePositiveNumber,
     )
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
-    .addOption(
-      new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices([
-        'auto',
-        'joint',
-        'per-window',
-        'rolling',
-        'lp-rolling',
-      ]),
-    )
+    .addOption(strategyOption())
     .option('--windows <from..to>', 'plan only these window indices, e.g. 0..23')
     .addOption(formatOption(['table', 'json']))
     .option('--out <dir>', 'write plan.json into this folder (atomically)')
@@ -105,15 +97,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         "solver backend, auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large), or the gh/agh heuristics (default: the scenario's, else auto)",
       ).choices([...listSolverNames(), 'gh', 'agh']),
     )
-    .addOption(
-      new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices([
-        'auto',
-        'joint',
-        'per-window',
-        'rolling',
-        'lp-rolling',
-      ]),
-    )
+    .addOption(strategyOption())
     .option('--time-limit <sec>', 'wall-clock safety net for each point (solves stop by deterministic work limits)', parsePositiveNumber)
     .option('--gap <rel>', 'relative MIP gap to stop at (e.g. 0.005)', parseFraction)
     .option('--jobs <n>', 'points solved at once in worker threads (default: the available cores; 1 = in-process)', parsePositiveInteger)
@@ -339,4 +323,15 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`planner: internal error (a bug; please report it with the command and inputs)\n${detail}\n`);
   return ExitCode.internal;
+}
+
+/** --strategy, shared by solve and sweep (commander options cannot be added to two commands). */
+function strategyOption(): Option {
+  return new Option('--strategy <name>', 'joint | per-window | rolling | lp-rolling (default: chosen by size)').choices([
+    'auto',
+    'joint',
+    'per-window',
+    'rolling',
+    'lp-rolling',
+  ]);
 }

@@ -33,3 +33,38 @@ export function readCsvRecords(
     };
   }
 }
+
+/**
+ * The data rows of `records` (header first) checked against `schema`, each with its line; a row of the
+ * wrong length or failing the schema becomes an issue naming file:line and field, with `describe(field)`
+ * as the fix. Rows that fail are left out, so the caller sees every problem of the file at once.
+ */
+export function* validRows<T>(
+  records: readonly CsvRecord[],
+  schema: {
+    safeParse(
+      input: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  },
+  file: string,
+  issues: InputIssue[],
+  describe: (field: string) => string,
+): Generator<{ line: number; row: T }> {
+  const header = records[0]?.record ?? [];
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines;
+    if (record.length !== header.length) {
+      issues.push({ file, line, field: 'row', message: `${record.length} values, the header has ${header.length}` });
+      continue;
+    }
+    const result = schema.safeParse(Object.fromEntries(header.map((name, i) => [name, record[i]!])));
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const field = String(issue.path[0] ?? 'row');
+        issues.push({ file, line, field, message: issue.message, fix: `${field} is ${describe(field)}` });
+      }
+      continue;
+    }
+    yield { line, row: result.data };
+  }
+}

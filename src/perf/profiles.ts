@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
-import { readCsvRecords } from '../csv-records.js';
+import { readCsvRecords, validRows } from '../csv-records.js';
 
 /**
  * Measured profiles: per config (llm, gpu, tp), prefill and decode-step times measured at a few
@@ -99,27 +99,13 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
   if (issues.length) throw new InputError(issues, `${file}: invalid profile header`);
 
   const byKey = new Map<string, { llm: string; gpu: string; tp: number; points: Map<string, { line: number; point: MeasuredPoint }> }>();
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
-    if (record.length !== header.length) {
-      issues.push({ file, line, field: 'row', message: `${record.length} values, the header has ${header.length}` });
-      continue;
-    }
-    const result = ProfileRowSchema.safeParse(Object.fromEntries(header.map((name, i) => [name, record[i]!])));
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        const field = String(issue.path[0] ?? 'row');
-        issues.push({
-          file,
-          line,
-          field,
-          message: issue.message,
-          fix: `${field} is ${PROFILE_COLUMNS[field as keyof typeof PROFILE_COLUMNS] ?? 'see models/profiles/README.md'}`,
-        });
-      }
-      continue;
-    }
-    const row = result.data;
+  for (const { line, row } of validRows(
+    records,
+    ProfileRowSchema,
+    file,
+    issues,
+    (field) => PROFILE_COLUMNS[field as keyof typeof PROFILE_COLUMNS] ?? 'see models/profiles/README.md',
+  )) {
     const key = configKey(row.llm, row.gpu, row.tp);
     const entry = byKey.get(key) ?? { llm: row.llm, gpu: row.gpu, tp: row.tp, points: new Map() };
     byKey.set(key, entry);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import type { Slo } from './replica.js';
-import { readCsvRecords } from '../csv-records.js';
+import { readCsvRecords, validRows } from '../csv-records.js';
 
 /**
  * Rate curves: the second measured form (the first is the prefill/decode timing tables of profiles.ts). Per
@@ -213,27 +213,13 @@ export function parseRateCurvesCsv(text: string, file = 'rate curves'): RateCurv
   if (issues.length) throw new InputError(issues, `${file}: invalid rate-curve header`);
 
   const byKey = new Map<string, { curve: Omit<RateCurve, 'points'>; points: Map<string, { line: number; point: RateCurvePoint }> }>();
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
-    if (record.length !== header.length) {
-      issues.push({ file, line, field: 'row', message: `${record.length} values, the header has ${header.length}` });
-      continue;
-    }
-    const result = RateCurveRowSchema.safeParse(Object.fromEntries(header.map((name, i) => [name, record[i]!])));
-    if (!result.success) {
-      for (const issue of result.error.issues) {
-        const field = String(issue.path[0] ?? 'row');
-        issues.push({
-          file,
-          line,
-          field,
-          message: issue.message,
-          fix: `${field} is ${RATE_CURVE_COLUMNS[field as RateCurveColumn] ?? 'see docs/profiles-import.md'}`,
-        });
-      }
-      continue;
-    }
-    const row = result.data;
+  for (const { line, row } of validRows(
+    records,
+    RateCurveRowSchema,
+    file,
+    issues,
+    (field) => RATE_CURVE_COLUMNS[field as RateCurveColumn] ?? 'see docs/profiles-import.md',
+  )) {
     const point: RateCurvePoint = {
       ...(row.offered_rps !== undefined ? { offeredRps: row.offered_rps } : {}),
       ...(row.concurrency !== undefined ? { concurrency: row.concurrency } : {}),

@@ -210,3 +210,28 @@ export function foldRuns(runs: readonly ImportedRun[], options: BenchImportOptio
     file: [...new Set(runs.map((r) => r.file))].join(', '),
   };
 }
+
+/**
+ * Every run of every file, parsed by `parse`, as one rate curve; the problems of all files are reported
+ * together (`what` names the files in the summary, `label` the tool in each point's source).
+ */
+export function importRuns(
+  files: readonly BenchFile[],
+  options: BenchImportOptions,
+  parse: (file: BenchFile, options: BenchImportOptions) => ImportedRun[],
+  what: string,
+  label: string,
+): RateCurve {
+  const issues: InputIssue[] = [];
+  const runs: ImportedRun[] = [];
+  for (const file of files) {
+    try {
+      runs.push(...parse(file, options));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      issues.push(...error.issues);
+    }
+  }
+  if (issues.length) throw new InputError(issues, `${issues.length} problem${issues.length === 1 ? '' : 's'} in the ${what}`);
+  return foldRuns(runs, options, label);
+}

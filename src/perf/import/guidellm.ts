@@ -4,7 +4,7 @@ import type { LatencyStats, RateCurve, RateCurvePoint } from '../rate-curves.js'
 import {
   type BenchFile,
   type BenchImportOptions,
-  foldRuns,
+  importRuns,
   type ImportedRun,
   jsonErrorMap,
   jsonIssues,
@@ -249,16 +249,5 @@ function checkVersion(report: Record<string, unknown>, file: string): void {
  * benchmark of every report is a point. Every problem in every file is reported together.
  */
 export function importGuidellmReports(files: readonly BenchFile[], options: BenchImportOptions): RateCurve {
-  const issues: InputIssue[] = [];
-  const runs: ImportedRun[] = [];
-  for (const file of files) {
-    try {
-      runs.push(...parseGuidellmReport(file, options));
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length) throw new InputError(issues, `${issues.length} problem${issues.length === 1 ? '' : 's'} in the GuideLLM reports`);
-  return foldRuns(runs, options, 'GuideLLM');
+  return importRuns(files, options, parseGuidellmReport, 'GuideLLM reports', 'GuideLLM');
 }

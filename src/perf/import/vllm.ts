@@ -4,7 +4,7 @@ import type { LatencyStats, RateCurve } from '../rate-curves.js';
 import {
   type BenchFile,
   type BenchImportOptions,
-  foldRuns,
+  importRuns,
   type ImportedRun,
   jsonErrorMap,
   jsonIssues,
@@ -200,16 +200,5 @@ export function parseVllmBenchResult(input: BenchFile, options: BenchImportOptio
  * rate curve. Every problem in every file is reported together.
  */
 export function importVllmBenchResults(files: readonly BenchFile[], options: BenchImportOptions): RateCurve {
-  const issues: InputIssue[] = [];
-  const runs: ImportedRun[] = [];
-  for (const file of files) {
-    try {
-      runs.push(...parseVllmBenchResult(file, options));
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      issues.push(...error.issues);
-    }
-  }
-  if (issues.length) throw new InputError(issues, `${issues.length} problem${issues.length === 1 ? '' : 's'} in the vLLM results`);
-  return foldRuns(runs, options, 'vllm bench serve');
+  return importRuns(files, options, parseVllmBenchResult, 'vLLM results', 'vllm bench serve');
 }
