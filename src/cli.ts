@@ -14,6 +14,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .description('Plan GPU capacity for LLM inference fleets by mixed-integer linear programming.')
     .version(await packageVersion(), '-V, --version')
     .exitOverride()
+    // Each command's options after its name belong to it (profile and profile import share --llm, --gpu, --tp).
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
@@ -213,7 +215,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       }),
     );
 
-  program
+  const profile = program
     .command('profile')
     .description('what one replica of each llm, gpu and TP sustains under a TTFT/TPOT SLO: batch, latencies, req/s, tok/s')
     .option('--llm <id>', 'only this llm (also lists the configs that do not fit)')
@@ -224,12 +226,33 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--input-tokens <n>', 'prompt tokens per request (default 1024)', parsePositiveNumber)
     .option('--output-tokens <n>', 'generated tokens per request (default 256)', parsePositiveNumber)
     .option('--mix <file>', 'request-mix CSV (e.g. traces/conv-2023-request-mix.csv) instead of the token counts')
-    .option('--catalog <dir>', 'catalog folder (default: the built-in models/)')
+    .option('--catalog <dir>', 'catalog folder (default: the built-in models/; its profiles/ folder is read too)')
+    .option('--profiles <path>', 'measured profile CSV or folder, over the built-in and catalog ones (repeatable)', collect, [])
+    .option('--compare <file>', "compare the perf model's estimate with every measurement of this profile file (predicted/measured)")
     .addOption(formatOption(['table', 'json']))
     .action(
       run(async (options: Parameters<typeof import('./commands/profile.js').profileCommand>[0]) => {
         const { profileCommand } = await import('./commands/profile.js');
         return profileCommand(options, io);
+      }),
+    );
+  profile
+    .command('import')
+    .description('benchmark results (vllm bench serve --save-result JSON, GuideLLM report JSON) as one rate curve of a profile')
+    .argument('<files...>', 'result files of one llm, gpu, TP and request size (runs at different rates or concurrencies)')
+    .requiredOption('--gpu <id>', 'catalog gpu the benchmark ran on (neither tool records it)')
+    .option('--llm <id>', 'catalog llm id (default: mapped from the model the benchmark names)')
+    .option('--tp <n>', "tensor-parallel degree (default: vLLM's --metadata tp=N)", parsePositiveNumber)
+    .addOption(new Option('--from <tool>', 'which tool wrote the files (default: told from the content)').choices(['vllm', 'guidellm']))
+    .option('--out <file>', 'merge the curve into this rate-curve CSV (atomically) instead of printing it')
+    .option('--size-tolerance <rel>', "largest relative difference of a run's mean tokens from the curve's", parseFraction)
+    .option('--catalog <dir>', 'catalog folder (default: the built-in models/)')
+    .option('--ttft-ms <ms>', 'TTFT SLO the summary reads the curve at, mean, ms', parsePositiveNumber, 2000)
+    .option('--tpot-ms <ms>', 'TPOT SLO the summary reads the curve at, mean, ms', parsePositiveNumber, 100)
+    .action(
+      run(async (files: string[], options: Parameters<typeof import('./commands/profile-import.js').profileImportCommand>[1]) => {
+        const { profileImportCommand } = await import('./commands/profile-import.js');
+        return profileImportCommand(files, options, io);
       }),
     );
 

@@ -15,7 +15,7 @@ import type { LoadedScenario } from './scenario/loaded.js';
 export { loadScenarioFile, DEFAULT_SCENARIO, type LoadScenarioOptions } from './commands/scenario-inputs.js';
 export { readCatalog } from './commands/inputs.js';
 export { readPlanDocument } from './commands/plan-file.js';
-export { builtinProfiles, readProfilesDir } from './commands/measured-profiles.js';
+export { builtinProfiles, readProfilePath, readProfileSet } from './commands/measured-profiles.js';
 export type { LoadedScenario } from './scenario/loaded.js';
 
 // Planning.
@@ -78,6 +78,12 @@ export { CATALOG_VIEWS, catalogViewData, priceListings, summarizeCatalog, type P
 export type { Catalog } from './catalog/types.js';
 export { PROFILE_TP_DEGREES, profileConfigs, selectConfigs, type ConfigFilter } from './perf/configs.js';
 export { createReplicaRate, replicaPerformance, type ReplicaPerformance, type Slo } from './perf/replica.js';
+export { buildProfileSet, parseProfileFile, type ProfileFile, type ProfileLayer, type ProfileSet } from './perf/profile-set.js';
+export { measuredRate, type RateProfile } from './perf/measured-rates.js';
+export { maxRateUnderSlo, parseRateCurvesCsv, writeRateCurvesCsv, type RateCurve } from './perf/rate-curves.js';
+export { parseRateTableCsv, writeRateTableCsv, type StatedRate } from './perf/rate-table.js';
+export { importGuidellmReports } from './perf/import/guidellm.js';
+export { importVllmBenchResults } from './perf/import/vllm.js';
 
 // Reports: data builders and renderers (text, CSV, HTML).
 export { buildFinanceReport, financeReportJsonSchema, type FinanceReport } from './report/finance.js';

@@ -1,15 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Catalog } from '../catalog/types.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
 import { ExitCode, InputError, type InputIssue } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { profileComparison, type ProfileComparison } from '../perf/compare-files.js';
 import { profileConfigs, selectConfigs } from '../perf/configs.js';
+import { profileCatalogIssues, type ProfileSet } from '../perf/profile-set.js';
 import type { Slo } from '../perf/replica.js';
+import { renderProfileComparison } from '../report/profile-compare.js';
 import { DEFINITIONS, renderProfileTable } from '../report/profile-table.js';
 import { readCatalog } from './inputs.js';
 import { chalkFor, type CliIo } from './io.js';
-import { builtinProfiles } from './measured-profiles.js';
+import { readProfilePath, readProfileSet } from './measured-profiles.js';
 
 export interface ProfileOptions {
   llm?: string;
@@ -23,6 +27,10 @@ export interface ProfileOptions {
   mix?: string;
   /** Catalog folder; "builtin:models" (the default) is the one shipped in the package. */
   catalog?: string;
+  /** Measured profile files or folders, layered over the built-in and catalog ones (as a scenario's `profiles:`). */
+  profiles?: string[];
+  /** A measured profile file to compare with the perf model instead of tabulating. */
+  compare?: string;
   format: 'table' | 'json';
 }
 
@@ -34,20 +42,26 @@ const BUILTIN = 'builtin:';
 
 /**
  * `planner profile`: what one replica of every (llm, gpu, tp) sustains under a TTFT/TPOT SLO for a request
- * size: batch, TTFT, TPOT, max requests/s and tokens/s, and whether the numbers are measured or estimated.
- * Configs that do not fit are listed with the reason when --llm or --gpu narrows the table.
+ * size: batch, TTFT, TPOT, max requests/s and tokens/s, and whether the numbers are measured (and in which
+ * file) or estimated. Configs that do not fit are listed with the reason when --llm or --gpu narrows the
+ * table. With --compare FILE: the perf model's prediction against each measurement of FILE.
  */
 export async function profileCommand(options: ProfileOptions, io: CliIo): Promise<ExitCode> {
-  const given = options.catalog ?? `${BUILTIN}models`;
-  const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
-  const catalog = await readCatalog(dir, given.startsWith(BUILTIN) ? undefined : given);
+  const { catalog, set } = await catalogAndProfiles(options, io);
+  const slo: Slo = { ttftMs: options.ttftMs, tpotMs: options.tpotMs };
+  const round = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
+
+  if (options.compare !== undefined) {
+    const comparison = compareFile(options, catalog, set, slo, io);
+    if (options.format === 'json') io.stdout.write(`${JSON.stringify(comparison, round, 2)}\n`);
+    else io.stdout.write(renderProfileComparison(comparison, chalkFor(io)));
+    return ExitCode.ok;
+  }
+
   const selection = selectConfigs(catalog, options);
   const mix = await requestMix(options, io);
-  const slo: Slo = { ttftMs: options.ttftMs, tpotMs: options.tpotMs };
-  const { fitting, misfits, listMisfits } = profileConfigs(selection, slo, mix, builtinProfiles());
-
+  const { fitting, misfits, listMisfits } = profileConfigs(selection, slo, mix, set);
   if (options.format === 'json') {
-    const round = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
     const document = {
       slo,
       requestMix: mix,
@@ -60,6 +74,34 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   }
   io.stdout.write(renderProfileTable(fitting, misfits, listMisfits, slo, mix, options.mix, chalkFor(io)));
   return ExitCode.ok;
+}
+
+/** The catalog folder named by --catalog and the profiles layered on it (built-in, its profiles/, --profiles). */
+export async function catalogAndProfiles(
+  options: { catalog?: string | undefined; profiles?: string[] | undefined },
+  io: CliIo,
+): Promise<{ catalog: Catalog; set: ProfileSet }> {
+  const given = options.catalog ?? `${BUILTIN}models`;
+  const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
+  const catalog = await readCatalog(dir, given.startsWith(BUILTIN) ? undefined : given);
+  const { set } = readProfileSet(catalog, {
+    catalogDir: dir,
+    catalogShown: given,
+    paths: (options.profiles ?? []).map((shown) => ({ absolute: resolve(io.cwd, shown), shown, field: '--profiles' })),
+  });
+  return { catalog, set };
+}
+
+function compareFile(options: ProfileOptions, catalog: Catalog, set: ProfileSet, slo: Slo, io: CliIo): ProfileComparison {
+  const files = readProfilePath({ absolute: resolve(io.cwd, options.compare!), shown: options.compare!, field: '--compare' });
+  const issues = files.flatMap((f) => profileCatalogIssues(f, catalog));
+  if (issues.length)
+    throw new InputError(issues, `${options.compare}: ${issues.length} row${issues.length === 1 ? '' : 's'} the catalog does not know`);
+  const size =
+    options.inputTokens !== undefined || options.outputTokens !== undefined
+      ? { inputTokens: options.inputTokens ?? DEFAULT_INPUT_TOKENS, outputTokens: options.outputTokens ?? DEFAULT_OUTPUT_TOKENS }
+      : undefined;
+  return profileComparison(catalog, files, set, slo, size);
 }
 
 async function requestMix(options: ProfileOptions, io: CliIo): Promise<RequestMix> {

@@ -9,9 +9,9 @@ import { parseHourlyProfileCsv } from '../demand/profile.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
+import { readProfileSet } from './measured-profiles.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { readCatalog } from './inputs.js';
-import { builtinProfiles } from './measured-profiles.js';
 
 const BUILTIN = 'builtin:';
 
@@ -60,8 +60,20 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
       profiles.set(profile, parseHourlyProfileCsv(profileText, profile));
     }
   }
-  const measuredProfiles = builtinProfiles();
-  const inputs = { catalog, requestMixes, profiles, replicaRate: createReplicaRate({ profiles: measuredProfiles }) };
+  const profilePaths = scenario.profiles === undefined ? [] : Array.isArray(scenario.profiles) ? scenario.profiles : [scenario.profiles];
+  const { set: measuredProfiles, files: profileFiles } = readProfileSet(catalog, {
+    catalogDir,
+    catalogShown: scenario.catalog,
+    paths: profilePaths.map((shown, i) => ({
+      absolute: locate(shown, base),
+      shown,
+      field: Array.isArray(scenario.profiles) ? `profiles.${i}` : 'profiles',
+    })),
+  });
+  // What was measured is part of the plan's input: a changed profile makes a plan stale.
+  if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
+  const replicaRate = createReplicaRate({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
+  const inputs = { catalog, requestMixes, profiles, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
   return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };

@@ -1,7 +1,7 @@
 import type { Catalog, Gpu, Llm } from '../catalog/types.js';
 import type { RequestMix } from '../demand/types.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
-import type { MeasuredProfiles } from './profiles.js';
+import type { ProfileSet } from './profile-set.js';
 import { replicaPerformance, type ReplicaPerformance, type Slo } from './replica.js';
 
 export const PROFILE_TP_DEGREES = [1, 2, 4, 8] as const;
@@ -57,12 +57,13 @@ export function profileConfigs(
   selection: ConfigSelection,
   slo: Slo,
   mix: RequestMix,
-  profiles: MeasuredProfiles,
+  profiles: ProfileSet,
 ): { fitting: ReplicaPerformance[]; misfits: ReplicaPerformance[]; listMisfits: boolean } {
   const results: ReplicaPerformance[] = [];
   for (const llm of selection.llms)
     for (const gpu of selection.gpus)
-      for (const tp of selection.tps) results.push(replicaPerformance(llm, gpu, tp, slo, mix, { profiles }));
+      for (const tp of selection.tps)
+        results.push(replicaPerformance(llm, gpu, tp, slo, mix, { profiles: profiles.timings, rates: profiles.rates }));
   const fitting = results.filter((r) => r.fits);
   const misfits = selection.listMisfits ? results.filter((r) => !r.fits) : [];
   return { fitting, misfits, listMisfits: selection.listMisfits };

@@ -64,6 +64,8 @@ export interface MeasuredProfile {
   points: readonly MeasuredPoint[];
   /** File the profile was read from (for reports). */
   file: string;
+  /** Line of the config's first row in that file, when read from CSV (for errors). */
+  line?: number;
 }
 
 /** Measured profiles by config key (configKey). */
@@ -98,7 +100,10 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
   }
   if (issues.length) throw new InputError(issues, `${file}: invalid profile header`);
 
-  const byKey = new Map<string, { llm: string; gpu: string; tp: number; points: Map<string, { line: number; point: MeasuredPoint }> }>();
+  const byKey = new Map<
+    string,
+    { llm: string; gpu: string; tp: number; line: number; points: Map<string, { line: number; point: MeasuredPoint }> }
+  >();
   for (const { line, row } of validRows(
     records,
     ProfileRowSchema,
@@ -107,7 +112,7 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
     (field) => PROFILE_COLUMNS[field as keyof typeof PROFILE_COLUMNS] ?? 'see models/profiles/README.md',
   )) {
     const key = configKey(row.llm, row.gpu, row.tp);
-    const entry = byKey.get(key) ?? { llm: row.llm, gpu: row.gpu, tp: row.tp, points: new Map() };
+    const entry = byKey.get(key) ?? { llm: row.llm, gpu: row.gpu, tp: row.tp, line, points: new Map() };
     byKey.set(key, entry);
     const at = `${row.prompt_tokens}x${row.batch_size}`;
     const earlier = entry.points.get(at);
@@ -132,6 +137,7 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
     gpu: entry.gpu,
     tp: entry.tp,
     file,
+    line: entry.line,
     points: [...entry.points.values()].map((p) => p.point).sort((a, b) => a.promptTokens - b.promptTokens || a.batchSize - b.batchSize),
   }));
 }

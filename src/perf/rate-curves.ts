@@ -91,6 +91,8 @@ export interface RateCurve {
   points: readonly RateCurvePoint[];
   /** File the curve was read from (for reports). */
   file: string;
+  /** Line of the curve's first row in that file, when read from CSV (for errors). */
+  line?: number;
 }
 
 /** The key of a curve: its config and request size. */
@@ -247,7 +249,7 @@ export function parseRateCurvesCsv(text: string, file = 'rate curves'): RateCurv
     if (bad) continue;
     const curve = { llm: row.llm, gpu: row.gpu, tp: row.tp, inputTokens: row.input_tokens, outputTokens: row.output_tokens, file };
     const key = rateCurveKey(curve);
-    const entry = byKey.get(key) ?? { curve, points: new Map() };
+    const entry = byKey.get(key) ?? { curve: { ...curve, line }, points: new Map() };
     byKey.set(key, entry);
     const at = loadLabel(point);
     const earlier = entry.points.get(at);

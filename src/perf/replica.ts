@@ -4,6 +4,7 @@ import { MAX_BATCH } from './constants.js';
 import { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
 import { memoryFit } from './memory.js';
 import { mixStats, type MixStats } from './mix.js';
+import { measuredRate, type RateProfiles } from './measured-rates.js';
 import { configKey, interpolateProfile, type MeasuredProfile, type MeasuredProfiles } from './profiles.js';
 
 /**
@@ -44,7 +45,8 @@ export interface Slo {
   tpotMs: number;
 }
 
-export type PerfSource = 'estimate' | 'measured';
+/** estimate: the roofline model; measured: timing tables; measured-rates: rate curves or rate tables. */
+export type PerfSource = 'estimate' | 'measured' | 'measured-rates';
 export type BatchLimit = 'tpot' | 'ttft' | 'memory' | 'max-batch' | 'measured-range';
 
 export interface ReplicaPerformance {
@@ -72,6 +74,10 @@ export interface ReplicaPerformance {
   /** Output (generated) tokens per second at that rate. */
   tokensPerSec: number;
   source: PerfSource;
+  /** How the measured rates gave the rate (source measured-rates). */
+  basis?: string;
+  /** Files the measurements came from (empty for the estimate). */
+  measuredIn: string[];
   /** A measured lookup fell outside the measured prompt range and was clamped. */
   extrapolated: boolean;
   /** What stops a larger batch. */
@@ -84,8 +90,13 @@ export interface ReplicaPerformance {
 }
 
 export interface ReplicaOptions {
-  /** Measured profiles by configKey; where one exists for (llm, gpu, tp) it replaces the estimate. */
+  /** Measured timing profiles by configKey; where one exists for (llm, gpu, tp) it replaces the estimate. */
   profiles?: MeasuredProfiles;
+  /**
+   * Measured rates (rate curves, rate tables) by configKey; where one exists the rate is read from them,
+   * carried over to other sizes and limits by the timing model (src/perf/measured-rates.ts).
+   */
+  rates?: RateProfiles;
   /** Calibration factor (observed / predicted rate) per configKey, or a function; default 1. */
   calibration?: ReadonlyMap<string, number> | ((llm: Llm, gpu: Gpu, tp: number) => number | undefined);
   /** Overrides of the estimator's efficiency constants (tests, benches). */
@@ -165,6 +176,26 @@ export function replicaPerformance(
   mix: RequestMix,
   options: ReplicaOptions = {},
 ): ReplicaPerformance {
+  const rates = options.estimateOnly ? undefined : options.rates?.get(configKey(llm.id, gpu.id, tp));
+  const modelled = timingPerformance(llm, gpu, tp, slo, mix, options);
+  if (!rates || !modelled.fits) return modelled;
+  const uncalibrated = { ...options, rates: undefined, calibration: undefined };
+  const measured = measuredRate(rates, mix, slo, (m, s) => timingPerformance(llm, gpu, tp, s, m, uncalibrated).maxRequestsPerSec);
+  const rate = measured.rps * modelled.calibration;
+  const { reason: _modelReason, limitedBy: _modelLimit, ...rest } = modelled;
+  return {
+    ...rest,
+    source: 'measured-rates',
+    measuredIn: [...new Set([...modelled.measuredIn, ...measured.files])].sort(),
+    meetsSlo: rate > 0,
+    ...(rate > 0 ? { basis: measured.reason } : { reason: measured.reason }),
+    maxRequestsPerSec: rate,
+    tokensPerSec: rate * mixStats(mix).meanOutputTokens,
+  };
+}
+
+/** The timing model: measured timing tables where the config has one, the estimate otherwise. */
+function timingPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix, options: ReplicaOptions): ReplicaPerformance {
   const stats = mixStats(mix);
   const profile = options.estimateOnly ? undefined : options.profiles?.get(configKey(llm.id, gpu.id, tp));
   const timings = profile ? measuredTimings(profile) : estimatedTimings(llm, gpu, tp, options.estimator);
@@ -176,6 +207,7 @@ export function replicaPerformance(
     gpu: gpu.id,
     tp,
     source: timings.source,
+    measuredIn: profile ? [profile.file] : [],
     calibration,
     weightsGibPerGpu: memory.weightsGibPerGpu,
     maxBatchByMemory,

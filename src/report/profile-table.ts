@@ -9,7 +9,8 @@ export const DEFINITIONS = {
   tpot: "mean time between output tokens of one request after the first (excludes TTFT), at that load: decode step + other requests' prefills interleaved",
   requestsPerSec: 'max requests/s one replica sustains meeting both SLOs (calibration 1)',
   tokensPerSec: 'output (generated) tokens/s at that rate',
-  source: 'measured = interpolated from models/profiles (Splitwise), estimate = roofline model (src/perf/constants.ts)',
+  source:
+    'measured = interpolated from a timing table, measured-rates = read from rate curves or a rate table and carried to this size and SLO by the timing model, estimate = roofline model (src/perf/constants.ts); [n] names the file',
 } as const;
 
 /** The terminal view of `planner profile`: configs that fit, those that do not (when listed), the definitions. */
@@ -29,6 +30,14 @@ export function renderProfileTable(
       : `${mix.meanInputTokens} input / ${mix.meanOutputTokens} output tokens per request`;
   out.push(`${chalk.bold('Per-replica capacity')} at TTFT <= ${slo.ttftMs} ms and TPOT <= ${slo.tpotMs} ms, ${size}\n`);
   const ms = (v: number | null) => (v === null ? '-' : v >= 100 ? formatFixed(v, 0) : formatFixed(v, 1));
+  // Each distinct list of measured files gets a number, in order of first appearance.
+  const fileLists: string[] = [];
+  const fileRef = (r: ReplicaPerformance) => {
+    if (r.measuredIn.length === 0) return '';
+    const list = r.measuredIn.join(', ');
+    if (!fileLists.includes(list)) fileLists.push(list);
+    return ` [${fileLists.indexOf(list) + 1}]`;
+  };
   if (fitting.length) {
     out.push(
       renderTable(
@@ -42,7 +51,7 @@ export function renderProfileTable(
           ms(r.tpotMs),
           formatFixed(r.maxRequestsPerSec, 2),
           formatFixed(r.tokensPerSec, 0),
-          r.extrapolated ? `${r.source}*` : r.source,
+          `${r.extrapolated ? `${r.source}*` : r.source}${fileRef(r)}`,
           r.meetsSlo ? (r.limitedBy ?? '-') : (r.reason ?? 'SLO'),
         ]),
         chalk,
@@ -53,6 +62,7 @@ export function renderProfileTable(
     out.push('No config fits.\n');
   }
   if (fitting.some((r) => r.extrapolated)) out.push('* outside the measured prompt range: the nearest measured value is used\n');
+  for (const [i, list] of fileLists.entries()) out.push(`[${i + 1}] ${list}\n`);
   if (listMisfits && misfits.length) {
     out.push(`\n${chalk.bold('Does not fit')}\n`);
     out.push(

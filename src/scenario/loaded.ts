@@ -1,7 +1,7 @@
 import type { PlanningInput } from '../capacity/types.js';
 import type { Catalog } from '../catalog/types.js';
 import type { RequestMix } from '../demand/types.js';
-import type { MeasuredProfiles } from '../perf/profiles.js';
+import type { ProfileSet } from '../perf/profile-set.js';
 import type { Scenario } from './schema.js';
 
 /** A scenario with everything it refers to read, validated and resolved: what the library functions take. */
@@ -17,8 +17,8 @@ export interface LoadedScenario {
   catalog: Catalog;
   /** Each workload's request mix, in scenario order. */
   mixes: RequestMix[];
-  /** The measured replica profiles the throughput model interpolated (read once, passed to simulate). */
-  measuredProfiles: MeasuredProfiles;
+  /** The measured profiles (timing tables and rates) the throughput model used (read once, passed to simulate). */
+  measuredProfiles: ProfileSet;
   /** The scenario file's text before overrides (sweep re-validates it under each grid value). */
   text: string;
 }

@@ -103,7 +103,16 @@ export const ScenarioSchema = z.strictObject({
   $schema: z.string().optional(),
   name: id,
   description: z.string().optional(),
-  catalog: z.string().default('builtin:models').describe('catalog folder (skus, prices, gpus, llms, regions, latency)'),
+  catalog: z
+    .string()
+    .default('builtin:models')
+    .describe('catalog folder (skus, prices, gpus, llms, regions, latency; measured profiles in its profiles/ folder)'),
+  profiles: z
+    .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+    .optional()
+    .describe(
+      'measured profiles: CSV files or folders of them (timing tables, rate curves from planner profile import, rate tables); per config they replace the built-in and catalog ones',
+    ),
   horizon: z.strictObject({
     start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
     windows: z

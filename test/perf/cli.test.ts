@@ -38,7 +38,8 @@ describe('planner profile', () => {
     const { exitCode, stdout, stderr } = await planner('--llm', 'llama-2-70b', '--gpu', 'H100-80GB', '--tp', '8');
     expect(stderr).toBe('');
     expect(exitCode).toBe(0);
-    expect(stdout).toMatch(/│ llama-2-70b │ H100-80GB │\s+8 │\s+\d+ │ .* │ measured │/);
+    expect(stdout).toMatch(/│ llama-2-70b │ H100-80GB │\s+8 │\s+\d+ │ .* │ measured \[1\] │/);
+    expect(stdout).toContain('[1] models/profiles/splitwise-llama2-70b.csv');
     expect(stdout).toContain('TTFT <= 2000 ms and TPOT <= 100 ms, 1024 input / 256 output tokens per request');
     expect(stdout).toContain('TPOT: mean time between output tokens of one request after the first (excludes TTFT)');
     expect(stdout).not.toContain('\u001b[');

@@ -1,0 +1,116 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readCatalog } from '../../src/index.js';
+import { replicaRate } from '../../src/commands/measured-profiles.js';
+import { packageRoot } from '../../src/paths.js';
+import { PlanDocumentSchema } from '../../src/plan-document/index.js';
+import { planner } from './run.js';
+
+const BENCH = join(import.meta.dirname, '..', 'fixtures', 'bench-results');
+const work = mkdtempSync(join(tmpdir(), 'planner-profiles-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const SLO = { ttftMs: 200, tpotMs: 100 };
+
+/** One region, one A100 SKU, TP 1, llama-3.1-8b at the vLLM fixtures' request size (512 in / 128 out). */
+function scenario(profiles?: string): string {
+  return [
+    'name: measured',
+    ...(profiles !== undefined ? [`profiles: ${profiles}`] : []),
+    'horizon: { start: 2024-05-10T00:00:00Z, windows: 2 }',
+    'regions: [eastus]',
+    'skus: [NC24ads_A100_v4]',
+    'tp: [1]',
+    'workloads:',
+    '  - id: chat',
+    '    llms: [llama-3.1-8b]',
+    `    slo: { ttftMs: ${SLO.ttftMs}, tpotMs: ${SLO.tpotMs} }`,
+    '    requestMix: { meanInputTokens: 512, meanOutputTokens: 128 }',
+    '    demand: { constantRequestsPerSec: 20, origins: { eastus: 1 } }',
+    'policies: { headroom: 0 }',
+    'solver: { strategy: joint, gap: 0 }',
+    '',
+  ].join('\n');
+}
+
+async function vmsPerWindow(file: string): Promise<number[]> {
+  const { exitCode, stdout, stderr } = await planner(['solve', file, '--format', 'json']);
+  expect(stderr).not.toContain('error');
+  expect(exitCode).toBe(0);
+  return PlanDocumentSchema.parse(JSON.parse(stdout)).windows.map((w) => w.vms.reduce((sum, vm) => sum + vm.count, 0));
+}
+
+describe('measured profiles: import, show, plan with them', () => {
+  const dir = join(work, 'own');
+  mkdirSync(join(dir, 'profiles'), { recursive: true });
+
+  it('imports vLLM and GuideLLM results, shows those configs as measured, and solve plans with the measured rate', async () => {
+    const vllm = await planner([
+      'profile',
+      'import',
+      ...['rate2', 'rate4', 'rate8'].map((r) => join(BENCH, `vllm-llama8b-${r}.json`)),
+      '--gpu',
+      'A100-80GB',
+      '--tp',
+      '1',
+      '--out',
+      join(dir, 'profiles', 'vllm.csv'),
+    ]);
+    expect(vllm.stderr).toBe('');
+    expect(vllm.exitCode).toBe(0);
+    const guidellm = await planner([
+      'profile',
+      'import',
+      join(BENCH, 'guidellm-sweep-v2.json'),
+      '--gpu',
+      'H100-NVL-94GB',
+      '--tp',
+      '1',
+      '--out',
+      join(dir, 'profiles', 'guidellm.csv'),
+    ]);
+    expect(guidellm.exitCode).toBe(0);
+
+    const shown = await planner(['profile', '--llm', 'llama-3.1-8b', '--tp', '1', '--profiles', join(dir, 'profiles'), '--format', 'json']);
+    expect(shown.exitCode).toBe(0);
+    const configs = JSON.parse(shown.stdout).configs as { gpu: string; source: string; measuredIn: string[] }[];
+    const source = (gpu: string) => configs.find((c) => c.gpu === gpu);
+    expect(source('A100-80GB')).toMatchObject({ source: 'measured-rates', measuredIn: [join(dir, 'profiles', 'vllm.csv')] });
+    expect(source('H100-NVL-94GB')).toMatchObject({ source: 'measured-rates', measuredIn: [join(dir, 'profiles', 'guidellm.csv')] });
+    expect(source('A10-24GB')?.source).toBe('estimate');
+
+    // The curve (vllm-llama8b-rate*.json): served 2, 4, 7 req/s at mean TTFT 40, 60, 400 ms (TPOT within
+    // 100 ms throughout). TTFT crosses 200 ms between 4 and 7 req/s: 4 + (200 - 60) / (400 - 60) x 3 req/s.
+    const measured = 4 + ((200 - 60) / (400 - 60)) * 3;
+    const catalog = await readCatalog(join(packageRoot(), 'models'));
+    const estimate = replicaRate(catalog.llms.get('llama-3.1-8b')!, catalog.gpus.get('A100-80GB')!, 1, SLO, {
+      meanInputTokens: 512,
+      meanOutputTokens: 128,
+    });
+    expect(Math.ceil(20 / estimate)).not.toBe(Math.ceil(20 / measured));
+
+    writeFileSync(join(dir, 'estimate.yaml'), scenario());
+    writeFileSync(join(dir, 'measured.yaml'), scenario('profiles'));
+    expect(await vmsPerWindow(join(dir, 'estimate.yaml'))).toEqual([Math.ceil(20 / estimate), Math.ceil(20 / estimate)]);
+    expect(await vmsPerWindow(join(dir, 'measured.yaml'))).toEqual([Math.ceil(20 / measured), Math.ceil(20 / measured)]);
+  });
+
+  it('a misspelt llm id in a scenario profile is exit 2 naming the file, the line and the closest id', async () => {
+    const bad = join(work, 'bad');
+    mkdirSync(join(bad, 'profiles'), { recursive: true });
+    const text = readFileSync(join(BENCH, '..', '..', '..', 'models', 'profiles', 'splitwise-llama2-70b.csv'), 'utf8')
+      .split('\n')
+      .slice(0, 4)
+      .join('\n')
+      .replace(/^llama-2-70b,A100-80GB,2,256/m, 'llama-2-7b,A100-80GB,2,256');
+    writeFileSync(join(bad, 'profiles', 'mine.csv'), `${text}\n`);
+    writeFileSync(join(bad, 'scenario.yaml'), scenario('profiles'));
+    const { exitCode, stderr } = await planner(['solve', join(bad, 'scenario.yaml')]);
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain(`${join('profiles', 'mine.csv')}:3`);
+    expect(stderr).toContain("unknown llm 'llama-2-7b'");
+    expect(stderr).toContain("'llama-2-70b'");
+  });
+});
