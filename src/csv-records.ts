@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { z } from 'zod';
 import type { InputIssue } from './errors.js';
 
 /** One CSV record and the line it ends on (1-based, as an editor shows it). */
@@ -67,4 +68,37 @@ export function* validRows<T>(
     }
     yield { line, row: result.data };
   }
+}
+
+/** A CSV cell as a number checked by `check`: empty is "missing value", never 0. */
+export function numberCell(check: z.ZodNumber) {
+  return z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const value = Number(text);
+      if (text === '' || !Number.isFinite(value)) {
+        ctx.issues.push({ code: 'custom', message: text === '' ? 'missing value' : `'${text}' is not a number`, input: text });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .pipe(check);
+}
+
+/** An optional CSV cell: empty is undefined, anything else a number checked by `check`. */
+export function optionalNumberCell(check: z.ZodNumber) {
+  return z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      if (text === '') return undefined;
+      const value = Number(text);
+      if (!Number.isFinite(value)) {
+        ctx.issues.push({ code: 'custom', message: `'${text}' is not a number`, input: text });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .pipe(check.optional());
 }

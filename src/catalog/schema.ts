@@ -1,29 +1,11 @@
 import { z } from 'zod';
+import { numberCell } from '../csv-records.js';
 
 /**
  * Row schemas of the catalog CSV files in models/ (units in the column names). Every cell arrives as a
  * string; numbers are parsed here so that an empty cell is "missing", never 0. Each column carries a
  * one-line description that doubles as the fix hint in load errors.
  */
-
-function numberCell(check: z.ZodNumber) {
-  return z
-    .string()
-    .trim()
-    .transform((text, ctx) => {
-      if (text === '') {
-        ctx.issues.push({ code: 'custom', message: 'missing value', input: text });
-        return z.NEVER;
-      }
-      const value = Number(text);
-      if (!Number.isFinite(value)) {
-        ctx.issues.push({ code: 'custom', message: `'${text}' is not a number`, input: text });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .pipe(check);
-}
 
 const positive = () => numberCell(z.number().positive('must be > 0'));
 const positiveInt = () => numberCell(z.number().int('must be a whole number').positive('must be > 0'));

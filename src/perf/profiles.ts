@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
-import { readCsvRecords, validRows } from '../csv-records.js';
+import { readCsvRecords, validRows, numberCell } from '../csv-records.js';
 
 /**
  * Measured profiles: per config (llm, gpu, tp), prefill and decode-step times measured at a few
@@ -22,20 +22,6 @@ export const PROFILE_COLUMNS = {
   runs: 'measurements behind the value (its median), a positive integer',
 } as const;
 
-/** A CSV cell as a number: empty is "missing value", never 0. */
-function numberCell(check: z.ZodNumber) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value)) {
-        ctx.issues.push({ code: 'custom', message: text === '' ? 'missing value' : `'${text}' is not a number`, input: text });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .pipe(check);
-}
 const count = numberCell(z.number().int('must be a whole number').positive('must be > 0'));
 const ms = numberCell(z.number().positive('must be > 0'));
 const ProfileRowSchema = z.strictObject({

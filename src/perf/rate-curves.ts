@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import type { Slo } from './replica.js';
-import { readCsvRecords, validRows } from '../csv-records.js';
+import { readCsvRecords, validRows, numberCell, optionalNumberCell } from '../csv-records.js';
 
 /**
  * Rate curves: the second measured form (the first is the prefill/decode timing tables of profiles.ts). Per
@@ -111,38 +111,9 @@ export function comparePoints(a: RateCurvePoint, b: RateCurvePoint): number {
   );
 }
 
-/** A CSV cell as a number: empty is "missing value", never 0. */
-function numberCell(check: z.ZodNumber) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value)) {
-        ctx.issues.push({ code: 'custom', message: text === '' ? 'missing value' : `'${text}' is not a number`, input: text });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .pipe(check);
-}
-/** An optional CSV cell: empty is undefined. */
-function optionalCell(check: z.ZodNumber) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      if (text === '') return undefined;
-      const value = Number(text);
-      if (!Number.isFinite(value)) {
-        ctx.issues.push({ code: 'custom', message: `'${text}' is not a number`, input: text });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .pipe(check.optional());
-}
 const count = numberCell(z.number().int('must be a whole number').positive('must be > 0'));
 const positive = numberCell(z.number().positive('must be > 0'));
-const optionalPositive = optionalCell(z.number().positive('must be > 0'));
+const optionalPositive = optionalNumberCell(z.number().positive('must be > 0'));
 const RateCurveRowSchema = z.strictObject({
   llm: z.string().trim().min(1, 'missing value'),
   gpu: z.string().trim().min(1, 'missing value'),
@@ -150,7 +121,7 @@ const RateCurveRowSchema = z.strictObject({
   input_tokens: positive,
   output_tokens: positive,
   offered_rps: optionalPositive,
-  concurrency: optionalCell(z.number().int('must be a whole number').positive('must be > 0')),
+  concurrency: optionalNumberCell(z.number().int('must be a whole number').positive('must be > 0')),
   served_rps: positive,
   ttft_mean_ms: positive,
   ttft_p50_ms: optionalPositive,
@@ -161,7 +132,7 @@ const RateCurveRowSchema = z.strictObject({
   tpot_p90_ms: optionalPositive,
   tpot_p99_ms: optionalPositive,
   completed: count,
-  failed: optionalCell(z.number().int('must be a whole number').nonnegative('must be >= 0')),
+  failed: optionalNumberCell(z.number().int('must be a whole number').nonnegative('must be >= 0')),
   source: z.string(),
 });
 

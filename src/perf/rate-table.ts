@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { readCsvRecords, validRows } from '../csv-records.js';
+import { readCsvRecords, validRows, numberCell } from '../csv-records.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import { formatNumber } from './rate-curves.js';
@@ -48,19 +48,6 @@ export interface StatedRate {
   line?: number;
 }
 
-function numberCell(check: z.ZodNumber) {
-  return z
-    .string()
-    .transform((text, ctx) => {
-      const value = Number(text);
-      if (text === '' || !Number.isFinite(value)) {
-        ctx.issues.push({ code: 'custom', message: text === '' ? 'missing value' : `'${text}' is not a number`, input: text });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .pipe(check);
-}
 const positive = numberCell(z.number().positive('must be > 0'));
 const RateTableRowSchema = z.strictObject({
   llm: z.string().trim().min(1, 'missing value'),
