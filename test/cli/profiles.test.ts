@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,10 +15,11 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 const SLO = { ttftMs: 200, tpotMs: 100 };
 
 /** One region, one A100 SKU, TP 1, llama-3.1-8b at the vLLM fixtures' request size (512 in / 128 out). */
-function scenario(profiles?: string): string {
+function scenario(profiles?: string, catalog?: string): string {
   return [
     'name: measured',
     ...(profiles !== undefined ? [`profiles: ${profiles}`] : []),
+    ...(catalog !== undefined ? [`catalog: ${catalog}`] : []),
     'horizon: { start: 2024-05-10T00:00:00Z, windows: 2 }',
     'regions: [eastus]',
     'skus: [NC24ads_A100_v4]',
@@ -112,5 +113,17 @@ describe('measured profiles: import, show, plan with them', () => {
     expect(stderr).toContain(`${join('profiles', 'mine.csv')}:3`);
     expect(stderr).toContain("unknown llm 'llama-2-7b'");
     expect(stderr).toContain("'llama-2-70b'");
+  });
+
+  it("a catalog folder's profiles/ is read, over the built-in ones", async () => {
+    const dir = join(work, 'catalog-folder');
+    cpSync(join(packageRoot(), 'models'), join(dir, 'cat'), { recursive: true });
+    writeFileSync(
+      join(dir, 'cat', 'profiles', 'own-rates.csv'),
+      `llm,gpu,tp,input_tokens,output_tokens,ttft_ms,tpot_ms,max_rps,source\nllama-3.1-8b,A100-80GB,1,512,128,${SLO.ttftMs},${SLO.tpotMs},5,our load test\n`,
+    );
+    writeFileSync(join(dir, 'scenario.yaml'), scenario(undefined, 'cat'));
+    // 20 req/s at 5 req/s per replica (the stated rate at exactly the workload's size and SLO): 4 VMs.
+    expect(await vmsPerWindow(join(dir, 'scenario.yaml'))).toEqual([4, 4]);
   });
 });
