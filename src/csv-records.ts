@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import type { InputIssue } from './errors.js';
+import { didYouMean, type InputIssue } from './errors.js';
 
 /** One CSV record and the line it ends on (1-based, as an editor shows it). */
 export interface CsvRecord {
@@ -101,4 +101,24 @@ export function optionalNumberCell(check: z.ZodNumber) {
       return value;
     })
     .pipe(check.optional());
+}
+
+/** Issues for a header that is not exactly `columns` (in any order): unknown columns with the closest name, missing ones. */
+export function headerIssues(header: readonly string[], columns: readonly string[], file: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const name of header) {
+    if (!columns.includes(name))
+      issues.push({
+        file,
+        line: 1,
+        field: 'header',
+        message: `unknown column '${name}'`,
+        fix: didYouMean(name, columns) || `the columns are ${columns.join(',')}`,
+      });
+  }
+  for (const name of columns) {
+    if (!header.includes(name))
+      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${columns.join(',')}` });
+  }
+  return issues;
 }

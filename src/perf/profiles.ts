@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
-import { readCsvRecords, validRows, numberCell } from '../csv-records.js';
+import { InputError, type InputIssue } from '../errors.js';
+import { readCsvRecords, validRows, numberCell, headerIssues } from '../csv-records.js';
 
 /**
  * Measured profiles: per config (llm, gpu, tp), prefill and decode-step times measured at a few
@@ -70,20 +70,7 @@ export function parseMeasuredProfilesCsv(text: string, file = 'profile'): Measur
   const { records } = read;
   const expected = Object.keys(PROFILE_COLUMNS);
   const header = records[0]?.record ?? [];
-  for (const name of header) {
-    if (!expected.includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `unknown column '${name}'`,
-        fix: didYouMean(name, expected) || `the columns are ${expected.join(',')}`,
-      });
-  }
-  for (const name of expected) {
-    if (!header.includes(name))
-      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${expected.join(',')}` });
-  }
+  issues.push(...headerIssues(header, expected, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid profile header`);
 
   const byKey = new Map<

@@ -1,9 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { InputError, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import type { Slo } from './replica.js';
-import { readCsvRecords, validRows, numberCell, optionalNumberCell } from '../csv-records.js';
+import { readCsvRecords, validRows, numberCell, optionalNumberCell, headerIssues } from '../csv-records.js';
 
 /**
  * Rate curves: the second measured form (the first is the prefill/decode timing tables of profiles.ts). Per
@@ -169,20 +169,7 @@ export function parseRateCurvesCsv(text: string, file = 'rate curves'): RateCurv
   if ('issue' in read) throw new InputError(read.issue);
   const { records } = read;
   const header = records[0]?.record ?? [];
-  for (const name of header) {
-    if (!(COLUMNS as string[]).includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `unknown column '${name}'`,
-        fix: didYouMean(name, COLUMNS) || `the columns are ${COLUMNS.join(',')}`,
-      });
-  }
-  for (const name of COLUMNS) {
-    if (!header.includes(name))
-      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${COLUMNS.join(',')}` });
-  }
+  issues.push(...headerIssues(header, COLUMNS, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid rate-curve header`);
 
   const byKey = new Map<string, { curve: Omit<RateCurve, 'points'>; points: Map<string, { line: number; point: RateCurvePoint }> }>();

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { readCsvRecords, validRows, numberCell } from '../csv-records.js';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { readCsvRecords, validRows, numberCell, headerIssues } from '../csv-records.js';
+import { InputError, type InputIssue } from '../errors.js';
 import { configKey } from './profiles.js';
 import { formatNumber } from './rate-curves.js';
 
@@ -71,20 +71,7 @@ export function parseRateTableCsv(text: string, file = 'rate table'): StatedRate
   if ('issue' in read) throw new InputError(read.issue);
   const { records } = read;
   const header = records[0]?.record ?? [];
-  for (const name of header) {
-    if (!(COLUMNS as string[]).includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `unknown column '${name}'`,
-        fix: didYouMean(name, COLUMNS) || `the columns are ${RATE_TABLE_HEADER}`,
-      });
-  }
-  for (const name of COLUMNS) {
-    if (!header.includes(name))
-      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${RATE_TABLE_HEADER}` });
-  }
+  issues.push(...headerIssues(header, COLUMNS, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid rate-table header`);
 
   const rates: StatedRate[] = [];
