@@ -5,8 +5,7 @@ import { buildFinanceReport } from '../report/finance.js';
 import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
-import { readPlanDocument } from './plan-file.js';
-import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
+import { readPlanDocument, scenarioOfPlan } from './plan-file.js';
 
 export interface ReportCommandOptions {
   scenario?: string;
@@ -29,11 +28,10 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     });
   }
   const document = await readPlanDocument(planPath, io.cwd);
-  const loaded = await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: document.scenario.overrides });
+  const { loaded, freshness } = await scenarioOfPlan(planPath, document, { scenario: options.scenario }, io.cwd);
   const report = buildFinanceReport(document, loaded.input);
-  const scenarioChanged = loaded.hash !== document.scenario.hash;
   const notes = [
-    ...(scenarioChanged ? ['note: the scenario or its data changed since this plan was made; reporting against the current one'] : []),
+    ...(freshness.fresh ? [] : [`note: ${freshness.line}; the figures use the plan's own prices`]),
     ...report.warnings.map((warning) => `warning: ${warning}`),
   ];
   const outDir = options.out === undefined ? undefined : resolve(io.cwd, options.out);
