@@ -259,10 +259,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('diff')
-    .description('fleet and cost change between two plans, per window, region, sku and llm (exit 0)')
+    .description('fleet and cost change between two plans, per window, region, sku and llm (exit 0; --exit-code: 1 on change)')
     .argument('<old>', 'plan.json before')
     .argument('<new>', 'plan.json after')
-    .addOption(formatOption(['table', 'json']))
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .option('--exit-code', 'exit 1 when the plans differ, 0 when they do not (as git diff --exit-code)')
     .option('--limit <n>', 'windows to list in the table', (value: string) => Math.max(1, Math.floor(parsePositiveNumber(value))), 10)
     .action(
       run(async (oldPlan: string, newPlan: string, options: Parameters<typeof import('./commands/diff.js').diffCommand>[2]) => {

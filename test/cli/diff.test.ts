@@ -63,7 +63,7 @@ describe('planner diff', () => {
     const shorter: PlanDocument = { ...plan, windows: plan.windows.slice(0, 2) };
     const diff = diffPlans(plan, shorter);
     expect(diff.windows.map((w) => w.start)).toEqual([plan.windows[2]!.start]);
-    expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd });
+    expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd, percent: -100 });
   });
 
   it('rejects a file that is not a plan (exit 2)', async () => {

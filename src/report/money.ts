@@ -1,0 +1,19 @@
+/**
+ * The one cents rule of every report (JSON, CSV, HTML, tables, diff): an amount in USD is rounded to whole
+ * cents half up, after snapping it to micro-dollars (plan.json's precision), so float noise such as
+ * 5354.944999999999 rounds as 5354.945 does. Sums of rounded amounts are taken in integer cents.
+ */
+export function toCents(usd: number): number {
+  const micro = Math.round(usd * 1e6);
+  return Math.round(micro / 1e4);
+}
+
+/** Whole cents as USD with at most 2 decimals and no float noise (12345 -> 123.45). */
+export function centsToUsd(cents: number): number {
+  return Number((cents / 100).toFixed(2));
+}
+
+/** An amount in USD rounded to the cent by toCents. */
+export function roundUsd(usd: number): number {
+  return centsToUsd(toCents(usd));
+}
