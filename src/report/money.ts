@@ -17,3 +17,22 @@ export function centsToUsd(cents: number): number {
 export function roundUsd(usd: number): number {
   return centsToUsd(toCents(usd));
 }
+
+/**
+ * Rounds amounts in USD to whole cents so that the cents add up to their exact total rounded by toCents
+ * (largest remainder; ties go to the earlier row, so the result is deterministic). Each amount moves by < 1 cent.
+ */
+export function apportionCents(amountsUsd: readonly number[]): number[] {
+  const exact = amountsUsd.map((usd) => Math.round(usd * 1e6) / 1e4);
+  const floors = exact.map((cents) => Math.floor(cents));
+  const target = toCents(amountsUsd.reduce((total, usd) => total + usd, 0));
+  let extra = target - floors.reduce((total, cents) => total + cents, 0);
+  const order = exact.map((cents, i) => ({ i, remainder: cents - floors[i]! })).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
+  const result = [...floors];
+  for (const { i } of order) {
+    if (extra <= 0) break;
+    result[i]! += 1;
+    extra -= 1;
+  }
+  return result;
+}
