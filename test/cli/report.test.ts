@@ -38,9 +38,9 @@ describe('planner report', () => {
     const byWindowText = readFileSync(join(work, 'rep', 'cost-by-window.csv'), 'utf8');
     const byMonthText = readFileSync(join(work, 'rep', 'cost-by-month.csv'), 'utf8');
     expect(byWindowText).toMatch(
-      /^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd\r\n/,
+      /^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd,startup_cost_usd,total_cost_usd\r\n/,
     );
-    expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd\r\n/);
+    expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd,startup_cost_usd,total_cost_usd\r\n/);
 
     for (const text of [byWindowText, byMonthText]) {
       const rows = parse(text, { columns: true }) as Row[];
@@ -106,7 +106,8 @@ describe('planner report', () => {
     expect(exitCode).toBe(0);
     const report = FinanceReportSchema.parse(JSON.parse(stdout));
     expect(report.plan).toMatchObject({ scenario: 'tiny', windows: 3, status: original.status });
-    expect(report.totals.costUsd).toBeCloseTo(original.totals.costUsd, 6);
+    // Money in cents, as the CSVs: 6 A100 VM-hours x 3.673 = 44.076 -> 44.08.
+    expect(report.totals.costUsd).toBe(44.08);
     expect(report.totals.gpuHours).toBeCloseTo(original.totals.gpuHours, 6);
     expect(report.utilisation).toHaveLength(3);
     for (const window of report.utilisation) {
