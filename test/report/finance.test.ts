@@ -230,6 +230,35 @@ describe('buildFinanceReport', () => {
     expect(odd.totals.costUsd).toBe(716.28);
   });
 
+  it('warns first about unmet demand, an unproven solve and a broken budget (cost with start-ups)', () => {
+    const document = plan();
+    document.status = 'time_limited';
+    document.totals.servedRequests = 300;
+    document.totals.unmetRequests = 100;
+    const over = input();
+    // $740.86 with start-ups against a $740.00 budget: over by 86 cents; without start-ups it would be under.
+    over.policies.budget = { usd: 740, mode: 'soft' };
+    const warned = buildFinanceReport(document, over);
+    expect(warned.warnings).toHaveLength(3);
+    expect(warned.warnings[0]).toBe(
+      'unmet demand: the plan leaves 100 requests unserved (25.00% of demand) in 2 windows; planner solve rejects it unless --max-unmet allows it',
+    );
+    expect(warned.warnings[1]).toMatch(/^unproven plan: .*time_limited/);
+    expect(warned.warnings[2]).toBe('over budget: the plan costs $740.86 with start-ups, over the soft budget of $740.00');
+    over.policies.budget = { usd: 740.86, mode: 'hard' };
+    expect(buildFinanceReport(document, over).warnings.some((w) => w.startsWith('over budget'))).toBe(false);
+  });
+
+  it('warns when the plan says a start-up cost its started VMs do not give', () => {
+    const document = plan();
+    document.totals.startupCostUsd = 1.5;
+    const report = buildFinanceReport(document, input());
+    expect(report.warnings).toEqual([
+      "the plan's start-up cost $1.50 is not what its started VMs cost at the scenario's startupMinutes ($24.58); the report books the started VMs",
+    ]);
+    expect(report.totals.startupCostUsd).toBe(24.58);
+  });
+
   it('rejects a plan with a sku the scenario does not have', () => {
     const document = plan();
     document.windows[1]!.vms[0]!.sku = 'ND96';
