@@ -95,7 +95,7 @@ describe('the workflow, run', () => {
       [
         '#!/usr/bin/env bash',
         'printf "%s\\n" "$*" >> "$FAKE_GH_LOG"',
-        'for a in "$@"; do case "$a" in body=@*) cp "${a#body=@}" "$FAKE_GH_LOG.body";; esac; done',
+        'for a in "$@"; do case "$a" in body=@*) cp "$(echo "$a" | cut -c7-)" "$FAKE_GH_LOG.body";; esac; done',
         'case " $* " in *" --method "*) echo "{}"; exit 0;; esac',
         'prev=; expr=; for a in "$@"; do [ "$prev" = --jq ] && expr=$a; prev=$a; done',
         'jq -r "$expr" "$FAKE_GH_COMMENTS"',
