@@ -62,9 +62,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('validate')
-    .description('check a plan against a scenario independently of the solver (exit 0 ok, 1 violations)')
+    .description('check a plan against its scenario independently of the solver (exit 0 ok, 1 violations, 5 stale)')
     .argument('<plan>', 'plan.json written by planner solve --out')
-    .option('--scenario <file>', 'scenario the plan is for (default: the built-in default)')
+    .option('--scenario <file>', 'scenario the plan is for (default: the one the plan records, relative to the plan)')
+    .option('--allow-stale', 'check a plan whose scenario, catalog or data changed since it was solved (else: one line, exit 5)')
     .addOption(formatOption(['table', 'json']))
     .option('--set <path=value>', "override a scenario value (repeatable; the plan's own overrides are applied first)", collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
@@ -258,10 +259,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('diff')
-    .description('fleet and cost change between two plans, per window, region, sku and llm (exit 0)')
+    .description('fleet and cost change between two plans, per window, region, sku and llm (exit 0; --exit-code: 1 on change)')
     .argument('<old>', 'plan.json before')
     .argument('<new>', 'plan.json after')
-    .addOption(formatOption(['table', 'json']))
+    .addOption(formatOption(['table', 'json', 'markdown']))
+    .option('--exit-code', 'exit 1 when the plans differ, 0 when they do not (as git diff --exit-code)')
     .option('--limit <n>', 'windows to list in the table', (value: string) => Math.max(1, Math.floor(parsePositiveNumber(value))), 10)
     .action(
       run(async (oldPlan: string, newPlan: string, options: Parameters<typeof import('./commands/diff.js').diffCommand>[2]) => {
@@ -274,7 +276,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .command('report')
     .description('cost and hours per window, region, sku, purchase and llm, monthly summary and utilisation of a plan')
     .argument('<plan>', 'plan.json written by planner solve --out')
-    .option('--scenario <file>', "scenario the plan is for (default: the built-in default; the plan's overrides are re-applied)")
+    .option('--scenario <file>', "scenario the plan is for (default: the one the plan records; the plan's overrides are re-applied)")
     .addOption(formatOption(['table', 'json', 'csv', 'html']))
     .option('--out <dir>', 'write the files into this folder: cost-by-window.csv and cost-by-month.csv, report.json or report.html')
     .action(

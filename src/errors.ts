@@ -14,6 +14,11 @@ export const ExitCode = {
    * on the machine's speed, so a CI gate must not take it as the answer.
    */
   timeLimited: 4,
+  /**
+   * `planner validate`: the plan's scenario, catalog or data changed since it was solved. Not a violation (the
+   * plan was never checked against these inputs): the fix is to re-run planner solve, so a CI job can tell it apart.
+   */
+  stale: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

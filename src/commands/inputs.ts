@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { parseCatalog, type CatalogFiles, type CatalogText } from '../catalog/load.js';
@@ -45,4 +46,22 @@ export async function readCatalog(dir: string, shownDir?: string): Promise<Catal
   const files = Object.fromEntries(CATALOG_FILE_KINDS.map((kind, i) => [kind, texts[i]!])) as CatalogFiles;
   if (sources) files.sources = sources;
   return parseCatalog(files);
+}
+
+/** "sha256:<hex>" of a text. */
+export function sha256(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}
+
+/**
+ * sha256 over a catalog folder's files (each as name and text, in a fixed order; sources.csv when present):
+ * the catalog hash plan.json records, so a plan made before a price or a row changed is known stale.
+ */
+export async function catalogHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of [...CATALOG_FILE_KINDS.map((kind) => CATALOG_FILES[kind].name), SOURCES_FILE.name]) {
+    const text = await readFile(join(dir, name), 'utf8').catch(() => undefined);
+    if (text !== undefined) hash.update(`${name}\n${text.length}\n`).update(text);
+  }
+  return `sha256:${hash.digest('hex')}`;
 }

@@ -1,12 +1,18 @@
 import { join, resolve } from 'node:path';
 import { ExitCode, InputError } from '../errors.js';
-import { COST_BY_MONTH_CSV, COST_BY_WINDOW_CSV, costByMonthCsv, costByWindowCsv } from '../report/finance-csv.js';
+import {
+  COST_BY_MONTH_CSV,
+  COST_BY_WINDOW_CSV,
+  WARNINGS_CSV,
+  costByMonthCsv,
+  costByWindowCsv,
+  warningsCsv,
+} from '../report/finance-csv.js';
 import { buildFinanceReport } from '../report/finance.js';
 import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
-import { readPlanDocument } from './plan-file.js';
-import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
+import { readPlanDocument, scenarioOfPlan } from './plan-file.js';
 
 export interface ReportCommandOptions {
   scenario?: string;
@@ -17,8 +23,10 @@ export interface ReportCommandOptions {
 /**
  * `planner report PLAN [--scenario S]`: cost and hours per window, region, sku, purchase and llm, a
  * monthly summary and utilisation, from a plan.json and its scenario (the plan's overrides re-applied).
- * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs; html prints the
- * page, or with --out writes report.html (json with --out writes report.json). Exit 0; 2 on bad input.
+ * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs and warnings.csv; html
+ * prints the page, or with --out writes report.html (json with --out writes report.json). The warnings (unmet
+ * demand, an unproven solve, a broken budget) are in every format, and on stderr when the output is a file
+ * format. The scenario is the one the plan records unless --scenario names one. Exit 0; 2 on bad input.
  */
 export async function reportCommand(planPath: string, options: ReportCommandOptions, io: CliIo): Promise<ExitCode> {
   if (options.out !== undefined && options.format === 'table') {
@@ -29,11 +37,10 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     });
   }
   const document = await readPlanDocument(planPath, io.cwd);
-  const loaded = await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: document.scenario.overrides });
+  const { loaded, freshness } = await scenarioOfPlan(planPath, document, { scenario: options.scenario }, io.cwd);
   const report = buildFinanceReport(document, loaded.input);
-  const scenarioChanged = loaded.hash !== document.scenario.hash;
   const notes = [
-    ...(scenarioChanged ? ['note: the scenario or its data changed since this plan was made; reporting against the current one'] : []),
+    ...(freshness.fresh ? [] : [`note: ${freshness.line}; the figures use the plan's own prices`]),
     ...report.warnings.map((warning) => `warning: ${warning}`),
   ];
   const outDir = options.out === undefined ? undefined : resolve(io.cwd, options.out);
@@ -62,6 +69,7 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
       if (outDir) {
         await write(COST_BY_WINDOW_CSV, costByWindowCsv(report));
         await write(COST_BY_MONTH_CSV, costByMonthCsv(report));
+        await write(WARNINGS_CSV, warningsCsv(report));
       } else {
         io.stdout.write(costByWindowCsv(report));
       }

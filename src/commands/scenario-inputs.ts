@@ -11,7 +11,7 @@ import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
-import { readCatalog } from './inputs.js';
+import { catalogHash, readCatalog, sha256 } from './inputs.js';
 
 const BUILTIN = 'builtin:';
 
@@ -34,6 +34,8 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   const overrides = [...(options.set ?? [])];
   const absolute = locate(path, options.cwd ?? process.cwd());
   const hash = createHash('sha256');
+  // Provenance (plan.json scenario.hashes): the scenario text, the catalog files, the data files, each apart.
+  const data = createHash('sha256');
   const text = await readInput(absolute, path);
   hash.update(text).update(JSON.stringify(overrides));
   const scenario = parseScenario(text, path, overrides);
@@ -50,6 +52,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
       const mixFile = locate(workload.requestMix.file, base);
       const mixText = await readInput(mixFile, workload.requestMix.file, `workloads.${w}.requestMix.file`);
       hash.update(mixText);
+      data.update(`mix:${workload.requestMix.file}\n`).update(mixText);
       requestMixes.set(workload.requestMix.file, parseRequestMixCsv(mixText, workload.requestMix.file));
     }
     const profile = workload.demand.profile;
@@ -57,6 +60,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
       const profileFile = locate(profile, base);
       const profileText = await readInput(profileFile, profile, `workloads.${w}.demand.profile`);
       hash.update(profileText);
+      data.update(`profile:${profile}\n`).update(profileText);
       profiles.set(profile, parseHourlyProfileCsv(profileText, profile));
     }
   }
@@ -72,11 +76,13 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   });
   // What was measured is part of the plan's input: a changed profile makes a plan stale.
   if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
+  if (profileFiles.length) data.update(`profiles:${JSON.stringify(profileFiles)}`);
+  const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
   const replicaRate = createReplicaRate({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
   const inputs = { catalog, requestMixes, profiles, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
-  return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };
+  return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, hashes, catalog, mixes, measuredProfiles, text };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */

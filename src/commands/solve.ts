@@ -2,11 +2,13 @@ import { join, resolve } from 'node:path';
 import type { Strategy } from '../capacity/solve.js';
 import { NO_PLAN_STATUSES } from '../capacity/types.js';
 import { ExitCode } from '../errors.js';
+import type { PlanDocument } from '../plan-document/index.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
 import { parseMaxUnmet, windowOverrides } from './flags.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
+import { scenarioFileForPlan } from './plan-file.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface SolveCommandOptions {
@@ -44,8 +46,11 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
     progress: (done, total) => progress.update(done, total),
   });
   progress.finish();
+  const planFile = options.out === undefined ? undefined : join(resolve(io.cwd, options.out), 'plan.json');
+  // Written with --out, the plan records where its scenario is, relative to the plan (validate and report find it).
+  if (planFile) document.scenario = withScenarioFile(document.scenario, scenarioFileForPlan(loaded.file, planFile, io.cwd));
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (options.out) await writeFileAtomic(join(resolve(io.cwd, options.out), 'plan.json'), json);
+  if (planFile) await writeFileAtomic(planFile, json);
   if (options.format === 'json') io.stdout.write(json);
   else io.stdout.write(renderPlanTable(document, chalkFor(io)));
 
@@ -65,4 +70,10 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
     return ExitCode.noPlan;
   }
   return ExitCode.ok;
+}
+
+/** scenario with `file` set, keeping plan.json's key order (name, hash, overrides, file, hashes). */
+function withScenarioFile(scenario: PlanDocument['scenario'], file: string): PlanDocument['scenario'] {
+  const { hashes, file: _old, ...rest } = scenario;
+  return { ...rest, file, ...(hashes ? { hashes } : {}) };
 }

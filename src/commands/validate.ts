@@ -4,8 +4,7 @@ import { validatePlan } from '../planning/index.js';
 import { renderValidation } from '../report/validation-table.js';
 import { parseMaxUnmet } from './flags.js';
 import { chalkFor, type CliIo } from './io.js';
-import { readPlanDocument } from './plan-file.js';
-import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
+import { readPlanDocument, scenarioOfPlan } from './plan-file.js';
 
 export interface ValidateCommandOptions {
   scenario?: string;
@@ -13,20 +12,30 @@ export interface ValidateCommandOptions {
   set: string[];
   maxUnmet: string;
   failRegion: string[];
+  /** Check a stale plan against the inputs as they are now instead of stopping at "the plan is stale". */
+  allowStale?: boolean;
 }
 
 /**
- * `planner validate PLAN --scenario S`: recompute capacity, packing, quotas, route latency, demand
+ * `planner validate PLAN [--scenario S]`: recompute capacity, packing, quotas, route latency, demand
  * coverage, budget, cost and the policies from the plan and the scenario alone (the plan's own overrides
  * re-applied); with --fail-region R (and for N+1 and on-demand cover) it proves by an LP that the replicas
- * left still route the demand. Exit 0 when everything holds, 1 with the violations, 2 when the plan or scenario cannot be read.
+ * left still route the demand. The scenario is the one the plan records (relative to the plan) unless
+ * --scenario names one; a scenario of another name is refused (exit 2). A plan whose scenario, catalog or
+ * data changed since it was solved is stale: one line and exit 5 (--allow-stale checks it anyway).
+ * Exit 0 when everything holds, 1 with the violations, 2 when the plan or scenario cannot be read.
  */
 export async function validateCommand(planPath: string, options: ValidateCommandOptions, io: CliIo): Promise<ExitCode> {
   const document = await readPlanDocument(planPath, io.cwd);
-  const loaded = await loadScenarioFile(options.scenario ?? DEFAULT_SCENARIO, {
-    cwd: io.cwd,
-    set: [...document.scenario.overrides, ...options.set],
-  });
+  const { loaded, freshness } = await scenarioOfPlan(planPath, document, options, io.cwd);
+  if (!freshness.fresh && !options.allowStale) {
+    if (options.format === 'json') {
+      io.stdout.write(`${JSON.stringify({ ok: false, stale: true, changed: freshness.changed, message: freshness.line }, null, 2)}\n`);
+    } else {
+      io.stdout.write(`${chalkFor(io).red(freshness.line)}\n`);
+    }
+    return ExitCode.stale;
+  }
   for (const region of options.failRegion) {
     if (!loaded.input.regions.includes(region)) {
       throw new InputError({
@@ -42,12 +51,12 @@ export async function validateCommand(planPath: string, options: ValidateCommand
   const totalRequests = document.totals.servedRequests + document.totals.unmetRequests;
   const unmetTooHigh = maxUnmet.exceeded(check.unmetRequests, totalRequests);
   const ok = check.ok && !unmetTooHigh;
-  const scenarioChanged = loaded.hash !== document.scenario.hash;
+  const scenarioChanged = !freshness.fresh;
 
   if (options.format === 'json') {
     const survives = futures.map((f) => ({ future: f.future.name, ok: f.violations.length === 0, shortRequests: f.shortRequests }));
     io.stdout.write(
-      `${JSON.stringify({ ok, scenarioChanged, costUsd: check.costUsd, unmetRequests: check.unmetRequests, futures: survives, violations: check.violations }, null, 2)}\n`,
+      `${JSON.stringify({ ok, stale: scenarioChanged, scenarioChanged, costUsd: check.costUsd, unmetRequests: check.unmetRequests, futures: survives, violations: check.violations }, null, 2)}\n`,
     );
   } else {
     const verdict = { ok, scenarioChanged, windows: document.windows.length, ...(unmetTooHigh ? { unmetLimit: maxUnmet.text } : {}) };

@@ -1,5 +1,6 @@
 import type { SolverReport } from '../capacity/solve.js';
 import type { Plan } from '../capacity/types.js';
+import type { InputHashes } from '../scenario/loaded.js';
 import { withReplicaPools } from './read.js';
 import { PLAN_SCHEMA_VERSION, type PlanDocument } from './schema.js';
 
@@ -7,12 +8,18 @@ import { PLAN_SCHEMA_VERSION, type PlanDocument } from './schema.js';
 export function toPlanDocument(
   plan: Plan,
   solver: SolverReport,
-  scenario: { name: string; hash: string; overrides: readonly string[] },
+  scenario: { name: string; hash: string; overrides: readonly string[]; file?: string; hashes?: InputHashes },
 ): PlanDocument {
   return {
     schemaVersion: PLAN_SCHEMA_VERSION,
     status: plan.status,
-    scenario: { name: scenario.name, hash: scenario.hash, overrides: [...scenario.overrides] },
+    scenario: {
+      name: scenario.name,
+      hash: scenario.hash,
+      overrides: [...scenario.overrides],
+      ...(scenario.file !== undefined ? { file: scenario.file } : {}),
+      ...(scenario.hashes ? { hashes: { ...scenario.hashes } } : {}),
+    },
     solver: {
       name: solver.name,
       strategy: solver.strategy,

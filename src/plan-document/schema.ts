@@ -95,7 +95,25 @@ const policies = z.strictObject({
 export const PlanDocumentSchema = z.strictObject({
   schemaVersion: z.literal(PLAN_SCHEMA_VERSION),
   status,
-  scenario: z.strictObject({ name: z.string(), hash: z.string(), overrides: z.array(z.string()) }),
+  scenario: z.strictObject({
+    name: z.string(),
+    hash: z.string().describe('sha256 over the scenario text, the overrides and every file it refers to'),
+    overrides: z.array(z.string()),
+    file: z
+      .string()
+      .optional()
+      .describe(
+        "the scenario file: relative to this plan file's folder (solve --out writes it), or builtin:...; planner validate and report read it when no --scenario is given",
+      ),
+    hashes: z
+      .strictObject({
+        scenario: z.string().describe('sha256 of the scenario file as read (before overrides)'),
+        catalog: z.string().describe("sha256 of the catalog folder's files"),
+        data: z.string().describe('sha256 of the request mixes, demand profiles and measured profiles the scenario names'),
+      })
+      .optional()
+      .describe('the inputs the plan was solved from, each apart: a plan whose inputs changed since is stale'),
+  }),
   solver: z.strictObject({
     name: z.string(),
     strategy: z.enum(['joint', 'per-window', 'rolling', 'lp-rolling', 'heuristic']),

@@ -37,6 +37,12 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   if (activePolicies(input).length) result = { ...result, plan: { ...result.plan, policies: summarisePolicies(input, result.plan) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
   await assertPlanChecks(input, result.plan);
-  const document = toPlanDocument(result.plan, result.solver, { name: scenario.name, hash: loaded.hash, overrides: loaded.overrides });
+  const document = toPlanDocument(result.plan, result.solver, {
+    name: scenario.name,
+    hash: loaded.hash,
+    overrides: loaded.overrides,
+    ...(loaded.file.startsWith('builtin:') ? { file: loaded.file } : {}),
+    hashes: loaded.hashes,
+  });
   return { result, document };
 }

@@ -11,20 +11,40 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
   const t = diff.totals;
   out.push(
     renderTable(
-      ['total', 'old', 'new', 'change'],
+      ['total', 'old', 'new', 'change', '%'],
       [
-        ['cost (USD)', `$${formatFixed(t.costUsd.old)}`, `$${formatFixed(t.costUsd.new)}`, signed(t.costUsd, 2, chalk, '$')],
+        [
+          'cost (USD)',
+          `$${formatFixed(t.costUsd.old)}`,
+          `$${formatFixed(t.costUsd.new)}`,
+          signed(t.costUsd, 2, chalk, '$'),
+          percent(t.costUsd),
+        ],
         [
           'start-ups (USD)',
           `$${formatFixed(t.startupCostUsd.old)}`,
           `$${formatFixed(t.startupCostUsd.new)}`,
           signed(t.startupCostUsd, 2, chalk, '$'),
+          percent(t.startupCostUsd),
         ],
-        ['GPU-hours', formatFixed(t.gpuHours.old, 1), formatFixed(t.gpuHours.new, 1), signed(t.gpuHours, 1, chalk)],
-        ['unmet requests', formatFixed(t.unmetRequests.old, 0), formatFixed(t.unmetRequests.new, 0), signed(t.unmetRequests, 0, chalk)],
+        [
+          'total with start-ups',
+          `$${formatFixed(t.totalCostUsd.old)}`,
+          `$${formatFixed(t.totalCostUsd.new)}`,
+          signed(t.totalCostUsd, 2, chalk, '$'),
+          percent(t.totalCostUsd),
+        ],
+        ['GPU-hours', formatFixed(t.gpuHours.old, 1), formatFixed(t.gpuHours.new, 1), signed(t.gpuHours, 1, chalk), percent(t.gpuHours)],
+        [
+          'unmet requests',
+          formatFixed(t.unmetRequests.old, 0),
+          formatFixed(t.unmetRequests.new, 0),
+          signed(t.unmetRequests, 0, chalk),
+          percent(t.unmetRequests),
+        ],
       ],
       chalk,
-      ['left', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', 'right'],
     ),
   );
   if (diff.windows.length === 0) {
@@ -36,10 +56,18 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
     out.push(`\n${chalk.bold('VM-hours by region and sku')}\n`);
     out.push(
       renderTable(
-        ['region', 'sku', 'purchase', 'old', 'new', 'change'],
-        diff.vmHours.map((r) => [r.region, r.sku, r.purchase, formatFixed(r.old, 0), formatFixed(r.new, 0), signed(r, 0, chalk)]),
+        ['region', 'sku', 'purchase', 'old', 'new', 'change', '%'],
+        diff.vmHours.map((r) => [
+          r.region,
+          r.sku,
+          r.purchase,
+          formatFixed(r.old, 0),
+          formatFixed(r.new, 0),
+          signed(r, 0, chalk),
+          percent(r),
+        ]),
         chalk,
-        ['left', 'left', 'left', 'right', 'right', 'right'],
+        ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
       ),
     );
   }
@@ -47,10 +75,19 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
     out.push(`\n${chalk.bold('Replica-hours by region, llm and config')}\n`);
     out.push(
       renderTable(
-        ['region', 'llm', 'sku', 'TP', 'old', 'new', 'change'],
-        diff.replicaHours.map((r) => [r.region, r.llm, r.sku, r.tp, formatFixed(r.old, 0), formatFixed(r.new, 0), signed(r, 0, chalk)]),
+        ['region', 'llm', 'sku', 'TP', 'old', 'new', 'change', '%'],
+        diff.replicaHours.map((r) => [
+          r.region,
+          r.llm,
+          r.sku,
+          r.tp,
+          formatFixed(r.old, 0),
+          formatFixed(r.new, 0),
+          signed(r, 0, chalk),
+          percent(r),
+        ]),
         chalk,
-        ['left', 'left', 'left', 'right', 'right', 'right', 'right'],
+        ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right'],
       ),
     );
   }
@@ -62,14 +99,15 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
   );
   out.push(
     renderTable(
-      ['window', 'cost change', 'VMs changed'],
+      ['window', 'cost change', '%', 'VMs changed'],
       shown.map((w) => [
         w.start,
         signed(w.costUsd, 2, chalk, '$'),
+        percent(w.costUsd),
         w.vms.map((vm) => `${vm.change > 0 ? '+' : ''}${vm.change} ${vm.sku} ${vm.region}`).join(', ') || '-',
       ]),
       chalk,
-      ['left', 'right', 'left'],
+      ['left', 'right', 'right', 'left'],
     ),
   );
   return out.join('');
@@ -79,4 +117,12 @@ function signed(delta: Delta, digits: number, chalk: ChalkInstance, unit = ''): 
   if (delta.change === 0) return '0';
   const text = `${delta.change > 0 ? '+' : '-'}${unit}${formatFixed(Math.abs(delta.change), digits)}`;
   return delta.change > 0 ? chalk.red(text) : chalk.green(text);
+}
+
+/** "+12.5%", "-3.0%", "0%", or "new" when the old figure was 0. */
+export function percent(delta: Delta): string {
+  if (delta.percent === null) return 'new';
+  if (delta.change === 0) return '0%';
+  if (Math.abs(delta.percent) < 0.05) return '~0%';
+  return `${delta.percent > 0 ? '+' : ''}${delta.percent.toFixed(1)}%`;
 }

@@ -1,5 +1,6 @@
 import { compareStrings } from '../order.js';
 import type { PlanDocument } from '../plan-document/index.js';
+import { centsToUsd, toCents } from './money.js';
 
 /**
  * What changed between two plans: per window (matched by start time), VM counts per region, sku and
@@ -10,7 +11,17 @@ export interface PlanDiff {
   old: { scenario: string; hash: string };
   new: { scenario: string; hash: string };
   sameScenario: boolean;
-  totals: { costUsd: Delta; startupCostUsd: Delta; gpuHours: Delta; unmetRequests: Delta; servedRequests: Delta };
+  /** Whether anything differs: a window's fleet or cost, or any total (what --exit-code reports). */
+  changed: boolean;
+  totals: {
+    costUsd: Delta;
+    startupCostUsd: Delta;
+    /** costUsd + startupCostUsd: what the plan costs in all. */
+    totalCostUsd: Delta;
+    gpuHours: Delta;
+    unmetRequests: Delta;
+    servedRequests: Delta;
+  };
   /** Fleet changes summed over all windows (VM-hours and replica-hours), largest change first. */
   vmHours: Array<{ region: string; sku: string; purchase: string } & Delta>;
   replicaHours: Array<{ region: string; llm: string; sku: string; tp: number } & Delta>;
@@ -21,6 +32,8 @@ export interface Delta {
   old: number;
   new: number;
   change: number;
+  /** change / old in percent, to 2 decimals; 0 when nothing changed, null when old is 0 and new is not. */
+  percent: number | null;
 }
 
 export interface WindowDiff {
@@ -84,25 +97,33 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
   // Largest change first; ties in key order (the maps were filled in sorted window order, so sort by key).
   const bySize = <T extends Delta>(rows: Map<string, T>) =>
     [...rows.entries()]
-      .map(([key, row]) => ({ key, row: { ...row, change: round(row.new - row.old) } }))
+      .map(([key, row]) => ({ key, row: { ...row, ...delta(row.old, row.new) } }))
       .filter(({ row }) => row.change !== 0)
       .sort((a, b) => Math.abs(b.row.change) - Math.abs(a.row.change) || compareStrings(a.key, b.key))
       .map(({ row }) => row);
+  const totals = {
+    costUsd: total('costUsd'),
+    startupCostUsd: total('startupCostUsd'),
+    // To the cent as reports show it: the cost and the start-ups each rounded, then added.
+    totalCostUsd: delta(withStartups(oldPlan), withStartups(newPlan)),
+    gpuHours: total('gpuHours'),
+    unmetRequests: total('unmetRequests'),
+    servedRequests: total('servedRequests'),
+  };
   return {
     old: { scenario: oldPlan.scenario.name, hash: oldPlan.scenario.hash },
     new: { scenario: newPlan.scenario.name, hash: newPlan.scenario.hash },
     sameScenario: oldPlan.scenario.hash === newPlan.scenario.hash,
-    totals: {
-      costUsd: total('costUsd'),
-      startupCostUsd: total('startupCostUsd'),
-      gpuHours: total('gpuHours'),
-      unmetRequests: total('unmetRequests'),
-      servedRequests: total('servedRequests'),
-    },
+    changed: windows.length > 0 || Object.values(totals).some((d) => d.change !== 0),
+    totals,
     vmHours: bySize(vmHours),
     replicaHours: bySize(replicaHours),
     windows,
   };
+}
+
+function withStartups(plan: PlanDocument): number {
+  return centsToUsd(toCents(plan.totals.costUsd) + toCents(plan.totals.startupCostUsd));
 }
 
 /** Rows whose count differs, keyed and sorted by `keyOf` (so output order is stable). */
@@ -125,13 +146,15 @@ function changes<T extends { count: number }, K extends object>(
 }
 
 function addHours<K extends object>(into: Map<string, K & Delta>, key: string, fields: K, side: 'old' | 'new', hours: number): void {
-  const sum = into.get(key) ?? { ...fields, old: 0, new: 0, change: 0 };
+  const sum = into.get(key) ?? { ...fields, old: 0, new: 0, change: 0, percent: 0 };
   sum[side] = round(sum[side] + hours);
   into.set(key, sum);
 }
 
 function delta(before: number, after: number): Delta {
-  return { old: before, new: after, change: round(after - before) };
+  const change = round(after - before);
+  const percent = change === 0 ? 0 : before === 0 ? null : Math.round((change / Math.abs(before)) * 10000) / 100;
+  return { old: before, new: after, change, percent };
 }
 
 /** Micro-units: differences of exact costs without float noise (0.1 + 0.2). */

@@ -1,13 +1,21 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FinanceReport } from './finance.js';
+import { toCents } from './money.js';
+
+export { apportionCents } from './money.js';
 
 /**
  * The finance report as CSV for spreadsheets: RFC 4180 (CRLF, fields quoted only when needed), a header
- * with units, costs rounded to cents so that the column adds up to the exact total (largest remainder),
- * hours to 6 decimals. Text cells that a spreadsheet would run as a formula are prefixed with `'`.
+ * with units, the report's costs in cents (its cents rule: rows rounded by largest remainder, months the
+ * sums of their windows), hours to 6 decimals. cost_usd is the VMs' running cost, startup_cost_usd the VMs
+ * started in the window booting, total_cost_usd their sum: the total_cost_usd column of every file adds
+ * up to the plan's cost plus its start-ups, to the cent. Text cells that a spreadsheet would run as a
+ * formula are prefixed with `'`. Warnings go to their own file (warnings.csv), so the cost files stay plain
+ * tables that spreadsheets, pandas and BI tools read without a comment convention.
  */
 export const COST_BY_WINDOW_CSV = 'cost-by-window.csv';
 export const COST_BY_MONTH_CSV = 'cost-by-month.csv';
+export const WARNINGS_CSV = 'warnings.csv';
 
 export const COST_BY_WINDOW_HEADER = [
   'month',
@@ -22,18 +30,31 @@ export const COST_BY_WINDOW_HEADER = [
   'vm_hours',
   'gpu_hours',
   'cost_usd',
+  'startup_cost_usd',
+  'total_cost_usd',
 ] as const;
 
-export const COST_BY_MONTH_HEADER = ['month', 'region', 'llm', 'purchase', 'vm_hours', 'gpu_hours', 'cost_usd'] as const;
+export const COST_BY_MONTH_HEADER = [
+  'month',
+  'region',
+  'llm',
+  'purchase',
+  'vm_hours',
+  'gpu_hours',
+  'cost_usd',
+  'startup_cost_usd',
+  'total_cost_usd',
+] as const;
+
+export const WARNINGS_HEADER = ['scenario', 'warning'] as const;
 
 /** A cell: text (escaped against formula injection) or a number (written as is, never escaped). */
 export type CsvCell = { text: string } | { number: string };
 
 export function costByWindowCsv(report: FinanceReport): string {
-  const cents = apportionCents(report.costByWindow.map((row) => row.costUsd));
   return toCsv(
     COST_BY_WINDOW_HEADER,
-    report.costByWindow.map((row, i) => [
+    report.costByWindow.map((row) => [
       text(row.month),
       text(row.windowStart),
       num(decimal(row.windowHours)),
@@ -45,44 +66,36 @@ export function costByWindowCsv(report: FinanceReport): string {
       num(decimal(row.usdPerVmHour)),
       num(decimal(row.vmHours)),
       num(decimal(row.gpuHours)),
-      num(formatCents(cents[i]!)),
+      ...money(row),
     ]),
   );
 }
 
 export function costByMonthCsv(report: FinanceReport): string {
-  const cents = apportionCents(report.costByMonth.map((row) => row.costUsd));
   return toCsv(
     COST_BY_MONTH_HEADER,
-    report.costByMonth.map((row, i) => [
+    report.costByMonth.map((row) => [
       text(row.month),
       text(row.region),
       text(row.llm),
       text(row.purchase),
       num(decimal(row.vmHours)),
       num(decimal(row.gpuHours)),
-      num(formatCents(cents[i]!)),
+      ...money(row),
     ]),
   );
 }
 
-/**
- * Rounds amounts in USD to whole cents so that the cents add up to the rounded exact total (largest
- * remainder; ties go to the earlier row, so the result is deterministic). Each amount moves by < 1 cent.
- */
-export function apportionCents(amountsUsd: readonly number[]): number[] {
-  const exact = amountsUsd.map((usd) => usd * 100);
-  const floors = exact.map((cents) => Math.floor(cents));
-  const target = Math.round(exact.reduce((total, cents) => total + cents, 0));
-  let extra = target - floors.reduce((total, cents) => total + cents, 0);
-  const order = exact.map((cents, i) => ({ i, remainder: cents - floors[i]! })).sort((a, b) => b.remainder - a.remainder || a.i - b.i);
-  const result = [...floors];
-  for (const { i } of order) {
-    if (extra <= 0) break;
-    result[i]! += 1;
-    extra -= 1;
-  }
-  return result;
+/** One row per report warning (unmet demand, an unproven solve, a broken budget...); only the header when there are none. */
+export function warningsCsv(report: FinanceReport): string {
+  return toCsv(
+    WARNINGS_HEADER,
+    report.warnings.map((warning) => [text(report.plan.scenario), text(warning)]),
+  );
+}
+
+function money(row: { costUsd: number; startupCostUsd: number; totalCostUsd: number }): CsvCell[] {
+  return [row.costUsd, row.startupCostUsd, row.totalCostUsd].map((usd) => num(formatCents(toCents(usd))));
 }
 
 /** Prefixes `'` to text a spreadsheet would read as a formula (= + - @, tab, CR, and their full-width forms). */

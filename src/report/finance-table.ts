@@ -46,7 +46,14 @@ export function renderReportTables(report: FinanceReport, chalk: ChalkInstance):
     'right',
     'right',
   ]);
-  text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
+  text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)} = $${formatFixed(totals.totalCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
+  const demanded = totals.servedRequests + totals.unmetRequests;
+  text +=
+    totals.unmetRequests > 0
+      ? chalk.red(
+          `unmet demand: ${formatFixed(totals.unmetRequests, 0)} requests (${formatFixed((100 * totals.unmetRequests) / demanded, 2)}% of ${formatFixed(demanded, 0)}) are not served\n`,
+        )
+      : `unmet demand: none (${formatFixed(totals.servedRequests, 0)} requests served)\n`;
 
   // Utilisation per region: hour-weighted mean, lowest and highest window.
   const regions = new Map<string, { load: number; usable: number; min: number | null; max: number | null }>();

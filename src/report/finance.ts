@@ -1,10 +1,11 @@
-import { PLAN_STATUSES } from '../capacity/types.js';
+import { NO_PLAN_STATUSES, PLAN_STATUSES } from '../capacity/types.js';
 import { z } from 'zod';
 import type { PlanningInput, PlanStatus } from '../capacity/types.js';
 import { FLEET_PURCHASES, type FleetPurchase } from '../catalog/types.js';
 import { InputError } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { compareStrings } from '../order.js';
+import { apportionCents, centsToUsd, toCents } from './money.js';
 
 /**
  * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and
@@ -12,9 +13,15 @@ import { compareStrings } from '../order.js';
  * PlanningInput of its scenario in, plain data out (the JSON output, the CSVs and the HTML page all
  * render this object).
  *
- * Costs use the plan's own prices (so they add up to plan.totals.costUsd) and are kept exact here; only
- * the CSVs round to cents. A VM's hours and cost are split over the llms whose replicas run on that sku
- * in that region in proportion to the GPUs their replicas use; GPUs no replica uses go to IDLE_LLM.
+ * Costs use the plan's own prices (so they add up to plan.totals.costUsd). A VM's hours, cost and start-up
+ * cost (VMs started in the window x price x the scenario's startupMinutes) are split over the llms whose
+ * replicas run on that sku in that region in proportion to the GPUs their replicas use; GPUs no replica uses
+ * go to IDLE_LLM.
+ *
+ * The cents rule (JSON, CSV and HTML alike): each costByWindow row's cost and start-up cost is rounded to
+ * whole cents by largest remainder over the whole plan, so each moves by less than a cent and the rows add
+ * up to the plan's cost and start-up cost each rounded to the cent (money.ts toCents); costByMonth, the
+ * totals and every other sum are sums of those cents. Hours, prices and utilisation have 6 decimals.
  */
 export interface FinanceReport {
   reportVersion: 1;
@@ -35,15 +42,20 @@ export interface FinanceReport {
   costByMonth: CostByMonthRow[];
   /** One entry per plan window, in window order. */
   utilisation: WindowUtilisation[];
-  /** Things in the plan the scenario does not explain (e.g. a route with no rate); empty when all is consistent. */
+  /**
+   * What a reader of the figures must know: unmet demand, a time-limited (unproven) or failed solve, a broken
+   * budget (these first), then things in the plan the scenario does not explain (e.g. a route with no rate).
+   */
   warnings: string[];
 }
 
 export interface FinanceTotals {
-  /** Sum of costByWindow (VM hours x the plan's prices); equals plan.totals.costUsd up to float rounding. */
+  /** Sum of costByWindow (VM hours x the plan's prices): plan.totals.costUsd to the cent. */
   costUsd: number;
-  /** The plan's one-off startup cost (VMs booting), not part of costUsd; as plan.totals.startupCostUsd. */
+  /** Sum of costByWindow's start-up cost (VMs booting), not part of costUsd: plan.totals.startupCostUsd to the cent. */
   startupCostUsd: number;
+  /** costUsd + startupCostUsd: what the plan costs in all. */
+  totalCostUsd: number;
   vmHours: number;
   gpuHours: number;
   /** Share of costUsd / gpuHours on GPUs that no replica uses. */
@@ -51,6 +63,9 @@ export interface FinanceTotals {
   idleGpuHours: number;
   /** Hour-weighted utilisation over all windows: sum(load x hours) / sum(usable capacity x hours); null without replicas. */
   utilisation: number | null;
+  /** Requests served and left unmet over the plan (as plan.totals). */
+  servedRequests: number;
+  unmetRequests: number;
 }
 
 export interface CostByWindowRow {
@@ -70,8 +85,12 @@ export interface CostByWindowRow {
   vmHours: number;
   /** vmHours x gpusPerVm. */
   gpuHours: number;
-  /** vmHours x usdPerVmHour, exact (not rounded). */
+  /** vmHours x usdPerVmHour, in cents (the cents rule above). */
   costUsd: number;
+  /** VMs started in this window x usdPerVmHour x the start-up time, this llm's share, in cents. */
+  startupCostUsd: number;
+  /** costUsd + startupCostUsd. */
+  totalCostUsd: number;
 }
 
 export interface CostByMonthRow {
@@ -81,7 +100,10 @@ export interface CostByMonthRow {
   purchase: FleetPurchase;
   vmHours: number;
   gpuHours: number;
+  /** Sums of the month's costByWindow rows (in cents). */
   costUsd: number;
+  startupCostUsd: number;
+  totalCostUsd: number;
 }
 
 /** Load and capacity in replica units: load = sum over routes of requestsPerSec / the replica's rate for that workload. */
@@ -145,11 +167,14 @@ export const FinanceReportSchema = z.strictObject({
   totals: z.strictObject({
     costUsd: z.number().nonnegative(),
     startupCostUsd: z.number().nonnegative(),
+    totalCostUsd: z.number().nonnegative(),
     vmHours: z.number().nonnegative(),
     gpuHours: z.number().nonnegative(),
     idleCostUsd: z.number().nonnegative(),
     idleGpuHours: z.number().nonnegative(),
     utilisation: z.number().nonnegative().nullable(),
+    servedRequests: z.number().nonnegative(),
+    unmetRequests: z.number().nonnegative(),
   }),
   costByWindow: z.array(
     z.strictObject({
@@ -166,6 +191,8 @@ export const FinanceReportSchema = z.strictObject({
       vmHours: z.number().nonnegative(),
       gpuHours: z.number().nonnegative(),
       costUsd: z.number().nonnegative(),
+      startupCostUsd: z.number().nonnegative(),
+      totalCostUsd: z.number().nonnegative(),
     }),
   ),
   costByMonth: z.array(
@@ -177,6 +204,8 @@ export const FinanceReportSchema = z.strictObject({
       vmHours: z.number().nonnegative(),
       gpuHours: z.number().nonnegative(),
       costUsd: z.number().nonnegative(),
+      startupCostUsd: z.number().nonnegative(),
+      totalCostUsd: z.number().nonnegative(),
     }),
   ),
   utilisation: z.array(
@@ -255,6 +284,7 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       for (const [llm, share] of shares) {
         const vmHours = vm.count * window.hours * share;
         const costUsd = vm.count * vm.usdPerHour * window.hours * share;
+        const startupCostUsd = vm.started * vm.usdPerHour * input.policies.startupHours * share;
         const rowKey = [vm.region, vm.sku, vm.purchase, llm].join('\u0000');
         const row = rows.get(rowKey);
         if (row) {
@@ -262,6 +292,7 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
           row.vmHours += vmHours;
           row.gpuHours = row.vmHours * perVm;
           row.costUsd += costUsd;
+          row.startupCostUsd += startupCostUsd;
           row.usdPerVmHour = row.vmHours > 0 ? row.costUsd / row.vmHours : vm.usdPerHour;
         } else {
           rows.set(rowKey, {
@@ -278,6 +309,8 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
             vmHours,
             gpuHours: vmHours * perVm,
             costUsd,
+            startupCostUsd,
+            totalCostUsd: 0,
           });
         }
       }
@@ -296,7 +329,22 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       compareLlm(a.llm, b.llm),
   );
 
-  const months = new Map<string, CostByMonthRow>();
+  // The cents rule: rows in cents by largest remainder, each column to its exact total; sums in integer cents.
+  const exactCost = sum(costByWindow.map((row) => row.costUsd));
+  const exactStartup = sum(costByWindow.map((row) => row.startupCostUsd));
+  const costCents = apportionCents(costByWindow.map((row) => row.costUsd));
+  const startupCents = apportionCents(costByWindow.map((row) => row.startupCostUsd));
+  for (const [i, row] of costByWindow.entries()) {
+    row.costUsd = centsToUsd(costCents[i]!);
+    row.startupCostUsd = centsToUsd(startupCents[i]!);
+    row.totalCostUsd = centsToUsd(costCents[i]! + startupCents[i]!);
+    row.usdPerVmHour = round6(row.usdPerVmHour);
+    row.vmHours = round6(row.vmHours);
+    row.gpuHours = round6(row.gpuHours);
+  }
+  const rowCents = new Map(costByWindow.map((row, i) => [row, { cost: costCents[i]!, startup: startupCents[i]! }]));
+
+  const months = new Map<string, CostByMonthRow & { cents: { cost: number; startup: number } }>();
   for (const row of costByWindow) {
     const key = [row.month, row.region, row.llm, row.purchase].join('\u0000');
     const month = months.get(key) ?? {
@@ -307,21 +355,36 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       vmHours: 0,
       gpuHours: 0,
       costUsd: 0,
+      startupCostUsd: 0,
+      totalCostUsd: 0,
+      cents: { cost: 0, startup: 0 },
     };
     months.set(key, month);
-    month.vmHours += row.vmHours;
-    month.gpuHours += row.gpuHours;
-    month.costUsd += row.costUsd;
+    month.vmHours = round6(month.vmHours + row.vmHours);
+    month.gpuHours = round6(month.gpuHours + row.gpuHours);
+    month.cents.cost += rowCents.get(row)!.cost;
+    month.cents.startup += rowCents.get(row)!.startup;
   }
-  const costByMonth = [...months.values()].sort(
-    (a, b) =>
-      compareStrings(a.month, b.month) ||
-      compareStrings(a.region, b.region) ||
-      compareLlm(a.llm, b.llm) ||
-      compareStrings(a.purchase, b.purchase),
-  );
+  const costByMonth: CostByMonthRow[] = [...months.values()]
+    .map(({ cents, ...month }) => ({
+      ...month,
+      costUsd: centsToUsd(cents.cost),
+      startupCostUsd: centsToUsd(cents.startup),
+      totalCostUsd: centsToUsd(cents.cost + cents.startup),
+    }))
+    .sort(
+      (a, b) =>
+        compareStrings(a.month, b.month) ||
+        compareStrings(a.region, b.region) ||
+        compareLlm(a.llm, b.llm) ||
+        compareStrings(a.purchase, b.purchase),
+    );
 
   const idle = costByWindow.filter((row) => row.llm === IDLE_LLM);
+  const centsOf = (rows: readonly CostByWindowRow[], column: 'cost' | 'startup') => sum(rows.map((row) => rowCents.get(row)![column]));
+  const totalCost = centsOf(costByWindow, 'cost');
+  const totalStartup = centsOf(costByWindow, 'startup');
+  warnings.unshift(...planWarnings(document, input, { exactCost, exactStartup, totalCents: totalCost + totalStartup }));
   const loadHours = sum(utilisation.map((u) => u.loadReplicas * u.hours));
   const usableHours = sum(utilisation.map((u) => u.usableReplicas * u.hours));
   return {
@@ -332,16 +395,19 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       scenarioHash: document.scenario.hash,
       status: document.status,
       windows: document.windows.length,
-      hours: sum(document.windows.map((w) => w.hours)),
+      hours: round6(sum(document.windows.map((w) => w.hours))),
     },
     totals: {
-      costUsd: sum(costByWindow.map((row) => row.costUsd)),
-      startupCostUsd: document.totals.startupCostUsd,
-      vmHours: sum(costByWindow.map((row) => row.vmHours)),
-      gpuHours: sum(costByWindow.map((row) => row.gpuHours)),
-      idleCostUsd: sum(idle.map((row) => row.costUsd)),
-      idleGpuHours: sum(idle.map((row) => row.gpuHours)),
-      utilisation: usableHours > 0 ? loadHours / usableHours : null,
+      costUsd: centsToUsd(totalCost),
+      startupCostUsd: centsToUsd(totalStartup),
+      totalCostUsd: centsToUsd(totalCost + totalStartup),
+      vmHours: round6(sum(costByWindow.map((row) => row.vmHours))),
+      gpuHours: round6(sum(costByWindow.map((row) => row.gpuHours))),
+      idleCostUsd: centsToUsd(centsOf(idle, 'cost')),
+      idleGpuHours: round6(sum(idle.map((row) => row.gpuHours))),
+      utilisation: usableHours > 0 ? round6(loadHours / usableHours) : null,
+      servedRequests: document.totals.servedRequests,
+      unmetRequests: document.totals.unmetRequests,
     },
     costByWindow,
     costByMonth,
@@ -389,13 +455,13 @@ function windowUtilisation(
   const figures = (e: { served: number; load: number; replicas: number; gpus: number; replicaGpus: number }): UtilisationFigures => {
     const usable = e.replicas * (1 - headroom);
     return {
-      servedRequestsPerSec: e.served,
-      loadReplicas: e.load,
+      servedRequestsPerSec: round6(e.served),
+      loadReplicas: round6(e.load),
       replicas: e.replicas,
-      usableReplicas: usable,
+      usableReplicas: round6(usable),
       gpus: e.gpus,
       replicaGpus: e.replicaGpus,
-      utilisation: usable > 0 ? e.load / usable : null,
+      utilisation: usable > 0 ? round6(e.load / usable) : null,
     };
   };
   const byRegion = [...regions.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([name, e]) => ({ region: name, ...figures(e) }));
@@ -413,10 +479,58 @@ function windowUtilisation(
     index: window.index,
     start: window.start,
     hours: window.hours,
-    unmetRequestsPerSec: sum(window.unmet.map((u) => u.requestsPerSec)),
+    unmetRequestsPerSec: round6(sum(window.unmet.map((u) => u.requestsPerSec))),
     ...figures(all),
     byRegion,
   };
+}
+
+/**
+ * The warnings every report format carries: unmet demand, a solve that is not proven (time_limited) or has no
+ * plan, a budget the plan breaks, and totals in the plan that its VMs do not give.
+ */
+function planWarnings(
+  document: PlanDocument,
+  input: PlanningInput,
+  figures: { exactCost: number; exactStartup: number; totalCents: number },
+): string[] {
+  const warnings: string[] = [];
+  const { totals } = document;
+  if (totals.unmetRequests > 0) {
+    const windows = document.windows.filter((w) => w.unmet.some((u) => u.requestsPerSec > 0)).length;
+    const demanded = totals.servedRequests + totals.unmetRequests;
+    const share = demanded > 0 ? ` (${((100 * totals.unmetRequests) / demanded).toFixed(2)}% of demand)` : '';
+    warnings.push(
+      `unmet demand: the plan leaves ${totals.unmetRequests} requests unserved${share} in ${windows} window${windows === 1 ? '' : 's'}; planner solve rejects it unless --max-unmet allows it`,
+    );
+  }
+  if (document.status === 'time_limited') {
+    warnings.push(
+      'unproven plan: the wall-clock safety net (--time-limit) stopped a solve (status time_limited), so some windows are not solved to the gap and the plan depends on the machine',
+    );
+  } else if (NO_PLAN_STATUSES.includes(document.status)) {
+    warnings.push(`no acceptable plan: the solve ended ${document.status}; these figures are of what it returned`);
+  }
+  const budget = input.policies.budget;
+  if (budget && figures.totalCents > toCents(budget.usd)) {
+    warnings.push(
+      `over budget: the plan costs $${(figures.totalCents / 100).toFixed(2)} with start-ups, over the ${budget.mode} budget of $${budget.usd.toFixed(2)}`,
+    );
+  }
+  if (toCents(figures.exactCost) !== toCents(totals.costUsd))
+    warnings.push(
+      `the plan's total cost $${totals.costUsd.toFixed(2)} is not what its VMs cost ($${figures.exactCost.toFixed(2)}); the report books the VMs`,
+    );
+  if (toCents(figures.exactStartup) !== toCents(totals.startupCostUsd))
+    warnings.push(
+      `the plan's start-up cost $${totals.startupCostUsd.toFixed(2)} is not what its started VMs cost at the scenario's startupMinutes ($${figures.exactStartup.toFixed(2)}); the report books the started VMs`,
+    );
+  return warnings;
+}
+
+function round6(value: number): number {
+  const rounded = Math.round(value * 1e6) / 1e6;
+  return rounded === 0 ? 0 : rounded;
 }
 
 /** YYYY-MM (UTC) of an ISO-8601 instant. */

@@ -48,8 +48,13 @@ export function renderHtmlReport(plan: PlanDocument, report: FinanceReport): str
       ),
     );
   }
+  // Warnings (unmet demand, an unproven solve, a broken budget) come right after the header, before any figure.
   if (report.warnings.length > 0)
-    sections.push(section('Warnings', `<ul class="warnings">${report.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`));
+    sections.splice(
+      1,
+      0,
+      section('Warnings', `<ul class="warnings">${report.warnings.map((w) => `<li>${escapeXml(w)}</li>`).join('')}</ul>`),
+    );
   return htmlPage(
     `Plan report: ${plan.scenario.name}`,
     sections,
@@ -304,7 +309,8 @@ function totalsTable(plan: PlanDocument, report: FinanceReport): string {
     ],
     ['Windows', `${plan.windows.length} (${fixed(report.plan.hours, 0)} h)`],
     ['VM cost', `$${fixed(report.totals.costUsd, 2)}`],
-    ['VM start-up cost', `$${fixed(totals.startupCostUsd, 2)}`],
+    ['VM start-up cost', `$${fixed(report.totals.startupCostUsd, 2)}`],
+    ['Total with start-ups', `$${fixed(report.totals.totalCostUsd, 2)}`],
     ['Idle GPU cost', `$${fixed(report.totals.idleCostUsd, 2)} (${share(report.totals.idleCostUsd, report.totals.costUsd)})`],
     ['GPU-hours', fixed(report.totals.gpuHours, 1)],
     ['VM-hours', fixed(report.totals.vmHours, 1)],

@@ -4,6 +4,16 @@ import type { RequestMix } from '../demand/types.js';
 import type { ProfileSet } from '../perf/profile-set.js';
 import type { Scenario } from './schema.js';
 
+/** sha256 ("sha256:<hex>") of a plan's inputs, each kind apart, so a stale plan can say what changed. */
+export interface InputHashes {
+  /** The scenario file's text as read (before overrides, which plan.json lists apart). */
+  scenario: string;
+  /** The catalog folder's files. */
+  catalog: string;
+  /** The data files the scenario names: request mixes, demand profiles, measured profiles beyond the built-in. */
+  data: string;
+}
+
 /** A scenario with everything it refers to read, validated and resolved: what the library functions take. */
 export interface LoadedScenario {
   /** As the user named it (or "builtin:scenarios/default.yaml"). */
@@ -14,6 +24,8 @@ export interface LoadedScenario {
   overrides: string[];
   /** sha256 over the scenario text, the overrides and every file it refers to. */
   hash: string;
+  /** sha256 of each kind of input apart (what plan.json records as scenario.hashes, and validate compares). */
+  hashes: InputHashes;
   catalog: Catalog;
   /** Each workload's request mix, in scenario order. */
   mixes: RequestMix[];

@@ -63,7 +63,44 @@ describe('planner diff', () => {
     const shorter: PlanDocument = { ...plan, windows: plan.windows.slice(0, 2) };
     const diff = diffPlans(plan, shorter);
     expect(diff.windows.map((w) => w.start)).toEqual([plan.windows[2]!.start]);
-    expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd });
+    expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd, percent: -100 });
+  });
+
+  it('--exit-code: 0 for the same plan, 1 when the plans differ (as git diff --exit-code)', async () => {
+    expect((await planner(['diff', both, both, '--exit-code'])).exitCode).toBe(0);
+    expect((await planner(['diff', both, a10Only, '--exit-code'])).exitCode).toBe(1);
+    expect((await planner(['diff', both, a10Only, '--exit-code', '--format', 'markdown'])).exitCode).toBe(1);
+    // Without the flag a change is still exit 0.
+    expect((await planner(['diff', both, a10Only])).exitCode).toBe(0);
+  });
+
+  it('gives each change in percent of the old figure, and the total with start-ups', async () => {
+    const before = read(both);
+    const after = read(a10Only);
+    const diff = JSON.parse((await planner(['diff', both, a10Only, '--format', 'json'])).stdout) as PlanDiff;
+    expect(diff.changed).toBe(true);
+    const pct = (o: number, n: number) => Math.round(((n - o) / o) * 10000) / 100;
+    expect(diff.totals.costUsd.percent).toBe(pct(before.totals.costUsd, after.totals.costUsd));
+    expect(diff.totals.servedRequests.percent).toBe(0);
+    const cents = (usd: number) => Math.round(usd * 100);
+    expect(cents(diff.totals.totalCostUsd.old)).toBe(cents(before.totals.costUsd) + cents(before.totals.startupCostUsd));
+    // The A100 VM-hours all go (-100%), the A10 ones are new (no old figure: null).
+    for (const row of diff.vmHours) expect(row.percent).toBe(row.sku === 'NC24ads_A100_v4' ? -100 : null);
+    const table = (await planner(['diff', both, a10Only])).stdout;
+    expect(table).toMatch(/-100\.0%/);
+    expect(table).toMatch(/│ new │/);
+  });
+
+  it('--format markdown: a PR comment with the totals, percentages and the VM-hours that changed', async () => {
+    const { stdout } = await planner(['diff', both, a10Only, '--format', 'markdown']);
+    const lines = stdout.split('\n');
+    expect(lines[0]).toMatch(/^#### Capacity plan `tiny`: total with start-ups \$[\d.,]+ -> \$[\d.,]+ \(\+\$[\d.,]+, \+[\d.]+%\)$/);
+    expect(lines).toContain('|  | old | new | change | % |');
+    expect(lines).toContain('|:---|---:|---:|---:|---:|');
+    expect(stdout).toMatch(/\| eastus \| NC24ads_A100_v4 \| on-demand \| \d+ \| 0 \| -\d+ \| -100\.0% \|/);
+    expect(stdout).toMatch(/<details><summary>3 windows changed<\/summary>/);
+    const same = (await planner(['diff', both, both, '--format', 'markdown'])).stdout;
+    expect(same.split('\n')[0]).toBe('#### Capacity plan `tiny`: no change');
   });
 
   it('rejects a file that is not a plan (exit 2)', async () => {

@@ -38,9 +38,9 @@ describe('planner report', () => {
     const byWindowText = readFileSync(join(work, 'rep', 'cost-by-window.csv'), 'utf8');
     const byMonthText = readFileSync(join(work, 'rep', 'cost-by-month.csv'), 'utf8');
     expect(byWindowText).toMatch(
-      /^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd\r\n/,
+      /^month,window_start,window_hours,region,sku,purchase,llm,gpus_per_vm,usd_per_vm_hour,vm_hours,gpu_hours,cost_usd,startup_cost_usd,total_cost_usd\r\n/,
     );
-    expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd\r\n/);
+    expect(byMonthText).toMatch(/^month,region,llm,purchase,vm_hours,gpu_hours,cost_usd,startup_cost_usd,total_cost_usd\r\n/);
 
     for (const text of [byWindowText, byMonthText]) {
       const rows = parse(text, { columns: true }) as Row[];
@@ -106,7 +106,8 @@ describe('planner report', () => {
     expect(exitCode).toBe(0);
     const report = FinanceReportSchema.parse(JSON.parse(stdout));
     expect(report.plan).toMatchObject({ scenario: 'tiny', windows: 3, status: original.status });
-    expect(report.totals.costUsd).toBeCloseTo(original.totals.costUsd, 6);
+    // Money in cents, as the CSVs: 6 A100 VM-hours x 3.673 = 44.076 -> 44.08.
+    expect(report.totals.costUsd).toBe(44.08);
     expect(report.totals.gpuHours).toBeCloseTo(original.totals.gpuHours, 6);
     expect(report.utilisation).toHaveLength(3);
     for (const window of report.utilisation) {
@@ -179,5 +180,96 @@ describe('planner report', () => {
     expect(exitCode).toBe(0);
     // A failure here means the zod schema changed: run `node bin/planner.js schema report > schemas/report.schema.json`.
     expect(stdout).toBe(readFileSync(join(packageRoot(), 'schemas', 'report.schema.json'), 'utf8'));
+  });
+});
+
+describe('finance figures that add up', () => {
+  it('every finance CSV sums to the plan total including start-ups, to the cent', async () => {
+    // tiny.yaml has startupMinutes: 10, so the first window starts every VM.
+    const { exitCode } = await planner(['report', planFile, '--format', 'csv', '--out', 'sums'], work);
+    expect(exitCode).toBe(0);
+    // By hand from plan.json: VMs x price x hours, and VMs started x price x 10/60 h, each rounded to the cent.
+    const vmCost = original.windows.reduce((s, w) => s + w.vms.reduce((t, vm) => t + vm.count * vm.usdPerHour * w.hours, 0), 0);
+    const startup = original.windows.reduce((s, w) => s + w.vms.reduce((t, vm) => t + (vm.started * vm.usdPerHour * 10) / 60, 0), 0);
+    expect(startup).toBeGreaterThan(0);
+    const expectedCents = Math.round(vmCost * 100) + Math.round(startup * 100);
+    expect(expectedCents).toBe(Math.round(original.totals.costUsd * 100) + Math.round(original.totals.startupCostUsd * 100));
+    const cents = (rows: Row[], column: string) => rows.reduce((s, r) => s + Math.round(Number(r[column]) * 100), 0);
+    for (const name of ['cost-by-window.csv', 'cost-by-month.csv']) {
+      const rows = parse(readFileSync(join(work, 'sums', name), 'utf8'), { columns: true }) as Row[];
+      expect(cents(rows, 'total_cost_usd')).toBe(expectedCents);
+      expect(cents(rows, 'cost_usd')).toBe(Math.round(vmCost * 100));
+      expect(cents(rows, 'startup_cost_usd')).toBe(Math.round(startup * 100));
+      for (const row of rows) {
+        expect(row.total_cost_usd).toMatch(/^\d+\.\d{2}$/);
+        expect(Math.round(Number(row.total_cost_usd) * 100)).toBe(
+          Math.round(Number(row.cost_usd) * 100) + Math.round(Number(row.startup_cost_usd) * 100),
+        );
+      }
+    }
+    // Start-ups are booked to the window the VMs start in.
+    const byWindow = parse(readFileSync(join(work, 'sums', 'cost-by-window.csv'), 'utf8'), { columns: true }) as Row[];
+    const started = new Set(original.windows.filter((w) => w.vms.some((vm) => vm.started > 0)).map((w) => w.start));
+    for (const row of byWindow) if (!started.has(row.window_start!)) expect(row.startup_cost_usd).toBe('0.00');
+    // A healthy plan has no warnings: warnings.csv is the header alone.
+    expect(readFileSync(join(work, 'sums', 'warnings.csv'), 'utf8')).toBe('scenario,warning\r\n');
+  });
+
+  it('report JSON has money in cents and no float noise, months equal to the sum of their windows', async () => {
+    const { stdout } = await planner(['report', planFile, '--format', 'json']);
+    for (const match of stdout.matchAll(/"(\w*[Uu]sd\w*)": (-?\d+(?:\.\d+)?)/g)) {
+      if (match[1] === 'usdPerVmHour') continue;
+      expect(match[2]).toMatch(/^-?\d+(\.\d{1,2})?$/);
+    }
+    for (const match of stdout.matchAll(/": (-?\d+\.\d+)/g)) expect(match[1]!.split('.')[1]!.length).toBeLessThanOrEqual(6);
+    const report = FinanceReportSchema.parse(JSON.parse(stdout));
+    const cents = (usd: number) => Math.round(usd * 100);
+    for (const month of report.costByMonth) {
+      const rows = report.costByWindow.filter((r) => r.month === month.month && r.region === month.region && r.llm === month.llm);
+      expect(cents(month.totalCostUsd)).toBe(rows.reduce((s, r) => s + cents(r.totalCostUsd), 0));
+    }
+    expect(cents(report.totals.totalCostUsd)).toBe(cents(report.totals.costUsd) + cents(report.totals.startupCostUsd));
+  });
+});
+
+describe('a plan that solve rejected for unmet demand', () => {
+  const unmetDir = join(work, 'unmet');
+  const QUOTA = [
+    '--set',
+    'skus=[NC24ads_A100_v4]',
+    '--set',
+    'policies.quotas=[{gpu: A100-80GB, region: eastus, gpus: 1}, {gpu: A100-80GB, region: westus2, gpus: 1}]',
+  ];
+  beforeAll(async () => {
+    const { exitCode } = await planner(['solve', tiny, ...QUOTA, '--out', unmetDir]);
+    expect(exitCode).toBe(1); // unmet demand above --max-unmet 0: rejected, but written
+  });
+
+  it('carries the unmet-demand warning in every report format', async () => {
+    const plan = JSON.parse(readFileSync(join(unmetDir, 'plan.json'), 'utf8')) as PlanDocument;
+    expect(plan.totals.unmetRequests).toBeGreaterThan(0);
+    const warning = new RegExp(`unmet demand: the plan leaves ${plan.totals.unmetRequests} requests unserved`);
+    const planPath = join(unmetDir, 'plan.json');
+
+    const table = await planner(['report', planPath]);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(warning);
+    expect(table.stdout).toMatch(new RegExp(`unmet demand: ${plan.totals.unmetRequests.toLocaleString('en-US')} requests`));
+
+    const json = JSON.parse((await planner(['report', planPath, '--format', 'json'])).stdout) as { warnings: string[] };
+    expect(json.warnings[0]).toMatch(warning);
+
+    const csv = await planner(['report', planPath, '--format', 'csv', '--out', join(work, 'unmet-csv')]);
+    expect(csv.stderr).toMatch(warning);
+    const warnings = parse(readFileSync(join(work, 'unmet-csv', 'warnings.csv'), 'utf8'), { columns: true }) as Row[];
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ scenario: 'tiny' });
+    expect(warnings[0]!.warning).toMatch(warning);
+
+    const html = (await planner(['report', planPath, '--format', 'html'])).stdout;
+    const warningsAt = html.indexOf('<h2>Warnings</h2>');
+    expect(warningsAt).toBeGreaterThan(0);
+    expect(warningsAt).toBeLessThan(html.indexOf('<h2>Totals</h2>')); // before any figure
+    expect(html.slice(warningsAt)).toMatch(warning);
   });
 });

@@ -18,7 +18,8 @@ describe('the library (src/index.ts)', () => {
     const { result, document } = await planScenario(loaded, { solver: 'glpk', progress: (done, total) => calls.push([done, total]) });
     expect(result.plan.status).toBe('optimal');
     expect(PlanDocumentSchema.parse(document)).toEqual(document);
-    expect(document.scenario).toEqual({ name: 'tiny', hash: loaded.hash, overrides: ['horizon.windows=2'] });
+    // A library plan records the hashes of its inputs; the file only when written next to it (solve --out).
+    expect(document.scenario).toEqual({ name: 'tiny', hash: loaded.hash, overrides: ['horizon.windows=2'], hashes: loaded.hashes });
     expect(calls.at(-1)?.[0]).toBe(calls.at(-1)?.[1]);
     const { check } = await validatePlan(loaded.input, planOf(document));
     expect(check.violations).toEqual([]);

@@ -28,7 +28,8 @@ function input(): PlanningInput {
     ],
     demand: [[[0, 0]]],
     latencyMs: () => 10,
-    policies: { headroom: 0.2, startupHours: 0, quotas: [], currentFleet: [] },
+    // 15-minute start-ups.
+    policies: { headroom: 0.2, startupHours: 0.25, quotas: [], currentFleet: [] },
   };
 }
 
@@ -36,7 +37,8 @@ function plan(): PlanDocument {
   const window = (index: number, start: string, hours: number): PlanDocument['windows'][number] => {
     const vms: PlanDocument['windows'][number]['vms'] = [
       // 3 ND8 VMs = 24 GPUs in eastus: big uses 2 x TP4 = 8, EVIL 5 x TP1 = 5, 11 idle.
-      { region: 'eastus', sku: 'ND8', purchase: 'on-demand', count: 2, usdPerHour: 98.32, started: 0 },
+      // One of them starts in the first window: 98.32 x 0.25 h = $24.58 of start-up.
+      { region: 'eastus', sku: 'ND8', purchase: 'on-demand', count: 2, usdPerHour: 98.32, started: index === 0 ? 1 : 0 },
       { region: 'eastus', sku: 'ND8', purchase: 'spot', count: 1, usdPerHour: 31.1, started: 0 },
       // 3 NC1 VMs in westus2, all used by big.
       { region: 'westus2', sku: 'NC1', purchase: 'on-demand', count: 3, usdPerHour: 3.673, started: 0 },
@@ -80,7 +82,7 @@ function plan(): PlanDocument {
       windowsSolved: 2,
       statuses: { optimal: 1 },
     },
-    totals: { costUsd, startupCostUsd: 1.5, gpuHours: 81, servedRequests: 0, unmetRequests: 0 },
+    totals: { costUsd, startupCostUsd: 24.58, gpuHours: 81, servedRequests: 0, unmetRequests: 0 },
     windows,
   };
 }
@@ -100,16 +102,24 @@ describe('buildFinanceReport', () => {
       ['westus2', 'NC1', 'on-demand', 'big'],
     ]);
     const row = (purchase: string, llm: string) => w0.find((r) => r.region === 'eastus' && r.purchase === purchase && r.llm === llm)!;
-    expect(row('on-demand', 'big').vmHours).toBeCloseTo((2 * 8) / 24, 12);
-    expect(row('on-demand', 'big').costUsd).toBeCloseTo((2 * 98.32 * 8) / 24, 10);
-    expect(row('on-demand', EVIL).gpuHours).toBeCloseTo((16 * 5) / 24, 12);
-    expect(row('spot', IDLE_LLM).gpuHours).toBeCloseTo((8 * 11) / 24, 12);
+    // Hours to 6 decimals; money in cents: 2 x 98.32 x 8/24 = 65.5466.. -> 65.55.
+    expect(row('on-demand', 'big').vmHours).toBe(0.666667);
+    expect(row('on-demand', 'big').costUsd).toBe(65.55);
+    expect(row('on-demand', EVIL).gpuHours).toBe(3.333333);
+    expect(row('spot', IDLE_LLM).gpuHours).toBe(3.666667);
+    // $24.58 of start-up split 5 : 8 : 11 GPUs = 5.1208, 8.1933, 11.2658: floors 5.12 + 8.19 + 11.26 = 24.57, and the
+    // largest remainder (idle, .58 of a cent) takes the last cent.
+    expect(['on-demand', 'spot'].flatMap((p) => [EVIL, 'big', IDLE_LLM].map((llm) => row(p, llm).startupCostUsd))).toEqual([
+      5.12, 8.19, 11.27, 0, 0, 0,
+    ]);
+    // Idle on-demand: 2 x 98.32 x 11/24 = 90.1266.. -> 90.13 of VMs, + 11.27 of start-up.
+    expect(row('on-demand', IDLE_LLM)).toMatchObject({ costUsd: 90.13, startupCostUsd: 11.27, totalCostUsd: 101.4 });
     expect(w0.find((r) => r.region === 'westus2')).toMatchObject({
       month: '2024-05',
       windowStart: '2024-05-31T23:00:00Z',
       vmHours: 3,
       gpuHours: 3,
-      costUsd: 3 * 3.673,
+      costUsd: 11.02, // 3 x 3.673 = 11.019
     });
   });
 
@@ -124,18 +134,25 @@ describe('buildFinanceReport', () => {
           expect(rows).toEqual([]);
           continue;
         }
-        expect(rows.reduce((s, r) => s + r.vmHours, 0)).toBeCloseTo(vm.count * window.hours, 9);
-        expect(rows.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(vm.count * vm.usdPerHour * window.hours, 9);
+        // Hours to 6 decimals, money to the cent per row: a VM group's rows are within those of its exact figures.
+        expect(Math.abs(rows.reduce((s, r) => s + r.vmHours, 0) - vm.count * window.hours)).toBeLessThanOrEqual(rows.length * 5e-7);
+        expect(Math.abs(rows.reduce((s, r) => s + r.costUsd, 0) - vm.count * vm.usdPerHour * window.hours)).toBeLessThan(
+          rows.length * 0.01,
+        );
       }
     }
     for (const row of report.costByWindow) {
-      expect(row.gpuHours).toBeCloseTo(row.vmHours * row.gpusPerVm, 9);
-      expect(row.costUsd).toBeCloseTo(row.vmHours * row.usdPerVmHour, 9);
+      expect(row.gpuHours).toBeCloseTo(row.vmHours * row.gpusPerVm, 5);
+      expect(Math.abs(row.costUsd - row.vmHours * row.usdPerVmHour)).toBeLessThan(0.01);
+      for (const usd of [row.costUsd, row.startupCostUsd, row.totalCostUsd]) expect(usd).toBe(Number(usd.toFixed(2))); // whole cents
+      expect(row.totalCostUsd).toBe(Number((row.costUsd + row.startupCostUsd).toFixed(2)));
     }
-    expect(report.totals.costUsd).toBeCloseTo(document.totals.costUsd, 9);
-    expect(report.totals.gpuHours).toBeCloseTo(81, 9);
-    expect(report.totals.idleGpuHours).toBeCloseTo(11 * 3, 9);
-    expect(report.totals.startupCostUsd).toBe(1.5);
+    // The plan's cost to the cent: 2 x 98.32 + 31.1 + 3 x 3.673 = 238.759 per hour, x 3 hours = 716.277 -> 716.28.
+    expect(report.totals.costUsd).toBe(716.28);
+    expect(report.totals.startupCostUsd).toBe(24.58);
+    expect(report.totals.totalCostUsd).toBe(740.86);
+    expect(report.totals.gpuHours).toBe(81);
+    expect(report.totals.idleGpuHours).toBe(11 * 3);
     expect(report.warnings).toEqual([]);
   });
 
@@ -157,9 +174,18 @@ describe('buildFinanceReport', () => {
       '2024-06 westus2 big on-demand',
     ]);
     const june = report.costByMonth.find((r) => r.month === '2024-06' && r.region === 'westus2')!;
-    expect(june).toMatchObject({ vmHours: 6, gpuHours: 6 });
-    expect(june.costUsd).toBeCloseTo(6 * 3.673, 10);
-    expect(report.costByMonth.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(report.totals.costUsd, 9);
+    // 6 VM-hours x 3.673 = 22.038 -> 22.04.
+    expect(june).toMatchObject({ vmHours: 6, gpuHours: 6, costUsd: 22.04, startupCostUsd: 0, totalCostUsd: 22.04 });
+    // A month is the sum of its windows' cents, and the months add up to the total, to the cent.
+    const cents = (usd: number) => Math.round(usd * 100);
+    for (const month of report.costByMonth) {
+      const windows = report.costByWindow.filter(
+        (r) => r.month === month.month && r.region === month.region && r.llm === month.llm && r.purchase === month.purchase,
+      );
+      for (const column of ['costUsd', 'startupCostUsd', 'totalCostUsd'] as const)
+        expect(cents(month[column])).toBe(windows.reduce((s, r) => s + cents(r[column]), 0));
+    }
+    expect(report.costByMonth.reduce((s, r) => s + cents(r.totalCostUsd), 0)).toBe(74086);
   });
 
   it('computes utilisation per window and region as load / (replicas x (1 - headroom))', () => {
@@ -167,12 +193,12 @@ describe('buildFinanceReport', () => {
     // eastus: 2/2 + 20/10 = 3 replicas of load on 7 replicas x 0.8; westus2: 1.2 on 3 x 0.8.
     expect(w0!.byRegion.map((r) => r.region)).toEqual(['eastus', 'westus2']);
     expect(w0!.byRegion[0]).toMatchObject({ replicas: 7, gpus: 24, replicaGpus: 13, servedRequestsPerSec: 22 });
-    expect(w0!.byRegion[0]!.loadReplicas).toBeCloseTo(3, 12);
-    expect(w0!.byRegion[0]!.utilisation).toBeCloseTo(3 / 5.6, 12);
-    expect(w0!.byRegion[1]!.utilisation).toBeCloseTo(1.2 / 2.4, 12);
-    expect(w0!.utilisation).toBeCloseTo(4.2 / 8, 12);
+    expect(w0!.byRegion[0]!.loadReplicas).toBe(3);
+    expect(w0!.byRegion[0]!.utilisation).toBe(0.535714); // 3 / 5.6 to 6 decimals
+    expect(w0!.byRegion[1]!.utilisation).toBe(0.5);
+    expect(w0!.utilisation).toBe(0.525);
     expect(w0).toMatchObject({ index: 0, start: '2024-05-31T23:00:00Z', hours: 1, replicas: 10, gpus: 27, unmetRequestsPerSec: 0.5 });
-    expect(report.totals.utilisation).toBeCloseTo(4.2 / 8, 12);
+    expect(report.totals.utilisation).toBe(0.525);
   });
 
   it('matches its zod schema and is deterministic', () => {
@@ -201,7 +227,36 @@ describe('buildFinanceReport', () => {
       ['big', 2.25],
       ['other', 0.75],
     ]);
-    expect(odd.totals.costUsd).toBeCloseTo(document.totals.costUsd, 9);
+    expect(odd.totals.costUsd).toBe(716.28);
+  });
+
+  it('warns first about unmet demand, an unproven solve and a broken budget (cost with start-ups)', () => {
+    const document = plan();
+    document.status = 'time_limited';
+    document.totals.servedRequests = 300;
+    document.totals.unmetRequests = 100;
+    const over = input();
+    // $740.86 with start-ups against a $740.00 budget: over by 86 cents; without start-ups it would be under.
+    over.policies.budget = { usd: 740, mode: 'soft' };
+    const warned = buildFinanceReport(document, over);
+    expect(warned.warnings).toHaveLength(3);
+    expect(warned.warnings[0]).toBe(
+      'unmet demand: the plan leaves 100 requests unserved (25.00% of demand) in 2 windows; planner solve rejects it unless --max-unmet allows it',
+    );
+    expect(warned.warnings[1]).toMatch(/^unproven plan: .*time_limited/);
+    expect(warned.warnings[2]).toBe('over budget: the plan costs $740.86 with start-ups, over the soft budget of $740.00');
+    over.policies.budget = { usd: 740.86, mode: 'hard' };
+    expect(buildFinanceReport(document, over).warnings.some((w) => w.startsWith('over budget'))).toBe(false);
+  });
+
+  it('warns when the plan says a start-up cost its started VMs do not give', () => {
+    const document = plan();
+    document.totals.startupCostUsd = 1.5;
+    const report = buildFinanceReport(document, input());
+    expect(report.warnings).toEqual([
+      "the plan's start-up cost $1.50 is not what its started VMs cost at the scenario's startupMinutes ($24.58); the report books the started VMs",
+    ]);
+    expect(report.totals.startupCostUsd).toBe(24.58);
   });
 
   it('rejects a plan with a sku the scenario does not have', () => {
