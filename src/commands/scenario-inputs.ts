@@ -12,6 +12,9 @@ import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { readCatalog } from './inputs.js';
+import { readTraceFile } from './trace-input.js';
+import { checkWindowRange, windowOverrides } from './flags.js';
+import { traceDemand } from '../demand/trace-demand.js';
 
 const BUILTIN = 'builtin:';
 
@@ -23,6 +26,8 @@ export interface LoadScenarioOptions {
   cwd?: string;
   /** `path=value` overrides applied in order before validation (what `--set` passes). */
   set?: readonly string[];
+  /** `--windows FROM..TO`: plan only these windows of the horizon (applied before `set`); beyond the horizon is refused. */
+  windows?: string;
 }
 
 /**
@@ -31,12 +36,13 @@ export interface LoadScenarioOptions {
  * a scenario shipped in the package.
  */
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
-  const overrides = [...(options.set ?? [])];
+  const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...(options.set ?? [])];
   const absolute = locate(path, options.cwd ?? process.cwd());
   const hash = createHash('sha256');
   const text = await readInput(absolute, path);
   hash.update(text).update(JSON.stringify(overrides));
   const scenario = parseScenario(text, path, overrides);
+  if (options.windows) checkWindowRange(options.windows, parseScenario(text, path, options.set ?? []).horizon, path);
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);
@@ -45,8 +51,15 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
 
   const requestMixes = new Map<string, RequestMix>();
   const profiles = new Map<string, HourlyDemandProfile>();
+  const traces = new Map<string, ReturnType<typeof traceDemand>>();
   for (const [w, workload] of scenario.workloads.entries()) {
-    if ('file' in workload.requestMix && !requestMixes.has(workload.requestMix.file)) {
+    const trace = workload.demand.trace;
+    if (trace !== undefined && !traces.has(trace)) {
+      const read = await readTraceFile(locate(trace, base), trace, { field: `workloads.${w}.demand.trace` });
+      hash.update(`trace:${read.sha256}`);
+      traces.set(trace, traceDemand(read.analysis, trace));
+    }
+    if (workload.requestMix && 'file' in workload.requestMix && !requestMixes.has(workload.requestMix.file)) {
       const mixFile = locate(workload.requestMix.file, base);
       const mixText = await readInput(mixFile, workload.requestMix.file, `workloads.${w}.requestMix.file`);
       hash.update(mixText);
@@ -73,9 +86,9 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   // What was measured is part of the plan's input: a changed profile makes a plan stale.
   if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
   const replicaRate = createReplicaRate({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
-  const inputs = { catalog, requestMixes, profiles, replicaRate };
+  const inputs = { catalog, requestMixes, profiles, traces, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
-  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));
   return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };
 }
 

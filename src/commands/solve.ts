@@ -4,7 +4,7 @@ import { NO_PLAN_STATUSES } from '../capacity/types.js';
 import { ExitCode } from '../errors.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
-import { parseMaxUnmet, windowOverrides } from './flags.js';
+import { parseMaxUnmet } from './flags.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
@@ -27,8 +27,7 @@ export interface SolveCommandOptions {
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
 export async function solveCommand(scenarioPath: string | undefined, options: SolveCommandOptions, io: CliIo): Promise<ExitCode> {
-  const set = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
-  const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set });
+  const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set, windows: options.windows });
   const maxUnmet = parseMaxUnmet(options.maxUnmet);
 
   if (options.emitLp) await writeFileAtomic(resolve(io.cwd, options.emitLp), jointModelLp(loaded.input));
