@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
+import { DEFAULT_SCENARIO } from '../../src/commands/scenario-inputs.js';
+import { parseHourlyProfileCsv } from '../../src/demand/profile.js';
+import { packageRoot } from '../../src/paths.js';
 import { planner } from '../cli/run.js';
+import { fixture } from './fixtures.js';
 
 /**
  * A 3-hour trace in the Azure 2024 layout, written by the test (420 requests):
@@ -170,5 +174,39 @@ describe('a trace as a scenario demand', () => {
     const window = await planner(['demand', 'trace.csv', '--window', '5m', '--write-profile', 'x.csv'], dir);
     expect(window.exitCode).toBe(2);
     expect(window.stderr).toContain('--write-profile: a profile is hourly, but --window is 5m');
+  });
+});
+
+describe('every Azure trace layout as a scenario demand', () => {
+  it('the 2023 (CRLF), 2024 and 2025 (NumImages) fixtures, the same rows, give the same demand and mix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'planner-layouts-'));
+    const loaded = await Promise.all(
+      ['trace-2023-crlf.csv', 'trace-2024-lf.csv', 'trace-2025-images.csv'].map(async (name) => {
+        const file = join(dir, `${name}.yaml`);
+        writeFileSync(
+          file,
+          scenario(`trace: ${JSON.stringify(fixture(name))}, statistic: mean`).replace('2024-05-10T00:00:00Z', '2023-11-16T18:00:00Z'),
+        );
+        return loadScenarioFile(file);
+      }),
+    );
+    // Hour 18 holds 3 requests from 18:59:00.100: observed 59.9 s, taken as one minute, so 3/min; x600/60, 60% eastus.
+    expect(loaded[0]!.input.demand[0]![0]![0]).toBeCloseTo((3 / 60) * 600 * 0.6, 9);
+    for (const other of loaded.slice(1)) {
+      expect(other.input.demand).toEqual(loaded[0]!.input.demand);
+      expect(other.mixes).toEqual(loaded[0]!.mixes);
+    }
+  });
+});
+
+describe('the built-in default week', () => {
+  it("chat's shiftHours 8 reads the week's last hours first, as repeat: weekly says", async () => {
+    const loaded = await loadScenarioFile(DEFAULT_SCENARIO);
+    const profile = parseHourlyProfileCsv(readFileSync(join(packageRoot(), 'traces', 'code-week-2024-hourly.csv'), 'utf8'));
+    const chat = loaded.scenario.workloads.findIndex((w) => w.id === 'chat');
+    const eastus = loaded.input.workloads[chat]!.origins.indexOf('eastus');
+    // Window 0 (Friday 00:00) reads Thursday 16:00, the profile's row 160; window 8 reads row 0. Peak x24 x0.4.
+    expect(loaded.input.demand[chat]![eastus]![0]).toBeCloseTo(profile.peakRequestsPerSec[160]! * 24 * 0.4, 9);
+    expect(loaded.input.demand[chat]![eastus]![8]).toBeCloseTo(profile.peakRequestsPerSec[0]! * 24 * 0.4, 9);
   });
 });
