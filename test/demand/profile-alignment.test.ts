@@ -108,4 +108,13 @@ describe('--windows beyond the horizon is refused', () => {
     expect(inside.exitCode).toBe(0);
     expect((JSON.parse(inside.stdout) as { windows: unknown[] }).windows).toHaveLength(2);
   });
+
+  it('simulate refuses --days beyond the horizon', async () => {
+    // sim-small: 48 windows, 24 of them warm-up, so one day is left.
+    const run = await planner(['simulate', join(SCENARIOS, 'sim-small.yaml'), '--days', '2']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(
+      '--days: 2 days goes beyond the horizon: after the warm-up, 24 of its 48 windows (1 day) are left to simulate',
+    );
+  });
 });

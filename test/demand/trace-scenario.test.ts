@@ -6,6 +6,7 @@ import { loadScenarioFile } from '../../src/commands/scenario-inputs.js';
 import { DEFAULT_SCENARIO } from '../../src/commands/scenario-inputs.js';
 import { parseHourlyProfileCsv } from '../../src/demand/profile.js';
 import { packageRoot } from '../../src/paths.js';
+import { analyzeTrace, traceDemandFiles } from '../../src/index.js';
 import { planner } from '../cli/run.js';
 import { fixture } from './fixtures.js';
 
@@ -91,6 +92,11 @@ describe('a trace as a scenario demand', () => {
     // Deterministic bytes: a second run writes the same.
     await planner(['demand', 'trace.csv', '--write-profile', 'again.csv'], dir);
     expect(readFileSync(join(dir, 'again.csv'), 'utf8')).toBe(EXPECTED_PROFILE);
+  });
+
+  it('the library gives the same files from the trace text', async () => {
+    const files = traceDemandFiles(await analyzeTrace([traceText()]));
+    expect(files).toEqual({ profileCsv: EXPECTED_PROFILE, mixCsv: EXPECTED_MIX });
   });
 
   it('planner solve plans a scenario naming the trace, and the same plan from the written files', async () => {
