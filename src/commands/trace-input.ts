@@ -56,7 +56,12 @@ export function unreadableFile(file: string, error: unknown, field?: string): un
       message: 'file not found',
       fix: field ? "check the path (relative paths are resolved against the scenario file's folder)" : 'check the path',
     });
-  if (code === 'EISDIR') return new InputError({ ...at, message: 'is a directory', fix: 'give a trace CSV or an hourly profile CSV' });
+  if (code === 'EISDIR')
+    return new InputError({
+      ...at,
+      message: 'is a directory',
+      fix: field ? 'name a request trace CSV file' : 'give a trace CSV or an hourly profile CSV',
+    });
   if (code === 'EACCES') return new InputError({ ...at, message: 'permission denied', fix: 'check permissions' });
   return error;
 }
