@@ -195,6 +195,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .description('statistics of a request trace (Azure LLM CSV) or an hourly profile: totals, per window, size mix')
     .argument('<file>', 'trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens) or hourly profile CSV')
     .option('--window <duration>', 'window length, e.g. 30s, 5m, 1h', '1h')
+    .option('--write-profile <file>', "a trace's hourly profile CSV, as a scenario's demand.profile reads it (atomically)")
+    .option('--write-mix <file>', "a trace's request-mix CSV, as a scenario's requestMix.file reads it (atomically)")
     .addOption(formatOption(['table', 'json']))
     .action(
       run(async (file: string, options: Parameters<typeof import('./commands/demand.js').demandCommand>[1]) => {

@@ -102,5 +102,11 @@ export { renderSweepTable } from './report/sweep-table.js';
 export { renderCatalogView } from './report/catalog-table.js';
 export { DEFINITIONS as PROFILE_DEFINITIONS, renderProfileTable } from './report/profile-table.js';
 
+// Demand: a request trace (any Azure LLM layout, streamed) as the hourly profile and request mix a scenario reads.
+export { analyzeTrace, type TraceAnalysis } from './demand/summary.js';
+export { traceDemandFiles, type TraceDemandFiles } from './demand/trace-demand.js';
+export { parseHourlyProfileCsv, type HourlyProfile } from './demand/profile.js';
+export { parseRequestMixCsv } from './demand/request-mix.js';
+
 // Errors: what every function throws, with the exit code the CLI maps it to.
 export { ExitCode, InputError, InternalError, PlannerError, type InputIssue } from './errors.js';

@@ -7,11 +7,17 @@ import { analyzeTrace } from '../demand/summary.js';
 import { TRACE_HEADER, TRACE_HEADER_WITH_IMAGES, isTraceHeader } from '../demand/trace.js';
 import { ExitCode, InputError } from '../errors.js';
 import { renderProfile, renderTraceAnalysis } from '../report/demand-table.js';
-import { chalkFor, type CliIo } from './io.js';
+import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { unreadableFile } from './trace-input.js';
+import { traceDemandFiles } from '../demand/trace-demand.js';
 
 export interface DemandOptions {
   window: string;
   format: 'table' | 'json';
+  /** Write the trace's hourly profile CSV here (what a scenario's demand.profile reads). */
+  writeProfile?: string;
+  /** Write the trace's request-mix CSV here (what a scenario's requestMix.file reads). */
+  writeMix?: string;
 }
 
 /**
@@ -20,12 +26,27 @@ export interface DemandOptions {
  */
 export async function demandCommand(file: string, options: DemandOptions, io: CliIo): Promise<ExitCode> {
   const windowSec = parseDurationSec(options.window, '--window');
+  const writes = [options.writeProfile && '--write-profile', options.writeMix && '--write-mix'].filter(Boolean).join(' and ');
+  if (options.writeProfile && windowSec !== 3600) {
+    throw new InputError({
+      field: '--write-profile',
+      message: `a profile is hourly, but --window is ${options.window}`,
+      fix: 'drop --window (or give --window 1h) with --write-profile',
+    });
+  }
   const stream = createReadStream(resolve(io.cwd, file), { highWaterMark: 1 << 20 });
   try {
     const { firstLine, chunks } = await peekFirstLine(stream).catch((error: unknown) => {
-      throw unreadable(file, error);
+      throw unreadableFile(file, error);
     });
     if (isHourlyProfileHeader(firstLine)) {
+      if (writes)
+        throw new InputError({
+          file,
+          field: writes.split(' ')[0],
+          message: `${writes} need${writes.includes(' and ') ? '' : 's'} a request trace; this is an hourly profile`,
+          fix: 'give a trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens); a profile can be named in a scenario as it is',
+        });
       const profile = parseHourlyProfileCsv(await collectText(chunks), file);
       const summary = summarizeProfile(profile);
       const windows = windowProfile(profile, windowSec);
@@ -46,20 +67,19 @@ export async function demandCommand(file: string, options: DemandOptions, io: Cl
       });
     }
     const analysis = await analyzeTrace(chunks, { windowSec, file });
+    if (writes) {
+      const files = traceDemandFiles(analysis);
+      if (options.writeProfile) await writeFileAtomic(resolve(io.cwd, options.writeProfile), files.profileCsv);
+      if (options.writeMix) await writeFileAtomic(resolve(io.cwd, options.writeMix), files.mixCsv);
+      const written = [options.writeProfile, options.writeMix].filter(Boolean).join(' and ');
+      io.stderr.write(`wrote ${written}\n`);
+    }
     if (options.format === 'json') io.stdout.write(toJson({ file, kind: 'trace', ...analysis }));
     else io.stdout.write(renderTraceAnalysis(file, analysis, chalkFor(io)));
     return ExitCode.ok;
   } finally {
     stream.destroy();
   }
-}
-
-function unreadable(file: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new InputError({ file, message: 'file not found', fix: 'check the path' });
-  if (code === 'EISDIR') return new InputError({ file, message: 'is a directory', fix: 'give a trace CSV or an hourly profile CSV' });
-  if (code === 'EACCES') return new InputError({ file, message: 'permission denied', fix: 'check permissions' });
-  return error;
 }
 
 /** Fractions rounded to 4 decimals: float noise from timestamp arithmetic is not information. */

@@ -9,6 +9,20 @@ export function windowOverrides(range: string): string[] {
   return [`horizon.skipWindows=${match[1]}`, `horizon.windows=${Number(match[2]) - Number(match[1]) + 1}`];
 }
 
+/** `--windows FROM..TO` must lie within the scenario's horizon (indices from horizon.start). */
+export function checkWindowRange(range: string, horizon: { windows: number; skipWindows: number }, file: string): void {
+  const [, , to] = /^(\d+)\.\.(\d+)$/.exec(range.trim())!;
+  const end = horizon.skipWindows + horizon.windows;
+  if (Number(to) >= end) {
+    throw new InputError({
+      file,
+      field: '--windows',
+      message: `${range.trim()} goes beyond the horizon: it has windows 0..${end - 1} (horizon.windows ${horizon.windows}${horizon.skipWindows ? ` from window ${horizon.skipWindows}` : ''})`,
+      fix: `use --windows FROM..TO with TO <= ${end - 1}, or lengthen the horizon with --set horizon.windows=${Number(to) + 1 - horizon.skipWindows}`,
+    });
+  }
+}
+
 /** `--max-unmet 0`, `--max-unmet 500` (requests) or `--max-unmet 0.1%` (of all requests). */
 export function parseMaxUnmet(text: string): { text: string; exceeded: (unmet: number, total: number) => boolean } {
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());

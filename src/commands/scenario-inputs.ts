@@ -12,6 +12,9 @@ import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { catalogHash, readCatalog, sha256 } from './inputs.js';
+import { readTraceFile } from './trace-input.js';
+import { checkWindowRange, windowOverrides } from './flags.js';
+import { traceDemand } from '../demand/trace-demand.js';
 
 const BUILTIN = 'builtin:';
 
@@ -23,6 +26,8 @@ export interface LoadScenarioOptions {
   cwd?: string;
   /** `path=value` overrides applied in order before validation (what `--set` passes). */
   set?: readonly string[];
+  /** `--windows FROM..TO`: plan only these windows of the horizon (applied before `set`); beyond the horizon is refused. */
+  windows?: string;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface LoadScenarioOptions {
  * a scenario shipped in the package.
  */
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
-  const overrides = [...(options.set ?? [])];
+  const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...(options.set ?? [])];
   const absolute = locate(path, options.cwd ?? process.cwd());
   const hash = createHash('sha256');
   // Provenance (plan.json scenario.hashes): the scenario text, the catalog files, the data files, each apart.
@@ -39,6 +44,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   const text = await readInput(absolute, path);
   hash.update(text).update(JSON.stringify(overrides));
   const scenario = parseScenario(text, path, overrides);
+  if (options.windows) checkWindowRange(options.windows, parseScenario(text, path, options.set ?? []).horizon, path);
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);
@@ -47,8 +53,16 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
 
   const requestMixes = new Map<string, RequestMix>();
   const profiles = new Map<string, HourlyDemandProfile>();
+  const traces = new Map<string, ReturnType<typeof traceDemand>>();
   for (const [w, workload] of scenario.workloads.entries()) {
-    if ('file' in workload.requestMix && !requestMixes.has(workload.requestMix.file)) {
+    const trace = workload.demand.trace;
+    if (trace !== undefined && !traces.has(trace)) {
+      const read = await readTraceFile(locate(trace, base), trace, { field: `workloads.${w}.demand.trace` });
+      hash.update(`trace:${read.sha256}`);
+      data.update(`trace:${trace}\n${read.sha256}\n`);
+      traces.set(trace, traceDemand(read.analysis, trace));
+    }
+    if (workload.requestMix && 'file' in workload.requestMix && !requestMixes.has(workload.requestMix.file)) {
       const mixFile = locate(workload.requestMix.file, base);
       const mixText = await readInput(mixFile, workload.requestMix.file, `workloads.${w}.requestMix.file`);
       hash.update(mixText);
@@ -79,9 +93,9 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   if (profileFiles.length) data.update(`profiles:${JSON.stringify(profileFiles)}`);
   const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
   const replicaRate = createReplicaRate({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
-  const inputs = { catalog, requestMixes, profiles, replicaRate };
+  const inputs = { catalog, requestMixes, profiles, traces, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
-  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));
   return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, hashes, catalog, mixes, measuredProfiles, text };
 }
 

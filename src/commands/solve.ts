@@ -5,7 +5,7 @@ import { ExitCode } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
-import { parseMaxUnmet, windowOverrides } from './flags.js';
+import { parseMaxUnmet } from './flags.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
 import { scenarioFileForPlan } from './plan-file.js';
@@ -29,8 +29,7 @@ export interface SolveCommandOptions {
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
 export async function solveCommand(scenarioPath: string | undefined, options: SolveCommandOptions, io: CliIo): Promise<ExitCode> {
-  const set = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
-  const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set });
+  const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set, windows: options.windows });
   const maxUnmet = parseMaxUnmet(options.maxUnmet);
 
   if (options.emitLp) await writeFileAtomic(resolve(io.cwd, options.emitLp), jointModelLp(loaded.input));

@@ -9,7 +9,6 @@ import type { SweepDocument } from '../sweep/document.js';
 import { checkDistinctPaths, checkGridSize, parseVary } from '../sweep/grid.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { windowProgress } from './progress.js';
-import { windowOverrides } from './flags.js';
 import { loadScenarioFile } from './scenario-inputs.js';
 import { runPoint, SWEEP_WORKER_MODULE } from './sweep-point.js';
 
@@ -46,8 +45,7 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
   checkGridSize(axes, options.force === true);
   const files = outputFiles(options, io.cwd);
 
-  const sharedOverrides = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
-  const loaded = await loadScenarioFile(scenarioPath, { cwd: io.cwd, set: sharedOverrides });
+  const loaded = await loadScenarioFile(scenarioPath, { cwd: io.cwd, set: options.set, windows: options.windows });
   const progress = windowProgress(io, { unit: 'points' });
   const { document: doc, jobs } = await sweepScenario(loaded, {
     axes,

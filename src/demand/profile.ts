@@ -1,5 +1,6 @@
 import { InputError, type InputIssue } from '../errors.js';
-import { splitLines } from './chunks.js';
+import { readCsvRecords } from '../csv-records.js';
+import { isTraceHeader } from './trace.js';
 import { formatUtc, parseTimestampText } from './timestamp.js';
 
 /**
@@ -22,16 +23,16 @@ const UNITS = [
   { prefix: 'requests_per_sec_', toPerSec: 1 },
 ] as const;
 
-/** True for a profile header: hour_start_utc and requests_per_{minute,sec}_mean. */
+/** True for a profile header: hour_start_utc and requests_per_{minute,sec}_mean (CSV quoting allowed). */
 export function isHourlyProfileHeader(line: string): boolean {
-  return profileColumns(line) !== undefined;
+  const read = readCsvRecords(line, 'header', { trim: true });
+  return 'records' in read && profileColumns(read.records[0]?.record ?? []) !== undefined;
 }
 
-function profileColumns(line: string): { hour: number; mean: number; low: number; high: number; toPerSec: number } | undefined {
-  const names = line
-    .replace(/^\uFEFF/, '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase());
+function profileColumns(
+  header: readonly string[],
+): { hour: number; mean: number; low: number; high: number; toPerSec: number } | undefined {
+  const names = header.map((name) => name.trim().toLowerCase());
   const hour = names.indexOf('hour_start_utc');
   for (const unit of UNITS) {
     const mean = names.indexOf(`${unit.prefix}mean`);
@@ -41,17 +42,26 @@ function profileColumns(line: string): { hour: number; mean: number; low: number
   return undefined;
 }
 
-/** Reads a profile; rates must be >= 0 with low <= mean <= high, and hours consecutive from the first. */
+/**
+ * Reads a profile (CSV through csv-parse: RFC 4180 quotes, BOM, CRLF); rates must be >= 0 with
+ * low <= mean <= high, and hours consecutive from the first.
+ */
 export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyProfile {
-  const lines = splitLines(text);
-  const columns = profileColumns(lines[0] ?? '');
+  const read = readCsvRecords(text, file, { trim: true });
+  if ('issue' in read) throw new InputError(read.issue, `${file}: invalid hourly profile`);
+  const records = read.records;
+  const header = records[0]?.record ?? [];
+  const columns = profileColumns(header);
   if (!columns) {
+    const shown = header.join(',');
     throw new InputError({
       file,
       line: 1,
       field: 'header',
-      message: `'${(lines[0] ?? '').slice(0, 80)}' is not an hourly profile header`,
-      fix: 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)',
+      message: `'${shown.slice(0, 80)}' is not an hourly profile header`,
+      fix: isTraceHeader(shown)
+        ? 'this is a request trace: name it as demand.trace (planner derives the hourly profile and the request mix from it), or write a profile with planner demand FILE --write-profile P'
+        : 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)',
     });
   }
   const issues: InputIssue[] = [];
@@ -61,12 +71,11 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
   let startMs = NaN;
   // Data rows seen, good or bad, so one bad hour does not make every later hour look misplaced.
   let row = -1;
-  for (let i = 1; i < lines.length && issues.length < 20; i++) {
-    const line = i + 1;
-    const text = lines[i]!;
-    if (text.trim() === '') continue;
+  for (const { record: cells, info } of records.slice(1)) {
+    if (issues.length >= 20) break;
+    const line = info.lines;
+    if (cells.every((cell) => cell === '')) continue;
     row++;
-    const cells = text.split(',').map((cell) => cell.trim());
     const hourMs = parseTimestampText(cells[columns.hour] ?? '');
     if (Number.isNaN(startMs) && !Number.isNaN(hourMs)) startMs = hourMs - row * HOUR_MS;
     const expectedMs = startMs + row * HOUR_MS;

@@ -1,5 +1,6 @@
 import { InputError, type InputIssue } from '../errors.js';
-import { splitLines } from './chunks.js';
+import { readCsvRecords } from '../csv-records.js';
+import { isTraceHeader } from './trace.js';
 import type { TraceBatch } from './trace.js';
 import type { RequestMix, RequestSizeBucket } from './types.js';
 
@@ -138,8 +139,10 @@ export function requestMixToCsv(mix: MeasuredRequestMix): string {
  * when present. Shares must sum to 1 within 0.001 and are then normalised exactly.
  */
 export function parseRequestMixCsv(text: string, file = 'request mix'): RequestMix {
-  const lines = splitLines(text);
-  const header = (lines[0] ?? '').split(',').map((name) => name.trim().toLowerCase());
+  const read = readCsvRecords(text, file, { trim: true });
+  if ('issue' in read) throw new InputError(read.issue, `${file}: invalid request mix`);
+  const records = read.records;
+  const header = (records[0]?.record ?? []).map((name) => name.toLowerCase());
   const at = (name: string) => header.indexOf(name);
   const missing = ['share', 'mean_input_tokens', 'mean_output_tokens'].filter((name) => at(name) < 0);
   if (missing.length > 0) {
@@ -148,23 +151,24 @@ export function parseRequestMixCsv(text: string, file = 'request mix'): RequestM
       line: 1,
       field: 'header',
       message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-      fix: `use the header ${MIX_COLUMNS.join(',')}`,
+      fix: isTraceHeader(header.join(','))
+        ? 'this is a request trace: name it as demand.trace and leave requestMix out (the mix is derived from the trace), or write a mix with planner demand FILE --write-mix M'
+        : `use the header ${MIX_COLUMNS.join(',')}`,
     });
   }
   const issues: InputIssue[] = [];
   const buckets: RequestSizeBucket[] = [];
-  lines.slice(1).forEach((text, i) => {
-    if (text.trim() === '') return;
-    const cells = text.split(',');
+  for (const { record: cells, info } of records.slice(1)) {
+    if (cells.every((cell) => cell === '')) continue;
     const number = (name: string): number => {
-      const cell = (cells[at(name)] ?? '').trim();
+      const cell = cells[at(name)] ?? '';
       const value = Number(cell);
       if (cell === '' || !Number.isFinite(value) || value < 0)
-        issues.push({ file, line: i + 2, field: name, message: `'${cell}' is not a number >= 0` });
+        issues.push({ file, line: info.lines, field: name, message: `'${cell}' is not a number >= 0` });
       return value;
     };
     buckets.push({ inputTokens: number('mean_input_tokens'), outputTokens: number('mean_output_tokens'), share: number('share') });
-  });
+  }
   const totalShare = buckets.reduce((sum, b) => sum + b.share, 0);
   if (issues.length === 0 && (buckets.length === 0 || Math.abs(totalShare - 1) > 1e-3)) {
     issues.push({

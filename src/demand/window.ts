@@ -22,6 +22,11 @@ export interface WindowStats {
    * at least the window's mean.
    */
   peakRequestsPerSec: number;
+  /**
+   * Lowest rate over one peak interval at least half inside the trace's span, and at most the window's mean
+   * (an hourly profile's "low" column).
+   */
+  lowRequestsPerSec: number;
   /** 95th percentile (nearest rank) of those per-interval rates: a peak less sensitive to one burst; the mean when there are none. */
   p95RequestsPerSec: number;
   contextTokens: TokenStats | null;
@@ -157,6 +162,7 @@ export class WindowAccumulator {
       meanRequestsPerSec,
       // The busiest interval is never below the window's mean, even when the busy part was a ragged edge.
       peakRequestsPerSec: Math.max(meanRequestsPerSec, rates[rates.length - 1] ?? 0),
+      lowRequestsPerSec: Math.min(meanRequestsPerSec, rates[0] ?? meanRequestsPerSec),
       p95RequestsPerSec: rates.length > 0 ? percentileOfSorted(rates, 0.95) : meanRequestsPerSec,
       contextTokens: tokenStatsOf(this.context.view()),
       generatedTokens: tokenStatsOf(this.generated.view()),
@@ -171,6 +177,7 @@ export class WindowAccumulator {
       requests: 0,
       meanRequestsPerSec: 0,
       peakRequestsPerSec: 0,
+      lowRequestsPerSec: 0,
       p95RequestsPerSec: 0,
       contextTokens: null,
       generatedTokens: null,

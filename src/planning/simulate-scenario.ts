@@ -135,6 +135,15 @@ function checkWindows(options: SimulateScenarioOptions, windows: number, hours: 
       fix: `simulate at least ${hours / 24} days`,
     });
   }
+  if (options.days !== undefined && Math.round((options.days * 24) / hours) > windows - warmupWindows) {
+    const left = windows - warmupWindows;
+    const leftDays = Number(((left * hours) / 24).toFixed(2));
+    throw new InputError({
+      field: '--days',
+      message: `${options.days} days goes beyond the horizon: after the warm-up, ${left} of its ${windows} windows (${leftDays} day${leftDays === 1 ? '' : 's'}) are left to simulate`,
+      fix: `give --days ${leftDays} or less, or lengthen horizon.windows`,
+    });
+  }
   if (stress.burst?.window !== undefined && (stress.burst.window < warmupWindows || stress.burst.window >= windows)) {
     throw new InputError({
       field: '--stress',

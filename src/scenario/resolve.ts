@@ -2,7 +2,7 @@ import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
 import type { Candidate, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
 import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
-import { shiftSeries, workloadDemand } from '../demand/workload.js';
+import { workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import type { Scenario } from './schema.js';
 
@@ -15,6 +15,8 @@ export interface ResolveInputs {
   requestMixes: ReadonlyMap<string, RequestMix>;
   /** Demand profiles by the path written in the scenario. */
   profiles: ReadonlyMap<string, HourlyDemandProfile>;
+  /** Traces (demand.trace) by the path written in the scenario: their hourly profile and request mix. */
+  traces?: ReadonlyMap<string, { profile: HourlyDemandProfile; mix: RequestMix }>;
   /** Max requests/s one replica sustains under the SLO for the mix; 0 when it does not fit or cannot meet it. */
   replicaRate: (llm: Llm, gpu: Gpu, tp: number, slo: { ttftMs: number; tpotMs: number }, mix: RequestMix) => number;
 }
@@ -59,8 +61,22 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     if (Math.abs(total - 1) > 1e-6) {
       issues.push({ file, field: `workloads.${w}.demand.origins`, message: `origin shares sum to ${total}`, fix: 'make them sum to 1' });
     }
-    if ((workload.demand.profile === undefined) === (workload.demand.constantRequestsPerSec === undefined)) {
-      issues.push({ file, field: `workloads.${w}.demand`, message: 'give exactly one of profile or constantRequestsPerSec' });
+    const sources = [workload.demand.profile, workload.demand.trace, workload.demand.constantRequestsPerSec].filter((s) => s !== undefined);
+    if (sources.length !== 1) {
+      issues.push({
+        file,
+        field: `workloads.${w}.demand`,
+        message: `${sources.length === 0 ? 'no demand given' : 'more than one demand given'}`,
+        fix: 'give exactly one of profile, trace or constantRequestsPerSec',
+      });
+    }
+    if (workload.requestMix === undefined && workload.demand.trace === undefined) {
+      issues.push({
+        file,
+        field: `workloads.${w}.requestMix`,
+        message: 'no request mix given',
+        fix: 'give requestMix: { file: MIX.csv } or { meanInputTokens, meanOutputTokens }, or demand.trace (the mix is derived from the trace)',
+      });
     }
   });
   scenario.policies.quotas.forEach((quota, i) => {
@@ -123,7 +139,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   });
 
   // Candidates: (llm, sku, tp, region) with a positive rate for at least one workload that allows the llm.
-  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, file, w));
+  const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, file, w));
   const llmIds = [...new Set(allowedLlms.flat())].sort();
   const candidates: Candidate[] = [];
   const bestRate = new Map<string, { rate: number; config: string }>();
@@ -169,11 +185,12 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     ...(workload.deadlineHours !== undefined ? { deadlineHours: workload.deadlineHours } : {}),
     ...(workload.minQuality !== undefined ? { minQuality: workload.minQuality } : {}),
   }));
+  const series = scenario.workloads.map((workload, w) => demandSeries(workload.demand, windows, inputs, file, w, issues));
+  if (issues.length) throw new InputError(issues, `${file}: the horizon is outside the demand profile`);
   const demand = scenario.workloads.map((workload, w) => {
-    const series = demandSeries(workload.demand, windows, inputs, file, w);
     // Shares were checked above and the shift is applied per profile hour, so only the split is left.
     return workloadDemand(
-      series,
+      series[w]!,
       scenario.horizon.windowHours * 3600,
       { originShares: workload.demand.origins, scale: workload.demand.scale },
       `workloads.${w}.demand`,
@@ -213,8 +230,20 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   };
 }
 
-/** A workload's request mix: the loaded histogram file, or the mean sizes written in the scenario. */
-export function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], inputs: ResolveInputs, file: string, w: number): RequestMix {
+/** A workload's request mix: the loaded histogram file, the mean sizes written in the scenario, or its trace's mix. */
+export function requestMixOf(workload: Scenario['workloads'][number], inputs: ResolveInputs, file: string, w: number): RequestMix {
+  const mix = workload.requestMix;
+  if (mix === undefined) {
+    const trace = workload.demand.trace === undefined ? undefined : inputs.traces?.get(workload.demand.trace);
+    if (!trace)
+      throw new InputError({
+        file,
+        field: `workloads.${w}.requestMix`,
+        message: 'no request mix given',
+        fix: 'give requestMix, or demand.trace to derive it from a trace',
+      });
+    return trace.mix;
+  }
   if ('file' in mix) {
     const loaded = inputs.requestMixes.get(mix.file);
     if (!loaded)
@@ -224,29 +253,67 @@ export function requestMixOf(mix: Scenario['workloads'][number]['requestMix'], i
   return { meanInputTokens: mix.meanInputTokens, meanOutputTokens: mix.meanOutputTokens };
 }
 
-/** Requests/s per window, unscaled: the profile hour(s) under the window, time-shifted; mean or peak. */
+const REPEAT_HOURS = { daily: 24, weekly: 168 } as const;
+
+/**
+ * Requests/s per window, unscaled: mean or peak of the profile hours under the window, aligned by time.
+ * Window hour T reads the profile's row for T - shiftHours. Without `repeat` that row must exist (a horizon
+ * outside the profile's hours is an issue); with `repeat` the profile (whole days or weeks) repeats, so the
+ * row is the one at the same UTC time of day (daily) or day of week and hour (weekly).
+ */
 function demandSeries(
   demand: Scenario['workloads'][number]['demand'],
   windows: readonly { start: string; hours: number }[],
   inputs: ResolveInputs,
   file: string,
   w: number,
+  issues: InputIssue[],
 ): number[] {
   if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec!);
-  const profile = inputs.profiles.get(demand.profile!);
-  if (!profile)
-    throw new InputError({ file, field: `workloads.${w}.demand.profile`, message: `profile '${demand.profile}' was not loaded` });
-  const values = shiftSeries(demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec, demand.shiftHours);
+  const key = demand.trace !== undefined ? 'trace' : 'profile';
+  const source = (demand.trace ?? demand.profile)!;
+  const field = `workloads.${w}.demand`;
+  const profile = demand.trace !== undefined ? inputs.traces?.get(source)?.profile : inputs.profiles.get(source);
+  if (!profile) throw new InputError({ file, field: `${field}.${key}`, message: `${key} '${source}' was not loaded` });
+  const values = demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec;
   const hours = values.length;
   const profileStart = Date.parse(profile.startUtc);
-  return windows.map((window) => {
-    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS);
-    const covered = Array.from(
-      { length: Math.max(1, Math.round(window.hours)) },
-      (_, h) => values[(((first + h) % hours) + hours) % hours]!,
-    );
+  const suggest = hours % 168 === 0 ? 'weekly' : hours % 24 === 0 ? 'daily' : undefined;
+  const period = demand.repeat === undefined ? undefined : REPEAT_HOURS[demand.repeat];
+  if (period !== undefined && hours % period !== 0) {
+    issues.push({
+      file,
+      field: `${field}.repeat`,
+      message: `repeat: ${demand.repeat} needs whole ${demand.repeat === 'daily' ? 'days' : 'weeks'} (${period} hours each); ${key} '${source}' has ${hours} hours`,
+      fix: suggest ? `use repeat: ${suggest}` : `give the ${key} whole days, or drop repeat and plan within its ${hours} hours`,
+    });
+    return [];
+  }
+  let outside = false;
+  const series = windows.map((window) => {
+    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS) - demand.shiftHours;
+    const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => {
+      const index = first + h;
+      if (period !== undefined) return values[((index % hours) + hours) % hours]!;
+      if (index < 0 || index >= hours) outside = true;
+      return values[index] ?? 0;
+    });
     return demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
   });
+  if (outside) {
+    const hourUtc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const last = windows[windows.length - 1]!;
+    const horizonEnd = Date.parse(last.start) + Math.max(1, Math.round(last.hours)) * HOUR_MS;
+    const shifted = demand.shiftHours ? ` (read ${demand.shiftHours} h earlier: shiftHours ${demand.shiftHours})` : '';
+    const from = profileStart + demand.shiftHours * HOUR_MS;
+    issues.push({
+      file,
+      field: `${field}.${key}`,
+      message: `the planned windows ${windows[0]!.start} .. ${hourUtc(horizonEnd)}${shifted} are not all within ${key} '${source}', which has ${hours} hours from ${hourUtc(profileStart)} to ${hourUtc(profileStart + hours * HOUR_MS)}`,
+      fix: `plan within ${hourUtc(from)} .. ${hourUtc(from + hours * HOUR_MS)} (horizon.start, horizon.windows), or set ${field}.repeat: ${suggest ?? 'daily'} to repeat it by ${suggest === 'weekly' ? 'day of week and hour' : 'time of day'}${suggest ? '' : ` (after making it whole days: it has ${hours} hours)`}`,
+    });
+  }
+  return series;
 }
 
 /** Policy settings that contradict the rest of the scenario (groups 1, 5, 6, 7 and reservations). */

@@ -21,6 +21,18 @@ export const RequestMixSchema = z.union([
 
 export const DemandSchema = z.strictObject({
   profile: z.string().optional().describe('hourly profile CSV (hour_start_utc, requests_per_minute_mean/low/high)'),
+  trace: z
+    .string()
+    .optional()
+    .describe(
+      'request trace CSV in an Azure LLM inference format: the hourly profile and, without requestMix, the request mix are derived from it (as planner demand --write-profile/--write-mix writes them)',
+    ),
+  repeat: z
+    .enum(['daily', 'weekly'])
+    .optional()
+    .describe(
+      "repeat the profile (or trace) outside its dates: daily matches the UTC time of day (a whole number of days), weekly the day of week and hour (whole weeks); absent, the horizon must lie within the profile's hours",
+    ),
   constantRequestsPerSec: nonNegative.optional().describe('flat demand instead of a profile'),
   statistic: z.enum(['mean', 'peak']).default('peak').describe('provision for the hourly mean or the per-minute peak of each hour'),
   scale: positive.default(1).describe('multiplies the profile'),
@@ -40,7 +52,7 @@ export const WorkloadSchema = z.strictObject({
     .optional()
     .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
   slo: SloSchema,
-  requestMix: RequestMixSchema,
+  requestMix: RequestMixSchema.optional().describe('request sizes; may be left out when demand.trace gives them'),
   demand: DemandSchema,
   unmetPenaltyUsdPerRequest: positive.default(1).describe('objective penalty per request not served'),
 });

@@ -1,5 +1,5 @@
-import { CsvError, parse } from 'csv-parse/sync';
 import type { PlanningInput } from '../capacity/types.js';
+import { readCsvRecords } from '../csv-records.js';
 import { InputError, type InputIssue } from '../errors.js';
 import type { CapacityEvent } from './types.js';
 
@@ -12,23 +12,9 @@ export const EVENT_COLUMNS = ['gpu', 'region', 'from_utc', 'to_utc', 'available_
  * is reported with its line and column; windows are resolved against the scenario's horizon.
  */
 export function parseCapacityEvents(text: string, file: string, input: PlanningInput): CapacityEvent[] {
-  let rows: Record<string, string>[];
-  try {
-    rows = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
-  } catch (error) {
-    const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
-    throw new InputError({
-      file,
-      ...(line ? { line } : {}),
-      message: (error as Error).message,
-      fix: `write a CSV with header ${EVENT_COLUMNS.join(',')}`,
-    });
-  }
-  const issues: InputIssue[] = [];
-  const header = text
-    .split(/\r?\n/, 1)[0]!
-    .split(',')
-    .map((c) => c.trim());
+  const read = readCsvRecords(text, file, { trim: true });
+  if ('issue' in read) throw new InputError({ ...read.issue, fix: `write a CSV with header ${EVENT_COLUMNS.join(',')}` });
+  const header = read.records[0]?.record ?? [];
   const missing = EVENT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0)
     throw new InputError({
@@ -37,13 +23,25 @@ export function parseCapacityEvents(text: string, file: string, input: PlanningI
       message: `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
       fix: `the header is ${EVENT_COLUMNS.join(',')}`,
     });
+  const issues: InputIssue[] = [];
+  const rows = read.records
+    .slice(1)
+    .filter(({ record }) => !record.every((cell) => cell === ''))
+    .map(({ record, info }) => ({
+      line: info.lines,
+      values: record.length,
+      row: Object.fromEntries(header.map((name, i) => [name, record[i] ?? ''])) as Record<string, string>,
+    }));
   const gpus = new Set(input.skus.map((s) => s.gpu));
   const starts = input.windows.map((w) => Date.parse(w.start));
   const ends = input.windows.map((w, i) => starts[i]! + w.hours * 3_600_000);
   const events: CapacityEvent[] = [];
-  for (const [i, row] of rows.entries()) {
-    const line = i + 2;
+  for (const { line, values, row } of rows) {
     const at = (field: string, message: string, fix: string) => issues.push({ file, line, field, message, fix });
+    if (values !== header.length) {
+      at('row', `${values} values, the header has ${header.length}`, `one event per row: ${EVENT_COLUMNS.join(',')}`);
+      continue;
+    }
     if (!gpus.has(row.gpu!)) at('gpu', `unknown gpu '${row.gpu}'`, `use one of the scenario's gpus: ${[...gpus].sort().join(', ')}`);
     if (!input.regions.includes(row.region!))
       at('region', `region '${row.region}' is not in the scenario`, `use one of ${input.regions.join(', ')}`);
