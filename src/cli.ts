@@ -167,6 +167,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       '--request-sim <window>',
       "also replay a window's fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)",
     )
+    .option('--no-learn', 'the planner keeps the rates it was given instead of learning per-config factors from its own windows')
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
     .addOption(formatOption(['table', 'json']))
     .action(

@@ -12,9 +12,11 @@ import { configKey } from '../perf/profiles.js';
  * actual / planned rate whatever the load.) Below minUtilisation a busy share says too little about the limit.
  *
  * Update, asymmetric (conservative): a ratio below the factor by more than `downBand` moves the factor
- * `down` of the way to it at once (a shortfall costs SLO now); above it by more than `upBand`, only `up`
- * of the way (recovery is slower, and waits for the evidence to repeat). Inside the bands nothing changes,
- * so a fleet that serves what the plan assumed keeps factor 1 exactly.
+ * `down` of the way to it (by default all the way: a shortfall costs SLO in every window it is planned
+ * with, so a measured one is believed at once); above it by more than `upBand`, only `up` of the way
+ * (recovery is slower and needs the evidence to repeat: with noisy ratios the factor follows their lower
+ * envelope). Inside the bands nothing changes, so a fleet that serves what the plan assumed keeps factor 1
+ * exactly.
  *
  * A config without observations of its own plans with the pooled factor: the same rule applied to the
  * ratio over all configs observed in a window (a rate error that hit every config seen so far is likely to
@@ -36,7 +38,7 @@ export interface LearningRule {
 }
 
 export const DEFAULT_LEARNING_RULE: LearningRule = {
-  down: 0.75,
+  down: 1,
   up: 0.2,
   downBand: 0.005,
   upBand: 0.02,
