@@ -9,6 +9,7 @@ import { parseHourlyProfileCsv } from '../demand/profile.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
+import { parseCalibrationCsv } from '../calibrate/calibration-file.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { readCatalog } from './inputs.js';
 import { builtinProfiles } from './measured-profiles.js';
@@ -61,7 +62,15 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
     }
   }
   const measuredProfiles = builtinProfiles();
-  const inputs = { catalog, requestMixes, profiles, replicaRate: createReplicaRate({ profiles: measuredProfiles }) };
+  // calibration: FILE (planner calibrate's output): per-config rate factors, checked against the catalog.
+  let calibration: Map<string, number> | undefined;
+  if (scenario.calibration !== undefined) {
+    const calibrationText = await readInput(locate(scenario.calibration, base), scenario.calibration, 'calibration');
+    hash.update(calibrationText);
+    calibration = parseCalibrationCsv(calibrationText, scenario.calibration, catalog);
+  }
+  const replicaRate = createReplicaRate({ profiles: measuredProfiles, ...(calibration ? { calibration } : {}) });
+  const inputs = { catalog, requestMixes, profiles, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload.requestMix, inputs, path, w));
   return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, catalog, mixes, measuredProfiles, text };

@@ -104,6 +104,12 @@ export const ScenarioSchema = z.strictObject({
   name: id,
   description: z.string().optional(),
   catalog: z.string().default('builtin:models').describe('catalog folder (skus, prices, gpus, llms, regions, latency)'),
+  calibration: z
+    .string()
+    .optional()
+    .describe(
+      'calibration CSV (llm,gpu,tp,factor[,observations,source]; what planner calibrate writes): each listed config plans with its replica rate x factor',
+    ),
   horizon: z.strictObject({
     start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
     windows: z
