@@ -29,7 +29,7 @@ export function renderCalibrationTable(result: CalibrationResult, file: string, 
   if (result.insufficient.length > 0)
     text += `fewer than ${result.minObservations} usable windows, left at the model's rate: ${result.insufficient.map((c) => `${c.llm} on ${c.gpu} TP ${c.tp} (${c.observations})`).join(', ')}\n`;
   if (result.skipped.length > 0) {
-    text += `${result.skipped.length} row${result.skipped.length === 1 ? '' : 's'} say nothing about capacity:\n`;
+    text += `${result.skipped.length} ${result.skipped.length === 1 ? 'row says' : 'rows say'} nothing about capacity:\n`;
     for (const s of result.skipped.slice(0, SKIPPED_SHOWN)) text += `  ${file}:${s.line}: ${s.reason}\n`;
     if (result.skipped.length > SKIPPED_SHOWN)
       text += `  ... and ${result.skipped.length - SKIPPED_SHOWN} more (--format json lists them all)\n`;
