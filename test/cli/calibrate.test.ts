@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenarioFile } from '../../src/index.js';
-import { replicaPerformance } from '../../src/perf/replica.js';
+import { replicaLoadCurve, replicaPerformance } from '../../src/perf/replica.js';
 import { SIM_SMALL } from '../simulate/support.js';
 import { planner } from './run.js';
 
@@ -63,6 +63,28 @@ describe('planner calibrate', () => {
     // Configs the file does not list keep the model's rate.
     expect(rateOf(calibrated.input, 'NC24ads_A100_v4')).toBe(rateOf(plain.input, 'NC24ads_A100_v4'));
     expect(calibrated.hash).not.toBe(plain.hash);
+  });
+
+  it('reads mean latencies at a rate against the model curve: rows made at 0.7 of the curve give 0.7', async () => {
+    const loaded = await loadScenarioFile(SIM_SMALL);
+    const w = loaded.scenario.workloads.findIndex((x) => x.id === 'chat');
+    const curve = replicaLoadCurve(loaded.catalog.llms.get('qwen2.5-32b')!, loaded.catalog.gpus.get('A100-80GB')!, 1, loaded.mixes[w]!, {
+      profiles: loaded.measuredProfiles,
+    });
+    expect(curve.length).toBeGreaterThan(8);
+    // At batch B the replicas serve 0.7 x the model's rate at the model's latencies for B (TPOT only, then both).
+    const rows = [2, 4, 6, 8].map((b, h) => {
+      const p = curve[b - 1]!;
+      return `2024-05-13T1${h}:00:00Z,qwen2.5-32b,A100-80GB,1,5,${(5 * 0.7 * p.requestsPerSec).toFixed(9)},,${h % 2 ? p.ttftMs.toFixed(9) : ''},${p.tpotMs.toFixed(9)}`;
+    });
+    const observed = join(work, 'latency.csv');
+    writeFileSync(observed, `window_start,llm,gpu,tp,replicas,served_rps,utilisation,ttft_mean_ms,tpot_mean_ms\n${rows.join('\n')}\n`);
+    const run = await planner(['calibrate', observed, '--scenario', SIM_SMALL, '--format', 'json']);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const { factors } = JSON.parse(run.stdout) as { factors: { llm: string; factor: number; byForm: { latency: number } }[] };
+    expect(factors).toHaveLength(1);
+    expect(factors[0]!.byForm.latency).toBe(4);
+    expect(factors[0]!.factor).toBeCloseTo(0.7, 6);
   });
 
   it('a row whose config is not in the catalog is exit 2 with file:line and did-you-mean', async () => {
