@@ -86,7 +86,7 @@ export function learningSummary(
 
 const pct = (value: number) => `${fixed(value * 100, 3)}%`;
 const usd = (value: number) => `$${fixed(value, 0)}`;
-const signedUsd = (value: number) => `${value >= 0 ? '+' : '-'}$${fixed(Math.abs(value), 0)}`;
+const moreOrLess = (value: number) => `$${fixed(Math.abs(value), 0)} ${value >= 0 ? 'more' : 'less'} VM cost`;
 
 /** The factors that differ from 1 (all of them when none does), as table rows. */
 function factorRows(summary: LearningSummary): string[][] {
@@ -113,7 +113,7 @@ function overestimateLines(summary: LearningSummary): string[] {
     );
   const w = o.whole;
   lines.push(
-    `whole run: ${pct(w.stressed.attainment)} within SLO at ${usd(w.stressed.costUsd)}, against ${pct(w.trueRates.attainment)} at ${usd(w.trueRates.costUsd)} with the true rates: the over-estimate cost ${fixed(w.stressed.missedRequests - w.trueRates.missedRequests, 0)} more requests missed, at ${signedUsd(w.stressed.costUsd - w.trueRates.costUsd)} of VM cost`,
+    `whole run: ${pct(w.stressed.attainment)} within SLO at ${usd(w.stressed.costUsd)}, against ${pct(w.trueRates.attainment)} at ${usd(w.trueRates.costUsd)} with the true rates: the over-estimate cost ${fixed(w.stressed.missedRequests - w.trueRates.missedRequests, 0)} more requests missed and ${moreOrLess(w.stressed.costUsd - w.trueRates.costUsd)}`,
   );
   return lines;
 }
