@@ -107,7 +107,20 @@ describe('planner simulate', () => {
     const reference = nominal.comparison[0]!;
     expect(learned.learning.overestimate.whole.trueRates.costUsd).toBeCloseTo(reference.totalCostUsd, 6);
     expect(learned.learning.overestimate.whole.trueRates.attainment).toBeCloseTo(reference.attainment, 9);
-    const text = await planner(['simulate', SIM, '--solver', 'glpk', '--strategies', 'planner', '--stress', 'throughput=1.5']);
+    const out = join(work, 'learned');
+    const text = await planner([
+      'simulate',
+      SIM,
+      '--solver',
+      'glpk',
+      '--strategies',
+      'planner',
+      '--stress',
+      'throughput=1.5',
+      '--out',
+      out,
+    ]);
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/Rate factors the planner learned/);
     expect(text.stdout).toMatch(/Rate factors the planner learned/);
     expect(text.stdout).toMatch(/0\.6667/);
     expect(text.stdout).toMatch(/the over-estimate cost/);
