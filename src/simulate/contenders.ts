@@ -104,6 +104,9 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
  * A deferrable workload is planned at the pace that serves its backlog by half its deadline (new arrivals
  * wait for the next plan unless the deadline is one window); the planner knows its backlog by replaying its
  * own past windows through the evaluation on the demand history.
+ * With learnRates, that replay also yields what each replica group reported (requests/s served and busy
+ * share): the learner (src/calibrate/learn.ts) compares it with the utilisation the plan's rates predict at
+ * that load, and the next windows plan every candidate at its rate x its config's factor.
  */
 export async function plannerContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
@@ -123,6 +126,7 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
     hasBacklog || learner
       ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve })
       : undefined;
+  // The rates the plans assume before the learned factors (the model's, times any stressed optimism).
   const believed = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
   const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
   const observe = (report: ReplicaGroupReport): GroupObservation => {
