@@ -170,12 +170,29 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       '--request-sim <window>',
       "also replay a window's fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)",
     )
+    .option('--no-learn', 'the planner keeps the rates it was given instead of learning per-config factors from its own windows')
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
     .addOption(formatOption(['table', 'json']))
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/simulate.js').simulateCommand>[1]) => {
         const { simulateCommand } = await import('./commands/simulate.js');
         return simulateCommand(scenario, options, io);
+      }),
+    );
+
+  program
+    .command('calibrate')
+    .description('per-config rate factors (observed / predicted) from what a running fleet served per config and hour')
+    .argument('<observed>', 'observed CSV: window_start,llm,gpu,tp,replicas,served_rps and utilisation or ttft_mean_ms/tpot_mean_ms')
+    .option('--scenario <file>', "scenario whose workloads' request mixes and SLOs the traffic had (default: the built-in default)")
+    .option('--min-observations <n>', 'least usable windows per config for a factor', parsePositiveInteger)
+    .option('--set <path=value>', 'override a scenario value (repeatable)', collect, [])
+    .option('--out <file>', 'write the calibration CSV (llm,gpu,tp,factor,observations,source) a scenario reads with calibration: FILE')
+    .addOption(formatOption(['table', 'json', 'csv']))
+    .action(
+      run(async (observed: string, options: Parameters<typeof import('./commands/calibrate.js').calibrateCommand>[1]) => {
+        const { calibrateCommand } = await import('./commands/calibrate.js');
+        return calibrateCommand(observed, options, io);
       }),
     );
 

@@ -58,6 +58,14 @@ export { CONTENDER_NAMES, type ContenderName } from './simulate/contenders.js';
 export type { SimulationResult } from './simulate/runner.js';
 export type { Stress } from './simulate/types.js';
 
+// Calibrating replica rates from what a fleet served (docs/calibration.md).
+export { calibrateScenario, type CalibrateOptions } from './planning/calibrate-scenario.js';
+export { aggregateFactors, type CalibrationFactor, type CalibrationResult, type ObservationModel } from './calibrate/factors.js';
+export { parseObservedCsv, type ObservedRow } from './calibrate/observed.js';
+export { calibrationCsv, parseCalibrationCsv } from './calibrate/calibration-file.js';
+export { RateLearner, DEFAULT_LEARNING_RULE, type LearningRule, type GroupObservation, type LearnedFactor } from './calibrate/learn.js';
+export { renderCalibrationTable } from './report/calibration-table.js';
+
 // Sweeping.
 export { parseVary, type VaryAxis } from './sweep/grid.js';
 export type { SweepDocument } from './sweep/document.js';
@@ -77,7 +85,14 @@ export function sweepScenario(
 export { CATALOG_VIEWS, catalogViewData, priceListings, summarizeCatalog, type PriceListing } from './catalog/listings.js';
 export type { Catalog } from './catalog/types.js';
 export { PROFILE_TP_DEGREES, profileConfigs, selectConfigs, type ConfigFilter } from './perf/configs.js';
-export { createReplicaRate, replicaPerformance, type ReplicaPerformance, type Slo } from './perf/replica.js';
+export {
+  createReplicaRate,
+  replicaLoadCurve,
+  replicaPerformance,
+  type LoadPoint,
+  type ReplicaPerformance,
+  type Slo,
+} from './perf/replica.js';
 export { buildProfileSet, parseProfileFile, type ProfileFile, type ProfileLayer, type ProfileSet } from './perf/profile-set.js';
 export { measuredRate, type RateProfile } from './perf/measured-rates.js';
 export { maxRateUnderSlo, parseRateCurvesCsv, writeRateCurvesCsv, type RateCurve } from './perf/rate-curves.js';

@@ -10,6 +10,7 @@ import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
+import { parseCalibrationCsv } from '../calibrate/calibration-file.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { catalogHash, readCatalog, sha256 } from './inputs.js';
 import { readTraceFile } from './trace-input.js';
@@ -92,7 +93,19 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
   if (profileFiles.length) data.update(`profiles:${JSON.stringify(profileFiles)}`);
   const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
-  const replicaRate = createReplicaRate({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
+  // calibration: FILE (planner calibrate's output): per-config rate factors, checked against the catalog.
+  let calibration: Map<string, number> | undefined;
+  if (scenario.calibration !== undefined) {
+    const calibrationText = await readInput(locate(scenario.calibration, base), scenario.calibration, 'calibration');
+    hash.update(calibrationText);
+    data.update(`calibration:${scenario.calibration}\n`).update(calibrationText);
+    calibration = parseCalibrationCsv(calibrationText, scenario.calibration, catalog);
+  }
+  const replicaRate = createReplicaRate({
+    profiles: measuredProfiles.timings,
+    rates: measuredProfiles.rates,
+    ...(calibration ? { calibration } : {}),
+  });
   const inputs = { catalog, requestMixes, profiles, traces, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));

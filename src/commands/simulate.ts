@@ -25,6 +25,8 @@ export interface SimulateCommandOptions {
   commitHours?: number;
   /** Scenario window whose fleet the request-level simulation replays, or 'auto': the most heterogeneous. */
   requestSim?: string;
+  /** false with --no-learn: the planner plans with the rates it was given throughout. */
+  learn?: boolean;
 }
 
 /** `planner simulate [SCENARIO]`: replay the demand through each contender, compare, write the reports. */
@@ -44,6 +46,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     relativeGap: options.gap,
     commitHours: options.commitHours,
     requestSim: options.requestSim,
+    learnRates: options.learn ?? true,
     progress: (done, total, contender) => {
       if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${contender}: ${done}/${total} windows\x1b[K`);
     },
@@ -58,7 +61,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     await writeFileAtomic(join(dir, 'windows.csv'), windowsCsv(result));
     await writeFileAtomic(
       join(dir, 'report.html'),
-      renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect),
+      renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect, summary.learning),
     );
   }
   if (options.format === 'json') {

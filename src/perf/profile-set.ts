@@ -5,6 +5,7 @@ import { indexRates, type RateProfiles } from './measured-rates.js';
 import { tpSplitProblem } from './memory.js';
 import { PROFILE_COLUMNS, configKey, parseMeasuredProfilesCsv, type MeasuredProfile, type MeasuredProfiles } from './profiles.js';
 import { RATE_CURVE_COLUMNS, parseRateCurvesCsv, rateCurveKey, type RateCurve } from './rate-curves.js';
+import type { ReplicaOptions } from './replica.js';
 import { RATE_TABLE_HEADER, parseRateTableCsv, type StatedRate } from './rate-table.js';
 
 /**
@@ -182,6 +183,11 @@ export function buildProfileSet(layers: readonly ProfileLayer[], catalog: Catalo
   }
   if (issues.length) throw new InputError(issues, `${issues.length} bad measured profile row${issues.length === 1 ? '' : 's'}`);
   return { timings, rates: indexRates([...curves.values()].flat(), [...stated.values()].flat()) };
+}
+
+/** The replica-model options that plan with a profile set: its timing tables and measured rates. */
+export function profileOptions(set: ProfileSet): Pick<ReplicaOptions, 'profiles' | 'rates'> {
+  return { profiles: set.timings, rates: set.rates };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

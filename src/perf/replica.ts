@@ -236,29 +236,7 @@ function timingPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: Reques
   }
   if (!memory.fits) return notServed(false, memory.reason ?? 'does not fit');
 
-  // Per request: mean prefill and its square (for the queueing allowance).
-  let meanPrefillMs = 0;
-  let meanPrefillSquared = 0;
-  for (const bucket of stats.buckets) {
-    const t = timings.prefillMs(bucket.inputTokens);
-    meanPrefillMs += bucket.share * t;
-    meanPrefillSquared += bucket.share * t * t;
-  }
-  const steps = stats.meanDecodeSteps;
-  const loadAt = (batch: number): Load => {
-    const stepMs = timings.decodeStepMs(batch, stats);
-    const slotMsPerRequest = batch * meanPrefillMs + steps * stepMs;
-    const ratePerMs = batch / slotMsPerRequest;
-    const rho = ratePerMs * meanPrefillMs;
-    const waitMs = rho < 1 ? (ratePerMs * meanPrefillSquared) / (2 * (1 - rho)) : Infinity;
-    return {
-      batch,
-      stepMs,
-      ratePerSec: ratePerMs * 1000,
-      tpotMs: stepMs + (steps > 0 ? ((batch - 1) * meanPrefillMs) / steps : 0),
-      ttftMs: meanPrefillMs + stepMs + waitMs,
-    };
-  };
+  const { meanPrefillMs, meanPrefillSquared, loadAt } = loadModel(timings, stats);
   const meets = (load: Load) => load.tpotMs <= slo.tpotMs && load.ttftMs <= slo.ttftMs;
 
   const batchCap = Math.min(maxBatchByMemory, MAX_BATCH, timings.maxBatch);
@@ -313,6 +291,68 @@ function timingPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: Reques
     extrapolated: timings.extrapolated,
     ...(limitedBy ? { limitedBy } : {}),
   };
+}
+
+/**
+ * The steady-state load of one replica at each batch (see replicaPerformance): per request the mean prefill
+ * and its square, and at batch B the rate, TPOT and TTFT (queueing allowance included).
+ */
+function loadModel(
+  timings: Timings,
+  stats: MixStats,
+): { meanPrefillMs: number; meanPrefillSquared: number; loadAt: (batch: number) => Load } {
+  let meanPrefillMs = 0;
+  let meanPrefillSquared = 0;
+  for (const bucket of stats.buckets) {
+    const t = timings.prefillMs(bucket.inputTokens);
+    meanPrefillMs += bucket.share * t;
+    meanPrefillSquared += bucket.share * t * t;
+  }
+  const steps = stats.meanDecodeSteps;
+  const loadAt = (batch: number): Load => {
+    const stepMs = timings.decodeStepMs(batch, stats);
+    const slotMsPerRequest = batch * meanPrefillMs + steps * stepMs;
+    const ratePerMs = batch / slotMsPerRequest;
+    const rho = ratePerMs * meanPrefillMs;
+    const waitMs = rho < 1 ? (ratePerMs * meanPrefillSquared) / (2 * (1 - rho)) : Infinity;
+    return {
+      batch,
+      stepMs,
+      ratePerSec: ratePerMs * 1000,
+      tpotMs: stepMs + (steps > 0 ? ((batch - 1) * meanPrefillMs) / steps : 0),
+      ttftMs: meanPrefillMs + stepMs + waitMs,
+    };
+  };
+  return { meanPrefillMs, meanPrefillSquared, loadAt };
+}
+
+/** One point of a replica's load curve: at this many running requests, the rate and the mean latencies. */
+export interface LoadPoint {
+  batch: number;
+  requestsPerSec: number;
+  ttftMs: number;
+  tpotMs: number;
+}
+
+/**
+ * The model's load curve of one replica for a mix, uncalibrated: rate, TTFT and TPOT at every batch from 1
+ * to the memory, MAX_BATCH and measured-range limit, whatever the SLO (all three grow with the batch).
+ * Empty when the config does not fit. What `planner calibrate` reads observed latencies against.
+ */
+export function replicaLoadCurve(llm: Llm, gpu: Gpu, tp: number, mix: RequestMix, options: ReplicaOptions = {}): LoadPoint[] {
+  const stats = mixStats(mix);
+  const profile = options.estimateOnly ? undefined : options.profiles?.get(configKey(llm.id, gpu.id, tp));
+  const timings = profile ? measuredTimings(profile) : estimatedTimings(llm, gpu, tp, options.estimator);
+  const memory = memoryFit(llm, gpu, tp, stats.largestRequestTokens);
+  if (stats.largestRequestTokens > llm.maxContextTokens || !memory.fits) return [];
+  const maxBatchByMemory = Math.floor(memory.kvCapacityTokens / stats.slotFinalTokens);
+  const { loadAt } = loadModel(timings, stats);
+  const points: LoadPoint[] = [];
+  for (let batch = 1; batch <= Math.min(maxBatchByMemory, MAX_BATCH, timings.maxBatch); batch++) {
+    const load = loadAt(batch);
+    points.push({ batch, requestsPerSec: load.ratePerSec, ttftMs: load.ttftMs, tpotMs: load.tpotMs });
+  }
+  return points;
 }
 
 /** A `replicaRate` callback (as src/scenario/resolve.ts takes) over the given profiles and calibration. */

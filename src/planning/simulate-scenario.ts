@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import type { SolveFn } from '../lp/index.js';
 import { comparisonRows, redirectRows, type SimulationSummary } from '../report/simulation.js';
+import { learningSummary } from '../report/simulation-learning.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { parseCapacityEvents } from '../simulate/events.js';
 import { MAX_STEPS_AHEAD } from '../simulate/forecast-next.js';
@@ -34,6 +35,8 @@ export interface SimulateScenarioOptions {
    * or 'auto': the most heterogeneous; none when undefined.
    */
   requestSim?: number | string | undefined;
+  /** The planner learns per-config rate factors from its own evaluated windows (default true). */
+  learnRates?: boolean | undefined;
   /** Windows simulated so far by the contender named. */
   progress?: ((done: number, total: number, contender: string) => void) | undefined;
 }
@@ -80,6 +83,7 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     commitWindows: options.commitHours === undefined ? 1 : options.commitHours / hours,
     progress: (contender: string, done: number, total: number) => options.progress?.(done, total, contender),
     queueProfile: queueProfiles(input, loaded.catalog, loaded.mixes, slos, loaded.measuredProfiles),
+    learnRates: options.learnRates ?? true,
   };
   const result = await simulate(input, { ...common, contenders: options.contenders, ...(events ? { events } : {}) });
   // The redirect table needs the planner's routing without the events, on the same demand.
@@ -87,8 +91,16 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
   if (events && events.length > 0 && options.contenders.includes('planner'))
     reference = await simulate(input, { ...common, contenders: ['planner'] });
 
-  const rows = comparisonRows(result);
   const planner = result.contenders.find((s) => s.name === 'planner');
+  // What a throughput over-estimate cost: the same planner on the same demand with the true rates.
+  const optimism = stress.throughputOptimism !== undefined && stress.throughputOptimism !== 1 ? stress.throughputOptimism : undefined;
+  let trueRates: SimulationResult | undefined;
+  if (optimism !== undefined && planner?.learning) {
+    const { throughputOptimism: _optimism, ...rest } = stress;
+    trueRates = await simulate(input, { ...common, stress: rest, contenders: ['planner'], ...(events ? { events } : {}) });
+  }
+  const learning = planner ? learningSummary(planner, trueRates?.contenders[0], optimism) : undefined;
+  const rows = comparisonRows(result);
   const redirect = planner && reference ? redirectRows(planner, reference.contenders[0]) : [];
   let requestSim: SimulationSummary['requestSim'];
   if (options.requestSim !== undefined) {
@@ -115,6 +127,7 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     comparison: rows,
     redirect,
     ...(requestSim ? { requestSim } : {}),
+    ...(learning ? { learning } : {}),
   };
   return { result, summary, warmupWindows };
 }

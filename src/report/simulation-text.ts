@@ -4,6 +4,7 @@ import type { Stress } from '../simulate/types.js';
 import { fixed } from './html.js';
 import { renderComparisonTable, renderRedirectTable, type SimulationSummary } from './simulation.js';
 import { renderTable } from './table.js';
+import { renderLearningText } from './simulation-learning.js';
 
 /** The terminal view of `planner simulate`: the comparison, a line per contender, redirects and the request-level replay. */
 export function renderSimulationText(
@@ -27,6 +28,7 @@ export function renderSimulationText(
       : '';
     text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
   }
+  if (summary.learning) text += renderLearningText(summary.learning, chalk);
   if (summary.redirect.length > 0) {
     text += `\nWhere the planner's traffic went during the capacity events (mean req/s over the event windows):\n`;
     text += renderRedirectTable(summary.redirect, chalk);

@@ -7,6 +7,7 @@ import { escapeFormula } from './finance-csv.js';
 import { PALETTE, colour, fixed, htmlPage, section, timeAxis } from './html.js';
 import { escapeXml, lineChart, stackedBarChart, stepDecimals, type ChartSeries } from './svg-charts.js';
 import { renderTable } from './table.js';
+import { renderLearningHtml, type LearningSummary } from './simulation-learning.js';
 
 /** simulation.json without the per-contender details: what `planner simulate --format json` prints. */
 export interface SimulationSummary {
@@ -19,6 +20,8 @@ export interface SimulationSummary {
   redirect: RedirectRow[];
   /** The request-level replay of one window's fleet (--request-sim). */
   requestSim?: { window: number; start: string; dispatch: DispatchComparison[] };
+  /** The rate factors the planner learned, and what a throughput over-estimate cost (when it learned any). */
+  learning?: LearningSummary;
 }
 
 /** One row of the comparison: a contender's totals against the siloed baseline and the oracle. */
@@ -259,6 +262,7 @@ export function renderSimulationHtml(
   result: SimulationResult,
   rows: readonly ComparisonRow[],
   redirect: readonly RedirectRow[],
+  learning?: LearningSummary,
 ): string {
   const first = result.contenders[0];
   const axis = timeAxis(first ? first.windows.map((w) => w.start) : []);
@@ -357,6 +361,15 @@ export function renderSimulationHtml(
     `<header><h1>${escapeXml(title)}</h1><p class="meta">${result.windows.length} windows simulated${result.burstWindow !== undefined ? `; burst in window ${result.burstWindow}` : ''}</p></header>`,
     section('Comparison', table),
     section('Cost', costBars),
+    ...(learning
+      ? [
+          section(
+            `Rate factors the ${learning.contender} learned`,
+            renderLearningHtml(learning),
+            'Observed / planned rate per config, from what its replicas served at the busy share they reported in its own past windows.',
+          ),
+        ]
+      : []),
     section(
       'GPUs running',
       lineChart({

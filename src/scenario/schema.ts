@@ -125,6 +125,12 @@ export const ScenarioSchema = z.strictObject({
     .describe(
       'measured profiles: CSV files or folders of them (timing tables, rate curves from planner profile import, rate tables); per config they replace the built-in and catalog ones',
     ),
+  calibration: z
+    .string()
+    .optional()
+    .describe(
+      'calibration CSV (llm,gpu,tp,factor[,observations,source]; what planner calibrate writes): each listed config plans with its replica rate x factor',
+    ),
   horizon: z.strictObject({
     start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
     windows: z

@@ -3,10 +3,11 @@ import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js'
 import { greedyWindowFallback } from '../heuristics/index.js';
 import { isInteractive } from '../capacity/policies.js';
 import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, WorkloadSpec } from '../capacity/types.js';
-import { FleetEvaluator } from './evaluate.js';
+import { RateLearner, type GroupObservation } from '../calibrate/learn.js';
+import { FleetEvaluator, type ReplicaGroupReport } from './evaluate.js';
 import { forecastAhead } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
-import type { CapacityEvent, FleetWindow } from './types.js';
+import type { CapacityEvent, FleetWindow, RateLearning } from './types.js';
 
 /**
  * What `planner simulate` compares: the planner and the baselines it is measured against. Not a strategy
@@ -45,6 +46,8 @@ export interface ContenderContext {
   commitWindows?: number;
   /** Planners' belief about throughput (stress), 1 = the perf model's. */
   rateScale: number;
+  /** The planner learns per-config rate factors from its own evaluated windows (src/calibrate/learn.ts). */
+  learnRates?: boolean;
   progress?: (contender: string, done: number, total: number) => void;
 }
 
@@ -54,6 +57,8 @@ export interface ContenderRun {
   fleets: FleetWindow[];
   seconds: number;
   notes: string[];
+  /** The rate factors a learning contender ended with. */
+  learning?: RateLearning;
 }
 
 function fleetOf(window: PlanWindow, deferrable: ReadonlySet<string>): FleetWindow {
@@ -99,6 +104,9 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
  * A deferrable workload is planned at the pace that serves its backlog by half its deadline (new arrivals
  * wait for the next plan unless the deadline is one window); the planner knows its backlog by replaying its
  * own past windows through the evaluation on the demand history.
+ * With learnRates, that replay also yields what each replica group reported (requests/s served and busy
+ * share): the learner (src/calibrate/learn.ts) compares it with the utilisation the plan's rates predict at
+ * that load, and the next windows plan every candidate at its rate x its config's factor.
  */
 export async function plannerContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
@@ -110,20 +118,46 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
   const { input } = ctx;
   const block = ctx.commitWindows ?? 1;
   const deferrable = deferrableIds(input);
-  const ledger = input.workloads.some((w) => !isInteractive(w))
-    ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve })
-    : undefined;
+  const hasBacklog = input.workloads.some((w) => !isInteractive(w));
+  const learner = ctx.learnRates ? new RateLearner() : undefined;
+  // Replays the planner's own past windows on the demand that arrived: its batch backlog and what its
+  // replicas reported (served requests/s and busy share), which the learner compares with the plan.
+  const ledger =
+    hasBacklog || learner
+      ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve })
+      : undefined;
+  // The rates the plans assume before the learned factors (the model's, times any stressed optimism).
+  const believed = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+  const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
+  const observe = (report: ReplicaGroupReport): GroupObservation => {
+    const rates = believed.get(`${report.llm}|${report.sku}|${report.tp}|${report.region}`);
+    let planned = 0;
+    for (const [id, rps] of report.servedRps) {
+      const rate = (rates?.get(id) ?? 0) * ctx.rateScale;
+      if (rate > 0) planned += rps / rate;
+    }
+    return {
+      llm: report.llm,
+      gpu: report.gpu,
+      tp: report.tp,
+      replicas: report.replicas,
+      utilisation: report.utilisation,
+      plannedUtilisation: planned / report.replicas,
+    };
+  };
   for (let k = 0; k < ctx.windows.length; k += block) {
     const t = ctx.windows[k]!;
     const count = Math.min(block, ctx.windows.length - k);
     const history = ctx.historyBefore(t);
     // The backlog after every window committed so far, replayed on the demand that arrived in them.
-    for (let j = k - block; ledger && j >= 0 && j < k; j++)
+    for (let j = k - block; ledger && j >= 0 && j < k; j++) {
       await ledger.step(
         j,
         fleets[j]!,
         input.workloads.map((workload, w) => workload.origins.map((_, o) => history[w]![o]![ctx.windows[j]!]!)),
       );
+      learner?.observe(ctx.windows[j]!, ledger.lastReplicaGroups().map(observe));
+    }
     const seconds = input.windows[t]!.hours * 3600;
     const forecast = input.workloads.map((workload, w) =>
       workload.origins.map((_, o) =>
@@ -149,8 +183,9 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
       currentFleet: previous,
       extraQuotas: eventQuotas(known),
       rateScale: ctx.rateScale,
+      ...(learner ? { rateFactor: (c: { llm: string; sku: string; tp: number }) => learner.factor(c.llm, gpuOf.get(c.sku)!, c.tp) } : {}),
     });
-    const sub = ledger ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
+    const sub = hasBacklog ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
     const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
       strategy: ctx.planStrategy,
       relativeGap: ctx.relativeGap,
@@ -176,7 +211,11 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
     block === 1
       ? 'hourly: next-hour forecast from history, MILP from the running fleet'
       : `every ${block} windows: forecast of the next ${block} from history, MILP from the running fleet, all ${block} committed`;
-  return { name: 'planner', description, fleets, seconds: (performance.now() - started) / 1000, notes };
+  const settledFrom = learner?.settledFrom();
+  const learning: RateLearning | undefined = learner
+    ? { factors: learner.factors(), pooled: learner.pooled, ...(settledFrom !== undefined ? { settledFrom } : {}) }
+    : undefined;
+  return { name: 'planner', description, fleets, seconds: (performance.now() - started) / 1000, notes, ...(learning ? { learning } : {}) };
 }
 
 /**

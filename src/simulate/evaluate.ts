@@ -23,6 +23,21 @@ export interface EvaluationContext {
   queueProfile?: QueueProfileOf;
 }
 
+/** One replica group's window as a fleet's metrics would report it (FleetEvaluator.lastReplicaGroups). */
+export interface ReplicaGroupReport {
+  llm: string;
+  sku: string;
+  gpu: string;
+  tp: number;
+  region: string;
+  /** Replicas serving for the whole window (effective count). */
+  replicas: number;
+  /** Requests/s served, by workload id. */
+  servedRps: ReadonlyMap<string, number>;
+  /** Busy share: served load over the replicas' sustainable rate (0..1). */
+  utilisation: number;
+}
+
 /** Events in force in scenario window t. */
 export function eventsAt(events: readonly CapacityEvent[], t: number): CapacityEvent[] {
   return events.filter((e) => t >= e.fromWindow && t <= e.toWindow);
@@ -78,7 +93,14 @@ export function capFleet(input: PlanningInput, fleet: FleetWindow, events: reado
 /** Runs the actual demand through a contender's fleets and totals what it cost and served. */
 export async function evaluateFleets(
   ctx: EvaluationContext,
-  contender: { name: string; description: string; fleets: readonly FleetWindow[]; seconds: number; notes?: string[] },
+  contender: {
+    name: string;
+    description: string;
+    fleets: readonly FleetWindow[];
+    seconds: number;
+    notes?: string[];
+    learning?: ContenderResult['learning'];
+  },
 ): Promise<ContenderResult> {
   const evaluator = new FleetEvaluator(ctx);
   const windows: WindowOutcome[] = [];
@@ -91,6 +113,7 @@ export async function evaluateFleets(
     totals: totalsOf(ctx.input, windows),
     seconds: contender.seconds,
     notes: contender.notes ?? [],
+    ...(contender.learning ? { learning: contender.learning } : {}),
   };
 }
 
@@ -107,6 +130,7 @@ export class FleetEvaluator {
   /** By workload index, per origin; undefined for interactive workloads. */
   private readonly backlogs: (Backlog[] | undefined)[];
   private readonly ctx: EvaluationContext;
+  private last: { fleet: FleetWindow; load: DispatchResult['replicaGroupLoad'] } | undefined;
 
   constructor(ctx: EvaluationContext) {
     this.ctx = ctx;
@@ -145,6 +169,7 @@ export class FleetEvaluator {
       });
     }
     const result = await this.serve(t, fleet, actual, seconds);
+    this.last = { fleet, load: result.replicaGroupLoad };
     const bill = this.bill(capped, evictions, window.hours);
     const queueing = this.ctx.queueProfile
       ? windowQueueing(fleet, result.replicaGroupLoad, input.workloads.length, this.ctx.queueProfile)
@@ -193,6 +218,43 @@ export class FleetEvaluator {
       utilisation: result.utilisation,
       servedBy: this.servedBy(fleet, result.replicaGroupLoad),
     };
+  }
+
+  /**
+   * What the replica groups of the last window stepped reported, as a fleet's metrics export has it: per
+   * replica group its config, replicas, requests/s served by workload and busy share (served load over the
+   * replicas' sustainable rate, the rates of the input this evaluator was built on).
+   */
+  lastReplicaGroups(): ReplicaGroupReport[] {
+    if (!this.last) return [];
+    const { fleet, load } = this.last;
+    const rateOf = new Map(this.ctx.input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+    const reports: ReplicaGroupReport[] = [];
+    for (const [g, replica] of fleet.replicas.entries()) {
+      const replicas = replica.effectiveCount ?? replica.count;
+      const loads = load.get(g);
+      if (!(replicas > 0) || !loads) continue;
+      const rates = rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`);
+      let busy = 0;
+      const servedRps = new Map<string, number>();
+      for (const [w, rps] of loads) {
+        const id = this.ctx.input.workloads[w]!.id;
+        const rate = rates?.get(id) ?? 0;
+        if (rate > 0) busy += rps / rate;
+        servedRps.set(id, rps);
+      }
+      reports.push({
+        llm: replica.llm,
+        sku: replica.sku,
+        gpu: this.sku.get(replica.sku)!.gpu,
+        tp: replica.tp,
+        region: replica.region,
+        replicas,
+        servedRps,
+        utilisation: Math.min(1, busy / replicas),
+      });
+    }
+    return reports;
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/types.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { RequestMix } from '../demand/types.js';
-import type { ProfileSet } from '../perf/profile-set.js';
+import { type ProfileSet, profileOptions } from '../perf/profile-set.js';
 import { replicaPerformance, type Slo } from '../perf/replica.js';
 import type { FleetWindow, QueueingSummary } from './types.js';
 
@@ -99,7 +99,7 @@ export function queueProfiles(
     const gpu = catalog.gpus.get(gpuOf.get(replica.sku) ?? '');
     let profile: QueueProfile | undefined;
     if (llm && gpu) {
-      const perf = replicaPerformance(llm, gpu, replica.tp, slos[w]!, mixes[w]!, { profiles: profiles.timings, rates: profiles.rates });
+      const perf = replicaPerformance(llm, gpu, replica.tp, slos[w]!, mixes[w]!, profileOptions(profiles));
       if (
         perf.meetsSlo &&
         perf.prefillMs !== null &&

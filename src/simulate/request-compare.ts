@@ -1,7 +1,7 @@
 import type { PlanningInput } from '../capacity/types.js';
 import type { Catalog } from '../catalog/types.js';
 import type { RequestMix } from '../demand/types.js';
-import type { ProfileSet } from '../perf/profile-set.js';
+import { type ProfileSet, profileOptions } from '../perf/profile-set.js';
 import { replicaPerformance } from '../perf/replica.js';
 import { maxThroughput, scaleReplicaGroups, type ReplicaModel } from './request-sim.js';
 import type { FleetWindow } from './types.js';
@@ -93,7 +93,7 @@ export function compareDispatch(
         replicaGroup.replica.tp,
         slos[w]!,
         mixes[w]!,
-        { profiles: profiles.timings, rates: profiles.rates },
+        profileOptions(profiles),
       );
       const model: ReplicaModel = {
         label: `${replicaGroup.replica.llm} TP${replicaGroup.replica.tp} on ${replicaGroup.replica.sku}`,

@@ -30,6 +30,8 @@ export interface SimulateOptions {
   progress?: (contender: string, done: number, total: number) => void;
   /** Queue profiles for the queueing estimate per replica group (src/simulate/queueing.ts); none: fluid only. */
   queueProfile?: QueueProfileOf;
+  /** The planner learns per-config rate factors from its evaluated windows (default true). */
+  learnRates?: boolean;
 }
 
 export interface SimulationResult {
@@ -78,6 +80,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     horizonTimeLimitSec: options.horizonTimeLimitSec ?? 4 * options.timeLimitSec,
     ...(options.commitWindows !== undefined ? { commitWindows: options.commitWindows } : {}),
     rateScale: stress.throughputOptimism ?? 1,
+    learnRates: options.learnRates ?? true,
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const results: ContenderResult[] = [];

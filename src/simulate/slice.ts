@@ -15,6 +15,8 @@ export interface SliceOptions {
   gpus?: ReadonlySet<string>;
   /** Multiplies every candidate's rate (a planner's optimism about throughput). */
   rateScale?: number;
+  /** Multiplies one candidate's rates on top of rateScale (factors learned from observed windows). */
+  rateFactor?: (candidate: Candidate) => number;
 }
 
 /**
@@ -35,7 +37,10 @@ export function sliceInput(input: PlanningInput, options: SliceOptions): Plannin
   const candidates: Candidate[] = [];
   for (const candidate of input.candidates) {
     if (options.gpus && !options.gpus.has(input.skus.find((s) => s.sku === candidate.sku)!.gpu)) continue;
-    const rates = new Map([...candidate.requestsPerSecByWorkload].filter(([id]) => ids.has(id)).map(([id, rate]) => [id, rate * scale]));
+    const factor = options.rateFactor ? options.rateFactor(candidate) : 1;
+    const rates = new Map(
+      [...candidate.requestsPerSecByWorkload].filter(([id]) => ids.has(id)).map(([id, rate]) => [id, rate * scale * factor]),
+    );
     if (rates.size > 0) candidates.push({ ...candidate, requestsPerSecByWorkload: rates });
   }
   const skus = options.gpus ? input.skus.filter((s) => options.gpus!.has(s.gpu)) : input.skus;

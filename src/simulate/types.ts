@@ -1,4 +1,5 @@
 import type { PlanWindow } from '../capacity/types.js';
+import type { LearnedFactor } from '../calibrate/learn.js';
 import type { Eviction } from './eviction.js';
 
 /** What a contender runs in one window: VMs (one entry per sku, region and purchase) and the replicas packed on them. */
@@ -115,4 +116,16 @@ export interface ContenderResult {
   /** Planning time. */
   seconds: number;
   notes: string[];
+  /** The rate factors a learning contender (the planner) ended with. */
+  learning?: RateLearning;
+}
+
+/** What a contender learned about replica rates from its own evaluated windows (src/calibrate/learn.ts). */
+export interface RateLearning {
+  /** Per config it observed: the factor (observed / planned rate) it plans with at the end. */
+  factors: LearnedFactor[];
+  /** The factor for configs it has not observed, and the windows behind it. */
+  pooled: { factor: number; observations: number };
+  /** First scenario window planned after the last factor change above 2%; absent when none moved that much. */
+  settledFrom?: number;
 }

@@ -76,14 +76,54 @@ describe('planner simulate', () => {
     expect(strip(b)).toEqual(strip(a));
   });
 
-  it('stress: demand x1.5 after planning breaks the siloed fleet sized on the nominal peak; optimistic throughput hurts the planner', async () => {
+  it('stress: demand x1.5 after planning breaks the siloed fleet sized on the nominal peak; optimistic throughput hurts a planner that does not learn', async () => {
     const nominal = await simulateJson('--strategies', 'planner,siloed');
     const demand = await simulateJson('--strategies', 'planner,siloed', '--stress', 'demand=1.5');
-    const throughput = await simulateJson('--strategies', 'planner', '--stress', 'throughput=1.5');
+    const throughput = await simulateJson('--strategies', 'planner', '--stress', 'throughput=1.5', '--no-learn');
     const attainment = (s: Summary, name: string) => s.comparison.find((r) => r.strategy === name)!.attainment;
     expect(attainment(nominal, 'siloed')).toBeCloseTo(1, 9);
     expect(attainment(demand, 'siloed')).toBeLessThan(0.99);
     expect(attainment(throughput, 'planner')).toBeLessThan(attainment(nominal, 'planner') - 0.05);
+    expect(throughput).not.toHaveProperty('learning');
+  });
+
+  it('the planner learns an optimistic throughput: factors near 1/1.5 and what the over-estimate cost, in JSON and text', async () => {
+    const nominal = await simulateJson('--strategies', 'planner');
+    expect(nominal).not.toHaveProperty('learning');
+    const learned = (await simulateJson('--strategies', 'planner', '--stress', 'throughput=1.5')) as Summary & {
+      learning: {
+        factors: { factor: number }[];
+        settledFrom: number;
+        overestimate: { optimism: number; whole: { stressed: { attainment: number }; trueRates: { attainment: number; costUsd: number } } };
+      };
+    };
+    const attainment = learned.comparison.find((r) => r.strategy === 'planner')!.attainment;
+    expect(attainment).toBeGreaterThan(0.995);
+    expect(learned.learning.factors.length).toBeGreaterThan(0);
+    for (const f of learned.learning.factors) expect(f.factor).toBeCloseTo(1 / 1.5, 4);
+    expect(learned.learning.overestimate.optimism).toBe(1.5);
+    expect(learned.learning.overestimate.whole.stressed.attainment).toBeCloseTo(attainment, 9);
+    // The reference run with the true rates is the unstressed planner.
+    const reference = nominal.comparison[0]!;
+    expect(learned.learning.overestimate.whole.trueRates.costUsd).toBeCloseTo(reference.totalCostUsd, 6);
+    expect(learned.learning.overestimate.whole.trueRates.attainment).toBeCloseTo(reference.attainment, 9);
+    const out = join(work, 'learned');
+    const text = await planner([
+      'simulate',
+      SIM,
+      '--solver',
+      'glpk',
+      '--strategies',
+      'planner',
+      '--stress',
+      'throughput=1.5',
+      '--out',
+      out,
+    ]);
+    expect(await readFile(join(out, 'report.html'), 'utf8')).toMatch(/Rate factors the planner learned/);
+    expect(text.stdout).toMatch(/Rate factors the planner learned/);
+    expect(text.stdout).toMatch(/0\.6667/);
+    expect(text.stdout).toMatch(/the over-estimate cost/);
   });
 
   it('shows where the planner sent the traffic during a capacity event', async () => {

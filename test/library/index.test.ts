@@ -7,7 +7,15 @@ const TINY = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'tiny.yaml
 
 describe('the library (src/index.ts)', () => {
   it('exports the entry points the README documents', () => {
-    for (const name of ['loadScenarioFile', 'planScenario', 'validatePlan', 'simulateScenario', 'sweepScenario', 'parsePlanDocument']) {
+    for (const name of [
+      'loadScenarioFile',
+      'planScenario',
+      'validatePlan',
+      'simulateScenario',
+      'sweepScenario',
+      'parsePlanDocument',
+      'calibrateScenario',
+    ]) {
       expect(typeof (planner as Record<string, unknown>)[name]).toBe('function');
     }
   });
