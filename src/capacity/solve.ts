@@ -70,6 +70,9 @@ export interface PlanResult {
 
 /** The safety net when the caller gives none: far above any deterministic run, so that it means a stuck solve. */
 export const DEFAULT_TIME_LIMIT_SEC = 600;
+/** Past the safety net, a window GH cannot plan (deadlines) is still solved, this far: a plan must cover every window. */
+const PAST_NET_NODES = 50;
+const PAST_NET_WINDOW_SEC = 30;
 /**
  * auto tries the joint MILP (under its work limit) on small horizons, and keeps it when it proves the gap or
  * beats lp-rolling; otherwise lp-rolling alone. Window by window, a plan cannot see that a VM let go in a
@@ -99,6 +102,12 @@ interface SolveContext {
   /** Windows whose plan was not proven within the gap, and why (for the unmet diagnosis). */
   unproven: Map<number, string>;
   run: (program: Program, what: string, extra?: SolveOptions) => Promise<Solution>;
+  /**
+   * A solve of one window after the safety net has fired, where no GH plan applies: bounded by a small
+   * deterministic node limit (and a per-window wall clock) instead of the spent horizon clock, so the plan
+   * still covers every window. Recorded in timeLimited, so the plan says it.
+   */
+  runPastNet: (program: Program, what: string) => Promise<Solution>;
   /** The safety net has fired: skip work whose only use is a solve (it would return at once). */
   expired: () => boolean;
 }
@@ -134,6 +143,15 @@ function solveContext(input: PlanningInput, solve: SolveFn, solverName: string, 
             });
       if (solution.limit === 'time') ctx.timeLimited.push(what);
       return solution;
+    },
+    runPastNet: async (program, what) => {
+      ctx.timeLimited.push(`${what} (planned after the safety net fired, within ${PAST_NET_NODES} nodes)`);
+      return solve(program, {
+        relativeGap: ctx.relativeGap,
+        ...(options.log ? { log: options.log } : {}),
+        workLimit: { nodes: PAST_NET_NODES },
+        timeLimitSec: PAST_NET_WINDOW_SEC,
+      });
     },
   };
   return ctx;
@@ -343,9 +361,11 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
         continue;
       }
     }
+    // Past the safety net with no GH plan: the window is solved within a small node limit instead.
+    const run = ctx.expired() ? (program: Program, what: string) => ctx.runPastNet(program, what) : ctx.run;
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
-      return { built, solution: await ctx.run(built.program, label) };
+      return { built, solution: await run(built.program, label) };
     };
     let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
     if (guide && (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6)) {
@@ -376,7 +396,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     };
     if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
     // The LP of the program the MILP solved (restricted or wide), rounded up.
-    const relaxed = await ctx.run(linearRelaxation(built.program), `${label} LP`);
+    const relaxed = await run(linearRelaxation(built.program), `${label} LP`);
     if (relaxed.status === 'optimal' && relaxed.values) {
       const rounded = roundUpFleet(input, built, built.program, relaxed.values, before);
       if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);

@@ -92,7 +92,6 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   // What was measured is part of the plan's input: a changed profile makes a plan stale.
   if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
   if (profileFiles.length) data.update(`profiles:${JSON.stringify(profileFiles)}`);
-  const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
   // calibration: FILE (planner calibrate's output): per-config rate factors, checked against the catalog.
   let calibration: Map<string, number> | undefined;
   if (scenario.calibration !== undefined) {
@@ -101,6 +100,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
     data.update(`calibration:${scenario.calibration}\n`).update(calibrationText);
     calibration = parseCalibrationCsv(calibrationText, scenario.calibration, catalog);
   }
+  const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
   const replicaRate = createReplicaRate({
     profiles: measuredProfiles.timings,
     rates: measuredProfiles.rates,

@@ -288,6 +288,20 @@ describe('the wall-clock safety net', () => {
     expect(stderr).toMatch(/time-limited plan/);
   });
 
+  it('when it fires on a scenario with deadlines (no GH plan), every window is still planned, within a node limit: exit 4', async () => {
+    const { exitCode, plan } = await solveJson(
+      join(SCENARIOS, 'sim-small-batch.yaml'),
+      '--strategy',
+      'lp-rolling',
+      '--time-limit',
+      '0.001',
+    );
+    expect(exitCode).toBe(4);
+    expect(plan.status).toBe('time_limited');
+    expect(plan.windows).toHaveLength(48);
+    expect(plan.solver.reason).toMatch(/planned after the safety net fired/);
+  });
+
   it('without it, the same scenario is solved by work limits alone: exit 0, proven or feasible, and the same plan twice', async () => {
     const first = await solveJson('--windows', '0..23');
     const second = await solveJson('--windows', '0..23');
