@@ -60,7 +60,15 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       issues.push({ file, field: `workloads.${w}.demand.origins`, message: `origin shares sum to ${total}`, fix: 'make them sum to 1' });
     }
     if ((workload.demand.profile === undefined) === (workload.demand.constantRequestsPerSec === undefined)) {
-      issues.push({ file, field: `workloads.${w}.demand`, message: 'give exactly one of profile or constantRequestsPerSec' });
+      const both = workload.demand.profile !== undefined;
+      issues.push({
+        file,
+        field: `workloads.${w}.demand`,
+        message: both ? 'both profile and constantRequestsPerSec are given' : 'neither profile nor constantRequestsPerSec is given',
+        fix: both
+          ? 'keep one: profile (an hourly CSV) or constantRequestsPerSec (a flat rate)'
+          : 'add profile: FILE.csv (hourly requests per minute) or constantRequestsPerSec: N',
+      });
     }
   });
   scenario.policies.quotas.forEach((quota, i) => {
@@ -70,7 +78,12 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   scenario.policies.currentFleet.forEach((entry, i) => {
     if (!catalog.skus.has(entry.sku)) unknown(`policies.currentFleet.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
     else if (!catalog.prices.some((p) => p.sku === entry.sku && p.region === entry.region && p.purchase === entry.purchase)) {
-      issues.push({ file, field: `policies.currentFleet.${i}`, message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}` });
+      issues.push({
+        file,
+        field: `policies.currentFleet.${i}`,
+        message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}`,
+        fix: `planner catalog prices lists where ${entry.sku} is sold; move the entry there or drop it`,
+      });
     }
   });
   scenario.policies.reserved.forEach((entry, i) => {
@@ -84,7 +97,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       });
     }
   });
-  if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
+  if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
       scenario,
