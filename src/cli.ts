@@ -53,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
     .option('--resilience-cost', 'with policies.locality.nPlusOne: also plan without N+1 and report the difference (twice the time)')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
         const { solveCommand } = await import('./commands/solve.js');
@@ -107,6 +108,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(formatOption(['table', 'json', 'csv']))
     .option('--out <file>', 'also write the result to FILE (atomically); the format follows its extension: .json, .csv or .html')
     .option('--html <file>', 'write the HTML report with the cost-vs-parameter chart (self-contained)')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .addHelpText(
       'after',
       [
@@ -170,6 +172,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       "also replay a window's fleet request by request, capacity-proportional vs round-robin dispatch (a window index, or auto: the most heterogeneous)",
     )
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .addOption(formatOption(['table', 'json']))
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/simulate.js').simulateCommand>[1]) => {

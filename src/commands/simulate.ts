@@ -7,6 +7,7 @@ import { renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { CONTENDER_NAMES, type ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { createProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface SimulateCommandOptions {
@@ -25,6 +26,8 @@ export interface SimulateCommandOptions {
   commitHours?: number;
   /** Scenario window whose fleet the request-level simulation replays, or 'auto': the most heterogeneous. */
   requestSim?: string;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 /** `planner simulate [SCENARIO]`: replay the demand through each contender, compare, write the reports. */
@@ -33,6 +36,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const stress = parseStress(options.stress);
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set });
   const events = options.events === undefined ? undefined : { text: await readEvents(options.events, io.cwd), file: options.events };
+  const progress = createProgress(io, { label: 'simulating', quiet: options.quiet === true });
   const { result, summary } = await simulateScenario(loaded, {
     contenders,
     stress,
@@ -44,11 +48,9 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     relativeGap: options.gap,
     commitHours: options.commitHours,
     requestSim: options.requestSim,
-    progress: (done, total, contender) => {
-      if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${contender}: ${done}/${total} windows\x1b[K`);
-    },
+    progress: (done, total, contender) => progress.update(done, total, `simulating ${contender}`),
   });
-  if (io.stderrIsTty === true) io.stderr.write('\r\x1b[K');
+  progress.finish();
 
   if (options.out) {
     const dir = resolve(io.cwd, options.out);
