@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, InputError, PlannerError } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames } from './solvers/registry.js';
@@ -297,6 +297,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         if (!(which in SCHEMAS))
           throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
         return schemaCommand(which as keyof typeof SCHEMAS, io);
+      }),
+    );
+
+  program
+    .command('completion')
+    .description("print a shell completion script generated from planner's commands and options")
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nLoad it: source <(planner completion bash), source <(planner completion zsh), planner completion fish | source',
+    )
+    .action(
+      run(async (shell: 'bash' | 'zsh' | 'fish') => {
+        const { completionScript } = await import('./completion.js');
+        io.stdout.write(completionScript(program, shell));
+        return ExitCode.ok;
       }),
     );
 

@@ -23,7 +23,7 @@ export interface ProgressOptions {
   delayMs?: number;
   /** On a pipe: at most one line per this many ms, the first after it (default 5 s). */
   intervalMs?: number;
-  /** On a pipe: a timer so a line still comes when no update does (default: an unref'd setInterval). */
+  /** On a pipe: a timer (ticking every second) so a line still comes when no update does (default: an unref'd setInterval). */
   heartbeat?: Heartbeat;
 }
 
@@ -86,7 +86,8 @@ export function createProgress(io: CliIo, options: ProgressOptions = {}): Progre
     () => {
       if (due()) line();
     },
-    Math.max(intervalMs, 100),
+    // Ticks finer than the interval, so a line is at most about a second late whatever the phase.
+    Math.max(Math.min(intervalMs, 1000), 100),
   );
   return {
     update(done, total, next) {
