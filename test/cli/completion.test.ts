@@ -64,6 +64,7 @@ describe('planner completion bash|zsh|fish', () => {
       const body = [
         `source ${JSON.stringify(script)}`,
         `COMP_WORDS=(${words.map((w) => JSON.stringify(w)).join(' ')}); COMP_CWORD=${words.length - 1}; COMPREPLY=()`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: bash parameter expansion, not a template
         '_planner_completion; printf "%s\\n" "${COMPREPLY[@]}"',
       ].join('\n');
       const result = spawnSync('bash', ['-c', body], { encoding: 'utf8' });
