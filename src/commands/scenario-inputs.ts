@@ -11,6 +11,7 @@ import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
+import type { Scenario } from '../scenario/schema.js';
 import { readCatalog } from './inputs.js';
 
 const BUILTIN = 'builtin:';
@@ -33,19 +34,19 @@ export interface LoadScenarioOptions {
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
   const absolute = locate(path, options.cwd ?? process.cwd());
   const text = await readInput(absolute, path);
+  const overrides = [...(options.set ?? [])];
+  const scenario = parseScenario(text, path, overrides);
   try {
-    return await loadScenarioText(text, path, absolute, options);
+    return await loadParsed(scenario, text, path, absolute, overrides);
   } catch (error) {
     // Cross-reference and referenced-file errors name a field of the scenario: give them its line too.
-    throw withScenarioLines(error, path, text);
+    throw withScenarioLines(error, path, text, overrides);
   }
 }
 
-async function loadScenarioText(text: string, path: string, absolute: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
-  const overrides = [...(options.set ?? [])];
+async function loadParsed(scenario: Scenario, text: string, path: string, absolute: string, overrides: string[]): Promise<LoadedScenario> {
   const hash = createHash('sha256');
   hash.update(text).update(JSON.stringify(overrides));
-  const scenario = parseScenario(text, path, overrides);
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);

@@ -105,11 +105,9 @@ function jsonSchema(): JsonSchemaNode {
 /** An issue at its line in the text; a field a `--set` override wrote says so instead of pointing at the file. */
 function placed(issue: ScenarioIssue, file: string, source: ScenarioText, overrides: readonly string[]): InputIssue {
   const field = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
-  const set = overrides.find((o) => {
-    const path = o.slice(0, Math.max(0, o.indexOf('=')));
-    return path && (field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`));
-  });
-  const at = source.locate(issue.path);
+  const set = overriddenBy(field, overrides);
+  // A value from the command line has no line in the file.
+  const at = set ? undefined : source.locate(issue.path);
   return {
     file,
     ...(at ? { line: at.line, column: at.column } : {}),
@@ -117,6 +115,14 @@ function placed(issue: ScenarioIssue, file: string, source: ScenarioText, overri
     message: set ? `${issue.message} (set on the command line: ${set})` : issue.message,
     fix: issue.fix,
   };
+}
+
+/** The `--set path=value` override that wrote `field` (or a section of it, or inside it), if any. */
+function overriddenBy(field: string, overrides: readonly string[]): string | undefined {
+  return overrides.find((o) => {
+    const path = o.slice(0, Math.max(0, o.indexOf('=')));
+    return path && (field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`));
+  });
 }
 
 /** Lists whose entries must be distinct: a repeat is a mistake the planner would otherwise double-count. */
@@ -151,13 +157,13 @@ function duplicateIssues(scenario: Scenario): ScenarioIssue[] {
 /**
  * Adds the scenario's line and column to the issues of `error` that name a field of `file` but no line
  * (the cross-reference checks of resolveScenario, a missing referenced file), so every scenario error points
- * at its line. Anything else is returned unchanged.
+ * at its line; a field a `--set` override wrote has no line in the file. Anything else is returned unchanged.
  */
-export function withScenarioLines(error: unknown, file: string, text: string): unknown {
+export function withScenarioLines(error: unknown, file: string, text: string, overrides: readonly string[] = []): unknown {
   if (!(error instanceof InputError) || !error.issues.some((i) => i.file === file && i.field && i.line === undefined)) return error;
   const source = new ScenarioText(text);
   const issues = error.issues.map((issue) => {
-    if (issue.file !== file || !issue.field || issue.line !== undefined) return issue;
+    if (issue.file !== file || !issue.field || issue.line !== undefined || overriddenBy(issue.field, overrides)) return issue;
     const at = source.locate(issue.field.split('.'));
     return at ? { ...issue, line: at.line, column: at.column } : issue;
   });
