@@ -42,9 +42,9 @@ export const WorkloadSchema = z.strictObject({
   deadlineHours: positive
     .optional()
     .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
-  slo: SloSchema.describe('latency targets: { ttftMs, tpotMs, maxNetworkRttMs }'),
-  requestMix: RequestMixSchema.describe('request sizes: { meanInputTokens, meanOutputTokens } or { file: histogram CSV }'),
-  demand: DemandSchema.describe('requests over time: a profile CSV or constantRequestsPerSec, split over origins'),
+  slo: SloSchema.describe('latency targets per request'),
+  requestMix: RequestMixSchema.describe('request sizes: mean token counts, or a histogram CSV'),
+  demand: DemandSchema.describe('requests over time (an hourly profile or a constant rate), split over origin regions'),
   unmetPenaltyUsdPerRequest: positive.default(1).describe('objective penalty per request not served'),
 });
 
@@ -133,7 +133,7 @@ export const ScenarioSchema = z.strictObject({
         .default(0)
         .describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
     })
-    .describe('the planned period: { start, windows, windowHours }'),
+    .describe('the planned period: its start and hourly windows'),
   regions: z.array(id).min(1).describe('catalog regions VMs may run in (planner catalog regions), e.g. [eastus, westus2]'),
   skus: z.array(id).optional().describe('skus to consider (default: every sku priced in a listed region)'),
   tp: z
@@ -150,15 +150,15 @@ export const ScenarioSchema = z.strictObject({
     .strictObject({
       headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),
       startupMinutes: nonNegative.default(10).describe('VM boot + weight load time, charged per VM started'),
-      quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region: [{ gpu, region, gpus }]'),
+      quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region'),
       budget: z
         .strictObject({
           usd: positive.describe('total cost allowed over the horizon, USD'),
           mode: z.enum(['hard', 'soft']).default('hard').describe('hard: the plan stays within it; soft: only reports a violation'),
         })
         .optional()
-        .describe('spending limit over the horizon: { usd, mode: hard|soft }'),
-      currentFleet: z.array(FleetEntrySchema).default([]).describe('VMs already running before the first window: [{ region, sku, count }]'),
+        .describe('spending limit over the horizon (constraint group 9)'),
+      currentFleet: z.array(FleetEntrySchema).default([]).describe('VMs already running before the first window'),
       maxScaleOutPerWindow: z.number().int().positive().optional().describe('most VMs added per window per (sku, region, purchase)'),
       maxScaleInPerWindow: z.number().int().nonnegative().optional().describe('most VMs removed per window per (sku, region, purchase)'),
       reserved: z.array(ReservedEntrySchema).default([]).describe('reserved VMs: run in every window, sunk cost (not in the objective)'),

@@ -39,7 +39,7 @@ describe('parseScenario error text', () => {
     const issues = issuesOf(`${TEXT}policies:\n  budget: 300\n`);
     const budget = issues.find((i) => i.field === 'policies.budget')!;
     expect(budget).toMatchObject({ file: 's.yaml', line: 8, column: 3 }); // TEXT is 6 lines; policies: is 7;
-    expect(budget.fix).toBe('write budget: { usd: N, mode: hard|soft }');
+    expect(budget.fix).toMatch(/^write budget: \{ usd: N, mode: hard\|soft \} \(spending limit/);
     const missing = issues.find((i) => i.field === 'workloads.0.slo.tpotMs')!;
     expect(missing).toMatchObject({ line: 6, message: 'missing tpotMs' });
     expect(missing.fix).toMatch(/^add tpotMs: N \(time per output token/);
