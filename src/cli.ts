@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, InputError, PlannerError } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames } from './solvers/registry.js';
@@ -53,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--set <path=value>', 'override a scenario value, e.g. policies.headroom=0.2 (repeatable)', collect, [])
     .option('--max-unmet <requests|pct>', 'unmet demand above this is "no acceptable plan" (exit 1)', '0')
     .option('--resilience-cost', 'with policies.locality.nPlusOne: also plan without N+1 and report the difference (twice the time)')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
         const { solveCommand } = await import('./commands/solve.js');
@@ -108,6 +109,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .addOption(formatOption(['table', 'json', 'csv']))
     .option('--out <file>', 'also write the result to FILE (atomically); the format follows its extension: .json, .csv or .html')
     .option('--html <file>', 'write the HTML report with the cost-vs-parameter chart (self-contained)')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .addHelpText(
       'after',
       [
@@ -172,6 +174,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     )
     .option('--no-learn', 'the planner keeps the rates it was given instead of learning per-config factors from its own windows')
     .option('--out <dir>', 'write simulation.json, windows.csv and report.html there')
+    .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .addOption(formatOption(['table', 'json']))
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/simulate.js').simulateCommand>[1]) => {
@@ -315,6 +318,22 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         if (!(which in SCHEMAS))
           throw new InputError({ field: 'which', message: `unknown schema '${which}'`, fix: `one of ${Object.keys(SCHEMAS).join(', ')}` });
         return schemaCommand(which as keyof typeof SCHEMAS, io);
+      }),
+    );
+
+  program
+    .command('completion')
+    .description("print a shell completion script generated from planner's commands and options")
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      '\nLoad it: source <(planner completion bash), source <(planner completion zsh), planner completion fish | source',
+    )
+    .action(
+      run(async (shell: 'bash' | 'zsh' | 'fish') => {
+        const { completionScript } = await import('./completion.js');
+        io.stdout.write(completionScript(program, shell));
+        return ExitCode.ok;
       }),
     );
 

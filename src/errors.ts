@@ -31,17 +31,19 @@ export class PlannerError extends Error {
   }
 }
 
-/** Where in an input a problem is: file, 1-based line, field. */
+/** Where in an input a problem is: file, 1-based line (and column), field. */
 export interface InputLocation {
   file?: string;
   line?: number;
+  column?: number;
   field?: string;
 }
 
 export function formatLocation(at: InputLocation): string {
   const parts: string[] = [];
-  if (at.file) parts.push(at.line ? `${at.file}:${at.line}` : at.file);
-  else if (at.line) parts.push(`line ${at.line}`);
+  const line = at.line ? `${at.line}${at.column ? `:${at.column}` : ''}` : undefined;
+  if (at.file) parts.push(line ? `${at.file}:${line}` : at.file);
+  else if (line) parts.push(`line ${line}`);
   if (at.field) parts.push(at.field);
   return parts.join(' ');
 }
@@ -61,11 +63,14 @@ export function formatIssue(issue: InputIssue): string {
 /** Invalid input (catalog, scenario, trace, flags). Carries every issue found, not just the first. */
 export class InputError extends PlannerError {
   readonly issues: readonly InputIssue[];
+  /** The heading above the issues, when there is one. */
+  readonly summary: string | undefined;
   constructor(issues: InputIssue | readonly InputIssue[], summary?: string) {
     const list = Array.isArray(issues) ? (issues as readonly InputIssue[]) : [issues as InputIssue];
     const lines = list.map(formatIssue);
     super(summary ? [summary, ...lines.map((l) => `  ${l}`)].join('\n') : lines.join('\n'), ExitCode.badInput);
     this.issues = list;
+    this.summary = summary;
   }
 }
 

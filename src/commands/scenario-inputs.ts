@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { packageRoot } from '../paths.js';
-import { parseScenario } from '../scenario/load.js';
+import { parseScenario, withScenarioLines } from '../scenario/load.js';
 import { requestMixOf, resolveScenario, type HourlyDemandProfile } from '../scenario/resolve.js';
 import { parseHourlyProfileCsv } from '../demand/profile.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
@@ -12,6 +12,7 @@ import { createReplicaRate } from '../perf/replica.js';
 import { readProfileSet } from './measured-profiles.js';
 import { parseCalibrationCsv } from '../calibrate/calibration-file.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
+import type { Scenario } from '../scenario/schema.js';
 import { catalogHash, readCatalog, sha256 } from './inputs.js';
 import { readTraceFile } from './trace-input.js';
 import { checkWindowRange, windowOverrides } from './flags.js';
@@ -39,13 +40,22 @@ export interface LoadScenarioOptions {
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
   const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...(options.set ?? [])];
   const absolute = locate(path, options.cwd ?? process.cwd());
-  const hash = createHash('sha256');
-  // Provenance (plan.json scenario.hashes): the scenario text, the catalog files, the data files, each apart.
-  const data = createHash('sha256');
   const text = await readInput(absolute, path);
-  hash.update(text).update(JSON.stringify(overrides));
   const scenario = parseScenario(text, path, overrides);
   if (options.windows) checkWindowRange(options.windows, parseScenario(text, path, options.set ?? []).horizon, path);
+  try {
+    return await loadParsed(scenario, text, path, absolute, overrides);
+  } catch (error) {
+    // Cross-reference and referenced-file errors name a field of the scenario: give them its line too.
+    throw withScenarioLines(error, path, text, overrides);
+  }
+}
+
+async function loadParsed(scenario: Scenario, text: string, path: string, absolute: string, overrides: string[]): Promise<LoadedScenario> {
+  const hash = createHash('sha256');
+  hash.update(text).update(JSON.stringify(overrides));
+  // Provenance (plan.json scenario.hashes): the scenario text, the catalog files, the data files, each apart.
+  const data = createHash('sha256');
   const base = dirname(absolute);
 
   const catalogDir = locate(scenario.catalog, base);
@@ -65,7 +75,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
     }
     if (workload.requestMix && 'file' in workload.requestMix && !requestMixes.has(workload.requestMix.file)) {
       const mixFile = locate(workload.requestMix.file, base);
-      const mixText = await readInput(mixFile, workload.requestMix.file, `workloads.${w}.requestMix.file`);
+      const mixText = await readInput(mixFile, workload.requestMix.file, { scenario: path, field: `workloads.${w}.requestMix.file` });
       hash.update(mixText);
       data.update(`mix:${workload.requestMix.file}\n`).update(mixText);
       requestMixes.set(workload.requestMix.file, parseRequestMixCsv(mixText, workload.requestMix.file));
@@ -73,7 +83,7 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
     const profile = workload.demand.profile;
     if (profile !== undefined && !profiles.has(profile)) {
       const profileFile = locate(profile, base);
-      const profileText = await readInput(profileFile, profile, `workloads.${w}.demand.profile`);
+      const profileText = await readInput(profileFile, profile, { scenario: path, field: `workloads.${w}.demand.profile` });
       hash.update(profileText);
       data.update(`profile:${profile}\n`).update(profileText);
       profiles.set(profile, parseHourlyProfileCsv(profileText, profile));
@@ -95,7 +105,10 @@ export async function loadScenarioFile(path: string, options: LoadScenarioOption
   // calibration: FILE (planner calibrate's output): per-config rate factors, checked against the catalog.
   let calibration: Map<string, number> | undefined;
   if (scenario.calibration !== undefined) {
-    const calibrationText = await readInput(locate(scenario.calibration, base), scenario.calibration, 'calibration');
+    const calibrationText = await readInput(locate(scenario.calibration, base), scenario.calibration, {
+      scenario: path,
+      field: 'calibration',
+    });
     hash.update(calibrationText);
     data.update(`calibration:${scenario.calibration}\n`).update(calibrationText);
     calibration = parseCalibrationCsv(calibrationText, scenario.calibration, catalog);
@@ -117,18 +130,34 @@ function locate(path: string, base: string): string {
   return path.startsWith(BUILTIN) ? join(packageRoot(), path.slice(BUILTIN.length)) : resolve(base, path);
 }
 
-async function readInput(absolute: string, shown: string, field?: string): Promise<string> {
+/**
+ * Reads the scenario, or a file it names (`from`: the scenario and the field naming it, so the error points
+ * at that line of the scenario).
+ */
+async function readInput(absolute: string, shown: string, from?: { scenario: string; field: string }): Promise<string> {
   try {
     return await readFile(absolute, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const where = from ? { file: from.scenario, field: from.field } : { file: shown };
+    const what = from ? `'${shown}' ` : '';
+    if (code === 'EISDIR') {
+      const inside = await readdir(absolute).catch(() => [] as string[]);
+      const scenarios = inside.filter((name) => /\.(ya?ml|json)$/i.test(name)).sort();
+      throw new InputError({
+        ...where,
+        message: `${what}is a directory: name a ${from ? 'file' : 'scenario file'}`,
+        fix: scenarios.length
+          ? `e.g. ${join(shown, scenarios[0]!)}${scenarios.length > 1 ? ` (it holds ${scenarios.slice(0, 5).join(', ')}${scenarios.length > 5 ? ', ...' : ''})` : ''}`
+          : `give the path of a ${from ? 'CSV file' : 'YAML or JSON scenario file'}, not of a folder`,
+      });
+    }
     throw new InputError({
-      file: shown,
-      ...(field ? { field } : {}),
-      message: code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`,
+      ...where,
+      message: code === 'ENOENT' ? `${what}file not found` : `${what}cannot read: ${(error as Error).message}`,
       fix:
         code === 'ENOENT'
-          ? `check the path (relative paths are resolved against the scenario file's folder${field ? '' : ' or the current directory'})`
+          ? `check the path (relative paths are resolved against ${from ? "the scenario file's folder" : 'the current directory'}${from ? `: ${absolute}` : ''})`
           : 'check permissions',
     });
   }

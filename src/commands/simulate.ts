@@ -7,6 +7,7 @@ import { renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { CONTENDER_NAMES, type ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { createProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface SimulateCommandOptions {
@@ -27,6 +28,8 @@ export interface SimulateCommandOptions {
   requestSim?: string;
   /** false with --no-learn: the planner plans with the rates it was given throughout. */
   learn?: boolean;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 /** `planner simulate [SCENARIO]`: replay the demand through each contender, compare, write the reports. */
@@ -35,6 +38,7 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
   const stress = parseStress(options.stress);
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set });
   const events = options.events === undefined ? undefined : { text: await readEvents(options.events, io.cwd), file: options.events };
+  const progress = createProgress(io, { label: 'simulating', quiet: options.quiet === true });
   const { result, summary } = await simulateScenario(loaded, {
     contenders,
     stress,
@@ -47,11 +51,9 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     commitHours: options.commitHours,
     requestSim: options.requestSim,
     learnRates: options.learn ?? true,
-    progress: (done, total, contender) => {
-      if (io.stderrIsTty === true) io.stderr.write(`\rsimulating ${contender}: ${done}/${total} windows\x1b[K`);
-    },
+    progress: (done, total, contender) => progress.update(done, total, `simulating ${contender}`),
   });
-  if (io.stderrIsTty === true) io.stderr.write('\r\x1b[K');
+  progress.finish();
 
   if (options.out) {
     const dir = resolve(io.cwd, options.out);

@@ -7,8 +7,8 @@ import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
 import { parseMaxUnmet } from './flags.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
-import { windowProgress } from './progress.js';
 import { scenarioFileForPlan } from './plan-file.js';
+import { createProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
 export interface SolveCommandOptions {
@@ -25,6 +25,8 @@ export interface SolveCommandOptions {
   /** With gh/agh: also solve the LP relaxation (HiGHS) to report a proven gap. */
   bound?: boolean;
   resilienceCost?: boolean;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
@@ -34,7 +36,7 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
 
   if (options.emitLp) await writeFileAtomic(resolve(io.cwd, options.emitLp), jointModelLp(loaded.input));
 
-  const progress = windowProgress(io);
+  const progress = createProgress(io, { quiet: options.quiet === true });
   const { result, document } = await planScenario(loaded, {
     solver: options.solver,
     strategy: options.strategy,

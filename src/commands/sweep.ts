@@ -8,7 +8,7 @@ import { renderSweepTable } from '../report/sweep-table.js';
 import type { SweepDocument } from '../sweep/document.js';
 import { checkDistinctPaths, checkGridSize, parseVary } from '../sweep/grid.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
-import { windowProgress } from './progress.js';
+import { createProgress } from './progress.js';
 import { loadScenarioFile } from './scenario-inputs.js';
 import { runPoint, SWEEP_WORKER_MODULE } from './sweep-point.js';
 
@@ -25,6 +25,8 @@ export interface SweepCommandOptions {
   format: 'table' | 'json' | 'csv';
   out?: string;
   html?: string;
+  /** No progress on stderr. */
+  quiet?: boolean;
 }
 
 type FileFormat = 'json' | 'csv' | 'html';
@@ -46,7 +48,7 @@ export async function sweepCommand(scenarioPath: string, options: SweepCommandOp
   const files = outputFiles(options, io.cwd);
 
   const loaded = await loadScenarioFile(scenarioPath, { cwd: io.cwd, set: options.set, windows: options.windows });
-  const progress = windowProgress(io, { unit: 'points' });
+  const progress = createProgress(io, { unit: 'points', label: 'sweeping', quiet: options.quiet === true });
   const { document: doc, jobs } = await sweepScenario(loaded, {
     axes,
     cwd: io.cwd,

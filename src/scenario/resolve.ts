@@ -61,13 +61,17 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     if (Math.abs(total - 1) > 1e-6) {
       issues.push({ file, field: `workloads.${w}.demand.origins`, message: `origin shares sum to ${total}`, fix: 'make them sum to 1' });
     }
-    const sources = [workload.demand.profile, workload.demand.trace, workload.demand.constantRequestsPerSec].filter((s) => s !== undefined);
-    if (sources.length !== 1) {
+    const given = (['profile', 'trace', 'constantRequestsPerSec'] as const).filter((key) => workload.demand[key] !== undefined);
+    if (given.length !== 1) {
       issues.push({
         file,
         field: `workloads.${w}.demand`,
-        message: `${sources.length === 0 ? 'no demand given' : 'more than one demand given'}`,
-        fix: 'give exactly one of profile, trace or constantRequestsPerSec',
+        message:
+          given.length === 0 ? 'neither profile, trace nor constantRequestsPerSec is given' : `${given.join(' and ')} are both given`,
+        fix:
+          given.length === 0
+            ? 'add profile: FILE.csv (hourly requests per minute), trace: TRACE.csv (an Azure request trace) or constantRequestsPerSec: N'
+            : 'keep one: profile (an hourly CSV), trace (a request trace) or constantRequestsPerSec (a flat rate)',
       });
     }
     if (workload.requestMix === undefined && workload.demand.trace === undefined) {
@@ -86,7 +90,12 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
   scenario.policies.currentFleet.forEach((entry, i) => {
     if (!catalog.skus.has(entry.sku)) unknown(`policies.currentFleet.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
     else if (!catalog.prices.some((p) => p.sku === entry.sku && p.region === entry.region && p.purchase === entry.purchase)) {
-      issues.push({ file, field: `policies.currentFleet.${i}`, message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}` });
+      issues.push({
+        file,
+        field: `policies.currentFleet.${i}`,
+        message: `${entry.sku} has no ${entry.purchase} price in ${entry.region}`,
+        fix: `planner catalog prices lists where ${entry.sku} is sold; move the entry there or drop it`,
+      });
     }
   });
   scenario.policies.reserved.forEach((entry, i) => {
@@ -100,7 +109,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       });
     }
   });
-  if (issues.length) throw new InputError(issues, `${file}: the scenario refers to things the catalog does not have`);
+  if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
       scenario,

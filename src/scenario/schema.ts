@@ -16,7 +16,10 @@ export const SloSchema = z.strictObject({
 
 export const RequestMixSchema = z.union([
   z.strictObject({ file: z.string().describe('request-size histogram CSV (traces/*-request-mix.csv)') }),
-  z.strictObject({ meanInputTokens: positive, meanOutputTokens: positive }),
+  z.strictObject({
+    meanInputTokens: positive.describe('mean prompt tokens per request'),
+    meanOutputTokens: positive.describe('mean generated tokens per request'),
+  }),
 ]);
 
 export const DemandSchema = z.strictObject({
@@ -41,7 +44,7 @@ export const DemandSchema = z.strictObject({
 });
 
 export const WorkloadSchema = z.strictObject({
-  id,
+  id: id.describe('workload name, unique in the scenario (e.g. chat)'),
   llms: z.array(id).min(1).optional().describe('llms allowed to serve this workload (default with minQuality: every llm in the catalog)'),
   minQuality: positive
     .optional()
@@ -51,31 +54,33 @@ export const WorkloadSchema = z.strictObject({
   deadlineHours: positive
     .optional()
     .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
-  slo: SloSchema,
-  requestMix: RequestMixSchema.optional().describe('request sizes; may be left out when demand.trace gives them'),
-  demand: DemandSchema,
+  slo: SloSchema.describe('latency targets per request'),
+  requestMix: RequestMixSchema.optional().describe(
+    'request sizes: mean token counts, or a histogram CSV; may be left out when demand.trace gives them',
+  ),
+  demand: DemandSchema.describe('requests over time (an hourly profile, a request trace or a constant rate), split over origin regions'),
   unmetPenaltyUsdPerRequest: positive.default(1).describe('objective penalty per request not served'),
 });
 
 export const QuotaSchema = z.strictObject({
-  gpu: id,
-  region: id,
-  gpus: z.number().int().nonnegative(),
-  fromWindow: z.number().int().nonnegative().optional(),
-  toWindow: z.number().int().nonnegative().optional(),
+  gpu: id.describe('catalog gpu id (planner catalog gpus), e.g. H100-80GB'),
+  region: id.describe('catalog region id (planner catalog regions)'),
+  gpus: z.number().int().nonnegative().describe('most GPUs of this kind in the region, per window'),
+  fromWindow: z.number().int().nonnegative().optional().describe('first window index the quota applies to (default: 0)'),
+  toWindow: z.number().int().nonnegative().optional().describe('last window index the quota applies to (default: the last)'),
 });
 
 export const FleetEntrySchema = z.strictObject({
-  region: id,
-  sku: id,
-  purchase: z.enum(['on-demand', 'spot']).default('on-demand'),
-  count: z.number().int().nonnegative(),
+  region: id.describe('catalog region id'),
+  sku: id.describe('catalog sku id (planner catalog skus)'),
+  purchase: z.enum(['on-demand', 'spot']).default('on-demand').describe('how these VMs are paid for'),
+  count: z.number().int().nonnegative().describe('VMs running before the first window'),
 });
 
 export const ReservedEntrySchema = z.strictObject({
-  region: id,
-  sku: id,
-  count: z.number().int().positive(),
+  region: id.describe('catalog region id, one of the scenario regions'),
+  sku: id.describe('catalog sku id, one of the scenario skus'),
+  count: z.number().int().positive().describe('reserved VMs'),
   sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
 });
 
@@ -112,9 +117,9 @@ export const LocalityPolicySchema = z.strictObject({
 });
 
 export const ScenarioSchema = z.strictObject({
-  $schema: z.string().optional(),
-  name: id,
-  description: z.string().optional(),
+  $schema: z.string().optional().describe('path or URL of this JSON Schema, for editors'),
+  name: id.describe('scenario name, shown in reports and plan.json'),
+  description: z.string().optional().describe('free text'),
   catalog: z
     .string()
     .default('builtin:models')
@@ -131,43 +136,57 @@ export const ScenarioSchema = z.strictObject({
     .describe(
       'calibration CSV (llm,gpu,tp,factor[,observations,source]; what planner calibrate writes): each listed config plans with its replica rate x factor',
     ),
-  horizon: z.strictObject({
-    start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
-    windows: z
-      .number()
-      .int()
-      .positive()
-      .max(24 * 7 * 6),
-    windowHours: positive.default(1),
-    skipWindows: z
-      .number()
-      .int()
-      .nonnegative()
-      .default(0)
-      .describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
-  }),
-  regions: z.array(id).min(1),
+  horizon: z
+    .strictObject({
+      start: z.iso.datetime({ offset: false }).describe('first window start, UTC (e.g. 2024-05-10T00:00:00Z)'),
+      windows: z
+        .number()
+        .int()
+        .positive()
+        .max(24 * 7 * 6)
+        .describe('number of planning windows (at most 6 weeks of hours)'),
+      windowHours: positive.default(1).describe('length of each window, hours'),
+      skipWindows: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(0)
+        .describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
+    })
+    .describe('the planned period: its start and hourly windows'),
+  regions: z.array(id).min(1).describe('catalog regions VMs may run in (planner catalog regions), e.g. [eastus, westus2]'),
   skus: z.array(id).optional().describe('skus to consider (default: every sku priced in a listed region)'),
-  tp: z.array(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)])).default([1, 2, 4, 8]),
+  tp: z
+    .array(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)]))
+    .default([1, 2, 4, 8])
+    .describe('tensor-parallel degrees to consider (GPUs per replica): 1, 2, 4, 8'),
   purchases: z
     .array(z.enum(['on-demand', 'spot']))
     .min(1)
-    .default(['on-demand']),
-  workloads: z.array(WorkloadSchema).min(1),
+    .default(['on-demand'])
+    .describe('how VMs may be paid for: on-demand, spot'),
+  workloads: z.array(WorkloadSchema).min(1).describe('the traffic to serve: one entry per workload, with its llms, SLO, sizes and demand'),
   policies: z
     .strictObject({
       headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),
       startupMinutes: nonNegative.default(10).describe('VM boot + weight load time, charged per VM started'),
-      quotas: z.array(QuotaSchema).default([]),
-      budget: z.strictObject({ usd: positive, mode: z.enum(['hard', 'soft']).default('hard') }).optional(),
-      currentFleet: z.array(FleetEntrySchema).default([]),
-      maxScaleOutPerWindow: z.number().int().positive().optional(),
+      quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region'),
+      budget: z
+        .strictObject({
+          usd: positive.describe('total cost allowed over the horizon, USD'),
+          mode: z.enum(['hard', 'soft']).default('hard').describe('hard: the plan stays within it; soft: only reports a violation'),
+        })
+        .optional()
+        .describe('spending limit over the horizon (constraint group 9)'),
+      currentFleet: z.array(FleetEntrySchema).default([]).describe('VMs already running before the first window'),
+      maxScaleOutPerWindow: z.number().int().positive().optional().describe('most VMs added per window per (sku, region, purchase)'),
       maxScaleInPerWindow: z.number().int().nonnegative().optional().describe('most VMs removed per window per (sku, region, purchase)'),
       reserved: z.array(ReservedEntrySchema).default([]).describe('reserved VMs: run in every window, sunk cost (not in the objective)'),
-      spot: SpotPolicySchema.optional().describe("group 5; needs 'spot' in purchases"),
-      locality: LocalityPolicySchema.optional().describe('group 6'),
+      spot: SpotPolicySchema.optional().describe("spot share and eviction (constraint group 5); needs 'spot' in purchases"),
+      locality: LocalityPolicySchema.optional().describe('in-region serving, replicas per llm and N+1 (constraint group 6)'),
     })
-    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] }),
+    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] })
+    .describe('headroom, start-ups, quotas, budget, fleet, reservations, spot and locality (docs/policies.md)'),
   solver: z
     .strictObject({
       name: z
@@ -176,20 +195,25 @@ export const ScenarioSchema = z.strictObject({
         .describe(
           'solver backend: highs, glpk, gh, agh, or auto (per program, the backend measured fastest: glpk.js for small programs, HiGHS for large)',
         ),
-      strategy: z.enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling']).default('auto'),
+      strategy: z
+        .enum(['auto', 'joint', 'per-window', 'rolling', 'lp-rolling'])
+        .default('auto')
+        .describe('how the horizon is decomposed (auto: chosen by size; docs/solving.md)'),
       timeLimitSec: positive
         .default(600)
         .describe(
           'wall-clock safety net for a planning call: solves stop by deterministic work limits; when this fires the plan is marked time_limited',
         ),
-      gap: z.number().min(0).max(1).default(0.005),
+      gap: z.number().min(0).max(1).default(0.005).describe('relative MIP gap to stop at, e.g. 0.005 = 0.5%'),
     })
-    .default({ name: 'auto', strategy: 'auto', timeLimitSec: 600, gap: 0.005 }),
+    .default({ name: 'auto', strategy: 'auto', timeLimitSec: 600, gap: 0.005 })
+    .describe('solver backend, strategy and limits'),
 });
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 export type WorkloadConfig = z.infer<typeof WorkloadSchema>;
 
 export function scenarioJsonSchema(): unknown {
-  return z.toJSONSchema(ScenarioSchema, { io: 'input' });
+  // draft-07: the draft yaml-language-server (the usual editor integration) reads.
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-7' });
 }

@@ -110,6 +110,7 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
  */
 export async function plannerContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
+  ctx.progress?.('planner', 0, ctx.windows.length);
   const fleets: FleetWindow[] = [];
   const notes: string[] = [];
   let previous: FleetEntry[] = [...ctx.startFleet];
@@ -229,6 +230,7 @@ function openEnd(input: PlanningInput): PlanningInput {
 /** oracle: the MILP over the whole evaluated horizon on the actual demand, events known in advance. */
 export async function oracleContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
+  ctx.progress?.('oracle', 0, ctx.windows.length);
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const sub = openEnd(
@@ -271,6 +273,7 @@ export async function oracleContender(ctx: ContenderContext): Promise<ContenderR
  */
 export async function siloedContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
+  ctx.progress?.('siloed', 0, ctx.windows.length);
   const from = ctx.windows[0]!;
   const nominal = ctx.nominalOf(from, ctx.windows.length);
   const vms = new Map<string, FleetWindow['vms'][number]>();
@@ -327,6 +330,7 @@ export const REACTIVE = { scaleOutAbove: 0.7, scaleInBelow: 0.3, target: 0.5 } a
  */
 export async function reactiveContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
+  ctx.progress?.('reactive', 0, ctx.windows.length);
   const { input } = ctx;
   const sku = new Map(input.skus.map((s) => [s.sku, s]));
   const priceOf = (skuId: string, region: string) =>
@@ -448,6 +452,7 @@ export async function reactiveContender(ctx: ContenderContext): Promise<Contende
  */
 export async function singleGpuContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
+  ctx.progress?.('single-gpu', 0, ctx.windows.length);
   const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const gpus = [...new Set(ctx.input.skus.map((s) => s.gpu))].sort();

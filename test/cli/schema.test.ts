@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../src/paths.js';
 import { parseScenario } from '../../src/scenario/load.js';
+import { scenarioJsonSchema } from '../../src/scenario/schema.js';
 import { planner } from './run.js';
 
 describe('planner schema', () => {
@@ -14,6 +15,28 @@ describe('planner schema', () => {
       expect(stdout).toBe(readFileSync(join(packageRoot(), 'schemas', `${which}.schema.json`), 'utf8'));
     });
   }
+
+  it('the scenario schema is draft-07 (what yaml-language-server reads) and describes every field', () => {
+    type Node = { description?: string; properties?: Record<string, Node>; items?: Node; anyOf?: Node[]; additionalProperties?: unknown };
+    const schema = scenarioJsonSchema() as Node & { $schema: string };
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    const undescribed: string[] = [];
+    let fields = 0;
+    const walk = (node: Node, path: string) => {
+      for (const [key, child] of Object.entries(node.properties ?? {})) {
+        fields++;
+        if (!child.description?.trim()) undescribed.push(`${path}${key}`);
+        walk(child, `${path}${key}.`);
+      }
+      if (node.items) walk(node.items, `${path}N.`);
+      for (const option of node.anyOf ?? []) walk(option, path);
+      if (node.additionalProperties && typeof node.additionalProperties === 'object')
+        walk(node.additionalProperties as Node, `${path}KEY.`);
+    };
+    walk(schema, '');
+    expect(fields).toBeGreaterThan(50);
+    expect(undescribed).toEqual([]);
+  });
 
   it('rejects an unknown schema name (exit 2)', async () => {
     const { exitCode, stderr } = await planner(['schema', 'plans']);

@@ -169,7 +169,7 @@ describe('planner sweep: bad input is exit 2 with the flag and the fix, and writ
     [
       'an unknown path',
       ['--vary', 'policies.budgt.usd=1,2'],
-      /^planner: --vary policies\.budgt\.usd=1 makes an invalid scenario \(fix: vary a path the scenario has[^\n]*\n {2}\S*tiny\.yaml policies: Unrecognized key: "budgt"/,
+      /^planner: --vary policies\.budgt\.usd=1 makes an invalid scenario \(fix: vary a path the scenario has[^\n]*\n {2}\S*tiny\.yaml policies\.budgt: unknown key 'budgt'.*did you mean 'budget'/,
     ],
     [
       'an index past the end of a list',
@@ -179,7 +179,7 @@ describe('planner sweep: bad input is exit 2 with the flag and the fix, and writ
     [
       'a non-numeric value for a number',
       ['--vary', 'workloads.0.demand.scale=1,lots'],
-      /--vary workloads\.0\.demand\.scale=lots makes an invalid scenario[\s\S]*workloads\.0\.demand\.scale: Invalid input: expected number, received string/,
+      /--vary workloads\.0\.demand\.scale=lots makes an invalid scenario[\s\S]*workloads\.0\.demand\.scale: expected a number > 0, got 'lots'/,
     ],
     ['a non-numeric demand factor', ['--vary', 'demand.scale=1,x'], /^planner: --vary demand\.scale: 'x' is not a positive number/],
     ['an empty list', ['--vary', 'demand.scale='], /^planner: --vary demand\.scale: the list of values is empty/],

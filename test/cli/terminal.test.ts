@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli.js';
 import type { CliIo } from '../../src/commands/io.js';
-import { windowProgress } from '../../src/commands/progress.js';
+import { createProgress } from '../../src/commands/progress.js';
 import { SCENARIOS } from './run.js';
 
 /** Runs the CLI as if on a terminal, with the given environment. */
@@ -53,7 +53,7 @@ describe('window progress', () => {
       stderrIsTty: tty,
       cwd: '.',
     };
-    const progress = windowProgress(io, { now: () => clock });
+    const progress = createProgress(io, { now: () => clock });
     return { progress, tick: (ms: number) => (clock += ms), stderr: () => stderr };
   }
 
@@ -67,13 +67,5 @@ describe('window progress', () => {
     progress.update(3, 3);
     progress.finish();
     expect(stderr()).toBe('\rsolving: 3/3 windows\r\u001b[K');
-  });
-
-  it('never writes when stderr is not a terminal', () => {
-    const { progress, tick, stderr } = fake(false);
-    tick(5000);
-    progress.update(1, 1);
-    progress.finish();
-    expect(stderr()).toBe('');
   });
 });

@@ -144,8 +144,9 @@ describe('a trace as a scenario demand', () => {
     const long = await planner(['solve', 'long.yaml'], dir);
     expect(long.exitCode).toBe(2);
     expect(long.stderr).toContain(
-      "long.yaml workloads.0.demand.trace: the planned windows 2024-05-10T00:00:00Z .. 2024-05-10T04:00:00Z are not all within trace 'trace.csv', which has 3 hours",
+      "workloads.0.demand.trace: the planned windows 2024-05-10T00:00:00Z .. 2024-05-10T04:00:00Z are not all within trace 'trace.csv', which has 3 hours",
     );
+    expect(long.stderr).toMatch(/long\.yaml:\d+:\d+ workloads\.0\.demand\.trace:/);
     expect(long.stderr).toContain('fix: plan within 2024-05-10T00:00:00Z .. 2024-05-10T03:00:00Z');
     // Three hours are not a whole day: repeat daily says so.
     writeFileSync(join(dir, 'daily.yaml'), scenario('trace: trace.csv, repeat: daily').replace('windows: 3', 'windows: 4'));
