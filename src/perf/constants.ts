@@ -46,16 +46,16 @@ export interface StackConstants {
    */
   layerOverheadMs: number;
   /**
-   * Fixed time per prefill whatever the llm, ms: scheduling the request, sampling and returning its first
-   * token. Short prompts take 20-40 ms to their first token at every llm size, far above their FLOPs and
-   * weight read, and the part that does not grow with the layers is this.
+   * Fixed time per prefill whatever the llm and TP, ms: scheduling the request, sampling and returning its
+   * first token. Short prompts take tens of ms to their first token at every llm size, far above their FLOPs
+   * and weight read.
    */
   prefillFixedMs: number;
   /**
    * Fixed time per prefill per GPU of the replica, ms: the engine hands each prefill to every tensor-parallel
-   * worker and waits for all of them, and that set-up grows with the workers, not with the layers. The
-   * short-prompt prefill grows by several ms per added GPU in every table, for 3B and 70B llms alike; for
-   * small llms this outweighs the halved compute, so TP 4 prefills short prompts slower than TP 2.
+   * worker and waits for all of them. With the all-reduce hop latency it carries the growth of the
+   * short-prompt prefill with TP that every table shows, for 3B and 70B llms alike; for small llms that
+   * growth outweighs the halved compute, so TP 4 prefills short prompts slower than TP 2.
    */
   prefillPerGpuMs: number;
   /**
@@ -77,25 +77,25 @@ export interface StackConstants {
  * table (its FLOPs and weight read are a fraction of it); layerOverheadMs and sequenceOverheadMsPerLayer the
  * decode step at batch 1 and its growth with the batch; allReduceBandwidthEfficiency the growth of prefill
  * per prompt token with TP (a fifth of NVLink's rated bandwidth: the stacks neither overlap nor fuse the
- * collectives). A per-layer prefill overhead, a prefill-only hop latency and a TP-dependent bandwidth
- * derating were tried and fitted to zero, so they are not in the model.
+ * collectives). A per-layer prefill overhead, a prefill-only hop latency and a bandwidth derating growing
+ * with TP were tried and fitted to zero, so they are not in the model.
  */
 export const STACK_CONSTANTS: Readonly<StackConstants> = {
-  layerOverheadMs: 0.051,
-  prefillFixedMs: 12.3,
-  prefillPerGpuMs: 3.4,
-  sequenceOverheadMsPerLayer: 0.0051,
-  allReduceHopUs: 8.6,
-  allReduceBandwidthEfficiency: 0.22,
+  layerOverheadMs: 0.069,
+  prefillFixedMs: 19,
+  prefillPerGpuMs: 0.73,
+  sequenceOverheadMsPerLayer: 0.005,
+  allReduceHopUs: 7.8,
+  allReduceBandwidthEfficiency: 0.24,
 };
 
 /**
  * Fitted per generation. Hopper reaches a larger share of its peak than Ampere in these tables both in
- * compute and in bandwidth; both MBUs are below the 80% often quoted because the fitted decode overheads
- * are small (the fit attributes more of a decode step to the weight read, which scales with TP).
+ * compute and in bandwidth; the MBUs are below the 80% often quoted because the fitted per-layer decode
+ * overhead is small (the fit puts more of a decode step into the weight read, which splits with TP).
  */
-const AMPERE: GenerationEfficiency = { mfu: 0.66, mbu: 0.6 };
-const HOPPER: GenerationEfficiency = { mfu: 0.76, mbu: 0.7 };
+const AMPERE: GenerationEfficiency = { mfu: 0.66, mbu: 0.64 };
+const HOPPER: GenerationEfficiency = { mfu: 0.74, mbu: 0.74 };
 
 export const GENERATION_EFFICIENCY: Readonly<Record<GpuGeneration, GenerationEfficiency>> = {
   hopper: HOPPER,
