@@ -1,5 +1,5 @@
 import type { Gpu, Llm } from '../catalog/types.js';
-import { ALL_REDUCE_BANDWIDTH_EFFICIENCY, GENERATION_EFFICIENCY, gpuGeneration, type GenerationEfficiency } from './constants.js';
+import { GENERATION_EFFICIENCY, STACK_CONSTANTS, gpuGeneration, type GenerationEfficiency, type StackConstants } from './constants.js';
 import { kvHeadsPerGpu, weightBytes } from './memory.js';
 
 /**
@@ -8,17 +8,17 @@ import { kvHeadsPerGpu, weightBytes } from './memory.js';
  *
  * Prefill is compute-bound for all but the shortest prompts; a decode step is memory-bound (every step
  * reads all weights and the batch's KV cache). Both add tensor-parallel all-reduces (two per layer:
- * after attention and after the MLP) and a fixed per-layer overhead.
+ * after attention and after the MLP). A decode step adds a fixed per-layer and per-request overhead; a
+ * prefill a fixed one per request and per GPU (engines replay decode steps as captured CUDA graphs but
+ * schedule and launch each prefill afresh on every worker).
  */
-export interface EstimatorConstants extends GenerationEfficiency {
-  allReduceBandwidthEfficiency: number;
-}
+export interface EstimatorConstants extends GenerationEfficiency, StackConstants {}
 
 /** Activations travel between GPUs in 16-bit whatever the weights' precision. */
 const ACTIVATION_BYTES = 2;
 
 export function estimatorConstants(gpu: Gpu, override?: Partial<EstimatorConstants>): EstimatorConstants {
-  return { ...GENERATION_EFFICIENCY[gpuGeneration(gpu)], allReduceBandwidthEfficiency: ALL_REDUCE_BANDWIDTH_EFFICIENCY, ...override };
+  return { ...STACK_CONSTANTS, ...GENERATION_EFFICIENCY[gpuGeneration(gpu)], ...override };
 }
 
 /**
@@ -32,7 +32,11 @@ export function weightBytesRead(llm: Llm, tokens: number): number {
   return weightBytes(llm) * (active >= 1 ? 1 : 1 - (1 - active) ** Math.max(1, tokens));
 }
 
-/** One ring all-reduce of `bytes` over tp GPUs of one VM, ms (0 for tp 1). */
+/**
+ * One ring all-reduce of `bytes` over tp GPUs of one VM, ms (0 for tp 1): 2 (tp - 1) steps, each moving
+ * bytes / tp per GPU at allReduceBandwidthEfficiency x the catalog's per-direction interconnect and
+ * paying allReduceHopUs of latency.
+ */
 export function allReduceMs(bytes: number, tp: number, gpu: Gpu, constants: EstimatorConstants): number {
   if (tp <= 1) return 0;
   const steps = 2 * (tp - 1);
@@ -43,7 +47,8 @@ export function allReduceMs(bytes: number, tp: number, gpu: Gpu, constants: Esti
 /**
  * Prefill of `batch` prompts of `promptTokens` each, processed together, ms: the larger of matmul FLOPs
  * (2 x active parameters per token, plus causal attention 2 x layers x heads x headDim x prompt^2 per prompt)
- * at MFU and the weight read at MBU, plus all-reduces of the activations and per-layer overhead.
+ * at MFU and the weight read at MBU, plus all-reduces of the activations and prefill's fixed and per-GPU
+ * overheads.
  */
 export function estimatePrefillMs(
   llm: Llm,
@@ -60,7 +65,7 @@ export function estimatePrefillMs(
   const computeMs = (flops * 1000) / (tp * gpu.bf16Tflops * 1e12 * c.mfu);
   const readMs = (weightBytesRead(llm, tokens) * 1000) / (tp * gpu.memoryBandwidthTBps * 1e12 * c.mbu);
   const commMs = 2 * llm.layers * allReduceMs(tokens * llm.hiddenSize * ACTIVATION_BYTES, tp, gpu, c);
-  return Math.max(computeMs, readMs) + commMs + llm.layers * c.layerOverheadMs;
+  return Math.max(computeMs, readMs) + commMs + c.prefillFixedMs + tp * c.prefillPerGpuMs;
 }
 
 /**

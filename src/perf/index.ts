@@ -4,7 +4,7 @@
  * models/profiles/, src/commands/measured-profiles.ts).
  */
 
-export { MAX_BATCH, MEMORY_UTILISATION, GENERATION_EFFICIENCY, gpuGeneration } from './constants.js';
+export { MAX_BATCH, MEMORY_UTILISATION, GENERATION_EFFICIENCY, STACK_CONSTANTS, gpuGeneration } from './constants.js';
 export { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
 export { kvBytesPerToken, memoryFit, tpSplitProblem, type MemoryFit } from './memory.js';
 export { mixStats, type MixStats } from './mix.js';
@@ -26,3 +26,16 @@ export {
   type ReplicaRate,
   type Slo,
 } from './replica.js';
+export {
+  compareProfiles,
+  errorStats,
+  DEFAULT_COMPARISON_PROBES,
+  type CatalogLookups,
+  type CompareOptions,
+  type ComparisonProbe,
+  type ComparisonReport,
+  type ConfigComparison,
+  type ErrorStats,
+  type PointComparison,
+  type RateComparison,
+} from './compare.js';

@@ -103,6 +103,8 @@ export interface ReplicaOptions {
   estimator?: Partial<EstimatorConstants>;
   /** Ignore measured profiles (estimate only). */
   estimateOnly?: boolean;
+  /** Largest batch to consider (e.g. a measured table's largest, to compare an estimate at the same loads). */
+  maxBatch?: number;
 }
 
 export type ReplicaRate = (llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix) => number;
@@ -239,7 +241,7 @@ function timingPerformance(llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: Reques
   const { meanPrefillMs, meanPrefillSquared, loadAt } = loadModel(timings, stats);
   const meets = (load: Load) => load.tpotMs <= slo.tpotMs && load.ttftMs <= slo.ttftMs;
 
-  const batchCap = Math.min(maxBatchByMemory, MAX_BATCH, timings.maxBatch);
+  const batchCap = Math.min(maxBatchByMemory, MAX_BATCH, timings.maxBatch, options.maxBatch ?? Infinity);
   let best: Load | undefined;
   let next: Load | undefined;
   for (let batch = 1; batch <= batchCap; batch++) {
