@@ -52,7 +52,7 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   const round = (_key: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v);
 
   if (options.compare !== undefined) {
-    const comparison = compareFile(options, catalog, set, slo, io);
+    const comparison = compareFile(options, catalog, slo, io);
     if (options.format === 'json') io.stdout.write(`${JSON.stringify(comparison, round, 2)}\n`);
     else io.stdout.write(renderProfileComparison(comparison, chalkFor(io)));
     return ExitCode.ok;
@@ -92,16 +92,17 @@ export async function catalogAndProfiles(
   return { catalog, set };
 }
 
-function compareFile(options: ProfileOptions, catalog: Catalog, set: ProfileSet, slo: Slo, io: CliIo): ProfileComparison {
+function compareFile(options: ProfileOptions, catalog: Catalog, slo: Slo, io: CliIo): ProfileComparison {
   const files = readProfilePath({ absolute: resolve(io.cwd, options.compare!), shown: options.compare!, field: '--compare' });
   const issues = files.flatMap((f) => profileCatalogIssues(f, catalog));
   if (issues.length)
     throw new InputError(issues, `${options.compare}: ${issues.length} row${issues.length === 1 ? '' : 's'} the catalog does not know`);
-  const size =
+  // Timing tables: the bench's probes, or the one SLO and size the flags give.
+  const probes =
     options.inputTokens !== undefined || options.outputTokens !== undefined
-      ? { inputTokens: options.inputTokens ?? DEFAULT_INPUT_TOKENS, outputTokens: options.outputTokens ?? DEFAULT_OUTPUT_TOKENS }
+      ? [{ slo, inputTokens: options.inputTokens ?? DEFAULT_INPUT_TOKENS, outputTokens: options.outputTokens ?? DEFAULT_OUTPUT_TOKENS }]
       : undefined;
-  return profileComparison(catalog, files, set, slo, size);
+  return profileComparison(catalog, files, slo, probes);
 }
 
 async function requestMix(options: ProfileOptions, io: CliIo): Promise<RequestMix> {

@@ -1,8 +1,8 @@
 import type { Gpu, Llm } from '../catalog/types.js';
 import { compareRates, ratioSummary, type RateComparison } from './compare-rates.js';
-import type { ProfileFile, ProfileForm, ProfileSet } from './profile-set.js';
-import { configKey } from './profiles.js';
-import { replicaPerformance, type Slo } from './replica.js';
+import { compareProfiles, DEFAULT_COMPARISON_PROBES, type ComparisonProbe } from './compare.js';
+import type { ProfileFile, ProfileForm } from './profile-set.js';
+import type { Slo } from './replica.js';
 
 /**
  * `planner profile --compare FILE`: for every measurement of a profile file, the perf model's estimate
@@ -14,53 +14,56 @@ export interface ComparisonRow extends RateComparison {
 }
 
 export interface ProfileComparison {
-  /** The SLO timing tables and rate curves are read at (rate tables carry their own). */
+  /** The SLO rate curves are read at (rate tables carry their own, timing tables use `timingProbes`). */
   slo: Slo;
-  /** Request size timing tables are compared at. */
-  timingSize: { inputTokens: number; outputTokens: number };
+  /** The probes (SLO and request size) timing tables are compared at. */
+  timingProbes: readonly ComparisonProbe[];
   rows: ComparisonRow[];
+  /** Over the rows where both sides serve. */
   summary: { compared: number; medianAbsLn: number; worstAbsLn: number } | undefined;
+  /** Rows where exactly one side cannot serve at all (an infinite error; listed, not in the summary). */
+  oneSideZero: number;
 }
 
-/** The request size timing tables are compared at when none is given: the tables' own measured runs generate 128 tokens. */
-export const TIMING_COMPARE_SIZE = { inputTokens: 1024, outputTokens: 128 } as const;
-
+/**
+ * Timing tables are compared at `probes` (default: compare.ts's DEFAULT_COMPARISON_PROBES, the figures
+ * `npm run bench -- perf-estimator` reports), the estimate capped at the table's largest measured batch so
+ * both answer at the same loads; rate curves at `slo`; rate tables at their own limits.
+ */
 export function profileComparison(
   lookups: { llms: ReadonlyMap<string, Llm>; gpus: ReadonlyMap<string, Gpu> },
   files: readonly ProfileFile[],
-  _set: ProfileSet,
   slo: Slo,
-  size: { inputTokens: number; outputTokens: number } = TIMING_COMPARE_SIZE,
+  probes: readonly ComparisonProbe[] = DEFAULT_COMPARISON_PROBES,
 ): ProfileComparison {
   const rows: ComparisonRow[] = [];
   for (const file of files) {
-    for (const profile of file.timings) {
-      const llm = lookups.llms.get(profile.llm);
-      const gpu = lookups.gpus.get(profile.gpu);
-      if (!llm || !gpu) continue;
-      const mix = { meanInputTokens: size.inputTokens, meanOutputTokens: size.outputTokens };
-      const measured = replicaPerformance(llm, gpu, profile.tp, slo, mix, {
-        profiles: new Map([[configKey(profile.llm, profile.gpu, profile.tp), profile]]),
-      });
-      const predicted = replicaPerformance(llm, gpu, profile.tp, slo, mix, { estimateOnly: true });
+    const timing = compareProfiles(lookups, file.timings, { probes });
+    for (const r of timing.rates) {
+      const at = file.timings.find((t) => t.llm === r.llm && t.gpu === r.gpu && t.tp === r.tp);
       rows.push({
         form: 'timing',
-        llm: profile.llm,
-        gpu: profile.gpu,
-        tp: profile.tp,
-        inputTokens: size.inputTokens,
-        outputTokens: size.outputTokens,
-        slo,
-        measuredRps: measured.meetsSlo ? measured.maxRequestsPerSec : undefined,
-        predictedRps: predicted.maxRequestsPerSec,
-        ratio: measured.meetsSlo && predicted.meetsSlo ? predicted.maxRequestsPerSec / measured.maxRequestsPerSec : undefined,
-        note: measured.meetsSlo
-          ? `from the timing table${measured.extrapolated ? ' (outside its prompt range)' : ''}`
-          : (measured.reason ?? 'does not meet the SLO'),
-        at: `${file.file}${profile.line ? `:${profile.line}` : ''}`,
+        llm: r.llm,
+        gpu: r.gpu,
+        tp: r.tp,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        slo: r.slo,
+        measuredRps: r.measuredPerSec > 0 ? r.measuredPerSec : undefined,
+        predictedRps: r.predictedPerSec,
+        ratio: r.ratio ?? undefined,
+        note: `timing table at TTFT ${r.slo.ttftMs} ms, TPOT ${r.slo.tpotMs} ms${r.measuredPerSec > 0 ? '' : ': the table cannot meet it'}`,
+        at: `${file.file}${at?.line ? `:${at.line}` : ''}`,
       });
     }
     for (const row of compareRates(lookups, file.curves, file.stated, slo)) rows.push({ ...row, form: file.form });
   }
-  return { slo, timingSize: size, rows, summary: ratioSummary(rows.map((r) => r.ratio)) };
+  const bothServe = rows.filter((r) => r.ratio !== undefined && Number.isFinite(r.ratio) && r.ratio > 0);
+  return {
+    slo,
+    timingProbes: probes,
+    rows,
+    summary: ratioSummary(bothServe.map((r) => r.ratio)),
+    oneSideZero: rows.filter((r) => (r.measuredRps ?? 0) > 0 !== r.predictedRps > 0).length,
+  };
 }

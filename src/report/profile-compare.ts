@@ -6,7 +6,7 @@ import { formatFixed, renderTable } from './table.js';
 export function renderProfileComparison(comparison: ProfileComparison, chalk: ChalkInstance): string {
   const out: string[] = [];
   out.push(
-    `${chalk.bold('Predicted (perf model, no measurements) vs measured')} max requests/s of one replica; timing tables and rate curves at TTFT <= ${comparison.slo.ttftMs} ms and TPOT <= ${comparison.slo.tpotMs} ms (means)\n`,
+    `${chalk.bold('Predicted (perf model, no measurements) vs measured')} max requests/s of one replica; rate curves at TTFT <= ${comparison.slo.ttftMs} ms and TPOT <= ${comparison.slo.tpotMs} ms (means), rate tables at their own limits, timing tables at each probe\n`,
   );
   const rps = (v: number | undefined) => (v === undefined ? '-' : formatFixed(v, 3));
   out.push(
@@ -33,5 +33,7 @@ export function renderProfileComparison(comparison: ProfileComparison, chalk: Ch
       ? `${s.compared} compared: median |ln(predicted/measured)| ${s.medianAbsLn.toFixed(3)} (x${Math.exp(s.medianAbsLn).toFixed(2)}), worst ${s.worstAbsLn.toFixed(3)} (x${Math.exp(s.worstAbsLn).toFixed(2)})\n`
       : 'Nothing to compare: no measurement meets the SLO with a model rate above 0.\n',
   );
+  if (comparison.oneSideZero)
+    out.push(`${comparison.oneSideZero} where only one side can serve at all (an unbounded error, not in the figures above)\n`);
   return out.join('');
 }

@@ -126,4 +126,24 @@ describe('measured profiles: import, show, plan with them', () => {
     // 20 req/s at 5 req/s per replica (the stated rate at exactly the workload's size and SLO): 4 VMs.
     expect(await vmsPerWindow(join(dir, 'scenario.yaml'))).toEqual([4, 4]);
   });
+
+  it('profile --compare: the estimate against every measurement, predicted / measured, with the median and worst', async () => {
+    const table = join(packageRoot(), 'models', 'profiles', 'splitwise-llama2-70b.csv');
+    const { exitCode, stdout } = await planner(['profile', '--compare', table, '--format', 'json']);
+    expect(exitCode).toBe(0);
+    const report = JSON.parse(stdout) as {
+      rows: { measuredRps?: number; predictedRps: number; ratio?: number }[];
+      timingProbes: unknown[];
+      summary: { compared: number; medianAbsLn: number; worstAbsLn: number };
+    };
+    // Six configs (A100-80GB and H100-80GB at TP 2, 4, 8), one row per probe each.
+    expect(report.rows).toHaveLength(6 * report.timingProbes.length);
+    const both = report.rows.filter((r) => r.ratio !== undefined);
+    for (const r of both) expect(r.ratio).toBeCloseTo(r.predictedRps / r.measuredRps!, 4);
+    const logs = both.map((r) => Math.abs(Math.log(r.ratio!))).sort((a, b) => a - b);
+    expect(report.summary.compared).toBe(logs.length);
+    expect(report.summary.worstAbsLn).toBeCloseTo(logs.at(-1)!, 4);
+    const mid = logs.length >> 1;
+    expect(report.summary.medianAbsLn).toBeCloseTo(logs.length % 2 ? logs[mid]! : (logs[mid - 1]! + logs[mid]!) / 2, 4);
+  });
 });
