@@ -103,8 +103,16 @@ export function optionalNumberCell(check: z.ZodNumber) {
     .pipe(check.optional());
 }
 
-/** Issues for a header that is not exactly `columns` (in any order): unknown columns with the closest name, missing ones. */
-export function headerIssues(header: readonly string[], columns: readonly string[], file: string): InputIssue[] {
+/**
+ * Issues for a header that is not `columns` (in any order): unknown columns with the closest name, and the
+ * missing ones of `required` (default: all of them).
+ */
+export function headerIssues(
+  header: readonly string[],
+  columns: readonly string[],
+  file: string,
+  required: readonly string[] = columns,
+): InputIssue[] {
   const issues: InputIssue[] = [];
   for (const name of header) {
     if (!columns.includes(name))
@@ -116,9 +124,9 @@ export function headerIssues(header: readonly string[], columns: readonly string
         fix: didYouMean(name, columns) || `the columns are ${columns.join(',')}`,
       });
   }
-  for (const name of columns) {
-    if (!header.includes(name))
-      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${columns.join(',')}` });
+  const fix = required.length === columns.length ? `the header is ${columns.join(',')}` : `the required columns are ${required.join(',')}`;
+  for (const name of required) {
+    if (!header.includes(name)) issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix });
   }
   return issues;
 }

@@ -1,8 +1,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { readCsvRecords, validRows } from '../csv-records.js';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
-import { PROFILE_TP_DEGREES } from '../perf/configs.js';
+import { configCatalogIssues } from '../perf/profile-set.js';
+import { headerIssues, readCsvRecords, validRows } from '../csv-records.js';
+import { InputError, type InputIssue } from '../errors.js';
+import type { Gpu, Llm } from '../catalog/types.js';
 import { configKey } from '../perf/profiles.js';
 import type { CalibrationFactor } from './factors.js';
 
@@ -20,7 +21,6 @@ export const CALIBRATION_COLUMNS = {
 } as const;
 
 const REQUIRED = ['llm', 'gpu', 'tp', 'factor'] as const;
-const TP_DEGREES: readonly number[] = PROFILE_TP_DEGREES;
 
 const CalibrationRowSchema = z.object({
   llm: z.string().min(1),
@@ -59,7 +59,7 @@ export function calibrationCsv(factors: readonly CalibrationFactor[]): string {
 export function parseCalibrationCsv(
   text: string,
   file: string,
-  catalog: { llms: ReadonlyMap<string, unknown>; gpus: ReadonlyMap<string, unknown> },
+  catalog: { llms: ReadonlyMap<string, Llm>; gpus: ReadonlyMap<string, Gpu> },
 ): Map<string, number> {
   const read = readCsvRecords(text, file, { trim: true });
   if ('issue' in read) throw new InputError(read.issue);
@@ -67,18 +67,7 @@ export function parseCalibrationCsv(
   const issues: InputIssue[] = [];
   const known = Object.keys(CALIBRATION_COLUMNS);
   const header = records[0]?.record ?? [];
-  for (const name of header)
-    if (!known.includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `unknown column '${name}'`,
-        fix: didYouMean(name, known) || `the columns are ${known.join(',')}`,
-      });
-  for (const name of REQUIRED)
-    if (!header.includes(name))
-      issues.push({ file, line: 1, field: 'header', message: `missing column '${name}'`, fix: `the header is ${known.join(',')}` });
+  issues.push(...headerIssues(header, known, file, REQUIRED));
   if (issues.length) throw new InputError(issues, `${file}: invalid calibration header`);
   const factors = new Map<string, number>();
   const lines = new Map<string, number>();
@@ -89,31 +78,9 @@ export function parseCalibrationCsv(
     issues,
     (field) => CALIBRATION_COLUMNS[field as keyof typeof CALIBRATION_COLUMNS] ?? 'see docs/calibration.md',
   )) {
-    let ok = true;
-    if (!catalog.llms.has(row.llm)) {
-      issues.push({
-        file,
-        line,
-        field: 'llm',
-        message: `unknown llm '${row.llm}'`,
-        fix: didYouMean(row.llm, catalog.llms.keys()) || 'see planner catalog llms',
-      });
-      ok = false;
-    }
-    if (!catalog.gpus.has(row.gpu)) {
-      issues.push({
-        file,
-        line,
-        field: 'gpu',
-        message: `unknown gpu '${row.gpu}'`,
-        fix: didYouMean(row.gpu, catalog.gpus.keys()) || 'see planner catalog gpus',
-      });
-      ok = false;
-    }
-    if (!TP_DEGREES.includes(row.tp)) {
-      issues.push({ file, line, field: 'tp', message: `TP ${row.tp} is not planned`, fix: `tp is one of ${TP_DEGREES.join(', ')}` });
-      ok = false;
-    }
+    const unknown = configCatalogIssues(row, { file, line }, catalog);
+    issues.push(...unknown);
+    let ok = unknown.length === 0;
     const key = configKey(row.llm, row.gpu, row.tp);
     const earlier = lines.get(key);
     if (earlier !== undefined) {

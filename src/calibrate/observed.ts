@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readCsvRecords, validRows } from '../csv-records.js';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { headerIssues, readCsvRecords, validRows } from '../csv-records.js';
+import { InputError, type InputIssue } from '../errors.js';
 
 /**
  * What a running fleet served, per config and window: the observed CSV `planner calibrate` reads
@@ -65,26 +65,7 @@ export function parseObservedCsv(text: string, file = 'observed.csv'): ObservedR
   const issues: InputIssue[] = [];
   const known = Object.keys(OBSERVED_COLUMNS);
   const header = records[0]?.record ?? [];
-  for (const name of header) {
-    if (!known.includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `unknown column '${name}'`,
-        fix: didYouMean(name, known) || `the columns are ${known.join(',')}`,
-      });
-  }
-  for (const name of REQUIRED) {
-    if (!header.includes(name))
-      issues.push({
-        file,
-        line: 1,
-        field: 'header',
-        message: `missing column '${name}'`,
-        fix: `the required columns are ${REQUIRED.join(',')}`,
-      });
-  }
+  issues.push(...headerIssues(header, known, file, REQUIRED));
   if (!header.includes('utilisation') && !header.includes('ttft_mean_ms') && !header.includes('tpot_mean_ms'))
     issues.push({
       file,

@@ -68,38 +68,47 @@ interface CatalogIds {
   gpus: ReadonlyMap<string, Gpu>;
 }
 
+/** Whether the catalog has the config's llm and gpu and the planner plans its TP: issues at `at` with the closest ids. */
+export function configCatalogIssues(
+  config: { llm: string; gpu: string; tp: number },
+  at: { file: string; line?: number },
+  catalog: CatalogIds,
+): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const llm = catalog.llms.get(config.llm);
+  if (!llm)
+    issues.push({
+      ...at,
+      field: 'llm',
+      message: `unknown llm '${config.llm}'`,
+      fix: didYouMean(config.llm, catalog.llms.keys()) || 'see planner catalog llms',
+    });
+  if (!catalog.gpus.has(config.gpu))
+    issues.push({
+      ...at,
+      field: 'gpu',
+      message: `unknown gpu '${config.gpu}'`,
+      fix: didYouMean(config.gpu, catalog.gpus.keys()) || 'see planner catalog gpus',
+    });
+  const degrees: readonly number[] = PROFILE_TP_DEGREES;
+  if (!degrees.includes(config.tp))
+    issues.push({ ...at, field: 'tp', message: `unknown TP ${config.tp}`, fix: `the planner plans TP ${degrees.join(', ')}` });
+  else if (llm) {
+    const split = tpSplitProblem(llm, config.tp);
+    if (split) issues.push({ ...at, field: 'tp', message: `${config.llm}: ${split}`, fix: 'profile a TP degree that splits the heads' });
+  }
+  return issues;
+}
+
 /** Every config of the file whose llm, gpu or TP the catalog does not have, as file:line issues with the closest ids. */
 export function profileCatalogIssues(file: ProfileFile, catalog: CatalogIds): InputIssue[] {
   const issues: InputIssue[] = [];
-  const configs = [...file.timings, ...file.curves, ...file.stated];
   const seen = new Set<string>();
-  for (const config of configs) {
+  for (const config of [...file.timings, ...file.curves, ...file.stated]) {
     const key = `${configKey(config.llm, config.gpu, config.tp)}|${config.line ?? 0}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const at = { file: file.file, ...(config.line !== undefined ? { line: config.line } : {}) };
-    const llm = catalog.llms.get(config.llm);
-    if (!llm)
-      issues.push({
-        ...at,
-        field: 'llm',
-        message: `unknown llm '${config.llm}'`,
-        fix: didYouMean(config.llm, catalog.llms.keys()) || 'see planner catalog llms',
-      });
-    if (!catalog.gpus.has(config.gpu))
-      issues.push({
-        ...at,
-        field: 'gpu',
-        message: `unknown gpu '${config.gpu}'`,
-        fix: didYouMean(config.gpu, catalog.gpus.keys()) || 'see planner catalog gpus',
-      });
-    const degrees: readonly number[] = PROFILE_TP_DEGREES;
-    if (!degrees.includes(config.tp))
-      issues.push({ ...at, field: 'tp', message: `unknown TP ${config.tp}`, fix: `the planner plans TP ${degrees.join(', ')}` });
-    else if (llm) {
-      const split = tpSplitProblem(llm, config.tp);
-      if (split) issues.push({ ...at, field: 'tp', message: `${config.llm}: ${split}`, fix: 'profile a TP degree that splits the heads' });
-    }
+    issues.push(...configCatalogIssues(config, { file: file.file, ...(config.line !== undefined ? { line: config.line } : {}) }, catalog));
   }
   return issues;
 }

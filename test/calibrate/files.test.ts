@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { calibrationCsv, parseCalibrationCsv } from '../../src/calibrate/calibration-file.js';
 import type { CalibrationFactor } from '../../src/calibrate/factors.js';
 import { parseObservedCsv } from '../../src/calibrate/observed.js';
+import { join } from 'node:path';
+import { readCatalog } from '../../src/index.js';
+import { packageRoot } from '../../src/paths.js';
 import { inputError } from '../support/errors.js';
 
+const builtin = await readCatalog(join(packageRoot(), 'models'));
+/** Two llms and two gpus of the built-in catalog. */
+const pick = <T>(map: ReadonlyMap<string, T>, ids: string[]) => new Map(ids.map((id) => [id, map.get(id)!]));
 const CATALOG = {
-  llms: new Map([
-    ['llama-3.2-3b', {}],
-    ['mixtral-8x7b', {}],
-  ]),
-  gpus: new Map([
-    ['H100-NVL-94GB', {}],
-    ['A100-80GB', {}],
-  ]),
+  llms: pick(builtin.llms, ['llama-3.2-3b', 'mixtral-8x7b']),
+  gpus: pick(builtin.gpus, ['H100-NVL-94GB', 'A100-80GB']),
 };
 
 describe('the observed CSV', () => {
