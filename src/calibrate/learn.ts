@@ -72,15 +72,8 @@ export interface LearnedFactor {
   lastChangedWindow?: number;
 }
 
-interface State {
-  llm: string;
-  gpu: string;
-  tp: number;
-  factor: number;
-  observations: number;
-  firstChangedWindow?: number;
-  lastChangedWindow?: number;
-}
+/** A config's learning state is what it reports. */
+type State = LearnedFactor;
 
 export class RateLearner {
   private readonly rule: LearningRule;

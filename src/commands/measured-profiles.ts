@@ -92,9 +92,12 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The built-in timing tables by config key. */
+let builtinTimings: MeasuredProfiles | undefined;
+
+/** The built-in timing tables by config key (indexed once per process). */
 export function builtinProfiles(): MeasuredProfiles {
-  return indexProfiles(builtinProfileFiles().flatMap((f) => f.timings));
+  builtinTimings ??= indexProfiles(builtinProfileFiles().flatMap((f) => f.timings));
+  return builtinTimings;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ExitCode, InputError } from '../errors.js';
 import { benchFormatOf, importBenchmarks, type BenchFormat } from '../perf/import/detect.js';
 import { parseProfileFile } from '../perf/profile-set.js';
 import { maxRateUnderSlo, rateCurveKey, writeRateCurvesCsv, type RateCurve } from '../perf/rate-curves.js';
-import { catalogAndProfiles } from './profile.js';
+import { readCatalogOption } from './profile.js';
 import { writeFileAtomic, type CliIo } from './io.js';
 
 export interface ProfileImportOptions {
@@ -27,7 +27,7 @@ export interface ProfileImportOptions {
  * merged into that rate-curve file (a curve of the same config and size is replaced), written atomically.
  */
 export async function profileImportCommand(files: string[], options: ProfileImportOptions, io: CliIo): Promise<ExitCode> {
-  const { catalog } = await catalogAndProfiles({ catalog: options.catalog }, io);
+  const { catalog } = await readCatalogOption(options.catalog, io);
   const texts = await Promise.all(files.map(async (file) => ({ file, text: await readInput(resolve(io.cwd, file), file) })));
   const curve = importBenchmarks(texts, options.from ?? benchFormatOf(texts[0]!), catalog, {
     gpu: options.gpu,

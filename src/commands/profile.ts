@@ -76,18 +76,20 @@ export async function profileCommand(options: ProfileOptions, io: CliIo): Promis
   return ExitCode.ok;
 }
 
-/** The catalog folder named by --catalog and the profiles layered on it (built-in, its profiles/, --profiles). */
-export async function catalogAndProfiles(
-  options: { catalog?: string | undefined; profiles?: string[] | undefined },
-  io: CliIo,
-): Promise<{ catalog: Catalog; set: ProfileSet }> {
-  const given = options.catalog ?? `${BUILTIN}models`;
-  const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
-  const catalog = await readCatalog(dir, given.startsWith(BUILTIN) ? undefined : given);
+/** The catalog folder --catalog names ("builtin:models", the default, is the package's). */
+export async function readCatalogOption(given: string | undefined, io: CliIo): Promise<{ catalog: Catalog; dir: string; shown: string }> {
+  const shown = given ?? `${BUILTIN}models`;
+  const dir = shown.startsWith(BUILTIN) ? join(packageRoot(), shown.slice(BUILTIN.length)) : resolve(io.cwd, shown);
+  return { catalog: await readCatalog(dir, shown.startsWith(BUILTIN) ? undefined : shown), dir, shown };
+}
+
+/** The catalog named by --catalog and the profiles layered on it (built-in, its profiles/, --profiles). */
+async function catalogAndProfiles(options: ProfileOptions, io: CliIo): Promise<{ catalog: Catalog; set: ProfileSet }> {
+  const { catalog, dir, shown } = await readCatalogOption(options.catalog, io);
   const { set } = readProfileSet(catalog, {
     catalogDir: dir,
-    catalogShown: given,
-    paths: (options.profiles ?? []).map((shown) => ({ absolute: resolve(io.cwd, shown), shown, field: '--profiles' })),
+    catalogShown: shown,
+    paths: (options.profiles ?? []).map((path) => ({ absolute: resolve(io.cwd, path), shown: path, field: '--profiles' })),
   });
   return { catalog, set };
 }

@@ -100,8 +100,11 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
     })),
   });
   // What was measured is part of the plan's input: a changed profile makes a plan stale.
-  if (profileFiles.length) hash.update(`profiles:${JSON.stringify(profileFiles)}`);
-  if (profileFiles.length) data.update(`profiles:${JSON.stringify(profileFiles)}`);
+  if (profileFiles.length) {
+    const measured = `profiles:${JSON.stringify(profileFiles)}`;
+    hash.update(measured);
+    data.update(measured);
+  }
   // calibration: FILE (planner calibrate's output): per-config rate factors, checked against the catalog.
   let calibration: Map<string, number> | undefined;
   if (scenario.calibration !== undefined) {

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import type { CliIo } from '../../src/commands/io.js';
 import { createProgress, type ProgressOptions } from '../../src/commands/progress.js';
-import { SCENARIOS } from './run.js';
+import { runCli, SCENARIOS } from './run.js';
 
 /** A reporter on a pipe (stderr not a TTY) with a fake clock and a heartbeat the test fires by hand. */
 function onPipe(options: ProgressOptions = {}) {
@@ -101,19 +100,7 @@ describe('progress on a pipe (stderr not a terminal)', () => {
 });
 
 describe('progress never changes stdout', () => {
-  async function run(argv: string[], env: Record<string, string>) {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIo = {
-      stdout: { write: (t: string) => (stdout += t) },
-      stderr: { write: (t: string) => (stderr += t) },
-      env,
-      stdoutIsTty: false,
-      stderrIsTty: false,
-      cwd: process.cwd(),
-    };
-    return { exitCode: await main(argv, io), stdout, stderr };
-  }
+  const run = (argv: string[], env: Record<string, string>) => runCli(argv, { env, tty: false });
 
   it('planner solve: the same plan on stdout with a progress line per window as with --quiet', async () => {
     const argv = ['solve', join(SCENARIOS, 'tiny.yaml'), '--format', 'json', '--strategy', 'per-window'];

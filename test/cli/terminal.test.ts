@@ -1,24 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import type { CliIo } from '../../src/commands/io.js';
 import { createProgress } from '../../src/commands/progress.js';
-import { SCENARIOS } from './run.js';
+import { runCli, SCENARIOS } from './run.js';
 
 /** Runs the CLI as if on a terminal, with the given environment. */
-async function onTerminal(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env,
-    stdoutIsTty: true,
-    stderrIsTty: true,
-    cwd: process.cwd(),
-  };
-  const exitCode = await main(argv, io);
-  return { exitCode, stdout, stderr };
+function onTerminal(argv: string[], env: Record<string, string>) {
+  return runCli(argv, { env, tty: true });
 }
 
 const ANSI = new RegExp(`${'\u001b'}\\[[0-9;]*m`);

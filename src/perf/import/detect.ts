@@ -39,13 +39,15 @@ export function importBenchmarks(
   let llm = raw.llm;
   if (options.llm === undefined) {
     const mapped = catalogLlmFor(raw.llm, catalog.llms);
-    if (mapped === undefined)
+    if (mapped === undefined) {
+      const closest = didYouMean(raw.llm.split('/').at(-1)!.toLowerCase(), catalog.llms.keys());
       throw new InputError({
         file: files[0]!.file,
         field: format === 'vllm' ? 'model_id' : 'config.backend.model',
         message: `the benchmarked model '${raw.llm}' is not an llm of the catalog`,
-        fix: `pass --llm with its catalog id${didYouMean(raw.llm.split('/').at(-1)!.toLowerCase(), catalog.llms.keys()) ? ` (${didYouMean(raw.llm.split('/').at(-1)!.toLowerCase(), catalog.llms.keys())})` : ''}, or add it to llms.csv`,
+        fix: `pass --llm with its catalog id${closest ? ` (${closest})` : ''}, or add it to llms.csv`,
       });
+    }
     llm = mapped;
   }
   const curve = { ...raw, llm };
