@@ -4,7 +4,9 @@ import type { DeferrableState, DoneHandle } from './deferrable.js';
 import { addWindowColumns } from './formulation-columns.js';
 import { createBuildContext, windowModel } from './formulation-context.js';
 import { addDeferrableDemandRows, addDemandRows } from './group1-demand.js';
+import { addSinglePathRows } from './group1-single-path.js';
 import { addCapacityRows } from './group2-capacity.js';
+import { addKvMemoryRows } from './group2-kv-memory.js';
 import { addPackingRows } from './group3-packing.js';
 import { addQuotaRows } from './group4-quotas.js';
 import { addSpotRows } from './group5-spot.js';
@@ -32,8 +34,9 @@ export { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, routeTieBreak, solvingInput
  * REPLICA_TIE_BREAK x h_t x replicas and routeTieBreak x rtt x h_t x route.
  *
  * Constraint groups, one builder each, numbered as DESIGN.md section 6 numbers them:
- *   1 demand and regional flow    addDemandRows (per window), addDeferrableDemandRows (cumulative, deferrable)
- *   2 capacity                    addCapacityRows
+ *   1 demand and regional flow    addDemandRows (per window), addDeferrableDemandRows (cumulative, deferrable),
+ *                                 addSinglePathRows (policies.routing: single-path)
+ *   2 capacity                    addCapacityRows; addKvMemoryRows (policies.kvMemory: load)
  *   3 packing                     addPackingRows
  *   4 quotas                      addQuotaRows
  *   5 spot                        addSpotRows
@@ -41,7 +44,8 @@ export { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, routeTieBreak, solvingInput
  *   7 quality                     addQualityRows
  *   8 scaling dynamics            addScalingRows
  *   9 budget                      addBudgetRow
- * buildProblem calls them per window in the order 8, 2, 3, 1, 4, 5, 6, 7, then the deferrable rows and the
+ * buildProblem calls them per window in the order 8, 2, 3, 1, 4, 5, 6, 7, then the optional KV-memory and
+ * single-path rows (last, so that scenarios without them keep their program), then the deferrable rows and the
  * budget: that is the program's row order (rows are numbered as they are added), kept as it was so that the
  * same scenario gives the same program and the same plan. Columns are all made before a window's rows.
  */
@@ -154,6 +158,8 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
     addSpotRows(model); // 5
     addLocalityRows(model); // 6
     addQualityRows(model); // 7
+    addKvMemoryRows(context, window); // 2, policies.kvMemory: load
+    addSinglePathRows(model); // 1, policies.routing: single-path
   }
   const done = addDeferrableDemandRows(context); // 1, deferrable: couples windows
   addBudgetRow(context); // 9

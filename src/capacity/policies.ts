@@ -51,6 +51,8 @@ export function activePolicies(input: PlanningInput): string[] {
   if (locality?.nPlusOne) active.push('policies.locality.nPlusOne');
   if ((input.policies.reserved ?? []).length) active.push('policies.reserved');
   if (input.policies.maxScaleInPerWindow !== undefined) active.push('policies.maxScaleInPerWindow');
+  if (input.policies.kvMemory === 'load') active.push('policies.kvMemory');
+  if (input.policies.routing === 'single-path') active.push('policies.routing');
   for (const workload of input.workloads) {
     if (workload.minQuality !== undefined) active.push(`${workload.id}.minQuality`);
     if (workload.deadlineHours !== undefined) active.push(`${workload.id}.deadlineHours`);

@@ -1,3 +1,4 @@
+import { kvUseByConfig, pathsByWorkloadRegion } from './kv-path-use.js';
 import { isInteractive } from './policies.js';
 import type { Plan, PlanningInput } from './types.js';
 
@@ -27,6 +28,10 @@ export interface PolicySummary {
   deferrable: Array<{ workload: string; deadlineHours: number; servedByHourUtc: number[]; arrivedByHourUtc: number[] }>;
   reserved?: { vms: number; sunkCostUsd: number };
   maxScaleInPerWindow?: number;
+  /** policies.kvMemory: load: the highest share of its replicas' free memory any config's KV cache took. */
+  kvMemory?: { mode: 'load'; highestShareOfFree: number };
+  /** policies.routing: single-path: the most configs one workload used in one region and window (1: kept). */
+  routing?: { mode: 'single-path'; mostConfigsPerWorkloadRegion: number };
 }
 
 export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySummary {
@@ -117,6 +122,17 @@ export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySumma
   if (reserved.length)
     summary.reserved = { vms: reserved.reduce((sum, r) => sum + r.count, 0), sunkCostUsd: plan.totals.reservedSunkCostUsd ?? 0 };
   if (input.policies.maxScaleInPerWindow !== undefined) summary.maxScaleInPerWindow = input.policies.maxScaleInPerWindow;
+  if (input.policies.kvMemory === 'load') {
+    let highest = 0;
+    for (const window of plan.windows)
+      for (const use of kvUseByConfig(input, window)) if (use.freeGib > 0) highest = Math.max(highest, use.heldGib / use.freeGib);
+    summary.kvMemory = { mode: 'load', highestShareOfFree: round(highest) };
+  }
+  if (input.policies.routing === 'single-path') {
+    let most = 0;
+    for (const window of plan.windows) for (const configs of pathsByWorkloadRegion(window).values()) most = Math.max(most, configs.length);
+    summary.routing = { mode: 'single-path', mostConfigsPerWorkloadRegion: most };
+  }
   return summary;
 }
 

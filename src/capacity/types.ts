@@ -61,6 +61,19 @@ export interface Candidate {
   region: string;
   /** Max sustainable requests/s of one replica under each workload's SLO (workload id -> rate); > 0 only. */
   requestsPerSecByWorkload: ReadonlyMap<string, number>;
+  /** KV memory per load (set with policies.kvMemory = 'load'; the load-dependent row of group 2). */
+  kv?: CandidateKv;
+}
+
+/**
+ * What the load-dependent KV-memory row reads (src/perf/kv-load.ts): the KV cache one replica can hold, and
+ * what each request/s of a workload's load holds there (tokens held x residency time x KV bytes per token).
+ */
+export interface CandidateKv {
+  /** GiB of KV cache one replica holds over its tp GPUs: (GPU memory x utilisation - weights / tp) x tp. */
+  freeGib: number;
+  /** GiB held per request/s routed to one replica, by workload id (workloads with a rate only). */
+  gibPerRequestPerSec: ReadonlyMap<string, number>;
 }
 
 export interface QuotaRule {
@@ -91,6 +104,16 @@ export interface PlanningPolicies {
   reserved?: readonly ReservedEntry[];
   spot?: SpotPolicy;
   locality?: LocalityPolicy;
+  /**
+   * 'load': the KV cache a config's replicas hold grows with the load routed to them, summed over workloads,
+   * and must fit their free memory (group 2, 2:kv-memory). Absent: memory is checked per config at its batch.
+   */
+  kvMemory?: 'load';
+  /**
+   * 'single-path': each workload is served whole by one config (llm, sku, tp) per region and window
+   * (group 1, 1:single-path), as Mélange's slices are. Absent: split over any configs.
+   */
+  routing?: 'single-path';
   /**
    * Deferrable requests not yet due at the horizon's end may be left for after it (a simulation's oracle,
    * which must not be made to do more work than the strategies it bounds); default: all served by the end.

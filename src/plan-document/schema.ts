@@ -90,6 +90,20 @@ const policies = z.strictObject({
   ),
   reserved: z.strictObject({ vms: z.number(), sunkCostUsd: z.number() }).optional(),
   maxScaleInPerWindow: z.number().optional(),
+  kvMemory: z
+    .strictObject({
+      mode: z.literal('load'),
+      highestShareOfFree: z.number().describe("the highest share of its replicas' free memory any config's KV cache took"),
+    })
+    .optional()
+    .describe('policies.kvMemory: load (the load-dependent KV-memory row of group 2) was on'),
+  routing: z
+    .strictObject({
+      mode: z.literal('single-path'),
+      mostConfigsPerWorkloadRegion: z.number().describe('the most configs one workload used in one region and window'),
+    })
+    .optional()
+    .describe('policies.routing: single-path (group 1) was on'),
 });
 
 export const PlanDocumentSchema = z.strictObject({

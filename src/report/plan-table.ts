@@ -139,5 +139,13 @@ function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: 
     out.push(`  reserved: ${reserved.vms} VMs in every window, sunk cost $${formatFixed(reserved.sunkCostUsd)} (not in the total)\n`);
   if (policies.maxScaleInPerWindow !== undefined)
     out.push(`  scale-in: at most ${policies.maxScaleInPerWindow} VMs removed per window per sku, region and purchase\n`);
+  if (policies.kvMemory)
+    out.push(
+      `  group 2 kv-memory (load): KV cache grows with routed load; the fullest config holds ${pct(policies.kvMemory.highestShareOfFree)} of its free memory\n`,
+    );
+  if (policies.routing)
+    out.push(
+      `  group 1 single-path: each workload goes whole to one config per region and window (most configs used: ${policies.routing.mostConfigsPerWorkloadRegion})\n`,
+    );
   return out.join('');
 }

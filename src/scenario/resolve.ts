@@ -1,9 +1,10 @@
 import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
-import type { Candidate, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
+import type { Candidate, CandidateKv, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
 import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { kvLoad } from '../perf/kv-load.js';
 import type { Scenario } from './schema.js';
 
 /** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
@@ -167,8 +168,9 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
           if (!best || rate > best.rate) bestRate.set(workload.id, { rate, config: `${llmId} TP ${tp} on ${offer.sku}` });
         });
         if (rates.size === 0) continue;
+        const kv = scenario.policies.kvMemory === 'load' ? candidateKv(scenario, mixes, llm, gpu, tp, rates) : undefined;
         for (const region of [...new Set(offer.prices.map((p) => p.region))])
-          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates });
+          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates, ...(kv ? { kv } : {}) });
       }
     }
   }
@@ -234,9 +236,31 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       reserved: scenario.policies.reserved.map((r) => ({ ...r })),
       ...(scenario.policies.spot ? { spot: { ...scenario.policies.spot } } : {}),
       ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
+      ...(scenario.policies.kvMemory === 'load' ? { kvMemory: 'load' as const } : {}),
+      ...(scenario.policies.routing === 'single-path' ? { routing: 'single-path' as const } : {}),
     },
     llmQuality: new Map(llmIds.map((llm) => [llm, catalog.llms.get(llm)!.qualityScore])),
   };
+}
+
+/** The load-dependent KV figures of one config (llm, gpu, tp) for the workloads it serves (rates > 0). */
+function candidateKv(
+  scenario: Scenario,
+  mixes: readonly RequestMix[],
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  rates: ReadonlyMap<string, number>,
+): CandidateKv {
+  let freeGib = 0;
+  const gibPerRequestPerSec = new Map<string, number>();
+  scenario.workloads.forEach((workload, w) => {
+    if (!rates.has(workload.id)) return;
+    const load = kvLoad(llm, gpu, tp, workload.slo, mixes[w]!, workload.kvResidencySeconds);
+    freeGib = load.freeGib;
+    gibPerRequestPerSec.set(workload.id, load.gibPerRequestPerSec);
+  });
+  return { freeGib, gibPerRequestPerSec };
 }
 
 /** A workload's request mix: the loaded histogram file, the mean sizes written in the scenario, or its trace's mix. */
@@ -335,6 +359,14 @@ function policyIssues(scenario: Scenario, file: string, bestQuality: readonly nu
         field: `workloads.${w}.deadlineHours`,
         message: `a deadline of ${workload.deadlineHours} h is shorter than one window (${scenario.horizon.windowHours} h)`,
         fix: 'drop deadlineHours (the workload is then served in the window it arrives) or make it at least windowHours',
+      });
+    }
+    if (workload.kvResidencySeconds !== undefined && scenario.policies.kvMemory !== 'load') {
+      issues.push({
+        file,
+        field: `workloads.${w}.kvResidencySeconds`,
+        message: 'kvResidencySeconds is only read by the load-dependent KV-memory row, which is off',
+        fix: 'set policies.kvMemory: load, or drop kvResidencySeconds',
       });
     }
     if (workload.minQuality !== undefined && workload.minQuality > bestQuality[w]!) {

@@ -54,6 +54,11 @@ export const WorkloadSchema = z.strictObject({
   deadlineHours: positive
     .optional()
     .describe('deferrable (batch): each request may be served up to this many hours after it arrives; absent = interactive'),
+  kvResidencySeconds: positive
+    .optional()
+    .describe(
+      "with policies.kvMemory: load, how long one request's KV cache stays in memory, s (default: the SLO's TTFT + (output tokens - 1) x TPOT)",
+    ),
   slo: SloSchema.describe('latency targets per request'),
   requestMix: RequestMixSchema.optional().describe(
     'request sizes: mean token counts, or a histogram CSV; may be left out when demand.trace gives them',
@@ -184,6 +189,18 @@ export const ScenarioSchema = z.strictObject({
       reserved: z.array(ReservedEntrySchema).default([]).describe('reserved VMs: run in every window, sunk cost (not in the objective)'),
       spot: SpotPolicySchema.optional().describe("spot share and eviction (constraint group 5); needs 'spot' in purchases"),
       locality: LocalityPolicySchema.optional().describe('in-region serving, replicas per llm and N+1 (constraint group 6)'),
+      kvMemory: z
+        .enum(['batch', 'load'])
+        .optional()
+        .describe(
+          "batch (default): memory is checked per config at its batch; load: the KV cache a config's replicas hold grows with the load routed to them, summed over workloads (constraint group 2)",
+        ),
+      routing: z
+        .enum(['split', 'single-path'])
+        .optional()
+        .describe(
+          'split (default): a workload may be spread over configs; single-path: each workload goes whole to one config (llm, sku, tp) per region and window (constraint group 1)',
+        ),
     })
     .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] })
     .describe('headroom, start-ups, quotas, budget, fleet, reservations, spot and locality (docs/policies.md)'),

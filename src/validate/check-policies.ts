@@ -1,10 +1,11 @@
+import { kvUseByConfig, pathsByWorkloadRegion } from '../capacity/kv-path-use.js';
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import { RATE_TOLERANCE, type Violation } from './violation.js';
 
 /**
- * The optional policies, recomputed from the plan and the scenario alone (groups 1 deferrable, 5 share,
- * 6 in-region share and minimum replicas, 7 quality, reservations). The routing futures of groups 5 and 6
+ * The optional policies, recomputed from the plan and the scenario alone (groups 1 deferrable and single-path,
+ * 2 KV memory under load, 5 share, 6 in-region share and minimum replicas, 7 quality, reservations). The routing futures of groups 5 and 6
  * (on-demand cover, N+1) need an LP and live in resilience.ts.
  */
 export function checkPolicies(input: PlanningInput, plan: Plan): Violation[] {
@@ -17,6 +18,8 @@ export function checkPolicies(input: PlanningInput, plan: Plan): Violation[] {
       ...inRegionShare(input, window),
       ...minReplicas(input, window),
       ...quality(input, window),
+      ...kvMemory(input, window),
+      ...singlePath(input, window),
     );
   }
   violations.push(...deadlines(input, plan));
@@ -25,6 +28,44 @@ export function checkPolicies(input: PlanningInput, plan: Plan): Violation[] {
 
 function at(window: PlanWindow): { window: number; start: string } {
   return { window: window.index, start: window.start };
+}
+
+/** policies.kvMemory: load: the KV cache the routed load holds fits the replicas' free memory, per config. */
+function kvMemory(input: PlanningInput, window: PlanWindow): Violation[] {
+  if (input.policies.kvMemory !== 'load') return [];
+  const violations: Violation[] = [];
+  for (const use of kvUseByConfig(input, window)) {
+    // Relative: plans round flows to 1e-6 req/s, and a GiB figure is requests/s x GiB per request/s.
+    if (use.heldGib <= use.freeGib * (1 + RATE_TOLERANCE) + RATE_TOLERANCE) continue;
+    violations.push({
+      group: 'kv-memory',
+      ...at(window),
+      region: use.region,
+      llm: use.llm,
+      sku: use.sku,
+      message: `${use.llm} TP ${use.tp} on ${use.sku}: the routed load holds ${use.heldGib.toFixed(2)} GiB of KV cache; its replicas have ${use.freeGib.toFixed(2)} GiB free`,
+    });
+  }
+  return violations;
+}
+
+/** policies.routing: single-path: each workload goes to one config per serving region. */
+function singlePath(input: PlanningInput, window: PlanWindow): Violation[] {
+  if (input.policies.routing !== 'single-path') return [];
+  const violations: Violation[] = [];
+  // Flows below the plan's rounding are noise, not a second path.
+  for (const [key, configs] of pathsByWorkloadRegion(window, RATE_TOLERANCE)) {
+    if (configs.length <= 1) continue;
+    const [workload, region] = key.split('|') as [string, string];
+    violations.push({
+      group: 'routing',
+      ...at(window),
+      workload,
+      region,
+      message: `single-path routing: ${workload} in ${region} is split over ${configs.length} configs (${configs.join('; ')})`,
+    });
+  }
+  return violations;
 }
 
 function spotShare(input: PlanningInput, window: PlanWindow): Violation[] {

@@ -1,0 +1,50 @@
+import type { PlanWindow, PlanningInput } from './types.js';
+
+/**
+ * What the KV-memory and single-path options measure in a plan window, from its routes and replicas alone
+ * (definitions shared by the plan summary and the checker, like policies.ts).
+ */
+
+export interface KvUse {
+  llm: string;
+  sku: string;
+  tp: number;
+  region: string;
+  /** GiB of KV cache the routed load holds: sum over routes of requests/s x GiB per request/s. */
+  heldGib: number;
+  /** GiB the config's replicas hold: replicas x free GiB per replica. */
+  freeGib: number;
+}
+
+/** Per config with KV figures and routed load: the KV cache held and the memory free for it. */
+export function kvUseByConfig(input: PlanningInput, window: PlanWindow): KvUse[] {
+  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
+  const replicas = new Map<string, number>();
+  for (const r of window.replicas) {
+    const key = `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
+    replicas.set(key, (replicas.get(key) ?? 0) + r.count);
+  }
+  const held = new Map<string, number>();
+  for (const route of window.routes) {
+    const key = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
+    const gib = candidates.get(key)?.kv?.gibPerRequestPerSec.get(route.workload);
+    if (gib !== undefined) held.set(key, (held.get(key) ?? 0) + route.requestsPerSec * gib);
+  }
+  return [...held].map(([key, heldGib]) => {
+    const [llm, sku, tp, region] = key.split('|') as [string, string, string, string];
+    return { llm, sku, tp: Number(tp), region, heldGib, freeGib: (replicas.get(key) ?? 0) * candidates.get(key)!.kv!.freeGib };
+  });
+}
+
+/** Per (workload, serving region): the configs (llm, sku, tp) that carry some of its load, sorted. */
+export function pathsByWorkloadRegion(window: PlanWindow, minRequestsPerSec = 0): Map<string, string[]> {
+  const paths = new Map<string, Set<string>>();
+  for (const route of window.routes) {
+    if (!(route.requestsPerSec > minRequestsPerSec)) continue;
+    const key = `${route.workload}|${route.region}`;
+    const set = paths.get(key) ?? new Set<string>();
+    set.add(`${route.llm} TP ${route.tp} on ${route.sku}`);
+    paths.set(key, set);
+  }
+  return new Map([...paths].map(([key, set]) => [key, [...set].sort()]));
+}
