@@ -4,6 +4,7 @@ import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import type { Scenario } from './schema.js';
 
 /** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
@@ -109,6 +110,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       });
     }
   });
+  issues.push(...modelLoadIssues(scenario, catalog, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
@@ -167,8 +169,9 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
           if (!best || rate > best.rate) bestRate.set(workload.id, { rate, config: `${llmId} TP ${tp} on ${offer.sku}` });
         });
         if (rates.size === 0) continue;
+        const loadHours = modelLoadHours(scenario, llm, offer.gpu, tp);
         for (const region of [...new Set(offer.prices.map((p) => p.region))])
-          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates });
+          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates, ...(loadHours > 0 ? { loadHours } : {}) });
       }
     }
   }
