@@ -67,7 +67,8 @@ function startPrices(input: PlanningInput): Map<string, number> {
     prices = new Map();
     for (const candidate of input.candidates) {
       if (!((candidate.loadHours ?? 0) > 0)) continue;
-      for (const pool of [undefined, 'firm', 'spot'] as const) prices.set(replicaKey({ ...candidate, pool }), replicaLoadUsd(input, candidate, pool));
+      for (const pool of [undefined, 'firm', 'spot'] as const)
+        prices.set(replicaKey({ ...candidate, pool }), replicaLoadUsd(input, candidate, pool));
     }
     pricing.set(input, prices);
   }
@@ -83,18 +84,31 @@ export function windowModelLoad(
   replicas: readonly ReplicaCount[],
   previous: ReadonlyMap<string, number>,
 ): { started: number; usd: number } {
-  const prices = startPrices(input);
   let started = 0;
   let usd = 0;
-  for (const replica of replicas) {
-    const key = replicaKey(replica);
-    const price = prices.get(key);
-    if (price === undefined) continue;
-    const starts = Math.max(0, replica.count - (previous.get(key) ?? 0));
-    started += starts;
-    usd += starts * price;
+  for (const start of replicaStarts(input, replicas, previous).values()) {
+    started += start.started;
+    usd += start.usd;
   }
   return { started, usd };
+}
+
+/** Per replicaKey with a load time: replicas started against `previous` and what their loads cost. */
+export function replicaStarts(
+  input: PlanningInput,
+  replicas: readonly ReplicaCount[],
+  previous: ReadonlyMap<string, number>,
+): Map<string, { started: number; usd: number }> {
+  const prices = startPrices(input);
+  const starts = new Map<string, { started: number; usd: number }>();
+  // Summed per key first: a fleet may list one config twice (siloed fleets, one entry per workload).
+  for (const [key, count] of replicaMap(replicas)) {
+    const price = prices.get(key);
+    if (price === undefined) continue;
+    const started = Math.max(0, count - (previous.get(key) ?? 0));
+    starts.set(key, { started, usd: started * price });
+  }
+  return starts;
 }
 
 /** The replicas running before the first window (policies.currentReplicas), by replicaKey. */

@@ -132,7 +132,9 @@ export const PlanDocumentSchema = z.strictObject({
     modelLoadCostUsd: z
       .number()
       .optional()
-      .describe("the model-load part of startupCostUsd: replicas started x tp GPUs x load hours x USD per GPU-hour (when the scenario's modelLoad is on)"),
+      .describe(
+        "the model-load part of startupCostUsd: replicas started x tp GPUs x load hours x USD per GPU-hour (when the scenario's modelLoad is on)",
+      ),
     gpuHours: z.number(),
     servedRequests: z.number(),
     unmetRequests: z.number(),

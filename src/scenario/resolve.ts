@@ -171,7 +171,14 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
         if (rates.size === 0) continue;
         const loadHours = modelLoadHours(scenario, llm, offer.gpu, tp);
         for (const region of [...new Set(offer.prices.map((p) => p.region))])
-          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates, ...(loadHours > 0 ? { loadHours } : {}) });
+          candidates.push({
+            llm: llmId,
+            sku: offer.sku,
+            tp,
+            region,
+            requestsPerSecByWorkload: rates,
+            ...(loadHours > 0 ? { loadHours } : {}),
+          });
       }
     }
   }

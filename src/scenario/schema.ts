@@ -124,7 +124,7 @@ const ModelLoadSchema = z.union([
   z.strictObject({
     gbPerSec: positive
       .default(MODEL_LOAD_DEFAULTS.gbPerSec)
-      .describe('GB/s each GPU reads its share of the weights at (a TP replica\'s shards load in parallel)'),
+      .describe("GB/s each GPU reads its share of the weights at (a TP replica's shards load in parallel)"),
     engineStartMinutes: nonNegative
       .default(MODEL_LOAD_DEFAULTS.engineStartMinutes)
       .describe('fixed part of a replica start: the serving engine starting (CUDA graphs, KV cache allocation), minutes'),
@@ -198,7 +198,7 @@ export const ScenarioSchema = z.strictObject({
         .default(10)
         .describe('VM boot time, charged per VM started (the llm load is modelLoad, charged per replica started)'),
       modelLoad: ModelLoadSchema.default(MODEL_LOAD_DEFAULTS).describe(
-        "model load per replica started: its tp GPUs are paid while it loads the llm (weights per GPU / gbPerSec + engineStartMinutes, or a measured figure); false: a VM changes llm for free",
+        'model load per replica started: its tp GPUs are paid while it loads the llm (weights per GPU / gbPerSec + engineStartMinutes, or a measured figure); false: a VM changes llm for free',
       ),
       quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region'),
       budget: z
