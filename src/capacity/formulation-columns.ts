@@ -2,6 +2,7 @@ import type { ReplicaHandle, VmHandle } from './formulation.js';
 import type { BuildContext, ServingColumns, WindowColumns } from './formulation-context.js';
 import { fleetKey, vmUpperBound } from './formulation-fleet.js';
 import { REPLICA_TIE_BREAK, SECONDS_PER_HOUR, routeTieBreak } from './formulation-scale.js';
+import { replicaLoadUsd } from './model-load.js';
 import { isInteractive, poolOf } from './policies.js';
 import type { ReplicaPool } from './types.js';
 
@@ -88,8 +89,9 @@ function addFleetColumns(context: BuildContext, window: WindowColumns): void {
 /**
  * Per candidate c (in candidate order) whose sku is offered in its region and that allowCandidate admits:
  * replicas[c,(pool),t] integer in [0, floor(quota bound x n_k / tp)], objective REPLICA_TIE_BREAK x hours,
- * one per pool (sorted: firm, spot) when pools are apart; then assign[w,c,t] >= 0 for each workload w the
- * candidate serves (rate > 0), objective 0.
+ * one per pool (sorted: firm, spot) when pools are apart, each followed, with model load (windows coupled
+ * and a load time), by rup[c,(pool),t] >= 0 at loadUsd (replicaLoadUsd: tp x loadHours x USD per GPU-hour);
+ * then assign[w,c,t] >= 0 for each workload w the candidate serves (rate > 0), objective 0.
  */
 function addServingColumns(context: BuildContext, window: WindowColumns): void {
   const { problem, input, options } = context;
@@ -114,6 +116,15 @@ function addServingColumns(context: BuildContext, window: WindowColumns): void {
         objective: REPLICA_TIE_BREAK * hours,
       });
       const handle: ReplicaHandle = { window: t, candidate: c, variable, ...(pool ? { pool } : {}) };
+      const loadUsd = context.modelLoad ? replicaLoadUsd(input, candidate, pool) : 0;
+      if (loadUsd > 0) {
+        // Replicas started: 8:replica-up makes rup >= replicas[t] - replicas[t-1]; the cost keeps it at the difference.
+        handle.up = problem.addVariable({
+          label: `rup[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,
+          objective: loadUsd,
+        });
+        handle.loadUsd = loadUsd;
+      }
       serving.replicas.push(handle);
       window.replicas.push(handle);
     }

@@ -2,6 +2,7 @@ import { LinearExpr, Problem } from '../lp/index.js';
 import type { AssignHandle, BuildOptions, ReplicaHandle, RouteHandle, UnmetHandle, VmHandle, WindowModel } from './formulation.js';
 import { fleetMap, reservedMap } from './formulation-fleet.js';
 import { solvingInput } from './formulation-scale.js';
+import { initialReplicas, modelLoadOn } from './model-load.js';
 import { poolCapacity, replicaPoolsApart } from './policies.js';
 import type { PlanningInput, SkuOffer } from './types.js';
 
@@ -30,6 +31,10 @@ export interface BuildContext {
   coupled: boolean;
   /** up/down columns and group 8 rows exist: windows are coupled and there is a start-up cost or a scaling limit. */
   dynamics: boolean;
+  /** rup columns and 8:replica-up rows exist: windows are coupled and some candidate's llm has a load time. */
+  modelLoad: boolean;
+  /** Replicas running just before the first included window, by replicaKey (group 8's replica starting point). */
+  previousReplicas: ReadonlyMap<string, number>;
   /** The columns of every included window built so far, in window order. */
   columns: WindowColumns[];
 }
@@ -82,6 +87,8 @@ export function createBuildContext(original: PlanningInput, options: BuildOption
     coupled,
     dynamics:
       coupled && (policies.startupHours > 0 || policies.maxScaleOutPerWindow !== undefined || policies.maxScaleInPerWindow !== undefined),
+    modelLoad: coupled && modelLoadOn(input),
+    previousReplicas: options.previousReplicas ?? initialReplicas(input),
     columns: [],
   };
 }

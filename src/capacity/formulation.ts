@@ -28,9 +28,11 @@ export { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, routeTieBreak, solvingInput
  * Parameters, in flow units (per workload, requests/s over flowUnit[w]; see solvingInput): demand[w,o,t],
  * rate[c,w], penalty[w]; price[k,r,q], headroom, startupHours, quotas, eviction probability p_spot.
  * Columns (formulation-columns.ts): vms[k,r,q,t] integer, up/down[k,r,q,t] (group 8), replicas[c,(pool),t]
- * integer, assign[w,c,t], route[w,o->r,t], unmet[w,o,t]; done[w,o,t] (deferrable.ts), deployed and the
- * routing-copy columns (groups 5 and 6) in their modules.
- * Objective: sum of price x h_t x vms + price x startupHours x up + penalty x 3600 x h_t x unmet, plus tie-breaks
+ * integer, rup[c,(pool),t] (replicas started, group 8, with model load), assign[w,c,t], route[w,o->r,t],
+ * unmet[w,o,t]; done[w,o,t] (deferrable.ts), deployed and the routing-copy columns (groups 5 and 6) in
+ * their modules.
+ * Objective: sum of price x h_t x vms + price x startupHours x up + loadUsd[c,pool] x rup
+ * + penalty x 3600 x h_t x unmet, plus tie-breaks
  * REPLICA_TIE_BREAK x h_t x replicas and routeTieBreak x rtt x h_t x route.
  *
  * Constraint groups, one builder each, numbered as DESIGN.md section 6 numbers them:
@@ -69,6 +71,11 @@ export interface BuildOptions {
   allowCandidate?: (window: number, candidate: number, pool?: ReplicaPool) => boolean;
   /** Deferrable workloads: what was served before the first included window, and floors to follow. */
   deferrable?: DeferrableState;
+  /**
+   * Replicas running just before the first included window, by replicaKey (model-load.ts): they start
+   * without a model load; default: policies.currentReplicas. Ignored when `independentWindows` is set.
+   */
+  previousReplicas?: ReadonlyMap<string, number>;
 }
 
 export interface VmHandle {
@@ -88,6 +95,10 @@ export interface ReplicaHandle {
   variable: Variable;
   /** Set when replicas are kept apart by pool (replicaPoolsApart). */
   pool?: ReplicaPool;
+  /** rup[c,(pool),t]: replicas started (group 8), when windows are coupled and the llm has a load time. */
+  up?: Variable;
+  /** USD per replica started (the objective of `up`). */
+  loadUsd?: number;
 }
 export interface AssignHandle {
   window: number;

@@ -3,6 +3,7 @@ import type { BuiltProblem } from './formulation.js';
 import { fleetKey, fleetMap } from './formulation.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput } from './types.js';
 import { compareStrings } from '../order.js';
+import { initialReplicas, modelLoadOn, replicaMap, windowModelLoad } from './model-load.js';
 
 const INTEGER_TOLERANCE = 1e-6;
 /** Flows below this (requests/s) are solver noise, not traffic. */
@@ -105,11 +106,15 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
 
 /**
  * Puts windows in order, counts VMs started against the previous window (the current fleet before the
- * first), and prices everything from the plan itself: costUsd = sum of usdPerHour x hours x VMs.
+ * first), and prices everything from the plan itself: costUsd = sum of usdPerHour x hours x VMs;
+ * startupCostUsd = VMs started x usdPerHour x startupHours + the model loads of replicas started against
+ * the previous window (policies.currentReplicas before the first), modelLoadCostUsd (model-load.ts).
  */
 export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[], status: PlanStatus): Plan {
   const ordered = [...windows].sort((a, b) => a.index - b.index);
   let previous = fleetMap(input);
+  let previousReplicas = initialReplicas(input);
+  let modelLoadCostUsd = 0;
   const totals = { costUsd: 0, startupCostUsd: 0, gpuHours: 0, servedRequests: 0, unmetRequests: 0 };
   const gpusPerVm = new Map(input.skus.map((sku) => [sku.sku, sku.gpusPerVm]));
   const result: PlanWindow[] = ordered.map((window) => {
@@ -126,6 +131,9 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
       return { ...vm, started };
     });
     previous = current;
+    // Replicas started load their llm (model-load.ts): part of the start-up cost, beside the VM boots.
+    modelLoadCostUsd += windowModelLoad(input, window.replicas, previousReplicas).usd;
+    previousReplicas = replicaMap(window.replicas);
     const routes = [...window.routes].sort(
       (a, b) =>
         compareStrings(a.workload, b.workload) ||
@@ -158,7 +166,8 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
   });
   // Exact to the micro-dollar (catalog prices have at most 6 decimals); reports round to the cent.
   totals.costUsd = microDollars(result.reduce((sum, window) => sum + window.costUsd, 0));
-  totals.startupCostUsd = microDollars(totals.startupCostUsd);
+  const loads = modelLoadOn(input);
+  totals.startupCostUsd = microDollars(totals.startupCostUsd + (loads ? modelLoadCostUsd : 0));
   totals.servedRequests = Math.round(totals.servedRequests);
   totals.unmetRequests = Math.round(totals.unmetRequests);
   const reservedSunkCostUsd = (input.policies.reserved ?? []).reduce(
@@ -168,7 +177,11 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
   return {
     status,
     windows: result,
-    totals: { ...totals, ...((input.policies.reserved ?? []).length ? { reservedSunkCostUsd: microDollars(reservedSunkCostUsd) } : {}) },
+    totals: {
+      ...totals,
+      ...(loads ? { modelLoadCostUsd: microDollars(modelLoadCostUsd) } : {}),
+      ...((input.policies.reserved ?? []).length ? { reservedSunkCostUsd: microDollars(reservedSunkCostUsd) } : {}),
+    },
   };
 }
 

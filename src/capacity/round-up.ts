@@ -1,5 +1,6 @@
 import { checkFeasibility, type Program } from '../lp/index.js';
 import { fleetKey, type BuiltProblem } from './formulation.js';
+import { replicaKey } from './model-load.js';
 import { poolOf } from './policies.js';
 import type { PlanningInput } from './types.js';
 
@@ -9,7 +10,7 @@ const CEIL_TOLERANCE = 1e-7;
 /**
  * A deterministic fallback plan from an LP relaxation's point: every replica count rounded up, then in each
  * (sku, region[, pool]) enough VMs for the rounded replicas (the LP's own VMs rounded up, topped up on the
- * group's cheapest purchase), and the scaling columns recomputed from the fleet before each window. Flows
+ * group's cheapest purchase), and the scaling columns (VM and replica starts) recomputed from the fleet before each window. Flows
  * are kept, so capacity only grows. Returns the point when it satisfies every row of the program (quotas,
  * spot shares and scale limits can forbid the rounding), otherwise undefined.
  */
@@ -19,6 +20,7 @@ export function roundUpFleet(
   program: Program,
   lpValues: ArrayLike<number>,
   previousFleet: ReadonlyMap<string, number>,
+  previousReplicas: ReadonlyMap<string, number> = new Map(),
 ): Float64Array | undefined {
   const values = Float64Array.from(lpValues);
   const ceil = (value: number) => Math.max(0, Math.ceil(value - CEIL_TOLERANCE));
@@ -66,6 +68,20 @@ export function roundUpFleet(
       if (vm.down) values[vm.down.index] = Math.max(0, -change);
     }
     for (const [key, count] of current) before.set(key, count);
+  }
+  // Replica starts (group 8, model load): rup against the replicas one window earlier.
+  const replicasBefore = new Map(previousReplicas);
+  for (const t of built.windows) {
+    const current = new Map<string, number>();
+    for (const replica of built.replicas) {
+      if (replica.window !== t) continue;
+      const key = replicaKey({ ...input.candidates[replica.candidate]!, pool: replica.pool });
+      const count = values[replica.variable.index]!;
+      current.set(key, count);
+      if (replica.up) values[replica.up.index] = Math.max(0, count - (replicasBefore.get(key) ?? 0));
+    }
+    for (const key of replicasBefore.keys()) if (!current.has(key)) replicasBefore.set(key, 0);
+    for (const [key, count] of current) replicasBefore.set(key, count);
   }
   return checkFeasibility(program, values).violations.length === 0 ? values : undefined;
 }

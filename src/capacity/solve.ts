@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import { isInteractive } from './policies.js';
 import { assemblePlan, extractWindows } from './plan.js';
 import type { Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
+import { initialReplicas, replicaKey, replicaMap, windowModelLoad } from './model-load.js';
 
 export type { SolveFn } from '../lp/index.js';
 
@@ -43,7 +44,12 @@ export interface PlanOptions {
   windowFallback?: WindowFallback;
 }
 
-export type WindowFallback = (t: number, previous: ReadonlyMap<string, number>) => PlanWindow | undefined;
+/** `previousReplicas`: the replicas running before window t, by replicaKey (model-load.ts). */
+export type WindowFallback = (
+  t: number,
+  previous: ReadonlyMap<string, number>,
+  previousReplicas: ReadonlyMap<string, number>,
+) => PlanWindow | undefined;
 
 export interface SolverReport {
   name: string;
@@ -336,6 +342,8 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
   const unproven: number[] = [];
   const initialFleet = fleetMap(input);
   let previousFleet: Map<string, number> | undefined;
+  const startReplicas = initialReplicas(input);
+  let previousReplicas: Map<string, number> | undefined;
   const total = input.windows.length;
   for (let t = 0; t < total; t++) {
     const window: BuildOptions = {
@@ -343,20 +351,25 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       independentWindows: strategy === 'per-window',
       includeBudget: false,
       ...(previousFleet ? { previousFleet } : {}),
+      ...(previousReplicas ? { previousReplicas } : {}),
       deferrable: { before: doneBefore(input, windows, t), ...(guide?.done ? { floor: followSchedule(guide.done, t) } : {}) },
     };
     const before = strategy === 'per-window' ? initialFleet : (previousFleet ?? initialFleet);
+    const replicasBefore = strategy === 'per-window' ? startReplicas : (previousReplicas ?? startReplicas);
     const label = `window ${t} (${input.windows[t]!.start})`;
     if (ctx.expired()) {
       // Past the safety net every solve returns at once: GH's plan, where it applies, is all there is time for.
-      const planned = ctx.options.windowFallback?.(t, before);
+      const planned = ctx.options.windowFallback?.(t, before, replicasBefore);
       if (planned) {
         statuses.no_solution = (statuses.no_solution ?? 0) + 1;
         unproven.push(t);
         ctx.unproven.set(t, `${label} was planned by GH: the wall-clock safety net had fired`);
         (fellBack.GH ??= []).push(t);
         windows.push(planned);
-        if (strategy !== 'per-window') previousFleet = fleetOfWindow(planned);
+        if (strategy !== 'per-window') {
+          previousFleet = fleetOfWindow(planned);
+          previousReplicas = replicaMap(planned.replicas);
+        }
         ctx.options.progress?.(t + 1, total);
         continue;
       }
@@ -390,7 +403,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       candidates.push({
         source,
         window: planned,
-        objective: windowObjective(input, planned, before),
+        objective: windowObjective(input, planned, before, replicasBefore),
         unmet: planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0),
       });
     };
@@ -398,10 +411,10 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     // The LP of the program the MILP solved (restricted or wide), rounded up.
     const relaxed = await run(linearRelaxation(built.program), `${label} LP`);
     if (relaxed.status === 'optimal' && relaxed.values) {
-      const rounded = roundUpFleet(input, built, built.program, relaxed.values, before);
+      const rounded = roundUpFleet(input, built, built.program, relaxed.values, before, replicasBefore);
       if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);
     }
-    consider('GH', ctx.options.windowFallback?.(t, before));
+    consider('GH', ctx.options.windowFallback?.(t, before, replicasBefore));
     // What the LP relaxation left unmet: the horizon LP's for this window, else this window's own LP.
     const lpUnmet =
       guide && Number.isFinite(guide.unmet[t]!)
@@ -427,7 +440,10 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     }
     if (best.source !== 'milp') (fellBack[best.source] ??= []).push(t);
     windows.push(best.window);
-    if (strategy !== 'per-window') previousFleet = fleetOfWindow(best.window);
+    if (strategy !== 'per-window') {
+      previousFleet = fleetOfWindow(best.window);
+      previousReplicas = replicaMap(best.window.replicas);
+    }
   }
   const plan = assemblePlan(input, windows, 'feasible');
   const objective = planObjective(input, plan);
@@ -616,7 +632,7 @@ async function stretchLps(
   const windows = Array.from({ length: to - from }, (_, k) => from + k);
   if (ctx.expired()) return undefined;
   if (from > 0) {
-    const built = buildProblem(input, { windows, includeBudget: false, previousFleet: freeStartFleet(input) });
+    const built = buildProblem(input, { windows, includeBudget: false, ...freeStartFleet(input) });
     const lp =
       to - from < input.windows.length ? await ctx.run(linearRelaxation(built.program), `windows ${from}..${to - 1} LP`) : undefined;
     if (lp?.status === 'optimal' && lp.values) return { bound: lp.objective!, solved: [{ built, values: lp.values }] };
@@ -632,11 +648,17 @@ async function stretchLps(
   return left && right ? { bound: left.bound + right.bound, solved: [...left.solved, ...right.solved] } : undefined;
 }
 
-/** A fleet before a stretch that makes its first window's start-ups free: as many VMs as a quota or the demand could need. */
-function freeStartFleet(input: PlanningInput): Map<string, number> {
-  const fleet = new Map<string, number>();
-  for (const sku of input.skus) for (const price of sku.prices) fleet.set(fleetKey(sku.sku, price.region, price.purchase), 1e9);
-  return fleet;
+/**
+ * A fleet before a stretch that makes its first window's start-ups free: as many VMs, and replicas of every
+ * config, as a quota or the demand could need.
+ */
+function freeStartFleet(input: PlanningInput): { previousFleet: Map<string, number>; previousReplicas: Map<string, number> } {
+  const previousFleet = new Map<string, number>();
+  for (const sku of input.skus) for (const price of sku.prices) previousFleet.set(fleetKey(sku.sku, price.region, price.purchase), 1e9);
+  const previousReplicas = new Map<string, number>();
+  for (const candidate of input.candidates)
+    for (const pool of [undefined, 'firm', 'spot'] as const) previousReplicas.set(replicaKey({ ...candidate, pool }), 1e9);
+  return { previousFleet, previousReplicas };
 }
 
 /**
@@ -666,21 +688,32 @@ function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
  */
 export function planObjective(input: PlanningInput, plan: Plan): number {
   let objective = 0;
-  for (const window of plan.windows) objective += windowObjective(input, window);
+  let replicas = initialReplicas(input);
+  for (const window of plan.windows) {
+    objective += windowObjective(input, window, undefined, replicas);
+    replicas = replicaMap(window.replicas);
+  }
   return objective;
 }
 
 /**
- * One window's share of the objective. Start-ups are the window's own `started`, or counted against
- * `previous` (fleetKey -> VMs) when given, for windows not yet assembled into a plan.
+ * One window's share of the objective. VM start-ups are the window's own `started`, or counted against
+ * `previous` (fleetKey -> VMs) when given, for windows not yet assembled into a plan; model loads are
+ * counted against `previousReplicas` (replicaKey -> replicas).
  */
-export function windowObjective(input: PlanningInput, window: PlanWindow, previous?: ReadonlyMap<string, number>): number {
+export function windowObjective(
+  input: PlanningInput,
+  window: PlanWindow,
+  previous: ReadonlyMap<string, number> | undefined,
+  previousReplicas: ReadonlyMap<string, number>,
+): number {
   const penalty = new Map(input.workloads.map((w) => [w.id, w.unmetPenaltyUsdPerRequest]));
   let objective = 0;
   for (const vm of window.vms) {
     const started = previous ? Math.max(0, vm.count - (previous.get(fleetKey(vm.sku, vm.region, vm.purchase)) ?? 0)) : vm.started;
     objective += vm.count * vm.usdPerHour * window.hours + started * vm.usdPerHour * input.policies.startupHours;
   }
+  objective += windowModelLoad(input, window.replicas, previousReplicas).usd;
   for (const entry of window.unmet) objective += entry.requestsPerSec * 3600 * window.hours * penalty.get(entry.workload)!;
   for (const replica of window.replicas) objective += REPLICA_TIE_BREAK * replica.count * window.hours;
   const workloadIndex = new Map(input.workloads.map((w, i) => [w.id, i]));

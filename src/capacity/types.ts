@@ -63,6 +63,11 @@ export interface Candidate {
   requestsPerSecByWorkload: ReadonlyMap<string, number>;
   /** KV memory per load (set with policies.kvMemory = 'load'; the load-dependent row of group 2). */
   kv?: CandidateKv;
+  /**
+   * Hours a replica's GPUs spend loading the llm before it serves (model-load.ts); its start is charged
+   * the price of its tp GPUs for this long (group 8). Absent or 0: a VM changes llm for free.
+   */
+  loadHours?: number;
 }
 
 /**
@@ -89,13 +94,18 @@ export interface QuotaRule {
 export interface PlanningPolicies {
   /** Fraction of each replica's rate kept free (queueing headroom); capacity group 2. */
   headroom: number;
-  /** VM time lost while a VM boots and loads weights, charged per VM added (group 8). */
+  /** VM time lost while a VM boots, charged per VM added (group 8); the llm's load is Candidate.loadHours. */
   startupHours: number;
   quotas: readonly QuotaRule[];
   /** Total cost limit over the horizon (group 9); 'soft' only reports a violation. */
   budget?: { usd: number; mode: 'hard' | 'soft' };
   /** VMs running before the first window (region, sku, purchase, count). */
   currentFleet: readonly FleetEntry[];
+  /**
+   * Replicas running (llms loaded) before the first window: they start without a model load. Default none,
+   * so every replica of the first window loads its llm (a scenario's current fleet says VMs, not llms).
+   */
+  currentReplicas?: readonly ReplicaEntry[];
   /** Most VMs added per window per (sku, region, purchase). */
   maxScaleOutPerWindow?: number;
   /** Most VMs removed per window per (sku, region, purchase) (group 8). */
@@ -149,6 +159,16 @@ export interface ReservedEntry {
   sunkUsdPerHour: number;
 }
 
+/** Replicas of one config (and pool, when pools are apart) running in a region. */
+export interface ReplicaEntry {
+  llm: string;
+  sku: string;
+  tp: number;
+  region: string;
+  pool?: ReplicaPool;
+  count: number;
+}
+
 export interface FleetEntry {
   region: string;
   sku: string;
@@ -164,7 +184,10 @@ export interface Plan {
   windows: PlanWindow[];
   totals: {
     costUsd: number;
+    /** VM boots plus model loads (modelLoadCostUsd), not part of costUsd. */
     startupCostUsd: number;
+    /** The model-load part of startupCostUsd: replicas started x tp GPUs x load hours x price per GPU-hour. */
+    modelLoadCostUsd?: number;
     gpuHours: number;
     servedRequests: number;
     unmetRequests: number;

@@ -1,5 +1,6 @@
 /** The fixed view of a planning input that GH and AGH search: VM groups with their offers, usable configs, and demand pairs. */
 import { fleetKey } from '../capacity/formulation.js';
+import { replicaLoadUsd } from '../capacity/model-load.js';
 import type { PlanningInput } from '../capacity/types.js';
 import type { FleetPurchase } from '../catalog/types.js';
 import { compareStrings } from '../order.js';
@@ -31,6 +32,8 @@ export interface Cand {
   /** Requests/s per replica by workload index (0: cannot serve it). */
   rates: number[];
   perVm: number;
+  /** USD per replica started: its llm's model load (model-load.ts); 0 without one. */
+  loadUsd: number;
 }
 
 export interface Pair {
@@ -82,7 +85,8 @@ export function buildContext(input: PlanningInput): Context {
       return Math.max(rate, 0);
     });
     vmGroups[vmGroup]!.candidates.push(index);
-    return { index, llm: candidate.llm, tp: candidate.tp, vmGroup, rates, perVm: gpusPerVm / candidate.tp };
+    const loadUsd = replicaLoadUsd(input, candidate);
+    return { index, llm: candidate.llm, tp: candidate.tp, vmGroup, rates, perVm: gpusPerVm / candidate.tp, loadUsd };
   });
   for (const vmGroup of vmGroups) {
     const byLlm = new Map<string, number[]>();

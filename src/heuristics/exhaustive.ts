@@ -1,3 +1,4 @@
+import { modelLoadOn } from '../capacity/model-load.js';
 import type { PlanningInput } from '../capacity/types.js';
 
 /**
@@ -33,6 +34,7 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
   if (policies.startupHours > 0 && (input.windows.length > 1 || policies.currentFleet.length > 0)) {
     throw new RangeError('exhaustive search prices start-ups only for one window from an empty fleet');
   }
+  if (modelLoadOn(input)) throw new RangeError('exhaustive search does not price model loads (Candidate.loadHours)');
   const workload = input.workloads[0]!;
   const purchase = input.purchases[0]!;
   const origins = workload.origins;

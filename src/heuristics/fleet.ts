@@ -41,9 +41,10 @@ function quotaRoom({ ctx, env, state }: WindowScope, vmGroup: VmGroup): number {
   return Math.max(0, room);
 }
 
-/** VM time plus start-ups of the window's fleet. */
+/** VM time plus start-ups of the window's fleet: VM boots and the model loads of replicas started. */
 export function windowSpend({ ctx, env, state }: WindowScope): number {
   let spend = 0;
+  for (const [c, count] of state.replicas) spend += Math.max(0, count - (env.prevReplicas.get(c) ?? 0)) * ctx.cands[c]!.loadUsd;
   for (const vmGroup of ctx.vmGroups) {
     for (const offer of vmGroup.offers) {
       const count = state.vms.get(offer.key) ?? 0;

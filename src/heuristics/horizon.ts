@@ -1,5 +1,6 @@
 /** The horizon loop GH and AGH share: window by window from the previous fleet, re-run under budget shares if a hard budget overspends. */
 import { fleetMap } from '../capacity/formulation.js';
+import { candidateReplicas, initialReplicas } from '../capacity/model-load.js';
 import { assemblePlan } from '../capacity/plan.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import { buildContext, type Context } from './context.js';
@@ -19,12 +20,14 @@ export function planHorizon(input: PlanningInput, solveWindow: WindowSolver, ctx
     const windows: PlanWindow[] = [];
     const spends: number[] = [];
     let prev: ReadonlyMap<string, number> = fleetMap(input);
+    let prevReplicas = candidateReplicas(input, initialReplicas(input));
     for (let t = 0; t < input.windows.length; t++) {
-      const env = windowEnv(ctx, t, prev, caps?.[t]);
+      const env = windowEnv(ctx, t, prev, caps?.[t], prevReplicas);
       const scope = { ctx, env, state: solveWindow(ctx, env) };
       spends.push(windowSpend(scope));
       windows.push(toPlanWindow(scope));
       prev = scope.state.vms;
+      prevReplicas = scope.state.replicas;
     }
     return { plan: assemblePlan(input, windows, 'feasible'), spends };
   };

@@ -1,4 +1,5 @@
 import { planObjective, type WindowFallback } from '../capacity/solve.js';
+import { candidateReplicas } from '../capacity/model-load.js';
 import { activePolicies } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
@@ -39,8 +40,8 @@ export function planHeuristic(input: PlanningInput, name: HeuristicName, options
 export function greedyWindowFallback(input: PlanningInput): { windowFallback?: WindowFallback } {
   if (activePolicies(input).length) return {};
   const ctx = buildContext(input);
-  const windowFallback: WindowFallback = (t, previous) => {
-    const env = windowEnv(ctx, t, previous);
+  const windowFallback: WindowFallback = (t, previous, previousReplicas) => {
+    const env = windowEnv(ctx, t, previous, undefined, candidateReplicas(input, previousReplicas));
     return toPlanWindow({ ctx, env, state: greedyWindow(ctx, env) });
   };
   return { windowFallback };

@@ -72,8 +72,10 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
         const n = Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
-        if (offer.cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
-        const score = (offer.cost / cover) * (options.noise ? options.noise(c) : 1);
+        // Replicas beyond those that ran last window load their llm first.
+        const cost = offer.cost + newStarts(scope, c, n) * cand.loadUsd;
+        if (cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
+        const score = (cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
           // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
           const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
@@ -97,4 +99,10 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     }
     state.unmet[i] = remaining > EPS ? remaining : 0;
   }
+}
+
+/** Of n more replicas of candidate c, how many start (load their llm): those beyond last window's count. */
+function newStarts({ env, state }: WindowScope, c: number, n: number): number {
+  const kept = Math.max(0, (env.prevReplicas.get(c) ?? 0) - (state.replicas.get(c) ?? 0));
+  return Math.max(0, n - kept);
 }

@@ -10,6 +10,8 @@ export interface WindowEnv {
   demand: number[];
   /** VMs running before this window, by fleetKey. */
   prev: ReadonlyMap<string, number>;
+  /** Replicas running before this window, by candidate index: they serve on without a model load. */
+  prevReplicas: ReadonlyMap<number, number>;
   /** Quotas in force this window. */
   quotas: { gpu: string; region: string; gpus: number }[];
   /** Most this window may spend (VM time + start-ups), when a hard budget is being shared out. */
@@ -34,7 +36,13 @@ export interface WindowScope {
   state: WindowState;
 }
 
-export function windowEnv(ctx: Context, t: number, prev: ReadonlyMap<string, number>, spendCap?: number): WindowEnv {
+export function windowEnv(
+  ctx: Context,
+  t: number,
+  prev: ReadonlyMap<string, number>,
+  spendCap?: number,
+  prevReplicas: ReadonlyMap<number, number> = new Map(),
+): WindowEnv {
   const { input } = ctx;
   const quotas = input.policies.quotas
     .filter((q) => (q.fromWindow === undefined || t >= q.fromWindow) && (q.toWindow === undefined || t <= q.toWindow))
@@ -44,6 +52,7 @@ export function windowEnv(ctx: Context, t: number, prev: ReadonlyMap<string, num
     hours: input.windows[t]!.hours,
     demand: ctx.pairs.map((p) => input.demand[p.w]![p.o]![t]!),
     prev,
+    prevReplicas,
     quotas,
     ...(spendCap !== undefined ? { spendCap } : {}),
   };

@@ -142,7 +142,13 @@ export const PlanDocumentSchema = z.strictObject({
   policies: policies.optional().describe('what the policies of the scenario did (present when any is on)'),
   totals: z.strictObject({
     costUsd: z.number(),
-    startupCostUsd: z.number(),
+    startupCostUsd: z.number().describe('VM boots plus model loads: not in costUsd'),
+    modelLoadCostUsd: z
+      .number()
+      .optional()
+      .describe(
+        "the model-load part of startupCostUsd: replicas started x tp GPUs x load hours x USD per GPU-hour (when the scenario's modelLoad is on)",
+      ),
     gpuHours: z.number(),
     servedRequests: z.number(),
     unmetRequests: z.number(),

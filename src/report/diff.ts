@@ -93,7 +93,8 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
     if (vms.length || replicas.length || costUsd.change !== 0) windows.push({ start, costUsd, vms, replicas });
   }
 
-  const total = (key: Exclude<keyof PlanDocument['totals'], 'reservedSunkCostUsd'>) => delta(oldPlan.totals[key], newPlan.totals[key]);
+  const total = (key: Exclude<keyof PlanDocument['totals'], 'reservedSunkCostUsd' | 'modelLoadCostUsd'>) =>
+    delta(oldPlan.totals[key], newPlan.totals[key]);
   // Largest change first; ties in key order (the maps were filled in sorted window order, so sort by key).
   const bySize = <T extends Delta>(rows: Map<string, T>) =>
     [...rows.entries()]

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { compareStrings } from '../order.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
+import { centsToUsd, toCents } from './money.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** The terminal summary: cost by region x llm, totals, utilisation per region over the windows. */
@@ -46,7 +47,11 @@ export function renderReportTables(report: FinanceReport, chalk: ChalkInstance):
     'right',
     'right',
   ]);
-  text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)} = $${formatFixed(totals.totalCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
+  const loads =
+    totals.modelLoadCostUsd !== undefined
+      ? ` (VM boots $${formatFixed(centsToUsd(toCents(totals.startupCostUsd) - toCents(totals.modelLoadCostUsd)))}, llm loads $${formatFixed(totals.modelLoadCostUsd)})`
+      : '';
+  text += `total $${formatFixed(totals.costUsd)} + startup $${formatFixed(totals.startupCostUsd)}${loads} = $${formatFixed(totals.totalCostUsd)}; idle GPUs $${formatFixed(totals.idleCostUsd)} (${formatFixed(totals.idleGpuHours, 1)} GPU-hours)\n`;
   const demanded = totals.servedRequests + totals.unmetRequests;
   text +=
     totals.unmetRequests > 0

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { compareStrings } from '../order.js';
 import { apportionCents, centsToUsd, toCents } from './money.js';
+import { initialReplicas, replicaKey, replicaMap, replicaStarts } from '../capacity/model-load.js';
 
 /**
  * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and
@@ -16,7 +17,8 @@ import { apportionCents, centsToUsd, toCents } from './money.js';
  * Costs use the plan's own prices (so they add up to plan.totals.costUsd). A VM's hours, cost and start-up
  * cost (VMs started in the window x price x the scenario's startupMinutes) are split over the llms whose
  * replicas run on that sku in that region in proportion to the GPUs their replicas use; GPUs no replica uses
- * go to IDLE_LLM.
+ * go to IDLE_LLM. The model loads of an llm's replicas started in the window (policies.modelLoad) are that
+ * llm's start-up cost on that sku and region, spread over its purchases as their GPUs are.
  *
  * The cents rule (JSON, CSV and HTML alike): each costByWindow row's cost and start-up cost is rounded to
  * whole cents by largest remainder over the whole plan, so each moves by less than a cent and the rows add
@@ -52,8 +54,13 @@ export interface FinanceReport {
 export interface FinanceTotals {
   /** Sum of costByWindow (VM hours x the plan's prices): plan.totals.costUsd to the cent. */
   costUsd: number;
-  /** Sum of costByWindow's start-up cost (VMs booting), not part of costUsd: plan.totals.startupCostUsd to the cent. */
+  /**
+   * Sum of costByWindow's start-up cost (VMs booting and replicas loading their llm), not part of costUsd:
+   * plan.totals.startupCostUsd to the cent.
+   */
   startupCostUsd: number;
+  /** The model-load part of startupCostUsd, to the cent (when the plan's scenario has model load on). */
+  modelLoadCostUsd?: number;
   /** costUsd + startupCostUsd: what the plan costs in all. */
   totalCostUsd: number;
   vmHours: number;
@@ -167,6 +174,7 @@ export const FinanceReportSchema = z.strictObject({
   totals: z.strictObject({
     costUsd: z.number().nonnegative(),
     startupCostUsd: z.number().nonnegative(),
+    modelLoadCostUsd: z.number().nonnegative().optional(),
     totalCostUsd: z.number().nonnegative(),
     vmHours: z.number().nonnegative(),
     gpuHours: z.number().nonnegative(),
@@ -239,8 +247,18 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
   const costByWindow: CostByWindowRow[] = [];
   const utilisation: WindowUtilisation[] = [];
 
+  let previousReplicas = initialReplicas(input);
+  let exactModelLoad = 0;
   for (const [w, window] of document.windows.entries()) {
     const month = monthOf(window.start, `windows.${w}.start`);
+    // Model loads of the replicas started, per (sku, region, llm): booked to that llm's rows there.
+    const loadUsd = new Map<string, number>();
+    for (const replica of window.replicas) {
+      const start = replicaStarts(input, [replica], previousReplicas).get(replicaKey(replica));
+      if (start?.usd) add(loadUsd, `${skuRegionKey(replica.sku, replica.region)}\u0000${replica.llm}`, start.usd);
+    }
+    exactModelLoad += sum(loadUsd.values());
+    previousReplicas = replicaMap(window.replicas);
 
     // GPUs per (sku, region) of the VMs, and of the replicas per llm.
     const vmGpus = new Map<string, number>();
@@ -284,7 +302,9 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       for (const [llm, share] of shares) {
         const vmHours = vm.count * window.hours * share;
         const costUsd = vm.count * vm.usdPerHour * window.hours * share;
-        const startupCostUsd = vm.started * vm.usdPerHour * input.policies.startupHours * share;
+        // The llm's loads on this (sku, region), spread over its purchases as their GPUs are.
+        const modelLoadUsd = ((loadUsd.get(`${key}\u0000${llm}`) ?? 0) * vm.count * perVm) / Math.max(1, available);
+        const startupCostUsd = vm.started * vm.usdPerHour * input.policies.startupHours * share + modelLoadUsd;
         const rowKey = [vm.region, vm.sku, vm.purchase, llm].join('\u0000');
         const row = rows.get(rowKey);
         if (row) {
@@ -401,6 +421,7 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
       costUsd: centsToUsd(totalCost),
       startupCostUsd: centsToUsd(totalStartup),
       totalCostUsd: centsToUsd(totalCost + totalStartup),
+      ...(document.totals.modelLoadCostUsd !== undefined ? { modelLoadCostUsd: centsToUsd(toCents(exactModelLoad)) } : {}),
       vmHours: round6(sum(costByWindow.map((row) => row.vmHours))),
       gpuHours: round6(sum(costByWindow.map((row) => row.gpuHours))),
       idleCostUsd: centsToUsd(centsOf(idle, 'cost')),
@@ -523,7 +544,7 @@ function planWarnings(
     );
   if (toCents(figures.exactStartup) !== toCents(totals.startupCostUsd))
     warnings.push(
-      `the plan's start-up cost $${totals.startupCostUsd.toFixed(2)} is not what its started VMs cost at the scenario's startupMinutes ($${figures.exactStartup.toFixed(2)}); the report books the started VMs`,
+      `the plan's start-up cost $${totals.startupCostUsd.toFixed(2)} is not what its started VMs and replicas cost at the scenario's startupMinutes and modelLoad ($${figures.exactStartup.toFixed(2)}); the report books the started VMs and replicas`,
     );
   return warnings;
 }

@@ -309,7 +309,12 @@ function totalsTable(plan: PlanDocument, report: FinanceReport): string {
     ],
     ['Windows', `${plan.windows.length} (${fixed(report.plan.hours, 0)} h)`],
     ['VM cost', `$${fixed(report.totals.costUsd, 2)}`],
-    ['VM start-up cost', `$${fixed(report.totals.startupCostUsd, 2)}`],
+    ...(report.totals.modelLoadCostUsd !== undefined
+      ? ([
+          ['Start-up cost (VM boots + llm loads)', `$${fixed(report.totals.startupCostUsd, 2)}`],
+          ['of which llm loads', `$${fixed(report.totals.modelLoadCostUsd, 2)}`],
+        ] as [string, string][])
+      : ([['VM start-up cost', `$${fixed(report.totals.startupCostUsd, 2)}`]] as [string, string][])),
     ['Total with start-ups', `$${fixed(report.totals.totalCostUsd, 2)}`],
     ['Idle GPU cost', `$${fixed(report.totals.idleCostUsd, 2)} (${share(report.totals.idleCostUsd, report.totals.costUsd)})`],
     ['GPU-hours', fixed(report.totals.gpuHours, 1)],

@@ -18,7 +18,7 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       .join(', ')})\n`,
   );
   out.push(
-    `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} VM start-ups)  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
+    `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} ${startups(totals)})  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
   );
 
   const rows: (string | number)[][] = [];
@@ -148,4 +148,11 @@ function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: 
       `  group 1 single-path: each workload goes whole to one config per region and window (most configs used: ${policies.routing.mostConfigsPerWorkloadRegion})\n`,
     );
   return out.join('');
+}
+
+/** What the start-up cost is made of: VM boots, and llm loads when the scenario charges them. */
+function startups(totals: PlanDocument['totals']): string {
+  if (totals.modelLoadCostUsd === undefined) return 'VM start-ups';
+  const boots = totals.startupCostUsd - totals.modelLoadCostUsd;
+  return `start-ups: $${formatFixed(boots)} VM boots, $${formatFixed(totals.modelLoadCostUsd)} llm loads`;
 }

@@ -47,6 +47,9 @@ export interface ComparisonRow {
   /** Served-weighted mean prefill wait and worst (replica group, workload) mean TTFT and TPOT over SLO; null when not estimated. */
   queueing: QueueingSummary | null;
   vmsStarted: number;
+  /** Replicas started, each loading its llm, and what the loads cost (part of totalCostUsd). */
+  replicasStarted: number;
+  modelLoadCostUsd: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
   gpuHoursSavedVsSiloed: number | null;
   /** totalCost / oracle totalCost - 1 (null without an oracle run). */
@@ -74,6 +77,8 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     spotEvictions: s.totals.spotEvictions,
     queueing: s.totals.queueing ?? null,
     vmsStarted: s.totals.vmsStarted,
+    replicasStarted: s.totals.replicasStarted,
+    modelLoadCostUsd: s.totals.modelLoadCostUsd,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
     costOverOracle: oracle && totalCost(oracle) > 0 ? totalCost(s) / totalCost(oracle) - 1 : null,
     planningSeconds: s.seconds,
@@ -111,6 +116,8 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
   const events = rows.some((r) => r.eventAttainment !== null);
   // Late requests only exist where workloads share replicas; the column appears when some contender has them.
   const late = rows.some((r) => r.lateRequests > 0);
+  // Model loads appear when some contender paid for one (policies.modelLoad).
+  const loads = rows.some((r) => r.modelLoadCostUsd > 0);
   return renderTable(
     [
       'strategy',
@@ -121,6 +128,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       'unmet requests',
       ...(late ? ['late (queueing)'] : []),
       'VMs started',
+      ...(loads ? ['llm loads (cost)'] : []),
       'GPU-h saved vs siloed',
       'cost vs oracle',
     ],
@@ -133,6 +141,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       fixed(r.unmetRequests, 0),
       ...(late ? [fixed(r.lateRequests, 0)] : []),
       fixed(r.vmsStarted, 0),
+      ...(loads ? [`${fixed(r.replicasStarted, 0)} ($${fixed(r.modelLoadCostUsd, 2)})`] : []),
       pct(r.gpuHoursSavedVsSiloed),
       r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
     ]),
@@ -146,6 +155,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       'right',
       ...(late ? ['right' as const] : []),
       'right',
+      ...(loads ? ['right' as const] : []),
       'right',
       'right',
     ],
@@ -167,7 +177,9 @@ export const WINDOW_CSV_COLUMNS = [
   'gpu_hours',
   'cost_usd',
   'startup_cost_usd',
+  'model_load_cost_usd',
   'vms_started',
+  'replicas_started',
   'utilisation',
   'queue_wait_ms',
   'worst_ttft_to_slo',
@@ -197,7 +209,9 @@ export function windowsCsv(result: SimulationResult): string {
         round(w.gpuHours),
         round(w.costUsd),
         round(w.startupCostUsd),
+        round(w.modelLoadCostUsd),
         w.vmsStarted,
+        w.replicasStarted,
         round(w.utilisation),
         w.queueing ? round(w.queueing.meanWaitMs) : '',
         w.queueing ? round(w.queueing.worstTtftToSlo) : '',

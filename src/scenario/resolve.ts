@@ -5,6 +5,7 @@ import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { kvLoad } from '../perf/kv-load.js';
+import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import type { Scenario } from './schema.js';
 
 /** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
@@ -110,6 +111,7 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       });
     }
   });
+  issues.push(...modelLoadIssues(scenario, catalog, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
@@ -169,8 +171,17 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
         });
         if (rates.size === 0) continue;
         const kv = scenario.policies.kvMemory === 'load' ? candidateKv(scenario, mixes, llm, gpu, tp, rates) : undefined;
+        const loadHours = modelLoadHours(scenario, llm, offer.gpu, tp);
         for (const region of [...new Set(offer.prices.map((p) => p.region))])
-          candidates.push({ llm: llmId, sku: offer.sku, tp, region, requestsPerSecByWorkload: rates, ...(kv ? { kv } : {}) });
+          candidates.push({
+            llm: llmId,
+            sku: offer.sku,
+            tp,
+            region,
+            requestsPerSecByWorkload: rates,
+            ...(kv ? { kv } : {}),
+            ...(loadHours > 0 ? { loadHours } : {}),
+          });
       }
     }
   }

@@ -121,6 +121,31 @@ export const LocalityPolicySchema = z.strictObject({
     .describe('losing any one region still leaves capacity to serve all interactive demand within its latency bound'),
 });
 
+/** The model-load defaults (docs/policies.md says where they come from). */
+export const MODEL_LOAD_DEFAULTS = { gbPerSec: 1, engineStartMinutes: 1, measured: [] };
+
+const ModelLoadSchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    gbPerSec: positive
+      .default(MODEL_LOAD_DEFAULTS.gbPerSec)
+      .describe("GB/s each GPU reads its share of the weights at (a TP replica's shards load in parallel)"),
+    engineStartMinutes: nonNegative
+      .default(MODEL_LOAD_DEFAULTS.engineStartMinutes)
+      .describe('fixed part of a replica start: the serving engine starting (CUDA graphs, KV cache allocation), minutes'),
+    measured: z
+      .array(
+        z.strictObject({
+          llm: id.describe('catalog llm'),
+          gpu: id.optional().describe('catalog gpu (default: every gpu)'),
+          minutes: nonNegative.describe('measured time from replica start to serving, minutes'),
+        }),
+      )
+      .default([])
+      .describe('measured load times per llm (and gpu), replacing the estimate; a gpu-specific row wins over an llm-wide one'),
+  }),
+]);
+
 export const ScenarioSchema = z.strictObject({
   $schema: z.string().optional().describe('path or URL of this JSON Schema, for editors'),
   name: id.describe('scenario name, shown in reports and plan.json'),
@@ -174,7 +199,12 @@ export const ScenarioSchema = z.strictObject({
   policies: z
     .strictObject({
       headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),
-      startupMinutes: nonNegative.default(10).describe('VM boot + weight load time, charged per VM started'),
+      startupMinutes: nonNegative
+        .default(10)
+        .describe('VM boot time, charged per VM started (the llm load is modelLoad, charged per replica started)'),
+      modelLoad: ModelLoadSchema.default(MODEL_LOAD_DEFAULTS).describe(
+        'model load per replica started: its tp GPUs are paid while it loads the llm (weights per GPU / gbPerSec + engineStartMinutes, or a measured figure); false: a VM changes llm for free',
+      ),
       quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region'),
       budget: z
         .strictObject({
@@ -202,7 +232,7 @@ export const ScenarioSchema = z.strictObject({
           'split (default): a workload may be spread over configs; single-path: each workload goes whole to one config (llm, sku, tp) per region and window (constraint group 1)',
         ),
     })
-    .default({ headroom: 0.1, startupMinutes: 10, quotas: [], currentFleet: [], reserved: [] })
+    .default({ headroom: 0.1, startupMinutes: 10, modelLoad: MODEL_LOAD_DEFAULTS, quotas: [], currentFleet: [], reserved: [] })
     .describe('headroom, start-ups, quotas, budget, fleet, reservations, spot and locality (docs/policies.md)'),
   solver: z
     .strictObject({

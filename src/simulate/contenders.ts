@@ -2,7 +2,7 @@ import { fleetKey } from '../capacity/formulation.js';
 import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js';
 import { greedyWindowFallback } from '../heuristics/index.js';
 import { isInteractive } from '../capacity/policies.js';
-import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, WorkloadSpec } from '../capacity/types.js';
+import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, ReplicaEntry, WorkloadSpec } from '../capacity/types.js';
 import { RateLearner, type GroupObservation } from '../calibrate/learn.js';
 import { FleetEvaluator, type ReplicaGroupReport } from './evaluate.js';
 import { forecastAhead } from './forecast-next.js';
@@ -114,6 +114,8 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
   const fleets: FleetWindow[] = [];
   const notes: string[] = [];
   let previous: FleetEntry[] = [...ctx.startFleet];
+  // The replicas the next plan starts from: loaded llms it keeps without a model load.
+  let previousReplicas: ReplicaEntry[] = [];
   let margins = 0;
   let forecasts = 0;
   const { input } = ctx;
@@ -182,6 +184,7 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
       count,
       demand: forecast,
       currentFleet: previous,
+      currentReplicas: previousReplicas,
       extraQuotas: eventQuotas(known),
       rateScale: ctx.rateScale,
       ...(learner ? { rateFactor: (c: { llm: string; sku: string; tp: number }) => learner.factor(c.llm, gpuOf.get(c.sku)!, c.tp) } : {}),
@@ -199,6 +202,7 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
       if (window) {
         fleets.push(fleetOf(window, deferrable));
         previous = fleetEntries(window.vms);
+        previousReplicas = window.replicas.map((r) => ({ ...r }));
       } else {
         // No plan for this window: the fleet keeps running as it was.
         notes.push(`window ${t + h}: ${result.solver.status} (${result.solver.reason}); kept the running fleet`);
@@ -384,7 +388,9 @@ export async function reactiveContender(ctx: ContenderContext): Promise<Contende
   }
   const ordered = [...replicaGroups.values()];
   const first = ctx.windows[0]!;
-  const startupFraction = (t: number) => Math.min(1, input.policies.startupHours / input.windows[t]!.hours);
+  // A replica added now serves after its VM boots and its llm loads (model-load.ts), and not before.
+  const startupFraction = (t: number, c: number) =>
+    Math.min(1, (input.policies.startupHours + (input.candidates[c]!.loadHours ?? 0)) / input.windows[t]!.hours);
   // The load a replica group saw in window t (read from history only: the decision for t uses t - 1).
   const offered = (replicaGroup: ReactiveGroup, history: readonly (readonly (readonly number[])[])[], t: number) =>
     replicaGroup.origins.reduce((sum, o) => sum + history[replicaGroup.w]![o]![t]!, 0);
@@ -412,7 +418,7 @@ export async function reactiveContender(ctx: ContenderContext): Promise<Contende
       if (replicaGroup.replicas <= 0) continue;
       const candidate = input.candidates[replicaGroup.candidate]!;
       const added = Math.max(0, replicaGroup.replicas - before[i]!);
-      const effectiveCount = replicaGroup.replicas - added * startupFraction(t);
+      const effectiveCount = replicaGroup.replicas - added * startupFraction(t, replicaGroup.candidate);
       replicas.push({
         llm: candidate.llm,
         sku: candidate.sku,

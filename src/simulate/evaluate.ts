@@ -1,6 +1,7 @@
 import { fleetKey } from '../capacity/formulation.js';
 import type { SolveFn } from '../capacity/solve.js';
-import type { FleetEntry, PlanningInput } from '../capacity/types.js';
+import type { FleetEntry, PlanningInput, ReplicaEntry } from '../capacity/types.js';
+import { replicaMap, windowModelLoad } from '../capacity/model-load.js';
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import { Backlog } from './backlog.js';
 import { dispatch, type DispatchResult } from './dispatch.js';
@@ -18,6 +19,8 @@ export interface EvaluationContext {
   events: readonly CapacityEvent[];
   /** The fleet running before the first evaluated window. */
   startFleet: readonly FleetEntry[];
+  /** Replicas running (llms loaded) before the first evaluated window; default none. */
+  startReplicas?: readonly ReplicaEntry[];
   solve: SolveFn;
   /** Queue profiles for the queueing estimate per replica group; without them served counts as within SLO. */
   queueProfile?: QueueProfileOf;
@@ -127,6 +130,8 @@ export class FleetEvaluator {
   readonly granted: FleetWindow[] = [];
   private readonly sku: Map<string, PlanningInput['skus'][number]>;
   private previous: Map<string, number>;
+  /** Replicas running before the next window, by replicaKey: replicas beyond them load their llm. */
+  private previousReplicas: Map<string, number>;
   /** By workload index, per origin; undefined for interactive workloads. */
   private readonly backlogs: (Backlog[] | undefined)[];
   private readonly ctx: EvaluationContext;
@@ -137,6 +142,7 @@ export class FleetEvaluator {
     const { input } = ctx;
     this.sku = new Map(input.skus.map((s) => [s.sku, s]));
     this.previous = new Map(ctx.startFleet.map((f) => [fleetKey(f.sku, f.region, f.purchase), f.count]));
+    this.previousReplicas = replicaMap(ctx.startReplicas ?? []);
     this.backlogs = input.workloads.map((workload) =>
       isInteractive(workload) ? undefined : workload.origins.map(() => new Backlog(deadlineLag(workload, input.windows[0]?.hours ?? 1))),
     );
@@ -296,14 +302,15 @@ export class FleetEvaluator {
   /**
    * VM cost, start-ups and GPU-hours of the granted fleet. Fleets list each (sku, region, purchase) once, so
    * start-ups compare entry by entry; an evicted VM bills (and counts GPU-hours) until its eviction and is
-   * gone for the next window.
+   * gone for the next window. Replicas granted beyond those running before load their llm first: their
+   * GPUs are paid for the load time (model-load.ts), beside the VM boots.
    */
   private bill(
     capped: FleetWindow,
     evictions: readonly Eviction[],
     hours: number,
-  ): Pick<WindowOutcome, 'gpus' | 'gpuHours' | 'costUsd' | 'startupCostUsd' | 'vmsStarted'> {
-    const bill = { gpus: 0, gpuHours: 0, costUsd: 0, startupCostUsd: 0, vmsStarted: 0 };
+  ): Pick<WindowOutcome, 'gpus' | 'gpuHours' | 'costUsd' | 'startupCostUsd' | 'modelLoadCostUsd' | 'vmsStarted' | 'replicasStarted'> {
+    const bill = { gpus: 0, gpuHours: 0, costUsd: 0, startupCostUsd: 0, modelLoadCostUsd: 0, vmsStarted: 0, replicasStarted: 0 };
     const evictedOf = new Map(evictions.map((e) => [fleetKey(e.sku, e.region, 'spot'), e]));
     const current = new Map<string, number>();
     for (const vm of capped.vms) {
@@ -320,6 +327,11 @@ export class FleetEvaluator {
       bill.startupCostUsd += started * vm.usdPerHour * this.ctx.input.policies.startupHours;
     }
     this.previous = current;
+    const loads = windowModelLoad(this.ctx.input, capped.replicas, this.previousReplicas);
+    bill.replicasStarted = loads.started;
+    bill.modelLoadCostUsd = loads.usd;
+    bill.startupCostUsd += loads.usd;
+    this.previousReplicas = replicaMap(capped.replicas);
     return bill;
   }
 
@@ -348,6 +360,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     gpuHours: 0,
     costUsd: 0,
     startupCostUsd: 0,
+    modelLoadCostUsd: 0,
     requests: 0,
     servedRequests: 0,
     lateRequests: 0,
@@ -356,6 +369,7 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     attainment: 1,
     attainmentByWorkload: {},
     vmsStarted: 0,
+    replicasStarted: 0,
     spotEvictions: 0,
   };
   const byWorkload = new Map(input.workloads.map((w) => [w.id, { demand: 0, withinSlo: 0, pending: 0 }]));
@@ -369,6 +383,8 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
     totals.gpuHours += window.gpuHours;
     totals.costUsd += window.costUsd;
     totals.startupCostUsd += window.startupCostUsd;
+    totals.modelLoadCostUsd += window.modelLoadCostUsd;
+    totals.replicasStarted += window.replicasStarted;
     totals.requests += window.demandRps * seconds;
     totals.servedRequests += window.servedRps * seconds;
     totals.unmetRequests += window.unmetRps * seconds;

@@ -1,4 +1,4 @@
-import type { Candidate, FleetEntry, PlanningInput, QuotaRule, WorkloadSpec } from '../capacity/types.js';
+import type { Candidate, FleetEntry, PlanningInput, QuotaRule, ReplicaEntry, WorkloadSpec } from '../capacity/types.js';
 
 export interface SliceOptions {
   /** First window and count (contiguous). */
@@ -7,6 +7,8 @@ export interface SliceOptions {
   /** demand[workload][origin][k] for the slice's k-th window; default: the input's. */
   demand?: readonly (readonly (readonly number[])[])[];
   currentFleet?: readonly FleetEntry[];
+  /** Replicas running before the slice's first window (they start without a model load). */
+  currentReplicas?: readonly ReplicaEntry[];
   /** Extra quota rules in the input's window indices (capacity events). */
   extraQuotas?: readonly QuotaRule[];
   /** Keep only these workloads (by index). */
@@ -64,7 +66,12 @@ export function sliceInput(input: PlanningInput, options: SliceOptions): Plannin
     workloads,
     candidates,
     demand,
-    policies: { ...policies, quotas, currentFleet: options.currentFleet ?? input.policies.currentFleet },
+    policies: {
+      ...policies,
+      quotas,
+      currentFleet: options.currentFleet ?? input.policies.currentFleet,
+      ...(options.currentReplicas ? { currentReplicas: options.currentReplicas } : {}),
+    },
   };
 }
 

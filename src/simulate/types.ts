@@ -67,8 +67,13 @@ export interface WindowOutcome {
   gpus: number;
   gpuHours: number;
   costUsd: number;
+  /** VM boots plus model loads (modelLoadCostUsd). */
   startupCostUsd: number;
+  /** The model-load part of startupCostUsd: replicas started x tp GPUs x load hours x USD per GPU-hour. */
+  modelLoadCostUsd: number;
   vmsStarted: number;
+  /** Replicas started (more of a config in a region than the window before): each loaded its llm. */
+  replicasStarted: number;
   /** Spot VMs evicted during the window. */
   spotEvictions: number;
   /** Served load over the fleet's SLO capacity for the workloads it carries (0..1). */
@@ -89,7 +94,9 @@ export interface QueueingSummary {
 export interface ContenderTotals {
   gpuHours: number;
   costUsd: number;
+  /** VM boots plus model loads (modelLoadCostUsd). */
   startupCostUsd: number;
+  modelLoadCostUsd: number;
   requests: number;
   servedRequests: number;
   /** Served, but at replica groups whose estimated mean TTFT or TPOT misses the SLO. */
@@ -103,6 +110,7 @@ export interface ContenderTotals {
   queueing?: QueueingSummary;
   attainmentByWorkload: Record<string, number>;
   vmsStarted: number;
+  replicasStarted: number;
   spotEvictions: number;
 }
 

@@ -188,9 +188,12 @@ describe('finance figures that add up', () => {
     // tiny.yaml has startupMinutes: 10, so the first window starts every VM.
     const { exitCode } = await planner(['report', planFile, '--format', 'csv', '--out', 'sums'], work);
     expect(exitCode).toBe(0);
-    // By hand from plan.json: VMs x price x hours, and VMs started x price x 10/60 h, each rounded to the cent.
+    // By hand from plan.json: VMs x price x hours, and VMs started x price x 10/60 h plus the replicas' llm
+    // loads (policies.modelLoad, on by default), each rounded to the cent.
     const vmCost = original.windows.reduce((s, w) => s + w.vms.reduce((t, vm) => t + vm.count * vm.usdPerHour * w.hours, 0), 0);
-    const startup = original.windows.reduce((s, w) => s + w.vms.reduce((t, vm) => t + (vm.started * vm.usdPerHour * 10) / 60, 0), 0);
+    const boots = original.windows.reduce((s, w) => s + w.vms.reduce((t, vm) => t + (vm.started * vm.usdPerHour * 10) / 60, 0), 0);
+    expect(original.totals.modelLoadCostUsd).toBeGreaterThan(0);
+    const startup = boots + original.totals.modelLoadCostUsd!;
     expect(startup).toBeGreaterThan(0);
     const expectedCents = Math.round(vmCost * 100) + Math.round(startup * 100);
     expect(expectedCents).toBe(Math.round(original.totals.costUsd * 100) + Math.round(original.totals.startupCostUsd * 100));
@@ -207,9 +210,19 @@ describe('finance figures that add up', () => {
         );
       }
     }
-    // Start-ups are booked to the window the VMs start in.
+    // Start-ups are booked to the window the VMs, or replicas, start in.
     const byWindow = parse(readFileSync(join(work, 'sums', 'cost-by-window.csv'), 'utf8'), { columns: true }) as Row[];
-    const started = new Set(original.windows.filter((w) => w.vms.some((vm) => vm.started > 0)).map((w) => w.start));
+    const replicasOf = (w: (typeof original.windows)[number] | undefined) =>
+      new Map((w?.replicas ?? []).map((r) => [`${r.llm}|${r.sku}|${r.tp}|${r.region}`, r.count]));
+    const started = new Set(
+      original.windows
+        .filter(
+          (w, i) =>
+            w.vms.some((vm) => vm.started > 0) ||
+            [...replicasOf(w)].some(([key, count]) => count > (replicasOf(original.windows[i - 1]).get(key) ?? 0)),
+        )
+        .map((w) => w.start),
+    );
     for (const row of byWindow) if (!started.has(row.window_start!)) expect(row.startup_cost_usd).toBe('0.00');
     // A healthy plan has no warnings: warnings.csv is the header alone.
     expect(readFileSync(join(work, 'sums', 'warnings.csv'), 'utf8')).toBe('scenario,warning\r\n');

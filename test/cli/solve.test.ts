@@ -20,7 +20,8 @@ async function solveJson(...argv: string[]): Promise<{ exitCode: number; plan: P
 describe('planner solve on the tiny scenario', () => {
   it('finds the optimum a capacity engineer computes by hand', async () => {
     // Only the A100 config is worth buying (checked below); the two regions are 73 ms apart, inside the
-    // 80 ms bound, so one region serves both: ceil(20 req/s / (rate x 0.9)) VMs every hour, each started once.
+    // 80 ms bound, so one region serves both: ceil(20 req/s / (rate x 0.9)) VMs every hour, each started once
+    // (a 10-minute boot) with one replica that loads llama-3.1-8b once: 16.06 GB at 1 GB/s + 1 minute (modelLoad's defaults).
     const catalog = await readCatalog(join(packageRoot(), 'models'));
     const slo = { ttftMs: 2000, tpotMs: 100 };
     const mix = { meanInputTokens: 1000, meanOutputTokens: 200 };
@@ -37,9 +38,11 @@ describe('planner solve on the tiny scenario', () => {
       expect(window.vms.every((vm) => vm.sku === 'NC24ads_A100_v4')).toBe(true);
       expect(window.vms.reduce((sum, vm) => sum + vm.count, 0)).toBe(vms);
     }
-    const startups = vms * 3.673 * (10 / 60);
+    const loads = vms * 3.673 * ((16.06 + 60) / 3600);
+    const startups = vms * 3.673 * (10 / 60) + loads;
     expect(plan.totals.costUsd).toBeCloseTo(3 * vms * 3.673, 2);
     expect(plan.totals.startupCostUsd).toBeCloseTo(startups, 2);
+    expect(plan.totals.modelLoadCostUsd).toBeCloseTo(loads, 2);
     expect(plan.solver.objective!).toBeCloseTo(3 * vms * 3.673 + startups, 3);
     expect(plan.solver.gap).toBeLessThanOrEqual(1e-6);
     expect(plan.totals.unmetRequests).toBe(0);

@@ -254,7 +254,7 @@ describe('buildFinanceReport', () => {
     document.totals.startupCostUsd = 1.5;
     const report = buildFinanceReport(document, input());
     expect(report.warnings).toEqual([
-      "the plan's start-up cost $1.50 is not what its started VMs cost at the scenario's startupMinutes ($24.58); the report books the started VMs",
+      "the plan's start-up cost $1.50 is not what its started VMs and replicas cost at the scenario's startupMinutes and modelLoad ($24.58); the report books the started VMs and replicas",
     ]);
     expect(report.totals.startupCostUsd).toBe(24.58);
   });

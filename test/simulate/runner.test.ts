@@ -108,7 +108,9 @@ describe('contender results recompute from their fleets', () => {
       let startup = 0;
       let gpuHours = 0;
       let started = 0;
+      let loads = 0;
       let previous = new Map<string, number>();
+      let previousReplicas = new Map<string, number>();
       for (const [k, fleet] of contender.fleets.entries()) {
         const hours = input.windows[result.windows[k]!]!.hours;
         const current = new Map<string, number>();
@@ -125,6 +127,25 @@ describe('contender results recompute from their fleets', () => {
           startup += added * vm.usdPerHour * input.policies.startupHours;
         }
         previous = current;
+        // A replica more of a config than the window before loads its llm: tp GPUs x load hours at the
+        // cheapest USD per GPU-hour of its sku in its region (in its pool).
+        const replicas = new Map<string, number>();
+        for (const r of fleet.replicas) {
+          const key = `${r.llm}|${r.sku}|${r.tp}|${r.region}|${r.pool ?? ''}`;
+          replicas.set(key, (replicas.get(key) ?? 0) + r.count);
+        }
+        for (const [key, count] of replicas) {
+          const [llm, sku, tp, region, pool] = key.split('|') as [string, string, string, string, string];
+          const candidate = input.candidates.find((c) => c.llm === llm && c.sku === sku && c.tp === Number(tp) && c.region === region)!;
+          const offer = input.skus.find((s) => s.sku === sku)!;
+          const perGpu = Math.min(
+            ...offer.prices
+              .filter((p) => p.region === region && (pool === '' || (pool === 'spot') === (p.purchase === 'spot')))
+              .map((p) => p.usdPerHour / offer.gpusPerVm),
+          );
+          loads += Math.max(0, count - (previousReplicas.get(key) ?? 0)) * Number(tp) * candidate.loadHours! * perGpu;
+        }
+        previousReplicas = replicas;
         // Packing: replicas fit the VMs' GPUs per (sku, region).
         for (const vm of fleet.vms) {
           const used = fleet.replicas.filter((r) => r.sku === vm.sku && r.region === vm.region).reduce((sum, r) => sum + r.count * r.tp, 0);
@@ -137,7 +158,9 @@ describe('contender results recompute from their fleets', () => {
         expect(window.servedRps).toBeLessThanOrEqual(window.demandRps + 1e-9);
       }
       expect(contender.totals.costUsd, contender.name).toBeCloseTo(cost, 6);
-      expect(contender.totals.startupCostUsd, contender.name).toBeCloseTo(startup, 6);
+      expect(loads, contender.name).toBeGreaterThan(0);
+      expect(contender.totals.modelLoadCostUsd, contender.name).toBeCloseTo(loads, 6);
+      expect(contender.totals.startupCostUsd, contender.name).toBeCloseTo(startup + loads, 6);
       expect(contender.totals.gpuHours, contender.name).toBeCloseTo(gpuHours, 6);
       expect(contender.totals.vmsStarted, contender.name).toBe(started);
       // sim-small's workloads run different llms: no replica group is shared, so the queueing estimate finds none late.
@@ -175,7 +198,9 @@ describe('reactive scaling', () => {
     expect(40 / (replicaGroup(2).count * rate)).toBeGreaterThan(REACTIVE.scaleOutAbove);
     expect(replicaGroup(3).count).toBe(sized(40));
     const added = replicaGroup(3).count - replicaGroup(2).count;
-    expect(replicaGroup(3).effectiveCount).toBeCloseTo(replicaGroup(3).count - added * input.policies.startupHours, 9);
+    // Added replicas serve after the VM boot and the llm's load (1 h windows).
+    const startup = input.policies.startupHours + candidate.loadHours!;
+    expect(replicaGroup(3).effectiveCount).toBeCloseTo(replicaGroup(3).count - added * startup, 9);
     // Window 32 (decided on 31's 40 req/s at ~50%) holds; window 33 sees 1 req/s, under 30%: scales in.
     expect(replicaGroup(4).count).toBe(replicaGroup(3).count);
     expect(1 / (replicaGroup(4).count * rate)).toBeLessThan(REACTIVE.scaleInBelow);
