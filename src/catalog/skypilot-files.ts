@@ -54,7 +54,7 @@ export function importedCatalogFiles(
     const issues: InputIssue[] = missing.map((pair) => ({
       ...(meta.latencyFile ? { file: meta.latencyFile } : {}),
       field: 'from,to',
-      message: `no round-trip time for ${pair.replace(',', ' <-> ')} (in neither the built-in latency.csv${meta.latencyFile ? ' nor this file' : ''})`,
+      message: `no round-trip time for ${pair.replace(',', ' <-> ')} (not in the built-in latency.csv${meta.latencyFile ? ' nor in this file' : ''})`,
       fix: `pass --latency FILE with a row ${pair},<rtt_ms>,<source>, or keep fewer regions with --regions`,
     }));
     throw new InputError(issues, `${missing.length} region pair${missing.length === 1 ? '' : 's'} without a round-trip time`);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseCatalog, type CatalogFiles } from '../catalog/load.js';
 import { CATALOG_FILES, CATALOG_FILE_KINDS } from '../catalog/schema.js';
 import { importSkypilot, SKYPILOT_CLOUDS, type SkypilotCloud } from '../catalog/skypilot.js';
@@ -98,7 +98,7 @@ export async function catalogImportCommand(format: string, file: string, options
   for (const [name, content] of files) await writeFileAtomic(join(out, name), content);
   const onDemand = catalog.prices.filter((p) => p.purchase === 'on-demand').length;
   io.stdout.write(
-    `${relative(io.cwd, out) || '.'}: ${catalog.skus.size} ${imported.cloud} VM types, ${onDemand} on-demand and ${catalog.prices.length - onDemand} spot prices in ${catalog.regions.size} regions (${[...catalog.regions.keys()].join(', ')})\n`,
+    `${outGiven}: ${catalog.skus.size} ${imported.cloud} VM types, ${onDemand} on-demand and ${catalog.prices.length - onDemand} spot prices in ${plural(catalog.regions.size, 'region')} (${[...catalog.regions.keys()].join(', ')})\n`,
   );
   if (imported.notes.length) io.stdout.write(`Fixed or left out (also in README.md):\n${imported.notes.map((n) => `  ${n}\n`).join('')}`);
   return ExitCode.ok;
@@ -115,4 +115,8 @@ async function readText(path: string, shown: string): Promise<string> {
       fix: 'check the path',
     });
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,3 +1,4 @@
+import type { QuotaRule } from '../capacity/types.js';
 /** One window's inputs (WindowEnv), the fleet and routes being built in it (WindowState), and flow bookkeeping on that state. */
 import type { Context } from './context.js';
 
@@ -11,7 +12,7 @@ export interface WindowEnv {
   /** VMs running before this window, by fleetKey. */
   prev: ReadonlyMap<string, number>;
   /** Quotas in force this window. */
-  quotas: { gpu: string; region: string; gpus: number }[];
+  quotas: QuotaRule[];
   /** Most this window may spend (VM time + start-ups), when a hard budget is being shared out. */
   spendCap?: number;
 }
@@ -38,7 +39,7 @@ export function windowEnv(ctx: Context, t: number, prev: ReadonlyMap<string, num
   const { input } = ctx;
   const quotas = input.policies.quotas
     .filter((q) => (q.fromWindow === undefined || t >= q.fromWindow) && (q.toWindow === undefined || t <= q.toWindow))
-    .map((q) => ({ gpu: q.gpu, region: q.region, gpus: q.gpus }));
+    .map((q) => ({ ...q }));
   return {
     t,
     hours: input.windows[t]!.hours,
