@@ -97,10 +97,11 @@ export async function catalogImportCommand(format: string, file: string, options
 
   for (const [name, content] of files) await writeFileAtomic(join(out, name), content);
   const onDemand = catalog.prices.filter((p) => p.purchase === 'on-demand').length;
+  // One write: the summary and the notes.
+  const notes = imported.notes.length ? `Fixed or left out (also in README.md):\n${imported.notes.map((n) => `  ${n}\n`).join('')}` : '';
   io.stdout.write(
-    `${outGiven}: ${catalog.skus.size} ${imported.cloud} VM types, ${onDemand} on-demand and ${catalog.prices.length - onDemand} spot prices in ${plural(catalog.regions.size, 'region')} (${[...catalog.regions.keys()].join(', ')})\n`,
+    `${outGiven}: ${catalog.skus.size} ${imported.cloud} VM types, ${onDemand} on-demand and ${catalog.prices.length - onDemand} spot prices in ${plural(catalog.regions.size, 'region')} (${[...catalog.regions.keys()].join(', ')})\n${notes}`,
   );
-  if (imported.notes.length) io.stdout.write(`Fixed or left out (also in README.md):\n${imported.notes.map((n) => `  ${n}\n`).join('')}`);
   return ExitCode.ok;
 }
 
