@@ -225,7 +225,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       }),
     );
 
-  program
+  const catalog = program
     .command('catalog')
     .description('show the catalog: GPUs, SKUs, LLMs, prices per SKU and region, regions and round-trip times')
     .argument('[view]', 'gpus | skus | llms | prices | regions (default: a summary)')
@@ -236,6 +236,28 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         const { catalogCommand } = await import('./commands/catalog.js');
         return catalogCommand(view, options, io);
       }),
+    );
+  catalog
+    .command('import')
+    .description('a SkyPilot catalog vms.csv (AWS, GCP or Azure) as a catalog folder, with the same load checks')
+    .argument('<format>', 'skypilot')
+    .argument('<file>', 'SkyPilot vms.csv (or rows of it with its header)')
+    .option('--out <dir>', 'catalog folder to write (atomically, file by file; default: catalog-<cloud>)')
+    .addOption(new Option('--cloud <cloud>', 'which cloud wrote the file (default: told from the header)').choices(['aws', 'gcp', 'azure']))
+    .option('--regions <list>', 'keep only these regions (comma-separated ids)')
+    .option('--latency <file>', 'round trips (from,to,rtt_ms[,source]) for region pairs the built-in latency.csv lacks')
+    .option('--as-of <date>', 'date the file was fetched, YYYY-MM-DD, for sources.csv (default: unknown)')
+    .action(
+      run(
+        async (
+          format: string,
+          file: string,
+          options: Parameters<typeof import('./commands/catalog-import.js').catalogImportCommand>[2],
+        ) => {
+          const { catalogImportCommand } = await import('./commands/catalog-import.js');
+          return catalogImportCommand(format, file, options, io);
+        },
+      ),
     );
 
   const profile = program

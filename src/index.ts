@@ -84,6 +84,15 @@ export function sweepScenario(
 // The catalog and the throughput model (`planner catalog`, `planner profile`).
 export { CATALOG_VIEWS, catalogViewData, priceListings, summarizeCatalog, type PriceListing } from './catalog/listings.js';
 export type { Catalog } from './catalog/types.js';
+export {
+  importSkypilot,
+  SKYPILOT_CLOUDS,
+  type SkypilotCloud,
+  type SkypilotImport,
+  type SkypilotImportOptions,
+} from './catalog/skypilot.js';
+export { importedCatalogFiles, type ImportBase } from './catalog/skypilot-files.js';
+export { describeQuota, quotaLimit, quotaUnitsPerVm } from './capacity/quota.js';
 export { PROFILE_TP_DEGREES, profileConfigs, selectConfigs, type ConfigFilter } from './perf/configs.js';
 export {
   createReplicaRate,

@@ -11,7 +11,10 @@ export function packageRoot(): string {
   return join(here, import.meta.url.endsWith('.ts') ? '..' : join('..', '..'));
 }
 
-/** ../shared/data beside the checkout, where the raw public data lives (absent on a user's machine). */
+/**
+ * ../shared/data beside the checkout, where the raw public data lives (absent on a user's machine), or
+ * PLANNER_SHARED_DATA (for scripts and tests run from a git worktree elsewhere).
+ */
 export function sharedDataDir(): string {
-  return join(packageRoot(), '..', 'shared', 'data');
+  return process.env.PLANNER_SHARED_DATA || join(packageRoot(), '..', 'shared', 'data');
 }

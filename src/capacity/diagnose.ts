@@ -1,4 +1,5 @@
-import type { Plan, PlanningInput } from './types.js';
+import { describeQuota, quotaLimit, quotaUnitsPerVm } from './quota.js';
+import type { Plan, PlanningInput, QuotaRule } from './types.js';
 
 /**
  * Why demand went unmet: the constraints that bind where the demand could have been served. For each
@@ -10,18 +11,24 @@ import type { Plan, PlanningInput } from './types.js';
  */
 export function explainUnmet(input: PlanningInput, plan: Plan, unproven: ReadonlyMap<number, string> = new Map()): Plan {
   const workloads = new Map(input.workloads.map((w) => [w.id, w]));
-  const gpuOf = new Map(input.skus.map((s) => [s.sku, { gpu: s.gpu, gpusPerVm: s.gpusPerVm }]));
-  const smallestVm = new Map<string, number>();
-  for (const sku of input.skus) smallestVm.set(sku.gpu, Math.min(smallestVm.get(sku.gpu) ?? Infinity, sku.gpusPerVm));
+  const skuOf = new Map(input.skus.map((s) => [s.sku, s]));
   const budget = input.policies.budget;
   const budgetSpent = budget?.mode === 'hard' && plan.totals.costUsd + plan.totals.startupCostUsd >= budget.usd * (1 - 1e-6);
   const windows = plan.windows.map((window) => {
     if (window.unmet.length === 0) return window;
-    const gpusUsed = new Map<string, number>();
-    for (const vm of window.vms) {
-      const sku = gpuOf.get(vm.sku);
-      if (sku) gpusUsed.set(`${sku.gpu}|${vm.region}`, (gpusUsed.get(`${sku.gpu}|${vm.region}`) ?? 0) + vm.count * sku.gpusPerVm);
-    }
+    const usedOf = (q: QuotaRule) =>
+      window.vms.reduce(
+        (sum, vm) => sum + (vm.region === q.region && skuOf.has(vm.sku) ? vm.count * quotaUnitsPerVm(q, skuOf.get(vm.sku)!) : 0),
+        0,
+      );
+    // Full: the quota counts a config that serves the workload there, and not even its smallest VM fits in what is left.
+    const quotaFull = (q: QuotaRule, workload: string) => {
+      const units = input.candidates
+        .filter((c) => c.region === q.region && c.requestsPerSecByWorkload.has(workload))
+        .map((c) => quotaUnitsPerVm(q, skuOf.get(c.sku)!))
+        .filter((u) => u > 0);
+      return units.length > 0 && quotaLimit(q) - usedOf(q) < Math.min(...units);
+    };
     const scaleOutHit =
       input.policies.maxScaleOutPerWindow !== undefined && window.vms.some((vm) => vm.started >= input.policies.maxScaleOutPerWindow!);
     const unmet = window.unmet.map((entry) => {
@@ -40,13 +47,9 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
           serving.includes(q.region) &&
           (q.fromWindow === undefined || window.index >= q.fromWindow) &&
           (q.toWindow === undefined || window.index <= q.toWindow) &&
-          input.candidates.some(
-            (c) => c.region === q.region && gpuOf.get(c.sku)?.gpu === q.gpu && c.requestsPerSecByWorkload.has(workload.id),
-          ) &&
-          // Full: not even the smallest VM of that GPU type fits in what is left.
-          q.gpus - (gpusUsed.get(`${q.gpu}|${q.region}`) ?? 0) < smallestVm.get(q.gpu)!,
+          quotaFull(q, workload.id),
       );
-      if (fullQuotas.length) reasons.push(`quota full: ${fullQuotas.map((q) => `${q.gpus} ${q.gpu} GPUs in ${q.region}`).join(', ')}`);
+      if (fullQuotas.length) reasons.push(`quota full: ${fullQuotas.map((q) => `${describeQuota(q)} in ${q.region}`).join(', ')}`);
       if (budgetSpent) reasons.push(`the hard budget of $${budget!.usd} is spent`);
       if (scaleOutHit) reasons.push(`the scale-out limit of ${input.policies.maxScaleOutPerWindow} VMs per window was reached`);
       if (reasons.length === 0)

@@ -54,9 +54,7 @@ function addFleetColumns(context: BuildContext, window: WindowColumns): void {
       const variable = problem.addVariable({
         label: `vms[${offer.sku},${price.region},${price.purchase},${tag}]`,
         type: 'integer',
-        ...(fixed !== undefined
-          ? { lower: fixed, upper: fixed }
-          : { upper: vmUpperBound(input, offer.gpu, offer.gpusPerVm, price.region, t) }),
+        ...(fixed !== undefined ? { lower: fixed, upper: fixed } : { upper: vmUpperBound(input, offer, price.region, t) }),
         objective: price.usdPerHour * hours,
       });
       const handle: VmHandle = {
@@ -112,7 +110,7 @@ function addServingColumns(context: BuildContext, window: WindowColumns): void {
       const variable = problem.addVariable({
         label: `replicas[${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region},${pool ? `${pool},` : ''}${tag}]`,
         type: 'integer',
-        upper: Math.floor((vmUpperBound(input, offer.gpu, offer.gpusPerVm, candidate.region, t) * offer.gpusPerVm) / candidate.tp),
+        upper: Math.floor((vmUpperBound(input, offer, candidate.region, t) * offer.gpusPerVm) / candidate.tp),
         objective: REPLICA_TIE_BREAK * hours,
       });
       const handle: ReplicaHandle = { window: t, candidate: c, variable, ...(pool ? { pool } : {}) };

@@ -1,3 +1,4 @@
+import { quotaLimit, quotaUnitsPerVm, type QuotaSku } from './quota.js';
 import type { FleetPurchase } from '../catalog/types.js';
 import type { PlanningInput } from './types.js';
 
@@ -32,13 +33,13 @@ export function quotaApplies(quota: PlanningInput['policies']['quotas'][number],
   return (quota.fromWindow === undefined || window >= quota.fromWindow) && (quota.toWindow === undefined || window <= quota.toWindow);
 }
 
-/** Tightest VM count a quota allows for this sku in this region and window (Infinity without a quota). */
-export function vmUpperBound(input: PlanningInput, gpu: string, gpusPerVm: number, region: string, window: number): number {
+/** Tightest VM count the quotas allow for this sku in this region and window (Infinity without a quota). */
+export function vmUpperBound(input: PlanningInput, sku: QuotaSku, region: string, window: number): number {
   let bound = Infinity;
   for (const quota of input.policies.quotas) {
-    if (quota.gpu === gpu && quota.region === region && quotaApplies(quota, window)) {
-      bound = Math.min(bound, Math.floor(quota.gpus / gpusPerVm));
-    }
+    if (quota.region !== region || !quotaApplies(quota, window)) continue;
+    const units = quotaUnitsPerVm(quota, sku);
+    if (units > 0) bound = Math.min(bound, Math.floor(quotaLimit(quota) / units));
   }
   return bound;
 }

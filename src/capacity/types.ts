@@ -32,6 +32,9 @@ export interface SkuOffer {
   sku: string;
   gpu: string;
   gpusPerVm: number;
+  /** Quota family and host vCPUs (for family quotas); absent in inputs without family quotas. */
+  family?: string;
+  vcpus?: number;
   /** usdPerHour by region and purchase; absent = not offered there. */
   /** Reserved offers cost 0 here: their price is sunk (see PlanningPolicies.reserved). */
   prices: readonly { region: string; purchase: FleetPurchase; usdPerHour: number }[];
@@ -81,11 +84,18 @@ export interface CandidateKv {
   gibPerRequestPerSec: ReadonlyMap<string, number>;
 }
 
+/**
+ * A quota in a region (all purchases together): GPUs of a gpu type (`gpu` + `gpus`), or the GPUs or vCPUs of the
+ * skus of a quota family, as clouds set them (`family` + `gpus` or `vcpus`; see src/capacity/quota.ts).
+ */
 export interface QuotaRule {
-  gpu: string;
+  gpu?: string;
+  family?: string;
   region: string;
-  /** Most GPUs of that type in the region (all purchases together). */
-  gpus: number;
+  /** Most GPUs (of the gpu type, or of the family's skus) in the region. */
+  gpus?: number;
+  /** Most vCPUs of the family's skus in the region. */
+  vcpus?: number;
   /** Window index range [from, to] inclusive; all windows when absent. */
   fromWindow?: number;
   toWindow?: number;

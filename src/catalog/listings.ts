@@ -18,6 +18,8 @@ export interface PriceListing {
 
 export interface CatalogSummary {
   counts: { gpus: number; llms: number; skus: number; regions: number; onDemandPrices: number; spotPrices: number };
+  /** Per cloud (of the skus): SKUs, and regions where they are priced. */
+  clouds: { cloud: string; skus: number; regions: number }[];
   gpus: GpuSummary[];
 }
 
@@ -77,7 +79,13 @@ export function summarizeCatalog(catalog: Catalog): CatalogSummary {
       minSpotUsdPerGpuHour: min(mine.map((l) => l.spotUsdPerGpuHour)),
     };
   });
+  const clouds = [...new Set([...catalog.skus.values()].map((s) => s.cloud))].sort(compareStrings).map((cloud) => {
+    const skus = [...catalog.skus.values()].filter((s) => s.cloud === cloud).map((s) => s.id);
+    const regions = new Set(catalog.prices.filter((p) => skus.includes(p.sku)).map((p) => p.region));
+    return { cloud, skus: skus.length, regions: regions.size };
+  });
   return {
+    clouds,
     counts: {
       gpus: catalog.gpus.size,
       llms: catalog.llms.size,

@@ -40,6 +40,8 @@ interface FileSpec {
       | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
   };
   columns: Readonly<Record<string, string>>;
+  /** Columns a file may leave out (older catalogs); their rows get the schema's default. */
+  optional?: readonly string[];
 }
 
 interface Row<T> {
@@ -172,6 +174,16 @@ export function parseCatalog(files: CatalogFiles): Catalog {
         'spot must be below on-demand; drop the spot row',
       );
     }
+  }
+
+  // regions with a cloud: every sku priced there is of that cloud (region ids of different clouds never mix).
+  const regionCloud = new Map(regions.rows.filter(({ row }) => row.cloud !== '').map(({ row }) => [row.id, row.cloud]));
+  const skuCloud = new Map(skus.rows.map(({ row }) => [row.id, row.cloud]));
+  for (const { line, row } of prices.rows) {
+    const cloud = regionCloud.get(row.region);
+    const of = skuCloud.get(row.sku);
+    if (cloud !== undefined && of !== undefined && of !== cloud)
+      at(prices, line, 'region', `${row.sku} is a ${of} sku but ${row.region} is a ${cloud} region`, `price ${row.sku} in a ${of} region`);
   }
 
   // latency: known regions, 0 on the diagonal, one value per pair, every pair present.
@@ -308,8 +320,9 @@ function buildCatalog(
     vcpus: r.vcpus,
     memoryGib: r.memory_gib,
     cloud: r.cloud,
+    family: r.family,
   }));
-  const regions = byId<RegionRow, Region>(tables.regions, (r) => ({ id: r.id, displayName: r.display_name }));
+  const regions = byId<RegionRow, Region>(tables.regions, (r) => ({ id: r.id, displayName: r.display_name, cloud: r.cloud }));
   const prices: Price[] = tables.prices.rows
     .map(({ row }) => ({ sku: row.sku, region: row.region, purchase: row.purchase, usdPerHour: row.usd_per_hour }))
     .sort((a, b) => compareStrings(a.sku, b.sku) || compareStrings(a.region, b.region) || compareStrings(a.purchase, b.purchase));
@@ -365,7 +378,7 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
   }
   const headerIssues: InputIssue[] = [];
   const seen = new Set<string>();
-  const absent = expected.filter((name) => !header.includes(name));
+  const absent = expected.filter((name) => !header.includes(name) && !spec.optional?.includes(name));
   const unknown = header.filter((name) => !expected.includes(name));
   for (const name of header) {
     if (seen.has(name))
@@ -386,7 +399,7 @@ function readTable<T>(spec: FileSpec, input: CatalogText, issues: InputIssue[]):
       line: 1,
       field: 'header',
       message: `missing column '${name}' (${spec.columns[name]})`,
-      fix: `the header is ${expected.join(',')}`,
+      fix: `the header is ${expected.filter((column) => header.includes(column) || !spec.optional?.includes(column)).join(',')}`,
     });
   }
   if (headerIssues.length) {

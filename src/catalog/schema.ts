@@ -49,6 +49,12 @@ export const SkuRow = z.object({
   vcpus: positiveInt(),
   memory_gib: positive(),
   cloud: id(),
+  /** Optional column: the cloud's quota family (AWS "G-and-VT", Azure "NCADSA100v4", GCP "NVIDIA_L4_GPUS"); empty = none. */
+  family: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*)?$/, 'a family is letters, digits, ".", "_" and "-" (no spaces)')
+    .default(''),
 });
 
 export const PriceRow = z.object({
@@ -65,14 +71,22 @@ export const RegionRow = z.object({
   id: z
     .string()
     .trim()
-    .regex(/^[a-z0-9]+$/, 'a region id is lower-case letters and digits, e.g. eastus2'),
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a region id is lower-case letters, digits and inner "-", e.g. eastus2 or us-east-1'),
   display_name: text(),
+  /** Optional column: the cloud the region belongs to; every sku priced there must be of that cloud. */
+  cloud: z
+    .string()
+    .trim()
+    .regex(/^([A-Za-z0-9][A-Za-z0-9._-]*)?$/, 'a cloud is letters, digits, ".", "_" and "-"')
+    .default(''),
 });
 
 export const LatencyRow = z.object({
   from: id(),
   to: id(),
   rtt_ms: numberCell(z.number().min(0, 'must be >= 0')),
+  /** Optional column: measured (and by whom) or estimated (and how), per row. */
+  source: z.string().trim().default(''),
 });
 
 export const SourceRow = z.object({
@@ -80,7 +94,7 @@ export const SourceRow = z.object({
   date: z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD'),
+    .regex(/^(\d{4}-\d{2}-\d{2}|unknown)$/, "a date is YYYY-MM-DD (or 'unknown')"),
   source: text(),
 });
 
@@ -129,13 +143,15 @@ export const CATALOG_FILES = {
     name: 'skus.csv',
     schema: SkuRow,
     columns: {
-      id: 'VM size without the Standard_ prefix, e.g. ND96amsr_A100_v4',
+      id: 'VM type as the cloud names it (Azure without the Standard_ prefix), e.g. ND96amsr_A100_v4, g6.xlarge, a2-highgpu-1g',
       gpu: 'GPU id from gpus.csv',
       gpus_per_vm: `GPUs in one VM: ${GPUS_PER_VM.join(', ')}`,
       vcpus: 'vCPUs per VM',
       memory_gib: 'host memory per VM in GiB',
-      cloud: 'cloud, e.g. azure',
+      cloud: 'cloud: aws, azure or gcp',
+      family: "the cloud's quota family (optional column): AWS G-and-VT or P, Azure e.g. NCADSA100v4, GCP e.g. NVIDIA_L4_GPUS",
     },
+    optional: ['family'],
   },
   prices: {
     name: 'prices.csv',
@@ -153,7 +169,9 @@ export const CATALOG_FILES = {
     columns: {
       id: 'region id, e.g. eastus2',
       display_name: 'display name, e.g. East US 2',
+      cloud: 'cloud of the region (optional column): aws, azure or gcp',
     },
+    optional: ['cloud'],
   },
   latency: {
     name: 'latency.csv',
@@ -162,7 +180,9 @@ export const CATALOG_FILES = {
       from: 'region id from regions.csv',
       to: 'region id from regions.csv',
       rtt_ms: 'round-trip time in milliseconds (one row per pair; the reverse direction is filled in)',
+      source: 'where the figure comes from: measured (by whom) or estimated (how) (optional column)',
     },
+    optional: ['source'],
   },
 } as const;
 
@@ -181,7 +201,7 @@ export const SOURCES_FILE = {
 } as const;
 
 /**
- * Real GPU counts of the Azure N-series VM sizes (Azure VM size documentation). Public price catalogs get some
+ * Real GPU counts of the Azure N-series VM sizes (Azure VM size documentation) and the AWS GPU instance types. Public price catalogs get some
  * of these wrong (SkyPilot lists ND96isr_H100_v5 with 12 GPUs; it has 8), so a SKU with one of these ids must
  * match. Keys are without the Standard_ prefix.
  */
@@ -206,4 +226,19 @@ export const KNOWN_GPUS_PER_VM: Readonly<Record<string, number>> = {
   NC24s_v3: 4,
   NC24rs_v3: 4,
   ND40rs_v2: 8,
+  // AWS (EC2 instance type documentation)
+  'g4dn.xlarge': 1,
+  'g4dn.12xlarge': 4,
+  'g5.xlarge': 1,
+  'g5.12xlarge': 4,
+  'g5.48xlarge': 8,
+  'g6.xlarge': 1,
+  'g6.12xlarge': 4,
+  'g6.48xlarge': 8,
+  'g6e.xlarge': 1,
+  'g6e.12xlarge': 4,
+  'g6e.48xlarge': 8,
+  'p4d.24xlarge': 8,
+  'p4de.24xlarge': 8,
+  'p5.48xlarge': 8,
 };

@@ -37,12 +37,14 @@ export interface Llm {
 }
 
 export interface Sku {
-  id: string; // e.g. "Standard_ND96amsr_A100_v4"
+  id: string; // e.g. "ND96amsr_A100_v4", "g6.xlarge", "a2-highgpu-1g"
   gpu: string;
   gpusPerVm: number;
   vcpus: number;
   memoryGib: number;
   cloud: string;
+  /** The cloud's quota family ('' = none): family quotas count this sku's vCPUs or GPUs. */
+  family: string;
 }
 
 export interface Price {
@@ -55,6 +57,8 @@ export interface Price {
 export interface Region {
   id: string;
   displayName: string;
+  /** '' when the catalog does not say. */
+  cloud: string;
 }
 
 export interface Catalog {

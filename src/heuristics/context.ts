@@ -17,6 +17,9 @@ export interface VmGroup {
   region: string;
   gpu: string;
   gpusPerVm: number;
+  /** Quota family and vCPUs of the sku (family quotas). */
+  family?: string;
+  vcpus?: number;
   /** Cheapest first. */
   offers: Offer[];
   candidates: number[];
@@ -71,7 +74,17 @@ export function buildContext(input: PlanningInput): Context {
         .sort((a, b) => a.usdPerHour - b.usdPerHour || compareStrings(a.purchase, b.purchase));
       if (offers.length === 0) continue;
       vmGroupIndex.set(`${offer.sku}|${region}`, vmGroups.length);
-      vmGroups.push({ sku: offer.sku, region, gpu: offer.gpu, gpusPerVm: offer.gpusPerVm, offers, candidates: [], tpGroups: [] });
+      vmGroups.push({
+        sku: offer.sku,
+        region,
+        gpu: offer.gpu,
+        gpusPerVm: offer.gpusPerVm,
+        ...(offer.family !== undefined ? { family: offer.family } : {}),
+        ...(offer.vcpus !== undefined ? { vcpus: offer.vcpus } : {}),
+        offers,
+        candidates: [],
+        tpGroups: [],
+      });
     }
   }
   const usable = 1 - input.policies.headroom;

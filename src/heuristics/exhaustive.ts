@@ -1,4 +1,5 @@
 import { modelLoadOn } from '../capacity/model-load.js';
+import { quotaLimit, quotaUnitsPerVm, type QuotaSku } from '../capacity/quota.js';
 import type { PlanningInput } from '../capacity/types.js';
 
 /**
@@ -57,6 +58,8 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
           gpu: sku.gpu,
           region,
           gpusPerVm: sku.gpusPerVm,
+          ...(sku.family !== undefined ? { family: sku.family } : {}),
+          ...(sku.vcpus !== undefined ? { vcpus: sku.vcpus } : {}),
           usdPerHour: price.usdPerHour,
           capacityPerVm: ratePerGpu * sku.gpusPerVm,
         },
@@ -76,8 +79,8 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
       let limit = Math.ceil(totalDemand / vmGroup.capacityPerVm - 1e-9);
       for (const quota of policies.quotas) {
         const applies = (quota.fromWindow === undefined || t >= quota.fromWindow) && (quota.toWindow === undefined || t <= quota.toWindow);
-        if (applies && quota.gpu === vmGroup.gpu && quota.region === vmGroup.region)
-          limit = Math.min(limit, Math.floor(quota.gpus / vmGroup.gpusPerVm));
+        const units = quotaUnitsPerVm(quota, vmGroup);
+        if (applies && units > 0 && quota.region === vmGroup.region) limit = Math.min(limit, Math.floor(quotaLimit(quota) / units));
       }
       return Math.max(0, limit);
     });
@@ -120,17 +123,17 @@ export function solveExhaustive(input: PlanningInput, maxFleetsPerWindow = 2_000
 
 function quotasHold(
   input: PlanningInput,
-  vmGroups: readonly { gpu: string; region: string; gpusPerVm: number }[],
+  vmGroups: readonly (QuotaSku & { region: string })[],
   counts: readonly number[],
   t: number,
 ): boolean {
   for (const quota of input.policies.quotas) {
     if ((quota.fromWindow !== undefined && t < quota.fromWindow) || (quota.toWindow !== undefined && t > quota.toWindow)) continue;
-    let gpus = 0;
+    let used = 0;
     vmGroups.forEach((vmGroup, i) => {
-      if (vmGroup.gpu === quota.gpu && vmGroup.region === quota.region) gpus += counts[i]! * vmGroup.gpusPerVm;
+      if (vmGroup.region === quota.region) used += counts[i]! * quotaUnitsPerVm(quota, vmGroup);
     });
-    if (gpus > quota.gpus) return false;
+    if (used > quotaLimit(quota)) return false;
   }
   return true;
 }

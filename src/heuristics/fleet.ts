@@ -1,3 +1,4 @@
+import { quotaLimit, quotaUnitsPerVm } from '../capacity/quota.js';
 /** Fleet accounting in a window: GPUs bought and used per VM group, quota room, the VM to add or drop next, spend and objective. */
 import { REPLICA_TIE_BREAK, routeTieBreak } from '../capacity/formulation.js';
 import type { Offer, VmGroup } from './context.js';
@@ -33,10 +34,12 @@ export function freeVmGroupGpus(scope: WindowScope): Map<number, number> {
 function quotaRoom({ ctx, env, state }: WindowScope, vmGroup: VmGroup): number {
   let room = Infinity;
   for (const quota of env.quotas) {
-    if (quota.gpu !== vmGroup.gpu || quota.region !== vmGroup.region) continue;
+    const units = quotaUnitsPerVm(quota, vmGroup);
+    if (quota.region !== vmGroup.region || units === 0) continue;
     let used = 0;
-    for (const other of ctx.vmGroups) if (other.gpu === vmGroup.gpu && other.region === vmGroup.region) used += vmGroupGpus(state, other);
-    room = Math.min(room, Math.floor((quota.gpus - used) / vmGroup.gpusPerVm));
+    for (const other of ctx.vmGroups)
+      if (other.region === vmGroup.region) used += (vmGroupGpus(state, other) / other.gpusPerVm) * quotaUnitsPerVm(quota, other);
+    room = Math.min(room, Math.floor((quotaLimit(quota) - used) / units));
   }
   return Math.max(0, room);
 }

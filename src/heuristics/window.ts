@@ -1,3 +1,4 @@
+import type { QuotaRule } from '../capacity/types.js';
 /** One window's inputs (WindowEnv), the fleet and routes being built in it (WindowState), and flow bookkeeping on that state. */
 import type { Context } from './context.js';
 
@@ -13,7 +14,7 @@ export interface WindowEnv {
   /** Replicas running before this window, by candidate index: they serve on without a model load. */
   prevReplicas: ReadonlyMap<number, number>;
   /** Quotas in force this window. */
-  quotas: { gpu: string; region: string; gpus: number }[];
+  quotas: QuotaRule[];
   /** Most this window may spend (VM time + start-ups), when a hard budget is being shared out. */
   spendCap?: number;
 }
@@ -46,7 +47,7 @@ export function windowEnv(
   const { input } = ctx;
   const quotas = input.policies.quotas
     .filter((q) => (q.fromWindow === undefined || t >= q.fromWindow) && (q.toWindow === undefined || t <= q.toWindow))
-    .map((q) => ({ gpu: q.gpu, region: q.region, gpus: q.gpus }));
+    .map((q) => ({ ...q }));
   return {
     t,
     hours: input.windows[t]!.hours,

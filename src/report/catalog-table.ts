@@ -40,7 +40,7 @@ export function renderCatalogView(
       );
     case 'skus':
       return renderTable(
-        ['SKU', 'GPU', 'GPUs', 'vCPUs', 'memory GiB', 'cloud', 'priced in'],
+        ['SKU', 'GPU', 'GPUs', 'vCPUs', 'memory GiB', 'cloud', 'quota family', 'priced in'],
         [...catalog.skus.values()].map((s) => [
           s.id,
           s.gpu,
@@ -48,10 +48,11 @@ export function renderCatalogView(
           s.vcpus,
           s.memoryGib,
           s.cloud,
+          s.family || '-',
           data.regionsOf(s.id).join(' ') || '-',
         ]),
         chalk,
-        ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
+        ['left', 'left', 'right', 'right', 'right', 'left', 'left', 'left'],
       );
     case 'prices':
       return renderPrices(catalog, data.listings, chalk);
@@ -60,10 +61,10 @@ export function renderCatalogView(
       return (
         `${chalk.bold('Regions')} and round-trip times in ms\n` +
         renderTable(
-          ['region', 'name', ...ids],
-          [...catalog.regions.values()].map((r) => [r.id, r.displayName, ...ids.map((to) => catalog.latencyMs(r.id, to))]),
+          ['region', 'name', 'cloud', ...ids],
+          [...catalog.regions.values()].map((r) => [r.id, r.displayName, r.cloud || '-', ...ids.map((to) => catalog.latencyMs(r.id, to))]),
           chalk,
-          ['left', 'left', ...ids.map((): Align => 'right')],
+          ['left', 'left', 'left', ...ids.map((): Align => 'right')],
         )
       );
     }
@@ -77,6 +78,7 @@ function renderSummary(given: string, catalog: Catalog, summary: CatalogSummary,
     `${chalk.bold(`Catalog ${given}`)}: ${c.gpus} GPUs, ${c.llms} LLMs, ${c.skus} SKUs, ${c.regions} regions, ` +
       `${c.onDemandPrices} on-demand and ${c.spotPrices} spot prices\n`,
   );
+  out.push(`Clouds: ${summary.clouds.map((c) => `${c.cloud} (${c.skus} SKUs in ${c.regions} regions)`).join(', ')}\n`);
   out.push(`LLMs: ${[...catalog.llms.keys()].join(', ')}\n`);
   out.push(`Regions: ${[...catalog.regions.keys()].join(', ')}\n\n`);
   out.push(

@@ -85,9 +85,50 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       });
     }
   });
+  const familyCloud = new Map([...catalog.skus.values()].filter((s) => s.family !== '').map((s) => [s.family, s.cloud]));
   scenario.policies.quotas.forEach((quota, i) => {
-    if (!catalog.gpus.has(quota.gpu)) unknown(`policies.quotas.${i}.gpu`, 'gpu', quota.gpu, catalog.gpus.keys());
-    if (!catalog.regions.has(quota.region)) unknown(`policies.quotas.${i}.region`, 'region', quota.region, catalog.regions.keys());
+    const at = `policies.quotas.${i}`;
+    const fix = (field: string, message: string, hint: string) => issues.push({ file, field: `${at}${field}`, message, fix: hint });
+    if (quota.gpu !== undefined && quota.family !== undefined)
+      fix('', 'a quota names a gpu or a family, not both', 'write two quotas, one per gpu or family');
+    else if (quota.gpu === undefined && quota.family === undefined)
+      fix(
+        '',
+        'a quota names what it limits: a gpu or a family',
+        'add gpu: <id> (planner catalog gpus) or family: <name> (planner catalog skus)',
+      );
+    if (quota.gpu !== undefined) {
+      if (!catalog.gpus.has(quota.gpu)) unknown(`${at}.gpu`, 'gpu', quota.gpu, catalog.gpus.keys());
+      if (quota.vcpus !== undefined)
+        fix('.vcpus', 'a gpu quota counts GPUs, not vCPUs', 'write gpus: N, or name the family the vCPU quota is set on');
+      else if (quota.gpus === undefined) fix('.gpus', 'no limit given', 'add gpus: N (most GPUs of this type in the region)');
+    }
+    if (quota.family !== undefined) {
+      if (!familyCloud.has(quota.family))
+        issues.push({
+          file,
+          field: `${at}.family`,
+          message: `unknown quota family '${quota.family}'`,
+          fix:
+            didYouMean(quota.family, familyCloud.keys()) ||
+            `one of the family column of planner catalog skus: ${[...familyCloud.keys()].sort().join(', ')}`,
+        });
+      if ((quota.gpus === undefined) === (quota.vcpus === undefined))
+        fix(
+          '',
+          quota.gpus === undefined ? 'no limit given' : 'a family quota is set in one unit: vcpus or gpus, not both',
+          'give vcpus: N (AWS, Azure) or gpus: N (GCP), as the cloud sets it',
+        );
+      const cloud = familyCloud.get(quota.family);
+      const regionCloud = catalog.regions.get(quota.region)?.cloud;
+      if (cloud !== undefined && regionCloud && cloud !== regionCloud)
+        fix(
+          '.region',
+          `family ${quota.family} is a quota family of ${cloud}; ${quota.region} is in ${regionCloud}`,
+          `name a region in ${cloud}`,
+        );
+    }
+    if (!catalog.regions.has(quota.region)) unknown(`${at}.region`, 'region', quota.region, catalog.regions.keys());
   });
   scenario.policies.currentFleet.forEach((entry, i) => {
     if (!catalog.skus.has(entry.sku)) unknown(`policies.currentFleet.${i}.sku`, 'sku', entry.sku, catalog.skus.keys());
@@ -146,6 +187,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       sku: id,
       gpu: sku.gpu,
       gpusPerVm: sku.gpusPerVm,
+      family: sku.family,
+      vcpus: sku.vcpus,
       prices: [...prices, ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 }))],
     };
   });
@@ -233,9 +276,11 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       startupHours: scenario.policies.startupMinutes / 60,
       quotas: scenario.policies.quotas
         .map((q) => ({
-          gpu: q.gpu,
+          ...(q.gpu !== undefined ? { gpu: q.gpu } : {}),
+          ...(q.family !== undefined ? { family: q.family } : {}),
           region: q.region,
-          gpus: q.gpus,
+          ...(q.gpus !== undefined ? { gpus: q.gpus } : {}),
+          ...(q.vcpus !== undefined ? { vcpus: q.vcpus } : {}),
           ...(q.fromWindow !== undefined ? { fromWindow: q.fromWindow - skip } : {}),
           ...(q.toWindow !== undefined ? { toWindow: q.toWindow - skip } : {}),
         }))

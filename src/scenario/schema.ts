@@ -68,9 +68,15 @@ export const WorkloadSchema = z.strictObject({
 });
 
 export const QuotaSchema = z.strictObject({
-  gpu: id.describe('catalog gpu id (planner catalog gpus), e.g. H100-80GB'),
+  gpu: id.optional().describe('catalog gpu id (planner catalog gpus), e.g. H100-80GB; or give family'),
+  family: id
+    .optional()
+    .describe(
+      "the cloud's quota family (planner catalog skus), e.g. G-and-VT (AWS), NCADSA100v4 (Azure), NVIDIA_L4_GPUS (GCP); or give gpu",
+    ),
   region: id.describe('catalog region id (planner catalog regions)'),
-  gpus: z.number().int().nonnegative().describe('most GPUs of this kind in the region, per window'),
+  gpus: z.number().int().nonnegative().optional().describe('most GPUs of this gpu, or of this family, in the region, per window'),
+  vcpus: z.number().int().nonnegative().optional().describe("most vCPUs of this family's VMs in the region, per window (AWS, Azure)"),
   fromWindow: z.number().int().nonnegative().optional().describe('first window index the quota applies to (default: 0)'),
   toWindow: z.number().int().nonnegative().optional().describe('last window index the quota applies to (default: the last)'),
 });
@@ -205,7 +211,7 @@ export const ScenarioSchema = z.strictObject({
       modelLoad: ModelLoadSchema.default(MODEL_LOAD_DEFAULTS).describe(
         'model load per replica started: its tp GPUs are paid while it loads the llm (weights per GPU / gbPerSec + engineStartMinutes, or a measured figure); false: a VM changes llm for free',
       ),
-      quotas: z.array(QuotaSchema).default([]).describe('GPU limits per gpu and region'),
+      quotas: z.array(QuotaSchema).default([]).describe('limits per region: GPUs of a gpu, or GPUs or vCPUs of a quota family'),
       budget: z
         .strictObject({
           usd: positive.describe('total cost allowed over the horizon, USD'),

@@ -51,7 +51,8 @@ export function sliceInput(input: PlanningInput, options: SliceOptions): Plannin
     const first = rule.fromWindow ?? 0;
     const last = rule.toWindow ?? Infinity;
     if (last < from || first > from + count - 1) continue;
-    const shifted: QuotaRule = { gpu: rule.gpu, region: rule.region, gpus: rule.gpus };
+    const { fromWindow: _from, toWindow: _to, ...what } = rule;
+    const shifted: QuotaRule = { ...what };
     if (rule.fromWindow !== undefined || rule.toWindow !== undefined) {
       shifted.fromWindow = Math.max(0, first - from);
       shifted.toWindow = Math.min(count - 1, last - from);

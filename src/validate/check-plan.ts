@@ -1,3 +1,4 @@
+import { describeQuota, quotaLimit, quotaUnitsPerVm } from '../capacity/quota.js';
 import { isInteractive, poolCapacity, poolOf, replicaPoolsApart } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { checkPolicies } from './check-policies.js';
@@ -56,7 +57,6 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     // Cost and fleet: prices from the scenario, not the plan.
     let windowCost = 0;
     const gpusBySkuRegion = new Map<string, number>();
-    const gpusByTypeRegion = new Map<string, number>();
     const current = new Map<string, number>();
     for (const vm of window.vms) {
       const sku = skus.get(vm.sku);
@@ -83,8 +83,6 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       windowCost += vm.count * price.usdPerHour * window.hours;
       const key = `${vm.sku}|${vm.region}${poolsApart ? `|${poolOf(vm.purchase)}` : ''}`;
       gpusBySkuRegion.set(key, (gpusBySkuRegion.get(key) ?? 0) + vm.count * sku.gpusPerVm);
-      const typeKey = `${sku.gpu}|${vm.region}`;
-      gpusByTypeRegion.set(typeKey, (gpusByTypeRegion.get(typeKey) ?? 0) + vm.count * sku.gpusPerVm);
       const fleetKey = `${vm.sku}|${vm.region}|${vm.purchase}`;
       current.set(fleetKey, vm.count);
       const added = vm.count - (previous.get(fleetKey) ?? 0);
@@ -174,9 +172,19 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     // Group 4: quotas.
     for (const quota of input.policies.quotas) {
       const applies = (quota.fromWindow === undefined || t >= quota.fromWindow) && (quota.toWindow === undefined || t <= quota.toWindow);
-      const used = gpusByTypeRegion.get(`${quota.gpu}|${quota.region}`) ?? 0;
-      if (applies && used > quota.gpus) {
-        violations.push({ group: 'quota', ...at, region: quota.region, message: `${used} ${quota.gpu} GPUs; the quota is ${quota.gpus}` });
+      if (!applies) continue;
+      let used = 0;
+      for (const vm of window.vms) {
+        const sku = skus.get(vm.sku);
+        if (sku && vm.region === quota.region) used += vm.count * quotaUnitsPerVm(quota, sku);
+      }
+      if (used > quotaLimit(quota)) {
+        violations.push({
+          group: 'quota',
+          ...at,
+          region: quota.region,
+          message: `${describeQuota(quota, used)}; the quota is ${quotaLimit(quota)}`,
+        });
       }
     }
 

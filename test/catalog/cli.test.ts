@@ -79,10 +79,10 @@ describe('planner catalog', () => {
   it('summarises the catalog by default and shows each view', async () => {
     const summary = await planner([]);
     expect(summary.exitCode).toBe(0);
-    expect(summary.stdout).toMatch(/Catalog builtin:models: 8 GPUs, 7 LLMs, 16 SKUs, 6 regions/);
+    expect(summary.stdout).toMatch(/Catalog builtin:models: 11 GPUs, 7 LLMs, 44 SKUs, 12 regions/);
     expect(summary.stdout).toContain('latency.csv');
     const json = JSON.parse((await planner(['--format', 'json'])).stdout) as { counts: { skus: number; spotPrices: number } };
-    expect(json.counts.skus).toBe(16);
+    expect(json.counts.skus).toBe(44);
     expect(json.counts.spotPrices).toBeGreaterThan(0);
 
     expect((await planner(['gpus'])).stdout).toMatch(/H100-NVL-94GB +│ +94 │ +835 │/);

@@ -55,7 +55,8 @@ describe('the shipped catalog (models/)', () => {
   it('carries the anomaly fixes: 8 GPUs in ND96isr_H100_v5, no H100 spot rows, ids without Standard_', () => {
     expect(catalog.skus.get('ND96isr_H100_v5')).toMatchObject({ gpu: 'H100-80GB', gpusPerVm: 8 });
     expect(catalog.skus.get('NC40ads_H100_v5')).toMatchObject({ gpu: 'H100-NVL-94GB', gpusPerVm: 1 });
-    const h100 = new Set([...catalog.skus.values()].filter((s) => s.gpu.startsWith('H100')).map((s) => s.id));
+    // Azure's H100 rows list spot == on-demand (no spot captured); AWS and GCP have real H100 spot prices.
+    const h100 = new Set([...catalog.skus.values()].filter((s) => s.gpu.startsWith('H100') && s.cloud === 'azure').map((s) => s.id));
     expect(catalog.prices.filter((p) => h100.has(p.sku) && p.purchase === 'spot')).toEqual([]);
     expect(catalog.prices.filter((p) => h100.has(p.sku)).length).toBeGreaterThan(0);
     expect([...catalog.skus.keys()].some((id) => id.startsWith('Standard_'))).toBe(false);
@@ -99,7 +100,7 @@ describe('the shipped catalog (models/)', () => {
   const raw = join(sharedDataDir(), 'gpu-prices', 'azure_vms_gpu.csv');
   it.skipIf(!existsSync(raw))('matches the SkyPilot rows it was derived from (skipped without ../shared/data)', () => {
     const rows = parse(readFileSync(raw, 'utf8'), { columns: true }) as Record<string, string>[];
-    for (const price of catalog.prices) {
+    for (const price of catalog.prices.filter((p) => catalog.skus.get(p.sku)!.cloud === 'azure')) {
       const row = rows.find((r) => r.InstanceType === `Standard_${price.sku}` && r.Region === price.region);
       expect(row, `${price.sku} ${price.region}`).toBeDefined();
       expect(Number(price.purchase === 'spot' ? row!.SpotPrice : row!.Price)).toBe(price.usdPerHour);
@@ -152,7 +153,7 @@ describe('catalog load errors name file:line, field and fix', () => {
   it('a sku on an unknown GPU, with did-you-mean', () => {
     let line = 0;
     const files = edited('skus', (text) => {
-      const changed = replaceLine(text, 'ND96isr_H100_v5,', 'ND96isr_H100_v5,H100-80G,8,96,1900,azure');
+      const changed = replaceLine(text, 'ND96isr_H100_v5,', 'ND96isr_H100_v5,H100-80G,8,96,1900,azure,NDSH100v5');
       line = changed.line;
       return changed.text;
     });
@@ -167,7 +168,7 @@ describe('catalog load errors name file:line, field and fix', () => {
   it('a GPU count outside 1/2/4/8 or different from the real VM', () => {
     let line = 0;
     const twelve = edited('skus', (text) => {
-      const changed = replaceLine(text, 'ND96isr_H100_v5,', 'ND96isr_H100_v5,H100-80GB,12,96,1900,azure');
+      const changed = replaceLine(text, 'ND96isr_H100_v5,', 'ND96isr_H100_v5,H100-80GB,12,96,1900,azure,NDSH100v5');
       line = changed.line;
       return changed.text;
     });
@@ -179,7 +180,7 @@ describe('catalog load errors name file:line, field and fix', () => {
     expect(issue.fix).toMatch(/set gpus_per_vm to 8/);
 
     const two = edited('skus', (text) => {
-      const changed = replaceLine(text, 'NC24ads_A100_v4,', 'NC24ads_A100_v4,A100-80GB,2,24,220,azure');
+      const changed = replaceLine(text, 'NC24ads_A100_v4,', 'NC24ads_A100_v4,A100-80GB,2,24,220,azure,NCADSA100v4');
       line = changed.line;
       return changed.text;
     });
@@ -199,7 +200,7 @@ describe('catalog load errors name file:line, field and fix', () => {
     expect(issue.message).toBe('no round-trip time for eastus <-> westus2');
     expect(issue.fix).toBe('add a row eastus,westus2,<rtt_ms>');
 
-    const asymmetric = edited('latency', (text) => `${text}westus2,eastus,80\n`);
+    const asymmetric = edited('latency', (text) => `${text}westus2,eastus,80,test\n`);
     const lines = asymmetric.latency.text.trimEnd().split('\n').length;
     const other = issueAt(
       inputErrorOf(() => parseCatalog(asymmetric)),
