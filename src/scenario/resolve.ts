@@ -87,6 +87,14 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
             : 'keep one: profile (an hourly CSV), trace (a request trace) or constantRequestsPerSec (a flat rate)',
       });
     }
+    if ((workload.sizeClasses ?? 1) !== 1 && workload.id.includes('#')) {
+      issues.push({
+        file,
+        field: `workloads.${w}.id`,
+        message: `workload id '${workload.id}' contains '#', which names its size classes (${workload.id}#1, ...)`,
+        fix: 'rename the workload without #',
+      });
+    }
     if (workload.requestMix === undefined && workload.demand.trace === undefined) {
       issues.push({
         file,
