@@ -32,7 +32,6 @@ const HOUR_MS = 3_600_000;
  * together; a workload no config can serve is an "impossible SLO" error naming the best config.
  */
 export function resolveScenario(given: Scenario, givenInputs: ResolveInputs, file = 'scenario'): PlanningInput {
-  const { catalog } = givenInputs;
   checkScenario(given, givenInputs, file);
   // Size classes: each class of a split workload is planned as a workload of its own (demand-units.ts).
   const units = demandUnits(given, givenInputs, file);
