@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { PlanDocument } from '../plan-document/index.js';
+import { modelChoiceLine } from './model-choice-text.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** Human summary of a plan: headline numbers, one row per day (window group), the busiest fleets, unmet demand. */
@@ -62,6 +63,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
   }
 
+  if (doc.modelChoice?.length) {
+    out.push(`\n${chalk.bold('Model choice')} (llmChoice per workload; share of served requests per llm):\n`);
+    for (const choice of doc.modelChoice) out.push(`  ${modelChoiceLine(choice)}\n`);
+  }
   if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
 
   const unmetRows = doc.windows.flatMap((w) =>
