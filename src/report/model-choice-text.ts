@@ -9,6 +9,6 @@ export function modelChoiceLine(choice: ModelChoice): string {
   const shares = Object.entries(choice.servedShareByLlm)
     .map(([llm, share]) => `${llm} ${(100 * share).toFixed(1)}%`)
     .join(', ');
-  const quality = choice.qualityServed === null ? '' : `; quality served ${choice.qualityServed.toFixed(3)}`;
+  const quality = choice.qualityServed === null ? '' : `; quality served ${choice.qualityServed.toFixed(2)}`;
   return `${choice.workload}: ${how}; served by ${shares || 'nothing'}${quality}`;
 }

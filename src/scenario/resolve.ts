@@ -247,7 +247,8 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
         : undefined;
       issues.push({
         file,
-        field: `workloads.${w}.slo`,
+        // With a listed llm that could serve, the list's order is the mistake, not the SLO.
+        field: alternative ? `workloads.${w}.llms` : `workloads.${w}.slo`,
         message: `impossible SLO: no config of ${pinned ? `${allowedLlms[w]![0]} (pinned: llmChoice first)` : allowedLlms[w]!.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}${alternative ? `; the listed ${alternative} can` : ''}`,
         fix: alternative
           ? `to serve it with ${alternative}, list it first, or set llmChoice: cheapest to let the solver pick among the listed llms`
