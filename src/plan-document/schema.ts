@@ -144,7 +144,9 @@ export const PlanDocumentSchema = z.strictObject({
     .array(
       z.strictObject({
         workload: z.string(),
-        llmChoice: z.enum(['first', 'cheapest']).describe('first: only the first listed llm serves; cheapest: the solver picked among the allowed'),
+        llmChoice: z
+          .enum(['first', 'cheapest'])
+          .describe('first: only the first listed llm serves; cheapest: the solver picked among the allowed'),
         allowedLlms: z.array(z.string()).describe('the llms the solver was allowed to use (one when pinned)'),
         minQuality: nullableNumber,
         servedShareByLlm: z.record(z.string(), z.number()).describe('share of the served requests per llm that served some'),
