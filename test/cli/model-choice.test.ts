@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,22 @@ describe('model choice in the default plan', () => {
     // A superset of the pinned plans: its objective is no higher (within both solves' gaps).
     const gap = (d: PlanDocument) => (d.solver.gap ?? 0) * d.solver.objective!;
     expect(free.solver.objective!).toBeLessThanOrEqual(plan.solver.objective! + gap(plan) + gap(free) + 1e-6);
+  });
+
+  it('report carries the model choice: JSON as in the plan, and model-choice.csv one row per workload and llm', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'model-choice-report-'));
+    expect((await planner(['solve', ...WINDOWS, '--out', join(dir, 'out')])).exitCode).toBe(0);
+    const json = await planner(['report', join(dir, 'out', 'plan.json'), '--format', 'json']);
+    const report = JSON.parse(json.stdout) as { modelChoice: PlanDocument['modelChoice'] };
+    expect(report.modelChoice).toEqual(plan.modelChoice);
+    expect((await planner(['report', join(dir, 'out', 'plan.json'), '--format', 'csv', '--out', join(dir, 'rep')])).exitCode).toBe(0);
+    const csv = readFileSync(join(dir, 'rep', 'model-choice.csv'), 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csv[0]).toBe('workload,llm_choice,min_quality,llm,served_share,workload_quality_served');
+    expect(csv.slice(1).map((row) => row.split(',').slice(0, 5).join(','))).toEqual(
+      [...firstLlms].map(([workload, llm]) => `${workload},first,,${llm},1`),
+    );
   });
 
   it('validate catches a workload served by an llm its llmChoice does not allow, naming both', async () => {
