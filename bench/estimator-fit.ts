@@ -141,9 +141,10 @@ function codec(generations: readonly GpuGeneration[]) {
     generations: Object.fromEntries(
       generations.map((g, j) => [
         g,
-        Object.fromEntries(
-          GENERATION_KEYS.map((k, i) => [k, from(k, x[STACK_KEYS.length + GENERATION_KEYS.length * j + i]!)]),
-        ) as Record<GenerationKey, number>,
+        Object.fromEntries(GENERATION_KEYS.map((k, i) => [k, from(k, x[STACK_KEYS.length + GENERATION_KEYS.length * j + i]!)])) as Record<
+          GenerationKey,
+          number
+        >,
       ]),
     ),
   });

@@ -40,9 +40,7 @@ function groupOf(profile: MeasuredProfile): string {
 
 export async function run(): Promise<void> {
   const catalog = await readCatalog(join(packageRoot(), 'models'));
-  const profiles = [...builtinProfiles().values()].sort(
-    (a, b) => a.llm.localeCompare(b.llm) || a.gpu.localeCompare(b.gpu) || a.tp - b.tp,
-  );
+  const profiles = [...builtinProfiles().values()].sort((a, b) => a.llm.localeCompare(b.llm) || a.gpu.localeCompare(b.gpu) || a.tp - b.tp);
   const tables = prepareTables(catalog, profiles);
   const groups = [...new Set(profiles.map(groupOf))];
   const compareWith = (fit: FittedConstants, subset: readonly MeasuredProfile[]) =>
@@ -111,9 +109,24 @@ export async function run(): Promise<void> {
   const ratiosOf = (rates: readonly RateComparison[], cliffs: boolean) => rates.map((r) => (!cliffs && r.cliff ? null : r.ratio));
   const heldOut = errorStats(ratiosOf(heldOutRates, false));
   const heldOutWithCliffs = errorStats(ratiosOf(heldOutRates, true));
-  const inSampleStats = errorStats(ratiosOf(inSample.flatMap((r) => r.rates), false));
-  const inSampleWithCliffs = errorStats(ratiosOf(inSample.flatMap((r) => r.rates), true));
-  const shippedStats = errorStats(ratiosOf(shipped.flatMap((r) => r.rates), false));
+  const inSampleStats = errorStats(
+    ratiosOf(
+      inSample.flatMap((r) => r.rates),
+      false,
+    ),
+  );
+  const inSampleWithCliffs = errorStats(
+    ratiosOf(
+      inSample.flatMap((r) => r.rates),
+      true,
+    ),
+  );
+  const shippedStats = errorStats(
+    ratiosOf(
+      shipped.flatMap((r) => r.rates),
+      false,
+    ),
+  );
   const heldOutPrefill = errorStats(heldOutReports.flatMap((r) => r.points.map((p) => p.prefillRatio)));
   const heldOutDecode = errorStats(heldOutReports.flatMap((r) => r.points.map((p) => p.decodeStepRatio)));
   const met = heldOut.medianAbsLn <= TARGET_MEDIAN && heldOut.worstAbsLn <= TARGET_WORST;
@@ -152,7 +165,15 @@ export async function run(): Promise<void> {
         heldOutWithCliffs,
         heldOutPrefill,
         heldOutDecode,
-        cliffs: cliffs.map((r) => ({ llm: r.llm, gpu: r.gpu, tp: r.tp, slo: r.slo, inputTokens: r.inputTokens, ratio: r.ratio, reason: r.cliff })),
+        cliffs: cliffs.map((r) => ({
+          llm: r.llm,
+          gpu: r.gpu,
+          tp: r.tp,
+          slo: r.slo,
+          inputTokens: r.inputTokens,
+          ratio: r.ratio,
+          reason: r.cliff,
+        })),
         inSample: inSampleStats,
         inSampleWithCliffs,
         shipped: shippedStats,

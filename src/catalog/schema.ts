@@ -127,8 +127,7 @@ export const CATALOG_FILES = {
       bf16_dense_tflops: 'dense BF16 (FP16 where the GPU has no BF16) tensor TFLOPS, without sparsity',
       memory_bandwidth_tbps: 'memory bandwidth in TB/s',
       interconnect_gbps: 'GPU-to-GPU bandwidth inside a VM (NVLink or PCIe) in GB/s per direction',
-      interconnect:
-        'nvlink or pcie: the link between GPUs of one VM (optional column; empty = nvlink at 100 GB/s or more, else pcie)',
+      interconnect: 'nvlink or pcie: the link between GPUs of one VM (optional column; empty = nvlink at 100 GB/s or more, else pcie)',
       source: 'datasheet title and year',
     },
     optional: ['interconnect'],

@@ -159,14 +159,9 @@ export function compareProfiles(
         maxBatch,
       }).maxRequestsPerSec;
       const measuredAt = (scale: number) =>
-        replicaPerformance(
-          llm,
-          gpu,
-          profile.tp,
-          { ttftMs: probe.slo.ttftMs * scale, tpotMs: probe.slo.tpotMs * scale },
-          mix,
-          { profiles: measuredProfiles },
-        ).maxRequestsPerSec;
+        replicaPerformance(llm, gpu, profile.tp, { ttftMs: probe.slo.ttftMs * scale, tpotMs: probe.slo.tpotMs * scale }, mix, {
+          profiles: measuredProfiles,
+        }).maxRequestsPerSec;
       const measured = measuredAt(1);
       const ratio = predicted === 0 && measured === 0 ? null : measured === 0 ? Infinity : predicted / measured;
       const cliff = cliffReason(measuredAt(1 + CLIFF_TIMING_SHARE), measuredAt(1 - CLIFF_TIMING_SHARE));

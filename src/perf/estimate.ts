@@ -46,7 +46,7 @@ export function allReduceMs(bytes: number, tp: number, gpu: Gpu, constants: Esti
   const perGpuBytes = (steps / tp) * bytes;
   if (gpu.interconnect === 'pcie') {
     const bandwidth = gpu.interconnectGBps * 1e9 * constants.pcieBandwidthEfficiency;
-    return ((perGpuBytes * (tp / 2) ** constants.pcieRingExponent * 1000) / bandwidth + (steps * constants.pcieHopUs) / 1000);
+    return (perGpuBytes * (tp / 2) ** constants.pcieRingExponent * 1000) / bandwidth + (steps * constants.pcieHopUs) / 1000;
   }
   const bandwidth = gpu.interconnectGBps * 1e9 * constants.allReduceBandwidthEfficiency;
   return (perGpuBytes * 1000) / bandwidth + (steps * constants.allReduceHopUs) / 1000;

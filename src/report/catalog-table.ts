@@ -17,7 +17,15 @@ export function renderCatalogView(
     case 'gpus':
       return renderTable(
         ['GPU', 'memory GiB', 'BF16 TFLOPS', 'bandwidth TB/s', 'interconnect GB/s', 'link', 'source'],
-        [...catalog.gpus.values()].map((g) => [g.id, g.memoryGib, g.bf16Tflops, g.memoryBandwidthTBps, g.interconnectGBps, g.interconnect, g.source]),
+        [...catalog.gpus.values()].map((g) => [
+          g.id,
+          g.memoryGib,
+          g.bf16Tflops,
+          g.memoryBandwidthTBps,
+          g.interconnectGBps,
+          g.interconnect,
+          g.source,
+        ]),
         chalk,
       );
     case 'llms':

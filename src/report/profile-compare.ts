@@ -43,6 +43,8 @@ export function renderProfileComparison(comparison: ProfileComparison, chalk: Ch
     );
   }
   if (comparison.oneSideZero)
-    out.push(`${comparison.oneSideZero} where only one side can serve at all (an unbounded error, not in the figures above; cliffs excepted)\n`);
+    out.push(
+      `${comparison.oneSideZero} where only one side can serve at all (an unbounded error, not in the figures above; cliffs excepted)\n`,
+    );
   return out.join('');
 }
