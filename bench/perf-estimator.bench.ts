@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinProfiles, readCatalog } from '../src/index.js';
@@ -38,7 +38,10 @@ function groupOf(profile: MeasuredProfile): string {
   return `${profile.llm} ${profile.gpu} TP ${profile.tp}`;
 }
 
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'perf-estimator.json');
+
 export async function run(): Promise<void> {
+  if (process.env.PERF_ESTIMATOR_SHIPPED_ONLY === '1') return shippedOnly();
   const catalog = await readCatalog(join(packageRoot(), 'models'));
   const profiles = [...builtinProfiles().values()].sort((a, b) => a.llm.localeCompare(b.llm) || a.gpu.localeCompare(b.gpu) || a.tp - b.tp);
   const tables = prepareTables(catalog, profiles);
@@ -154,7 +157,7 @@ export async function run(): Promise<void> {
       '',
     ].join('\n'),
   );
-  const file = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'perf-estimator.json');
+  const file = RESULTS;
   await mkdir(dirname(file), { recursive: true });
   await writeFile(
     file,
@@ -177,6 +180,7 @@ export async function run(): Promise<void> {
         inSample: inSampleStats,
         inSampleWithCliffs,
         shipped: shippedStats,
+        shippedWithCliffs,
         folds: folds.map((f) => ({
           heldOut: f.group,
           constants: round(f.fit),
@@ -190,6 +194,22 @@ export async function run(): Promise<void> {
     )}\n`,
   );
   process.stdout.write('wrote bench/results/perf-estimator.json\n');
+}
+
+/**
+ * PERF_ESTIMATOR_SHIPPED_ONLY=1: only the shipped constants against every table (seconds, no fitting),
+ * written into the `shipped` figure of the last results; for checking the rounded constants after a fit.
+ */
+async function shippedOnly(): Promise<void> {
+  const catalog = await readCatalog(join(packageRoot(), 'models'));
+  const rates = [...builtinProfiles().values()].flatMap((p) => compareProfiles(catalog, [p]).rates);
+  const shipped = errorStats(rates.map((r) => (r.cliff ? null : r.ratio)));
+  const shippedWithCliffs = errorStats(rates.map((r) => r.ratio));
+  const last = JSON.parse(await readFile(RESULTS, 'utf8')) as Record<string, unknown>;
+  await writeFile(RESULTS, `${JSON.stringify({ ...last, shipped, shippedWithCliffs }, null, 2)}\n`);
+  process.stdout.write(
+    `shipped constants (src/perf/constants.ts), identifiable probes: ${shipped.count}, median x${x(shipped.medianAbsLn)}, worst x${x(shipped.worstAbsLn)}; with cliffs ${shippedWithCliffs.count}, worst x${x(shippedWithCliffs.worstAbsLn)}\nwrote the shipped figures into bench/results/perf-estimator.json\n`,
+  );
 }
 
 function x(absLn: number): string {
