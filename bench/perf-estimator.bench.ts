@@ -124,12 +124,9 @@ export async function run(): Promise<void> {
       true,
     ),
   );
-  const shippedStats = errorStats(
-    ratiosOf(
-      shipped.flatMap((r) => r.rates),
-      false,
-    ),
-  );
+  const shippedRates = shipped.flatMap((r) => r.rates);
+  const shippedStats = errorStats(ratiosOf(shippedRates, false));
+  const shippedWithCliffs = errorStats(ratiosOf(shippedRates, true));
   const heldOutPrefill = errorStats(heldOutReports.flatMap((r) => r.points.map((p) => p.prefillRatio)));
   const heldOutDecode = errorStats(heldOutReports.flatMap((r) => r.points.map((p) => p.decodeStepRatio)));
   const met = heldOut.medianAbsLn <= TARGET_MEDIAN && heldOut.worstAbsLn <= TARGET_WORST;
