@@ -85,23 +85,25 @@ export function bestPartitions(
 /** The split into `classes` classes (at most the number of buckets), or the `auto` choice. */
 export function splitSizeClasses(buckets: readonly RequestSizeBucket[], classes: number | 'auto', cost: ClassCost): SizeClassSplit {
   const wanted = classes === 'auto' ? MAX_SIZE_CLASSES : classes;
-  let chosen: { order: RequestSizeBucket[]; objectives: number[]; parts: { objective: number; cuts: number[] }[] } | undefined;
+  // Per number of classes, the best order's partition: `auto` at k classes is then exactly `classes: k`.
+  const best: { order: RequestSizeBucket[]; part: { objective: number; cuts: number[] } }[] = [];
   for (const key of ORDERS) {
     const order = ordered(buckets, key);
     const parts = bestPartitions(order, wanted, cost);
     // "At most k classes": a finer split that does not pay keeps the coarser one.
     for (let k = 1; k < parts.length; k++) if (!(parts[k]!.objective < parts[k - 1]!.objective)) parts[k] = parts[k - 1]!;
-    const objectives = parts.map((p) => p.objective);
-    const last = objectives[objectives.length - 1]!;
-    if (!chosen || last < chosen.objectives[chosen.objectives.length - 1]!) chosen = { order, objectives, parts };
+    parts.forEach((part, k) => {
+      if (!best[k] || part.objective < best[k]!.part.objective) best[k] = { order, part };
+    });
   }
-  const { order, objectives, parts } = chosen!;
-  let k = parts.length - 1;
+  const objectives = best.map((b) => b.part.objective);
+  let k = best.length - 1;
   if (classes === 'auto') {
     k = 0;
-    while (k + 1 < parts.length && !(objectives[k + 1]! >= objectives[k]! * (1 - AUTO_IMPROVEMENT))) k++;
+    while (k + 1 < best.length && !(objectives[k + 1]! >= objectives[k]! * (1 - AUTO_IMPROVEMENT))) k++;
   }
-  const cuts = [0, ...parts[k]!.cuts, order.length];
+  const { order, part } = best[k]!;
+  const cuts = [0, ...part.cuts, order.length];
   return {
     classes: cuts.slice(1).map((end, c) => order.slice(cuts[c]!, end)),
     objective: objectives[k]!,

@@ -108,7 +108,7 @@ function perBucketScenario(): string {
   const workloads = convBuckets()
     .map(
       (b, i) =>
-        `  - id: b${i}\n    llms: [llama-3.1-8b]\n    slo: { ttftMs: 2000, tpotMs: 100, maxNetworkRttMs: 80 }\n    requestMix: { meanInputTokens: ${b.inputTokens}, meanOutputTokens: ${b.outputTokens} }\n    demand: { constantRequestsPerSec: ${40 * b.share}, origins: { eastus: 1 } }\n`,
+        `  - id: b${i}\n    llms: [llama-3.1-8b]\n    slo: { ttftMs: 2000, tpotMs: 100, maxNetworkRttMs: 80 }\n    requestMix: { meanInputTokens: ${b.inputTokens}, meanOutputTokens: ${b.outputTokens} }\n    demand: { constantRequestsPerSec: ${400 * b.share}, origins: { eastus: 1 } }\n`,
     )
     .join('');
   const dir = mkdtempSync(join(tmpdir(), 'size-classes-'));
@@ -139,7 +139,7 @@ describe('size classes on the Mélange-form instance', () => {
     expect(autoLoaded.input.workloads.map((w) => w.id)).toEqual(classes.map((k) => k.unit));
     expect(classes.reduce((s, k) => s + k.share, 0)).toBeCloseTo(1, 9);
     const demand = autoLoaded.input.demand.reduce((s, unit) => s + unit[0]![0]!, 0);
-    expect(demand).toBeCloseTo(40, 9);
+    expect(demand).toBeCloseTo(400, 9);
     // The summary accounts for every class's served requests.
     const summary = auto.document.sizeClasses![0]!;
     for (const k of summary.classes) expect(k.gpuShares.reduce((s, g) => s + g.share, 0)).toBeCloseTo(1, 3);

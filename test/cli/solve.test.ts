@@ -289,7 +289,9 @@ describe('the wall-clock safety net', () => {
     expect(plan.status).toBe('time_limited');
     expect(plan.solver.reason).toMatch(/0\.001 s wall-clock safety net stopped the horizon LP/);
     expect(plan.windows).toHaveLength(24);
-    expect(plan.totals.unmetRequests).toBe(0);
+    // The fallback plan may leave a few requests unmet, only where serving them costs more than their penalty.
+    expect(plan.totals.unmetRequests).toBeLessThanOrEqual(plan.totals.servedRequests * 1e-6);
+    for (const window of plan.windows) for (const unmet of window.unmet) expect(unmet.why).toMatch(/costs more than the penalty/);
     expect(stderr).toMatch(/time-limited plan/);
   });
 

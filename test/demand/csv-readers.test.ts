@@ -65,11 +65,11 @@ describe('profile, mix and event CSVs are read with csv-parse: quotes, BOM, CRLF
     const { input } = await loadScenarioFile(join(SCENARIOS, 'tiny.yaml'));
     const text = spreadsheet([
       ['gpu', 'region', 'from_utc', 'to_utc', 'available_gpus'],
-      ['A100-80GB', 'eastus', '2024-05-10T01:00:00Z', '2024-05-10T02:00:00Z', '0'],
+      ['A100-80GB-PCIe', 'eastus', '2024-05-10T01:00:00Z', '2024-05-10T02:00:00Z', '0'],
     ]);
     expect(parseCapacityEvents(text, 'events.csv', input)).toEqual([
       {
-        gpu: 'A100-80GB',
+        gpu: 'A100-80GB-PCIe',
         region: 'eastus',
         from: '2024-05-10T01:00:00.000Z',
         to: '2024-05-10T02:00:00.000Z',
@@ -80,8 +80,8 @@ describe('profile, mix and event CSVs are read with csv-parse: quotes, BOM, CRLF
     ]);
     const short = spreadsheet([
       ['gpu', 'region', 'from_utc', 'to_utc', 'available_gpus'],
-      ['A100-80GB', 'eastus', '2024-05-10T01:00:00Z', '2024-05-10T02:00:00Z', '0'],
-      ['A100-80GB', 'eastus', '2024-05-10T01:00:00Z'],
+      ['A100-80GB-PCIe', 'eastus', '2024-05-10T01:00:00Z', '2024-05-10T02:00:00Z', '0'],
+      ['A100-80GB-PCIe', 'eastus', '2024-05-10T01:00:00Z'],
     ]);
     expect(inputError(() => parseCapacityEvents(short, 'events.csv', input)).issues).toMatchObject([{ line: 3, field: 'row' }]);
   });
