@@ -393,24 +393,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/**
- * SIGINT and SIGTERM end the process with 130 and 143 (128 + the signal, as shells report a killed job).
- * Output writes are synchronous (src/commands/io.ts), and a handler runs only between them, so an
- * interrupted run leaves no temp file and no half-written folder. bin/planner.js installs this; the library
- * never does.
- */
-export function handleInterrupts(stderr: { write(text: string): unknown } = process.stderr): void {
-  for (const [signal, code] of [
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const) {
-    process.once(signal, () => {
-      stderr.write(`planner: interrupted (${signal}); nothing half-written is left\n`);
-      process.exit(code);
-    });
-  }
-}
-
 function reportError(error: unknown, io: CliIo): ExitCode {
   if (error instanceof CommanderError) {
     // Help and version are successful exits; commander has already printed them.

@@ -35,7 +35,7 @@ export function chalkFor(io: CliIo, forceOff = false): ChalkInstance {
 }
 
 /*
- * Every write below is synchronous on purpose: the CLI's SIGINT/SIGTERM handler (src/interrupt.ts) runs
+ * Every write below is synchronous on purpose: the CLI's SIGINT/SIGTERM handler (bin/planner.js) runs
  * between event-loop turns, so it never sees a temp file half-way, and an interrupted run leaves none.
  */
 
@@ -61,7 +61,11 @@ export async function writeFileAtomic(path: string, content: string | Uint8Array
  * together in one synchronous step, which no signal interrupts. Owned files this run does not write (another
  * format's) are removed, so the folder never mixes runs.
  */
-export async function writeFolderAtomic(dir: string, files: ReadonlyArray<readonly [string, string]>, owned: readonly string[]): Promise<void> {
+export async function writeFolderAtomic(
+  dir: string,
+  files: ReadonlyArray<readonly [string, string]>,
+  owned: readonly string[],
+): Promise<void> {
   assertWritable(dir, 'folder');
   const existing = existingEntries(dir);
   if (existing === undefined || existing.every((name) => owned.includes(name))) {

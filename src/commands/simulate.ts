@@ -63,7 +63,10 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     const files = [
       ['simulation.json', `${JSON.stringify(full, null, 2)}\n`],
       ['windows.csv', windowsCsv(result)],
-      ['report.html', renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect, summary.learning)],
+      [
+        'report.html',
+        renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect, summary.learning),
+      ],
     ] as const;
     await writeFolderAtomic(dir, files, ['simulation.json', 'windows.csv', 'report.html']);
   }

@@ -91,7 +91,7 @@ function withScenarioFile(scenario: PlanDocument['scenario'], file: string): Pla
  * Write plan.json; if that fails after the solve (the folder changed meanwhile), keep the finished plan in
  * the temp folder and name it in the error, so a long solve is not lost.
  */
-async function writePlan(planFile: string, json: string): Promise<InputError | undefined> {
+export async function writePlan(planFile: string, json: string): Promise<InputError | undefined> {
   try {
     await writeFileAtomic(planFile, json);
     return undefined;
