@@ -2,6 +2,7 @@ import { InputError, type InputIssue } from '../errors.js';
 import { readCsvRecords } from '../csv-records.js';
 import { isTraceHeader } from './trace.js';
 import { formatUtc, parseTimestampText } from './timestamp.js';
+import { maxOf, minOf } from '../extremes.js';
 
 /**
  * Hourly demand profiles: one row per consecutive UTC hour with the mean request rate and the lowest and
@@ -173,9 +174,9 @@ export function summarizeProfile(profile: HourlyProfile): ProfileSummary {
     endUtc: formatUtc(Date.parse(profile.startUtc) + hours * HOUR_MS),
     requests: total * 3600,
     meanRequestsPerSec: total / hours,
-    minHourlyMeanRequestsPerSec: Math.min(...profile.meanRequestsPerSec),
-    maxHourlyMeanRequestsPerSec: Math.max(...profile.meanRequestsPerSec),
-    peakRequestsPerSec: Math.max(...profile.peakRequestsPerSec),
+    minHourlyMeanRequestsPerSec: minOf(profile.meanRequestsPerSec),
+    maxHourlyMeanRequestsPerSec: maxOf(profile.meanRequestsPerSec),
+    peakRequestsPerSec: maxOf(profile.peakRequestsPerSec),
   };
 }
 
@@ -197,8 +198,8 @@ export function windowProfile(profile: HourlyProfile, windowSec: number, field =
       startUtc: formatUtc(startMs + first * HOUR_MS),
       windowSec: mean.length * 3600,
       meanRequestsPerSec: mean.reduce((a, b) => a + b, 0) / mean.length,
-      lowRequestsPerSec: Math.min(...profile.lowRequestsPerSec.slice(first, first + hoursPerWindow)),
-      peakRequestsPerSec: Math.max(...profile.peakRequestsPerSec.slice(first, first + hoursPerWindow)),
+      lowRequestsPerSec: minOf(profile.lowRequestsPerSec.slice(first, first + hoursPerWindow)),
+      peakRequestsPerSec: maxOf(profile.peakRequestsPerSec.slice(first, first + hoursPerWindow)),
     });
   }
   return windows;

@@ -1,7 +1,7 @@
 import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import type { PlanResult } from '../capacity/solve.js';
-import type { PlanningInput } from '../capacity/types.js';
+import { NO_PLAN_STATUSES, type PlanningInput } from '../capacity/types.js';
 import { toPlanDocument, type PlanDocument } from '../plan-document/index.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { assertPlanChecks } from './check.js';
@@ -36,7 +36,9 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   let result = await plan(input);
   if (activePolicies(input).length) result = { ...result, plan: { ...result.plan, policies: summarisePolicies(input, result.plan) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
-  await assertPlanChecks(input, result.plan);
+  // A solve that found nothing (the safety net fired before any incumbent) has no plan to check.
+  const empty = result.plan.windows.length === 0 && NO_PLAN_STATUSES.includes(result.plan.status);
+  if (!empty) await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {
     name: scenario.name,
     hash: loaded.hash,
