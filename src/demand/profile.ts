@@ -1,4 +1,4 @@
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, type InputIssue, quoteExcerpt } from '../errors.js';
 import { readCsvRecords } from '../csv-records.js';
 import { isTraceHeader } from './trace.js';
 import { formatUtc, parseTimestampText } from './timestamp.js';
@@ -59,7 +59,7 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
       file,
       line: 1,
       field: 'header',
-      message: `'${shown.slice(0, 80)}' is not an hourly profile header`,
+      message: `'${quoteExcerpt(shown, 40)}' is not an hourly profile header`,
       fix: isTraceHeader(shown)
         ? 'this is a request trace: name it as demand.trace (planner derives the hourly profile and the request mix from it), or write a profile with planner demand FILE --write-profile P'
         : 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)',
