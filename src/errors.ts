@@ -127,7 +127,6 @@ function levenshtein(a: string, b: string): number {
 /** At most `max` characters of user text, control characters escaped, for a one-line message. */
 export function quoteExcerpt(text: string, max = 80): string {
   const escaped = JSON.stringify(text.length > max ? `${text.slice(0, max)}...` : text).slice(1, -1);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   return escaped.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
