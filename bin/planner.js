@@ -1,4 +1,15 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli.js';
-
+// SIGINT and SIGTERM exit 130 and 143 (128 + the signal, as shells report it), installed before anything
+// loads. Output writes are synchronous (src/commands/io.ts) and a handler runs only between them, so an
+// interrupted run leaves no temp file and no half-written folder.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    process.stderr.write(`planner: interrupted (${signal}); nothing half-written is left\n`);
+    process.exit(code);
+  });
+}
+const { main } = await import('../dist/src/cli.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ExitCode, InputError, PlannerError } from './errors.js';
+import { ExitCode, InputError, PlannerError, escapeControls } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames } from './solvers/registry.js';
 import { packageVersion } from './commands/version.js';
@@ -402,7 +402,8 @@ function reportError(error: unknown, io: CliIo): ExitCode {
     return ExitCode.badInput;
   }
   if (error instanceof PlannerError) {
-    io.stderr.write(`planner: ${error.message}\n`);
+    // Messages may quote user files: no terminal escape sequence reaches the terminal or a CI log.
+    io.stderr.write(`planner: ${escapeControls(error.message)}\n`);
     return error.exitCode;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -123,3 +123,15 @@ function levenshtein(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** At most `max` characters of user text, control characters escaped, for a one-line message. */
+export function quoteExcerpt(text: string, max = 80): string {
+  const escaped = JSON.stringify(text.length > max ? `${text.slice(0, max)}...` : text).slice(1, -1);
+  return escaped.replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Control characters (terminal escapes) of a message shown as \uXXXX; newlines and tabs kept. */
+export function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

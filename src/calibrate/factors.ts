@@ -1,6 +1,7 @@
 import type { LoadPoint } from '../perf/replica.js';
 import { compareStrings } from '../order.js';
 import type { ObservedRow } from './observed.js';
+import { maxOf, minOf } from '../extremes.js';
 
 /**
  * From observed rows to per-config calibration factors (observed sustainable rate / predicted rate), pure:
@@ -96,7 +97,7 @@ export function rowFactor(row: ObservedRow, model: ObservationModel): RowFactor 
     factors.push(perReplica / rate);
   }
   if (factors.length === 0) return { line: row.line, skipped: reasons.join('; ') };
-  const factor = Math.min(...factors);
+  const factor = minOf(factors);
   return { line: row.line, form: 'latency', factor, weight: row.replicas * Math.min(1, perReplica / (factor * predicted)) };
 }
 
@@ -178,8 +179,8 @@ export function aggregateFactors(
       lowerQuartile: weightedQuantile(values, 0.25),
       upperQuartile: weightedQuantile(values, 0.75),
       file: row.file,
-      firstLine: Math.min(...list.map((f) => f.line)),
-      lastLine: Math.max(...list.map((f) => f.line)),
+      firstLine: minOf(list.map((f) => f.line)),
+      lastLine: maxOf(list.map((f) => f.line)),
     });
   }
   const order = (a: { llm: string; gpu: string; tp: number }, b: { llm: string; gpu: string; tp: number }) =>

@@ -1,5 +1,6 @@
 import { describeQuota, quotaLimit, quotaUnitsPerVm } from './quota.js';
 import type { Plan, PlanningInput, QuotaRule } from './types.js';
+import { minOf } from '../extremes.js';
 
 /**
  * Why demand went unmet: the constraints that bind where the demand could have been served. For each
@@ -27,7 +28,7 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
         .filter((c) => c.region === q.region && c.requestsPerSecByWorkload.has(workload))
         .map((c) => quotaUnitsPerVm(q, skuOf.get(c.sku)!))
         .filter((u) => u > 0);
-      return units.length > 0 && quotaLimit(q) - usedOf(q) < Math.min(...units);
+      return units.length > 0 && quotaLimit(q) - usedOf(q) < minOf(units);
     };
     const scaleOutHit =
       input.policies.maxScaleOutPerWindow !== undefined && window.vms.some((vm) => vm.started >= input.policies.maxScaleOutPerWindow!);

@@ -1,5 +1,6 @@
 import { compareStrings } from '../order.js';
 import type { Catalog } from './types.js';
+import { minOf } from '../extremes.js';
 
 export const CATALOG_VIEWS = ['gpus', 'skus', 'llms', 'prices', 'regions'] as const;
 export type CatalogView = (typeof CATALOG_VIEWS)[number];
@@ -67,7 +68,7 @@ export function summarizeCatalog(catalog: Catalog): CatalogSummary {
   const listings = priceListings(catalog);
   const min = (values: (number | null)[]) => {
     const present = values.filter((v): v is number => v !== null);
-    return present.length ? Math.min(...present) : null;
+    return present.length ? minOf(present) : null;
   };
   const gpus: GpuSummary[] = [...catalog.gpus.keys()].map((gpu) => {
     const mine = listings.filter((l) => l.gpu === gpu);

@@ -3,6 +3,7 @@ import { compareStrings } from '../order.js';
 import { readCsvRecords } from '../csv-records.js';
 import { GPUS_PER_VM, KNOWN_GPUS_PER_VM } from './schema.js';
 import type { Gpu } from './types.js';
+import { maxOf, minOf } from '../extremes.js';
 
 /**
  * A SkyPilot catalog `vms.csv` (AWS, GCP or Azure) -> the SKU and price rows of a planner catalog (pure; no
@@ -430,9 +431,9 @@ function foldZones(offers: ZoneOffer[], file: string, note: (message: string) =>
       note(`left out, no on-demand price: ${sku} in ${region}`);
       continue;
     }
-    const onDemand = Math.max(...onDemands);
-    if (Math.min(...onDemands) !== onDemand)
-      note(`fixed: ${sku} in ${region} has on-demand prices ${Math.min(...onDemands)} to ${onDemand} across zones; used ${onDemand}`);
+    const onDemand = maxOf(onDemands);
+    if (minOf(onDemands) !== onDemand)
+      note(`fixed: ${sku} in ${region} has on-demand prices ${minOf(onDemands)} to ${onDemand} across zones; used ${onDemand}`);
     prices.push({ sku, region, purchase: 'on-demand', usdPerHour: round(onDemand) });
     priced.add(sku);
     const spots: number[] = [];
@@ -444,7 +445,7 @@ function foldZones(offers: ZoneOffer[], file: string, note: (message: string) =>
         note(`no spot: ${at} lists spot at exactly 10 % of on-demand (${round(zone.spot)}), a floor, not a market price`);
       else if (zone.spot > 0) spots.push(zone.spot);
     }
-    if (spots.length) prices.push({ sku, region, purchase: 'spot', usdPerHour: round(Math.max(...spots)) });
+    if (spots.length) prices.push({ sku, region, purchase: 'spot', usdPerHour: round(maxOf(spots)) });
   }
   return {
     skus: [...skus.values()].filter((s) => priced.has(s.id)).sort((a, b) => compareStrings(a.id, b.id)),

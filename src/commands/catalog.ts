@@ -1,3 +1,4 @@
+import { builtinPath } from './scenario-inputs.js';
 import { join, resolve } from 'node:path';
 import { CATALOG_VIEWS, catalogViewData, type CatalogView } from '../catalog/listings.js';
 import { ExitCode, InputError, didYouMean } from '../errors.js';
@@ -24,7 +25,7 @@ export async function catalogCommand(view: string | undefined, options: CatalogO
     });
   }
   const given = options.catalog ?? `${BUILTIN}models`;
-  const dir = given.startsWith(BUILTIN) ? join(packageRoot(), given.slice(BUILTIN.length)) : resolve(io.cwd, given);
+  const dir = given.startsWith(BUILTIN) ? builtinPath(given) : resolve(io.cwd, given);
   const catalog = await readCatalog(dir, given.startsWith(BUILTIN) ? undefined : given);
   const data = catalogViewData(catalog, view as CatalogView | undefined, given);
   if (options.format === 'json') io.stdout.write(`${JSON.stringify(data.json, null, 2)}\n`);

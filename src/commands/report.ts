@@ -13,7 +13,7 @@ import {
 import { buildFinanceReport } from '../report/finance.js';
 import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
-import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { assertWritable, chalkFor, writeFolderAtomic, type CliIo } from './io.js';
 import { readPlanDocument, scenarioOfPlan } from './plan-file.js';
 
 export interface ReportCommandOptions {
@@ -38,6 +38,8 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
       fix: 'add --format csv, json or html, or drop --out',
     });
   }
+  const outDir = options.out === undefined ? undefined : resolve(io.cwd, options.out);
+  if (outDir) assertWritable(outDir, 'folder');
   const document = await readPlanDocument(planPath, io.cwd);
   const { loaded, freshness } = await scenarioOfPlan(planPath, document, { scenario: options.scenario }, io.cwd);
   const report = buildFinanceReport(document, loaded.input);
@@ -45,11 +47,10 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     ...(freshness.fresh ? [] : [`note: ${freshness.line}; the figures use the plan's own prices`]),
     ...report.warnings.map((warning) => `warning: ${warning}`),
   ];
-  const outDir = options.out === undefined ? undefined : resolve(io.cwd, options.out);
-  const write = async (name: string, content: string) => {
-    const path = join(outDir!, name);
-    await writeFileAtomic(path, content);
-    io.stdout.write(`wrote ${join(options.out!, name)}\n`);
+  // All of a run's files replace the folder's report files at once (a reader never sees two runs mixed).
+  const write = async (...files: Array<readonly [string, string]>) => {
+    await writeFolderAtomic(outDir!, files, REPORT_FILES);
+    for (const [name] of files) io.stdout.write(`wrote ${join(options.out!, name)}\n`);
   };
 
   if (options.format === 'table') {
@@ -63,16 +64,18 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
   switch (options.format) {
     case 'json': {
       const json = `${JSON.stringify(report, null, 2)}\n`;
-      if (outDir) await write('report.json', json);
+      if (outDir) await write(['report.json', json]);
       else io.stdout.write(json);
       break;
     }
     case 'csv': {
       if (outDir) {
-        await write(COST_BY_WINDOW_CSV, costByWindowCsv(report));
-        await write(COST_BY_MONTH_CSV, costByMonthCsv(report));
-        await write(WARNINGS_CSV, warningsCsv(report));
-        await write(MODEL_CHOICE_CSV, modelChoiceCsv(report));
+        await write(
+          [COST_BY_WINDOW_CSV, costByWindowCsv(report)],
+          [COST_BY_MONTH_CSV, costByMonthCsv(report)],
+          [WARNINGS_CSV, warningsCsv(report)],
+          [MODEL_CHOICE_CSV, modelChoiceCsv(report)],
+        );
       } else {
         io.stdout.write(costByWindowCsv(report));
       }
@@ -80,10 +83,13 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
     }
     case 'html': {
       const html = renderHtmlReport(document, report);
-      if (outDir) await write('report.html', html);
+      if (outDir) await write(['report.html', html]);
       else io.stdout.write(html);
       break;
     }
   }
   return ExitCode.ok;
 }
+
+/** Every file report --out writes, in any format: the ones a new run replaces. */
+const REPORT_FILES = [COST_BY_WINDOW_CSV, COST_BY_MONTH_CSV, WARNINGS_CSV, 'report.json', 'report.html'];

@@ -1,8 +1,8 @@
 import { demandUnits } from '../scenario/demand-units.js';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { InputError, quoteExcerpt } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { parseScenario, withScenarioLines } from '../scenario/load.js';
 import { requestMixOf, resolveScenario, type HourlyDemandProfile } from '../scenario/resolve.js';
@@ -148,7 +148,7 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */
 function locate(path: string, base: string): string {
-  return path.startsWith(BUILTIN) ? join(packageRoot(), path.slice(BUILTIN.length)) : resolve(base, path);
+  return path.startsWith(BUILTIN) ? builtinPath(path) : resolve(base, path);
 }
 
 /**
@@ -182,4 +182,20 @@ async function readInput(absolute: string, shown: string, from?: { scenario: str
           : 'check permissions',
     });
   }
+}
+
+/** builtin:NAME inside the package only: no absolute paths, no `..` out of it. */
+export function builtinPath(path: string): string {
+  const name = path.slice(BUILTIN.length);
+  const root = packageRoot();
+  const full = resolve(root, name);
+  const inside = relative(root, full);
+  if (name === '' || isAbsolute(name) || inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new InputError({
+      field: 'builtin:',
+      message: `'${quoteExcerpt(path)}' is not a file of the package`,
+      fix: "name one of the package's own files, e.g. builtin:models or builtin:traces/code-week-2024-hourly.csv",
+    });
+  }
+  return full;
 }

@@ -6,7 +6,7 @@ import { renderSimulationText } from '../report/simulation-text.js';
 import { renderSimulationHtml, windowsCsv } from '../report/simulation.js';
 import { CONTENDER_NAMES, type ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
-import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { assertWritable, chalkFor, writeFolderAtomic, type CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
 
@@ -36,6 +36,7 @@ export interface SimulateCommandOptions {
 export async function simulateCommand(scenarioPath: string | undefined, options: SimulateCommandOptions, io: CliIo): Promise<ExitCode> {
   const contenders = parseContenders(options.strategies);
   const stress = parseStress(options.stress);
+  if (options.out) assertWritable(resolve(io.cwd, options.out), 'folder');
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set });
   const events = options.events === undefined ? undefined : { text: await readEvents(options.events, io.cwd), file: options.events };
   const progress = createProgress(io, { label: 'simulating', quiet: options.quiet === true });
@@ -59,12 +60,15 @@ export async function simulateCommand(scenarioPath: string | undefined, options:
     const dir = resolve(io.cwd, options.out);
     // simulation.json keeps the field name users know: `strategies`, one entry per contender.
     const full = { ...summary, strategies: result.contenders.map(({ fleets: _fleets, ...rest }) => rest) };
-    await writeFileAtomic(join(dir, 'simulation.json'), `${JSON.stringify(full, null, 2)}\n`);
-    await writeFileAtomic(join(dir, 'windows.csv'), windowsCsv(result));
-    await writeFileAtomic(
-      join(dir, 'report.html'),
-      renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect, summary.learning),
-    );
+    const files = [
+      ['simulation.json', `${JSON.stringify(full, null, 2)}\n`],
+      ['windows.csv', windowsCsv(result)],
+      [
+        'report.html',
+        renderSimulationHtml(`Simulation: ${loaded.scenario.name}`, result, summary.comparison, summary.redirect, summary.learning),
+      ],
+    ] as const;
+    await writeFolderAtomic(dir, files, ['simulation.json', 'windows.csv', 'report.html']);
   }
   if (options.format === 'json') {
     io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

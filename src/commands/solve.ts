@@ -1,12 +1,13 @@
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Strategy } from '../capacity/solve.js';
 import { NO_PLAN_STATUSES } from '../capacity/types.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, InputError } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
 import { parseMaxUnmet } from './flags.js';
-import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { assertWritable, chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { scenarioFileForPlan } from './plan-file.js';
 import { createProgress } from './progress.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from './scenario-inputs.js';
@@ -33,6 +34,13 @@ export interface SolveCommandOptions {
 export async function solveCommand(scenarioPath: string | undefined, options: SolveCommandOptions, io: CliIo): Promise<ExitCode> {
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set, windows: options.windows });
   const maxUnmet = parseMaxUnmet(options.maxUnmet);
+  // Unwritable outputs are refused before the solve, not after it.
+  const planFile = options.out === undefined ? undefined : join(resolve(io.cwd, options.out), 'plan.json');
+  if (planFile) {
+    assertWritable(resolve(io.cwd, options.out!), 'folder');
+    assertWritable(planFile, 'file');
+  }
+  if (options.emitLp) assertWritable(resolve(io.cwd, options.emitLp), 'file');
 
   if (options.emitLp) await writeFileAtomic(resolve(io.cwd, options.emitLp), jointModelLp(loaded.input));
 
@@ -47,13 +55,13 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
     progress: (done, total) => progress.update(done, total),
   });
   progress.finish();
-  const planFile = options.out === undefined ? undefined : join(resolve(io.cwd, options.out), 'plan.json');
   // Written with --out, the plan records where its scenario is, relative to the plan (validate and report find it).
   if (planFile) document.scenario = withScenarioFile(document.scenario, scenarioFileForPlan(loaded.file, planFile, io.cwd));
   const json = `${JSON.stringify(document, null, 2)}\n`;
-  if (planFile) await writeFileAtomic(planFile, json);
+  const writeError = planFile ? await writePlan(planFile, json) : undefined;
   if (options.format === 'json') io.stdout.write(json);
   else io.stdout.write(renderPlanTable(document, chalkFor(io)));
+  if (writeError) throw writeError;
 
   if (NO_PLAN_STATUSES.includes(result.plan.status)) {
     io.stderr.write(`planner: no plan: ${result.solver.reason}\n`);
@@ -77,4 +85,25 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
 function withScenarioFile(scenario: PlanDocument['scenario'], file: string): PlanDocument['scenario'] {
   const { hashes, file: _old, ...rest } = scenario;
   return { ...rest, file, ...(hashes ? { hashes } : {}) };
+}
+
+/**
+ * Write plan.json; if that fails after the solve (the folder changed meanwhile), keep the finished plan in
+ * the temp folder and name it in the error, so a long solve is not lost.
+ */
+export async function writePlan(planFile: string, json: string): Promise<InputError | undefined> {
+  try {
+    await writeFileAtomic(planFile, json);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const kept = join(tmpdir(), `planner-plan-${process.pid}-${Date.now().toString(36)}.json`);
+    try {
+      await writeFileAtomic(kept, json);
+    } catch {
+      return error;
+    }
+    const [issue] = error.issues;
+    return new InputError({ ...issue!, fix: `${issue!.fix}; the plan is kept at ${kept}` });
+  }
 }

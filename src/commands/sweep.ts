@@ -7,7 +7,7 @@ import { sweepCsv } from '../report/sweep-csv.js';
 import { renderSweepTable } from '../report/sweep-table.js';
 import type { SweepDocument } from '../sweep/document.js';
 import { checkDistinctPaths, checkGridSize, parseVary } from '../sweep/grid.js';
-import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
+import { assertWritable, chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { loadScenarioFile } from './scenario-inputs.js';
 import { runPoint, SWEEP_WORKER_MODULE } from './sweep-point.js';
@@ -92,5 +92,6 @@ function outputFiles(options: SweepCommandOptions, cwd: string): { path: string;
     files.push({ path: resolve(cwd, options.out), format });
   }
   if (options.html) files.push({ path: resolve(cwd, options.html), format: 'html' });
+  for (const file of files) assertWritable(file.path, 'file');
   return files;
 }

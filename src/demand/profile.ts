@@ -1,7 +1,8 @@
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, type InputIssue, quoteExcerpt } from '../errors.js';
 import { readCsvRecords } from '../csv-records.js';
 import { isTraceHeader } from './trace.js';
 import { formatUtc, parseTimestampText } from './timestamp.js';
+import { maxOf, minOf } from '../extremes.js';
 
 /**
  * Hourly demand profiles: one row per consecutive UTC hour with the mean request rate and the lowest and
@@ -58,7 +59,7 @@ export function parseHourlyProfileCsv(text: string, file = 'profile'): HourlyPro
       file,
       line: 1,
       field: 'header',
-      message: `'${shown.slice(0, 80)}' is not an hourly profile header`,
+      message: `'${quoteExcerpt(shown, 40)}' is not an hourly profile header`,
       fix: isTraceHeader(shown)
         ? 'this is a request trace: name it as demand.trace (planner derives the hourly profile and the request mix from it), or write a profile with planner demand FILE --write-profile P'
         : 'use hour_start_utc,requests_per_minute_mean,requests_per_minute_low,requests_per_minute_high (or requests_per_sec_*)',
@@ -173,9 +174,9 @@ export function summarizeProfile(profile: HourlyProfile): ProfileSummary {
     endUtc: formatUtc(Date.parse(profile.startUtc) + hours * HOUR_MS),
     requests: total * 3600,
     meanRequestsPerSec: total / hours,
-    minHourlyMeanRequestsPerSec: Math.min(...profile.meanRequestsPerSec),
-    maxHourlyMeanRequestsPerSec: Math.max(...profile.meanRequestsPerSec),
-    peakRequestsPerSec: Math.max(...profile.peakRequestsPerSec),
+    minHourlyMeanRequestsPerSec: minOf(profile.meanRequestsPerSec),
+    maxHourlyMeanRequestsPerSec: maxOf(profile.meanRequestsPerSec),
+    peakRequestsPerSec: maxOf(profile.peakRequestsPerSec),
   };
 }
 
@@ -197,8 +198,8 @@ export function windowProfile(profile: HourlyProfile, windowSec: number, field =
       startUtc: formatUtc(startMs + first * HOUR_MS),
       windowSec: mean.length * 3600,
       meanRequestsPerSec: mean.reduce((a, b) => a + b, 0) / mean.length,
-      lowRequestsPerSec: Math.min(...profile.lowRequestsPerSec.slice(first, first + hoursPerWindow)),
-      peakRequestsPerSec: Math.max(...profile.peakRequestsPerSec.slice(first, first + hoursPerWindow)),
+      lowRequestsPerSec: minOf(profile.lowRequestsPerSec.slice(first, first + hoursPerWindow)),
+      peakRequestsPerSec: maxOf(profile.peakRequestsPerSec.slice(first, first + hoursPerWindow)),
     });
   }
   return windows;

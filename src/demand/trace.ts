@@ -1,4 +1,4 @@
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, type InputIssue, quoteExcerpt } from '../errors.js';
 import { toBuffer, type Chunks } from './chunks.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -197,7 +197,7 @@ class TraceParser {
           file: this.file,
           line: this.line,
           field: 'header',
-          message: `'${text.slice(0, 80)}' is not an Azure LLM trace header`,
+          message: `'${quoteExcerpt(text, 40)}' is not an Azure LLM trace header`,
           fix: `the first line must be ${TRACE_HEADER} or ${TRACE_HEADER_WITH_IMAGES}`,
         },
       ]);

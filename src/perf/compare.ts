@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
 import { configKey, type MeasuredProfile } from './profiles.js';
 import { replicaPerformance, type Slo } from './replica.js';
+import { maxOf } from '../extremes.js';
 
 /**
  * The analytical estimator against measured timing profiles. Pure: profiles and catalog rows in, a report out.
@@ -149,7 +150,7 @@ export function compareProfiles(
       });
     const id = { llm: profile.llm, gpu: profile.gpu, tp: profile.tp, file: profile.file };
     const measuredProfiles = new Map([[configKey(profile.llm, profile.gpu, profile.tp), profile]]);
-    const maxBatch = Math.max(...profile.points.map((p) => p.batchSize));
+    const maxBatch = maxOf(profile.points.map((p) => p.batchSize));
     const configRates: RateComparison[] = [];
     for (const probe of probes) {
       const mix = { meanInputTokens: probe.inputTokens, meanOutputTokens: probe.outputTokens };
@@ -236,7 +237,7 @@ export function errorStats(ratios: readonly (number | null)[]): ErrorStats {
   return {
     count: lns.length,
     medianAbsLn: median(abs),
-    worstAbsLn: Math.max(...abs),
+    worstAbsLn: maxOf(abs),
     geoMeanRatio: Math.exp(lns.reduce((a, b) => a + b, 0) / lns.length),
   };
 }

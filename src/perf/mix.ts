@@ -1,4 +1,5 @@
 import type { RequestMix, RequestSizeBucket } from '../demand/types.js';
+import { maxOf } from '../extremes.js';
 
 /**
  * What the perf model needs from a request mix. A mix is served by one replica as a stream of requests of
@@ -52,6 +53,6 @@ export function mixStats(mix: RequestMix): MixStats {
     slotInputTokens: perSlot((b) => b.inputTokens),
     slotContextTokens: perSlot((b) => b.inputTokens + b.outputTokens / 2),
     slotFinalTokens: perSlot((b) => b.inputTokens + b.outputTokens),
-    largestRequestTokens: Math.max(...buckets.map((b) => b.inputTokens + b.outputTokens)),
+    largestRequestTokens: maxOf(buckets.map((b) => b.inputTokens + b.outputTokens)),
   };
 }

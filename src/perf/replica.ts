@@ -6,6 +6,7 @@ import { memoryFit } from './memory.js';
 import { mixStats, type MixStats } from './mix.js';
 import { measuredRate, type RateProfiles } from './measured-rates.js';
 import { configKey, interpolateProfile, type MeasuredProfile, type MeasuredProfiles } from './profiles.js';
+import { maxOf } from '../extremes.js';
 
 /**
  * What one replica (an llm on tp GPUs) sustains for a request mix under a TTFT and TPOT SLO. Pure; the
@@ -137,7 +138,7 @@ function estimatedTimings(llm: Llm, gpu: Gpu, tp: number, constants?: Partial<Es
 function measuredTimings(profile: MeasuredProfile): Timings {
   const timings: Timings = {
     source: 'measured',
-    maxBatch: Math.max(...profile.points.map((p) => p.batchSize)),
+    maxBatch: maxOf(profile.points.map((p) => p.batchSize)),
     extrapolated: false,
     prefillMs: (promptTokens) => {
       const t = interpolateProfile(profile, promptTokens, 1);

@@ -3,7 +3,7 @@ import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import { summariseSizeClasses } from '../capacity/size-class-summary.js';
 import type { PlanResult } from '../capacity/solve.js';
-import type { PlanningInput } from '../capacity/types.js';
+import { NO_PLAN_STATUSES, type PlanningInput } from '../capacity/types.js';
 import { toPlanDocument, type PlanDocument } from '../plan-document/index.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
 import { assertPlanChecks } from './check.js';
@@ -41,7 +41,9 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
     result = { ...result, plan: { ...result.plan, sizeClasses: summariseSizeClasses(input, result.plan, input.sizeClasses) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
   result = { ...result, plan: { ...result.plan, modelChoice: summariseModelChoice(input, result.plan) } };
-  await assertPlanChecks(input, result.plan);
+  // A solve that found nothing (the safety net fired before any incumbent) has no plan to check.
+  const empty = result.plan.windows.length === 0 && NO_PLAN_STATUSES.includes(result.plan.status);
+  if (!empty) await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {
     name: scenario.name,
     hash: loaded.hash,

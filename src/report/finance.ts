@@ -341,7 +341,7 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
         }
       }
     }
-    costByWindow.push(...rows.values());
+    for (const row of rows.values()) costByWindow.push(row);
 
     utilisation.push(windowUtilisation(window, vmGpus, rates, headroom, warnings));
   }

@@ -1,3 +1,5 @@
+import { maxOf, minOf } from '../extremes.js';
+
 /**
  * Small, dependency-free SVG chart builders for the HTML report: line charts (one or more stacked panels sharing an
  * x axis) and stacked bar charts (time or categories on x). Everything is computed here, server-side; the output is
@@ -203,8 +205,8 @@ function evenSlots(left: number, band: number): Slots {
  */
 function proportionalSlots(values: readonly number[], left: number, right: number, band: number): Slots {
   const finite = values.map(clean);
-  const min = Math.min(...finite);
-  const span = Math.max(...finite) - min;
+  const min = minOf(finite);
+  const span = maxOf(finite) - min;
   const centres = finite.map((v) => (span > 0 ? left + band / 2 + ((v - min) / span) * (right - left - band) : (left + right) / 2));
   const order = centres.map((c, i) => ({ c, i })).sort((a, b) => a.c - b.c || a.i - b.i);
   const edges = new Map<number, [number, number]>();
@@ -265,7 +267,10 @@ export function lineChart(options: LineChartOptions): string {
   for (const panel of options.panels) {
     const top = y + (options.panels.length > 1 ? 20 : 8);
     const height = panelHeight;
-    const dataMax = Math.max(0, ...panel.series.flatMap((s) => s.values.map(clean)));
+    const dataMax = maxOf(
+      panel.series.flatMap((s) => s.values.map(clean)),
+      0,
+    );
     const scale = niceScale(Math.max(dataMax, options.yAtLeast ?? 0), 5, options.minStep);
     const yOf = (v: number | null | undefined): number => top + height - (Math.max(0, clean(v)) / scale.max) * height;
     const xOf = slots.centre;
@@ -343,7 +348,7 @@ export function stackedBarChart(options: StackedBarOptions): string {
   const leg = legend(options.series, plotLeft, TITLE_HEIGHT + 4, plotRight - plotLeft);
   const top = TITLE_HEIGHT + 8 + leg.height + (options.totals ? 16 : 8);
   const stackTotals = Array.from({ length: n }, (_, i) => options.series.reduce((sum, s) => sum + Math.max(0, clean(s.values[i])), 0));
-  const scale = niceScale(Math.max(0, ...stackTotals), 5, options.minStep);
+  const scale = niceScale(maxOf(stackTotals, 0), 5, options.minStep);
   const yOf = (v: number): number => top + height - (v / scale.max) * height;
   const fraction = Math.min(1, Math.max(0.05, options.barFraction ?? 0.7));
   const barWidth = Math.max(0.5, band * fraction);

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { SweepDocument, SweepPoint } from '../sweep/document.js';
 import { formatFixed, renderTable } from './table.js';
+import { maxOf } from '../extremes.js';
 
 /** Terminal summary of a sweep: one row per grid point in grid order, with a bar of its cost (the cost curve). */
 export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): string {
@@ -10,7 +11,10 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     `${chalk.bold(`Sweep of ${doc.scenario.name}`)}: ${doc.points.length} point${doc.points.length === 1 ? '' : 's'} over ${paths.join(' x ')} (${doc.solver.name}, strategy ${doc.solver.strategy}, gap ${doc.solver.gap}, ${doc.solver.timeLimitSec} s limit per point)\n`,
   );
   if (doc.scenario.overrides.length > 0) out.push(chalk.dim(`every point also has ${doc.scenario.overrides.join(' ')}\n`));
-  const maxCost = Math.max(0, ...doc.points.map((p) => p.costUsd ?? 0));
+  const maxCost = maxOf(
+    doc.points.map((p) => p.costUsd ?? 0),
+    0,
+  );
   const rows = doc.points.map((point) => [
     ...paths.map((path) => valueText(point.values[path] ?? null)),
     statusText(point, chalk),

@@ -1,6 +1,6 @@
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { InputError, type InputIssue } from '../errors.js';
+import { InputError, quoteExcerpt, type InputIssue } from '../errors.js';
 import { describeIssues, repeats, type JsonSchemaNode, type ScenarioIssue } from './issues.js';
 import { ScenarioText } from './positions.js';
 import { ScenarioSchema, scenarioJsonSchema, type Scenario } from './schema.js';
@@ -33,6 +33,19 @@ export function parseScenario(text: string, file: string, overrides: readonly st
         };
       }),
       `${file}: not valid YAML/JSON`,
+    );
+  }
+  // Unknown tags (!!js/function, !custom) resolve to plain strings with a warning; a safe loader refuses them.
+  const tags = source.document.warnings.filter((warning) => warning.code === 'TAG_RESOLVE_FAILED');
+  if (tags.length) {
+    throw new InputError(
+      tags.map((warning) => ({
+        file,
+        ...source.position(warning.pos[0]),
+        message: `unknown YAML tag: ${quoteExcerpt(warning.message.split('\n')[0]!)}`,
+        fix: 'remove the tag: a scenario holds plain values (strings, numbers, lists, mappings)',
+      })),
+      `${file}: not a plain YAML/JSON scenario`,
     );
   }
   let raw: unknown;
@@ -187,12 +200,19 @@ export function applyOverride(root: Record<string, unknown>, override: string): 
   if (at <= 0)
     throw new InputError({ field: '--set', message: `'${override}' is not path=value`, fix: 'e.g. --set policies.headroom=0.2' });
   const path = override.slice(0, at).split('.');
-  let value: unknown;
-  try {
-    value = parseYaml(override.slice(at + 1));
-  } catch {
-    value = override.slice(at + 1);
+  const reserved = path.find((key) => RESERVED_KEYS.has(key));
+  if (reserved !== undefined) {
+    throw new InputError({
+      field: '--set',
+      message: `'${reserved}' is not a scenario field`,
+      fix: 'name a field of the scenario (planner schema scenario)',
+    });
   }
+  const valueDocument = parseDocument(override.slice(at + 1), { logLevel: 'silent' });
+  if (valueDocument.warnings.some((warning) => warning.code === 'TAG_RESOLVE_FAILED')) {
+    throw new InputError({ field: '--set', message: `'${path.join('.')}' has a YAML tag`, fix: 'give a plain value, without !tags' });
+  }
+  const value: unknown = valueDocument.errors.length ? override.slice(at + 1) : valueDocument.toJS();
   const copy = structuredClone(root);
   let node: Record<string, unknown> | unknown[] = copy;
   for (const [depth, key] of path.entries()) {
@@ -224,3 +244,6 @@ export function applyOverride(root: Record<string, unknown>, override: string): 
   }
   return copy;
 }
+
+/** Keys a path must not name: they reach an object's prototype instead of a field. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

@@ -19,7 +19,7 @@ export class ScenarioText {
 
   constructor(text: string) {
     this.lines = new LineCounter();
-    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   }
 
   get errors(): readonly YAMLError[] {

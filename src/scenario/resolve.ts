@@ -8,6 +8,7 @@ import { kvLoad } from '../perf/kv-load.js';
 import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import type { Scenario } from './schema.js';
+import { maxOf } from '../extremes.js';
 
 /** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
 export type HourlyDemandProfile = Pick<HourlyProfile, 'startUtc' | 'meanRequestsPerSec' | 'peakRequestsPerSec'>;
@@ -185,7 +186,7 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
     ...policyIssues(
       scenario,
       file,
-      allowedLlms.map((llms) => Math.max(...llms.map((llm) => catalog.llms.get(llm)!.qualityScore))),
+      allowedLlms.map((llms) => maxOf(llms.map((llm) => catalog.llms.get(llm)!.qualityScore))),
     ),
   );
   if (issues.length) throw new InputError(issues, `${file}: invalid policies`);
@@ -475,7 +476,7 @@ function demandSeries(
       if (index < 0 || index >= hours) outside = true;
       return values[index] ?? 0;
     });
-    return demand.statistic === 'peak' ? Math.max(...covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
+    return demand.statistic === 'peak' ? maxOf(covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
   });
   if (outside) {
     const hourUtc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

@@ -83,19 +83,24 @@ export const WorkloadSchema = z.strictObject({
     ),
 });
 
-export const QuotaSchema = z.strictObject({
-  gpu: id.optional().describe('catalog gpu id (planner catalog gpus), e.g. H100-80GB; or give family'),
-  family: id
-    .optional()
-    .describe(
-      "the cloud's quota family (planner catalog skus), e.g. G-and-VT (AWS), NCADSA100v4 (Azure), NVIDIA_L4_GPUS (GCP); or give gpu",
-    ),
-  region: id.describe('catalog region id (planner catalog regions)'),
-  gpus: z.number().int().nonnegative().optional().describe('most GPUs of this gpu, or of this family, in the region, per window'),
-  vcpus: z.number().int().nonnegative().optional().describe("most vCPUs of this family's VMs in the region, per window (AWS, Azure)"),
-  fromWindow: z.number().int().nonnegative().optional().describe('first window index the quota applies to (default: 0)'),
-  toWindow: z.number().int().nonnegative().optional().describe('last window index the quota applies to (default: the last)'),
-});
+export const QuotaSchema = z
+  .strictObject({
+    gpu: id.optional().describe('catalog gpu id (planner catalog gpus), e.g. H100-80GB; or give family'),
+    family: id
+      .optional()
+      .describe(
+        "the cloud's quota family (planner catalog skus), e.g. G-and-VT (AWS), NCADSA100v4 (Azure), NVIDIA_L4_GPUS (GCP); or give gpu",
+      ),
+    region: id.describe('catalog region id (planner catalog regions)'),
+    gpus: z.number().int().nonnegative().optional().describe('most GPUs of this gpu, or of this family, in the region, per window'),
+    vcpus: z.number().int().nonnegative().optional().describe("most vCPUs of this family's VMs in the region, per window (AWS, Azure)"),
+    fromWindow: z.number().int().nonnegative().optional().describe('first window index the quota applies to (default: 0)'),
+    toWindow: z.number().int().nonnegative().optional().describe('last window index the quota applies to (default: the last)'),
+  })
+  .refine((quota) => quota.fromWindow === undefined || quota.toWindow === undefined || quota.fromWindow <= quota.toWindow, {
+    path: ['fromWindow'],
+    message: 'fromWindow is after toWindow, so the quota would apply to no window (swap them)',
+  });
 
 export const FleetEntrySchema = z.strictObject({
   region: id.describe('catalog region id'),
@@ -197,11 +202,15 @@ export const ScenarioSchema = z.strictObject({
         .positive()
         .max(24 * 7 * 6)
         .describe('number of planning windows (at most 6 weeks of hours)'),
-      windowHours: positive.default(1).describe('length of each window, hours'),
+      windowHours: positive
+        .max(24 * 31)
+        .default(1)
+        .describe('length of each window, hours (at most 744, a month)'),
       skipWindows: z
         .number()
         .int()
         .nonnegative()
+        .max(24 * 7 * 6)
         .default(0)
         .describe('plan only from this window on (what --windows FROM..TO sets); window indices stay relative to start'),
     })

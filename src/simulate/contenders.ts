@@ -8,6 +8,7 @@ import { FleetEvaluator, type ReplicaGroupReport } from './evaluate.js';
 import { forecastAhead } from './forecast-next.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow, RateLearning } from './types.js';
+import { maxOf } from '../extremes.js';
 
 /**
  * What `planner simulate` compares: the planner and the baselines it is measured against. Not a strategy
@@ -284,7 +285,7 @@ export async function siloedContender(ctx: ContenderContext): Promise<ContenderR
   const replicas: FleetWindow['replicas'][number][] = [];
   const notes: string[] = [];
   for (const [w, workload] of ctx.input.workloads.entries()) {
-    const peak = workload.origins.map((_, o) => [Math.max(0, ...nominal[w]![o]!)]);
+    const peak = workload.origins.map((_, o) => [maxOf(nominal[w]![o]!, 0)]);
     const sliced = sliceInput(ctx.input, { from, count: 1, demand: [peak], workloads: [w], currentFleet: [], rateScale: ctx.rateScale });
     // A deferrable workload's silo is sized like the others, for its peak hour of arrivals.
     const sub = { ...sliced, workloads: sliced.workloads.map(asInteractive) };

@@ -1,4 +1,5 @@
 import { DAY_STEPS } from '../demand/forecast.js';
+import { maxOf } from '../extremes.js';
 
 /**
  * The next window's demand from history only (requests/s per hour), for provisioning:
@@ -87,7 +88,7 @@ export function forecastAhead(history: readonly number[], steps: number, options
   const margin =
     misses.length === 0
       ? fallback
-      : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, Math.max(...misses) - (options.absorbed ?? 0)));
+      : Math.min(options.maxMargin ?? 0.5, Math.max(options.minMargin ?? 0, maxOf(misses) - (options.absorbed ?? 0)));
   return { point, upper: point * (1 + margin), margin };
 }
 

@@ -1,4 +1,7 @@
-import { parse as parseYaml } from 'yaml';
+import { parse } from 'yaml';
+
+// Values of --vary are plain YAML; no warnings on the console (a tag is then just a string the schema refuses).
+const parseYaml = (text: string): unknown => parse(text, { logLevel: 'silent' });
 import { InputError } from '../errors.js';
 
 /**
