@@ -1,4 +1,5 @@
 import type { FleetPurchase } from '../catalog/types.js';
+import type { BudgetStatus } from './budget-status.js';
 import type { PolicySummary } from './policy-summary.js';
 
 /**
@@ -191,6 +192,8 @@ export interface Plan {
   status: PlanStatus;
   /** What the optional policies did (policy-summary.ts); present when any is on. */
   policies?: PolicySummary;
+  /** Where the plan stands against policies.budget (budget-status.ts); present when the scenario has one. */
+  budget?: BudgetStatus;
   windows: PlanWindow[];
   totals: {
     costUsd: number;

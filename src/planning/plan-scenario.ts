@@ -1,3 +1,4 @@
+import { budgetStatus } from '../capacity/budget-status.js';
 import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import type { PlanResult } from '../capacity/solve.js';
@@ -36,6 +37,8 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   let result = await plan(input);
   if (activePolicies(input).length) result = { ...result, plan: { ...result.plan, policies: summarisePolicies(input, result.plan) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
+  const budget = budgetStatus(input, result.plan.totals);
+  if (budget) result = { ...result, plan: { ...result.plan, budget } };
   await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {
     name: scenario.name,

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { describeBudget } from '../capacity/budget-status.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { formatFixed, renderTable } from './table.js';
 
@@ -17,6 +18,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       .map(([s, n]) => `${n} ${s}`)
       .join(', ')})\n`,
   );
+  if (doc.budget) {
+    const line = describeBudget(doc.budget);
+    out.push(`${doc.budget.state === 'within' ? line : chalk.yellow(line)}\n`);
+  }
   out.push(
     `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} ${startups(totals)})  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
   );
