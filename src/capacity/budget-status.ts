@@ -5,8 +5,9 @@ import type { PlanningInput } from './types.js';
  * cost plus start-ups (VM boots and llm loads). Solve prints it, plan.json records it (`budget`), validate
  * recomputes it.
  * - `exceeded`: cost with start-ups above the budget (a soft budget only reports this; a hard one is a violation).
- * - `binding`: a hard budget with demand unmet and less left than one more VM of the cheapest offer for the
- *   shortest window with its start-up, so the budget, not the unmet penalty, is why no more is served.
+ * - `binding`: a hard budget with demand unmet and less left than one more on-demand VM (the cheapest, for
+ *   the shortest window, with its boot), so the budget, not the unmet penalty, is why no more is served.
+ *   On-demand because spot VMs are capped by the spot share and need firm VMs beside them.
  * - `within`: neither.
  */
 export interface BudgetStatus {
@@ -34,17 +35,12 @@ export function budgetStatus(
   return { mode: budget.mode, usd: budget.usd, costWithStartupsUsd, leftUsd, state };
 }
 
-/** One more VM of the cheapest offer, for the shortest window, with its boot. */
+/** One more on-demand VM of the cheapest offer (any purchase but reserved when none is on demand), for the shortest window, with its boot. */
 function cheapestVmUsd(input: PlanningInput): number {
-  const hours = Math.min(...input.windows.map((w) => w.hours)) + input.policies.startupHours;
-  let cheapest = Infinity;
-  for (const sku of input.skus) {
-    for (const price of sku.prices) {
-      if (price.purchase === 'reserved' || !input.purchases.includes(price.purchase)) continue;
-      cheapest = Math.min(cheapest, price.usdPerHour * hours);
-    }
-  }
-  return cheapest;
+  const hours = input.windows.reduce((least, w) => Math.min(least, w.hours), Infinity) + input.policies.startupHours;
+  const offered = input.skus.flatMap((sku) => sku.prices).filter((p) => p.purchase !== 'reserved' && input.purchases.includes(p.purchase));
+  const onDemand = offered.filter((p) => p.purchase === 'on-demand');
+  return (onDemand.length ? onDemand : offered).reduce((cheapest, p) => Math.min(cheapest, p.usdPerHour * hours), Infinity);
 }
 
 function micro(value: number): number {
@@ -55,7 +51,8 @@ function micro(value: number): number {
 export function describeBudget(status: BudgetStatus): string {
   const money = (usd: number) => `$${usd.toFixed(2)}`;
   const what = `${status.mode} budget ${money(status.usd)}: the plan costs ${money(status.costWithStartupsUsd)} with start-ups`;
-  if (status.state === 'exceeded') return `${what}, ${money(-status.leftUsd)} over (${status.mode === 'soft' ? 'soft: reported, not enforced' : 'a violation'})`;
+  if (status.state === 'exceeded')
+    return `${what}, ${money(-status.leftUsd)} over (${status.mode === 'soft' ? 'soft: reported, not enforced' : 'a violation'})`;
   if (status.state === 'binding') return `${what}; it binds: ${money(status.leftUsd)} left is less than one more VM, so demand goes unmet`;
   return `${what}, ${money(status.leftUsd)} left`;
 }

@@ -32,7 +32,12 @@ export interface ValidateCommandOptions {
 export async function validateCommand(planPath: string, options: ValidateCommandOptions, io: CliIo): Promise<ExitCode> {
   const document = await readPlanDocument(planPath, io.cwd);
   const set = [...(options.windows ? windowOverrides(options.windows) : []), ...options.set];
-  const { loaded, freshness, provenance } = await scenarioOfPlan(planPath, document, { scenario: options.scenario, set, reapply: false }, io.cwd);
+  const { loaded, freshness, provenance } = await scenarioOfPlan(
+    planPath,
+    document,
+    { scenario: options.scenario, set, reapply: false },
+    io.cwd,
+  );
   if (!freshness.fresh && !options.allowStale) {
     if (options.format === 'json') {
       io.stdout.write(`${JSON.stringify({ ok: false, stale: true, changed: freshness.changed, message: freshness.line }, null, 2)}\n`);

@@ -23,7 +23,12 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     where: Partial<Violation> = {},
   ) => {
     if (!differs(kind, value, recomputed)) return;
-    violations.push({ group, ...where, figure, message: `${figure} is ${value}; the plan's fleet and the scenario give ${round(recomputed)}` });
+    violations.push({
+      group,
+      ...where,
+      figure,
+      message: `${figure} is ${value}; the plan's fleet and the scenario give ${round(recomputed)}`,
+    });
   };
   const skus = new Map(input.skus.map((sku) => [sku.sku, sku]));
   let previous = new Map<string, number>();
@@ -78,7 +83,8 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
   const loads = modelLoadOn(input);
   stated('figures', 'gpuHours', 'totals.gpuHours', totals.gpuHours, gpuHours);
   stated('cost', 'usd', 'totals.startupCostUsd', totals.startupCostUsd, bootUsd + (loads ? loadUsd : 0));
-  if (totals.modelLoadCostUsd !== undefined || loads) stated('cost', 'usd', 'totals.modelLoadCostUsd', totals.modelLoadCostUsd ?? 0, loadUsd);
+  if (totals.modelLoadCostUsd !== undefined || loads)
+    stated('cost', 'usd', 'totals.modelLoadCostUsd', totals.modelLoadCostUsd ?? 0, loadUsd);
   stated('figures', 'requests', 'totals.servedRequests', totals.servedRequests, Math.round(served));
   stated('figures', 'requests', 'totals.unmetRequests', totals.unmetRequests, Math.round(unmet));
   const reserved = input.policies.reserved ?? [];
@@ -92,14 +98,23 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     compareSummary(plan.policies as unknown as Record<string, unknown>, recomputed, 'policies', violations);
   }
   if (plan.budget) {
-    const recomputed = budgetStatus(input, { costUsd: totals.costUsd, startupCostUsd: bootUsd + (loads ? loadUsd : 0), unmetRequests: Math.round(unmet) });
+    const recomputed = budgetStatus(input, {
+      costUsd: totals.costUsd,
+      startupCostUsd: bootUsd + (loads ? loadUsd : 0),
+      unmetRequests: Math.round(unmet),
+    });
     if (!recomputed) {
       violations.push({ group: 'figures', figure: 'budget', message: 'budget is stated, but the scenario has no policies.budget' });
     } else {
-      for (const field of ['usd', 'costWithStartupsUsd', 'leftUsd'] as const) stated('figures', 'usd', `budget.${field}`, plan.budget[field], recomputed[field]);
+      for (const field of ['usd', 'costWithStartupsUsd', 'leftUsd'] as const)
+        stated('figures', 'usd', `budget.${field}`, plan.budget[field], recomputed[field]);
       for (const field of ['mode', 'state'] as const) {
         if (plan.budget[field] !== recomputed[field]) {
-          violations.push({ group: 'figures', figure: `budget.${field}`, message: `budget.${field} is ${plan.budget[field]}; the plan's fleet and the scenario give ${recomputed[field]}` });
+          violations.push({
+            group: 'figures',
+            figure: `budget.${field}`,
+            message: `budget.${field} is ${plan.budget[field]}; the plan's fleet and the scenario give ${recomputed[field]}`,
+          });
         }
       }
     }
@@ -115,7 +130,11 @@ function compareSummary(stated: unknown, recomputed: unknown, path: string, viol
   if (SOLVED_ELSEWHERE.has(path)) return;
   if (typeof stated === 'number' && typeof recomputed === 'number') {
     if (differs('share', stated, recomputed)) {
-      violations.push({ group: 'figures', figure: path, message: `${path} is ${stated}; the plan's fleet and the scenario give ${round(recomputed)}` });
+      violations.push({
+        group: 'figures',
+        figure: path,
+        message: `${path} is ${stated}; the plan's fleet and the scenario give ${round(recomputed)}`,
+      });
     }
     return;
   }

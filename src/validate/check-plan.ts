@@ -41,7 +41,11 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const poolsApart = replicaPoolsApart(input);
 
   if (plan.windows.length !== input.windows.length) {
-    violations.push({ group: 'demand', message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}` });
+    violations.push({
+      group: 'demand',
+      figure: 'windows',
+      message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}`,
+    });
   }
 
   // Windows by position: a window's own index is a stated figure (check-figures.ts), not a key to trust.
@@ -257,6 +261,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
             ...at,
             workload: workload.id,
             region: origin,
+            figure: `windows[${t}].routes + windows[${t}].unmet`,
             message: `${workload.id} from ${origin}: served ${routed.toFixed(4)} + unmet ${unmet.toFixed(4)} req/s; demand is ${demand.toFixed(4)} req/s`,
           });
         }
