@@ -43,7 +43,7 @@ export interface Provenance {
   overrides: string[];
   /** The overrides given to this command. */
   given: string[];
-  /** The plan's overrides resolve the scenario differently from the ones given: it was solved for another ask. */
+  /** The plan has overrides, and they resolve the scenario differently from the ones given: it was solved for another ask. */
   changesScenario: boolean;
 }
 
@@ -66,7 +66,8 @@ export async function scenarioOfPlan(
   const loaded = await load(reapply ? [...document.scenario.overrides, ...given] : given);
   let solvedWith = loaded;
   let changesScenario = false;
-  if (!reapply && (document.scenario.overrides.length || given.length)) {
+  // A plan solved without overrides checked with --set is a what-if, not a plan solved for another ask.
+  if (!reapply && document.scenario.overrides.length) {
     try {
       solvedWith = await load(document.scenario.overrides);
       changesScenario = JSON.stringify(solvedWith.scenario) !== JSON.stringify(loaded.scenario);
