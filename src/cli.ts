@@ -68,7 +68,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--scenario <file>', 'scenario the plan is for (default: the one the plan records, relative to the plan)')
     .option('--allow-stale', 'check a plan whose scenario, catalog or data changed since it was solved (else: one line, exit 5)')
     .addOption(formatOption(['table', 'json']))
-    .option('--set <path=value>', "override a scenario value (repeatable; the plan's own overrides are applied first)", collect, [])
+    .option(
+      '--set <path=value>',
+      'override a scenario value (repeatable): a plan solved with --set is checked as the scenario asks unless the same --set is given',
+      collect,
+      [],
+    )
+    .option('--windows <from..to>', 'the window range the plan was solved with (solve --windows)')
     .option('--max-unmet <requests|pct>', 'unmet demand above this is a violation', '0')
     .option(
       '--fail-region <region>',

@@ -1,3 +1,4 @@
+import { budgetStatus } from './budget-status.js';
 import { describeQuota, quotaLimit, quotaUnitsPerVm } from './quota.js';
 import type { Plan, PlanningInput, QuotaRule } from './types.js';
 import { minOf } from '../extremes.js';
@@ -6,7 +7,7 @@ import { minOf } from '../extremes.js';
  * Why demand went unmet: the constraints that bind where the demand could have been served. For each
  * unmet (window, workload, origin) it looks at the regions within the workload's latency bound and says
  * which of these holds: no config there can serve the workload; GPU quotas there are full; the hard budget
- * is spent; the scale-out limit was reached. When none binds, it prices serving: the penalty is below the
+ * binds (budget-status.ts); the scale-out limit was reached. When none binds, it prices serving: the penalty is below the
  * cheapest cost per request, or below one more VM for so few requests; failing both, the window's plan was
  * not proven (`unproven`: windows whose solve stopped at a limit) or nothing explains it, and it says so.
  */
@@ -14,7 +15,8 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
   const workloads = new Map(input.workloads.map((w) => [w.id, w]));
   const skuOf = new Map(input.skus.map((s) => [s.sku, s]));
   const budget = input.policies.budget;
-  const budgetSpent = budget?.mode === 'hard' && plan.totals.costUsd + plan.totals.startupCostUsd >= budget.usd * (1 - 1e-6);
+  const budgetState = budgetStatus(input, plan.totals)?.state;
+  const budgetSpent = budget?.mode === 'hard' && budgetState !== 'within';
   const windows = plan.windows.map((window) => {
     if (window.unmet.length === 0) return window;
     const usedOf = (q: QuotaRule) =>
@@ -51,7 +53,7 @@ export function explainUnmet(input: PlanningInput, plan: Plan, unproven: Readonl
           quotaFull(q, workload.id),
       );
       if (fullQuotas.length) reasons.push(`quota full: ${fullQuotas.map((q) => `${describeQuota(q)} in ${q.region}`).join(', ')}`);
-      if (budgetSpent) reasons.push(`the hard budget of $${budget!.usd} is spent`);
+      if (budgetSpent) reasons.push(`the hard budget of $${budget!.usd} binds: what is left buys less than one more VM`);
       if (scaleOutHit) reasons.push(`the scale-out limit of ${input.policies.maxScaleOutPerWindow} VMs per window was reached`);
       if (reasons.length === 0)
         reasons.push(

@@ -1,5 +1,6 @@
 import type { FleetPurchase } from '../catalog/types.js';
 import type { ModelChoice } from './model-choice.js';
+import type { BudgetStatus } from './budget-status.js';
 import type { PolicySummary } from './policy-summary.js';
 import type { PlanSizeClasses } from './size-class-summary.js';
 
@@ -212,6 +213,8 @@ export interface Plan {
   sizeClasses?: PlanSizeClasses[];
   /** Per workload: llmChoice, the llms allowed and those that served (model-choice.ts); set by planScenario. */
   modelChoice?: ModelChoice[];
+  /** Where the plan stands against policies.budget (budget-status.ts); present when the scenario has one. */
+  budget?: BudgetStatus;
   windows: PlanWindow[];
   totals: {
     costUsd: number;

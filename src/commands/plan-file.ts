@@ -37,44 +37,43 @@ export type Freshness =
   /** Same scenario (name), changed inputs: `changed` names which (scenario, catalog, data), `line` says it in one line. */
   | { fresh: false; changed: string[]; line: string };
 
+/** The overrides a plan was solved with, against those given now (validate). */
+export interface Provenance {
+  /** The plan's scenario.overrides (its --set and --windows), in order. */
+  overrides: string[];
+  /** The overrides given to this command. */
+  given: string[];
+  /** The plan has overrides, and they resolve the scenario differently from the ones given: it was solved for another ask. */
+  changesScenario: boolean;
+}
+
 /**
  * The scenario a plan is checked or reported against: `--scenario` when given, else the file the plan
- * records (relative to the plan's folder). The plan's overrides are re-applied, then `set`. A scenario of
- * another name is refused (exit 2): its rows would all differ, and the message says which one to pass.
+ * records (relative to the plan's folder). A scenario of another name is refused (exit 2): its rows would
+ * all differ, and the message says which one to pass. With `reapply` (report) the plan's overrides are
+ * re-applied, then `set`; without (validate) only `set` is, so the plan is checked against what the
+ * scenario asks for, and `provenance` says whether the plan's own overrides resolve it differently.
  */
 export async function scenarioOfPlan(
   planPath: string,
   document: PlanDocument,
-  options: { scenario?: string | undefined; set?: readonly string[] },
+  options: { scenario?: string | undefined; set?: readonly string[]; reapply?: boolean },
   cwd: string,
-): Promise<{ loaded: LoadedScenario; freshness: Freshness }> {
-  const set = [...document.scenario.overrides, ...(options.set ?? [])];
-  let loaded: LoadedScenario;
-  if (options.scenario !== undefined) {
-    loaded = await loadScenarioFile(options.scenario, { cwd, set });
-  } else {
-    const file = document.scenario.file;
-    if (file === undefined) {
-      throw new InputError({
-        file: planPath,
-        field: 'scenario.file',
-        message: `the plan does not record its scenario file (it was printed, not written with solve --out, or by an older planner)`,
-        fix: `pass the scenario of '${document.scenario.name}' with --scenario, or re-run planner solve SCENARIO --out DIR`,
-      });
-    }
-    const located = file.startsWith('builtin:') ? file : resolve(dirname(resolve(cwd, planPath)), file);
+): Promise<{ loaded: LoadedScenario; freshness: Freshness; provenance: Provenance }> {
+  const given = [...(options.set ?? [])];
+  const reapply = options.reapply ?? true;
+  const load = (set: readonly string[]) => loadPlanScenario(planPath, document, options.scenario, set, cwd);
+  const loaded = await load(reapply ? [...document.scenario.overrides, ...given] : given);
+  let solvedWith = loaded;
+  let changesScenario = false;
+  // A plan solved without overrides checked with --set is a what-if, not a plan solved for another ask.
+  if (!reapply && document.scenario.overrides.length) {
     try {
-      loaded = await loadScenarioFile(located, { cwd, set });
-    } catch (error) {
-      if (error instanceof InputError && error.issues.some((i) => i.message === 'file not found' && i.field === undefined)) {
-        throw new InputError({
-          file: planPath,
-          field: 'scenario.file',
-          message: `the plan's scenario ${file} (relative to the plan's folder) is not there`,
-          fix: 'pass the scenario with --scenario, or re-run planner solve SCENARIO --out DIR',
-        });
-      }
-      throw error;
+      solvedWith = await load(document.scenario.overrides);
+      changesScenario = JSON.stringify(solvedWith.scenario) !== JSON.stringify(loaded.scenario);
+    } catch {
+      // The plan's overrides no longer apply to this scenario: whatever it was solved for, it is not this ask.
+      changesScenario = true;
     }
   }
   if (loaded.scenario.name !== document.scenario.name) {
@@ -85,7 +84,45 @@ export async function scenarioOfPlan(
       fix: `pass the scenario of '${document.scenario.name}' with --scenario, or solve '${loaded.scenario.name}' for a plan of its own`,
     });
   }
-  return { loaded, freshness: freshness(document, loaded) };
+  // Staleness is about the inputs the plan was solved from: the scenario with the plan's own overrides.
+  return {
+    loaded,
+    freshness: freshness(document, solvedWith),
+    provenance: { overrides: [...document.scenario.overrides], given, changesScenario },
+  };
+}
+
+async function loadPlanScenario(
+  planPath: string,
+  document: PlanDocument,
+  scenario: string | undefined,
+  set: readonly string[],
+  cwd: string,
+): Promise<LoadedScenario> {
+  if (scenario !== undefined) return loadScenarioFile(scenario, { cwd, set });
+  const file = document.scenario.file;
+  if (file === undefined) {
+    throw new InputError({
+      file: planPath,
+      field: 'scenario.file',
+      message: `the plan does not record its scenario file (it was printed, not written with solve --out, or by an older planner)`,
+      fix: `pass the scenario of '${document.scenario.name}' with --scenario, or re-run planner solve SCENARIO --out DIR`,
+    });
+  }
+  const located = file.startsWith('builtin:') ? file : resolve(dirname(resolve(cwd, planPath)), file);
+  try {
+    return await loadScenarioFile(located, { cwd, set });
+  } catch (error) {
+    if (error instanceof InputError && error.issues.some((i) => i.message === 'file not found' && i.field === undefined)) {
+      throw new InputError({
+        file: planPath,
+        field: 'scenario.file',
+        message: `the plan's scenario ${file} (relative to the plan's folder) is not there`,
+        fix: 'pass the scenario with --scenario, or re-run planner solve SCENARIO --out DIR',
+      });
+    }
+    throw error;
+  }
 }
 
 /** Compares the hashes a plan records with the inputs read now; plans without scenario.hashes compare the one hash. */

@@ -34,6 +34,7 @@ export function toPlanDocument(
     ...(plan.policies ? { policies: plan.policies } : {}),
     ...(plan.sizeClasses ? { sizeClasses: plan.sizeClasses } : {}),
     ...(plan.modelChoice ? { modelChoice: plan.modelChoice } : {}),
+    ...(plan.budget ? { budget: { ...plan.budget } } : {}),
     totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
     windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
   };
@@ -49,6 +50,7 @@ export function planOf(given: PlanDocument): Plan {
     ...(document.policies ? { policies: document.policies } : {}),
     ...(document.sizeClasses ? { sizeClasses: document.sizeClasses } : {}),
     ...(document.modelChoice ? { modelChoice: document.modelChoice } : {}),
+    ...(document.budget ? { budget: document.budget } : {}),
   };
 }
 

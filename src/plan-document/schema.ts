@@ -174,6 +174,18 @@ export const PlanDocumentSchema = z.strictObject({
     )
     .optional()
     .describe('per workload: how its llms were chosen and which served (absent in plans written before it)'),
+  budget: z
+    .strictObject({
+      mode: z.enum(['hard', 'soft']),
+      usd: z.number(),
+      costWithStartupsUsd: z.number().describe('totals.costUsd + totals.startupCostUsd: what group 9 bounds'),
+      leftUsd: z.number().describe('usd - costWithStartupsUsd (negative: over)'),
+      state: z
+        .enum(['within', 'binding', 'exceeded'])
+        .describe('exceeded: over the budget; binding: a hard budget with demand unmet and less left than one more VM'),
+    })
+    .optional()
+    .describe("where the plan stands against the scenario's policies.budget (present when it has one)"),
   totals: z.strictObject({
     costUsd: z.number(),
     startupCostUsd: z.number().describe('VM boots plus model loads: not in costUsd'),

@@ -1,4 +1,5 @@
 import { summariseModelChoice } from '../capacity/model-choice.js';
+import { budgetStatus } from '../capacity/budget-status.js';
 import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import { summariseSizeClasses } from '../capacity/size-class-summary.js';
@@ -41,6 +42,8 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
     result = { ...result, plan: { ...result.plan, sizeClasses: summariseSizeClasses(input, result.plan, input.sizeClasses) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
   result = { ...result, plan: { ...result.plan, modelChoice: summariseModelChoice(input, result.plan) } };
+  const budget = budgetStatus(input, result.plan.totals);
+  if (budget) result = { ...result, plan: { ...result.plan, budget } };
   // A solve that found nothing (the safety net fired before any incumbent) has no plan to check.
   const empty = result.plan.windows.length === 0 && NO_PLAN_STATUSES.includes(result.plan.status);
   if (!empty) await assertPlanChecks(input, result.plan);

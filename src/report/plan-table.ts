@@ -1,5 +1,6 @@
 import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { ChalkInstance } from 'chalk';
+import { describeBudget } from '../capacity/budget-status.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { modelChoiceLine } from './model-choice-text.js';
 import { formatFixed, renderTable } from './table.js';
@@ -19,6 +20,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       .map(([s, n]) => `${n} ${s}`)
       .join(', ')})\n`,
   );
+  if (doc.budget) {
+    const line = describeBudget(doc.budget);
+    out.push(`${doc.budget.state === 'within' ? line : chalk.yellow(line)}\n`);
+  }
   out.push(
     `total cost ${chalk.bold(`$${formatFixed(totals.costUsd)}`)} (+ $${formatFixed(totals.startupCostUsd)} ${startups(totals)})  GPU-hours ${formatFixed(totals.gpuHours, 1)}  served ${formatFixed(totals.servedRequests, 0)} requests  unmet ${totals.unmetRequests > 0 ? chalk.red(formatFixed(totals.unmetRequests, 0)) : '0'}\n\n`,
   );

@@ -8,6 +8,11 @@ export interface ValidationVerdict {
   /** Set when the unmet requests exceed --max-unmet: the limit as the user wrote it. */
   unmetLimit?: string;
   windows: number;
+  /** The overrides the plan was solved with (stated, even when they change nothing). */
+  overrides?: readonly string[];
+  /** What the budget did (budget-status.ts), and whether it is worth a colour (binding or exceeded). */
+  budget?: string;
+  budgetFlagged?: boolean;
 }
 
 /** The terminal view of `planner validate`: the violations, each future's verdict, the unmet limit, the overall verdict. */
@@ -16,6 +21,8 @@ export function renderValidation(validation: PlanValidation, verdict: Validation
   let text = '';
   if (verdict.scenarioChanged)
     text += chalk.yellow('note: the scenario or its data changed since this plan was made; checking against the current one\n');
+  if (verdict.overrides?.length) text += `solved with ${verdict.overrides.map((o) => `--set ${o}`).join(' ')}\n`;
+  if (verdict.budget) text += `${verdict.budgetFlagged ? chalk.yellow(verdict.budget) : verdict.budget}\n`;
   if (check.violations.length) {
     text += `${chalk.red.bold(`${check.violations.length} violation${check.violations.length === 1 ? '' : 's'}`)}:\n`;
     text += renderTable(

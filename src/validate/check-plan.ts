@@ -1,7 +1,10 @@
 import { describeQuota, quotaLimit, quotaUnitsPerVm } from '../capacity/quota.js';
 import { isInteractive, poolCapacity, poolOf, replicaPoolsApart } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
+import { budgetStatus, type BudgetStatus } from '../capacity/budget-status.js';
+import { checkFigures } from './check-figures.js';
 import { checkPolicies } from './check-policies.js';
+import { differs } from './tolerance.js';
 import { RATE_TOLERANCE, type Violation } from './violation.js';
 
 export type { PolicyGroup, Violation } from './violation.js';
@@ -18,9 +21,9 @@ export interface PlanCheck {
   unmetRequests: number;
   /** Recomputed from prices x hours x VMs. */
   costUsd: number;
+  /** Where the recomputed cost with start-ups stands against policies.budget (a soft one is reported, not a violation). */
+  budget?: BudgetStatus;
 }
-
-const CENT = 0.01;
 
 export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const violations: Violation[] = [];
@@ -38,17 +41,22 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const poolsApart = replicaPoolsApart(input);
 
   if (plan.windows.length !== input.windows.length) {
-    violations.push({ group: 'demand', message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}` });
+    violations.push({
+      group: 'demand',
+      figure: 'windows',
+      message: `plan has ${plan.windows.length} windows; the scenario has ${input.windows.length}`,
+    });
   }
 
-  for (const window of plan.windows) {
-    const t = window.index;
+  // Windows by position: a window's own index is a stated figure (check-figures.ts), not a key to trust.
+  for (const [t, window] of plan.windows.entries()) {
     const spec = input.windows[t];
     const at = { window: t, start: window.start };
     if (!spec || spec.start !== window.start || spec.hours !== window.hours) {
       violations.push({
         group: 'demand',
         ...at,
+        figure: `windows[${t}].${spec && spec.start === window.start ? 'hours' : 'start'}`,
         message: `window ${t} (${window.start}, ${window.hours} h) is not the scenario's window ${spec ? `${spec.start}, ${spec.hours} h` : '(none)'}`,
       });
       continue;
@@ -106,10 +114,11 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
     }
     previous = current;
     costUsd += windowCost;
-    if (Math.abs(windowCost - window.costUsd) > CENT) {
+    if (differs('usd', window.costUsd, windowCost)) {
       violations.push({
         group: 'cost',
         ...at,
+        figure: `windows[${t}].costUsd`,
         message: `window cost ${window.costUsd.toFixed(2)} USD; prices x hours x VMs give ${windowCost.toFixed(2)} USD`,
       });
     }
@@ -261,6 +270,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
             ...at,
             workload: workload.id,
             region: origin,
+            figure: `windows[${t}].routes + windows[${t}].unmet`,
             message: `${workload.id} from ${origin}: served ${routed.toFixed(4)} + unmet ${unmet.toFixed(4)} req/s; demand is ${demand.toFixed(4)} req/s`,
           });
         }
@@ -270,17 +280,30 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
 
   for (const window of plan.windows) unmetRequests += window.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) * 3600 * window.hours;
   violations.push(...checkPolicies(input, plan));
-  if (Math.abs(costUsd - plan.totals.costUsd) > CENT * Math.max(1, plan.windows.length)) {
+  const figures = checkFigures(input, plan);
+  violations.push(...figures.violations);
+  if (differs('usd', plan.totals.costUsd, costUsd)) {
     violations.push({
       group: 'cost',
-      message: `total cost ${plan.totals.costUsd.toFixed(2)} USD; prices x hours x VMs give ${costUsd.toFixed(2)} USD`,
+      figure: 'totals.costUsd',
+      message: `total cost ${plan.totals.costUsd.toFixed(6)} USD; prices x hours x VMs give ${costUsd.toFixed(6)} USD`,
     });
   }
-  const budget = input.policies.budget;
-  if (budget?.mode === 'hard' && costUsd > budget.usd + CENT) {
-    violations.push({ group: 'budget', message: `cost ${costUsd.toFixed(2)} USD exceeds the budget of ${budget.usd.toFixed(2)} USD` });
+  // Group 9 bounds the VM cost with the start-ups (VM boots and llm loads), so the check does too.
+  const budget = budgetStatus(input, { costUsd, startupCostUsd: figures.startupCostUsd, unmetRequests });
+  if (budget?.mode === 'hard' && budget.state === 'exceeded') {
+    violations.push({
+      group: 'budget',
+      message: `cost with start-ups ${budget.costWithStartupsUsd.toFixed(2)} USD exceeds the hard budget of ${budget.usd.toFixed(2)} USD`,
+    });
   }
-  return { ok: violations.length === 0, violations, unmetRequests: Math.round(unmetRequests), costUsd: Math.round(costUsd * 100) / 100 };
+  return {
+    ok: violations.length === 0,
+    violations,
+    unmetRequests: Math.round(unmetRequests),
+    costUsd: Math.round(costUsd * 100) / 100,
+    ...(budget ? { budget } : {}),
+  };
 }
 
 function formatCount(value: number): string {

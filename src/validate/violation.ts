@@ -1,6 +1,26 @@
 /** What the checkers report: one broken rule, where, and the numbers. */
 export interface Violation {
-  group: 'demand' | 'capacity' | 'model-choice' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog' | PolicyGroup;
+  /**
+   * `figures`: a figure the plan states (started, GPU-hours, request totals, the policy summary, the budget
+   * state) that its fleet does not give; `provenance`: the plan was solved with overrides that change what
+   * the scenario asks for.
+   */
+  group:
+    | 'demand'
+    | 'capacity'
+    | 'model-choice'
+    | 'packing'
+    | 'quota'
+    | 'latency'
+    | 'scaling'
+    | 'budget'
+    | 'cost'
+    | 'catalog'
+    | 'figures'
+    | 'provenance'
+    | PolicyGroup;
+  /** The stated figure that does not recompute, as a path into plan.json (e.g. `windows[1].vms[0].usdPerHour`). */
+  figure?: string;
   window?: number;
   start?: string;
   region?: string;

@@ -15,7 +15,16 @@ describe('policies from the command line', () => {
       (await planner(['solve', tiny, '--set', 'policies.locality.nPlusOne=true', '--out', resilient, '--format', 'json'])).exitCode,
     ).toBe(0);
     for (const region of ['eastus', 'westus2']) {
-      const { exitCode, stdout } = await planner(['validate', join(resilient, 'plan.json'), '--scenario', tiny, '--fail-region', region]);
+      const { exitCode, stdout } = await planner([
+        'validate',
+        join(resilient, 'plan.json'),
+        '--scenario',
+        tiny,
+        '--set',
+        'policies.locality.nPlusOne=true',
+        '--fail-region',
+        region,
+      ]);
       expect(exitCode).toBe(0);
       expect(stdout).toContain(`loss of ${region}: routable in every window`);
     }

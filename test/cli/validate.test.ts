@@ -67,7 +67,8 @@ describe('planner validate', () => {
     const { exitCode, stdout } = await planner(['validate', file, '--scenario', tiny, '--format', 'json']);
     expect(exitCode).toBe(1);
     const groups = new Set((JSON.parse(stdout) as ValidateJson).violations.map((v) => v.group));
-    expect(groups).toEqual(new Set(['capacity', 'demand']));
+    // The request totals no longer recompute either (figures).
+    expect(groups).toEqual(new Set(['capacity', 'demand', 'figures']));
   });
 
   it('checks every route against the latency bound of the scenario it is given', async () => {
@@ -86,6 +87,20 @@ describe('planner validate', () => {
     const latency = (JSON.parse(stdout) as ValidateJson).violations.filter((v) => v.group === 'latency');
     expect(exitCode).toBe(crossRegion ? 1 : 0);
     expect(latency.length > 0).toBe(crossRegion);
+  });
+
+  it('fails a plan solved with overrides that cut demand 50x (provenance), unless validate is given them', async () => {
+    const out = join(work, 'cut');
+    const cut = 'workloads.0.demand.constantRequestsPerSec=0.4';
+    expect((await planner(['solve', tiny, '--set', cut, '--out', out, '--format', 'json'])).exitCode).toBe(0);
+    const without = await planner(['validate', join(out, 'plan.json'), '--scenario', tiny, '--format', 'json']);
+    expect(without.exitCode).toBe(1);
+    const report = JSON.parse(without.stdout) as ValidateJson & { overrides: { overrides: string[]; changesScenario: boolean } };
+    expect(report.overrides).toMatchObject({ overrides: [cut], changesScenario: true });
+    expect(report.violations.find((v) => v.group === 'provenance')?.message).toContain(`--set ${cut}`);
+    const table = await planner(['validate', join(out, 'plan.json'), '--scenario', tiny, '--set', cut]);
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toContain(`solved with --set ${cut}`);
   });
 
   it('catches a total that does not add up', async () => {
