@@ -1,5 +1,6 @@
 import type { FleetPurchase } from '../catalog/types.js';
 import type { PolicySummary } from './policy-summary.js';
+import type { PlanSizeClasses } from './size-class-summary.js';
 
 /**
  * Everything the capacity MILP needs, resolved from a scenario: no file names, no catalog lookups.
@@ -20,6 +21,14 @@ export interface PlanningInput {
   policies: PlanningPolicies;
   /** Quality score (higher is better) of every llm a candidate uses; needed by workloads with minQuality (group 7). */
   llmQuality?: ReadonlyMap<string, number>;
+  /** Workloads split into size classes (src/scenario/demand-units.ts): their units are workloads above. */
+  sizeClasses?: readonly InputSizeClasses[];
+}
+
+/** A workload's size classes: unit ids (`<workload>#<c>`), share of its requests, bucket mean token ranges. */
+export interface InputSizeClasses {
+  workload: string;
+  classes: readonly { unit: string; share: number; inputTokens: [number, number]; outputTokens: [number, number] }[];
 }
 
 export interface PlanningWindow {
@@ -191,6 +200,8 @@ export interface Plan {
   status: PlanStatus;
   /** What the optional policies did (policy-summary.ts); present when any is on. */
   policies?: PolicySummary;
+  /** Workloads split into size classes: each class's sizes and the GPU types that served it. */
+  sizeClasses?: PlanSizeClasses[];
   windows: PlanWindow[];
   totals: {
     costUsd: number;

@@ -1,3 +1,4 @@
+import { demandUnits } from '../scenario/demand-units.js';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -125,7 +126,24 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
   const inputs = { catalog, requestMixes, profiles, traces, replicaRate };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));
-  return { file: path, scenario, input, overrides, hash: `sha256:${hash.digest('hex')}`, hashes, catalog, mixes, measuredProfiles, text };
+  const split = input.sizeClasses?.length ? demandUnits(scenario, inputs, path) : undefined;
+  const units = split && {
+    scenario: split.scenario,
+    mixes: split.scenario.workloads.map((workload, w) => requestMixOf(workload, split.inputs, path, w)),
+  };
+  return {
+    file: path,
+    scenario,
+    input,
+    overrides,
+    ...(units ? { units } : {}),
+    hash: `sha256:${hash.digest('hex')}`,
+    hashes,
+    catalog,
+    mixes,
+    measuredProfiles,
+    text,
+  };
 }
 
 /** "builtin:x" is inside the installed package; anything else is relative to `base`. */

@@ -32,6 +32,7 @@ export function toPlanDocument(
       statuses: Object.fromEntries(Object.entries(solver.statuses).sort()),
     },
     ...(plan.policies ? { policies: plan.policies } : {}),
+    ...(plan.sizeClasses ? { sizeClasses: plan.sizeClasses } : {}),
     totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
     windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
   };
@@ -45,6 +46,7 @@ export function planOf(given: PlanDocument): Plan {
     totals: document.totals,
     windows: document.windows,
     ...(document.policies ? { policies: document.policies } : {}),
+    ...(document.sizeClasses ? { sizeClasses: document.sizeClasses } : {}),
   };
 }
 

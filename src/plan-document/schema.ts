@@ -140,6 +140,25 @@ export const PlanDocumentSchema = z.strictObject({
     statuses: z.record(z.string(), z.number()),
   }),
   policies: policies.optional().describe('what the policies of the scenario did (present when any is on)'),
+  sizeClasses: z
+    .array(
+      z.strictObject({
+        workload: z.string(),
+        classes: z.array(
+          z.strictObject({
+            unit: z.string().describe("the planning unit '<workload>#<class>' its routes name"),
+            share: z.number().describe("share of the workload's requests"),
+            inputTokens: z.tuple([z.number(), z.number()]).describe('smallest and largest bucket mean prompt tokens'),
+            outputTokens: z.tuple([z.number(), z.number()]).describe('smallest and largest bucket mean output tokens'),
+            gpuShares: z
+              .array(z.strictObject({ gpu: z.string(), share: z.number() }))
+              .describe("share of the class's served requests per GPU type, over the horizon"),
+          }),
+        ),
+      }),
+    )
+    .optional()
+    .describe('workloads split into request-size classes (sizeClasses > 1): which classes went to which GPU type'),
   totals: z.strictObject({
     costUsd: z.number(),
     startupCostUsd: z.number().describe('VM boots plus model loads: not in costUsd'),

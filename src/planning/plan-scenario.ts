@@ -1,5 +1,6 @@
 import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
+import { summariseSizeClasses } from '../capacity/size-class-summary.js';
 import type { PlanResult } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { toPlanDocument, type PlanDocument } from '../plan-document/index.js';
@@ -35,6 +36,8 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   const plan = (planning: PlanningInput) => planWith(planning, solverName, options, scenario.solver, options.progress);
   let result = await plan(input);
   if (activePolicies(input).length) result = { ...result, plan: { ...result.plan, policies: summarisePolicies(input, result.plan) } };
+  if (input.sizeClasses?.length)
+    result = { ...result, plan: { ...result.plan, sizeClasses: summariseSizeClasses(input, result.plan, input.sizeClasses) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
   await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {

@@ -67,7 +67,9 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
   }
   const solve: SolveFn = (program, solveOptions) => solver.solve(program, solveOptions);
-  const slos = scenario.workloads.map((w) => w.slo);
+  // Size classes are planned and simulated as workloads of their own (the units).
+  const units = loaded.units ?? { scenario, mixes: loaded.mixes };
+  const slos = units.scenario.workloads.map((w) => w.slo);
   const common = {
     warmupWindows,
     ...(options.days !== undefined ? { days: options.days } : {}),
@@ -79,10 +81,10 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     // Safety nets only: every solve stops by its deterministic work limits.
     timeLimitSec: options.timeLimitSec ?? scenario.solver.timeLimitSec,
     horizonTimeLimitSec: 4 * (options.timeLimitSec ?? scenario.solver.timeLimitSec),
-    localOffsetHours: scenario.workloads.map((w) => w.demand.shiftHours),
+    localOffsetHours: units.scenario.workloads.map((w) => w.demand.shiftHours),
     commitWindows: options.commitHours === undefined ? 1 : options.commitHours / hours,
     progress: (contender: string, done: number, total: number) => options.progress?.(done, total, contender),
-    queueProfile: queueProfiles(input, loaded.catalog, loaded.mixes, slos, loaded.measuredProfiles),
+    queueProfile: queueProfiles(input, loaded.catalog, units.mixes, slos, loaded.measuredProfiles),
     learnRates: options.learnRates ?? true,
   };
   const result = await simulate(input, { ...common, contenders: options.contenders, ...(events ? { events } : {}) });
@@ -115,7 +117,7 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
             0,
           );
     const window = result.windows[k]!;
-    const dispatch = compareDispatch(input, loaded.catalog, loaded.mixes, slos, source.fleets[k]!, loaded.measuredProfiles);
+    const dispatch = compareDispatch(input, loaded.catalog, units.mixes, slos, source.fleets[k]!, loaded.measuredProfiles);
     requestSim = { window, start: input.windows[window]!.start, dispatch };
   }
   const summary: SimulationSummary = {

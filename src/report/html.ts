@@ -1,3 +1,4 @@
+import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
 import { escapeXml, evenTicks, lineChart, stackedBarChart, stepDecimals, type ChartSeries, type XAxis } from './svg-charts.js';
@@ -36,6 +37,16 @@ export function renderHtmlReport(plan: PlanDocument, report: FinanceReport): str
     ),
     section('Fleet at the peak window', peakFleet(plan, report)),
   ];
+  if (plan.sizeClasses?.length)
+    sections.push(
+      section(
+        'Size classes',
+        `<ul>${sizeClassLines(plan.sizeClasses)
+          .map((line) => `<li>${escapeXml(line)}</li>`)
+          .join('')}</ul>`,
+        'Each request-size class of a split workload, with the share of its served requests per GPU type.',
+      ),
+    );
   const deferrable = plan.policies?.deferrable ?? [];
   if (deferrable.length > 0) {
     sections.splice(

@@ -1,3 +1,4 @@
+import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { ChalkInstance } from 'chalk';
 import type { PlanDocument } from '../plan-document/index.js';
 import { formatFixed, renderTable } from './table.js';
@@ -63,6 +64,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
   }
 
   if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
+  if (doc.sizeClasses?.length) {
+    out.push(`\n${chalk.bold('Size classes')} (share of each class's served requests per GPU type):\n`);
+    for (const line of sizeClassLines(doc.sizeClasses)) out.push(`  ${line}\n`);
+  }
 
   const unmetRows = doc.windows.flatMap((w) =>
     w.unmet.map((u) => [w.start, u.workload, u.origin, formatFixed(u.requestsPerSec, 3), u.why ?? '']),

@@ -29,6 +29,11 @@ export interface LoadedScenario {
   catalog: Catalog;
   /** Each workload's request mix, in scenario order. */
   mixes: RequestMix[];
+  /**
+   * With size classes: the planning units (each class a workload `<id>#<c>`) and their mixes, in the order
+   * of input.workloads; absent when no workload is split (the scenario's workloads are the units).
+   */
+  units?: { scenario: Scenario; mixes: RequestMix[] };
   /** The measured profiles (timing tables and rates) the throughput model used (read once, passed to simulate). */
   measuredProfiles: ProfileSet;
   /** The scenario file's text before overrides (sweep re-validates it under each grid value). */

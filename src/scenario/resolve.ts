@@ -5,6 +5,7 @@ import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
 import { InputError, didYouMean, type InputIssue } from '../errors.js';
 import { kvLoad } from '../perf/kv-load.js';
+import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import type { Scenario } from './schema.js';
 
@@ -30,7 +31,17 @@ const HOUR_MS = 3_600_000;
  * candidates with their rates, and demand per workload, origin and window. All problems are reported
  * together; a workload no config can serve is an "impossible SLO" error naming the best config.
  */
-export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file = 'scenario'): PlanningInput {
+export function resolveScenario(given: Scenario, givenInputs: ResolveInputs, file = 'scenario'): PlanningInput {
+  const { catalog } = givenInputs;
+  checkScenario(given, givenInputs, file);
+  // Size classes: each class of a split workload is planned as a workload of its own (demand-units.ts).
+  const units = demandUnits(given, givenInputs, file);
+  const { scenario, inputs } = units;
+  return resolveUnits(scenario, inputs, file, units.sizeClasses);
+}
+
+/** The cross-reference checks, on the scenario as written (so messages name its workloads). */
+function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string): void {
   const { catalog } = inputs;
   const issues: InputIssue[] = [];
   const unknown = (field: string, kind: string, value: string, known: Iterable<string>) =>
@@ -74,6 +85,14 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
           given.length === 0
             ? 'add profile: FILE.csv (hourly requests per minute), trace: TRACE.csv (an Azure request trace) or constantRequestsPerSec: N'
             : 'keep one: profile (an hourly CSV), trace (a request trace) or constantRequestsPerSec (a flat rate)',
+      });
+    }
+    if ((workload.sizeClasses ?? 1) !== 1 && workload.id.includes('#')) {
+      issues.push({
+        file,
+        field: `workloads.${w}.id`,
+        message: `workload id '${workload.id}' contains '#', which names its size classes (${workload.id}#1, ...)`,
+        fix: 'rename the workload without #',
       });
     }
     if (workload.requestMix === undefined && workload.demand.trace === undefined) {
@@ -162,6 +181,13 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
     ),
   );
   if (issues.length) throw new InputError(issues, `${file}: invalid policies`);
+}
+
+/** Candidates, rates and demand of the planning units (the workloads, or their size classes). */
+function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, sizeClasses: readonly WorkloadSizeClasses[]): PlanningInput {
+  const { catalog } = inputs;
+  const issues: InputIssue[] = [];
+  const allowedLlms = scenario.workloads.map((workload) => workload.llms ?? [...catalog.llms.keys()].sort());
 
   // Windows. skipWindows (from --windows) moves the start; quota windows keep counting from the original start.
   const skip = scenario.horizon.skipWindows;
@@ -296,6 +322,14 @@ export function resolveScenario(scenario: Scenario, inputs: ResolveInputs, file 
       ...(scenario.policies.routing === 'single-path' ? { routing: 'single-path' as const } : {}),
     },
     llmQuality: new Map(llmIds.map((llm) => [llm, catalog.llms.get(llm)!.qualityScore])),
+    ...(sizeClasses.length
+      ? {
+          sizeClasses: sizeClasses.map((w) => ({
+            workload: w.workload,
+            classes: w.classes.map(({ unit, share, inputTokens, outputTokens }) => ({ unit, share, inputTokens, outputTokens })),
+          })),
+        }
+      : {}),
   };
 }
 

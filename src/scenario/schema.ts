@@ -65,6 +65,12 @@ export const WorkloadSchema = z.strictObject({
   ),
   demand: DemandSchema.describe('requests over time (an hourly profile, a request trace or a constant rate), split over origin regions'),
   unmetPenaltyUsdPerRequest: positive.default(1).describe('objective penalty per request not served'),
+  sizeClasses: z
+    .union([z.number().int().min(1).max(8), z.literal('auto')])
+    .default(1)
+    .describe(
+      "split the request mix into this many size classes (1-8), each planned as a unit '<id>#<c>' with its own rates, so short and long requests can go to different GPUs; auto picks the count (docs/size-classes.md); 1 = one rate for the whole mix",
+    ),
 });
 
 export const QuotaSchema = z.strictObject({
