@@ -1,45 +1,54 @@
 import type { Gpu, Llm } from '../src/catalog/types.js';
 import { GENERATION_EFFICIENCY, STACK_CONSTANTS, gpuGeneration, type GpuGeneration } from '../src/perf/constants.js';
 import { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from '../src/perf/estimate.js';
-import { DEFAULT_COMPARISON_PROBES, type CatalogLookups } from '../src/perf/compare.js';
-import { configKey, type MeasuredProfile } from '../src/perf/profiles.js';
+import { compareProfiles, DEFAULT_COMPARISON_PROBES, type CatalogLookups } from '../src/perf/compare.js';
+import type { MeasuredProfile } from '../src/perf/profiles.js';
 import { replicaPerformance } from '../src/perf/replica.js';
 
 /**
  * Fits the analytical estimator's constants (src/perf/constants.ts) to measured timing tables: the stack
- * constants shared by all generations, mfu and mbu per generation present in the training tables (a
- * generation without training tables gets the Ampere pair, the rule constants.ts applies to unmeasured
- * generations). Deterministic: Nelder-Mead from the shipped constants with fixed iteration counts.
+ * constants shared by all generations, and mfu, mbu, layerOverheadMs and allReduceHopUs per generation
+ * present in the training tables (a generation without training tables gets the Ampere set, the rule
+ * constants.ts applies to unmeasured generations). Deterministic: Nelder-Mead from the shipped constants with fixed iteration counts.
  *
  * Loss, per training table (each table weighs the same): the mean squared ln(predicted / measured) max rate
- * over the comparison probes (the must-show metric; a probe one side cannot serve counts as ln 10), plus
+ * over the comparison probes whose measured rate is identifiable (the must-show metric; a probe one side
+ * cannot serve counts as ln 10; a `cliff` probe, whose measured rate a 3% timing error moves by more than
+ * 30%, carries no information about the constants and stays out), plus
  * half the mean squared ln ratio of the batch-1 prefills and of the decode steps up to 4,096 prompt tokens (the timings behind the
  * rate: they keep the fit from trading a wrong prefill against a wrong decode step).
  */
 
 const STACK_KEYS = [
-  'layerOverheadMs',
   'prefillFixedMs',
   'prefillPerGpuMs',
   'sequenceOverheadMsPerLayer',
-  'allReduceHopUs',
   'allReduceBandwidthEfficiency',
+  'pcieBandwidthEfficiency',
+  'pcieRingExponent',
+  'pcieHopUs',
 ] as const;
 type StackKey = (typeof STACK_KEYS)[number];
+const GENERATION_KEYS = ['mfu', 'mbu', 'layerOverheadMs', 'allReduceHopUs'] as const;
+type GenerationKey = (typeof GENERATION_KEYS)[number];
+/** Shares (0..1) are fitted as logits, the other constants as logs (all positive). */
+const SHARES = new Set<string>(['allReduceBandwidthEfficiency', 'pcieBandwidthEfficiency', 'mfu', 'mbu']);
 
 export interface FittedConstants {
   stack: Record<StackKey, number>;
-  generations: Partial<Record<GpuGeneration, { mfu: number; mbu: number }>>;
+  generations: Partial<Record<GpuGeneration, Record<GenerationKey, number>>>;
 }
 
 export function shippedConstants(generations: readonly GpuGeneration[]): FittedConstants {
   return {
     stack: Object.fromEntries(STACK_KEYS.map((k) => [k, STACK_CONSTANTS[k]])) as Record<StackKey, number>,
-    generations: Object.fromEntries(generations.map((g) => [g, { ...GENERATION_EFFICIENCY[g] }])),
+    generations: Object.fromEntries(
+      generations.map((g) => [g, Object.fromEntries(GENERATION_KEYS.map((k) => [k, GENERATION_EFFICIENCY[g][k]]))]),
+    ),
   };
 }
 
-/** The override for one GPU: the fitted generation's pair, or Ampere's when it had no training table. */
+/** The override for one GPU: the fitted generation's set, or Ampere's when it had no training table. */
 export function overrideFor(fit: FittedConstants, gpu: Gpu): Partial<EstimatorConstants> {
   const generation = fit.generations[gpuGeneration(gpu)] ?? fit.generations.ampere ?? GENERATION_EFFICIENCY.ampere;
   return { ...fit.stack, ...generation };
@@ -51,26 +60,22 @@ interface Table {
   gpu: Gpu;
   /** Measured max rate per probe (fixed during the fit). */
   measured: number[];
+  /** Probes whose measured rate is not identifiable (compare.ts `cliff`): left out of the rate loss. */
+  cliff: boolean[];
   maxBatch: number;
 }
 
 export function prepareTables(catalog: CatalogLookups, profiles: readonly MeasuredProfile[]): Table[] {
   return profiles.map((profile) => {
-    const llm = catalog.llms.get(profile.llm)!;
-    const gpu = catalog.gpus.get(profile.gpu)!;
-    const profiles = new Map([[configKey(profile.llm, profile.gpu, profile.tp), profile]]);
-    const measured = DEFAULT_COMPARISON_PROBES.map(
-      (probe) =>
-        replicaPerformance(
-          llm,
-          gpu,
-          profile.tp,
-          probe.slo,
-          { meanInputTokens: probe.inputTokens, meanOutputTokens: probe.outputTokens },
-          { profiles },
-        ).maxRequestsPerSec,
-    );
-    return { profile, llm, gpu, measured, maxBatch: Math.max(...profile.points.map((p) => p.batchSize)) };
+    const rates = compareProfiles(catalog, [profile]).rates;
+    return {
+      profile,
+      llm: catalog.llms.get(profile.llm)!,
+      gpu: catalog.gpus.get(profile.gpu)!,
+      measured: rates.map((r) => r.measuredPerSec),
+      cliff: rates.map((r) => r.cliff !== undefined),
+      maxBatch: Math.max(...profile.points.map((p) => p.batchSize)),
+    };
   });
 }
 
@@ -86,7 +91,10 @@ const MAX_FIT_PROMPT = 4096;
 function rateLoss(table: Table, c: Partial<EstimatorConstants>): number {
   const { llm, gpu, profile } = table;
   let rate = 0;
+  let probes = 0;
   DEFAULT_COMPARISON_PROBES.forEach((probe, i) => {
+    if (table.cliff[i]) return;
+    probes++;
     const predicted = replicaPerformance(
       llm,
       gpu,
@@ -99,7 +107,7 @@ function rateLoss(table: Table, c: Partial<EstimatorConstants>): number {
     if (predicted === 0 && measured === 0) return;
     rate += predicted === 0 || measured === 0 ? MISS : Math.log(predicted / measured) ** 2;
   });
-  return rate / DEFAULT_COMPARISON_PROBES.length;
+  return rate / Math.max(1, probes);
 }
 
 function timingLoss(table: Table, c: Partial<EstimatorConstants>): number {
@@ -122,18 +130,22 @@ function timingLoss(table: Table, c: Partial<EstimatorConstants>): number {
 
 /** Parameter vector <-> constants: logs of the positive constants, logits of the shares. */
 function codec(generations: readonly GpuGeneration[]) {
-  const logit = (x: number) => Math.log(x / (1 - x));
-  const sigmoid = (y: number) => 1 / (1 + Math.exp(-y));
+  const to = (k: string, v: number) => (SHARES.has(k) ? Math.log(v / (1 - v)) : Math.log(v));
+  const from = (k: string, y: number) => (SHARES.has(k) ? 1 / (1 + Math.exp(-y)) : Math.exp(y));
   const encode = (fit: FittedConstants): number[] => [
-    ...STACK_KEYS.map((k) => (k === 'allReduceBandwidthEfficiency' ? logit(fit.stack[k]) : Math.log(fit.stack[k]))),
-    ...generations.flatMap((g) => [logit(fit.generations[g]!.mfu), logit(fit.generations[g]!.mbu)]),
+    ...STACK_KEYS.map((k) => to(k, fit.stack[k])),
+    ...generations.flatMap((g) => GENERATION_KEYS.map((k) => to(k, fit.generations[g]![k]))),
   ];
   const decode = (x: readonly number[]): FittedConstants => ({
-    stack: Object.fromEntries(
-      STACK_KEYS.map((k, i) => [k, k === 'allReduceBandwidthEfficiency' ? sigmoid(x[i]!) : Math.exp(x[i]!)]),
-    ) as Record<StackKey, number>,
+    stack: Object.fromEntries(STACK_KEYS.map((k, i) => [k, from(k, x[i]!)])) as Record<StackKey, number>,
     generations: Object.fromEntries(
-      generations.map((g, j) => [g, { mfu: sigmoid(x[STACK_KEYS.length + 2 * j]!), mbu: sigmoid(x[STACK_KEYS.length + 2 * j + 1]!) }]),
+      generations.map((g, j) => [
+        g,
+        Object.fromEntries(GENERATION_KEYS.map((k, i) => [k, from(k, x[STACK_KEYS.length + GENERATION_KEYS.length * j + i]!)])) as Record<
+          GenerationKey,
+          number
+        >,
+      ]),
     ),
   });
   return { encode, decode };

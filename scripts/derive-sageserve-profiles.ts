@@ -25,7 +25,10 @@ const target = join(packageRoot(), 'models', 'profiles', 'sageserve-llama3-a100.
 /** The four per-llm, per-TP tables (their times are in seconds; token_time is the whole decode, see README). */
 const FILES = ['Llama-3.1-8B-tp-2.csv', 'Llama-3.1-8B-tp-4.csv', 'Llama-3.2-3B-tp-2.csv', 'Llama-3.2-3B-tp-4.csv'];
 const LLMS: Record<string, string> = { 'Llama-3.1-8B': 'llama-3.1-8b', 'Llama-3.2-3B': 'llama-3.2-3b' };
-const GPUS: Record<string, string> = { 'a100-80gb': 'A100-80GB' };
+// The files say a100-80gb, not which card. They are the PCIe card of Azure's NC A100 v4 VMs (which the
+// SageServe paper runs on): TP 4 prefills slower than TP 2 at every prompt length, and the all-reduces that
+// difference implies run at 14-28 GB/s, PCIe Gen4's bandwidth, not the SXM card's 300 GB/s NVLink 3.
+const GPUS: Record<string, string> = { 'a100-80gb': 'A100-80GB-PCIe' };
 
 const groups = new Map<
   string,

@@ -1,4 +1,5 @@
 import type { FleetPurchase } from '../catalog/types.js';
+import type { ModelChoice } from './model-choice.js';
 import type { PolicySummary } from './policy-summary.js';
 import type { PlanSizeClasses } from './size-class-summary.js';
 
@@ -63,7 +64,14 @@ export interface WorkloadSpec {
   deadlineHours?: number;
   /** Lowest demand-weighted quality of the llms serving it, per window (group 7). */
   minQuality?: number;
+  /** How its llms are chosen (scenario llmChoice; minQuality implies cheapest). Absent in hand-built inputs. */
+  llmChoice?: LlmChoice;
+  /** The llms allowed to serve it (one when pinned: llmChoice first). Absent in hand-built inputs: any candidate. */
+  llms?: readonly string[];
 }
+
+/** first: only the first listed llm serves the workload; cheapest: the solver picks among the allowed llms. */
+export type LlmChoice = 'first' | 'cheapest';
 
 /** A config (llm, sku, tp) in a region that fits memory and sustains some workload's SLO. */
 export interface Candidate {
@@ -202,6 +210,8 @@ export interface Plan {
   policies?: PolicySummary;
   /** Workloads split into size classes: each class's sizes and the GPU types that served it. */
   sizeClasses?: PlanSizeClasses[];
+  /** Per workload: llmChoice, the llms allowed and those that served (model-choice.ts); set by planScenario. */
+  modelChoice?: ModelChoice[];
   windows: PlanWindow[];
   totals: {
     costUsd: number;

@@ -14,7 +14,7 @@ import {
   type SkuRow,
   type SourceRow,
 } from './schema.js';
-import type { Catalog, Gpu, Llm, Price, Purchase, Region, Sku } from './types.js';
+import { NVLINK_MIN_GBPS, type Catalog, type Gpu, type Llm, type Price, type Purchase, type Region, type Sku } from './types.js';
 import { compareStrings } from '../order.js';
 import { readCsvRecords } from '../csv-records.js';
 
@@ -297,6 +297,7 @@ function buildCatalog(
     bf16Tflops: r.bf16_dense_tflops,
     memoryBandwidthTBps: r.memory_bandwidth_tbps,
     interconnectGBps: r.interconnect_gbps,
+    interconnect: r.interconnect ?? (r.interconnect_gbps >= NVLINK_MIN_GBPS ? 'nvlink' : 'pcie'),
     source: r.source,
   }));
   const llms = byId<LlmRow, Llm>(tables.llms, (r) => ({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { numberCell } from '../csv-records.js';
+import { INTERCONNECTS, type Interconnect } from './types.js';
 
 /**
  * Row schemas of the catalog CSV files in models/ (units in the column names). Every cell arrives as a
@@ -22,6 +23,15 @@ export const GpuRow = z.object({
   bf16_dense_tflops: positive(),
   memory_bandwidth_tbps: positive(),
   interconnect_gbps: positive(),
+  /** Optional column: empty or absent = by bandwidth (load.ts, NVLINK_MIN_GBPS). */
+  interconnect: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || (INTERCONNECTS as readonly string[]).includes(v), {
+      message: `must be ${INTERCONNECTS.join(' or ')} (or empty)`,
+    })
+    .default('')
+    .transform((v) => (v === '' ? undefined : (v as Interconnect))),
   source: text(),
 });
 
@@ -117,8 +127,10 @@ export const CATALOG_FILES = {
       bf16_dense_tflops: 'dense BF16 (FP16 where the GPU has no BF16) tensor TFLOPS, without sparsity',
       memory_bandwidth_tbps: 'memory bandwidth in TB/s',
       interconnect_gbps: 'GPU-to-GPU bandwidth inside a VM (NVLink or PCIe) in GB/s per direction',
+      interconnect: 'nvlink or pcie: the link between GPUs of one VM (optional column; empty = nvlink at 100 GB/s or more, else pcie)',
       source: 'datasheet title and year',
     },
+    optional: ['interconnect'],
   },
   llms: {
     name: 'llms.csv',

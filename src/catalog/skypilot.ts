@@ -68,10 +68,16 @@ export const SKYPILOT_GPUS: Readonly<Record<string, string>> = {
   'V100-32GB': 'V100-32GB',
 };
 
-/** VM types whose GPU SkyPilot's name does not tell apart: Azure's NCads H100 v5 has the PCIe H100 NVL, not the SXM part. */
+/**
+ * VM types whose GPU SkyPilot's name does not tell apart: Azure's NCads H100 v5 has the PCIe H100 NVL, not
+ * the SXM part, and NCads A100 v4 the PCIe A100 80GB (no NVLink).
+ */
 const GPU_BY_TYPE: Readonly<Record<string, string>> = {
   NC40ads_H100_v5: 'H100-NVL-94GB',
   NC80adis_H100_v5: 'H100-NVL-94GB',
+  NC24ads_A100_v4: 'A100-80GB-PCIe',
+  NC48ads_A100_v4: 'A100-80GB-PCIe',
+  NC96ads_A100_v4: 'A100-80GB-PCIe',
 };
 
 /** Azure quota families (vCPUs per family and region) of the sizes whose family the generic rule gets wrong. */

@@ -16,8 +16,19 @@ export interface Gpu {
   memoryBandwidthTBps: number;
   /** GPU-to-GPU bandwidth within a VM (NVLink or PCIe), GB/s per direction. */
   interconnectGBps: number;
+  /** What carries that bandwidth: the estimator runs all-reduces over PCIe as a host-staged ring. */
+  interconnect: Interconnect;
   source: string;
 }
+
+export const INTERCONNECTS = ['nvlink', 'pcie'] as const;
+export type Interconnect = (typeof INTERCONNECTS)[number];
+
+/**
+ * gpus.csv rows without an `interconnect` value: NVLink at this GPU-to-GPU bandwidth (GB/s per direction)
+ * or more, PCIe below (PCIe Gen5 x16 is 64 GB/s; the slowest NVLink in the catalog, V100's NVLink 2, 150).
+ */
+export const NVLINK_MIN_GBPS = 100;
 
 export interface Llm {
   id: string; // e.g. "llama-3.1-70b"

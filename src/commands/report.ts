@@ -3,9 +3,11 @@ import { ExitCode, InputError } from '../errors.js';
 import {
   COST_BY_MONTH_CSV,
   COST_BY_WINDOW_CSV,
+  MODEL_CHOICE_CSV,
   WARNINGS_CSV,
   costByMonthCsv,
   costByWindowCsv,
+  modelChoiceCsv,
   warningsCsv,
 } from '../report/finance-csv.js';
 import { buildFinanceReport } from '../report/finance.js';
@@ -70,6 +72,7 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
         await write(COST_BY_WINDOW_CSV, costByWindowCsv(report));
         await write(COST_BY_MONTH_CSV, costByMonthCsv(report));
         await write(WARNINGS_CSV, warningsCsv(report));
+        await write(MODEL_CHOICE_CSV, modelChoiceCsv(report));
       } else {
         io.stdout.write(costByWindowCsv(report));
       }

@@ -11,6 +11,8 @@ import type { Slo } from './replica.js';
  */
 export interface ComparisonRow extends RateComparison {
   form: ProfileForm;
+  /** Timing tables: why the measured rate at this probe is not identifiable (compare.ts); not in `summary`. */
+  cliff?: string;
 }
 
 export interface ProfileComparison {
@@ -19,8 +21,12 @@ export interface ProfileComparison {
   /** The probes (SLO and request size) timing tables are compared at. */
   timingProbes: readonly ComparisonProbe[];
   rows: ComparisonRow[];
-  /** Over the rows where both sides serve. */
+  /** Over the rows where both sides serve, cliffs excepted. */
   summary: { compared: number; medianAbsLn: number; worstAbsLn: number } | undefined;
+  /** Over the rows where both sides serve, cliffs included (undefined when there are no cliffs). */
+  withCliffs: { compared: number; medianAbsLn: number; worstAbsLn: number } | undefined;
+  /** Rows flagged `cliff`. */
+  cliffs: number;
   /** Rows where exactly one side cannot serve at all (an infinite error; listed, not in the summary). */
   oneSideZero: number;
 }
@@ -52,18 +58,22 @@ export function profileComparison(
         measuredRps: r.measuredPerSec > 0 ? r.measuredPerSec : undefined,
         predictedRps: r.predictedPerSec,
         ratio: r.ratio ?? undefined,
-        note: `timing table at TTFT ${r.slo.ttftMs} ms, TPOT ${r.slo.tpotMs} ms${r.measuredPerSec > 0 ? '' : ': the table cannot meet it'}`,
+        note: `timing table at TTFT ${r.slo.ttftMs} ms, TPOT ${r.slo.tpotMs} ms${r.measuredPerSec > 0 ? '' : ': the table cannot meet it'}${r.cliff ? `; ${r.cliff}` : ''}`,
         at: `${file.file}${at?.line ? `:${at.line}` : ''}`,
+        ...(r.cliff ? { cliff: r.cliff } : {}),
       });
     }
     for (const row of compareRates(lookups, file.curves, file.stated, slo)) rows.push({ ...row, form: file.form });
   }
   const bothServe = rows.filter((r) => r.ratio !== undefined && Number.isFinite(r.ratio) && r.ratio > 0);
+  const cliffs = rows.filter((r) => r.cliff).length;
   return {
     slo,
     timingProbes: probes,
     rows,
-    summary: ratioSummary(bothServe.map((r) => r.ratio)),
-    oneSideZero: rows.filter((r) => (r.measuredRps ?? 0) > 0 !== r.predictedRps > 0).length,
+    summary: ratioSummary(bothServe.filter((r) => !r.cliff).map((r) => r.ratio)),
+    withCliffs: cliffs ? ratioSummary(bothServe.map((r) => r.ratio)) : undefined,
+    cliffs,
+    oneSideZero: rows.filter((r) => !r.cliff && (r.measuredRps ?? 0) > 0 !== r.predictedRps > 0).length,
   };
 }

@@ -16,7 +16,16 @@ import { replicaPerformance, type Slo } from './replica.js';
  *
  * A probe where neither side meets the SLO has no ratio (counted as `bothZero`); where exactly one does, the
  * ratio is 0 or infinite and so is its |ln ratio|: the estimator got the feasibility wrong.
+ *
+ * A probe whose measured rate a timing error of CLIFF_TIMING_SHARE would move by more than CLIFF_RATE_RATIO is
+ * flagged (`cliff`, with the reason): there the table does not pin the rate down (typically a TPOT limit a
+ * few percent above the batch-1 decode step, where one batch more or less is the whole rate). Flagged
+ * probes stay in the report and in the `rate` figures; `identifiable` leaves them out.
  */
+/** Timing error the measurements themselves carry (run-to-run spread of the tables' medians is 1-3%). */
+export const CLIFF_TIMING_SHARE = 0.03;
+/** A rate that such an error moves by more than this factor is not identifiable (the worst-case target). */
+export const CLIFF_RATE_RATIO = 1.3;
 export interface ComparisonProbe {
   slo: Slo;
   inputTokens: number;
@@ -57,6 +66,8 @@ export interface RateComparison {
   /** predicted / measured; null when neither meets the SLO. */
   ratio: number | null;
   lnRatio: number | null;
+  /** Why the measured rate is not identifiable at this probe (see the file comment); absent when it is. */
+  cliff?: string;
 }
 
 export interface PointComparison {
@@ -87,6 +98,10 @@ export interface ConfigComparison {
   tp: number;
   file: string;
   rate: ErrorStats;
+  /** `rate` without the probes flagged `cliff`. */
+  identifiable: ErrorStats;
+  /** Probes flagged `cliff`. */
+  cliffs: number;
   /** Probes where neither side meets the SLO. */
   bothZero: number;
   prefill: ErrorStats;
@@ -98,7 +113,14 @@ export interface ComparisonReport {
   rates: RateComparison[];
   points: PointComparison[];
   configs: ConfigComparison[];
-  summary: { rate: ErrorStats; bothZero: number; prefill: ErrorStats; decodeStep: ErrorStats };
+  summary: {
+    rate: ErrorStats;
+    identifiable: ErrorStats;
+    cliffs: number;
+    bothZero: number;
+    prefill: ErrorStats;
+    decodeStep: ErrorStats;
+  };
 }
 
 export interface CatalogLookups {
@@ -136,8 +158,13 @@ export function compareProfiles(
         estimator: options.estimator,
         maxBatch,
       }).maxRequestsPerSec;
-      const measured = replicaPerformance(llm, gpu, profile.tp, probe.slo, mix, { profiles: measuredProfiles }).maxRequestsPerSec;
+      const measuredAt = (scale: number) =>
+        replicaPerformance(llm, gpu, profile.tp, { ttftMs: probe.slo.ttftMs * scale, tpotMs: probe.slo.tpotMs * scale }, mix, {
+          profiles: measuredProfiles,
+        }).maxRequestsPerSec;
+      const measured = measuredAt(1);
       const ratio = predicted === 0 && measured === 0 ? null : measured === 0 ? Infinity : predicted / measured;
+      const cliff = cliffReason(measuredAt(1 + CLIFF_TIMING_SHARE), measuredAt(1 - CLIFF_TIMING_SHARE));
       configRates.push({
         ...id,
         slo: probe.slo,
@@ -147,6 +174,7 @@ export function compareProfiles(
         measuredPerSec: measured,
         ratio,
         lnRatio: ratio === null ? null : Math.log(ratio),
+        ...(cliff ? { cliff } : {}),
       });
     }
     const configPoints = profile.points.map(
@@ -165,6 +193,8 @@ export function compareProfiles(
     configs.push({
       ...id,
       rate: errorStats(configRates.map((r) => r.ratio)),
+      identifiable: errorStats(configRates.map((r) => (r.cliff ? null : r.ratio))),
+      cliffs: configRates.filter((r) => r.cliff).length,
       bothZero: configRates.filter((r) => r.ratio === null).length,
       prefill: errorStats(configPoints.map((p) => p.prefillRatio)),
       decodeStep: errorStats(configPoints.map((p) => p.decodeStepRatio)),
@@ -177,11 +207,25 @@ export function compareProfiles(
     configs,
     summary: {
       rate: errorStats(rates.map((r) => r.ratio)),
+      identifiable: errorStats(rates.map((r) => (r.cliff ? null : r.ratio))),
+      cliffs: rates.filter((r) => r.cliff).length,
       bothZero: rates.filter((r) => r.ratio === null).length,
       prefill: errorStats(points.map((p) => p.prefillRatio)),
       decodeStep: errorStats(points.map((p) => p.decodeStepRatio)),
     },
   };
+}
+
+/**
+ * Why a probe's measured rate is not identifiable: the table's rate with every limit CLIFF_TIMING_SHARE
+ * looser (`looser`) and tighter (`tighter`) differ by more than CLIFF_RATE_RATIO. Scaling the limits is
+ * the same as scaling every measured time the other way, i.e. a timing error of that share.
+ */
+function cliffReason(looser: number, tighter: number): string | undefined {
+  if (looser === 0 || (tighter > 0 && looser / tighter <= CLIFF_RATE_RATIO)) return undefined;
+  const pct = Math.round(CLIFF_TIMING_SHARE * 100);
+  const moved = tighter === 0 ? 'to 0' : `x${(looser / tighter).toFixed(2)}`;
+  return `rate not identifiable: limits ${pct}% looser or tighter (a ${pct}% timing error) move the measured rate ${moved}`;
 }
 
 /** |ln ratio| statistics of the non-null ratios (NaN when there are none). */

@@ -5,16 +5,14 @@ import type { Gpu } from '../catalog/types.js';
  *
  * They are fitted, not tuned by hand: `npm run bench -- perf-estimator` (bench/estimator-fit.ts) fits them
  * to every measured table in models/profiles/ (Splitwise llama-2-70b on A100-80GB and H100-80GB at TP
- * 2/4/8, SageServe llama-3.1-8b and llama-3.2-3b on A100-80GB at TP 2/4) and reports, per table, the error
- * of constants fitted without that table's llm and generation; the values here are the fit on all tables,
- * rounded. Only mfu and mbu are per generation: the stack constants (overheads,
- * collectives) are one set, because no llm was measured on both generations by two stacks, so a per-
- * generation overhead could not be told apart from the stack's. Generations without a measured table
- * (Volta, Turing, Ada, unknown) reuse the Ampere pair and Blackwell the Hopper pair; H100 NVL is Hopper
- * (its lower clocks are already in the catalog's peak TFLOPS and its bridge in the interconnect column;
- * no measured table says it reaches a different share of them). Measure such GPUs (planner profile
- * import, or a calibration factor) before trusting their rates.
- */
+ * 2/4/8, SageServe llama-3.1-8b and llama-3.2-3b on A100-80GB-PCIe at TP 2/4) and reports, per table, the
+ * error of constants fitted without that table (leave one table out); the values here are the fit on all
+ * tables, rounded. Per generation: mfu, mbu, the per-layer decode overhead and the NVLink hop latency
+ * (the chip's speed at small kernels); the rest is one set for the serving stack. Generations without a
+ * measured table (Volta, Turing, Ada, unknown) reuse the Ampere set and Blackwell the Hopper set; H100 NVL
+ * is Hopper (its lower clocks are already in the catalog's peak TFLOPS and its bridge in the interconnect
+ * columns; no measured table says it reaches a different share of them). Measure such GPUs (planner
+ * profile import, or a calibration factor) before trusting their rates. */
 
 /**
  * Share of GPU memory the engine may use for weights and KV cache. The other 10% is the activation and
@@ -33,18 +31,21 @@ export interface GenerationEfficiency {
   mfu: number;
   /** Memory bandwidth utilisation of a decode step (weights and KV read once per step). */
   mbu: number;
+  /**
+   * Fixed time per transformer layer per decode step (kernel launches, norms, rotary, scheduling), ms.
+   * Decode at batch 1 spends several ms outside the weight read at every llm size; faster chips launch
+   * and finish the small kernels sooner, so it is per generation.
+   */
+  layerOverheadMs: number;
+  /** Latency of one ring step of an NVLink all-reduce, microseconds (NCCL small messages). */
+  allReduceHopUs: number;
 }
 
 /**
- * Constants of the serving stack rather than of the chip: per-layer overheads and collective costs. One set
- * for every generation (see the file comment).
+ * Constants of the serving stack rather than of the chip: per-request overheads and collective
+ * bandwidths. One set for every generation (see the file comment).
  */
 export interface StackConstants {
-  /**
-   * Fixed time per transformer layer per decode step (kernel launches, norms, rotary, scheduling), ms.
-   * Decode at batch 1 spends several ms outside the weight read at every llm size.
-   */
-  layerOverheadMs: number;
   /**
    * Fixed time per prefill whatever the llm and TP, ms: scheduling the request, sampling and returning its
    * first token. Short prompts take tens of ms to their first token at every llm size, far above their FLOPs
@@ -53,9 +54,7 @@ export interface StackConstants {
   prefillFixedMs: number;
   /**
    * Fixed time per prefill per GPU of the replica, ms: the engine hands each prefill to every tensor-parallel
-   * worker and waits for all of them. With the all-reduce hop latency it carries the growth of the
-   * short-prompt prefill with TP that every table shows, for 3B and 70B llms alike; for small llms that
-   * growth outweighs the halved compute, so TP 4 prefills short prompts slower than TP 2.
+   * worker and waits for all of them.
    */
   prefillPerGpuMs: number;
   /**
@@ -63,39 +62,47 @@ export interface StackConstants {
    * bookkeeping), ms: the decode step grows with the batch far faster than the KV read explains.
    */
   sequenceOverheadMsPerLayer: number;
-  /** Latency of one ring step of an all-reduce between GPUs of one VM, microseconds (NCCL small messages). */
-  allReduceHopUs: number;
   /**
-   * Share of the catalog's per-direction interconnect bandwidth that a two-GPU all-reduce of prefill
-   * activations achieves (the stacks do not overlap communication with compute).
+   * Share of the catalog's per-direction NVLink bandwidth that an all-reduce of prefill activations
+   * achieves (the stacks do not overlap communication with compute).
    */
   allReduceBandwidthEfficiency: number;
+  /** Share of the catalog's PCIe bandwidth a two-GPU all-reduce achieves (staged through host memory). */
+  pcieBandwidthEfficiency: number;
+  /**
+   * How a PCIe ring slows as it grows: a ring of tp GPUs moves its bytes (tp / 2)^this slower than two
+   * GPUs do, because its links share the host's root ports. SageServe's PCIe A100s prefill slower at TP 4
+   * than at TP 2; a plain ring (exponent 0) cannot produce that.
+   */
+  pcieRingExponent: number;
+  /** Latency of one ring step of a PCIe all-reduce, microseconds. */
+  pcieHopUs: number;
 }
 
 /**
- * The fit on all measured tables. prefillFixedMs and prefillPerGpuMs carry the short-prompt prefill of every
- * table (its FLOPs and weight read are a fraction of it); layerOverheadMs and sequenceOverheadMsPerLayer the
- * decode step at batch 1 and its growth with the batch; allReduceBandwidthEfficiency the growth of prefill
- * per prompt token with TP (a fifth of NVLink's rated bandwidth: the stacks neither overlap nor fuse the
- * collectives). A per-layer prefill overhead, a prefill-only hop latency and a bandwidth derating growing
- * with TP were tried and fitted to zero, so they are not in the model.
+ * The fit on all measured tables (bench/estimator-fit.ts), rounded. prefillFixedMs and prefillPerGpuMs carry
+ * the short-prompt prefill of every table (its FLOPs and weight read are a fraction of it); layerOverheadMs
+ * and sequenceOverheadMsPerLayer the decode step at batch 1 and its growth with the batch; the bandwidth
+ * shares and the PCIe ring exponent the growth of prefill per prompt token with TP.
  */
 export const STACK_CONSTANTS: Readonly<StackConstants> = {
-  layerOverheadMs: 0.069,
-  prefillFixedMs: 19,
-  prefillPerGpuMs: 0.73,
-  sequenceOverheadMsPerLayer: 0.005,
-  allReduceHopUs: 7.8,
-  allReduceBandwidthEfficiency: 0.24,
+  prefillFixedMs: 12.7,
+  prefillPerGpuMs: 0.3,
+  sequenceOverheadMsPerLayer: 0.0049,
+  allReduceBandwidthEfficiency: 0.36,
+  pcieBandwidthEfficiency: 0.97,
+  pcieRingExponent: 1.19,
+  pcieHopUs: 7.8,
 };
 
 /**
- * Fitted per generation. Hopper reaches a larger share of its peak than Ampere in these tables both in
- * compute and in bandwidth; the MBUs are below the 80% often quoted because the fitted per-layer decode
- * overhead is small (the fit puts more of a decode step into the weight read, which splits with TP).
+ * Fitted per generation. With its own per-layer decode overhead (a quarter of Ampere's: faster kernel
+ * launches and CUDA graphs on the newer stack) Hopper's fitted MFU and MBU come out below Ampere's: the
+ * fit puts more of the H100 decode step into the weight read. pcieBandwidthEfficiency near 1 with a ring
+ * exponent of 1.19 means two PCIe cards exchange at about the link's rate and four at well under half of it.
  */
-const AMPERE: GenerationEfficiency = { mfu: 0.66, mbu: 0.64 };
-const HOPPER: GenerationEfficiency = { mfu: 0.74, mbu: 0.74 };
+const AMPERE: GenerationEfficiency = { mfu: 0.74, mbu: 0.69, layerOverheadMs: 0.066, allReduceHopUs: 11 };
+const HOPPER: GenerationEfficiency = { mfu: 0.59, mbu: 0.6, layerOverheadMs: 0.016, allReduceHopUs: 7.4 };
 
 export const GENERATION_EFFICIENCY: Readonly<Record<GpuGeneration, GenerationEfficiency>> = {
   hopper: HOPPER,

@@ -34,14 +34,22 @@ export function weightBytesRead(llm: Llm, tokens: number): number {
 
 /**
  * One ring all-reduce of `bytes` over tp GPUs of one VM, ms (0 for tp 1): 2 (tp - 1) steps, each moving
- * bytes / tp per GPU at allReduceBandwidthEfficiency x the catalog's per-direction interconnect and
- * paying allReduceHopUs of latency.
+ * bytes / tp per GPU. Over NVLink at allReduceBandwidthEfficiency x the catalog's per-direction bandwidth,
+ * paying the generation's allReduceHopUs per step. Over PCIe the ring's links share the host's root ports
+ * (no peer-to-peer switch on the cloud cards), so the effective bandwidth falls as the ring grows: the
+ * transfer takes (tp / 2)^pcieRingExponent longer than a two-GPU ring at pcieBandwidthEfficiency, plus
+ * pcieHopUs per step.
  */
 export function allReduceMs(bytes: number, tp: number, gpu: Gpu, constants: EstimatorConstants): number {
   if (tp <= 1) return 0;
   const steps = 2 * (tp - 1);
+  const perGpuBytes = (steps / tp) * bytes;
+  if (gpu.interconnect === 'pcie') {
+    const bandwidth = gpu.interconnectGBps * 1e9 * constants.pcieBandwidthEfficiency;
+    return (perGpuBytes * (tp / 2) ** constants.pcieRingExponent * 1000) / bandwidth + (steps * constants.pcieHopUs) / 1000;
+  }
   const bandwidth = gpu.interconnectGBps * 1e9 * constants.allReduceBandwidthEfficiency;
-  return ((steps / tp) * bytes * 1000) / bandwidth + (steps * constants.allReduceHopUs) / 1000;
+  return (perGpuBytes * 1000) / bandwidth + (steps * constants.allReduceHopUs) / 1000;
 }
 
 /**

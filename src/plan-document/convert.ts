@@ -33,6 +33,7 @@ export function toPlanDocument(
     },
     ...(plan.policies ? { policies: plan.policies } : {}),
     ...(plan.sizeClasses ? { sizeClasses: plan.sizeClasses } : {}),
+    ...(plan.modelChoice ? { modelChoice: plan.modelChoice } : {}),
     totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
     windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
   };
@@ -47,6 +48,7 @@ export function planOf(given: PlanDocument): Plan {
     windows: document.windows,
     ...(document.policies ? { policies: document.policies } : {}),
     ...(document.sizeClasses ? { sizeClasses: document.sizeClasses } : {}),
+    ...(document.modelChoice ? { modelChoice: document.modelChoice } : {}),
   };
 }
 

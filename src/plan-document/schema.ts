@@ -159,6 +159,21 @@ export const PlanDocumentSchema = z.strictObject({
     )
     .optional()
     .describe('workloads split into request-size classes (sizeClasses > 1): which classes went to which GPU type'),
+  modelChoice: z
+    .array(
+      z.strictObject({
+        workload: z.string(),
+        llmChoice: z
+          .enum(['first', 'cheapest'])
+          .describe('first: only the first listed llm serves; cheapest: the solver picked among the allowed'),
+        allowedLlms: z.array(z.string()).describe('the llms the solver was allowed to use (one when pinned)'),
+        minQuality: nullableNumber,
+        servedShareByLlm: z.record(z.string(), z.number()).describe('share of the served requests per llm that served some'),
+        qualityServed: nullableNumber.describe('demand-weighted catalog qualityScore of the served requests (null: nothing served)'),
+      }),
+    )
+    .optional()
+    .describe('per workload: how its llms were chosen and which served (absent in plans written before it)'),
   totals: z.strictObject({
     costUsd: z.number(),
     startupCostUsd: z.number().describe('VM boots plus model loads: not in costUsd'),

@@ -1,3 +1,4 @@
+import { summariseModelChoice } from '../capacity/model-choice.js';
 import { activePolicies } from '../capacity/policies.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import { summariseSizeClasses } from '../capacity/size-class-summary.js';
@@ -39,6 +40,7 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   if (input.sizeClasses?.length)
     result = { ...result, plan: { ...result.plan, sizeClasses: summariseSizeClasses(input, result.plan, input.sizeClasses) } };
   if (options.resilienceCost) result = await withResilienceCost(input, result, plan);
+  result = { ...result, plan: { ...result.plan, modelChoice: summariseModelChoice(input, result.plan) } };
   await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {
     name: scenario.name,

@@ -16,8 +16,16 @@ export function renderCatalogView(
       return renderSummary(given, catalog, data.summary, chalk);
     case 'gpus':
       return renderTable(
-        ['GPU', 'memory GiB', 'BF16 TFLOPS', 'bandwidth TB/s', 'interconnect GB/s', 'source'],
-        [...catalog.gpus.values()].map((g) => [g.id, g.memoryGib, g.bf16Tflops, g.memoryBandwidthTBps, g.interconnectGBps, g.source]),
+        ['GPU', 'memory GiB', 'BF16 TFLOPS', 'bandwidth TB/s', 'interconnect GB/s', 'link', 'source'],
+        [...catalog.gpus.values()].map((g) => [
+          g.id,
+          g.memoryGib,
+          g.bf16Tflops,
+          g.memoryBandwidthTBps,
+          g.interconnectGBps,
+          g.interconnect,
+          g.source,
+        ]),
         chalk,
       );
     case 'llms':

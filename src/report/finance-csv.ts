@@ -94,6 +94,28 @@ export function warningsCsv(report: FinanceReport): string {
   );
 }
 
+export const MODEL_CHOICE_CSV = 'model-choice.csv';
+
+/**
+ * One row per (workload, allowed llm): how the workload's llms were chosen and the share of its served
+ * requests each llm took (0 for an allowed llm that served none), with the quality served over all its llms.
+ */
+export function modelChoiceCsv(report: FinanceReport): string {
+  const header = ['workload', 'llm_choice', 'min_quality', 'llm', 'served_share', 'workload_quality_served'];
+  const rows = report.modelChoice.flatMap((choice) => {
+    const llms = [...new Set([...choice.allowedLlms, ...Object.keys(choice.servedShareByLlm)])];
+    return llms.map((llm) => [
+      text(choice.workload),
+      text(choice.llmChoice),
+      choice.minQuality === null ? text('') : num(decimal(choice.minQuality)),
+      text(llm),
+      num(decimal(choice.servedShareByLlm[llm] ?? 0)),
+      choice.qualityServed === null ? text('') : num(decimal(choice.qualityServed)),
+    ]);
+  });
+  return toCsv(header, rows);
+}
+
 function money(row: { costUsd: number; startupCostUsd: number; totalCostUsd: number }): CsvCell[] {
   return [row.costUsd, row.startupCostUsd, row.totalCostUsd].map((usd) => num(formatCents(toCents(usd))));
 }

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { compareStrings } from '../order.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
 import { centsToUsd, toCents } from './money.js';
+import { modelChoiceLine } from './model-choice-text.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** The terminal summary: cost by region x llm, totals, utilisation per region over the windows. */
@@ -82,6 +83,10 @@ export function renderReportTables(report: FinanceReport, chalk: ChalkInstance):
     );
     text += `${chalk.bold('Utilisation')} (served load / replica capacity after headroom):\n`;
     text += renderTable(['region', 'mean', 'lowest window', 'highest window'], utilRows, chalk, ['left', 'right', 'right', 'right']);
+  }
+  if (report.modelChoice.length) {
+    text += `${chalk.bold('Model choice')} (llmChoice per workload; share of served requests per llm):\n`;
+    for (const choice of report.modelChoice) text += `  ${modelChoiceLine(choice)}\n`;
   }
   return text;
 }

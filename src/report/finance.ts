@@ -7,6 +7,9 @@ import type { PlanDocument } from '../plan-document/index.js';
 import { compareStrings } from '../order.js';
 import { apportionCents, centsToUsd, toCents } from './money.js';
 import { initialReplicas, replicaKey, replicaMap, replicaStarts } from '../capacity/model-load.js';
+import { summariseModelChoice, type ModelChoice } from '../capacity/model-choice.js';
+import { planOf } from '../plan-document/convert.js';
+import { PlanDocumentSchema } from '../plan-document/schema.js';
 
 /**
  * The finance report of a plan (`planner report`): cost and hours per window, region, sku, purchase and
@@ -44,6 +47,8 @@ export interface FinanceReport {
   costByMonth: CostByMonthRow[];
   /** One entry per plan window, in window order. */
   utilisation: WindowUtilisation[];
+  /** Per workload: how its llms were chosen (llmChoice), the llms allowed, the share each served, the quality served. */
+  modelChoice: ModelChoice[];
   /**
    * What a reader of the figures must know: unmet demand, a time-limited (unproven) or failed solve, a broken
    * budget (these first), then things in the plan the scenario does not explain (e.g. a route with no rate).
@@ -226,6 +231,7 @@ export const FinanceReportSchema = z.strictObject({
       byRegion: z.array(z.strictObject({ region: z.string(), ...utilisationFigures })),
     }),
   ),
+  modelChoice: PlanDocumentSchema.shape.modelChoice.unwrap(),
   warnings: z.array(z.string()),
 });
 
@@ -433,6 +439,8 @@ export function buildFinanceReport(document: PlanDocument, input: PlanningInput)
     costByWindow,
     costByMonth,
     utilisation,
+    // The plan's own statement; plans written before it have none, so it is derived from their routes.
+    modelChoice: document.modelChoice ?? summariseModelChoice(input, planOf(document)),
     warnings,
   };
 }

@@ -1,6 +1,7 @@
 import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
+import { modelChoiceLine } from './model-choice-text.js';
 import { escapeXml, evenTicks, lineChart, stackedBarChart, stepDecimals, type ChartSeries, type XAxis } from './svg-charts.js';
 import { compareStrings } from '../order.js';
 
@@ -36,6 +37,11 @@ export function renderHtmlReport(plan: PlanDocument, report: FinanceReport): str
       'Load on the replicas as a share of their usable capacity (after headroom), overall and per serving region; gaps are windows without replicas.',
     ),
     section('Fleet at the peak window', peakFleet(plan, report)),
+    section(
+      'Model choice',
+      `<ul class="model-choice">${report.modelChoice.map((c) => `<li>${escapeXml(modelChoiceLine(c))}</li>`).join('')}</ul>`,
+      'Per workload: llmChoice first serves it with its first listed llm only; cheapest (or a minQuality floor) lets the solver pick among the allowed llms. Shares are of the requests served; quality is the demand-weighted catalog qualityScore.',
+    ),
   ];
   if (plan.sizeClasses?.length)
     sections.push(

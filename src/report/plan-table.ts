@@ -1,6 +1,7 @@
 import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { ChalkInstance } from 'chalk';
 import type { PlanDocument } from '../plan-document/index.js';
+import { modelChoiceLine } from './model-choice-text.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** Human summary of a plan: headline numbers, one row per day (window group), the busiest fleets, unmet demand. */
@@ -63,6 +64,10 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
       out.push(chalk.dim(`  ${vm.count} x ${vm.sku} ${vm.purchase} in ${vm.region} at $${formatFixed(vm.usdPerHour, 3)}/h\n`));
   }
 
+  if (doc.modelChoice?.length) {
+    out.push(`\n${chalk.bold('Model choice')} (llmChoice per workload; share of served requests per llm):\n`);
+    for (const choice of doc.modelChoice) out.push(`  ${modelChoiceLine(choice)}\n`);
+  }
   if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
   if (doc.sizeClasses?.length) {
     out.push(`\n${chalk.bold('Size classes')} (share of each class's served requests per GPU type):\n`);

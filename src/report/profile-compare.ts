@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { ProfileComparison } from '../perf/compare-files.js';
+import { CLIFF_RATE_RATIO, CLIFF_TIMING_SHARE } from '../perf/compare.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** The terminal view of `planner profile --compare`: one row per measurement, then the error summary. */
@@ -28,12 +29,22 @@ export function renderProfileComparison(comparison: ProfileComparison, chalk: Ch
     ),
   );
   const s = comparison.summary;
+  const figures = (f: NonNullable<ProfileComparison['summary']>) =>
+    `median |ln(predicted/measured)| ${f.medianAbsLn.toFixed(3)} (x${Math.exp(f.medianAbsLn).toFixed(2)}), worst ${f.worstAbsLn.toFixed(3)} (x${Math.exp(f.worstAbsLn).toFixed(2)})`;
   out.push(
     s
-      ? `${s.compared} compared: median |ln(predicted/measured)| ${s.medianAbsLn.toFixed(3)} (x${Math.exp(s.medianAbsLn).toFixed(2)}), worst ${s.worstAbsLn.toFixed(3)} (x${Math.exp(s.worstAbsLn).toFixed(2)})\n`
+      ? `${s.compared} compared${comparison.cliffs ? ' (rates not identifiable left out)' : ''}: ${figures(s)}\n`
       : 'Nothing to compare: no measurement meets the SLO with a model rate above 0.\n',
   );
+  if (comparison.cliffs) {
+    const w = comparison.withCliffs;
+    out.push(
+      `${comparison.cliffs} where the measured rate is not identifiable (a ${Math.round(CLIFF_TIMING_SHARE * 100)}% timing error moves it by more than x${CLIFF_RATE_RATIO}; listed above)${w ? `; with them ${w.compared} compared: ${figures(w)}` : ''}\n`,
+    );
+  }
   if (comparison.oneSideZero)
-    out.push(`${comparison.oneSideZero} where only one side can serve at all (an unbounded error, not in the figures above)\n`);
+    out.push(
+      `${comparison.oneSideZero} where only one side can serve at all (an unbounded error, not in the figures above; cliffs excepted)\n`,
+    );
   return out.join('');
 }

@@ -3,7 +3,7 @@ import { splitSizeClasses } from '../demand/size-classes.js';
 import type { RequestMix, RequestSizeBucket } from '../demand/types.js';
 import { mixBuckets } from '../perf/mix.js';
 import type { ResolveInputs } from './resolve.js';
-import { requestMixOf } from './resolve.js';
+import { allowedLlmsOf, llmChoiceOf, requestMixOf } from './resolve.js';
 import type { Scenario } from './schema.js';
 
 /** One size class of a workload: the planning unit `<workload>#<class>`. */
@@ -104,7 +104,7 @@ function subMix(part: readonly RequestSizeBucket[]): RequestMix {
  */
 function classCost(scenario: Scenario, inputs: ResolveInputs, workload: Scenario['workloads'][number]) {
   const { catalog } = inputs;
-  const llms = (workload.llms ?? [...catalog.llms.keys()].sort())
+  const llms = allowedLlmsOf(workload, llmChoiceOf(workload), catalog)
     .map((id) => catalog.llms.get(id)!)
     .filter((llm) => workload.minQuality === undefined || llm.qualityScore >= workload.minQuality);
   const offers = (scenario.skus ?? [...new Set(catalog.prices.map((p) => p.sku))].sort()).flatMap((id) => {

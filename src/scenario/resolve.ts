@@ -1,5 +1,5 @@
 import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
-import type { Candidate, CandidateKv, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
+import type { Candidate, CandidateKv, LlmChoice, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
 import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
@@ -32,7 +32,6 @@ const HOUR_MS = 3_600_000;
  * together; a workload no config can serve is an "impossible SLO" error naming the best config.
  */
 export function resolveScenario(given: Scenario, givenInputs: ResolveInputs, file = 'scenario'): PlanningInput {
-  const { catalog } = givenInputs;
   checkScenario(given, givenInputs, file);
   // Size classes: each class of a split workload is planned as a workload of its own (demand-units.ts).
   const units = demandUnits(given, givenInputs, file);
@@ -53,8 +52,17 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
   (scenario.skus ?? []).forEach((sku, i) => {
     if (!catalog.skus.has(sku)) unknown(`skus.${i}`, 'sku', sku, catalog.skus.keys());
   });
-  const allowedLlms = scenario.workloads.map((workload) => workload.llms ?? [...catalog.llms.keys()].sort());
+  const choices = scenario.workloads.map(llmChoiceOf);
+  const allowedLlms = scenario.workloads.map((workload, w) => allowedLlmsOf(workload, choices[w]!, catalog));
   scenario.workloads.forEach((workload, w) => {
+    if (workload.llmChoice === 'first' && workload.minQuality !== undefined) {
+      issues.push({
+        file,
+        field: `workloads.${w}.llmChoice`,
+        message: 'llmChoice: first pins the first listed llm, but minQuality asks the solver to choose llms for a quality floor',
+        fix: 'drop minQuality to pin the first llm, or drop llmChoice (or set llmChoice: cheapest) to let the solver choose',
+      });
+    }
     (workload.llms ?? []).forEach((llm, i) => {
       if (!catalog.llms.has(llm)) unknown(`workloads.${w}.llms.${i}`, 'llm', llm, catalog.llms.keys());
     });
@@ -187,7 +195,8 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
 function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, sizeClasses: readonly WorkloadSizeClasses[]): PlanningInput {
   const { catalog } = inputs;
   const issues: InputIssue[] = [];
-  const allowedLlms = scenario.workloads.map((workload) => workload.llms ?? [...catalog.llms.keys()].sort());
+  const choices = scenario.workloads.map(llmChoiceOf);
+  const allowedLlms = scenario.workloads.map((workload, w) => allowedLlmsOf(workload, choices[w]!, catalog));
 
   // Windows. skipWindows (from --windows) moves the start; quota windows keep counting from the original start.
   const skip = scenario.horizon.skipWindows;
@@ -257,24 +266,34 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
   scenario.workloads.forEach((workload, w) => {
     if (!candidates.some((c) => c.requestsPerSecByWorkload.has(workload.id))) {
       const best = bestRate.get(workload.id);
+      const pinned = choices[w] === 'first' && (workload.llms?.length ?? 0) > 1;
+      // A pinned llm that cannot serve: say which other listed llm could, since that is the likely fix.
+      const alternative = pinned
+        ? workload.llms!.slice(1).find((llmId) => servesSomewhere(llmId, workload, mixes[w]!, skus, scenario.tp, inputs))
+        : undefined;
       issues.push({
         file,
-        field: `workloads.${w}.slo`,
-        message: `impossible SLO: no config of ${allowedLlms[w]!.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}`,
-        fix: 'relax the SLO, allow larger GPUs or more tensor parallelism, or allow a smaller llm (planner profile shows what each config sustains)',
+        // With a listed llm that could serve, the list's order is the mistake, not the SLO.
+        field: alternative ? `workloads.${w}.llms` : `workloads.${w}.slo`,
+        message: `impossible SLO: no config of ${pinned ? `${allowedLlms[w]![0]} (pinned: llmChoice first)` : allowedLlms[w]!.join(', ')} on the scenario's skus meets TTFT ${workload.slo.ttftMs} ms and TPOT ${workload.slo.tpotMs} ms${best ? ` (best tried: ${best.config})` : ''}${alternative ? `; the listed ${alternative} can` : ''}`,
+        fix: alternative
+          ? `to serve it with ${alternative}, list it first, or set llmChoice: cheapest to let the solver pick among the listed llms`
+          : 'relax the SLO, allow larger GPUs or more tensor parallelism, or allow a smaller llm (planner profile shows what each config sustains)',
       });
     }
   });
   if (issues.length) throw new InputError(issues, `${file}: some workloads cannot be served`);
 
   // Workloads and demand.
-  const workloads: WorkloadSpec[] = scenario.workloads.map((workload) => ({
+  const workloads: WorkloadSpec[] = scenario.workloads.map((workload, w) => ({
     id: workload.id,
     origins: Object.keys(workload.demand.origins).sort(),
     maxNetworkRttMs: workload.slo.maxNetworkRttMs,
     unmetPenaltyUsdPerRequest: workload.unmetPenaltyUsdPerRequest,
     ...(workload.deadlineHours !== undefined ? { deadlineHours: workload.deadlineHours } : {}),
     ...(workload.minQuality !== undefined ? { minQuality: workload.minQuality } : {}),
+    llmChoice: choices[w]!,
+    llms: allowedLlms[w]!,
   }));
   const series = scenario.workloads.map((workload, w) => demandSeries(workload.demand, windows, inputs, file, w, issues));
   if (issues.length) throw new InputError(issues, `${file}: the horizon is outside the demand profile`);
@@ -331,6 +350,41 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
         }
       : {}),
   };
+}
+
+/**
+ * The effective llm choice: minQuality opts into substitution (the floor is a choice among llms), otherwise
+ * the scenario's llmChoice, default first. An explicit first with minQuality is an input error (checked above).
+ */
+export function llmChoiceOf(workload: Scenario['workloads'][number]): LlmChoice {
+  if (workload.minQuality !== undefined) return 'cheapest';
+  return workload.llmChoice ?? 'first';
+}
+
+/** The llms the solver may use for a workload: the first listed (pinned), the listed ones, or with minQuality and no list every catalog llm. */
+export function allowedLlmsOf(workload: Scenario['workloads'][number], choice: LlmChoice, catalog: Catalog): string[] {
+  if (workload.llms === undefined) return workload.minQuality !== undefined ? [...catalog.llms.keys()].sort() : [];
+  return choice === 'first' ? [workload.llms[0]!] : [...workload.llms];
+}
+
+/** Whether some (sku, tp) of the scenario runs this llm within the workload's SLO (for the pinned-llm error). */
+function servesSomewhere(
+  llmId: string,
+  workload: Scenario['workloads'][number],
+  mix: RequestMix,
+  skus: readonly SkuOffer[],
+  tps: readonly number[],
+  inputs: ResolveInputs,
+): boolean {
+  const llm = inputs.catalog.llms.get(llmId)!;
+  return skus.some((offer) =>
+    tps.some(
+      (tp) =>
+        offer.gpusPerVm % tp === 0 &&
+        offer.prices.length > 0 &&
+        inputs.replicaRate(llm, inputs.catalog.gpus.get(offer.gpu)!, tp, workload.slo, mix) > 0,
+    ),
+  );
 }
 
 /** The load-dependent KV figures of one config (llm, gpu, tp) for the workloads it serves (rates > 0). */

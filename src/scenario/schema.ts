@@ -45,7 +45,17 @@ export const DemandSchema = z.strictObject({
 
 export const WorkloadSchema = z.strictObject({
   id: id.describe('workload name, unique in the scenario (e.g. chat)'),
-  llms: z.array(id).min(1).optional().describe('llms allowed to serve this workload (default with minQuality: every llm in the catalog)'),
+  llms: z
+    .array(id)
+    .min(1)
+    .optional()
+    .describe('llms that may serve this workload, the pinned one first (default with minQuality: every llm in the catalog)'),
+  llmChoice: z
+    .enum(['first', 'cheapest'])
+    .optional()
+    .describe(
+      'which listed llms serve it: first (the default) = only the first listed llm; cheapest = the solver picks among the listed llms (minQuality implies cheapest)',
+    ),
   minQuality: positive
     .optional()
     .describe(

@@ -207,6 +207,15 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
           message: `route ${route.origin} -> ${route.region} has RTT ${rtt} ms; ${workload.id} allows ${workload.maxNetworkRttMs} ms`,
         });
       }
+      // Checked before capacity: a forbidden llm is the scenario's rule (llmChoice), not a missing config.
+      if (workload.llms && !workload.llms.includes(route.llm)) {
+        violations.push({
+          group: 'model-choice',
+          ...where,
+          message: `${workload.id} is served by ${route.llm}, which ${workload.llmChoice ? `llmChoice ${workload.llmChoice}` : 'the scenario'} does not allow (allowed: ${workload.llms.join(', ')})`,
+        });
+        continue;
+      }
       const configKey = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
       const rate = candidates.get(configKey)?.requestsPerSecByWorkload.get(workload.id);
       if (!rate) {

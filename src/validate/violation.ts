@@ -1,6 +1,6 @@
 /** What the checkers report: one broken rule, where, and the numbers. */
 export interface Violation {
-  group: 'demand' | 'capacity' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog' | PolicyGroup;
+  group: 'demand' | 'capacity' | 'model-choice' | 'packing' | 'quota' | 'latency' | 'scaling' | 'budget' | 'cost' | 'catalog' | PolicyGroup;
   window?: number;
   start?: string;
   region?: string;

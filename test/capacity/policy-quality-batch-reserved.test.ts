@@ -16,7 +16,7 @@ describe('group 7: quality', () => {
    */
   it('a quality floor of 62 moves traffic to the better llm, at the brute-force optimum', async () => {
     const llms = 'workloads.0.llms=[llama-3.1-8b,llama-3.2-3b]';
-    const free = await tinyInput([...ONE_REGION, llms, 'horizon.windows=1']);
+    const free = await tinyInput([...ONE_REGION, llms, 'workloads.0.llmChoice=cheapest', 'horizon.windows=1']);
     const input = await tinyInput([...ONE_REGION, llms, 'horizon.windows=1', 'workloads.0.minQuality=62']);
     const [q8, q3] = [input.llmQuality!.get('llama-3.1-8b')!, input.llmQuality!.get('llama-3.2-3b')!];
     const [c8, c3] = [0.9 * rateOf(input, 'llama-3.1-8b', SKU), 0.9 * rateOf(input, 'llama-3.2-3b', SKU)];

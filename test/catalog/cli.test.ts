@@ -46,7 +46,7 @@ describe('planner catalog', () => {
     const listings = JSON.parse(stdout) as PriceListing[];
     expect(listings.find((l) => l.sku === 'NC24ads_A100_v4' && l.region === 'eastus')).toEqual({
       sku: 'NC24ads_A100_v4',
-      gpu: 'A100-80GB',
+      gpu: 'A100-80GB-PCIe',
       gpusPerVm: 1,
       region: 'eastus',
       onDemandUsdPerHour: 3.673,
@@ -79,7 +79,7 @@ describe('planner catalog', () => {
   it('summarises the catalog by default and shows each view', async () => {
     const summary = await planner([]);
     expect(summary.exitCode).toBe(0);
-    expect(summary.stdout).toMatch(/Catalog builtin:models: 11 GPUs, 7 LLMs, 44 SKUs, 12 regions/);
+    expect(summary.stdout).toMatch(/Catalog builtin:models: 12 GPUs, 7 LLMs, 44 SKUs, 12 regions/);
     expect(summary.stdout).toContain('latency.csv');
     const json = JSON.parse((await planner(['--format', 'json'])).stdout) as { counts: { skus: number; spotPrices: number } };
     expect(json.counts.skus).toBe(44);

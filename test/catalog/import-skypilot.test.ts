@@ -92,7 +92,7 @@ describe('planner catalog import skypilot', () => {
     expect(await read('skus.csv')).toBe(
       [
         'id,gpu,gpus_per_vm,vcpus,memory_gib,cloud,family',
-        'NC24ads_A100_v4,A100-80GB,1,24,220,azure,NCADSA100v4',
+        'NC24ads_A100_v4,A100-80GB-PCIe,1,24,220,azure,NCADSA100v4',
         'NC40ads_H100_v5,H100-NVL-94GB,1,40,320,azure,NCadsH100v5',
         'ND96isr_H100_v5,H100-80GB,8,96,1900,azure,NDSH100v5',
         '',

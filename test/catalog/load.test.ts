@@ -247,7 +247,7 @@ describe('catalog load errors name file:line, field and fix', () => {
   });
 
   it('duplicate ids and rows, unknown skus and regions in prices', () => {
-    const dupGpu = edited('gpus', (text) => `${text}T4-16GB,16,65,0.32,16,copy\n`);
+    const dupGpu = edited('gpus', (text) => `${text}T4-16GB,16,65,0.32,16,pcie,copy\n`);
     const lines = dupGpu.gpus.text.trimEnd().split('\n').length;
     expect(
       issueAt(
@@ -281,5 +281,50 @@ describe('catalog load errors name file:line, field and fix', () => {
       'models/prices.csv usd_per_hour',
     ]);
     expect(error.issues.every((i) => i.fix && i.fix.length > 0)).toBe(true);
+  });
+});
+
+describe('gpus.csv interconnect column', () => {
+  it('marks the PCIe cards pcie and the NVLink parts nvlink', () => {
+    const gpus = parseCatalog(shippedFiles()).gpus;
+    const pcie = [...gpus.values()].filter((g) => g.interconnect === 'pcie').map((g) => g.id);
+    expect(pcie.sort()).toEqual(['A10-24GB', 'A100-80GB-PCIe', 'A10G-24GB', 'L4-24GB', 'L40S-48GB', 'T4-16GB', 'V100-16GB']);
+    expect(gpus.get('A100-80GB-PCIe')).toMatchObject({ memoryGib: 80, bf16Tflops: 312, memoryBandwidthTBps: 1.935, interconnectGBps: 32 });
+    expect(gpus.get('H100-NVL-94GB')?.interconnect).toBe('nvlink');
+  });
+
+  it('defaults by bandwidth when the column or the value is absent', () => {
+    const withoutColumn = edited('gpus', (text) =>
+      text
+        .split('\n')
+        .map((line) =>
+          line
+            .split(',')
+            .filter((_, i) => i !== 5)
+            .join(','),
+        )
+        .join('\n'),
+    );
+    const gpus = parseCatalog(withoutColumn).gpus;
+    expect(gpus.get('H100-80GB')?.interconnect).toBe('nvlink'); // 450 GB/s
+    expect(gpus.get('V100-32GB')?.interconnect).toBe('nvlink'); // 150 GB/s, the slowest NVLink
+    expect(gpus.get('A100-80GB-PCIe')?.interconnect).toBe('pcie'); // 32 GB/s
+    const empty = edited('gpus', (text) => replaceLine(text, 'L4-24GB,', 'L4-24GB,24,121,0.3,32,,PCIe card').text);
+    expect(parseCatalog(empty).gpus.get('L4-24GB')?.interconnect).toBe('pcie');
+  });
+
+  it('a bad value names file, line, column and the values it may take', () => {
+    let line = 0;
+    const bad = edited('gpus', (text) => {
+      const changed = replaceLine(text, 'L4-24GB,', 'L4-24GB,24,121,0.3,32,nvswitch,PCIe card');
+      line = changed.line;
+      return changed.text;
+    });
+    const issue = issueAt(
+      inputErrorOf(() => parseCatalog(bad)),
+      { file: 'models/gpus.csv', line, field: 'interconnect' },
+    );
+    expect(issue.message).toBe('must be nvlink or pcie (or empty)');
+    expect(issue.fix).toMatch(/^interconnect is nvlink or pcie/);
   });
 });

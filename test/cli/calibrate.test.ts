@@ -71,7 +71,7 @@ describe('planner calibrate', () => {
     const w = loaded.scenario.workloads.findIndex((x) => x.id === 'chat');
     const curve = replicaLoadCurve(
       loaded.catalog.llms.get('qwen2.5-32b')!,
-      loaded.catalog.gpus.get('A100-80GB')!,
+      loaded.catalog.gpus.get('A100-80GB-PCIe')!,
       1,
       loaded.mixes[w]!,
       profileOptions(loaded.measuredProfiles),
@@ -80,7 +80,7 @@ describe('planner calibrate', () => {
     // At batch B the replicas serve 0.7 x the model's rate at the model's latencies for B (TPOT only, then both).
     const rows = [2, 4, 6, 8].map((b, h) => {
       const p = curve[b - 1]!;
-      return `2024-05-13T1${h}:00:00Z,qwen2.5-32b,A100-80GB,1,5,${(5 * 0.7 * p.requestsPerSec).toFixed(9)},,${h % 2 ? p.ttftMs.toFixed(9) : ''},${p.tpotMs.toFixed(9)}`;
+      return `2024-05-13T1${h}:00:00Z,qwen2.5-32b,A100-80GB-PCIe,1,5,${(5 * 0.7 * p.requestsPerSec).toFixed(9)},,${h % 2 ? p.ttftMs.toFixed(9) : ''},${p.tpotMs.toFixed(9)}`;
     });
     const observed = join(work, 'latency.csv');
     writeFileSync(observed, `window_start,llm,gpu,tp,replicas,served_rps,utilisation,ttft_mean_ms,tpot_mean_ms\n${rows.join('\n')}\n`);

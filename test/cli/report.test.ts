@@ -251,7 +251,7 @@ describe('a plan that solve rejected for unmet demand', () => {
     '--set',
     'skus=[NC24ads_A100_v4]',
     '--set',
-    'policies.quotas=[{gpu: A100-80GB, region: eastus, gpus: 1}, {gpu: A100-80GB, region: westus2, gpus: 1}]',
+    'policies.quotas=[{gpu: A100-80GB-PCIe, region: eastus, gpus: 1}, {gpu: A100-80GB-PCIe, region: westus2, gpus: 1}]',
   ];
   beforeAll(async () => {
     const { exitCode } = await planner(['solve', tiny, ...QUOTA, '--out', unmetDir]);

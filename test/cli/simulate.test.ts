@@ -130,7 +130,7 @@ describe('planner simulate', () => {
     const events = join(work, 'events.csv');
     await writeFile(
       events,
-      'gpu,region,from_utc,to_utc,available_gpus\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nH100-NVL-94GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\n',
+      'gpu,region,from_utc,to_utc,available_gpus\nA100-80GB-PCIe,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nH100-NVL-94GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\n',
     );
     const summary = await simulateJson('--strategies', 'planner,siloed', '--events', events);
     const planner = summary.comparison.find((r) => r.strategy === 'planner')!;
@@ -168,7 +168,7 @@ describe('planner simulate: bad input', () => {
     const events = join(work, 'bad-events.csv');
     await writeFile(
       events,
-      'gpu,region,from_utc,to_utc,available_gpus\nB200,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nA100-80GB,eastus,yesterday,2024-05-14T14:00:00Z,-1\nA100-80GB,eastus,2025-01-01T00:00:00Z,2025-01-01T01:00:00Z,0\n',
+      'gpu,region,from_utc,to_utc,available_gpus\nB200,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z,0\nA100-80GB-PCIe,eastus,yesterday,2024-05-14T14:00:00Z,-1\nA100-80GB-PCIe,eastus,2025-01-01T00:00:00Z,2025-01-01T01:00:00Z,0\n',
     );
     const { exitCode, stderr } = await planner(['simulate', SIM, '--events', events]);
     expect(exitCode).toBe(2);
@@ -215,7 +215,7 @@ describe('planner simulate: bad input', () => {
 
   it('rejects a missing event column, an unknown strategy and unreadable stress', async () => {
     const events = join(work, 'no-column.csv');
-    await writeFile(events, 'gpu,region,from_utc,to_utc\nA100-80GB,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z\n');
+    await writeFile(events, 'gpu,region,from_utc,to_utc\nA100-80GB-PCIe,eastus,2024-05-14T10:00:00Z,2024-05-14T14:00:00Z\n');
     const missing = await planner(['simulate', SIM, '--events', events]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toMatch(/missing column available_gpus/);

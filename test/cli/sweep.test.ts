@@ -75,7 +75,7 @@ describe('planner sweep on the tiny scenario', () => {
   });
 
   it("--set and --windows apply to every point, so a region's quota that --set adds can be varied", async () => {
-    const quotas = 'policies.quotas=[{gpu: A100-80GB, region: eastus, gpus: 0}, {gpu: A100-80GB, region: westus2, gpus: 0}]';
+    const quotas = 'policies.quotas=[{gpu: A100-80GB-PCIe, region: eastus, gpus: 0}, {gpu: A100-80GB-PCIe, region: westus2, gpus: 0}]';
     const { doc } = await sweepJson('--set', quotas, '--windows', '1..2', '--vary', 'policies.quotas.0.gpus=0,2,100');
     expect(doc.scenario.overrides).toEqual(['horizon.skipWindows=1', 'horizon.windows=2', quotas]);
     expect(doc.points.map((p) => p.overrides)).toEqual([

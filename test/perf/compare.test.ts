@@ -83,6 +83,25 @@ describe('compareProfiles', () => {
     expect(oneSided.summary.rate.worstAbsLn).toBe(Infinity);
   });
 
+  it('flags a probe whose measured rate a 3% timing error would move by more than x1.3, and leaves it out of identifiable', () => {
+    // TPOT 1% above the table's batch-1 decode step (its TPOT at batch 1): 3% tighter and batch 1 misses
+    // too, so the measured rate drops to 0; 3% looser and it serves.
+    const measuredStep = 1.25 * estimateDecodeStepMs(LLMS.llama31_8b, GPUS.a100, 2, 1, 256 + 64);
+    const edge = { slo: { ttftMs: 1e9, tpotMs: measuredStep * 1.01 }, inputTokens: 256, outputTokens: 128 };
+    const report = compareProfiles(catalog, [scaledEstimate(1.25)], { probes: [edge, ...PROBES] });
+    expect(report.rates[0]!.measuredPerSec).toBeGreaterThan(0);
+    expect(report.rates[0]!.cliff).toBe(
+      'rate not identifiable: limits 3% looser or tighter (a 3% timing error) move the measured rate to 0',
+    );
+    // The loose probes sit at the largest batch whatever the timing: identifiable.
+    expect(report.rates.slice(1).map((r) => r.cliff)).toEqual([undefined, undefined]);
+    expect(report.summary.cliffs).toBe(1);
+    expect(report.summary.rate.count).toBe(3);
+    expect(report.summary.identifiable.count).toBe(2);
+    expect(report.summary.identifiable.worstAbsLn).toBeCloseTo(Math.log(1.25), 9);
+    expect(report.configs[0]).toMatchObject({ cliffs: 1 });
+  });
+
   it('names the file of a profile whose llm is not in the catalog', () => {
     expect(() => compareProfiles(catalog, [{ ...scaledEstimate(1), llm: 'llama-9' }])).toThrow(InputError);
     expect(() => compareProfiles(catalog, [{ ...scaledEstimate(1), llm: 'llama-9' }])).toThrow(/scaled\.csv.*llama-9/);

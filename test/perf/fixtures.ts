@@ -2,11 +2,51 @@ import type { Gpu, Llm } from '../../src/catalog/types.js';
 
 /** Catalog-like rows built here, so the perf tests do not depend on models/*.csv. */
 export const GPUS = {
-  h100: { id: 'H100-80GB', memoryGib: 80, bf16Tflops: 989, memoryBandwidthTBps: 3.35, interconnectGBps: 450, source: 'test' },
-  a100: { id: 'A100-80GB', memoryGib: 80, bf16Tflops: 312, memoryBandwidthTBps: 2.039, interconnectGBps: 300, source: 'test' },
-  a100small: { id: 'A100-40GB', memoryGib: 40, bf16Tflops: 312, memoryBandwidthTBps: 1.555, interconnectGBps: 300, source: 'test' },
-  a10: { id: 'A10-24GB', memoryGib: 24, bf16Tflops: 125, memoryBandwidthTBps: 0.6, interconnectGBps: 32, source: 'test' },
-  t4: { id: 'T4-16GB', memoryGib: 16, bf16Tflops: 65, memoryBandwidthTBps: 0.32, interconnectGBps: 16, source: 'test' },
+  h100: {
+    id: 'H100-80GB',
+    memoryGib: 80,
+    bf16Tflops: 989,
+    memoryBandwidthTBps: 3.35,
+    interconnectGBps: 450,
+    interconnect: 'nvlink',
+    source: 'test',
+  },
+  a100: {
+    id: 'A100-80GB',
+    memoryGib: 80,
+    bf16Tflops: 312,
+    memoryBandwidthTBps: 2.039,
+    interconnectGBps: 300,
+    interconnect: 'nvlink',
+    source: 'test',
+  },
+  a100small: {
+    id: 'A100-40GB',
+    memoryGib: 40,
+    bf16Tflops: 312,
+    memoryBandwidthTBps: 1.555,
+    interconnectGBps: 300,
+    interconnect: 'nvlink',
+    source: 'test',
+  },
+  a10: {
+    id: 'A10-24GB',
+    memoryGib: 24,
+    bf16Tflops: 125,
+    memoryBandwidthTBps: 0.6,
+    interconnectGBps: 32,
+    interconnect: 'pcie',
+    source: 'test',
+  },
+  t4: {
+    id: 'T4-16GB',
+    memoryGib: 16,
+    bf16Tflops: 65,
+    memoryBandwidthTBps: 0.32,
+    interconnectGBps: 16,
+    interconnect: 'pcie',
+    source: 'test',
+  },
 } satisfies Record<string, Gpu>;
 
 const llm = (

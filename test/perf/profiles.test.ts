@@ -14,12 +14,12 @@ const point = (profile: MeasuredProfile, prompt: number, batch: number) =>
   profile.points.find((p) => p.promptTokens === prompt && p.batchSize === batch)!;
 
 describe('measured profiles', () => {
-  it('ships llama-2-70b on A100-80GB and H100-80GB at TP 2, 4 and 8, and llama-3.1-8b and llama-3.2-3b on A100-80GB at TP 2 and 4', () => {
+  it('ships llama-2-70b on A100-80GB and H100-80GB at TP 2, 4 and 8, and llama-3.1-8b and llama-3.2-3b on A100-80GB-PCIe at TP 2 and 4', () => {
     const keys = [...builtinProfiles().keys()].sort();
     expect(keys).toEqual(
       [
         ...['A100-80GB', 'H100-80GB'].flatMap((gpu) => [2, 4, 8].map((tp) => configKey('llama-2-70b', gpu, tp))),
-        ...['llama-3.1-8b', 'llama-3.2-3b'].flatMap((llm) => [2, 4].map((tp) => configKey(llm, 'A100-80GB', tp))),
+        ...['llama-3.1-8b', 'llama-3.2-3b'].flatMap((llm) => [2, 4].map((tp) => configKey(llm, 'A100-80GB-PCIe', tp))),
       ].sort(),
     );
     expect(builtin('H100-80GB', 8).file).toBe('models/profiles/splitwise-llama2-70b.csv');
@@ -32,7 +32,7 @@ describe('measured profiles', () => {
   it('reads the SageServe tables: seconds to ms, whole decode to one step', () => {
     for (const llm of ['llama-3.1-8b', 'llama-3.2-3b']) {
       for (const tp of [2, 4]) {
-        const profile = builtinProfiles().get(configKey(llm, 'A100-80GB', tp))!;
+        const profile = builtinProfiles().get(configKey(llm, 'A100-80GB-PCIe', tp))!;
         expect(profile.file).toBe('models/profiles/sageserve-llama3-a100.csv');
         // Prompt 128 ... 8192 at batch 1 and batch 2 ... 32 at prompt 512.
         expect(profile.points).toHaveLength(12);
@@ -42,7 +42,7 @@ describe('measured profiles', () => {
     // Source rows (llama-3.1-8b, TP 2, prompt 128, batch 1, 128 generated tokens): prompt_time 0.026356,
     // 0.024628, 0.024099, 0.022691, 0.022682 s -> median 24.099 ms; token_time 1.091423, 1.088581,
     // 1.087884, 1.089089, 1.087631 s over 127 steps -> median 1.088581 / 127 = 8.572 ms.
-    const profile = builtinProfiles().get(configKey('llama-3.1-8b', 'A100-80GB', 2))!;
+    const profile = builtinProfiles().get(configKey('llama-3.1-8b', 'A100-80GB-PCIe', 2))!;
     expect(point(profile, 128, 1)).toMatchObject({ prefillMs: 24.099, decodeStepMs: 8.572 });
   });
 
