@@ -27,6 +27,11 @@ export function renderSimulationText(
       ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst replica group TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
       : '';
     text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
+    const shares = Object.entries(row.gpuSharesByWorkload);
+    if (shares.some(([, byGpu]) => byGpu.length > 1) || shares.length > 1)
+      text += `  served by GPU type: ${shares
+        .map(([id, byGpu]) => `${id} ${byGpu.map((e) => `${e.gpu} ${(100 * e.share).toFixed(e.share < 0.1 ? 1 : 0)}%`).join(', ')}`)
+        .join('; ')}\n`;
   }
   if (summary.learning) text += renderLearningText(summary.learning, chalk);
   if (summary.redirect.length > 0) {

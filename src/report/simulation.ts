@@ -35,6 +35,11 @@ export interface ComparisonRow {
   totalCostUsd: number;
   attainment: number;
   attainmentByWorkload: Record<string, number>;
+  /**
+   * Share of each workload's served requests per GPU type over the run (a size class is a workload
+   * `<id>#<c>` here, so this is where each class went); shares below 0.05% left out.
+   */
+  gpuSharesByWorkload: Record<string, { gpu: string; share: number }[]>;
   /** Attainment over the windows a capacity event was in force (null without events). */
   eventAttainment: number | null;
   unmetRequests: number;
@@ -70,6 +75,7 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     totalCostUsd: totalCost(s),
     attainment: s.totals.attainment,
     attainmentByWorkload: s.totals.attainmentByWorkload,
+    gpuSharesByWorkload: gpuSharesByWorkload(s),
     eventAttainment: eventAttainment(s),
     unmetRequests: Math.round(s.totals.unmetRequests),
     lateRequests: Math.round(s.totals.lateRequests),
@@ -84,6 +90,27 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     planningSeconds: s.seconds,
     notes: s.notes,
   }));
+}
+
+function gpuSharesByWorkload(s: ContenderResult): ComparisonRow['gpuSharesByWorkload'] {
+  const served = new Map<string, Map<string, number>>();
+  for (const window of s.windows)
+    for (const entry of window.servedBy) {
+      const byGpu = served.get(entry.workload) ?? new Map<string, number>();
+      byGpu.set(entry.gpu, (byGpu.get(entry.gpu) ?? 0) + entry.rps * window.hours);
+      served.set(entry.workload, byGpu);
+    }
+  const shares: ComparisonRow['gpuSharesByWorkload'] = {};
+  for (const workload of [...served.keys()].sort()) {
+    const byGpu = served.get(workload)!;
+    const total = [...byGpu.values()].reduce((sum, v) => sum + v, 0);
+    if (!(total > 0)) continue;
+    shares[workload] = [...byGpu]
+      .map(([gpu, v]) => ({ gpu, share: v / total }))
+      .filter((e) => e.share >= 5e-4)
+      .sort((a, b) => b.share - a.share || (a.gpu < b.gpu ? -1 : a.gpu > b.gpu ? 1 : 0));
+  }
+  return shares;
 }
 
 /**

@@ -10,6 +10,9 @@ import type { FleetWindow } from './types.js';
  * is the load at which mean TTFT and TPOT meet the SLO, queueing allowance included). Among the max-served
  * routings it prefers short round trips. A linear program: an ideal router, the same for every contender.
  * Inside a region a replica group's share is its capacity's share (the LP is indifferent between equal replica groups).
+ * Before round trips it prefers, per workload, the replica groups that serve its requests for the fewest dollars of
+ * GPU time (price per GPU x tp / rate), as the planner routes: otherwise a max-served routing may put a size class
+ * on the GPUs planned for another class, and the queueing estimate then charges the interference to the plan.
  */
 export interface DispatchResult {
   servedRps: number[][];
@@ -20,6 +23,8 @@ export interface DispatchResult {
 }
 
 const LATENCY_PREFERENCE = 1e-6;
+/** Weight of the cost-per-request preference (normalised to 1 per workload): far below a request/s served. */
+const FIT_PREFERENCE = 1e-4;
 
 /**
  * `minServed[w][o]`: serve at least this much of (w, o) (a later pass that fills the capacity left with
@@ -33,23 +38,32 @@ export async function dispatch(
   minServed?: readonly (readonly number[])[],
 ): Promise<DispatchResult> {
   const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+  const usdPerGpuHour = gpuPrices(input);
   const problem = new Problem();
   const capacity = new Map<number, LinearExpr>();
   const routes: { w: number; o: number; replicaGroup: number; index: number }[] = [];
   const served = input.workloads.map((w) => w.origins.map(() => 0));
   for (const [w, workload] of input.workloads.entries()) {
+    const rateOfGroup = (replica: FleetWindow['replicas'][number]) =>
+      rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`)?.get(workload.id) ?? 0;
+    const usdPerRequest = (replica: FleetWindow['replicas'][number]) =>
+      ((usdPerGpuHour.get(`${replica.sku}|${replica.region}`) ?? 0) * replica.tp) / rateOfGroup(replica);
+    let dearest = 0;
+    for (const replica of fleet.replicas)
+      if (replica.count > 0 && rateOfGroup(replica) > 0) dearest = Math.max(dearest, usdPerRequest(replica));
     for (const [o, origin] of workload.origins.entries()) {
       const demand = actual[w]![o]!;
       if (!(demand > 0)) continue;
       const total = new LinearExpr();
       for (const [replicaGroup, replica] of fleet.replicas.entries()) {
         if (replica.count <= 0 || (replica.workload !== undefined && replica.workload !== workload.id)) continue;
-        const rate = rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`)?.get(workload.id) ?? 0;
+        const rate = rateOfGroup(replica);
         const rtt = input.latencyMs(origin, replica.region);
         if (rate <= 0 || rtt > workload.maxNetworkRttMs) continue;
+        const fit = dearest > 0 ? usdPerRequest(replica) / dearest : 0;
         const variable = problem.addVariable({
           label: `x[${workload.id},${origin},${replicaGroup}]`,
-          objective: -1 + LATENCY_PREFERENCE * rtt,
+          objective: -1 + FIT_PREFERENCE * fit + LATENCY_PREFERENCE * rtt,
         });
         total.add(variable);
         let row = capacity.get(replicaGroup);
@@ -88,4 +102,17 @@ export async function dispatch(
   for (const [w, workload] of input.workloads.entries())
     for (const o of workload.origins.keys()) served[w]![o] = Math.min(served[w]![o]!, actual[w]![o]!);
   return { servedRps: served, replicaGroupLoad, utilisation: slots > 0 ? used / slots : 0 };
+}
+
+/** The cheapest price per GPU-hour of each (sku, region) the scenario offers: what a replica's time costs. */
+function gpuPrices(input: PlanningInput): Map<string, number> {
+  const prices = new Map<string, number>();
+  for (const sku of input.skus)
+    for (const price of sku.prices) {
+      if (price.purchase === 'reserved') continue;
+      const key = `${sku.sku}|${price.region}`;
+      const perGpu = price.usdPerHour / sku.gpusPerVm;
+      prices.set(key, Math.min(prices.get(key) ?? Number.POSITIVE_INFINITY, perGpu));
+    }
+  return prices;
 }
