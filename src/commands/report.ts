@@ -25,7 +25,7 @@ export interface ReportCommandOptions {
 /**
  * `planner report PLAN [--scenario S]`: cost and hours per window, region, sku, purchase and llm, a
  * monthly summary and utilisation, from a plan.json and its scenario (the plan's overrides re-applied).
- * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs and warnings.csv; html
+ * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs, warnings.csv and model-choice.csv; html
  * prints the page, or with --out writes report.html (json with --out writes report.json). The warnings (unmet
  * demand, an unproven solve, a broken budget) are in every format, and on stderr when the output is a file
  * format. The scenario is the one the plan records unless --scenario names one. Exit 0; 2 on bad input.
