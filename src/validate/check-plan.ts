@@ -5,7 +5,7 @@ import { budgetStatus, type BudgetStatus } from '../capacity/budget-status.js';
 import { checkFigures } from './check-figures.js';
 import { checkPolicies } from './check-policies.js';
 import { differs } from './tolerance.js';
-import { RATE_TOLERANCE, type Violation } from './violation.js';
+import { RATE_TOLERANCE, ROUTE_RATE_STEP, type Violation } from './violation.js';
 
 export type { PolicyGroup, Violation } from './violation.js';
 
@@ -199,6 +199,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
 
     // Group 2 and latency: every route is an allowed, reachable config, and its replicas carry the load.
     const load = new Map<string, number>();
+    const rounding = new Map<string, number>();
     const served = new Map<string, number>();
     for (const route of window.routes) {
       const w = workloadIndex.get(route.workload);
@@ -236,12 +237,13 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         continue;
       }
       load.set(configKey, (load.get(configKey) ?? 0) + route.requestsPerSec / rate);
+      rounding.set(configKey, (rounding.get(configKey) ?? 0) + ROUTE_RATE_STEP / (2 * rate));
       const demandKey = `${route.workload}|${route.origin}`;
       served.set(demandKey, (served.get(demandKey) ?? 0) + route.requestsPerSec);
     }
     for (const [configKey, replicasNeeded] of load) {
       const usable = (replicaCount.get(configKey) ?? 0) * (1 - input.policies.headroom);
-      if (replicasNeeded > usable + RATE_TOLERANCE) {
+      if (replicasNeeded > usable + Math.max(RATE_TOLERANCE, rounding.get(configKey)! + 1e-9 * usable)) {
         const [llm, sku, tp, region] = configKey.split('|') as [string, string, string, string];
         violations.push({
           group: 'capacity',
