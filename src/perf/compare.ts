@@ -93,11 +93,8 @@ export interface ErrorStats {
   geoMeanRatio: number;
 }
 
-export interface ConfigComparison {
-  llm: string;
-  gpu: string;
-  tp: number;
-  file: string;
+/** The error figures of a set of probes: one config's, or all of them. */
+export interface ComparisonErrors {
   rate: ErrorStats;
   /** `rate` without the probes flagged `cliff`. */
   identifiable: ErrorStats;
@@ -109,19 +106,19 @@ export interface ConfigComparison {
   decodeStep: ErrorStats;
 }
 
+export interface ConfigComparison extends ComparisonErrors {
+  llm: string;
+  gpu: string;
+  tp: number;
+  file: string;
+}
+
 export interface ComparisonReport {
   probes: readonly ComparisonProbe[];
   rates: RateComparison[];
   points: PointComparison[];
   configs: ConfigComparison[];
-  summary: {
-    rate: ErrorStats;
-    identifiable: ErrorStats;
-    cliffs: number;
-    bothZero: number;
-    prefill: ErrorStats;
-    decodeStep: ErrorStats;
-  };
+  summary: ComparisonErrors;
 }
 
 export interface CatalogLookups {

@@ -31,11 +31,7 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     });
   };
   const skus = new Map(input.skus.map((sku) => [sku.sku, sku]));
-  let previous = new Map<string, number>();
-  for (const f of [...input.policies.currentFleet, ...(input.policies.reserved ?? []).map((r) => ({ ...r, purchase: 'reserved' }))]) {
-    const key = `${f.sku}|${f.region}|${f.purchase}`;
-    previous.set(key, (previous.get(key) ?? 0) + f.count);
-  }
+  let previous = initialFleet(input);
   let previousReplicas = initialReplicas(input);
   let gpuHours = 0;
   let bootUsd = 0;
@@ -157,4 +153,14 @@ function compareSummary(stated: unknown, recomputed: unknown, path: string, viol
 
 function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** VMs by `sku|region|purchase` before the first window: the current fleet and the reservations. */
+export function initialFleet(input: PlanningInput): Map<string, number> {
+  const fleet = new Map<string, number>();
+  for (const f of [...input.policies.currentFleet, ...(input.policies.reserved ?? []).map((r) => ({ ...r, purchase: 'reserved' }))]) {
+    const key = `${f.sku}|${f.region}|${f.purchase}`;
+    fleet.set(key, (fleet.get(key) ?? 0) + f.count);
+  }
+  return fleet;
 }

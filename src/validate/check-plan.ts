@@ -2,7 +2,7 @@ import { describeQuota, quotaLimit, quotaUnitsPerVm } from '../capacity/quota.js
 import { isInteractive, poolCapacity, poolOf, replicaPoolsApart } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { budgetStatus, type BudgetStatus } from '../capacity/budget-status.js';
-import { checkFigures } from './check-figures.js';
+import { checkFigures, initialFleet } from './check-figures.js';
 import { checkPolicies } from './check-policies.js';
 import { differs } from './tolerance.js';
 import { RATE_TOLERANCE, ROUTE_RATE_STEP, type Violation } from './violation.js';
@@ -32,11 +32,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
   let costUsd = 0;
   let unmetRequests = 0;
-  let previous = new Map<string, number>();
-  for (const f of [...input.policies.currentFleet, ...(input.policies.reserved ?? []).map((r) => ({ ...r, purchase: 'reserved' }))]) {
-    const key = `${f.sku}|${f.region}|${f.purchase}`;
-    previous.set(key, (previous.get(key) ?? 0) + f.count);
-  }
+  let previous = initialFleet(input);
   // With the eviction derate or on-demand cover, a replica sits on firm or on spot VMs, never both.
   const poolsApart = replicaPoolsApart(input);
 
