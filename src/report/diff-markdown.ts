@@ -68,6 +68,16 @@ export function renderDiffMarkdown(diff: PlanDiff, oldPath: string, newPath: str
       ),
     );
   }
+  if (diff.modelChoice.length) {
+    out.push(`\n**Model choice (share of served requests; \`*\` = quality served)**\n\n`);
+    out.push(
+      table(
+        ['workload', 'llm', 'old', 'new', 'change'],
+        ['l', 'l', 'r', 'r', 'r'],
+        diff.modelChoice.map((r) => [r.workload, r.llm, formatFixed(r.old, 3), formatFixed(r.new, 3), signed(r, 3)]),
+      ),
+    );
+  }
   if (diff.windows.length) {
     const shown = [...diff.windows]
       .sort((a, b) => Math.abs(b.costUsd.change) - Math.abs(a.costUsd.change) || (a.start < b.start ? -1 : 1))

@@ -47,11 +47,11 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
       ['left', 'right', 'right', 'right', 'right'],
     ),
   );
-  if (diff.windows.length === 0) {
+  if (diff.windows.length === 0 && diff.modelChoice.length === 0) {
     out.push(chalk.green('\nNo change: the two plans run the same fleet in every window.\n'));
     return out.join('');
   }
-  out.push(`\n${diff.windows.length} window${diff.windows.length === 1 ? '' : 's'} changed.\n`);
+  if (diff.windows.length) out.push(`\n${diff.windows.length} window${diff.windows.length === 1 ? '' : 's'} changed.\n`);
   if (diff.vmHours.length) {
     out.push(`\n${chalk.bold('VM-hours by region and sku')}\n`);
     out.push(
@@ -91,6 +91,18 @@ export function renderDiff(diff: PlanDiff, oldPath: string, newPath: string, lim
       ),
     );
   }
+  if (diff.modelChoice.length) {
+    out.push(`\n${chalk.bold('Model choice')} (share of served requests; * = quality served)\n`);
+    out.push(
+      renderTable(
+        ['workload', 'llm', 'old', 'new', 'change'],
+        diff.modelChoice.map((r) => [r.workload, r.llm, formatFixed(r.old, 3), formatFixed(r.new, 3), signed(r, 3, chalk)]),
+        chalk,
+        ['left', 'left', 'right', 'right', 'right'],
+      ),
+    );
+  }
+  if (diff.windows.length === 0) return out.join('');
   const shown = [...diff.windows]
     .sort((a, b) => Math.abs(b.costUsd.change) - Math.abs(a.costUsd.change) || (a.start < b.start ? -1 : 1))
     .slice(0, limit);

@@ -25,6 +25,11 @@ export interface PlanDiff {
   /** Fleet changes summed over all windows (VM-hours and replica-hours), largest change first. */
   vmHours: Array<{ region: string; sku: string; purchase: string } & Delta>;
   replicaHours: Array<{ region: string; llm: string; sku: string; tp: number } & Delta>;
+  /**
+   * Per workload and llm, the share of served requests (plan.json `modelChoice`) where it changed, plus the
+   * quality served (llm `*`): a substitution shows here even when the fleets cost the same.
+   */
+  modelChoice: Array<{ workload: string; llm: string } & Delta>;
   windows: WindowDiff[];
 }
 
@@ -111,16 +116,41 @@ export function diffPlans(oldPlan: PlanDocument, newPlan: PlanDocument): PlanDif
     unmetRequests: total('unmetRequests'),
     servedRequests: total('servedRequests'),
   };
+  const modelChoice = modelChoiceChanges(oldPlan, newPlan);
   return {
     old: { scenario: oldPlan.scenario.name, hash: oldPlan.scenario.hash },
     new: { scenario: newPlan.scenario.name, hash: newPlan.scenario.hash },
     sameScenario: oldPlan.scenario.hash === newPlan.scenario.hash,
-    changed: windows.length > 0 || Object.values(totals).some((d) => d.change !== 0),
+    changed: windows.length > 0 || modelChoice.length > 0 || Object.values(totals).some((d) => d.change !== 0),
     totals,
     vmHours: bySize(vmHours),
     replicaHours: bySize(replicaHours),
+    modelChoice,
     windows,
   };
+}
+
+/** The llm `*` row is the quality served; plans written before modelChoice compare as empty. */
+function modelChoiceChanges(oldPlan: PlanDocument, newPlan: PlanDocument): Array<{ workload: string; llm: string } & Delta> {
+  const rows = new Map<string, { workload: string; llm: string; old: number; new: number }>();
+  const add = (plan: PlanDocument, side: 'old' | 'new') => {
+    for (const choice of plan.modelChoice ?? []) {
+      const entries: Array<[string, number]> = Object.entries(choice.servedShareByLlm);
+      if (choice.qualityServed !== null) entries.push(['*', choice.qualityServed]);
+      for (const [llm, value] of entries) {
+        const key = `${choice.workload}|${llm}`;
+        const row = rows.get(key) ?? { workload: choice.workload, llm, old: 0, new: 0 };
+        row[side] = value;
+        rows.set(key, row);
+      }
+    }
+  };
+  add(oldPlan, 'old');
+  add(newPlan, 'new');
+  return [...rows.entries()]
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([, row]) => ({ workload: row.workload, llm: row.llm, ...delta(row.old, row.new) }))
+    .filter((row) => row.change !== 0);
 }
 
 function withStartups(plan: PlanDocument): number {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,31 @@ describe('planner diff', () => {
     const diff = diffPlans(plan, shorter);
     expect(diff.windows.map((w) => w.start)).toEqual([plan.windows[2]!.start]);
     expect(diff.windows[0]!.costUsd).toEqual({ old: plan.windows[2]!.costUsd, new: 0, change: -plan.windows[2]!.costUsd, percent: -100 });
+  });
+
+  it('lists model-choice changes (served share per llm, quality served) even when the fleet is the same', async () => {
+    const plan = read(both);
+    const choice = plan.modelChoice![0]!;
+    const [llm] = Object.keys(choice.servedShareByLlm);
+    const substituted: PlanDocument = {
+      ...plan,
+      modelChoice: [{ ...choice, servedShareByLlm: { [llm!]: 0.25, 'other-llm': 0.75 }, qualityServed: 0.5 }, ...plan.modelChoice!.slice(1)],
+    };
+    const diff = diffPlans(plan, substituted);
+    expect(diff.windows).toEqual([]);
+    expect(diff.changed).toBe(true);
+    const row = (name: string) => diff.modelChoice.find((r) => r.workload === choice.workload && r.llm === name);
+    expect(row(llm!)).toMatchObject({ old: choice.servedShareByLlm[llm!], new: 0.25 });
+    expect(row('other-llm')).toMatchObject({ old: 0, new: 0.75, percent: null });
+    expect(row('*')?.new).toBe(0.5);
+    expect(diffPlans(plan, plan).modelChoice).toEqual([]);
+    const file = join(work, 'substituted.json');
+    writeFileSync(file, JSON.stringify(substituted));
+    const markdown = (await planner(['diff', both, file, '--format', 'markdown'])).stdout;
+    expect(markdown).toMatch(new RegExp(`\\| ${choice.workload} \\| other-llm \\| 0\\.000 \\| 0\\.750 \\| \\+0\\.750 \\|`));
+    const table = (await planner(['diff', both, file])).stdout;
+    expect(table).toMatch(/Model choice/);
+    expect(table).not.toMatch(/No change/);
   });
 
   it('--exit-code: 0 for the same plan, 1 when the plans differ (as git diff --exit-code)', async () => {
