@@ -72,7 +72,10 @@ describe('planner diff', () => {
     const [llm] = Object.keys(choice.servedShareByLlm);
     const substituted: PlanDocument = {
       ...plan,
-      modelChoice: [{ ...choice, servedShareByLlm: { [llm!]: 0.25, 'other-llm': 0.75 }, qualityServed: 0.5 }, ...plan.modelChoice!.slice(1)],
+      modelChoice: [
+        { ...choice, servedShareByLlm: { [llm!]: 0.25, 'other-llm': 0.75 }, qualityServed: 0.5 },
+        ...plan.modelChoice!.slice(1),
+      ],
     };
     const diff = diffPlans(plan, substituted);
     expect(diff.windows).toEqual([]);
