@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,5 +44,26 @@ describe('the layering rules in biome.json', () => {
     const { status, output } = lintAt('lp-imports-capacity.ts', 'src/lp/bad.ts');
     expect(status).not.toBe(0);
     expect(output).toMatch(/src\/lp is the floor/);
+  });
+});
+
+describe('the house rule on extremes', () => {
+  it('no Math.max/Math.min over a spread array in src (it overflows the stack on long profiles: use maxOf/minOf)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts')) {
+          readFileSync(path, 'utf8')
+            .split('\n')
+            .forEach((line, i) => {
+              if (/Math\.(max|min)\(\.\.\./.test(line) && !/^\s*(\*|\/\/)/.test(line)) offenders.push(`${path}:${i + 1}`);
+            });
+        }
+      }
+    };
+    walk(join(root, 'src'));
+    expect(offenders).toEqual([]);
   });
 });

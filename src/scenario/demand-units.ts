@@ -1,5 +1,6 @@
 import type { Purchase } from '../catalog/types.js';
 import { splitSizeClasses } from '../demand/size-classes.js';
+import { maxOf, minOf } from '../extremes.js';
 import type { RequestMix, RequestSizeBucket } from '../demand/types.js';
 import { mixBuckets } from '../perf/mix.js';
 import type { ResolveInputs } from './resolve.js';
@@ -71,7 +72,7 @@ function splitUnits(scenario: Scenario, inputs: ResolveInputs, file: string): De
       const unit = `${workload.id}#${c + 1}`;
       const mix = subMix(part);
       requestMixes.set(`${MIX_KEY}${unit}`, mix);
-      const range = (f: (b: RequestSizeBucket) => number): [number, number] => [Math.min(...part.map(f)), Math.max(...part.map(f))];
+      const range = (f: (b: RequestSizeBucket) => number): [number, number] => [minOf(part.map(f)), maxOf(part.map(f))];
       return { unit, share, inputTokens: range((b) => b.inputTokens), outputTokens: range((b) => b.outputTokens), mix };
     });
     sizeClasses.push({ workload: workload.id, classes });
@@ -114,7 +115,7 @@ function classCost(scenario: Scenario, inputs: ResolveInputs, workload: Scenario
         (p) => p.sku === id && scenario.regions.includes(p.region) && (scenario.purchases as readonly Purchase[]).includes(p.purchase),
       )
       .map((p) => p.usdPerHour);
-    return sku && prices.length ? [{ sku, usdPerHour: Math.min(...prices), gpu: catalog.gpus.get(sku.gpu)! }] : [];
+    return sku && prices.length ? [{ sku, usdPerHour: minOf(prices), gpu: catalog.gpus.get(sku.gpu)! }] : [];
   });
   const tps = [...scenario.tp].sort((a, b) => a - b);
   const configs = llms.flatMap((llm) =>
