@@ -50,7 +50,14 @@ function twoWorkloads(interference: boolean, long: QueueFigures = LONG): Plannin
     tp: 1,
     region: 'eastus',
     requestsPerSecByWorkload: new Map(Object.entries(RATES)),
-    ...(interference ? { queue: new Map([['short', SHORT], ['long', long]]) } : {}),
+    ...(interference
+      ? {
+          queue: new Map([
+            ['short', SHORT],
+            ['long', long],
+          ]),
+        }
+      : {}),
   };
   return {
     windows: [0, 1].map((t) => ({ start: `2024-05-10T0${t}:00:00Z`, hours: 1 })),
@@ -61,7 +68,13 @@ function twoWorkloads(interference: boolean, long: QueueFigures = LONG): Plannin
     candidates: [candidate],
     demand: [[DEMAND.short], [DEMAND.long]],
     latencyMs: () => 2,
-    policies: { headroom: 0, startupHours: 0, quotas: [], currentFleet: [], ...(interference ? { interference: 'separate' as const } : {}) },
+    policies: {
+      headroom: 0,
+      startupHours: 0,
+      quotas: [],
+      currentFleet: [],
+      ...(interference ? { interference: 'separate' as const } : {}),
+    },
   };
 }
 
@@ -94,25 +107,28 @@ describe('policies.interference: separate (group 10)', () => {
     expect(bruteForce(true)).toBe(4);
   });
 
-  it.each(['joint', 'lp-rolling'] as const)('%s: the optimum keeps short and long on replicas of their own, and validate agrees', async (strategy) => {
-    const off = await solve(twoWorkloads(false), strategy);
-    expect(off.totals.costUsd).toBeCloseTo(bruteForce(false), 6);
-    expect(off.windows.flatMap((w) => w.replicas).some((r) => r.workloads)).toBe(false);
+  it.each(['joint', 'lp-rolling'] as const)(
+    '%s: the optimum keeps short and long on replicas of their own, and validate agrees',
+    async (strategy) => {
+      const off = await solve(twoWorkloads(false), strategy);
+      expect(off.totals.costUsd).toBeCloseTo(bruteForce(false), 6);
+      expect(off.windows.flatMap((w) => w.replicas).some((r) => r.workloads)).toBe(false);
 
-    const on = await solve(twoWorkloads(true), strategy);
-    expect(on.totals.costUsd).toBeCloseTo(bruteForce(true), 6);
-    for (const window of on.windows) {
-      expect(window.replicas.map((r) => [r.workloads, r.count])).toEqual([
-        [['long'], 1],
-        [['short'], 1],
-      ]);
-    }
-    expect(checkPlan(twoWorkloads(true), on).violations).toEqual([]);
-    // The shared plan breaks the policy: window 1's two replicas carry both workloads.
-    const shared = checkPlan(twoWorkloads(true), off).violations.filter((v) => v.group === 'interference');
-    expect(shared.length).toBeGreaterThan(0);
-    expect(shared[0]!.message).toContain('long and short share');
-  });
+      const on = await solve(twoWorkloads(true), strategy);
+      expect(on.totals.costUsd).toBeCloseTo(bruteForce(true), 6);
+      for (const window of on.windows) {
+        expect(window.replicas.map((r) => [r.workloads, r.count])).toEqual([
+          [['long'], 1],
+          [['short'], 1],
+        ]);
+      }
+      expect(checkPlan(twoWorkloads(true), on).violations).toEqual([]);
+      // The shared plan breaks the policy: window 1's two replicas carry both workloads.
+      const shared = checkPlan(twoWorkloads(true), off).violations.filter((v) => v.group === 'interference');
+      expect(shared.length).toBeGreaterThan(0);
+      expect(shared[0]!.message).toContain('long and short share');
+    },
+  );
 
   it('workloads that may share keep the shared optimum and no split', async () => {
     const plan = await solve(twoWorkloads(true, MILD), 'joint');
@@ -207,7 +223,8 @@ describe('policies.interference: separate (group 10)', () => {
         return [0, 1].every(
           (w) =>
             !(loads[w]! > 0) ||
-            (estimate.ttftMs.get(w)! <= profiles[w]!.ttftSloMs * (1 + 1e-9) && estimate.tpotMs.get(w)! <= profiles[w]!.tpotSloMs * (1 + 1e-9)),
+            (estimate.ttftMs.get(w)! <= profiles[w]!.ttftSloMs * (1 + 1e-9) &&
+              estimate.tpotMs.get(w)! <= profiles[w]!.tpotSloMs * (1 + 1e-9)),
         );
       };
       if (maySharePair(candidate, 'a', 'b', (id) => (id === 'a' ? a.rate : b.rate))) {

@@ -41,7 +41,9 @@ describe('planner solve with policies.interference: separate', () => {
 
   it('off (the default) plans exactly as before; the heuristics refuse separate (exit 2)', async () => {
     const absent = JSON.parse((await planner(['solve', scenario, '--format', 'json'])).stdout) as PlanJson;
-    const off = JSON.parse((await planner(['solve', scenario, '--set', 'policies.interference=off', '--format', 'json'])).stdout) as PlanJson;
+    const off = JSON.parse(
+      (await planner(['solve', scenario, '--set', 'policies.interference=off', '--format', 'json'])).stdout,
+    ) as PlanJson;
     expect(off.windows).toEqual(absent.windows);
     expect(off.totals).toEqual(absent.totals);
     expect(off.policies?.interference).toBeUndefined();
