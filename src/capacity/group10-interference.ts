@@ -26,17 +26,14 @@ export interface ShareHandle {
  * share columns are integer; candidates whose workloads may all share get none, so the program is group 2's.
  */
 export function addInterferenceRows(context: BuildContext, window: WindowColumns): ShareHandle[] {
-  const { problem, input, flowUnit } = context;
+  const { problem, input } = context;
   if (input.policies.interference !== 'separate') return [];
   const { headroom } = input.policies;
   const order = input.workloads.map((w) => w.id);
-  const indexOf = new Map(order.map((id, w) => [id, w]));
   const shares: ShareHandle[] = [];
   for (const serving of window.serving.values()) {
     const candidate = input.candidates[serving.candidate]!;
-    // The solving input counts flows in flowUnit: back to requests/s for the queueing comparison.
-    const rateOf = (id: string) => (candidate.requestsPerSecByWorkload.get(id) ?? 0) * flowUnit[indexOf.get(id)!]!;
-    const groups = shareGroups(candidate, order, rateOf);
+    const groups = shareGroups(candidate, order);
     if (groups.length <= 1) continue;
     const name = `${candidate.llm},${candidate.sku},tp${candidate.tp},${candidate.region}`;
     const byGroup = groups.map(() => [] as ShareHandle[]);

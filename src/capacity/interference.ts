@@ -17,9 +17,9 @@ import type { Candidate, QueueFigures } from './types.js';
 /** Relative slack on the SLO comparison, as the estimate's own (a workload alone at its rate sits at its SLO). */
 const SLO_TOLERANCE = 1e-9;
 
-/** Whether w meets its TTFT and TPOT SLO on a replica that u loads alone at `rateOfU` requests/s. */
-export function meetsSloBeside(w: QueueFigures, u: QueueFigures, rateOfU: number): boolean {
-  const perMs = rateOfU / 1000;
+/** Whether w meets its TTFT and TPOT SLO on a replica that u loads alone at its full rate. */
+export function meetsSloBeside(w: QueueFigures, u: QueueFigures): boolean {
+  const perMs = u.requestsPerSec / 1000;
   const rho = perMs * u.prefillMs;
   if (rho >= 1) return false;
   const waitMs = (perMs * u.prefillSquaredMs2) / (2 * (1 - rho));
@@ -31,14 +31,14 @@ export function meetsSloBeside(w: QueueFigures, u: QueueFigures, rateOfU: number
 
 /**
  * Whether workloads a and b (ids) may share the candidate's replicas: both have queue figures and each meets
- * its SLO beside the other at its full rate. `rateOf` gives a workload's rate on one replica in requests/s.
+ * its SLO beside the other at its full rate.
  */
-export function maySharePair(candidate: Candidate, a: string, b: string, rateOf: (id: string) => number): boolean {
+export function maySharePair(candidate: Candidate, a: string, b: string): boolean {
   if (a === b) return true;
   const fa = candidate.queue?.get(a);
   const fb = candidate.queue?.get(b);
   if (!fa || !fb) return false;
-  return meetsSloBeside(fa, fb, rateOf(b)) && meetsSloBeside(fb, fa, rateOf(a));
+  return meetsSloBeside(fa, fb) && meetsSloBeside(fb, fa);
 }
 
 /**
@@ -46,14 +46,14 @@ export function maySharePair(candidate: Candidate, a: string, b: string, rateOf:
  * of mean prefill (ties: the order given), each workload joining the first group all of whose members it may
  * share with. Deterministic; one group when all may share. Without queue figures (the policy off): one group.
  */
-export function shareGroups(candidate: Candidate, order: readonly string[], rateOf: (id: string) => number): string[][] {
+export function shareGroups(candidate: Candidate, order: readonly string[]): string[][] {
   const served = order.filter((id) => (candidate.requestsPerSecByWorkload.get(id) ?? 0) > 0);
   if (!candidate.queue) return served.length ? [served] : [];
   const prefill = (id: string) => candidate.queue!.get(id)?.prefillMs ?? Number.POSITIVE_INFINITY;
   const sorted = served.map((id, i) => ({ id, i })).sort((a, b) => prefill(a.id) - prefill(b.id) || a.i - b.i);
   const groups: string[][] = [];
   for (const { id } of sorted) {
-    const group = groups.find((members) => members.every((member) => maySharePair(candidate, id, member, rateOf)));
+    const group = groups.find((members) => members.every((member) => maySharePair(candidate, id, member)));
     if (group) group.push(id);
     else groups.push([id]);
   }

@@ -102,6 +102,11 @@ export interface Candidate {
  * SLO, and the TPOT (with its prefill stall) at the model's SLO rate and that rate's prefill utilisation.
  */
 export interface QueueFigures {
+  /**
+   * The config's rate for the workload as the scenario resolved it (requests/s per replica): the most
+   * simulate's dispatcher routes to a replica, whatever rates a planner believes (learned factors, stress).
+   */
+  requestsPerSec: number;
   prefillMs: number;
   prefillSquaredMs2: number;
   decodeStepMs: number;

@@ -4,7 +4,13 @@ import type { RequestMix } from '../demand/types.js';
 import { replicaPerformance, type ReplicaOptions, type Slo } from './replica.js';
 
 /** One replica's queueing figures for a workload's SLO and mix; undefined when the replica cannot meet the SLO. */
-export type QueueFiguresOf = (llm: Llm, gpu: Gpu, tp: number, slo: Slo, mix: RequestMix) => QueueFigures | undefined;
+export type QueueFiguresOf = (
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  slo: Slo,
+  mix: RequestMix,
+) => Omit<QueueFigures, 'requestsPerSec'> | undefined;
 
 /**
  * The figures simulate's queueing estimate reads (src/simulate/queueing.ts queueProfiles builds the same from

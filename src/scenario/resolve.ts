@@ -431,7 +431,7 @@ function candidateQueue(
   scenario.workloads.forEach((workload, w) => {
     if (!rates.has(workload.id)) return;
     const figures = inputs.queueFigures!(llm, gpu, tp, workload.slo, mixes[w]!);
-    if (figures) queue.set(workload.id, figures);
+    if (figures) queue.set(workload.id, { ...figures, requestsPerSec: rates.get(workload.id)! });
   });
   return queue;
 }

@@ -1,6 +1,6 @@
 import { maySharePair } from '../capacity/interference.js';
 import { poolCapacity } from '../capacity/policies.js';
-import type { Candidate, PlanWindow, PlanningInput } from '../capacity/types.js';
+import type { PlanWindow, PlanningInput } from '../capacity/types.js';
 import { RATE_TOLERANCE, ROUTE_RATE_STEP, type Violation } from './violation.js';
 
 /**
@@ -93,7 +93,7 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
       const carried = [...bucket.carried].sort();
       for (const [i, a] of carried.entries())
         for (const b of carried.slice(i + 1))
-          if (!maySharePair(candidate, a, b, rateIn(candidate)))
+          if (!maySharePair(candidate, a, b))
             violations.push({
               group: 'interference',
               ...where,
@@ -103,10 +103,6 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
     }
   }
   return violations;
-}
-
-function rateIn(candidate: Candidate): (id: string) => number {
-  return (id) => candidate.requestsPerSecByWorkload.get(id) ?? 0;
 }
 
 function formatCount(value: number): string {

@@ -21,6 +21,7 @@ import { checkPlan } from '../../src/validate/check-plan.js';
  * (0.8 + 0.4 = 1.2). Shared replicas: 1 + 2 = $3. Kept apart: (1 + 1) + (1 + 1) = $4 (bruteForce below).
  */
 const SHORT: QueueFigures = {
+  requestsPerSec: 10,
   prefillMs: 20,
   prefillSquaredMs2: 480,
   decodeStepMs: 20,
@@ -30,6 +31,7 @@ const SHORT: QueueFigures = {
   prefillUtilisationAtSloRate: 0.2,
 };
 const LONG: QueueFigures = {
+  requestsPerSec: 2,
   prefillMs: 200,
   prefillSquaredMs2: 48_000,
   decodeStepMs: 30,
@@ -163,10 +165,9 @@ describe('policies.interference: separate (group 10)', () => {
         ['mild', MILD],
       ]),
     };
-    const rateOf = (id: string) => candidate.requestsPerSecByWorkload.get(id)!;
-    expect(maySharePair(candidate, 'short', 'long', rateOf)).toBe(false);
-    expect(maySharePair(candidate, 'short', 'mild', rateOf)).toBe(true);
-    expect(shareGroups(candidate, ['long', 'short', 'mild'], rateOf)).toEqual([['long'], ['short', 'mild']]);
+    expect(maySharePair(candidate, 'short', 'long')).toBe(false);
+    expect(maySharePair(candidate, 'short', 'mild')).toBe(true);
+    expect(shareGroups(candidate, ['long', 'short', 'mild'])).toEqual([['long'], ['short', 'mild']]);
   });
 
   /**
@@ -187,6 +188,7 @@ describe('policies.interference: separate (group 10)', () => {
       const tpotAtSloRateMs = decodeStepMs + between(0, 60);
       return {
         figures: {
+          requestsPerSec: rate,
           prefillMs,
           prefillSquaredMs2,
           decodeStepMs,
@@ -227,7 +229,7 @@ describe('policies.interference: separate (group 10)', () => {
               estimate.tpotMs.get(w)! <= profiles[w]!.tpotSloMs * (1 + 1e-9)),
         );
       };
-      if (maySharePair(candidate, 'a', 'b', (id) => (id === 'a' ? a.rate : b.rate))) {
+      if (maySharePair(candidate, 'a', 'b')) {
         sharing++;
         for (let k = 0; k < 20; k++) {
           const share = random();
