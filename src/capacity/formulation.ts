@@ -14,6 +14,7 @@ import { addLocalityRows } from './group6-locality.js';
 import { addQualityRows } from './group7-quality.js';
 import { addScalingRows } from './group8-scaling.js';
 import { addBudgetRow } from './group9-budget.js';
+import { addInterferenceRows, type ShareHandle } from './group10-interference.js';
 import type { PlanningInput, ReplicaPool } from './types.js';
 
 export { fleetKey, fleetMap, reservedMap } from './formulation-fleet.js';
@@ -46,8 +47,9 @@ export { REPLICA_TIE_BREAK, ROUTE_LATENCY_TIE_BREAK, routeTieBreak, solvingInput
  *   7 quality                     addQualityRows
  *   8 scaling dynamics            addScalingRows
  *   9 budget                      addBudgetRow
+ *  10 interference                addInterferenceRows (policies.interference: separate)
  * buildProblem calls them per window in the order 8, 2, 3, 1, 4, 5, 6, 7, then the optional KV-memory and
- * single-path rows (last, so that scenarios without them keep their program), then the deferrable rows and the
+ * single-path rows and group 10 (last, so that scenarios without them keep their program), then the deferrable rows and the
  * budget: that is the program's row order (rows are numbered as they are added), kept as it was so that the
  * same scenario gives the same program and the same plan. Columns are all made before a window's rows.
  */
@@ -135,6 +137,8 @@ export interface BuiltProblem {
   unmet: UnmetHandle[];
   /** Deferrable workloads: requests/s x hours done (served or dropped) by the end of each window. */
   done: DoneHandle[];
+  /** Group 10: each split candidate's replicas by sharing group (none unless policies.interference). */
+  shares: ShareHandle[];
 }
 
 /** One window of the model as the policy groups (5, 6, 7) see it (formulation-context.ts windowModel). */
@@ -158,6 +162,7 @@ export interface WindowModel {
 
 export function buildProblem(original: PlanningInput, options: BuildOptions = {}): BuiltProblem {
   const context = createBuildContext(original, options);
+  const shares: ShareHandle[] = [];
   for (const [position, t] of context.windows.entries()) {
     const window = addWindowColumns(context, position, t);
     addScalingRows(context, window); // 8
@@ -171,6 +176,7 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
     addQualityRows(model); // 7
     addKvMemoryRows(context, window); // 2, policies.kvMemory: load
     addSinglePathRows(model); // 1, policies.routing: single-path
+    shares.push(...addInterferenceRows(context, window)); // 10, policies.interference: separate
   }
   const done = addDeferrableDemandRows(context); // 1, deferrable: couples windows
   addBudgetRow(context); // 9
@@ -185,5 +191,6 @@ export function buildProblem(original: PlanningInput, options: BuildOptions = {}
     routes: columns.flatMap((window) => window.routes),
     unmet: columns.flatMap((window) => window.unmet),
     done,
+    shares,
   };
 }

@@ -51,18 +51,30 @@ export function extractWindows(input: PlanningInput, built: BuiltProblem, values
         .vms.push({ region: vm.region, sku: vm.sku, purchase: vm.purchase, count, usdPerHour: vm.usdPerHour, started: 0 });
     }
   }
+  // Group 10 splits a candidate's replicas by sharing group: one entry per group, naming its workloads.
+  const sharesOf = new Map<string, BuiltProblem['shares']>();
+  for (const share of built.shares) {
+    const key = `${share.window}|${share.candidate}|${share.pool ?? ''}`;
+    sharesOf.set(key, [...(sharesOf.get(key) ?? []), share]);
+  }
   for (const replica of built.replicas) {
     const count = integral(values[replica.variable.index]!, replica.variable.label);
     if (count > 0) {
       const candidate = input.candidates[replica.candidate]!;
-      byWindow.get(replica.window)!.replicas.push({
+      const entry = {
         llm: candidate.llm,
         sku: candidate.sku,
         tp: candidate.tp,
         region: candidate.region,
         count,
         ...(replica.pool ? { pool: replica.pool } : {}),
-      });
+      };
+      const shares = sharesOf.get(`${replica.window}|${replica.candidate}|${replica.pool ?? ''}`);
+      if (!shares) byWindow.get(replica.window)!.replicas.push(entry);
+      for (const share of shares ?? []) {
+        const shareCount = integral(values[share.variable.index]!, share.variable.label);
+        if (shareCount > 0) byWindow.get(replica.window)!.replicas.push({ ...entry, count: shareCount, workloads: [...share.workloads] });
+      }
     }
   }
   // Recover (workload, origin -> config) routes: an origin's share of a region's traffic is spread over the
@@ -158,7 +170,8 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
           compareStrings(a.llm, b.llm) ||
           compareStrings(a.sku, b.sku) ||
           a.tp - b.tp ||
-          compareStrings(a.pool ?? '', b.pool ?? ''),
+          compareStrings(a.pool ?? '', b.pool ?? '') ||
+          compareStrings((a.workloads ?? []).join('\u0000'), (b.workloads ?? []).join('\u0000')),
       ),
       routes,
       unmet,

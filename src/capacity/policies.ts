@@ -53,6 +53,7 @@ export function activePolicies(input: PlanningInput): string[] {
   if (input.policies.maxScaleInPerWindow !== undefined) active.push('policies.maxScaleInPerWindow');
   if (input.policies.kvMemory === 'load') active.push('policies.kvMemory');
   if (input.policies.routing === 'single-path') active.push('policies.routing');
+  if (input.policies.interference === 'separate') active.push('policies.interference');
   for (const workload of input.workloads) {
     if (workload.minQuality !== undefined) active.push(`${workload.id}.minQuality`);
     if (workload.deadlineHours !== undefined) active.push(`${workload.id}.deadlineHours`);

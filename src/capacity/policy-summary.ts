@@ -32,6 +32,8 @@ export interface PolicySummary {
   kvMemory?: { mode: 'load'; highestShareOfFree: number };
   /** policies.routing: single-path: the most configs one workload used in one region and window (1: kept). */
   routing?: { mode: 'single-path'; mostConfigsPerWorkloadRegion: number };
+  /** policies.interference: separate: config-windows whose replicas were split by sharing group, and the most groups in one. */
+  interference?: { mode: 'separate'; splitConfigWindows: number; mostGroupsPerConfig: number };
 }
 
 export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySummary {
@@ -132,6 +134,23 @@ export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySumma
     let most = 0;
     for (const window of plan.windows) for (const configs of pathsByWorkloadRegion(window).values()) most = Math.max(most, configs.length);
     summary.routing = { mode: 'single-path', mostConfigsPerWorkloadRegion: most };
+  }
+  if (input.policies.interference === 'separate') {
+    let split = 0;
+    let most = 0;
+    for (const window of plan.windows) {
+      const groups = new Map<string, Set<string>>();
+      for (const replica of window.replicas) {
+        if (!replica.workloads) continue;
+        const key = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
+        groups.set(key, (groups.get(key) ?? new Set<string>()).add(replica.workloads.join(',')));
+      }
+      for (const set of groups.values()) {
+        if (set.size > 1) split += 1;
+        most = Math.max(most, set.size);
+      }
+    }
+    summary.interference = { mode: 'separate', splitConfigWindows: split, mostGroupsPerConfig: most };
   }
   return summary;
 }

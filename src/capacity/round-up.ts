@@ -1,5 +1,6 @@
 import { checkFeasibility, type Program } from '../lp/index.js';
 import { fleetKey, type BuiltProblem } from './formulation.js';
+import { roundUpShares } from './group10-interference.js';
 import { replicaKey } from './model-load.js';
 import { poolOf } from './policies.js';
 import type { PlanningInput } from './types.js';
@@ -25,6 +26,7 @@ export function roundUpFleet(
   const values = Float64Array.from(lpValues);
   const ceil = (value: number) => Math.max(0, Math.ceil(value - CEIL_TOLERANCE));
   for (const replica of built.replicas) values[replica.variable.index] = ceil(values[replica.variable.index]!);
+  roundUpShares(built, values);
   const tpOf = input.candidates.map((c) => c.tp);
   const fixed = (j: number) => program.columnLower[j] === program.columnUpper[j];
   const byGroup = new Map<string, { gpus: number; vms: typeof built.vms }>();

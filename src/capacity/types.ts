@@ -89,6 +89,31 @@ export interface Candidate {
    * the price of its tp GPUs for this long (group 8). Absent or 0: a VM changes llm for free.
    */
   loadHours?: number;
+  /**
+   * The queueing figures of one replica per workload id (src/capacity/interference.ts), set with
+   * policies.interference = 'separate': what decides which workloads may share its replicas (group 10).
+   */
+  queue?: ReadonlyMap<string, QueueFigures>;
+}
+
+/**
+ * One workload's queueing figures on one replica, from the perf model simulate's queueing estimate uses
+ * (src/simulate/queueing.ts QueueProfile): mean and second moment of a prefill, the decode step in flight, the
+ * SLO, and the TPOT (with its prefill stall) at the model's SLO rate and that rate's prefill utilisation.
+ */
+export interface QueueFigures {
+  /**
+   * The config's rate for the workload as the scenario resolved it (requests/s per replica): the most
+   * simulate's dispatcher routes to a replica, whatever rates a planner believes (learned factors, stress).
+   */
+  requestsPerSec: number;
+  prefillMs: number;
+  prefillSquaredMs2: number;
+  decodeStepMs: number;
+  ttftSloMs: number;
+  tpotSloMs: number;
+  tpotAtSloRateMs: number;
+  prefillUtilisationAtSloRate: number;
 }
 
 /**
@@ -152,6 +177,11 @@ export interface PlanningPolicies {
    * (group 1, 1:single-path), as Mélange's slices are. Absent: split over any configs.
    */
   routing?: 'single-path';
+  /**
+   * 'separate': workloads whose mix on one replica would break one's SLO by the queueing estimate never share
+   * a config's replicas (group 10, 10:interference; Candidate.queue says which). Absent: any mix shares.
+   */
+  interference?: 'separate';
   /**
    * Deferrable requests not yet due at the horizon's end may be left for after it (a simulation's oracle,
    * which must not be made to do more work than the strategies it bounds); default: all served by the end.
@@ -255,7 +285,11 @@ export interface PlanWindow {
   gpuHours: number;
   vms: { region: string; sku: string; purchase: FleetPurchase; count: number; usdPerHour: number; started: number }[];
   /** `pool` is set when spot replicas are kept apart (eviction derate, on-demand cover): 'spot' or 'firm'. */
-  replicas: { llm: string; sku: string; tp: number; region: string; count: number; pool?: ReplicaPool }[];
+  /**
+   * `workloads` is set when policies.interference keeps a config's workloads apart: these replicas serve only
+   * the workloads listed (one entry per sharing group of the config).
+   */
+  replicas: { llm: string; sku: string; tp: number; region: string; count: number; pool?: ReplicaPool; workloads?: string[] }[];
   routes: { workload: string; origin: string; llm: string; sku: string; tp: number; region: string; requestsPerSec: number }[];
   /** `why`: the constraints that bind where it could have been served (see diagnose.ts). */
   unmet: { workload: string; origin: string; requestsPerSec: number; why?: string }[];

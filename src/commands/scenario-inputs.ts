@@ -10,6 +10,7 @@ import { parseHourlyProfileCsv } from '../demand/profile.js';
 import { parseRequestMixCsv } from '../demand/request-mix.js';
 import type { RequestMix } from '../demand/types.js';
 import { createReplicaRate } from '../perf/replica.js';
+import { createQueueFigures } from '../perf/queue-figures.js';
 import { readProfileSet } from './measured-profiles.js';
 import { parseCalibrationCsv } from '../calibrate/calibration-file.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
@@ -123,7 +124,9 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
     rates: measuredProfiles.rates,
     ...(calibration ? { calibration } : {}),
   });
-  const inputs = { catalog, requestMixes, profiles, traces, replicaRate };
+  // The queueing figures of simulate's estimate (its profiles, uncalibrated as there), for policies.interference.
+  const queueFigures = createQueueFigures({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
+  const inputs = { catalog, requestMixes, profiles, traces, replicaRate, queueFigures };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));
   const split = input.sizeClasses?.length ? demandUnits(scenario, inputs, path) : undefined;

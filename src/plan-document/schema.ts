@@ -25,6 +25,11 @@ const replica = z
     region: z.string(),
     count: z.number().int().nonnegative(),
     pool: replicaPool.optional().describe('set when spot replicas are kept apart: firm = on-demand or reserved VMs'),
+    workloads: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('set when policies.interference keeps workloads apart: these replicas serve only the workloads listed'),
     purchase: replicaPool.optional().meta({ deprecated: true, description: 'the earlier name of pool, still read (planner writes pool)' }),
   })
   .refine((r) => r.pool === undefined || r.purchase === undefined, {
@@ -104,6 +109,14 @@ const policies = z.strictObject({
     })
     .optional()
     .describe('policies.routing: single-path (group 1) was on'),
+  interference: z
+    .strictObject({
+      mode: z.literal('separate'),
+      splitConfigWindows: z.number().describe('config-windows whose replicas were split by sharing group'),
+      mostGroupsPerConfig: z.number().describe('the most sharing groups one config had in one window'),
+    })
+    .optional()
+    .describe('policies.interference: separate (group 10) was on'),
 });
 
 export const PlanDocumentSchema = z.strictObject({

@@ -164,12 +164,18 @@ function changes<T extends { count: number }, K extends object>(
   keyOf: (row: T) => string,
   fields: (row: T) => K,
 ): Array<K & Delta> {
-  const rows = new Map<string, K & Delta>();
-  for (const row of before) rows.set(keyOf(row), { ...fields(row), ...delta(row.count, 0) });
-  for (const row of after) {
-    const existing = rows.get(keyOf(row));
-    rows.set(keyOf(row), { ...fields(row), ...delta(existing?.old ?? 0, row.count) });
-  }
+  // Counts summed per key: a plan may list one config several times (per pool, or per interference group).
+  const counts = new Map<string, { fields: K; old: number; new: number }>();
+  for (const [side, rowsOf] of [
+    ['old', before],
+    ['new', after],
+  ] as const)
+    for (const row of rowsOf) {
+      const entry = counts.get(keyOf(row)) ?? { fields: fields(row), old: 0, new: 0 };
+      entry[side] += row.count;
+      counts.set(keyOf(row), entry);
+    }
+  const rows = new Map<string, K & Delta>([...counts].map(([key, entry]) => [key, { ...entry.fields, ...delta(entry.old, entry.new) }]));
   return [...rows.entries()]
     .filter(([, row]) => row.change !== 0)
     .sort(([a], [b]) => compareStrings(a, b))

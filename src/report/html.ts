@@ -377,10 +377,17 @@ function peakFleet(plan: PlanDocument, report: FinanceReport): string {
     });
   const replicaRows = [...window.replicas]
     .filter((r) => r.count > 0)
-    .sort((a, b) => compareStrings(a.llm, b.llm) || compareStrings(a.region, b.region) || compareStrings(a.sku, b.sku) || a.tp - b.tp)
+    .sort(
+      (a, b) =>
+        compareStrings(a.llm, b.llm) ||
+        compareStrings(a.region, b.region) ||
+        compareStrings(a.sku, b.sku) ||
+        a.tp - b.tp ||
+        compareStrings((a.workloads ?? []).join(','), (b.workloads ?? []).join(',')),
+    )
     .map(
       (r) =>
-        `<tr><td>${escapeXml(r.llm)}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.sku)}</td><td class="num">${r.tp}</td><td class="num">${r.count}</td><td class="num">${r.count * r.tp}</td></tr>`,
+        `<tr><td>${escapeXml(r.llm)}${r.workloads ? ` (for ${escapeXml(r.workloads.join(', '))} only)` : ''}</td><td>${escapeXml(r.region)}</td><td>${escapeXml(r.sku)}</td><td class="num">${r.tp}</td><td class="num">${r.count}</td><td class="num">${r.count * r.tp}</td></tr>`,
     );
   const out = [
     `<p class="note">${escapeXml(`Window ${window.index} at ${isoShort(window.start)} (${fixed(window.hours, 2)} h): ${fixed(peak.gpus, 0)} GPUs, $${fixed(window.costUsd, 2)}.`)}</p>`,

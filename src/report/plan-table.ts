@@ -62,7 +62,7 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
     out.push(`\n${chalk.bold(`Fleet at ${window.start}`)} ($${formatFixed(window.costUsd)} for ${window.hours} h):\n`);
     for (const replica of window.replicas) {
       out.push(
-        `  ${replica.count} replica${replica.count === 1 ? '' : 's'} x ${replica.tp} GPU${replica.tp === 1 ? '' : 's'} (TP ${replica.tp}) of ${replica.llm} on ${replica.sku} in ${replica.region}\n`,
+        `  ${replica.count} replica${replica.count === 1 ? '' : 's'} x ${replica.tp} GPU${replica.tp === 1 ? '' : 's'} (TP ${replica.tp}) of ${replica.llm} on ${replica.sku} in ${replica.region}${replica.workloads ? ` for ${replica.workloads.join(', ')} only` : ''}\n`,
       );
     }
     for (const vm of window.vms)
@@ -161,6 +161,10 @@ function renderPolicies(policies: NonNullable<PlanDocument['policies']>, chalk: 
   if (policies.routing)
     out.push(
       `  group 1 single-path: each workload goes whole to one config per region and window (most configs used: ${policies.routing.mostConfigsPerWorkloadRegion})\n`,
+    );
+  if (policies.interference)
+    out.push(
+      `  group 10 interference (separate): workloads that would break each other's SLO get replicas of their own (${policies.interference.splitConfigWindows} config-windows split, at most ${policies.interference.mostGroupsPerConfig} groups)\n`,
     );
   return out.join('');
 }

@@ -1,10 +1,11 @@
 import type { Catalog, Gpu, Llm, Purchase } from '../catalog/types.js';
-import type { Candidate, CandidateKv, LlmChoice, PlanningInput, SkuOffer, WorkloadSpec } from '../capacity/types.js';
+import type { Candidate, CandidateKv, LlmChoice, PlanningInput, QueueFigures, SkuOffer, WorkloadSpec } from '../capacity/types.js';
 import type { HourlyProfile } from '../demand/profile.js';
 import type { RequestMix } from '../demand/types.js';
 import { workloadDemand } from '../demand/workload.js';
-import { InputError, didYouMean, type InputIssue } from '../errors.js';
+import { InputError, InternalError, didYouMean, type InputIssue } from '../errors.js';
 import { kvLoad } from '../perf/kv-load.js';
+import type { QueueFiguresOf } from '../perf/queue-figures.js';
 import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import type { Scenario } from './schema.js';
@@ -23,6 +24,8 @@ export interface ResolveInputs {
   traces?: ReadonlyMap<string, { profile: HourlyDemandProfile; mix: RequestMix }>;
   /** Max requests/s one replica sustains under the SLO for the mix; 0 when it does not fit or cannot meet it. */
   replicaRate: (llm: Llm, gpu: Gpu, tp: number, slo: { ttftMs: number; tpotMs: number }, mix: RequestMix) => number;
+  /** The queueing figures of one replica (src/perf/queue-figures.ts); needed by policies.interference: separate. */
+  queueFigures?: QueueFiguresOf;
 }
 
 const HOUR_MS = 3_600_000;
@@ -251,6 +254,8 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
         if (rates.size === 0) continue;
         const kv = scenario.policies.kvMemory === 'load' ? candidateKv(scenario, mixes, llm, gpu, tp, rates) : undefined;
         const loadHours = modelLoadHours(scenario, llm, offer.gpu, tp);
+        const queue =
+          scenario.policies.interference === 'separate' ? candidateQueue(scenario, inputs, mixes, llm, gpu, tp, rates) : undefined;
         for (const region of [...new Set(offer.prices.map((p) => p.region))])
           candidates.push({
             llm: llmId,
@@ -260,6 +265,7 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
             requestsPerSecByWorkload: rates,
             ...(kv ? { kv } : {}),
             ...(loadHours > 0 ? { loadHours } : {}),
+            ...(queue ? { queue } : {}),
           });
       }
     }
@@ -340,6 +346,7 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
       ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
       ...(scenario.policies.kvMemory === 'load' ? { kvMemory: 'load' as const } : {}),
       ...(scenario.policies.routing === 'single-path' ? { routing: 'single-path' as const } : {}),
+      ...(scenario.policies.interference === 'separate' ? { interference: 'separate' as const } : {}),
     },
     llmQuality: new Map(llmIds.map((llm) => [llm, catalog.llms.get(llm)!.qualityScore])),
     ...(sizeClasses.length
@@ -406,6 +413,27 @@ function candidateKv(
     gibPerRequestPerSec.set(workload.id, load.gibPerRequestPerSec);
   });
   return { freeGib, gibPerRequestPerSec };
+}
+
+/** The queueing figures of one config (llm, gpu, tp) for the workloads it serves (rates > 0): group 10's input. */
+function candidateQueue(
+  scenario: Scenario,
+  inputs: ResolveInputs,
+  mixes: readonly RequestMix[],
+  llm: Llm,
+  gpu: Gpu,
+  tp: number,
+  rates: ReadonlyMap<string, number>,
+): Map<string, QueueFigures> {
+  if (!inputs.queueFigures)
+    throw new InternalError('policies.interference: separate needs the queueing figures (ResolveInputs.queueFigures)');
+  const queue = new Map<string, QueueFigures>();
+  scenario.workloads.forEach((workload, w) => {
+    if (!rates.has(workload.id)) return;
+    const figures = inputs.queueFigures!(llm, gpu, tp, workload.slo, mixes[w]!);
+    if (figures) queue.set(workload.id, { ...figures, requestsPerSec: rates.get(workload.id)! });
+  });
+  return queue;
 }
 
 /** A workload's request mix: the loaded histogram file, the mean sizes written in the scenario, or its trace's mix. */

@@ -262,6 +262,12 @@ export const ScenarioSchema = z.strictObject({
         .describe(
           'split (default): a workload may be spread over configs; single-path: each workload goes whole to one config (llm, sku, tp) per region and window (constraint group 1)',
         ),
+      interference: z
+        .enum(['off', 'separate'])
+        .optional()
+        .describe(
+          "off (default): workloads share a config's replicas freely; separate: workloads (or size classes) whose mix on one replica would break one's SLO by simulate's queueing estimate get replicas of their own (constraint group 10)",
+        ),
     })
     .default({ headroom: 0.1, startupMinutes: 10, modelLoad: MODEL_LOAD_DEFAULTS, quotas: [], currentFleet: [], reserved: [] })
     .describe('headroom, start-ups, quotas, budget, fleet, reservations, spot and locality (docs/policies.md)'),

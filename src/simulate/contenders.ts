@@ -427,6 +427,8 @@ export async function reactiveContender(ctx: ContenderContext): Promise<Contende
         region: candidate.region,
         count: replicaGroup.replicas,
         ...(added > 0 ? { effectiveCount } : {}),
+        // Sized per workload: with policies.interference its replicas serve that workload alone.
+        ...(input.policies.interference === 'separate' ? { workloads: [input.workloads[replicaGroup.w]!.id] } : {}),
       });
       const key = `${candidate.sku}|${candidate.region}`;
       gpusBySku.set(key, (gpusBySku.get(key) ?? 0) + replicaGroup.replicas * candidate.tp);

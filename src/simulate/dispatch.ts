@@ -57,6 +57,8 @@ export async function dispatch(
       const total = new LinearExpr();
       for (const [replicaGroup, replica] of fleet.replicas.entries()) {
         if (replica.count <= 0 || (replica.workload !== undefined && replica.workload !== workload.id)) continue;
+        // policies.interference: replicas set apart for some workloads serve only those.
+        if (replica.workloads !== undefined && !replica.workloads.includes(workload.id)) continue;
         const rate = rateOfGroup(replica);
         const rtt = input.latencyMs(origin, replica.region);
         if (rate <= 0 || rtt > workload.maxNetworkRttMs) continue;

@@ -30,6 +30,7 @@ export interface DispatchComparison {
 /** Candidate SLO rate of a replica entry for a workload (0: it cannot serve it). */
 function rateFor(input: PlanningInput, replica: FleetWindow['replicas'][number], workload: string): number {
   if (replica.workload !== undefined && replica.workload !== workload) return 0;
+  if (replica.workloads !== undefined && !replica.workloads.includes(workload)) return 0;
   return (
     input.candidates
       .find((c) => c.llm === replica.llm && c.sku === replica.sku && c.tp === replica.tp && c.region === replica.region)

@@ -1,6 +1,7 @@
 import { kvUseByConfig, pathsByWorkloadRegion } from '../capacity/kv-path-use.js';
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
+import { checkInterference } from './check-interference.js';
 import { RATE_TOLERANCE, type Violation } from './violation.js';
 
 /**
@@ -20,6 +21,7 @@ export function checkPolicies(input: PlanningInput, plan: Plan): Violation[] {
       ...quality(input, window),
       ...kvMemory(input, window),
       ...singlePath(input, window),
+      ...checkInterference(input, window),
     );
   }
   violations.push(...deadlines(input, plan));

@@ -32,9 +32,18 @@ export interface Violation {
 
 /**
  * Optional policy groups: deadline and single-path routing (1), KV memory under load (2), spot (5), locality
- * and resilience (6), quality (7), reserved (8).
+ * and resilience (6), quality (7), reserved (8), interference (10).
  */
-export type PolicyGroup = 'deadline' | 'routing' | 'kv-memory' | 'spot' | 'locality' | 'resilience' | 'quality' | 'reserved';
+export type PolicyGroup =
+  | 'deadline'
+  | 'routing'
+  | 'kv-memory'
+  | 'spot'
+  | 'locality'
+  | 'resilience'
+  | 'quality'
+  | 'reserved'
+  | 'interference';
 
 /** Requests/s: plans round flows to 1e-6. */
 export const RATE_TOLERANCE = 1e-5;
