@@ -19,6 +19,18 @@ export function commitmentIssues(scenario: Scenario, catalog: Catalog, file: str
   const skus = scenarioSkus(scenario, catalog);
   (scenario.commitments?.offers ?? []).forEach((offer, i) => {
     const field = `commitments.offers.${i}`;
+    if ((offer.discount === undefined) === (offer.usdPerHour === undefined)) {
+      const both = offer.discount !== undefined;
+      issues.push({
+        file,
+        field: both ? `${field}.usdPerHour` : field,
+        message: both ? 'the offer gives both a discount and a usdPerHour' : 'the offer gives no price: neither discount nor usdPerHour',
+        fix: both
+          ? 'keep one: discount (fraction off the on-demand price, e.g. 0.35) or usdPerHour (the contract price)'
+          : 'add discount: 0.35 (fraction off the on-demand price; published levels in models/commitment-discounts.csv) or usdPerHour',
+      });
+      return;
+    }
     if (offer.sku !== undefined && !skus.includes(offer.sku)) {
       const known = catalog.skus.has(offer.sku);
       issues.push({

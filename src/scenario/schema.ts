@@ -116,23 +116,19 @@ export const ReservedEntrySchema = z.strictObject({
   sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
 });
 
-export const CommitmentOfferSchema = z
-  .strictObject({
-    sku: id.optional().describe('catalog sku id, one of the scenario skus; absent: every scenario sku'),
-    region: id.optional().describe('catalog region id, one of the scenario regions; absent: every scenario region'),
-    term: z.enum(['1y', '3y']).describe('commitment term: 1 or 3 years, paid every hour whether used or not'),
-    discount: z
-      .number()
-      .min(0)
-      .lt(1)
-      .optional()
-      .describe('fraction off the catalog on-demand price, e.g. 0.35 (models/commitment-discounts.csv has published levels)'),
-    usdPerHour: positive.optional().describe('committed price per VM-hour (instead of discount), as a contract states it'),
-  })
-  .refine((offer) => (offer.discount === undefined) !== (offer.usdPerHour === undefined), {
-    path: ['discount'],
-    message: 'give the committed price as exactly one of discount (fraction off on-demand) or usdPerHour',
-  });
+// Exactly one of discount and usdPerHour: checked with the catalog (src/scenario/commitments.ts), with a fix.
+export const CommitmentOfferSchema = z.strictObject({
+  sku: id.optional().describe('catalog sku id, one of the scenario skus; absent: every scenario sku'),
+  region: id.optional().describe('catalog region id, one of the scenario regions; absent: every scenario region'),
+  term: z.enum(['1y', '3y']).describe('commitment term: 1 or 3 years, paid every hour whether used or not'),
+  discount: z
+    .number()
+    .min(0)
+    .lt(1)
+    .optional()
+    .describe('fraction off the catalog on-demand price, e.g. 0.35 (models/commitment-discounts.csv has published levels)'),
+  usdPerHour: positive.optional().describe('committed price per VM-hour (instead of discount), as a contract states it'),
+});
 
 export const SpotPolicySchema = z.strictObject({
   maxShare: z.number().min(0).max(1).optional().describe('most spot GPUs as a fraction of all GPUs, per region and window'),
