@@ -38,7 +38,9 @@ export function budgetStatus(
 /** One more on-demand VM of the cheapest offer (any purchase but reserved when none is on demand), for the shortest window, with its boot. */
 function cheapestVmUsd(input: PlanningInput): number {
   const hours = input.windows.reduce((least, w) => Math.min(least, w.hours), Infinity) + input.policies.startupHours;
-  const offered = input.skus.flatMap((sku) => sku.prices).filter((p) => p.purchase !== 'reserved' && input.purchases.includes(p.purchase));
+  const offered = input.skus
+    .flatMap((sku) => sku.prices)
+    .filter((p) => p.purchase !== 'reserved' && p.purchase !== 'committed' && input.purchases.includes(p.purchase));
   const onDemand = offered.filter((p) => p.purchase === 'on-demand');
   return (onDemand.length ? onDemand : offered).reduce((cheapest, p) => Math.min(cheapest, p.usdPerHour * hours), Infinity);
 }

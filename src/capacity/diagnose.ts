@@ -88,7 +88,13 @@ function priceReason(
     if (!rate || !regions.includes(candidate.region) || usable <= 0) continue;
     const sku = input.skus.find((s) => s.sku === candidate.sku);
     for (const price of sku?.prices ?? []) {
-      if (price.region !== candidate.region || !input.purchases.includes(price.purchase) || price.purchase === 'reserved') continue;
+      if (
+        price.region !== candidate.region ||
+        !input.purchases.includes(price.purchase) ||
+        price.purchase === 'reserved' ||
+        price.purchase === 'committed'
+      )
+        continue;
       const replicasPerVm = sku!.gpusPerVm / candidate.tp;
       perRequest = Math.min(perRequest, price.usdPerHour / replicasPerVm / (rate * usable * 3600));
       smallestVm = Math.min(smallestVm, price.usdPerHour * (hours + input.policies.startupHours));

@@ -4,7 +4,7 @@ import { fleetKey, vmUpperBound } from './formulation-fleet.js';
 import { REPLICA_TIE_BREAK, SECONDS_PER_HOUR, routeTieBreak } from './formulation-scale.js';
 import { replicaLoadUsd } from './model-load.js';
 import { isInteractive, poolOf } from './policies.js';
-import type { ReplicaPool } from './types.js';
+import type { ReplicaPool, SkuOffer } from './types.js';
 
 /**
  * The columns of groups 1-4 and 8, one function per family, each with its bounds and objective terms. The
@@ -51,6 +51,22 @@ function addFleetColumns(context: BuildContext, window: WindowColumns): void {
       const key = fleetKey(offer.sku, price.region, price.purchase);
       // Reserved VMs run in every window whatever the plan does: fixed, and free at the margin (sunk).
       const fixed = price.purchase === 'reserved' ? (reserved.get(key) ?? 0) : undefined;
+      if (price.purchase === 'committed') {
+        const variable = commitColumn(context, offer, price);
+        const handle: VmHandle = {
+          window: t,
+          sku: offer.sku,
+          region: price.region,
+          purchase: price.purchase,
+          gpusPerVm: offer.gpusPerVm,
+          usdPerHour: price.usdPerHour,
+          variable,
+        };
+        window.vms.push(handle);
+        const group = `${offer.sku}|${price.region}`;
+        window.vmsBySkuRegion.set(group, [...(window.vmsBySkuRegion.get(group) ?? []), handle]);
+        continue;
+      }
       const variable = problem.addVariable({
         label: `vms[${offer.sku},${price.region},${price.purchase},${tag}]`,
         type: 'integer',
@@ -82,6 +98,41 @@ function addFleetColumns(context: BuildContext, window: WindowColumns): void {
       window.vmsBySkuRegion.set(group, [...(window.vmsBySkuRegion.get(group) ?? []), handle]);
     }
   }
+}
+
+/**
+ * Committed VMs of (sku k, region r): held in every window, paid every hour whether used or not, never
+ * started or stopped (no up/down). Decided here: one integer column commit[k,r] in [0, the tightest quota
+ * bound over the included windows], shared by every window's fleet, objective committed price x the included
+ * hours. Fixed (BuildOptions.commitments): a column per window at the count, objective price x its hours.
+ */
+function commitColumn(context: BuildContext, offer: SkuOffer, price: SkuOffer['prices'][number]) {
+  const { problem, input, options } = context;
+  const group = `${offer.sku}|${price.region}`;
+  const window = context.columns.length;
+  const t = context.windows[window]!;
+  const fixed = options.commitments?.get(group);
+  if (options.commitments) {
+    return problem.addVariable({
+      label: `vms[${offer.sku},${price.region},committed,t=${t}]`,
+      type: 'integer',
+      lower: fixed ?? 0,
+      upper: fixed ?? 0,
+      objective: price.usdPerHour * input.windows[t]!.hours,
+    });
+  }
+  const held = context.commitColumns.get(group);
+  if (held) return held;
+  const hours = context.windows.reduce((sum, w) => sum + input.windows[w]!.hours, 0);
+  const bound = Math.min(...context.windows.map((w) => vmUpperBound(input, offer, price.region, w)));
+  const variable = problem.addVariable({
+    label: `commit[${offer.sku},${price.region}]`,
+    type: 'integer',
+    upper: bound,
+    objective: price.usdPerHour * hours,
+  });
+  context.commitColumns.set(group, variable);
+  return variable;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LinearExpr, Problem } from '../lp/index.js';
+import { LinearExpr, Problem, type Variable } from '../lp/index.js';
 import type { AssignHandle, BuildOptions, ReplicaHandle, RouteHandle, UnmetHandle, VmHandle, WindowModel } from './formulation.js';
 import { fleetMap, reservedMap } from './formulation-fleet.js';
 import { solvingInput } from './formulation-scale.js';
@@ -37,6 +37,8 @@ export interface BuildContext {
   previousReplicas: ReadonlyMap<string, number>;
   /** The columns of every included window built so far, in window order. */
   columns: WindowColumns[];
+  /** commit[k,r]: the commitment count columns by `${sku}|${region}`, made with the first window's fleet. */
+  commitColumns: Map<string, Variable>;
 }
 
 /** The columns of one candidate (a config in a region) in one window. */
@@ -90,6 +92,7 @@ export function createBuildContext(original: PlanningInput, options: BuildOption
     modelLoad: coupled && modelLoadOn(input),
     previousReplicas: options.previousReplicas ?? initialReplicas(input),
     columns: [],
+    commitColumns: new Map(),
   };
 }
 

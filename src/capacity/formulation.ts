@@ -78,6 +78,11 @@ export interface BuildOptions {
    * without a model load; default: policies.currentReplicas. Ignored when `independentWindows` is set.
    */
   previousReplicas?: ReadonlyMap<string, number>;
+  /**
+   * Commitment counts by `${sku}|${region}`, fixed (lp-rolling's window MILPs, after the horizon LP decided
+   * them). Absent: the counts are integer columns of this program, shared by every included window.
+   */
+  commitments?: ReadonlyMap<string, number>;
 }
 
 export interface VmHandle {

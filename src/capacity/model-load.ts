@@ -45,7 +45,13 @@ export function loadGpuPrice(input: PlanningInput, sku: string, region: string, 
   if (!offer) return 0;
   let best = Infinity;
   for (const price of offer.prices) {
-    if (price.region !== region || price.purchase === 'reserved' || !input.purchases.includes(price.purchase)) continue;
+    if (
+      price.region !== region ||
+      price.purchase === 'reserved' ||
+      price.purchase === 'committed' ||
+      !input.purchases.includes(price.purchase)
+    )
+      continue;
     if (pool !== undefined && poolOf(price.purchase) !== pool) continue;
     best = Math.min(best, price.usdPerHour / offer.gpusPerVm);
   }

@@ -136,7 +136,8 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
     const vms = [...window.vms].sort(compareFleet).map((vm) => {
       const key = fleetKey(vm.sku, vm.region, vm.purchase);
       current.set(key, vm.count);
-      const started = Math.max(0, vm.count - (previous.get(key) ?? 0));
+      // Committed VMs are held from before the horizon to after it: never started.
+      const started = vm.purchase === 'committed' ? 0 : Math.max(0, vm.count - (previous.get(key) ?? 0));
       costUsd += vm.count * vm.usdPerHour * window.hours;
       gpuHours += vm.count * gpusPerVm.get(vm.sku)! * window.hours;
       totals.startupCostUsd += started * vm.usdPerHour * input.policies.startupHours;

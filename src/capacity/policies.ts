@@ -61,6 +61,11 @@ export function activePolicies(input: PlanningInput): string[] {
   return active;
 }
 
+/** What the heuristics (GH, AGH) do not implement: the optional policies, and commitments. */
+export function heuristicGaps(input: PlanningInput): string[] {
+  return [...activePolicies(input), ...((input.policies.commitments ?? []).length ? ['commitments'] : [])];
+}
+
 /**
  * Whether any fleet could serve (workload w, origin o) when `lostRegion` is gone (and, firmOnly, spot VMs
  * too): some candidate config in a surviving region within the latency bound, on a sku offered there

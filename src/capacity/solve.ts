@@ -1,6 +1,7 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveFn, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
+import { summariseCommitments } from './commitment-summary.js';
 import { explainUnmet } from './diagnose.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
@@ -189,7 +190,9 @@ export async function planCapacity(
   }
   if (ctx.timeLimited.length) result = markTimeLimited(ctx, result);
   result.solver.seconds = (performance.now() - started) / 1000;
-  return { ...result, plan: explainUnmet(input, result.plan, ctx.unproven) };
+  const plan = explainUnmet(input, result.plan, ctx.unproven);
+  const offered = (input.policies.commitments ?? []).length > 0 && plan.windows.length > 0;
+  return { ...result, plan: offered ? { ...plan, commitments: summariseCommitments(input, plan) } : plan };
 }
 
 /** The safety net fired: the plan (if any) stands, but it is not the deterministic answer, and says so. */
@@ -218,6 +221,13 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
       field: '--strategy',
       message: `per-window plans windows independently, but policies.${limits.join(' and policies.')} limit${limits.length === 1 ? 's' : ''} the change from one window to the next`,
       fix: 'use --strategy auto, joint, rolling or lp-rolling',
+    });
+  }
+  if ((requested === 'per-window' || requested === 'rolling') && (input.policies.commitments ?? []).length) {
+    throw new InputError({
+      field: '--strategy',
+      message: `${requested} plans window by window, but commitment counts hold over the whole horizon (commitments)`,
+      fix: 'use --strategy auto, joint or lp-rolling',
     });
   }
   if (requested !== 'auto') return { strategy: requested, reason: 'requested' };
@@ -352,6 +362,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       includeBudget: false,
       ...(previousFleet ? { previousFleet } : {}),
       ...(previousReplicas ? { previousReplicas } : {}),
+      ...(guide?.commitments ? { commitments: guide.commitments } : {}),
       deferrable: { before: doneBefore(input, windows, t), ...(guide?.done ? { floor: followSchedule(guide.done, t) } : {}) },
     };
     const before = strategy === 'per-window' ? initialFleet : (previousFleet ?? initialFleet);
@@ -557,6 +568,8 @@ interface RelaxationGuide {
   unmet: number[];
   /** Deferrable: the joint LP's done[t] by `${workload}|${origin}|${t}` (absent when it did not solve). */
   done?: Map<string, number>;
+  /** Commitment counts by `${sku}|${region}`, read off the LP's fleet (commitmentCounts); absent without offers. */
+  commitments?: Map<string, number>;
   note?: string;
 }
 
@@ -572,7 +585,16 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     shortlist: input.windows.map(() => new Set<number | string>()),
     unmet: new Array<number>(windows).fill(0),
   };
+  // Firm VMs (committed + on-demand) per window of each (sku, region) with a commitment offer, in the LP.
+  const offers = new Map((input.policies.commitments ?? []).map((offer) => [`${offer.sku}|${offer.region}`, offer]));
+  const firm = new Map([...offers.keys()].map((key) => [key, new Array<number>(windows).fill(0)]));
+  const withCounts = (result: RelaxationGuide): RelaxationGuide =>
+    offers.size ? { ...result, commitments: commitmentCounts(input, offers, firm) } : result;
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
+    for (const vm of built.vms) {
+      const profile = firm.get(`${vm.sku}|${vm.region}`);
+      if (profile && (vm.purchase === 'committed' || vm.purchase === 'on-demand')) profile[vm.window]! += values[vm.variable.index]!;
+    }
     for (const replica of built.replicas) {
       if (values[replica.variable.index]! > SHORTLIST_EPSILON) {
         guide.shortlist[replica.window]!.add(replica.candidate);
@@ -586,7 +608,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   if (relaxation.status === 'optimal' && relaxation.values) {
     read(joint, relaxation.values);
     const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
-    return { ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) };
+    return withCounts({ ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) });
   }
   // Stretches of the horizon, halved until each solves: their LPs' sum is still a bound when each stretch
   // after the first starts from a fleet large enough that its first start-ups are free (a relaxation).
@@ -595,11 +617,11 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     const stretches = await stretchLps(ctx, 0, windows);
     if (stretches) {
       for (const { built, values } of stretches.solved) read(built, values);
-      return {
+      return withCounts({
         ...guide,
         bound: stretches.bound,
         note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of ${stretches.solved.length} stretches' LPs (start-ups at their seams not counted)`,
-      };
+      });
     }
   }
   let bound: number | undefined = 0;
@@ -615,11 +637,40 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
       guide.unmet[t] = Infinity;
     }
   }
-  return {
+  return withCounts({
     ...guide,
     ...(bound !== undefined ? { bound } : {}),
     note: `the horizon LP ended ${relaxation.status} (${relaxation.rawStatus}), so the bound is the sum of window LPs (start-ups not counted)`,
-  };
+  });
+}
+
+/**
+ * Integer commitment counts from the LP's firm fleet v[t] (committed + on-demand VMs, fractional) of each
+ * (sku, region): the k-th committed VM would be used min(1, max(0, v[t] - (k - 1))) of window t, so buy it
+ * while its utilisation over the horizon stays above the break-even (committed price / on-demand price).
+ * The LP's own optimum meets the same marginal condition; reading it off the fleet instead of the LP's
+ * commit column keeps the rounding deterministic where the LP is degenerate.
+ */
+export function commitmentCounts(
+  input: PlanningInput,
+  offers: ReadonlyMap<string, { usdPerHour: number; onDemandUsdPerHour: number }>,
+  firm: ReadonlyMap<string, readonly number[]>,
+): Map<string, number> {
+  const hours = input.windows.reduce((sum, w) => sum + w.hours, 0);
+  const counts = new Map<string, number>();
+  for (const [key, offer] of offers) {
+    const profile = firm.get(key)!;
+    const breakEven = offer.usdPerHour / offer.onDemandUsdPerHour;
+    const most = Math.max(0, ...profile);
+    let count = 0;
+    while (count < most) {
+      const used = profile.reduce((sum, v, t) => sum + input.windows[t]!.hours * Math.min(1, Math.max(0, v - count)), 0);
+      if (used / hours <= breakEven + 1e-9) break;
+      count++;
+    }
+    counts.set(key, count);
+  }
+  return counts;
 }
 
 /** LPs of windows [from, to), halved until each solves (undefined if a single window does not). */
@@ -710,7 +761,12 @@ export function windowObjective(
   const penalty = new Map(input.workloads.map((w) => [w.id, w.unmetPenaltyUsdPerRequest]));
   let objective = 0;
   for (const vm of window.vms) {
-    const started = previous ? Math.max(0, vm.count - (previous.get(fleetKey(vm.sku, vm.region, vm.purchase)) ?? 0)) : vm.started;
+    const started =
+      vm.purchase === 'committed'
+        ? 0
+        : previous
+          ? Math.max(0, vm.count - (previous.get(fleetKey(vm.sku, vm.region, vm.purchase)) ?? 0))
+          : vm.started;
     objective += vm.count * vm.usdPerHour * window.hours + started * vm.usdPerHour * input.policies.startupHours;
   }
   objective += windowModelLoad(input, window.replicas, previousReplicas).usd;

@@ -1,6 +1,7 @@
 import type { FleetPurchase } from '../catalog/types.js';
 import type { ModelChoice } from './model-choice.js';
 import type { BudgetStatus } from './budget-status.js';
+import type { CommitmentSummary } from './commitment-summary.js';
 import type { PolicySummary } from './policy-summary.js';
 import type { PlanSizeClasses } from './size-class-summary.js';
 
@@ -165,6 +166,11 @@ export interface PlanningPolicies {
   maxScaleInPerWindow?: number;
   /** Reserved VMs: running in every window at no cost in the objective (sunk), reported with their sunk cost. */
   reserved?: readonly ReservedEntry[];
+  /**
+   * Commitment offers the plan may buy (at most one per sku and region: the cheapest offered, see
+   * src/scenario/commitments.ts): an integer count, constant over the horizon, paid every hour.
+   */
+  commitments?: readonly CommitmentOffer[];
   spot?: SpotPolicy;
   locality?: LocalityPolicy;
   /**
@@ -217,6 +223,21 @@ export interface ReservedEntry {
   sunkUsdPerHour: number;
 }
 
+/** A commitment the plan may buy: VMs of a sku in a region for a term, at a committed price per VM-hour. */
+export interface CommitmentOffer {
+  sku: string;
+  region: string;
+  term: CommitmentTerm;
+  /** Committed price per VM-hour, paid whether the VM is used or not. */
+  usdPerHour: number;
+  /** The catalog's on-demand price for the same VM: what the break-even utilisation and the saving compare with. */
+  onDemandUsdPerHour: number;
+}
+
+export type CommitmentTerm = '1y' | '3y';
+/** Hours in a commitment term (365-day years, as clouds bill them). */
+export const TERM_HOURS: Record<CommitmentTerm, number> = { '1y': 8760, '3y': 26280 };
+
 /** Replicas of one config (and pool, when pools are apart) running in a region. */
 export interface ReplicaEntry {
   llm: string;
@@ -245,6 +266,8 @@ export interface Plan {
   modelChoice?: ModelChoice[];
   /** Where the plan stands against policies.budget (budget-status.ts); present when the scenario has one. */
   budget?: BudgetStatus;
+  /** The commitments bought and what they do (commitment-summary.ts); present when the scenario offers any. */
+  commitments?: CommitmentSummary;
   windows: PlanWindow[];
   totals: {
     costUsd: number;

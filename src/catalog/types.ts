@@ -4,9 +4,12 @@
  */
 
 export type Purchase = 'on-demand' | 'spot';
-/** How a VM in a plan is paid for: a catalog purchase, or reserved (sunk: the scenario's current reservations). */
-export type FleetPurchase = Purchase | 'reserved';
-export const FLEET_PURCHASES = ['on-demand', 'spot', 'reserved'] as const;
+/**
+ * How a VM in a plan is paid for: a catalog purchase, reserved (sunk: the scenario's current reservations),
+ * or committed (a 1- or 3-year commitment the plan decides: paid every hour whether used or not).
+ */
+export type FleetPurchase = Purchase | 'reserved' | 'committed';
+export const FLEET_PURCHASES = ['on-demand', 'spot', 'reserved', 'committed'] as const;
 
 export interface Gpu {
   id: string; // e.g. "H100-80GB"

@@ -1,6 +1,6 @@
 import { planObjective, type WindowFallback } from '../capacity/solve.js';
 import { candidateReplicas } from '../capacity/model-load.js';
-import { activePolicies } from '../capacity/policies.js';
+import { heuristicGaps } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
 import { buildContext } from './context.js';
@@ -38,7 +38,7 @@ export function planHeuristic(input: PlanningInput, name: HeuristicName, options
  * windowFallback, as options to spread). None for scenarios with policies GH does not implement (groups 5-7, deferrable).
  */
 export function greedyWindowFallback(input: PlanningInput): { windowFallback?: WindowFallback } {
-  if (activePolicies(input).length) return {};
+  if (heuristicGaps(input).length) return {};
   const ctx = buildContext(input);
   const windowFallback: WindowFallback = (t, previous, previousReplicas) => {
     const env = windowEnv(ctx, t, previous, undefined, candidateReplicas(input, previousReplicas));

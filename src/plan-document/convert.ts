@@ -35,6 +35,7 @@ export function toPlanDocument(
     ...(plan.sizeClasses ? { sizeClasses: plan.sizeClasses } : {}),
     ...(plan.modelChoice ? { modelChoice: plan.modelChoice } : {}),
     ...(plan.budget ? { budget: { ...plan.budget } } : {}),
+    ...(plan.commitments ? { commitments: plan.commitments } : {}),
     totals: { ...plan.totals, gpuHours: round(plan.totals.gpuHours, 4) },
     windows: plan.windows.map((window) => ({ ...window, gpuHours: round(window.gpuHours, 4) })),
   };
@@ -51,6 +52,7 @@ export function planOf(given: PlanDocument): Plan {
     ...(document.sizeClasses ? { sizeClasses: document.sizeClasses } : {}),
     ...(document.modelChoice ? { modelChoice: document.modelChoice } : {}),
     ...(document.budget ? { budget: document.budget } : {}),
+    ...(document.commitments ? { commitments: document.commitments } : {}),
   };
 }
 

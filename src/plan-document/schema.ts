@@ -199,6 +199,36 @@ export const PlanDocumentSchema = z.strictObject({
     })
     .optional()
     .describe("where the plan stands against the scenario's policies.budget (present when it has one)"),
+  commitments: z
+    .strictObject({
+      offered: z.number().int().nonnegative().describe('commitment offers the plan could buy: one per sku and region, the cheapest'),
+      bought: z.array(
+        z.strictObject({
+          sku: z.string(),
+          region: z.string(),
+          term: z.enum(['1y', '3y']),
+          count: z.number().int().positive().describe('VMs committed, held in every window (purchase committed)'),
+          usdPerHour: z.number().describe('committed price per VM-hour'),
+          onDemandUsdPerHour: z.number().describe('the catalog on-demand price of the same VM'),
+          hourlyCostUsd: z.number().describe('count x usdPerHour, paid every hour whether used or not'),
+          monthlyCostUsd: z.number().describe('hourlyCostUsd x 730'),
+          termCostUsd: z.number().describe("hourlyCostUsd x the term's hours (8,760 a year)"),
+          utilisation: z
+            .number()
+            .describe("committed VM-hours the replicas occupy (committed VMs filled first) / count x the horizon's hours"),
+          breakEvenUtilisation: z.number().describe('usdPerHour / onDemandUsdPerHour: below it, on demand would be cheaper'),
+          committedShare: z.number().describe('committed VM-hours / all VM-hours of this sku in this region'),
+          horizonSavingUsd: z
+            .number()
+            .describe('on the planned horizon: the used committed VM-hours at the on-demand price, less the commitment cost'),
+          termSavingUsd: z.number().describe('horizonSavingUsd with the planned horizon repeated over the term'),
+        }),
+      ),
+      committedShare: z.number().describe('committed VM-hours / all VM-hours of the plan'),
+      horizonSavingUsd: z.number().describe("sum of the bought commitments' horizonSavingUsd"),
+    })
+    .optional()
+    .describe('the commitments bought and what they save (present when the scenario offers commitments; docs/commitments.md)'),
   totals: z.strictObject({
     costUsd: z.number(),
     startupCostUsd: z.number().describe('VM boots plus model loads: not in costUsd'),

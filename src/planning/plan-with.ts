@@ -1,5 +1,5 @@
 import { explainUnmet } from '../capacity/diagnose.js';
-import { activePolicies } from '../capacity/policies.js';
+import { heuristicGaps } from '../capacity/policies.js';
 import { gapOf, planCapacity, relaxationBound, type PlanResult, type Strategy } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { InputError } from '../errors.js';
@@ -69,12 +69,12 @@ async function runHeuristic(
   settings: PlanSettings,
   defaults: Scenario['solver'],
 ): Promise<PlanResult> {
-  const unsupported = activePolicies(input);
+  const unsupported = heuristicGaps(input);
   if (unsupported.length) {
     throw new InputError({
       field: '--solver',
       message: `${name} does not implement ${unsupported.join(', ')}`,
-      fix: 'use --solver highs or glpk, or turn these policies off',
+      fix: 'use --solver highs or glpk, or turn these policies (or commitments) off',
     });
   }
   const { planHeuristic } = await import('../heuristics/index.js');

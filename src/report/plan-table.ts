@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { describeBudget } from '../capacity/budget-status.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { modelChoiceLine } from './model-choice-text.js';
+import { renderCommitments } from './commitments-text.js';
 import { formatFixed, renderTable } from './table.js';
 
 /** Human summary of a plan: headline numbers, one row per day (window group), the busiest fleets, unmet demand. */
@@ -74,6 +75,7 @@ export function renderPlanTable(doc: PlanDocument, chalk: ChalkInstance, windows
     for (const choice of doc.modelChoice) out.push(`  ${modelChoiceLine(choice)}\n`);
   }
   if (doc.policies) out.push(renderPolicies(doc.policies, chalk));
+  if (doc.commitments) out.push(renderCommitments(doc.commitments, chalk));
   if (doc.sizeClasses?.length) {
     out.push(`\n${chalk.bold('Size classes')} (share of each class's served requests per GPU type):\n`);
     for (const line of sizeClassLines(doc.sizeClasses)) out.push(`  ${line}\n`);

@@ -21,10 +21,20 @@ export const SWEEP_METRIC_COLUMNS = [
 ] as const;
 
 export function sweepCsv(doc: SweepDocument): string {
-  const header = [...doc.parameters.map((p) => p.path), ...SWEEP_METRIC_COLUMNS];
+  // Commitment columns only when the scenario offers commitments, so other sweeps' CSVs are unchanged.
+  const committed = doc.points.some((p) => p.committedShare !== undefined);
+  const header = [
+    ...doc.parameters.map((p) => p.path),
+    ...SWEEP_METRIC_COLUMNS,
+    ...(committed ? ['committed_share', 'commitment_saving_usd'] : []),
+  ];
   return toCsv(
     header,
-    doc.points.map((point) => [...doc.parameters.map((p) => cell(point.values[p.path] ?? null)), ...metrics(point)]),
+    doc.points.map((point) => [
+      ...doc.parameters.map((p) => cell(point.values[p.path] ?? null)),
+      ...metrics(point),
+      ...(committed ? [cell(point.committedShare ?? null), cell(point.commitmentSavingUsd ?? null)] : []),
+    ]),
   );
 }
 

@@ -15,10 +15,17 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     doc.points.map((p) => p.costUsd ?? 0),
     0,
   );
+  // Commitment offers: the committed share and saving beside the cost (absent otherwise, so other sweeps are unchanged).
+  const committed = doc.points.some((p) => p.committedShare !== undefined);
+  const commitmentCells = (point: SweepPoint) =>
+    committed
+      ? [point.committedShare == null ? 'n/a' : `${(point.committedShare * 100).toFixed(1)}%`, money(point.commitmentSavingUsd ?? null)]
+      : [];
   const rows = doc.points.map((point) => [
     ...paths.map((path) => valueText(point.values[path] ?? null)),
     statusText(point, chalk),
     money(point.costUsd),
+    ...commitmentCells(point),
     point.gpuHours === null ? 'n/a' : formatFixed(point.gpuHours, 1),
     point.unmetRequests === null ? 'n/a' : point.unmetRequests > 0 ? chalk.red(formatFixed(point.unmetRequests, 0)) : '0',
     money(point.objectiveUsd),
@@ -27,12 +34,25 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     point.seconds.toFixed(1),
     bar(point.costUsd, maxCost),
   ]);
-  const headers = [...paths, 'status', 'cost', 'GPU-hours', 'unmet requests', 'objective', 'LP bound', 'gap', 'seconds', 'cost curve'];
+  const headers = [
+    ...paths,
+    'status',
+    'cost',
+    ...(committed ? ['committed share', 'commitment saving'] : []),
+    'GPU-hours',
+    'unmet requests',
+    'objective',
+    'LP bound',
+    'gap',
+    'seconds',
+    'cost curve',
+  ];
   out.push(
     renderTable(headers, rows, chalk, [
       ...paths.map(() => 'right' as const),
       'left',
       'right',
+      ...(committed ? (['right', 'right'] as const) : []),
       'right',
       'right',
       'right',

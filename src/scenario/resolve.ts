@@ -8,6 +8,7 @@ import { kvLoad } from '../perf/kv-load.js';
 import type { QueueFiguresOf } from '../perf/queue-figures.js';
 import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
+import { commitmentIssues, resolveCommitments } from './commitments.js';
 import type { Scenario } from './schema.js';
 import { maxOf } from '../extremes.js';
 
@@ -184,6 +185,7 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
     }
   });
   issues.push(...modelLoadIssues(scenario, catalog, file));
+  issues.push(...commitmentIssues(scenario, catalog, file));
   if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
@@ -210,6 +212,8 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
     hours: scenario.horizon.windowHours,
   }));
 
+  // Commitments are a purchase of their own at the committed price; the MILP decides how many.
+  const commitments = resolveCommitments(scenario, catalog);
   // SKU offers in the listed regions and purchases.
   const skuIds = scenario.skus ?? [...new Set(catalog.prices.filter((p) => scenario.regions.includes(p.region)).map((p) => p.sku))].sort();
   const skus: SkuOffer[] = skuIds.map((id) => {
@@ -228,7 +232,13 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
       gpusPerVm: sku.gpusPerVm,
       family: sku.family,
       vcpus: sku.vcpus,
-      prices: [...prices, ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 }))],
+      prices: [
+        ...prices,
+        ...reserved.map((region) => ({ region, purchase: 'reserved' as const, usdPerHour: 0 })),
+        ...commitments
+          .filter((c) => c.sku === id)
+          .map((c) => ({ region: c.region, purchase: 'committed' as const, usdPerHour: c.usdPerHour })),
+      ],
     };
   });
 
@@ -317,7 +327,11 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
   return {
     windows,
     regions: [...scenario.regions],
-    purchases: [...scenario.purchases, ...(scenario.policies.reserved.length ? (['reserved'] as const) : [])],
+    purchases: [
+      ...scenario.purchases,
+      ...(scenario.policies.reserved.length ? (['reserved'] as const) : []),
+      ...(commitments.length ? (['committed'] as const) : []),
+    ],
     skus,
     workloads,
     candidates,
@@ -342,6 +356,7 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
       ...(scenario.policies.maxScaleOutPerWindow !== undefined ? { maxScaleOutPerWindow: scenario.policies.maxScaleOutPerWindow } : {}),
       ...(scenario.policies.maxScaleInPerWindow !== undefined ? { maxScaleInPerWindow: scenario.policies.maxScaleInPerWindow } : {}),
       reserved: scenario.policies.reserved.map((r) => ({ ...r })),
+      ...(commitments.length ? { commitments } : {}),
       ...(scenario.policies.spot ? { spot: { ...scenario.policies.spot } } : {}),
       ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
       ...(scenario.policies.kvMemory === 'load' ? { kvMemory: 'load' as const } : {}),

@@ -116,6 +116,20 @@ export const ReservedEntrySchema = z.strictObject({
   sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
 });
 
+// Exactly one of discount and usdPerHour: checked with the catalog (src/scenario/commitments.ts), with a fix.
+export const CommitmentOfferSchema = z.strictObject({
+  sku: id.optional().describe('catalog sku id, one of the scenario skus; absent: every scenario sku'),
+  region: id.optional().describe('catalog region id, one of the scenario regions; absent: every scenario region'),
+  term: z.enum(['1y', '3y']).describe('commitment term: 1 or 3 years, paid every hour whether used or not'),
+  discount: z
+    .number()
+    .min(0)
+    .lt(1)
+    .optional()
+    .describe('fraction off the catalog on-demand price, e.g. 0.35 (models/commitment-discounts.csv has published levels)'),
+  usdPerHour: positive.optional().describe('committed price per VM-hour (instead of discount), as a contract states it'),
+});
+
 export const SpotPolicySchema = z.strictObject({
   maxShare: z.number().min(0).max(1).optional().describe('most spot GPUs as a fraction of all GPUs, per region and window'),
   evictionProbability: z
@@ -227,6 +241,17 @@ export const ScenarioSchema = z.strictObject({
     .default(['on-demand'])
     .describe('how VMs may be paid for: on-demand, spot'),
   workloads: z.array(WorkloadSchema).min(1).describe('the traffic to serve: one entry per workload, with its llms, SLO, sizes and demand'),
+  commitments: z
+    .strictObject({
+      offers: z
+        .array(CommitmentOfferSchema)
+        .min(1)
+        .describe('what may be bought: per sku (or every sku) and region (or every region), a term and its price'),
+    })
+    .optional()
+    .describe(
+      'commitments the plan may buy (1- or 3-year reservations, savings plans, committed-use discounts): counts decided by the MILP, constant over the horizon (docs/commitments.md)',
+    ),
   policies: z
     .strictObject({
       headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),

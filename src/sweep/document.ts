@@ -30,6 +30,9 @@ export const SweepPointSchema = z.strictObject({
   objectiveUsd: usd,
   boundUsd: usd,
   gap: z.number().nullable(),
+  /** Scenarios with commitment offers: committed VM-hours / all VM-hours, and the commitments' saving on the horizon. */
+  committedShare: z.number().nullable().optional(),
+  commitmentSavingUsd: usd.optional(),
   seconds: z.number().nonnegative(),
 });
 

@@ -35,6 +35,13 @@ export async function solvePoint(
     objectiveUsd: solver.objective === undefined ? null : round(solver.objective, 4),
     boundUsd: solver.bound === undefined ? null : round(solver.bound, 4),
     gap: solver.gap === undefined ? null : round(solver.gap, 6),
+    // A scenario with offers all at 0% off has none in the input: its row still says it committed nothing.
+    ...(scenario.commitments !== undefined || (input.policies.commitments ?? []).length
+      ? {
+          committedShare: hasPlan && plan.commitments ? plan.commitments.committedShare : hasPlan ? 0 : null,
+          commitmentSavingUsd: hasPlan && plan.commitments ? round(plan.commitments.horizonSavingUsd, 4) : hasPlan ? 0 : null,
+        }
+      : {}),
     seconds: round((performance.now() - started) / 1000, 3),
   };
 }

@@ -1,6 +1,7 @@
 import { budgetStatus } from '../capacity/budget-status.js';
 import { initialReplicas, modelLoadOn, replicaMap, windowModelLoad } from '../capacity/model-load.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
+import { summariseCommitments } from '../capacity/commitment-summary.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { differs, type FigureKind } from './tolerance.js';
 import type { Violation } from './violation.js';
@@ -58,7 +59,8 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
       const figure = `${path}.vms[${j}]`;
       stated('catalog', 'price', `${figure}.usdPerHour`, vm.usdPerHour, price.usdPerHour, where);
       const key = `${vm.sku}|${vm.region}|${vm.purchase}`;
-      const started = Math.max(0, (current.get(key) ?? 0) - (previous.get(key) ?? 0));
+      // Committed VMs are held from before the horizon: never started (the count check is checkCommitments).
+      const started = vm.purchase === 'committed' ? 0 : Math.max(0, (current.get(key) ?? 0) - (previous.get(key) ?? 0));
       // A fleet entry listed twice shares its starts: the first entry carries them.
       const first = window.vms.findIndex((v) => `${v.sku}|${v.region}|${v.purchase}` === key) === j;
       stated('figures', 'count', `${figure}.started`, vm.started, first ? started : 0, where);
@@ -89,6 +91,7 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     stated('cost', 'usd', 'totals.reservedSunkCostUsd', totals.reservedSunkCostUsd ?? 0, sunk);
   }
 
+  violations.push(...checkCommitments(input, plan));
   if (plan.policies) {
     const recomputed = summarisePolicies(input, plan) as unknown as Record<string, unknown>;
     compareSummary(plan.policies as unknown as Record<string, unknown>, recomputed, 'policies', violations);
@@ -116,6 +119,43 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     }
   }
   return { violations, startupCostUsd: bootUsd + (loads ? loadUsd : 0) };
+}
+
+/**
+ * Commitments: the committed VMs of each (sku, region) are the same count in every window (a commitment
+ * is held for its term), and the stated commitment figures recompute from the windows and the offers.
+ */
+function checkCommitments(input: PlanningInput, plan: Plan): Violation[] {
+  const violations: Violation[] = [];
+  const held = new Map<string, number>();
+  for (const [i, window] of plan.windows.entries()) {
+    const here = new Map<string, number>();
+    for (const vm of window.vms)
+      if (vm.purchase === 'committed') here.set(`${vm.sku}|${vm.region}`, (here.get(`${vm.sku}|${vm.region}`) ?? 0) + vm.count);
+    if (i === 0) for (const [key, count] of here) held.set(key, count);
+    for (const key of new Set([...held.keys(), ...here.keys()])) {
+      const count = here.get(key) ?? 0;
+      if (count === (held.get(key) ?? 0)) continue;
+      const [sku, region] = key.split('|') as [string, string];
+      violations.push({
+        group: 'figures',
+        window: i,
+        start: window.start,
+        sku,
+        region,
+        figure: `windows[${i}].vms`,
+        message: `${count} committed ${sku} VMs in ${region}; window 0 holds ${held.get(key) ?? 0}, and a commitment holds for the whole horizon`,
+      });
+    }
+  }
+  const offered = (input.policies.commitments ?? []).length > 0;
+  if (plan.commitments && !offered) {
+    violations.push({ group: 'figures', figure: 'commitments', message: 'commitments are stated, but the scenario offers none' });
+  } else if (offered && plan.windows.length) {
+    const recomputed = summariseCommitments(input, plan) as unknown as Record<string, unknown>;
+    compareSummary(plan.commitments as unknown as Record<string, unknown>, recomputed, 'commitments', violations);
+  }
+  return violations;
 }
 
 /** Figures only a solve of another scenario gives (solve --resilience-cost): not recomputable from the plan. */

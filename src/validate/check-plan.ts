@@ -90,7 +90,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const fleetKey = `${vm.sku}|${vm.region}|${vm.purchase}`;
       current.set(fleetKey, vm.count);
       const added = vm.count - (previous.get(fleetKey) ?? 0);
-      if (input.policies.maxScaleOutPerWindow !== undefined && added > input.policies.maxScaleOutPerWindow) {
+      // Committed VMs are held for the whole horizon, not started in it.
+      if (vm.purchase !== 'committed' && input.policies.maxScaleOutPerWindow !== undefined && added > input.policies.maxScaleOutPerWindow) {
         violations.push({
           group: 'scaling',
           ...at,

@@ -207,3 +207,78 @@ describe('the tampered-plan corpus', () => {
     expect(same.exitCode).toBe(0);
   });
 });
+
+/**
+ * Commitments: a committed plan of a second small scenario (test/fixtures/commitment-plan, solved the same
+ * way) that buys a 3-year commitment and leaves the peak on demand, tampered one commitment figure at a time.
+ */
+const COMMITTED = join(import.meta.dirname, '..', 'fixtures', 'commitment-plan');
+const committedPlan = JSON.parse(readFileSync(join(COMMITTED, 'plan.json'), 'utf8')) as PlanDocument;
+const committed0 = committedPlan.windows[0]!.vms.findIndex((vm) => vm.purchase === 'committed');
+
+async function validateCommitted(plan: PlanDocument, name: string): Promise<{ exitCode: number; report: Report }> {
+  const file = join(work, `committed-${name.replace(/[^a-z0-9]+/gi, '-')}.json`);
+  writeFileSync(file, JSON.stringify(plan));
+  const { exitCode, stdout } = await planner([
+    'validate',
+    file,
+    '--scenario',
+    join(COMMITTED, 'scenario.yaml'),
+    '--format',
+    'json',
+    '--allow-stale',
+  ]);
+  return { exitCode, report: JSON.parse(stdout) as Report };
+}
+
+const bought = (p: PlanDocument) => p.commitments!.bought[0]!;
+const commitmentTampers: Tamper[] = [
+  {
+    name: 'one more committed VM in window 3 only',
+    edit: (p) => {
+      const vm = p.windows[3]!.vms.find((v) => v.purchase === 'committed')!;
+      vm.count += 1;
+      p.windows[3]!.costUsd += vm.usdPerHour * p.windows[3]!.hours;
+    },
+    figure: 'windows[3].vms',
+  },
+  { name: 'the committed price', edit: (p) => void (p.windows[0]!.vms[committed0]!.usdPerHour -= 0.1), figure: 'windows[0].vms' },
+  { name: 'the count bought', edit: (p) => void (bought(p).count += 1), figure: 'commitments.bought[0].count' },
+  { name: 'the term', edit: (p) => void (bought(p).term = '1y'), figure: 'commitments.bought[0].term' },
+  { name: 'the monthly cost', edit: (p) => void (bought(p).monthlyCostUsd -= 1), figure: 'commitments.bought[0].monthlyCostUsd' },
+  { name: 'the term cost', edit: (p) => void (bought(p).termCostUsd -= 1), figure: 'commitments.bought[0].termCostUsd' },
+  { name: 'the utilisation', edit: (p) => void (bought(p).utilisation -= 0.01), figure: 'commitments.bought[0].utilisation' },
+  {
+    name: 'the break-even utilisation',
+    edit: (p) => void (bought(p).breakEvenUtilisation -= 0.01),
+    figure: 'commitments.bought[0].breakEvenUtilisation',
+  },
+  {
+    name: "an offer's committed share",
+    edit: (p) => void (bought(p).committedShare -= 0.01),
+    figure: 'commitments.bought[0].committedShare',
+  },
+  { name: 'the term saving', edit: (p) => void (bought(p).termSavingUsd += 100), figure: 'commitments.bought[0].termSavingUsd' },
+  { name: 'the plan committed share', edit: (p) => void (p.commitments!.committedShare += 0.01), figure: 'commitments.committedShare' },
+  { name: 'the horizon saving', edit: (p) => void (p.commitments!.horizonSavingUsd += 1), figure: 'commitments.horizonSavingUsd' },
+  { name: 'the commitments dropped', edit: (p) => void delete p.commitments, figure: 'commitments' },
+];
+
+describe('the tampered-plan corpus: commitments', () => {
+  it('passes the untouched plan, which buys a commitment and leaves the peak on demand', async () => {
+    const { exitCode, report } = await validateCommitted(committedPlan, 'untouched');
+    expect(report.violations).toEqual([]);
+    expect(exitCode).toBe(0);
+    expect(bought(committedPlan).count).toBeGreaterThan(0);
+    expect(committedPlan.windows.some((w) => w.vms.some((vm) => vm.purchase === 'on-demand'))).toBe(true);
+  });
+
+  it.each(commitmentTampers)('rejects $name, naming $figure (exit 1)', async ({ name, edit, figure }) => {
+    const plan = structuredClone(committedPlan);
+    edit(plan);
+    const { exitCode, report } = await validateCommitted(plan, name);
+    expect(exitCode).toBe(1);
+    const named = report.violations.filter((v) => v.figure !== undefined && (v.figure === figure || v.figure.startsWith(figure)));
+    expect(named, JSON.stringify(report.violations, null, 1)).not.toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import type { ChalkInstance } from 'chalk';
+import type { PlanDocument } from '../plan-document/index.js';
+import { formatFixed, renderTable } from './table.js';
+
+/** The commitments section of `planner solve`'s text output: what to buy, what it costs and saves. */
+export function renderCommitments(commitments: NonNullable<PlanDocument['commitments']>, chalk: ChalkInstance): string {
+  const pct = (value: number) => `${(100 * value).toFixed(1)}%`;
+  const out = [
+    `\n${chalk.bold('Commitments')} (${commitments.bought.length} of ${commitments.offered} offers bought; committed share ${pct(commitments.committedShare)} of VM-hours; saving over on demand $${formatFixed(commitments.horizonSavingUsd)} on this horizon):\n`,
+  ];
+  if (commitments.bought.length === 0) return `${out[0]}  none: no committed VM would be used above its break-even utilisation\n`;
+  const rows = commitments.bought.map((b) => [
+    `${b.count} x ${b.sku}`,
+    b.region,
+    b.term,
+    `$${formatFixed(b.monthlyCostUsd)}`,
+    pct(b.utilisation),
+    pct(b.breakEvenUtilisation),
+    pct(b.committedShare),
+    `$${formatFixed(b.termSavingUsd)}`,
+  ]);
+  out.push(
+    renderTable(['buy', 'region', 'term', 'per month', 'utilisation', 'break-even', 'committed share', 'term saving'], rows, chalk, [
+      'left',
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+    ]),
+  );
+  return out.join('');
+}
