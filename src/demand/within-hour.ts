@@ -28,7 +28,7 @@ export interface WithinHourShape {
 }
 
 export const SHAPE_MINUTES = 60;
-/** The point estimate dispatches the shaped hour as this many equal groups of sorted minutes (5 minutes each). */
+/** The point estimate dispatches the shaped hour as this many groups of sorted minutes (binMeans). */
 export const SHAPE_BINS = 12;
 
 /**
@@ -85,12 +85,13 @@ export function withinHourShapeToCsv(shapes: readonly WithinHourShape[], decimal
  * The shape's minutes for one window with lowest minute `low`, mean `mean` and highest `high`: sorted rates
  * whose min, mean and max are exactly those. Monotone in the shape's ranks: minute i is
  * low + (high - low) z_i^k, z the shape rescaled to [0, 1], k chosen so the mean comes out right (then a
- * last proportional correction where k alone cannot reach it, e.g. a mean at the low).
+ * last proportional correction of the inner minutes where k alone cannot reach it, e.g. a shape with many
+ * empty minutes and a mean near the high).
  */
 export function shapedMinutes(shape: WithinHourShape, low: number, mean: number, high: number): number[] {
   const n = shape.ratios.length;
   const span = high - low;
-  if (!(span > 1e-12 * Math.max(1, high))) return Array.from({ length: n }, () => mean);
+  if (!(span > 1e-12 * Math.max(1, high)) || n < 3) return Array.from({ length: n }, () => mean);
   const first = shape.ratios[0]!;
   const range = shape.ratios[n - 1]! - first;
   const z = shape.ratios.map((r) => (range > 0 ? (r - first) / range : 0.5));
@@ -105,23 +106,37 @@ export function shapedMinutes(shape: WithinHourShape, low: number, mean: number,
     else hi = mid;
   }
   const k = Math.exp((lo + hi) / 2);
-  let g = z.map((v) => v ** k);
-  const got = g.reduce((a, b) => a + b, 0) / n;
-  if (got > target && got > 0) g = g.map((v) => (v * target) / got);
-  else if (got < target && got < 1) g = g.map((v) => 1 - ((1 - v) * (1 - target)) / (1 - got));
-  return g.map((v) => low + span * v);
+  const g = z.map((v) => v ** k);
+  // The first minute stays at the low and the last at the high; the others take what the mean still needs
+  // (clamped when no 60-minute sequence has these statistics, e.g. a mean within (high - low) / 60 of the low).
+  const inner = g.slice(1, n - 1);
+  const need = Math.min(1, Math.max(0, (n * target - 1) / (n - 2)));
+  const got = inner.reduce((a, b) => a + b, 0) / inner.length;
+  const fixed =
+    got > need ? inner.map((v) => (v * need) / got) : got < need ? inner.map((v) => 1 - ((1 - v) * (1 - need)) / (1 - got)) : inner;
+  return [0, ...fixed, 1].map((v) => low + span * v);
 }
 
-/** Means of SHAPE_BINS equal groups of consecutive sorted minutes (their mean is the minutes' mean). */
-export function binMeans(minutes: readonly number[], bins = SHAPE_BINS): number[] {
-  const size = minutes.length / bins;
-  return Array.from({ length: bins }, (_, b) => {
-    const from = Math.round(b * size);
-    const to = Math.round((b + 1) * size);
+/**
+ * The sorted minutes as SHAPE_BINS groups, each its mean and share of the minutes: the lowest and the
+ * highest minute alone, the others in equal runs. Replacing each run by its mean keeps the window's low,
+ * mean and high, so the grouped hour is itself a minute sequence with those statistics.
+ */
+export function binMeans(minutes: readonly number[], bins = SHAPE_BINS): { value: number; weight: number }[] {
+  const n = minutes.length;
+  if (n <= bins) return minutes.map((value) => ({ value, weight: 1 / n }));
+  const inner = bins - 2;
+  const size = (n - 2) / inner;
+  const groups = [{ value: minutes[0]!, weight: 1 / n }];
+  for (let b = 0; b < inner; b++) {
+    const from = 1 + Math.round(b * size);
+    const to = 1 + Math.round((b + 1) * size);
     let sum = 0;
     for (let i = from; i < to; i++) sum += minutes[i]!;
-    return sum / (to - from);
-  });
+    groups.push({ value: sum / (to - from), weight: (to - from) / n });
+  }
+  groups.push({ value: minutes[n - 1]!, weight: 1 / n });
+  return groups;
 }
 
 /** The 95th-percentile minute (nearest rank) of the shaped window. */

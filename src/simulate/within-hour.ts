@@ -100,13 +100,15 @@ export async function minuteServed(
     upper = (cornerServed[0]! + cornerServed[1]! + (n - 2) * (await at([theta]))) / n;
   } else upper = await at(share);
 
+  // Every group's minutes are ranked alike (the same bin of the shape in the same minutes).
   const binsOf = stats.map((s) =>
-    span(s) > 1e-12 ? binMeans(shapedMinutes(options.shape, s.low, s.mean, s.high)).map((x) => (x - s.low) / span(s)) : undefined,
+    span(s) > 1e-12
+      ? binMeans(shapedMinutes(options.shape, s.low, s.mean, s.high)).map((bin) => ({ ...bin, theta: (bin.value - s.low) / span(s) }))
+      : undefined,
   );
-  const bins = binsOf.find((b) => b)!.length;
+  const bins = binsOf.find((b) => b)!;
   let estimate = 0;
-  for (let b = 0; b < bins; b++) estimate += await at(binsOf.map((own, g) => own?.[b] ?? share[g]!));
-  estimate /= bins;
+  for (const [b, bin] of bins.entries()) estimate += bin.weight * (await at(binsOf.map((own, g) => own?.[b]!.theta ?? share[g]!)));
   return { busiestMinute, lower, upper, estimate };
 }
 
