@@ -108,7 +108,7 @@ export async function minuteServed(
   );
   const bins = binsOf.find((b) => b)!;
   let estimate = 0;
-  for (const [b, bin] of bins.entries()) estimate += bin.weight * (await at(binsOf.map((own, g) => own?.[b]!.theta ?? share[g]!)));
+  for (const [b, bin] of bins.entries()) estimate += bin.weight * (await at(binsOf.map((own, g) => (own ? own[b]!.theta : share[g]!))));
   return { busiestMinute, lower, upper, estimate };
 }
 

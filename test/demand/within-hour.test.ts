@@ -23,7 +23,7 @@ describe('within-hour shape file', () => {
     ];
     const parsed = parseWithinHourShapeCsv(withinHourShapeToCsv(shapes, 6), 'x.csv');
     expect(parsed.map((s) => s.name)).toEqual(['a', 'b']);
-    parsed.forEach((shape, s) => shape.ratios.forEach((r, i) => expect(r).toBeCloseTo(shapes[s]!.ratios[i]!, 6)));
+    for (const [s, shape] of parsed.entries()) for (const [i, r] of shape.ratios.entries()) expect(r).toBeCloseTo(shapes[s]!.ratios[i]!, 6);
   });
 
   it('the committed traces/within-hour-shape.csv is what the library builds in, sorted and of mean ~1', async () => {
@@ -74,7 +74,7 @@ describe('shapedMinutes: the shape scaled to a window', () => {
   it('a linear shape with the window mean at mid-range stays linear; the p95 minute is its 57th', () => {
     const linear = { name: 'linear', ratios: Array.from({ length: 60 }, (_, i) => i / 59) };
     const minutes = shapedMinutes(linear, 10, 20, 30);
-    minutes.forEach((x, i) => expect(x).toBeCloseTo(10 + (20 * i) / 59, 6));
+    for (const [i, x] of minutes.entries()) expect(x).toBeCloseTo(10 + (20 * i) / 59, 6);
     expect(p95Minute(linear, 10, 20, 30)).toBeCloseTo(10 + (20 * 56) / 59, 6);
   });
 
