@@ -4,6 +4,7 @@ import type { BudgetStatus } from './budget-status.js';
 import type { CommitmentSummary } from './commitment-summary.js';
 import type { PolicySummary } from './policy-summary.js';
 import type { PlanSizeClasses } from './size-class-summary.js';
+import type { WithinWindowDemand } from '../demand/within-hour.js';
 
 /**
  * Everything the capacity MILP needs, resolved from a scenario: no file names, no catalog lookups.
@@ -19,6 +20,8 @@ export interface PlanningInput {
   candidates: readonly Candidate[];
   /** demand[workloadIndex][originIndex][windowIndex] in requests/s; origins are workload.origins. */
   demand: readonly (readonly (readonly number[])[])[];
+  /** Per-minute mean, low and high of each window's demand (same indices), when the source gives them: the evaluation's within-hour figures. */
+  withinWindow?: WithinWindowDemand;
   /** Round-trip time between regions in ms. */
   latencyMs: (from: string, to: string) => number;
   policies: PlanningPolicies;

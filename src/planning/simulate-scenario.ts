@@ -130,6 +130,9 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     redirect,
     ...(requestSim ? { requestSim } : {}),
     ...(learning ? { learning } : {}),
+    ...(input.withinWindow
+      ? { provisionedFor: Object.fromEntries(input.workloads.map((w, i) => [w.id, input.withinWindow!.provisionedFor[i]!])) }
+      : {}),
   };
   return { result, summary, warmupWindows };
 }

@@ -16,6 +16,12 @@ export function renderSimulationText(
   const rows = summary.comparison;
   let text = `Simulation of ${scenarioName}: ${result.windows.length} windows from ${summary.windows.start} (${summary.windows.warmupWindows} windows of history before)${describeStress(summary.stress, result.burstWindow)}\n`;
   text += renderComparisonTable(rows, chalk);
+  if (rows.some((r) => r.attainmentWithinHour)) {
+    const provisioned = Object.entries(summary.provisionedFor ?? {})
+      .map(([id, statistic]) => `${id} ${statistic}`)
+      .join(', ');
+    text += `Attainment minute by minute: the busiest minute held all window (the pessimistic bound), the least and most any minute sequence with each window's low, mean and high serves, and the within-hour shape's estimate (docs/simulate.md#within-hour-demand)${provisioned ? `; plans provision for: ${provisioned}` : ''}.\n`;
+  }
   for (const row of rows) {
     const byWorkload = Object.entries(row.attainmentByWorkload)
       .map(([id, a]) => `${id} ${(a * 100).toFixed(3)}%`)

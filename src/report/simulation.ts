@@ -22,6 +22,8 @@ export interface SimulationSummary {
   requestSim?: { window: number; start: string; dispatch: DispatchComparison[] };
   /** The rate factors the planner learned, and what a throughput over-estimate cost (when it learned any). */
   learning?: LearningSummary;
+  /** Per workload, the per-minute statistic its plans provision for (peak, mean, p95-minute), when known. */
+  provisionedFor?: Record<string, string>;
 }
 
 /** One row of the comparison: a contender's totals against the siloed baseline and the oracle. */
@@ -35,6 +37,12 @@ export interface ComparisonRow {
   totalCostUsd: number;
   attainment: number;
   attainmentByWorkload: Record<string, number>;
+  /**
+   * Attainment minute by minute, when the demand has per-minute statistics: each window's busiest minute
+   * held all window (the pessimistic bound), the lower and upper bounds from each window's low, mean and
+   * high alone, and the estimate from the within-hour shape (docs/simulate.md#within-hour-demand).
+   */
+  attainmentWithinHour: { busiestMinute: number; lower: number; upper: number; estimate: number } | null;
   /**
    * Share of each workload's served requests per GPU type over the run (a size class is a workload
    * `<id>#<c>` here, so this is where each class went); shares below 0.05% left out.
@@ -75,6 +83,7 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     totalCostUsd: totalCost(s),
     attainment: s.totals.attainment,
     attainmentByWorkload: s.totals.attainmentByWorkload,
+    attainmentWithinHour: s.totals.attainmentWithinHour ?? null,
     gpuSharesByWorkload: gpuSharesByWorkload(s),
     eventAttainment: eventAttainment(s),
     unmetRequests: Math.round(s.totals.unmetRequests),
@@ -145,12 +154,15 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
   const late = rows.some((r) => r.lateRequests > 0);
   // Model loads appear when some contender paid for one (policies.modelLoad).
   const loads = rows.some((r) => r.modelLoadCostUsd > 0);
+  // Minute by minute: the busiest minute (pessimistic), the per-minute bounds and the shaped estimate.
+  const minutes = rows.every((r) => r.attainmentWithinHour !== null);
+  const minuteColumns = ['busiest minute', 'per-minute low', 'per-minute high', 'shaped estimate'];
   return renderTable(
     [
       'strategy',
       'GPU-hours',
       'cost (incl. start-ups)',
-      'SLO attainment',
+      ...(minutes ? minuteColumns : ['SLO attainment']),
       ...(events ? ['during events'] : []),
       'unmet requests',
       ...(late ? ['late (queueing)'] : []),
@@ -163,7 +175,14 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       r.strategy,
       fixed(r.gpuHours, 0),
       `$${fixed(r.totalCostUsd, 2)}`,
-      pct(r.attainment, 3),
+      ...(minutes
+        ? [
+            r.attainmentWithinHour!.busiestMinute,
+            r.attainmentWithinHour!.lower,
+            r.attainmentWithinHour!.upper,
+            r.attainmentWithinHour!.estimate,
+          ].map((a) => pct(a, 3))
+        : [pct(r.attainment, 3)]),
       ...(events ? [pct(r.eventAttainment, 3)] : []),
       fixed(r.unmetRequests, 0),
       ...(late ? [fixed(r.lateRequests, 0)] : []),
@@ -177,7 +196,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       'left',
       'right',
       'right',
-      'right',
+      ...(minutes ? minuteColumns.map(() => 'right' as const) : ['right' as const]),
       ...(events ? ['right' as const] : []),
       'right',
       ...(late ? ['right' as const] : []),
@@ -359,10 +378,10 @@ export function renderSimulationHtml(
     totals: true,
   });
   const table = [
-    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
+    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">busiest minute (pessimistic)</th><th class="num">per-minute low</th><th class="num">per-minute high</th><th class="num">shaped estimate</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
     ...rows.map(
       (r) =>
-        `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td><td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`,
+        `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td>${(r.attainmentWithinHour ? [r.attainmentWithinHour.busiestMinute, r.attainmentWithinHour.lower, r.attainmentWithinHour.upper, r.attainmentWithinHour.estimate] : [null, null, null, null]).map((a) => `<td class="num">${pct(a, 3)}</td>`).join('')}<td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`,
     ),
     '</tbody></table>',
   ].join('\n');

@@ -10,10 +10,13 @@ import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import { commitmentIssues, resolveCommitments } from './commitments.js';
 import type { Scenario } from './schema.js';
-import { maxOf } from '../extremes.js';
+import { maxOf, minOf } from '../extremes.js';
+import { p95Minute, type ProvisionStatistic, type WithinWindowDemand } from '../demand/within-hour.js';
+import { CONV_2023_SHAPE } from '../demand/within-hour-shape.js';
 
 /** An hourly demand profile (parseHourlyProfileCsv): one entry per hour from startUtc, requests/s. */
-export type HourlyDemandProfile = Pick<HourlyProfile, 'startUtc' | 'meanRequestsPerSec' | 'peakRequestsPerSec'>;
+export type HourlyDemandProfile = Pick<HourlyProfile, 'startUtc' | 'meanRequestsPerSec' | 'peakRequestsPerSec'> &
+  Partial<Pick<HourlyProfile, 'lowRequestsPerSec'>>;
 
 export interface ResolveInputs {
   catalog: Catalog;
@@ -314,15 +317,22 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
   }));
   const series = scenario.workloads.map((workload, w) => demandSeries(workload.demand, windows, inputs, file, w, issues));
   if (issues.length) throw new InputError(issues, `${file}: the horizon is outside the demand profile`);
-  const demand = scenario.workloads.map((workload, w) => {
-    // Shares were checked above and the shift is applied per profile hour, so only the split is left.
-    return workloadDemand(
-      series[w]!,
+  // Shares were checked above and the shift is applied per profile hour, so only the split is left.
+  const split = (values: readonly number[], w: number) =>
+    workloadDemand(
+      values,
       scenario.horizon.windowHours * 3600,
-      { originShares: workload.demand.origins, scale: workload.demand.scale },
+      { originShares: scenario.workloads[w]!.demand.origins, scale: scenario.workloads[w]!.demand.scale },
       `workloads.${w}.demand`,
     ).requestsPerSec;
-  });
+  const provisionFor = scenario.workloads.map((workload) => scenario.policies.provisionFor ?? workload.demand.statistic);
+  const withinWindow: WithinWindowDemand = {
+    mean: series.map((s, w) => split(s.mean, w)),
+    low: series.map((s, w) => split(s.low, w)),
+    high: series.map((s, w) => split(s.high, w)),
+    provisionedFor: provisionFor,
+  };
+  const demand = series.map((s, w) => split(provisionSeries(s, provisionFor[w]!), w));
 
   return {
     windows,
@@ -336,6 +346,7 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
     workloads,
     candidates,
     demand,
+    withinWindow,
     latencyMs: (from, to) => catalog.latencyMs(from, to),
     policies: {
       headroom: scenario.policies.headroom,
@@ -476,8 +487,23 @@ export function requestMixOf(workload: Scenario['workloads'][number], inputs: Re
 
 const REPEAT_HOURS = { daily: 24, weekly: 168 } as const;
 
+/** A window's per-minute mean, lowest and highest rate, unscaled (one entry per window). */
+interface WindowSeries {
+  mean: number[];
+  low: number[];
+  high: number[];
+}
+
+/** The series plans provision for: the peak (busiest minute), the mean, or the shaped hour's p95 minute. */
+function provisionSeries(series: WindowSeries, statistic: ProvisionStatistic): number[] {
+  if (statistic === 'peak') return series.high;
+  if (statistic === 'mean') return series.mean;
+  return series.mean.map((mean, t) => p95Minute(CONV_2023_SHAPE, series.low[t]!, mean, series.high[t]!));
+}
+
 /**
- * Requests/s per window, unscaled: mean or peak of the profile hours under the window, aligned by time.
+ * Requests/s per window, unscaled: mean, lowest and highest minute of the profile hours under the window
+ * (a profile without a low column, or a trace's, gives 0: the only low known to hold), aligned by time.
  * Window hour T reads the profile's row for T - shiftHours. Without `repeat` that row must exist (a horizon
  * outside the profile's hours is an issue); with `repeat` the profile (whole days or weeks) repeats, so the
  * row is the one at the same UTC time of day (daily) or day of week and hour (weekly).
@@ -489,15 +515,17 @@ function demandSeries(
   file: string,
   w: number,
   issues: InputIssue[],
-): number[] {
-  if (demand.constantRequestsPerSec !== undefined) return windows.map(() => demand.constantRequestsPerSec!);
+): WindowSeries {
+  if (demand.constantRequestsPerSec !== undefined) {
+    const constant = windows.map(() => demand.constantRequestsPerSec!);
+    return { mean: constant, low: constant, high: constant };
+  }
   const key = demand.trace !== undefined ? 'trace' : 'profile';
   const source = (demand.trace ?? demand.profile)!;
   const field = `workloads.${w}.demand`;
   const profile = demand.trace !== undefined ? inputs.traces?.get(source)?.profile : inputs.profiles.get(source);
   if (!profile) throw new InputError({ file, field: `${field}.${key}`, message: `${key} '${source}' was not loaded` });
-  const values = demand.statistic === 'peak' ? profile.peakRequestsPerSec : profile.meanRequestsPerSec;
-  const hours = values.length;
+  const hours = profile.meanRequestsPerSec.length;
   const profileStart = Date.parse(profile.startUtc);
   const suggest = hours % 168 === 0 ? 'weekly' : hours % 24 === 0 ? 'daily' : undefined;
   const period = demand.repeat === undefined ? undefined : REPEAT_HOURS[demand.repeat];
@@ -508,19 +536,25 @@ function demandSeries(
       message: `repeat: ${demand.repeat} needs whole ${demand.repeat === 'daily' ? 'days' : 'weeks'} (${period} hours each); ${key} '${source}' has ${hours} hours`,
       fix: suggest ? `use repeat: ${suggest}` : `give the ${key} whole days, or drop repeat and plan within its ${hours} hours`,
     });
-    return [];
+    return { mean: [], low: [], high: [] };
   }
   let outside = false;
-  const series = windows.map((window) => {
-    const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS) - demand.shiftHours;
-    const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => {
-      const index = first + h;
-      if (period !== undefined) return values[((index % hours) + hours) % hours]!;
-      if (index < 0 || index >= hours) outside = true;
-      return values[index] ?? 0;
+  const read = (values: readonly number[] | undefined, combine: (covered: number[]) => number) =>
+    windows.map((window) => {
+      const first = Math.round((Date.parse(window.start) - profileStart) / HOUR_MS) - demand.shiftHours;
+      const covered = Array.from({ length: Math.max(1, Math.round(window.hours)) }, (_, h) => {
+        const index = first + h;
+        if (period !== undefined) return values?.[((index % hours) + hours) % hours] ?? 0;
+        if (index < 0 || index >= hours) outside = true;
+        return values?.[index] ?? 0;
+      });
+      return combine(covered);
     });
-    return demand.statistic === 'peak' ? maxOf(covered) : covered.reduce((a, b) => a + b, 0) / covered.length;
-  });
+  const series = {
+    mean: read(profile.meanRequestsPerSec, (covered) => covered.reduce((a, b) => a + b, 0) / covered.length),
+    low: read(profile.lowRequestsPerSec, minOf),
+    high: read(profile.peakRequestsPerSec, maxOf),
+  };
   if (outside) {
     const hourUtc = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
     const last = windows[windows.length - 1]!;

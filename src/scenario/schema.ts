@@ -255,6 +255,12 @@ export const ScenarioSchema = z.strictObject({
   policies: z
     .strictObject({
       headroom: z.number().min(0).max(0.9).default(0.1).describe('fraction of each replica kept free for bursts and queueing'),
+      provisionFor: z
+        .enum(['peak', 'mean', 'p95-minute'])
+        .optional()
+        .describe(
+          "the per-minute statistic of each window every workload's plan provisions for: its busiest minute, its mean, or the 95th-percentile minute of the within-hour shape (traces/within-hour-shape.csv) scaled to the window's low, mean and high; absent, each workload's demand.statistic",
+        ),
       startupMinutes: nonNegative
         .default(10)
         .describe('VM boot time, charged per VM started (the llm load is modelLoad, charged per replica started)'),

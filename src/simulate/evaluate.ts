@@ -9,6 +9,9 @@ import { evictSpot, type Eviction } from './eviction.js';
 import { windowQueueing, type QueueProfileOf } from './queueing.js';
 import type { CapacityEvent, FleetWindow, ContenderResult, ContenderTotals, WindowOutcome } from './types.js';
 import { compareStrings } from '../order.js';
+import { minuteServed } from './within-hour.js';
+import { CONV_2023_SHAPE } from '../demand/within-hour-shape.js';
+import type { WithinHourShape } from '../demand/within-hour.js';
 
 export interface EvaluationContext {
   input: PlanningInput;
@@ -24,6 +27,8 @@ export interface EvaluationContext {
   solve: SolveFn;
   /** Queue profiles for the queueing estimate per replica group; without them served counts as within SLO. */
   queueProfile?: QueueProfileOf;
+  /** The within-hour shape of the point estimate (default the 2023 conversation trace's). */
+  shape?: WithinHourShape;
 }
 
 /** One replica group's window as a fleet's metrics would report it (FleetEvaluator.lastReplicaGroups). */
@@ -204,11 +209,13 @@ export class FleetEvaluator {
       withinSloRps += withinSlo;
       unmetRps += unmet;
     }
+    const withinHour = demand ? undefined : await this.withinHour(t, fleet, actual, result, byWorkload);
     return {
       index: t,
       start: window.start,
       hours: window.hours,
       mode: active.length > 0 ? 'capacity' : 'cost',
+      ...(withinHour ? { withinHour } : {}),
       demandRps,
       servedRps,
       withinSloRps,
@@ -223,6 +230,75 @@ export class FleetEvaluator {
       spotEvictions: evictions.reduce((sum, e) => sum + e.count, 0),
       utilisation: result.utilisation,
       servedBy: this.servedBy(fleet, result.replicaGroupLoad),
+    };
+  }
+
+  /**
+   * The interactive workloads' within-SLO requests/s minute by minute (src/simulate/within-hour.ts): the
+   * window's per-minute statistics scaled as the actual demand was (stress), dispatched on the granted
+   * fleet; the share served late by the queueing estimate carries over from the window's evaluation.
+   */
+  private async withinHour(
+    t: number,
+    fleet: FleetWindow,
+    actual: readonly (readonly number[])[],
+    result: DispatchResult,
+    byWorkload: WindowOutcome['byWorkload'],
+  ): Promise<WindowOutcome['withinHour']> {
+    const { input, solve } = this.ctx;
+    const within = input.withinWindow;
+    if (!within) return undefined;
+    const parentOf = new Map<string, string>();
+    for (const sizeClasses of input.sizeClasses ?? []) for (const c of sizeClasses.classes) parentOf.set(c.unit, sizeClasses.workload);
+    const groupOf = new Map<string, number>();
+    const group = input.workloads.map((workload, w) => {
+      if (this.backlogs[w]) return -1;
+      const parent = parentOf.get(workload.id) ?? workload.id;
+      if (!groupOf.has(parent)) groupOf.set(parent, groupOf.size);
+      return groupOf.get(parent)!;
+    });
+    const scaled = (stat: readonly (readonly (readonly number[])[])[]) =>
+      input.workloads.map((workload, w) =>
+        workload.origins.map((_, o) => {
+          const nominal = input.demand[w]![o]![t]!;
+          return stat[w]![o]![t]! * (nominal > 0 ? actual[w]![o]! / nominal : 1);
+        }),
+      );
+    const high = scaled(within.high);
+    let interactiveServed = 0;
+    let interactiveWithin = 0;
+    let atHigh = true;
+    for (const [w, workload] of input.workloads.entries()) {
+      if (group[w]! < 0) continue;
+      interactiveServed += byWorkload[workload.id]!.servedRps;
+      interactiveWithin += byWorkload[workload.id]!.withinSloRps;
+      for (const [o, rate] of high[w]!.entries()) if (Math.abs(rate - actual[w]![o]!) > 1e-9 * Math.max(1, rate)) atHigh = false;
+    }
+    const onTime = interactiveServed > 0 ? interactiveWithin / interactiveServed : 1;
+    const served = async (d: number[][]) => {
+      const r = await dispatch(input, fleet, d, solve);
+      return r.servedRps.reduce((sum, origins, w) => (group[w]! >= 0 ? sum + origins.reduce((a, b) => a + b, 0) : sum), 0);
+    };
+    const figures = await minuteServed(
+      { low: scaled(within.low), mean: scaled(within.mean), high, group, minutes: Math.round(input.windows[t]!.hours * 60) },
+      served,
+      {
+        shape: this.ctx.shape ?? CONV_2023_SHAPE,
+        solve,
+        ...(atHigh
+          ? { servedAtHigh: result.servedRps.reduce((sum, o, w) => (group[w]! >= 0 ? sum + o.reduce((a, b) => a + b, 0) : sum), 0) }
+          : {}),
+      },
+    );
+    const sum = (rates: readonly (readonly number[])[]) =>
+      rates.reduce((total, origins, w) => (group[w]! >= 0 ? total + origins.reduce((a, b) => a + b, 0) : total), 0);
+    return {
+      demandRps: sum(scaled(within.mean)),
+      busiestDemandRps: sum(high),
+      busiestMinute: figures.busiestMinute * onTime,
+      lower: figures.lower * onTime,
+      upper: figures.upper * onTime,
+      estimate: figures.estimate * onTime,
     };
   }
 
@@ -412,7 +488,51 @@ export function totalsOf(input: PlanningInput, windows: readonly WindowOutcome[]
   totals.attainment = due > 0 ? Math.min(1, withinSlo / due) : 1;
   for (const [id, sum] of byWorkload)
     totals.attainmentByWorkload[id] = sum.demand - sum.pending > 0 ? Math.min(1, sum.withinSlo / (sum.demand - sum.pending)) : 1;
+  const minutes = withinHourTotals(windows, byWorkload);
+  if (minutes) totals.attainmentWithinHour = minutes;
   if (estimated)
     totals.queueing = { meanWaitMs: totals.servedRequests > 0 ? waitSum / totals.servedRequests : 0, worstTtftToSlo, worstTpotToSlo };
   return totals;
+}
+
+/**
+ * The four attainment figures over the windows (undefined unless every window has per-minute figures):
+ * interactive within SLO minute by minute, plus deferrable work as the window evaluation served it.
+ */
+function withinHourTotals(
+  windows: readonly WindowOutcome[],
+  byWorkload: ReadonlyMap<string, { demand: number; withinSlo: number; pending: number }>,
+): ContenderTotals['attainmentWithinHour'] {
+  if (windows.length === 0 || windows.some((w) => !w.withinHour)) return undefined;
+  const deferrable = new Set(
+    Object.entries(windows[0]!.byWorkload)
+      .filter(([, e]) => e.backlogRequests !== undefined)
+      .map(([id]) => id),
+  );
+  let deferrableWithin = 0;
+  let deferrableDue = 0;
+  for (const id of deferrable) {
+    const sum = byWorkload.get(id)!;
+    deferrableWithin += sum.withinSlo;
+    deferrableDue += sum.demand - sum.pending;
+  }
+  const sums = { demand: 0, busiestDemand: 0, busiestMinute: 0, lower: 0, upper: 0, estimate: 0 };
+  for (const window of windows) {
+    const seconds = window.hours * 3600;
+    const m = window.withinHour!;
+    sums.demand += m.demandRps * seconds;
+    sums.busiestDemand += m.busiestDemandRps * seconds;
+    sums.busiestMinute += m.busiestMinute * seconds;
+    sums.lower += m.lower * seconds;
+    sums.upper += m.upper * seconds;
+    sums.estimate += m.estimate * seconds;
+  }
+  const share = (within: number, due: number) =>
+    due + deferrableDue > 0 ? Math.min(1, (within + deferrableWithin) / (due + deferrableDue)) : 1;
+  return {
+    busiestMinute: share(sums.busiestMinute, sums.busiestDemand),
+    lower: share(sums.lower, sums.demand),
+    upper: share(sums.upper, sums.demand),
+    estimate: share(sums.estimate, sums.demand),
+  };
 }

@@ -64,6 +64,13 @@ export interface WindowOutcome {
   byWorkload: Record<string, { demandRps: number; servedRps: number; withinSloRps: number; unmetRps: number; backlogRequests?: number }>;
   /** The queueing estimate per replica group, when the evaluation had queue profiles. */
   queueing?: QueueingSummary;
+  /**
+   * Interactive workloads minute by minute, requests/s (means over the window), when the demand has
+   * per-minute statistics: demand (the mean) and, served within SLO, at the busiest minute held all window
+   * (over busiestDemandRps), and the per-minute lower and upper bounds and shaped estimate
+   * (src/simulate/within-hour.ts). Deferrable workloads are out: their backlog absorbs the minutes.
+   */
+  withinHour?: { demandRps: number; busiestDemandRps: number; busiestMinute: number; lower: number; upper: number; estimate: number };
   gpus: number;
   gpuHours: number;
   costUsd: number;
@@ -109,6 +116,13 @@ export interface ContenderTotals {
   /** Served-weighted mean prefill wait and the worst window's TTFT and TPOT over SLO, when estimated. */
   queueing?: QueueingSummary;
   attainmentByWorkload: Record<string, number>;
+  /**
+   * Attainment four ways, when every window has per-minute statistics: the busiest minute of each window
+   * held all window (the pessimistic bound; attainment itself when plans provision for the peak), the
+   * per-minute lower and upper bounds from each window's low, mean and high alone, and the estimate from
+   * the within-hour shape. Deferrable workloads count as in attainment.
+   */
+  attainmentWithinHour?: { busiestMinute: number; lower: number; upper: number; estimate: number };
   vmsStarted: number;
   replicasStarted: number;
   spotEvictions: number;
