@@ -32,7 +32,11 @@ export function renderSimulationText(
     const queueing = row.queueing
       ? `; mean prefill wait ${row.queueing.meanWaitMs.toFixed(1)} ms, worst replica group TTFT ${(row.queueing.worstTtftToSlo * 100).toFixed(0)}% and TPOT ${(row.queueing.worstTpotToSlo * 100).toFixed(0)}% of SLO`
       : '';
-    text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
+    const bound =
+      row.costBoundUsd !== null
+        ? `; no plan in the model that serves as much costs less than $${fixed(row.costBoundUsd, 2)} (gap ${(100 * row.gapToBound!).toFixed(2)}%)`
+        : '';
+    text += `${chalk.bold(row.strategy)}: ${row.description}; attainment ${byWorkload}${pending}${evicted}${queueing}${bound}; planned in ${row.planningSeconds.toFixed(1)} s${row.notes.length ? `; ${row.notes.join('; ')}` : ''}\n`;
     const shares = Object.entries(row.gpuSharesByWorkload);
     if (shares.some(([, byGpu]) => byGpu.length > 1) || shares.length > 1)
       text += `  served by GPU type: ${shares

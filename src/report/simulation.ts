@@ -65,6 +65,12 @@ export interface ComparisonRow {
   modelLoadCostUsd: number;
   /** 1 - gpuHours / siloed gpuHours (null without a siloed run). */
   gpuHoursSavedVsSiloed: number | null;
+  /**
+   * The oracle: a lower bound on the cost (VM time + start-ups) of any plan in the capacity model leaving no
+   * more requests unmet than the oracle's, and (totalCostUsd - bound) / totalCostUsd; null for the others.
+   */
+  costBoundUsd: number | null;
+  gapToBound: number | null;
   /** totalCost / oracle totalCost - 1 (null without an oracle run). */
   costOverOracle: number | null;
   planningSeconds: number;
@@ -95,6 +101,8 @@ export function comparisonRows(result: SimulationResult): ComparisonRow[] {
     replicasStarted: s.totals.replicasStarted,
     modelLoadCostUsd: s.totals.modelLoadCostUsd,
     gpuHoursSavedVsSiloed: siloed && siloed.totals.gpuHours > 0 ? 1 - s.totals.gpuHours / siloed.totals.gpuHours : null,
+    costBoundUsd: s.bound?.costUsd ?? null,
+    gapToBound: s.bound?.gap ?? null,
     costOverOracle: oracle && totalCost(oracle) > 0 ? totalCost(s) / totalCost(oracle) - 1 : null,
     planningSeconds: s.seconds,
     notes: s.notes,
@@ -157,6 +165,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
   // Minute by minute: the busiest minute (pessimistic), the per-minute bounds and the shaped estimate.
   const minutes = rows.every((r) => r.attainmentWithinHour !== null);
   const minuteColumns = ['busiest minute', 'per-minute low', 'per-minute high', 'shaped estimate'];
+  const bounds = rows.some((r) => r.costBoundUsd !== null);
   return renderTable(
     [
       'strategy',
@@ -170,6 +179,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       ...(loads ? ['llm loads (cost)'] : []),
       'GPU-h saved vs siloed',
       'cost vs oracle',
+      ...(bounds ? ['cost bound (gap)'] : []),
     ],
     rows.map((r) => [
       r.strategy,
@@ -190,6 +200,7 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       ...(loads ? [`${fixed(r.replicasStarted, 0)} ($${fixed(r.modelLoadCostUsd, 2)})`] : []),
       pct(r.gpuHoursSavedVsSiloed),
       r.costOverOracle === null ? '-' : `${r.costOverOracle >= 0 ? '+' : ''}${pct(r.costOverOracle)}`,
+      ...(bounds ? [boundCell(r)] : []),
     ]),
     chalk,
     [
@@ -204,8 +215,14 @@ export function renderComparisonTable(rows: readonly ComparisonRow[], chalk: Cha
       ...(loads ? ['right' as const] : []),
       'right',
       'right',
+      ...(bounds ? ['right' as const] : []),
     ],
   );
+}
+
+/** The oracle's cost bound and its gap to it, '-' for the others. */
+export function boundCell(r: ComparisonRow): string {
+  return r.costBoundUsd === null ? '-' : `$${fixed(r.costBoundUsd, 2)} (${pct(r.gapToBound, 2)})`;
 }
 
 export const WINDOW_CSV_COLUMNS = [
@@ -378,10 +395,10 @@ export function renderSimulationHtml(
     totals: true,
   });
   const table = [
-    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">busiest minute (pessimistic)</th><th class="num">per-minute low</th><th class="num">per-minute high</th><th class="num">shaped estimate</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th></tr></thead><tbody>',
+    '<table><thead><tr><th>strategy</th><th>how it decides</th><th class="num">GPU-hours</th><th class="num">cost</th><th class="num">SLO attainment</th><th class="num">busiest minute (pessimistic)</th><th class="num">per-minute low</th><th class="num">per-minute high</th><th class="num">shaped estimate</th><th class="num">unmet requests</th><th class="num">late (queueing)</th><th class="num">batch pending at end</th><th class="num">mean prefill wait</th><th class="num">worst TTFT / SLO</th><th class="num">worst TPOT / SLO</th><th class="num">VMs started</th><th class="num">GPU-h saved vs siloed</th><th class="num">cost vs oracle</th><th class="num">cost bound (gap)</th></tr></thead><tbody>',
     ...rows.map(
       (r) =>
-        `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td>${(r.attainmentWithinHour ? [r.attainmentWithinHour.busiestMinute, r.attainmentWithinHour.lower, r.attainmentWithinHour.upper, r.attainmentWithinHour.estimate] : [null, null, null, null]).map((a) => `<td class="num">${pct(a, 3)}</td>`).join('')}<td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td></tr>`,
+        `<tr><td>${escapeXml(r.strategy)}</td><td class="wrap">${escapeXml(r.description)}${r.notes.length ? `<br><small>${escapeXml(r.notes.join('; '))}</small>` : ''}</td><td class="num">${fixed(r.gpuHours, 0)}</td><td class="num">$${fixed(r.totalCostUsd, 2)}</td><td class="num">${pct(r.attainment, 3)}</td>${(r.attainmentWithinHour ? [r.attainmentWithinHour.busiestMinute, r.attainmentWithinHour.lower, r.attainmentWithinHour.upper, r.attainmentWithinHour.estimate] : [null, null, null, null]).map((a) => `<td class="num">${pct(a, 3)}</td>`).join('')}<td class="num">${fixed(r.unmetRequests, 0)}</td><td class="num">${fixed(r.lateRequests, 0)}</td><td class="num">${fixed(r.pendingRequests, 0)}</td><td class="num">${r.queueing ? `${fixed(r.queueing.meanWaitMs, 1)} ms` : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTtftToSlo) : '-'}</td><td class="num">${r.queueing ? pct(r.queueing.worstTpotToSlo) : '-'}</td><td class="num">${fixed(r.vmsStarted, 0)}</td><td class="num">${pct(r.gpuHoursSavedVsSiloed)}</td><td class="num">${r.costOverOracle === null ? '-' : pct(r.costOverOracle)}</td><td class="num">${escapeXml(boundCell(r))}</td></tr>`,
     ),
     '</tbody></table>',
   ].join('\n');

@@ -1,11 +1,12 @@
 import { fleetKey } from '../capacity/formulation.js';
-import { planCapacity, type SolveFn, type Strategy } from '../capacity/solve.js';
+import { planCapacity, relaxationBound, type SolveFn, type Strategy } from '../capacity/solve.js';
 import { greedyWindowFallback } from '../heuristics/index.js';
 import { isInteractive } from '../capacity/policies.js';
 import type { FleetEntry, PlanWindow, PlanningInput, QuotaRule, ReplicaEntry, WorkloadSpec } from '../capacity/types.js';
 import { RateLearner, type GroupObservation } from '../calibrate/learn.js';
 import { FleetEvaluator, type ReplicaGroupReport } from './evaluate.js';
 import { forecastAhead } from './forecast-next.js';
+import { costLowerBound } from './cost-bound.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow, RateLearning } from './types.js';
 import { maxOf } from '../extremes.js';
@@ -60,6 +61,10 @@ export interface ContenderRun {
   notes: string[];
   /** The rate factors a learning contender ended with. */
   learning?: RateLearning;
+  /** single-gpu: GPU types not solved because their LP bound was above the best plan found (USD). */
+  skipped?: { gpu: string; boundUsd: number }[];
+  /** oracle: a lower bound on the cost (VM time + start-ups) of any plan in the model serving as much (cost-bound.ts). */
+  costBoundUsd?: number;
 }
 
 function fleetOf(window: PlanWindow, deferrable: ReadonlySet<string>): FleetWindow {
@@ -232,6 +237,9 @@ function openEnd(input: PlanningInput): PlanningInput {
   return { ...input, policies: { ...input.policies, deferrableOpenEnd: true } };
 }
 
+/** Requests a plan's rounded unmet total may hide (plan totals round to whole requests). */
+const UNMET_ROUNDING = 0.5;
+
 /** oracle: the MILP over the whole evaluated horizon on the actual demand, events known in advance. */
 export async function oracleContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
@@ -261,14 +269,20 @@ export async function oracleContender(ctx: ContenderContext): Promise<ContenderR
     const window = byIndex.get(k);
     return window ? fleetOf(window, deferrable) : { vms: [], replicas: [] };
   });
-  const gap = result.solver.gap === undefined ? 'no bound' : `gap ${(100 * result.solver.gap).toFixed(2)}% to its LP bound`;
-  const notes = result.solver.status === 'optimal' ? [] : [`not proven within the gap: ${result.solver.reason}`];
+  // The solver's bound is on the MILP objective (penalties and tie-breaks included): as a bound on what the
+  // evaluation charges, it holds for every plan in the model leaving no more unmet than this one.
+  const costBoundUsd = costLowerBound(sub, result.solver.bound, result.plan.totals.unmetRequests + UNMET_ROUNDING);
+  const proven =
+    result.solver.status === 'optimal'
+      ? `proven within its ${(100 * ctx.relativeGap).toFixed(1)}% gap`
+      : `not proven within its ${(100 * ctx.relativeGap).toFixed(1)}% gap: ${result.solver.reason}`;
   return {
     name: 'oracle',
-    description: `MILP on the actual demand (${result.solver.strategy}, ${gap})`,
+    description: `MILP on the actual demand (${result.solver.strategy})`,
     fleets,
     seconds: (performance.now() - started) / 1000,
-    notes,
+    notes: [proven],
+    ...(costBoundUsd !== undefined ? { costBoundUsd } : {}),
   };
 }
 
@@ -455,34 +469,60 @@ export async function reactiveContender(ctx: ContenderContext): Promise<Contende
   };
 }
 
+/** The oracle's horizon input restricted to one GPU type: what single-gpu plans for it. */
+export function singleGpuInput(ctx: ContenderContext, gpu: string): PlanningInput {
+  const from = ctx.windows[0]!;
+  const count = ctx.windows.length;
+  return openEnd(
+    sliceInput(ctx.input, {
+      from,
+      count,
+      demand: ctx.actualOf(from, count),
+      currentFleet: ctx.startFleet,
+      extraQuotas: eventQuotas(ctx.events),
+      gpus: new Set([gpu]),
+      rateScale: ctx.rateScale,
+    }),
+  );
+}
+
 /**
  * single-gpu (Mélange's baseline): the oracle's MILP restricted to one GPU type at a time; the cheapest type
  * that serves all demand wins (the least unmet demand if none does). Shows what heterogeneity is worth.
+ * Each type's horizon LP comes first: it bounds the cost of every plan of that type that serves all demand
+ * (cost-bound.ts), so once a type serves everything, a type whose bound is above that plan's cost cannot win
+ * and is not solved. Types are solved in order of bound, so the likely winner comes first. The skip never
+ * changes the winner; a bound the LP's work limit leaves unknown only means that type is solved.
  */
 export async function singleGpuContender(ctx: ContenderContext): Promise<ContenderRun> {
   const started = performance.now();
   ctx.progress?.('single-gpu', 0, ctx.windows.length);
-  const from = ctx.windows[0]!;
   const count = ctx.windows.length;
   const gpus = [...new Set(ctx.input.skus.map((s) => s.gpu))].sort();
   const deferrable = deferrableIds(ctx.input);
   const tried: { gpu: string; cost: number; unmet: number; fleets: FleetWindow[] }[] = [];
   const notes: string[] = [];
+  const bounded: { gpu: string; sub: PlanningInput; bound: number | undefined }[] = [];
   for (const gpu of gpus) {
-    const sub = openEnd(
-      sliceInput(ctx.input, {
-        from,
-        count,
-        demand: ctx.actualOf(from, count),
-        currentFleet: ctx.startFleet,
-        extraQuotas: eventQuotas(ctx.events),
-        gpus: new Set([gpu]),
-        rateScale: ctx.rateScale,
-      }),
-    );
+    const sub = singleGpuInput(ctx, gpu);
     const unserved = sub.workloads.filter((w) => !sub.candidates.some((c) => c.requestsPerSecByWorkload.has(w.id)));
     if (unserved.length > 0) {
       notes.push(`${gpu}: cannot serve ${unserved.map((w) => w.id).join(', ')}`);
+      continue;
+    }
+    const lp = await relaxationBound(sub, ctx.solve, ctx.horizonTimeLimitSec);
+    bounded.push({ gpu, sub, bound: costLowerBound(sub, lp, UNMET_ROUNDING) });
+  }
+  bounded.sort((a, b) => (a.bound ?? Infinity) - (b.bound ?? Infinity) || (a.gpu < b.gpu ? -1 : 1));
+  const skipped: { gpu: string; boundUsd: number }[] = [];
+  for (const { gpu, sub, bound } of bounded) {
+    // The cheapest plan so far that serves all demand: a type whose every such plan costs more cannot win.
+    const leader = tried
+      .filter((t) => t.unmet === 0)
+      .reduce<(typeof tried)[number] | undefined>((b, t) => (!b || t.cost < b.cost ? t : b), undefined);
+    if (leader && bound !== undefined && bound > leader.cost * (1 + 1e-9)) {
+      skipped.push({ gpu, boundUsd: bound });
+      notes.push(`${gpu}: not solved, its LP bound $${bound.toFixed(2)} is above ${leader.gpu}'s $${leader.cost.toFixed(2)}`);
       continue;
     }
     const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
@@ -503,7 +543,7 @@ export async function singleGpuContender(ctx: ContenderContext): Promise<Contend
       fleets: result.plan.windows.map((window) => fleetOf(window, deferrable)),
     });
     notes.push(
-      `${gpu}: $${cost.toFixed(2)}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`,
+      `${gpu}: $${cost.toFixed(2)}${bound !== undefined ? ` (LP bound $${bound.toFixed(2)})` : ''}${result.plan.totals.unmetRequests > 0 ? `, ${result.plan.totals.unmetRequests} requests unmet` : ''}`,
     );
   }
   ctx.progress?.('single-gpu', count, count);
@@ -517,12 +557,14 @@ export async function singleGpuContender(ctx: ContenderContext): Promise<Contend
       seconds: (performance.now() - started) / 1000,
       notes,
     };
+  const skips = skipped.length > 0 ? `; ${skipped.length} type${skipped.length === 1 ? '' : 's'} skipped by LP bound` : '';
   return {
     name: 'single-gpu',
-    description: `best single GPU type (${best.gpu}), MILP on the actual demand`,
+    description: `best single GPU type (${best.gpu}), MILP on the actual demand${skips}`,
     fleets: best.fleets,
     seconds: (performance.now() - started) / 1000,
     notes,
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { SolveFn, Strategy } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
+import { gapToBound } from './cost-bound.js';
 import { evaluateFleets } from './evaluate.js';
 import type { QueueProfileOf } from './queueing.js';
-import { CONTENDERS, type ContenderContext, type ContenderName } from './contenders.js';
+import { CONTENDERS, type ContenderContext, type ContenderName, type ContenderRun } from './contenders.js';
 import type { CapacityEvent, Stress, ContenderResult } from './types.js';
 
 export interface SimulateOptions {
@@ -84,7 +85,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     ...(options.progress ? { progress: options.progress } : {}),
   };
   const results: ContenderResult[] = [];
-  const evaluate = (run: Awaited<ReturnType<(typeof CONTENDERS)[ContenderName]>>) =>
+  const evaluate = (run: ContenderRun) =>
     evaluateFleets(
       {
         input,
@@ -97,32 +98,69 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
       },
       run,
     );
-  const runs = new Map<string, Awaited<ReturnType<(typeof CONTENDERS)[ContenderName]>>>();
+  const runs = new Map<string, ContenderRun>();
   for (const name of options.contenders) {
     const run = await CONTENDERS[name](ctx);
     runs.set(name, run);
     results.push(await evaluate(run));
   }
-  // The oracle is the best plan known with perfect knowledge: single-gpu's plan is one too (the same MILP
-  // restricted to one GPU type), so where it serves as much for less, the oracle takes it, and says so.
   const oracle = results.findIndex((r) => r.name === 'oracle');
-  const single = results.find((r) => r.name === 'single-gpu');
-  if (oracle >= 0 && single && runs.get('single-gpu')) {
-    const own = results[oracle]!;
-    const cost = (r: ContenderResult) => r.totals.costUsd + r.totals.startupCostUsd;
-    if (cost(single) < cost(own) && single.totals.attainment >= own.totals.attainment) {
-      const run = runs.get('single-gpu')!;
-      const adopted = await evaluate({
-        ...run,
-        name: 'oracle',
-        description: `${runs.get('oracle')!.description}; single-gpu's plan, cheaper at the same attainment`,
-        notes: [`the oracle's own MILP plan cost $${cost(own).toFixed(2)}: not proven optimal, so single-gpu's cheaper plan stands in`],
-      });
-      results[oracle] = { ...adopted, seconds: own.seconds + single.seconds };
-    }
+  if (oracle >= 0) {
+    const dominating = await dominatingOracle(results[oracle]!, results, runs, evaluate);
+    results[oracle] = withBound(dominating, runs.get('oracle')!.costBoundUsd);
   }
   return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), contenders: results };
 }
+
+const totalCost = (r: ContenderResult) => r.totals.costUsd + r.totals.startupCostUsd;
+
+/**
+ * The oracle knows the future, so every contender's fleet is a plan it could have run: where one costs less
+ * while serving at least as much (its own MILP stopped short of the optimum, on a work limit or because the
+ * decomposition it uses is not exact), the oracle runs the cheapest such fleet and says so. Its cost is then
+ * at most that of every contender that serves as much.
+ */
+export async function dominatingOracle(
+  own: ContenderResult,
+  results: readonly ContenderResult[],
+  runs: ReadonlyMap<string, ContenderRun>,
+  evaluate: (run: ContenderRun) => Promise<ContenderResult>,
+): Promise<ContenderResult> {
+  let cheapest: ContenderResult | undefined;
+  for (const r of results) {
+    if (r.name === own.name || !runs.has(r.name) || r.totals.attainment < own.totals.attainment - ATTAINMENT_TOLERANCE) continue;
+    if (totalCost(r) < (cheapest ? totalCost(cheapest) : totalCost(own)) - COST_TOLERANCE_USD) cheapest = r;
+  }
+  if (!cheapest) return own;
+  // Its fleets as planned (the evaluation's granted fleets have already lost VMs to events and evictions).
+  return evaluate({
+    name: own.name,
+    description: `${own.description}; runs ${cheapest.name}'s plan, cheaper at the same attainment`,
+    fleets: runs.get(cheapest.name)!.fleets,
+    seconds: own.seconds + cheapest.seconds,
+    notes: [
+      ...own.notes,
+      `its own MILP plan cost $${totalCost(own).toFixed(2)}; ${cheapest.name}'s plan costs less and serves as much, so the oracle runs it`,
+    ],
+  });
+}
+
+/** The oracle's cost bound and the gap of its evaluated cost to it. */
+function withBound(result: ContenderResult, boundUsd: number | undefined): ContenderResult {
+  if (boundUsd === undefined) return result;
+  const cost = totalCost(result);
+  // Only a fleet planned outside the model (a heuristic's, without the plan's headroom) can cost less.
+  const notes =
+    cost < boundUsd - COST_TOLERANCE_USD
+      ? [...result.notes, `costs less than the model's bound $${boundUsd.toFixed(2)}: the fleet it runs was not planned in the model`]
+      : result.notes;
+  return { ...result, notes, bound: { costUsd: boundUsd, gap: gapToBound(cost, boundUsd) ?? 0 } };
+}
+
+/** Attainments equal to this are the same (sums of per-window shares). */
+const ATTAINMENT_TOLERANCE = 1e-9;
+/** Less than this is not cheaper (plans are priced to the micro-dollar). */
+const COST_TOLERANCE_USD = 1e-4;
 
 /** A copy of the demand with the stress scale applied to the evaluated windows (history before stays). */
 function stressedDemand(input: PlanningInput, windows: readonly number[], stress: Stress): number[][][] {

@@ -140,6 +140,11 @@ export interface ContenderResult {
   notes: string[];
   /** The rate factors a learning contender (the planner) ended with. */
   learning?: RateLearning;
+  /**
+   * The oracle: a lower bound on the cost (VM time + start-ups) of any plan in the capacity model that leaves
+   * no more unmet than its own, and (cost - bound) / cost.
+   */
+  bound?: { costUsd: number; gap: number };
 }
 
 /** What a contender learned about replica rates from its own evaluated windows (src/calibrate/learn.ts). */
