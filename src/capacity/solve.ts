@@ -2,6 +2,7 @@ import { linearRelaxation, relativeGap, type Program, type Solution, type SolveF
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
 import { summariseCommitments } from './commitment-summary.js';
+import { heldToLpService, lpUnmetKey } from './lp-service.js';
 import { explainUnmet } from './diagnose.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
@@ -348,6 +349,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
   let windowBounds = 0;
   let windowBoundsKnown = true;
   let widened = 0;
+  let heldToLp = 0;
   const fellBack: Record<string, number[]> = {};
   const unproven: number[] = [];
   const initialFleet = fleetMap(input);
@@ -392,7 +394,18 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       return { built, solution: await run(built.program, label) };
     };
     let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
-    if (guide && (!solution.values || unmetOf(built, solution.values) > guide.unmet[t]! + 1e-6)) {
+    const servesLp = (found: { built: BuiltProblem; solution: Solution }) =>
+      found.solution.values !== undefined && unmetOf(found.built, found.solution.values) <= guide!.unmet[t]! + 1e-6;
+    // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
+    // changes; first ask the shortlist for the cheapest plan that serves what the LP served (lp-service.ts).
+    const held =
+      guide?.unmetBy && input.sizeClasses?.length && solution.values && !servesLp({ built, solution })
+        ? await heldWindow(input, built, guide.unmetBy, run, label)
+        : undefined;
+    if (held && servesLp(held)) {
+      heldToLp++;
+      ({ built, solution } = held);
+    } else if (guide && !servesLp({ built, solution })) {
       // The shortlist cannot carry the window (quotas, rounding): widen to every config, keep the better plan.
       widened++;
       const wide = await solveWindow(window);
@@ -471,6 +484,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       reason: [
         reason,
         guide?.note,
+        heldToLp ? `${heldToLp} window${heldToLp === 1 ? '' : 's'} held to the LP's service on the shortlist` : '',
         widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
         unproven.length
           ? `${unproven.length} window MILP${unproven.length === 1 ? '' : 's'} not proven within the gap (${windowList(input, unproven)})`
@@ -566,6 +580,8 @@ interface RelaxationGuide {
   shortlist: Set<number | string>[];
   /** Unmet requests/s in the LP, per window: the restricted MILP should not need more. */
   unmet: number[];
+  /** The same by (workload, origin, window) (lpUnmetKey), for the windows whose LP solved. */
+  unmetBy?: Map<string, number>;
   /** Deferrable: the joint LP's done[t] by `${workload}|${origin}|${t}` (absent when it did not solve). */
   done?: Map<string, number>;
   /** Commitment counts by `${sku}|${region}`, read off the LP's fleet (commitmentCounts); absent without offers. */
@@ -584,6 +600,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   const guide: RelaxationGuide = {
     shortlist: input.windows.map(() => new Set<number | string>()),
     unmet: new Array<number>(windows).fill(0),
+    unmetBy: new Map(),
   };
   // Firm VMs (committed + on-demand) per window of each (sku, region) with a commitment offer, in the LP.
   const offers = new Map((input.policies.commitments ?? []).map((offer) => [`${offer.sku}|${offer.region}`, offer]));
@@ -601,7 +618,11 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
         if (replica.pool) guide.shortlist[replica.window]!.add(`${replica.candidate}|${replica.pool}`);
       }
     }
-    for (const unmet of built.unmet) guide.unmet[unmet.window]! += values[unmet.variable.index]! * built.flowUnit[unmet.workload]!;
+    for (const unmet of built.unmet) {
+      const left = values[unmet.variable.index]! * built.flowUnit[unmet.workload]!;
+      guide.unmet[unmet.window]! += left;
+      guide.unmetBy!.set(lpUnmetKey(unmet.workload, unmet.origin, unmet.window), left);
+    }
   };
   const joint = buildProblem(input);
   const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
@@ -723,6 +744,18 @@ export async function relaxationBound(
 ): Promise<number | undefined> {
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
   return relaxation.status === 'optimal' ? relaxation.objective : undefined;
+}
+
+/** The window's MILP again, its unmet demand held to the horizon LP's (lp-service.ts). */
+async function heldWindow(
+  input: PlanningInput,
+  built: BuiltProblem,
+  lpUnmet: ReadonlyMap<string, number>,
+  run: (program: Program, what: string) => Promise<Solution>,
+  label: string,
+): Promise<{ built: BuiltProblem; solution: Solution }> {
+  const program = heldToLpService(input, built, lpUnmet);
+  return { built: { ...built, program }, solution: await run(program, `${label} held to the LP's service`) };
 }
 
 /** Replicas below this in the LP relaxation are not worth a config's place in the shortlist. */

@@ -1,8 +1,7 @@
 import { builtinPath } from './scenario-inputs.js';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CATALOG_VIEWS, catalogViewData, type CatalogView } from '../catalog/listings.js';
 import { ExitCode, InputError, didYouMean } from '../errors.js';
-import { packageRoot } from '../paths.js';
 import { renderCatalogView } from '../report/catalog-table.js';
 import { readCatalog } from './inputs.js';
 import { chalkFor, type CliIo } from './io.js';

@@ -1,5 +1,12 @@
 import type { Gpu, Llm } from '../catalog/types.js';
-import { GENERATION_EFFICIENCY, STACK_CONSTANTS, gpuGeneration, type GenerationEfficiency, type StackConstants } from './constants.js';
+import {
+  GENERATION_EFFICIENCY,
+  STACK_CONSTANTS,
+  gpuGeneration,
+  type GenerationEfficiency,
+  type GpuGeneration,
+  type StackConstants,
+} from './constants.js';
 import { kvHeadsPerGpu, weightBytes } from './memory.js';
 
 /**
@@ -18,8 +25,15 @@ export interface EstimatorConstants extends GenerationEfficiency, StackConstants
 const ACTIVATION_BYTES = 2;
 
 export function estimatorConstants(gpu: Gpu, override?: Partial<EstimatorConstants>): EstimatorConstants {
-  return { ...STACK_CONSTANTS, ...GENERATION_EFFICIENCY[gpuGeneration(gpu)], ...override };
+  const generation = gpuGeneration(gpu);
+  if (override) return { ...STACK_CONSTANTS, ...GENERATION_EFFICIENCY[generation], ...override };
+  // A rate search asks once per batch size and timing: build each generation's constants once.
+  let constants = byGeneration.get(generation);
+  if (!constants) byGeneration.set(generation, (constants = Object.freeze({ ...STACK_CONSTANTS, ...GENERATION_EFFICIENCY[generation] })));
+  return constants;
 }
+
+const byGeneration = new Map<GpuGeneration, EstimatorConstants>();
 
 /**
  * Bytes of weights a forward pass over `tokens` tokens reads (all GPUs together). Dense llms read all of

@@ -163,11 +163,19 @@ export const PlanDocumentSchema = z.strictObject({
             share: z.number().describe("share of the workload's requests"),
             inputTokens: z.tuple([z.number(), z.number()]).describe('smallest and largest bucket mean prompt tokens'),
             outputTokens: z.tuple([z.number(), z.number()]).describe('smallest and largest bucket mean output tokens'),
+            servedRequests: z.number().optional().describe("the class's requests served over the horizon"),
+            unmetRequests: z.number().optional().describe("the class's requests left unmet over the horizon"),
             gpuShares: z
               .array(z.strictObject({ gpu: z.string(), share: z.number() }))
               .describe("share of the class's served requests per GPU type, over the horizon"),
           }),
         ),
+        servedRequests: z.number().optional().describe("the workload's requests served over the horizon, all classes"),
+        unmetRequests: z.number().optional().describe("the workload's requests left unmet over the horizon, all classes"),
+        gpuShares: z
+          .array(z.strictObject({ gpu: z.string(), share: z.number() }))
+          .optional()
+          .describe("share of the workload's served requests (all classes) per GPU type, over the horizon"),
       }),
     )
     .optional()
@@ -183,6 +191,16 @@ export const PlanDocumentSchema = z.strictObject({
         minQuality: nullableNumber,
         servedShareByLlm: z.record(z.string(), z.number()).describe('share of the served requests per llm that served some'),
         qualityServed: nullableNumber.describe('demand-weighted catalog qualityScore of the served requests (null: nothing served)'),
+        classes: z
+          .array(
+            z.strictObject({
+              unit: z.string().describe("the size class's planning unit '<workload>#<class>'"),
+              servedShareByLlm: z.record(z.string(), z.number()),
+              qualityServed: nullableNumber,
+            }),
+          )
+          .optional()
+          .describe('a workload split into size classes: the same figures per class (the workload figures sum them)'),
       }),
     )
     .optional()

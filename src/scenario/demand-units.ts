@@ -129,8 +129,12 @@ function classCost(scenario: Scenario, inputs: ResolveInputs, workload: Scenario
     let costs = perBucket.get(bucket);
     if (!costs) {
       const mix = subMix([bucket]);
+      // The rate depends on the gpu, not the sku: skus of one gpu share it (the rate search is the DP's cost).
+      const rates = new Map<string, number>();
       costs = configs.map(({ llm, offer, tp }) => {
-        const rate = inputs.replicaRate(llm, offer.gpu, tp, workload.slo, mix);
+        const key = `${llm.id}|${offer.gpu.id}|${tp}`;
+        let rate = rates.get(key);
+        if (rate === undefined) rates.set(key, (rate = inputs.replicaRate(llm, offer.gpu, tp, workload.slo, mix)));
         return rate > 0 ? offer.usdPerHour / (3600 * rate * (offer.sku.gpusPerVm / tp)) : Number.POSITIVE_INFINITY;
       });
       perBucket.set(bucket, costs);

@@ -1,7 +1,9 @@
 import { budgetStatus } from '../capacity/budget-status.js';
 import { initialReplicas, modelLoadOn, replicaMap, windowModelLoad } from '../capacity/model-load.js';
+import { summariseModelChoice } from '../capacity/model-choice.js';
 import { summarisePolicies } from '../capacity/policy-summary.js';
 import { summariseCommitments } from '../capacity/commitment-summary.js';
+import { summariseSizeClasses } from '../capacity/size-class-summary.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import { differs, type FigureKind } from './tolerance.js';
 import type { Violation } from './violation.js';
@@ -96,6 +98,10 @@ export function checkFigures(input: PlanningInput, plan: Plan): { violations: Vi
     const recomputed = summarisePolicies(input, plan) as unknown as Record<string, unknown>;
     compareSummary(plan.policies as unknown as Record<string, unknown>, recomputed, 'policies', violations);
   }
+  // Stated by planScenario (modelChoice always, sizeClasses for split workloads); a plan without them states nothing to check.
+  if (plan.modelChoice) compareSummary(plan.modelChoice, summariseModelChoice(input, plan), 'modelChoice', violations);
+  if (plan.sizeClasses)
+    compareSummary(plan.sizeClasses, summariseSizeClasses(input, plan, input.sizeClasses ?? []), 'sizeClasses', violations, ADDED_LATER);
   if (plan.budget) {
     const recomputed = budgetStatus(input, {
       costUsd: totals.costUsd,
@@ -161,11 +167,24 @@ function checkCommitments(input: PlanningInput, plan: Plan): Violation[] {
 /** Figures only a solve of another scenario gives (solve --resilience-cost): not recomputable from the plan. */
 const SOLVED_ELSEWHERE = new Set(['policies.locality.resilienceCostUsd', 'policies.locality.costWithoutNPlusOneUsd']);
 
-/** Walks the stated policy summary against the recomputed one; every leaf that differs is a violation naming its path. */
-function compareSummary(stated: unknown, recomputed: unknown, path: string, violations: Violation[]): void {
+/** Size-class figures that plans written before them lack: their absence is not a violation. */
+const ADDED_LATER: ReadonlySet<string> = new Set(['servedRequests', 'unmetRequests', 'gpuShares']);
+
+/**
+ * Walks a stated summary against the recomputed one; every leaf that differs is a violation naming its path.
+ * Fields in `mayLack` may be absent (plans written before them); counts of requests (`...Requests`) are
+ * compared as whole requests, every other number as a share.
+ */
+function compareSummary(
+  stated: unknown,
+  recomputed: unknown,
+  path: string,
+  violations: Violation[],
+  mayLack: ReadonlySet<string> = new Set(),
+): void {
   if (SOLVED_ELSEWHERE.has(path)) return;
   if (typeof stated === 'number' && typeof recomputed === 'number') {
-    if (differs('share', stated, recomputed)) {
+    if (differs(path.endsWith('Requests') ? 'requests' : 'share', stated, recomputed)) {
       violations.push({
         group: 'figures',
         figure: path,
@@ -178,7 +197,9 @@ function compareSummary(stated: unknown, recomputed: unknown, path: string, viol
     const keys = new Set([...Object.keys(stated), ...Object.keys(recomputed)]);
     for (const key of [...keys].sort()) {
       const child = Array.isArray(stated) ? `${path}[${key}]` : `${path}.${key}`;
-      compareSummary((stated as Record<string, unknown>)[key], (recomputed as Record<string, unknown>)[key], child, violations);
+      const value = (stated as Record<string, unknown>)[key];
+      if (value === undefined && mayLack.has(key) && !Array.isArray(stated)) continue;
+      compareSummary(value, (recomputed as Record<string, unknown>)[key], child, violations, mayLack);
     }
     return;
   }

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { bestPartitions, splitSizeClasses } from '../../src/demand/size-classes.js';
 import type { RequestSizeBucket } from '../../src/demand/types.js';
 import { loadScenarioFile, planScenario, validatePlan } from '../../src/index.js';
+import { planCapacity, type SolveFn } from '../../src/capacity/solve.js';
+import { isMip } from '../../src/lp/types.js';
 import { planOf } from '../../src/plan-document/convert.js';
+import { getSolver } from '../../src/solvers/registry.js';
 
 const MELANGE = resolve('test/fixtures/scenarios/melange-form.yaml');
 const CONV_MIX = resolve('traces/conv-2023-request-mix.csv');
@@ -170,4 +173,96 @@ describe('size classes on the Mélange-form instance', () => {
       expect(configs.size, unit.id).toBe(1);
     }
   }, 120_000);
+});
+
+describe('workload figures of a split workload', () => {
+  it('plan.json sums the classes back to the workload; validate recomputes every figure', async () => {
+    const loaded = await loadScenarioFile(MELANGE, { set: ['workloads.0.sizeClasses=2'] });
+    const { document } = await planScenario(loaded);
+    expect(document.totals.unmetRequests).toBe(0);
+    // 400 requests/s for one hour, all served: 1,440,000 requests, each class its share of them.
+    const [summary] = document.sizeClasses!;
+    expect(summary!.workload).toBe('conv');
+    expect(summary!.servedRequests).toBe(1_440_000);
+    expect(summary!.unmetRequests).toBe(0);
+    for (const k of summary!.classes) {
+      expect(Math.abs(k.servedRequests! - k.share * 1_440_000)).toBeLessThanOrEqual(1);
+      expect(k.unmetRequests).toBe(0);
+    }
+    // The workload's share per GPU type is the classes' shares weighted by their served requests.
+    for (const { gpu, share } of summary!.gpuShares!) {
+      const weighted = summary!.classes.reduce(
+        (s, k) => s + (k.servedRequests! * (k.gpuShares.find((g) => g.gpu === gpu)?.share ?? 0)) / 1_440_000,
+        0,
+      );
+      expect(share).toBeCloseTo(weighted, 3);
+    }
+    expect(summary!.gpuShares!.reduce((s, g) => s + g.share, 0)).toBeCloseTo(1, 3);
+    // Model choice names the workload once, with each class below it.
+    expect(document.modelChoice).toEqual([
+      {
+        workload: 'conv',
+        llmChoice: 'first',
+        allowedLlms: ['llama-3.1-8b'],
+        minQuality: null,
+        servedShareByLlm: { 'llama-3.1-8b': 1 },
+        qualityServed: expect.any(Number),
+        classes: summary!.classes.map((k) => ({
+          unit: k.unit,
+          servedShareByLlm: { 'llama-3.1-8b': 1 },
+          qualityServed: expect.any(Number),
+        })),
+      },
+    ]);
+    expect((await validatePlan(loaded.input, planOf(document))).check.ok).toBe(true);
+
+    const tamper = async (edit: (d: typeof document) => void) => {
+      const copy = structuredClone(document);
+      edit(copy);
+      return (await validatePlan(loaded.input, planOf(copy))).check.violations.map((v) => v.figure);
+    };
+    expect(await tamper((d) => (d.sizeClasses![0]!.servedRequests! += 1000))).toContain('sizeClasses[0].servedRequests');
+    expect(await tamper((d) => (d.sizeClasses![0]!.classes[1]!.unmetRequests = 5))).toContain('sizeClasses[0].classes[1].unmetRequests');
+    expect(await tamper((d) => (d.sizeClasses![0]!.gpuShares![0]!.share = 0.5))).toContain('sizeClasses[0].gpuShares[0].share');
+    expect(await tamper((d) => (d.modelChoice![0]!.classes![0]!.servedShareByLlm = { 'mistral-7b': 1 }))).toContain(
+      'modelChoice[0].classes[0].servedShareByLlm.llama-3.1-8b',
+    );
+    expect(await tamper((d) => (d.modelChoice![0]!.workload = 'conv#1'))).toContain('modelChoice[0].workload');
+  }, 120_000);
+
+  it('one class keeps model choice as before: no classes, no size-class section', async () => {
+    const loaded = await loadScenarioFile(MELANGE);
+    const { document } = await planScenario(loaded);
+    expect(document.sizeClasses).toBeUndefined();
+    expect(document.modelChoice!.map((c) => Object.keys(c))).toEqual([
+      ['workload', 'llmChoice', 'allowedLlms', 'minQuality', 'servedShareByLlm', 'qualityServed'],
+    ]);
+  }, 120_000);
+});
+
+describe("lp-rolling with size classes: a window held to the LP's service", () => {
+  it('serves what the LP served on the shortlist, without re-solving over every config', async () => {
+    // Hours 12-14 of the default week: chat's longest bucket is a class of its own that only one 8-GPU
+    // config serves within the SLO, and the restricted MILP would rather pay its penalty than serve it.
+    const set = ['workloads.0.sizeClasses=2', 'workloads.1.sizeClasses=2'];
+    const loaded = await loadScenarioFile('builtin:scenarios/default.yaml', { set, windows: '12..14' });
+    const solver = await getSolver('auto');
+    const milpColumns = new Map<string, number[]>();
+    const solve: SolveFn = (program, options) => {
+      const windows = new Set(program.columnLabels.flatMap((l) => l.match(/t=(\d+)/)?.[1] ?? []));
+      const [window] = windows;
+      if (isMip(program) && windows.size === 1) milpColumns.set(window!, [...(milpColumns.get(window!) ?? []), program.objective.length]);
+      return solver.solve(program, options);
+    };
+    const result = await planCapacity(loaded.input, solve, 'auto', { strategy: 'lp-rolling', relativeGap: 0.005, timeLimitSec: 600 });
+    expect(result.solver.reason).toMatch(/windows? held to the LP's service on the shortlist/);
+    expect(result.solver.reason).not.toMatch(/needed every config/);
+    // Each window solved its shortlist MILP and, where held, the same program with unmet bounded: never a wider one.
+    expect([...milpColumns.keys()].sort()).toEqual(['0', '1', '2']);
+    for (const sizes of milpColumns.values()) expect(new Set(sizes).size).toBe(1);
+    expect([...milpColumns.values()].some((sizes) => sizes.length === 2)).toBe(true);
+    // The LP serves everything here, and so does the plan; the validator agrees with it.
+    expect(result.plan.totals.unmetRequests).toBe(0);
+    expect((await validatePlan(loaded.input, result.plan)).check.ok).toBe(true);
+  }, 300_000);
 });
