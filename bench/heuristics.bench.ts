@@ -17,6 +17,12 @@ import { printMarkdown } from './solvers.bench.js';
  */
 const TIME_LIMIT_SEC = Number(process.env.BENCH_TIME_LIMIT ?? 60);
 
+/** CPU seconds (user + system) of this process since `from`: the machine is shared, so ratios use CPU, not wall. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / 1e6;
+};
+
 const pct = (value: number | undefined) => (value === undefined ? '-' : `${(value * 100).toFixed(2)}%`);
 
 export async function run(): Promise<void> {
@@ -27,11 +33,13 @@ export async function run(): Promise<void> {
     const loaded = await loadScenarioFile(DEFAULT_SCENARIO, { set: instance.overrides });
     const input = loaded.input;
     global.gc?.();
+    const exactCpuFrom = process.cpuUsage();
     const exact = await planCapacity(input, (program, options) => solver.solve(program, options), 'auto', {
       strategy: 'auto',
       timeLimitSec: TIME_LIMIT_SEC,
       relativeGap: loaded.scenario.solver.gap,
     });
+    const exactCpu = cpuSince(exactCpuFrom);
     const bound = exact.solver.bound;
     const exactObjective = exact.solver.objective;
     process.stderr.write(`  ${instance.name} exact: ${exact.solver.status} in ${exact.solver.seconds.toFixed(2)} s\n`);
@@ -40,27 +48,32 @@ export async function run(): Promise<void> {
       objective: number | undefined;
       cost: number;
       seconds: number;
+      cpuSeconds: number;
       ok: boolean;
       peakRssMb: number;
     }> = [];
     for (const name of ['gh', 'agh'] as HeuristicName[]) {
       global.gc?.();
+      const cpuFrom = process.cpuUsage();
       const result = planHeuristic(input, name);
+      const cpuSeconds = cpuSince(cpuFrom);
       measured.push({
         method: name.toUpperCase(),
         objective: result.objective,
         cost: result.plan.totals.costUsd,
         seconds: result.seconds,
+        cpuSeconds,
         ok: checkPlan(input, result.plan).ok,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       });
-      process.stderr.write(`  ${instance.name} ${name}: ${result.seconds.toFixed(2)} s\n`);
+      process.stderr.write(`  ${instance.name} ${name}: ${result.seconds.toFixed(3)} s (${cpuSeconds.toFixed(3)} CPU s)\n`);
     }
     measured.push({
       method: `exact (auto ${exact.solver.strategy})`,
       objective: exactObjective,
       cost: exact.plan.totals.costUsd,
       seconds: exact.solver.seconds,
+      cpuSeconds: exactCpu,
       ok: checkPlan(input, exact.plan).ok,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     });
@@ -69,6 +82,7 @@ export async function run(): Promise<void> {
       const vsExact =
         r.objective === undefined || exactObjective === undefined ? undefined : (r.objective - exactObjective) / exactObjective;
       const speedup = exact.solver.seconds / Math.max(1e-6, r.seconds);
+      const cpuSpeedup = exactCpu / Math.max(1e-6, r.cpuSeconds);
       results.push({
         instance: instance.name,
         method: r.method,
@@ -79,6 +93,8 @@ export async function run(): Promise<void> {
         vsExact,
         seconds: r.seconds,
         speedup,
+        cpuSeconds: r.cpuSeconds,
+        cpuSpeedup,
         peakRssMb: r.peakRssMb,
         checkPlanOk: r.ok,
       });
@@ -89,8 +105,10 @@ export async function run(): Promise<void> {
         bound === undefined ? '-' : `$${bound.toFixed(2)}`,
         pct(gap),
         pct(vsExact),
-        r.seconds.toFixed(2),
+        r.seconds.toFixed(3),
         `${speedup.toFixed(1)}x`,
+        r.cpuSeconds.toFixed(3),
+        `${cpuSpeedup.toFixed(1)}x`,
         r.peakRssMb.toFixed(0),
         r.ok ? 'yes' : 'NO',
       ]);
@@ -106,6 +124,8 @@ export async function run(): Promise<void> {
       'vs exact',
       'seconds',
       'speed-up vs exact',
+      'CPU s',
+      'CPU speed-up',
       'peak RSS MB',
       'checkPlan ok',
     ],

@@ -1,6 +1,6 @@
 /** After serving: M3's TP re-pack per (llm, sku, region), and the release of replicas and VMs beyond their load. */
 import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus } from './fleet.js';
-import { EPS, recomputeLoad, type WindowScope } from './window.js';
+import { EPS, newFlowMap, recomputeLoad, type WindowScope } from './window.js';
 
 /**
  * M3, TP upgrade (or downgrade): per (llm, sku, region), move all its load to the one TP degree that needs the
@@ -33,12 +33,17 @@ export function repack(scope: WindowScope): void {
       if (!best || best.gpus >= gpus) continue;
       for (const c of group) {
         state.replicas.delete(c);
+        // Emptied before it is detached, so that a journal (journal.ts) sees every route that goes.
+        const flows = state.flows.get(c);
+        if (flows) for (const pair of [...flows.keys()]) flows.delete(pair);
         state.flows.delete(c);
         state.load.delete(c);
       }
       if (best.n > 0) {
         state.replicas.set(best.c, best.n);
-        state.flows.set(best.c, byPair);
+        const flows = newFlowMap(state, best.c);
+        for (const [pair, rps] of byPair) flows.set(pair, rps);
+        state.flows.set(best.c, flows);
         recomputeLoad(scope, best.c);
       }
     }

@@ -1,6 +1,7 @@
 import type { QuotaRule } from '../capacity/types.js';
 /** One window's inputs (WindowEnv), the fleet and routes being built in it (WindowState), and flow bookkeeping on that state. */
 import type { Context } from './context.js';
+import { UndoMap } from './journal.js';
 
 /** Requests/s below this are rounding noise, not traffic. */
 export const EPS = 1e-9;
@@ -63,14 +64,12 @@ export function emptyState(env: WindowEnv): WindowState {
   return { vms: new Map(), replicas: new Map(), load: new Map(), flows: new Map(), unmet: env.demand.map((d) => Math.max(0, d)) };
 }
 
-export function cloneState(state: WindowState): WindowState {
-  return {
-    vms: new Map(state.vms),
-    replicas: new Map(state.replicas),
-    load: new Map(state.load),
-    flows: new Map([...state.flows].map(([c, f]) => [c, new Map(f)])),
-    unmet: [...state.unmet],
-  };
+/**
+ * A new flow map (pair -> req/s) for candidate c: one that logs into the state's journal when the state has one
+ * (AGH's local search, journal.ts), so that every map a move may change can be rolled back.
+ */
+export function newFlowMap(state: WindowState, c: number): Map<number, number> {
+  return state.flows instanceof UndoMap ? UndoMap.of<number, number>(state.flows.journal, c) : new Map();
 }
 
 /** Routes `amount` requests/s of the pair to candidate c. */
@@ -78,7 +77,7 @@ export function addFlow({ ctx, state }: WindowScope, c: number, pair: number, am
   if (amount <= 0) return;
   const rate = ctx.cands[c]!.rates[ctx.pairs[pair]!.w]!;
   let flows = state.flows.get(c);
-  if (!flows) state.flows.set(c, (flows = new Map()));
+  if (!flows) state.flows.set(c, (flows = newFlowMap(state, c)));
   flows.set(pair, (flows.get(pair) ?? 0) + amount);
   state.load.set(c, (state.load.get(c) ?? 0) + amount / rate);
   state.unmet[pair] = state.unmet[pair]! - amount;
