@@ -1,3 +1,4 @@
+import { minOf } from '../extremes.js';
 import type { ReplicaHandle, VmHandle } from './formulation.js';
 import type { BuildContext, ServingColumns, WindowColumns } from './formulation-context.js';
 import { fleetKey, vmUpperBound } from './formulation-fleet.js';
@@ -124,7 +125,7 @@ function commitColumn(context: BuildContext, offer: SkuOffer, price: SkuOffer['p
   const held = context.commitColumns.get(group);
   if (held) return held;
   const hours = context.windows.reduce((sum, w) => sum + input.windows[w]!.hours, 0);
-  const bound = Math.min(...context.windows.map((w) => vmUpperBound(input, offer, price.region, w)));
+  const bound = minOf(context.windows.map((w) => vmUpperBound(input, offer, price.region, w)));
   const variable = problem.addVariable({
     label: `commit[${offer.sku},${price.region}]`,
     type: 'integer',
