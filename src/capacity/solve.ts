@@ -239,7 +239,10 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   if (total <= AUTO_JOINT_COLUMNS || smallWindows) {
     return {
       strategy: 'joint',
-      reason: `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better`,
+      reason:
+        input.windows.length === 1
+          ? `${total} columns in one window: lp-rolling, and the joint MILP within ${AUTO_JOINT_NODES} nodes where lp-rolling is not proven within the gap`
+          : `${total} columns: the joint MILP within ${AUTO_JOINT_NODES} nodes, or lp-rolling's plan if better`,
     };
   }
   return {
@@ -263,6 +266,7 @@ function estimateColumnsPerWindow(input: PlanningInput): number {
  * otherwise lp-rolling plans too and the cheaper plan wins (both deterministic), with the better bound.
  */
 async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult> {
+  if (ctx.input.windows.length === 1) return autoOneWindow(ctx, reason);
   const joint = await solveJoint(ctx, reason, { nodes: AUTO_JOINT_NODES });
   if (joint.solver.status === 'optimal') return joint;
   const jointUnproven = new Map(ctx.unproven);
@@ -272,6 +276,37 @@ async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult>
     'lp-rolling',
     `${reason}; the joint MILP ended ${joint.solver.status} (gap ${formatGap(joint.solver.gap)}), so lp-rolling planned too`,
   );
+  return cheaperOf(ctx, joint, jointUnproven, rolling);
+}
+
+/**
+ * auto on one window: lp-rolling first. Its LP bound usually proves the restricted MILP's plan within the
+ * gap at once, where the joint MILP's branch and bound proves the same plan slowly; only when it does not
+ * does the joint MILP (under its node limit) try, and the cheaper plan wins.
+ */
+async function autoOneWindow(ctx: SolveContext, reason: string): Promise<PlanResult> {
+  const rolling = await solveByWindow(ctx, 'lp-rolling', reason);
+  if (rolling.solver.status === 'optimal') return rolling;
+  const rollingUnproven = new Map(ctx.unproven);
+  ctx.unproven.clear();
+  const joint = await solveJoint(
+    ctx,
+    `${reason}; lp-rolling ended ${rolling.solver.status} (gap ${formatGap(rolling.solver.gap)}), so the joint MILP planned too`,
+    { nodes: AUTO_JOINT_NODES },
+  );
+  const jointUnproven = new Map(ctx.unproven);
+  ctx.unproven = rollingUnproven;
+  return cheaperOf(ctx, joint, jointUnproven, rolling, joint);
+}
+
+/** The cheaper of the joint MILP's and lp-rolling's plans (lp-rolling on a tie), with the better bound. */
+function cheaperOf(
+  ctx: SolveContext,
+  joint: PlanResult,
+  jointUnproven: Map<number, string>,
+  rolling: PlanResult,
+  narrative: PlanResult = rolling,
+): PlanResult {
   const better =
     joint.solver.objective !== undefined && (rolling.solver.objective === undefined || joint.solver.objective < rolling.solver.objective)
       ? joint
@@ -287,7 +322,7 @@ async function autoJoint(ctx: SolveContext, reason: string): Promise<PlanResult>
     plan: { ...better.plan, status },
     solver: {
       ...better.solver,
-      reason: `${rolling.solver.reason}; ${chosen}`,
+      reason: `${narrative.solver.reason}; ${chosen}`,
       status,
       ...(finite !== undefined ? { bound: finite } : {}),
       ...gap,
