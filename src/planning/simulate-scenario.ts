@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
 import type { SolveFn } from '../lp/index.js';
 import { comparisonRows, redirectRows, type SimulationSummary } from '../report/simulation.js';
@@ -10,7 +11,7 @@ import { compareDispatch, heterogeneity } from '../simulate/request-compare.js';
 import { simulate, type SimulationResult } from '../simulate/runner.js';
 import type { ContenderName } from '../simulate/contenders.js';
 import type { Stress } from '../simulate/types.js';
-import { getIsolatedSolver } from '../solvers/registry.js';
+import { getIsolatedSolver, newIsolatedSolver } from '../solvers/registry.js';
 import type { Solver } from '../solvers/types.js';
 
 export interface SimulateScenarioOptions {
@@ -67,6 +68,9 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     throw new InputError({ field: options.solver ? '--solver' : `${loaded.file} solver.name`, message: (error as Error).message });
   }
   const solve: SolveFn = (program, solveOptions) => solver.solve(program, solveOptions);
+  // A second thread runs contenders beside the first where there is a core for it; same figures either way.
+  const more = availableParallelism() > 1 && options.contenders.length > 1 ? [newIsolatedSolver(solverName)] : [];
+  const moreSolves: SolveFn[] = more.map((other) => (program, solveOptions) => other.solve(program, solveOptions));
   // Size classes are planned and simulated as workloads of their own (the units).
   const units = loaded.units ?? { scenario, mixes: loaded.mixes };
   const slos = units.scenario.workloads.map((w) => w.slo);
@@ -75,6 +79,7 @@ export async function simulateScenario(loaded: LoadedScenario, options: Simulate
     ...(options.days !== undefined ? { days: options.days } : {}),
     stress,
     solve,
+    moreSolves,
     solverName,
     relativeGap: options.relativeGap ?? scenario.solver.gap,
     planStrategy: scenario.solver.strategy,

@@ -103,6 +103,15 @@ function asInteractive(workload: WorkloadSpec): WorkloadSpec {
 }
 
 /**
+ * The strategy of one re-planning call: with auto, one window is planned by lp-rolling alone. Where its LP
+ * bound does not prove the window within the gap, auto would spend seconds of branch and bound on the
+ * joint MILP for a plan that is replaced an hour later; a chosen strategy is kept.
+ */
+function hourlyStrategy(strategy: Strategy | 'auto', windows: number): Strategy | 'auto' {
+  return strategy === 'auto' && windows === 1 ? 'lp-rolling' : strategy;
+}
+
+/**
  * planner: every window, forecast the next hour per (workload, origin) from history only (forecast-next.ts),
  * plan that window with the MILP starting from the fleet already running (start-ups priced), commit it.
  * With commitWindows N: every N windows, forecast the next N (forecastAhead) and plan and commit them all.
@@ -197,7 +206,7 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
     });
     const sub = hasBacklog ? { ...sliced, workloads: sliced.workloads.map(asInteractive) } : sliced;
     const result = await planCapacity(sub, ctx.solve, ctx.solverName, {
-      strategy: ctx.planStrategy,
+      strategy: hourlyStrategy(ctx.planStrategy, count),
       relativeGap: ctx.relativeGap,
       timeLimitSec: ctx.timeLimitSec,
       ...greedyWindowFallback(sub),

@@ -18,6 +18,11 @@ export interface SimulateOptions {
   localOffsetHours?: readonly number[];
   /** Solves every planning call and the dispatch LPs. */
   solve: SolveFn;
+  /**
+   * More solvers (each its own thread) to run contenders side by side: contenders are dealt to lanes by a
+   * fixed rule (contenderLanes), each lane solving with its own. The figures do not depend on how many.
+   */
+  moreSolves?: readonly SolveFn[];
   solverName: string;
   relativeGap: number;
   /** Strategy (decomposition) of each planning call (default auto). */
@@ -84,8 +89,7 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
     learnRates: options.learnRates ?? true,
     ...(options.progress ? { progress: options.progress } : {}),
   };
-  const results: ContenderResult[] = [];
-  const evaluate = (run: ContenderRun) =>
+  const evaluateWith = (solve: SolveFn) => (run: ContenderRun) =>
     evaluateFleets(
       {
         input,
@@ -93,23 +97,51 @@ export async function simulate(input: PlanningInput, options: SimulateOptions): 
         actual,
         events: ctx.events,
         startFleet: ctx.startFleet,
-        solve: options.solve,
+        solve,
         ...(options.queueProfile ? { queueProfile: options.queueProfile } : {}),
       },
       run,
     );
-  const runs = new Map<string, ContenderRun>();
-  for (const name of options.contenders) {
-    const run = await CONTENDERS[name](ctx);
-    runs.set(name, run);
-    results.push(await evaluate(run));
-  }
+  const evaluate = evaluateWith(options.solve);
+  const solves = [options.solve, ...(options.moreSolves ?? [])];
+  const lanes = contenderLanes(options.contenders, solves.length);
+  const byName = new Map<ContenderName, { run: ContenderRun; result: ContenderResult }>();
+  // Each contender reads only the shared, immutable demand and its own lane's solver.
+  await Promise.all(
+    lanes.map(async (names, lane) => {
+      const solve = solves[lane]!;
+      for (const name of names) {
+        const run = await CONTENDERS[name]({ ...ctx, solve });
+        byName.set(name, { run, result: await evaluateWith(solve)(run) });
+      }
+    }),
+  );
+  const results = options.contenders.map((name) => byName.get(name)!.result);
+  const runs = new Map<string, ContenderRun>(options.contenders.map((name) => [name, byName.get(name)!.run]));
   const oracle = results.findIndex((r) => r.name === 'oracle');
   if (oracle >= 0) {
     const dominating = await dominatingOracle(results[oracle]!, results, runs, evaluate);
     results[oracle] = withBound(dominating, runs.get('oracle')!.costBoundUsd);
   }
   return { windows, ...(burstWindow !== undefined ? { burstWindow } : {}), contenders: results };
+}
+
+/** Planning effort by contender, in the order a lane takes them: the perfect-knowledge baselines solve whole horizons. */
+const CONTENDER_WEIGHT: Record<ContenderName, number> = { 'single-gpu': 3, oracle: 2, planner: 2, siloed: 0.5, reactive: 0.1 };
+
+/**
+ * Contenders dealt to `count` lanes, heaviest first to the lightest lane (ties: the lower lane, then the
+ * order given): a fixed rule, so that what runs where never depends on timing.
+ */
+export function contenderLanes(contenders: readonly ContenderName[], count: number): ContenderName[][] {
+  const lanes = Array.from({ length: Math.max(1, count) }, () => ({ load: 0, names: [] as ContenderName[] }));
+  const order = contenders.map((name, k) => ({ name, k })).sort((a, b) => CONTENDER_WEIGHT[b.name] - CONTENDER_WEIGHT[a.name] || a.k - b.k);
+  for (const { name } of order) {
+    const lane = lanes.reduce((best, l) => (l.load < best.load ? l : best), lanes[0]!);
+    lane.load += CONTENDER_WEIGHT[name];
+    lane.names.push(name);
+  }
+  return lanes.filter((l) => l.names.length > 0).map((l) => l.names);
 }
 
 const totalCost = (r: ContenderResult) => r.totals.costUsd + r.totals.startupCostUsd;

@@ -48,3 +48,9 @@ export function getIsolatedSolver(name: string): Solver {
   }
   return solver;
 }
+
+/** Another thread of the backend, not shared: for callers that solve side by side (simulate's lanes). */
+export function newIsolatedSolver(name: string): Solver {
+  if (!loaders[name]) throw new RangeError(`unknown solver '${name}'; available: ${listSolverNames().join(', ')}`);
+  return isolatedSolver({ name });
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanningInput } from '../../src/capacity/types.js';
 import { capFleet } from '../../src/simulate/evaluate.js';
 import { dispatch } from '../../src/simulate/dispatch.js';
-import { simulate } from '../../src/simulate/runner.js';
+import { contenderLanes, simulate } from '../../src/simulate/runner.js';
 import { REACTIVE, CONTENDER_NAMES, plannerContender, reactiveContender, type ContenderContext } from '../../src/simulate/contenders.js';
 import type { CapacityEvent, FleetWindow } from '../../src/simulate/types.js';
 import { glpkSolve, simSmall, simSmallWithQueues } from './support.js';
@@ -289,5 +289,28 @@ describe('fluid dispatch and capacity events', () => {
       s!.windows.filter((w) => w.mode === 'capacity').reduce((sum, w) => sum + w.demandRps, 0);
     expect(during(planner)).toBeGreaterThan(0.99);
     expect(during(siloed)).toBeLessThan(during(planner));
+  });
+});
+
+describe('contenders side by side', () => {
+  it('deals contenders to lanes by a fixed rule: heaviest first to the lightest lane, every contender once', () => {
+    expect(contenderLanes(CONTENDER_NAMES, 1)).toEqual([['single-gpu', 'planner', 'oracle', 'siloed', 'reactive']]);
+    const two = contenderLanes(CONTENDER_NAMES, 2);
+    expect(two).toEqual([
+      ['single-gpu', 'siloed', 'reactive'],
+      ['planner', 'oracle'],
+    ]);
+    expect(contenderLanes(['planner'], 4)).toEqual([['planner']]);
+    expect(contenderLanes(CONTENDER_NAMES, 8).flat().sort()).toEqual([...CONTENDER_NAMES].sort());
+  });
+
+  it('gives the same figures with one solver as with three threads of lanes', async () => {
+    const input = await simSmall();
+    const options = { contenders: CONTENDER_NAMES, solverName: 'glpk', relativeGap: 0.01, timeLimitSec: 10, days: 0.25 };
+    const one = await simulate(input, { ...options, solve: await glpkSolve() });
+    const lanes = await simulate(input, { ...options, solve: await glpkSolve(), moreSolves: [await glpkSolve(), await glpkSolve()] });
+    const figures = (r: typeof one) => r.contenders.map(({ seconds: _s, ...rest }) => rest);
+    expect(lanes.contenders.map((c) => c.name)).toEqual([...CONTENDER_NAMES]);
+    expect(figures(lanes)).toEqual(figures(one));
   });
 });
