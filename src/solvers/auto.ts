@@ -17,7 +17,14 @@ const GLPK_MILP_GAP = 0.002;
 /** glpk.js work clock ticks for one small MILP before HiGHS takes over (see solvers/glpk.ts). */
 export const GLPK_MILP_TICKS = 50_000;
 
-export function createAutoSolver(highs: Solver, glpk: Solver): Solver {
+/**
+ * `highs` may be given as a loader: the HiGHS wasm module is then loaded on the first program that needs it,
+ * so a short command whose programs glpk.js settles never pays for it.
+ */
+export function createAutoSolver(highsSource: Solver | (() => Promise<Solver>), glpk: Solver): Solver {
+  let loaded: Promise<Solver> | undefined;
+  const highsSolver = (): Promise<Solver> => (loaded ??= typeof highsSource === 'function' ? highsSource() : Promise.resolve(highsSource));
+  const highs = { solve: async (program: Program, options: SolveOptions) => (await highsSolver()).solve(program, options) };
   // The solution names auto as its solver (the conformance contract); rawStatus says which backend answered.
   const stamped = (solution: Solution): Solution => ({
     ...solution,

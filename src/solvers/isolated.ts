@@ -30,8 +30,19 @@ export type SolveRequest = {
   logs: boolean;
 };
 export type SolveReply = { id: number; log: string } | { id: number; solution: Solution } | { id: number; failure: string };
+/** Load the backend now, before any program arrives (no reply). */
+export type WarmRequest = { warm: { name: string; module?: string } };
 
-export function isolatedSolver(backend: IsolatedBackend): Solver {
+/** An isolated solver whose thread can be started ahead of its first program. */
+export interface IsolatedSolver extends Solver {
+  /**
+   * Starts the thread and loads the backend in it now, on another core while the caller still reads its
+   * inputs: a short command then does not wait for the thread's start-up after them. Changes no answer.
+   */
+  warm(): void;
+}
+
+export function isolatedSolver(backend: IsolatedBackend): IsolatedSolver {
   let worker: Worker | undefined;
   let nextId = 0;
   const pending = new Map<number, { resolve: (reply: SolveReply) => void; log?: (line: string) => void }>();
@@ -54,8 +65,17 @@ export function isolatedSolver(backend: IsolatedBackend): Solver {
     thread.on('exit', (code) => fail(`the ${backend.name} thread exited (code ${code})`));
     return thread;
   };
+  const wire = (): { name: string; module?: string } =>
+    backend.module ? { name: backend.name, module: backend.module.href } : { name: backend.name };
   return {
     name: backend.name,
+    warm(): void {
+      if (worker) return;
+      const thread = (worker = start());
+      // Unref'd: a warmed thread that is never sent a program does not keep the process alive.
+      thread.unref();
+      thread.postMessage({ warm: wire() } satisfies WarmRequest);
+    },
     async solve(program: Program, options: SolveOptions = {}): Promise<Solution> {
       const started = performance.now();
       const thread = (worker ??= start());
@@ -64,7 +84,7 @@ export function isolatedSolver(backend: IsolatedBackend): Solver {
       const { log, ...rest } = options;
       const request: SolveRequest = {
         id,
-        backend: backend.module ? { name: backend.name, module: backend.module.href } : { name: backend.name },
+        backend: wire(),
         program,
         options: rest,
         logs: log !== undefined,

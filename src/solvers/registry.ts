@@ -1,4 +1,4 @@
-import { isolatedSolver } from './isolated.js';
+import { isolatedSolver, type IsolatedSolver } from './isolated.js';
 import type { Solver } from './types.js';
 
 /**
@@ -10,7 +10,7 @@ const loaders: Record<string, () => Promise<Solver>> = {
   highs: async () => (await import('./highs.js')).createSolver(),
   glpk: async () => (await import('./glpk.js')).createSolver(),
   // Per program, the backend measured fastest for its kind (auto.ts).
-  auto: async () => (await import('./auto.js')).createAutoSolver(await getSolver('highs'), await getSolver('glpk')),
+  auto: async () => (await import('./auto.js')).createAutoSolver(() => getSolver('highs'), await getSolver('glpk')),
 };
 
 export function listSolverNames(): string[] {
@@ -33,13 +33,13 @@ export function getSolver(name: string): Promise<Solver> {
   return solver;
 }
 
-const isolated = new Map<string, Solver>();
+const isolated = new Map<string, IsolatedSolver>();
 
 /**
  * The backend in its own worker thread (solvers/isolated.ts): the same answers, and a wall-clock safety net
  * that holds even when the backend does not stop itself. Commands solve through this.
  */
-export function getIsolatedSolver(name: string): Solver {
+export function getIsolatedSolver(name: string): IsolatedSolver {
   if (!loaders[name]) throw new RangeError(`unknown solver '${name}'; available: ${listSolverNames().join(', ')}`);
   let solver = isolated.get(name);
   if (!solver) {
@@ -47,6 +47,14 @@ export function getIsolatedSolver(name: string): Solver {
     isolated.set(name, solver);
   }
   return solver;
+}
+
+/**
+ * Starts the isolated thread of a backend ahead of its first program (IsolatedSolver.warm); names that are
+ * no backend (the heuristics, a typo the caller reports later) are left alone.
+ */
+export function warmIsolatedSolver(name: string): void {
+  if (loaders[name]) getIsolatedSolver(name).warm();
 }
 
 /** Another thread of the backend, not shared: for callers that solve side by side (simulate's lanes). */

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import type { SolveReply, SolveRequest } from './isolated.js';
+import type { SolveReply, SolveRequest, WarmRequest } from './isolated.js';
 import { getSolver } from './registry.js';
 import type { Solver } from './types.js';
 
@@ -7,23 +7,28 @@ import type { Solver } from './types.js';
 const port = parentPort!;
 const solvers = new Map<string, Promise<Solver>>();
 
-async function solverFor(request: SolveRequest): Promise<Solver> {
-  const key = request.backend.module ?? request.backend.name;
+function solverFor(backend: SolveRequest['backend']): Promise<Solver> {
+  const key = backend.module ?? backend.name;
   let solver = solvers.get(key);
   if (!solver) {
-    const module = request.backend.module;
+    const module = backend.module;
     solver = module
       ? (import(module) as Promise<{ createSolver(): Promise<Solver> }>).then((m) => m.createSolver())
-      : getSolver(request.backend.name);
+      : getSolver(backend.name);
     solvers.set(key, solver);
   }
   return solver;
 }
 
-port.on('message', async (request: SolveRequest) => {
+port.on('message', async (request: SolveRequest | WarmRequest) => {
+  if ('warm' in request) {
+    // A failure to load is reported by the first solve that needs the backend, not here.
+    solverFor(request.warm).catch(() => solvers.delete(request.warm.module ?? request.warm.name));
+    return;
+  }
   let reply: SolveReply;
   try {
-    const solver = await solverFor(request);
+    const solver = await solverFor(request.backend);
     const log = request.logs ? (line: string) => port.postMessage({ id: request.id, log: line } satisfies SolveReply) : undefined;
     reply = { id: request.id, solution: await solver.solve(request.program, { ...request.options, ...(log ? { log } : {}) }) };
   } catch (error) {

@@ -58,4 +58,23 @@ describe('the auto backend', () => {
     expect((await createAutoSolver(highs, fake('glpk', 'infeasible', false)).solve(program(10, true))).status).toBe('infeasible');
     expect(highs.calls).toHaveLength(0);
   });
+
+  it('loads HiGHS only when a program needs it, once', async () => {
+    const highs = fake('highs', 'optimal');
+    let loads = 0;
+    const auto = createAutoSolver(
+      async () => {
+        loads++;
+        return highs;
+      },
+      fake('glpk', 'optimal'),
+    );
+    await auto.solve(program(10, false));
+    await auto.solve(program(10, true));
+    expect(loads).toBe(0);
+    expect((await auto.solve(program(SMALL_LP_COLUMNS + 1, false))).rawStatus).toBe('highs: optimal');
+    await auto.solve(program(SMALL_MILP_COLUMNS + 1, true));
+    expect(loads).toBe(1);
+    expect(highs.calls).toHaveLength(2);
+  });
 });

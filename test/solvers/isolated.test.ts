@@ -5,6 +5,7 @@ import { getSolver } from '../../src/solvers/registry.js';
 import { buildHardKnapsack, buildMelange } from './cases.js';
 
 const STUCK = new URL('./fixtures/stuck-solver.ts', import.meta.url);
+const UNLOADABLE = new URL('./fixtures/unloadable-solver.ts', import.meta.url);
 
 function oneColumn(cost: number) {
   const problem = new Problem();
@@ -42,5 +43,21 @@ describe('a backend in its own thread', () => {
     expect(solution.status).toBe('error');
     expect(solution.rawStatus).toMatch(/the backend broke/);
     expect(solution.limit).toBeUndefined();
+  });
+
+  it('warmed ahead of its first program, gives the same answers; a backend that fails to load fails that solve', async () => {
+    const warmed = isolatedSolver({ name: 'highs' });
+    warmed.warm();
+    warmed.warm(); // a second call starts nothing more
+    const inThread = await getSolver('highs');
+    const program = buildHardKnapsack(30, 5, 3);
+    const options = { workLimit: { nodes: 200 } };
+    expect({ ...(await warmed.solve(program, options)), seconds: 0 }).toEqual({ ...(await inThread.solve(program, options)), seconds: 0 });
+
+    const broken = isolatedSolver({ name: 'unloadable', module: UNLOADABLE });
+    broken.warm();
+    const solution = await broken.solve(oneColumn(1));
+    expect(solution.status).toBe('error');
+    expect(solution.rawStatus).toMatch(/could not load/);
   });
 });

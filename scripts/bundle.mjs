@@ -1,0 +1,46 @@
+// The CLI as a few files instead of 200+ modules: Node 20 resolves, reads and compiles every ES module on
+// each start, which is most of a short command's time. dist/src (tsc's output) stays the library; the bin
+// runs dist/bundle. Entries sit flat beside their shared chunks because the code finds its worker threads as
+// siblings of itself (src/threads.ts) and the package root two levels up (src/paths.ts). The wasm solvers stay
+// external: they load their .wasm files from their own package folders.
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
+await rm(outdir, { recursive: true, force: true });
+// zod re-exports every locale's messages (most of its size); planner's messages are its own, in English.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'zod')}`)
+        ? { path: join(dirname(args.importer), '..', 'locales', 'en.js'), namespace: 'zod-en' }
+        : undefined,
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'zod-en' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
+await build({
+  absWorkingDir: root,
+  entryPoints: ['dist/src/cli.js', 'dist/src/solvers/solve-worker.js', 'dist/src/commands/sweep-worker.js'],
+  entryNames: '[name]',
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['glpk.js', 'highs'],
+  // Bundled CommonJS dependencies call require(): give ES modules one.
+  banner: { js: "import { createRequire as __plannerRequire } from 'node:module'; const require = __plannerRequire(import.meta.url);" },
+  legalComments: 'none',
+  plugins: [zodEnglishOnly],
+  logLevel: 'warning',
+});
