@@ -5,6 +5,18 @@ import { describeIssues, repeats, type JsonSchemaNode, type ScenarioIssue } from
 import { ScenarioText } from './positions.js';
 import { ScenarioSchema, scenarioJsonSchema, type Scenario } from './schema.js';
 
+let lastSource: ScenarioText | undefined;
+
+/**
+ * The parsed document of `text`, kept for the next call with the same text: a command reads its scenario
+ * once and parses it with and without overrides (--windows is checked against the horizon as written).
+ * The document is only read (toJS builds fresh objects), so sharing it changes nothing.
+ */
+function scenarioText(text: string): ScenarioText {
+  if (lastSource?.text !== text) lastSource = new ScenarioText(text);
+  return lastSource;
+}
+
 /**
  * Scenario text -> validated Scenario: parse (YAML, which also reads JSON), apply `--set path=value`
  * overrides, then the zod schema. Every problem comes back at once as `file:line:column field: message
@@ -12,7 +24,7 @@ import { ScenarioSchema, scenarioJsonSchema, type Scenario } from './schema.js';
  * YAML document's node ranges.
  */
 export function parseScenario(text: string, file: string, overrides: readonly string[] = []): Scenario {
-  const source = new ScenarioText(text);
+  const source = scenarioText(text);
   if (source.errors.length) {
     throw new InputError(
       source.errors.map((error) => {
@@ -174,7 +186,7 @@ function duplicateIssues(scenario: Scenario): ScenarioIssue[] {
  */
 export function withScenarioLines(error: unknown, file: string, text: string, overrides: readonly string[] = []): unknown {
   if (!(error instanceof InputError) || !error.issues.some((i) => i.file === file && i.field && i.line === undefined)) return error;
-  const source = new ScenarioText(text);
+  const source = scenarioText(text);
   const issues = error.issues.map((issue) => {
     if (issue.file !== file || !issue.field || issue.line !== undefined || overriddenBy(issue.field, overrides)) return issue;
     const at = source.locate(issue.field.split('.'));

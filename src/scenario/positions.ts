@@ -17,7 +17,11 @@ export class ScenarioText {
   readonly document: Document.Parsed;
   private readonly lines: LineCounter;
 
+  /** The text parsed. */
+  readonly text: string;
+
   constructor(text: string) {
+    this.text = text;
     this.lines = new LineCounter();
     this.document = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
   }
