@@ -92,7 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   program
     .command('sweep')
     .description('what-if grid: solve the scenario at every combination of --vary values, one summary row per point')
-    .argument('<scenario>', 'scenario file (YAML or JSON), e.g. scenarios/default.yaml')
+    .argument('[scenario]', 'scenario file (YAML or JSON), e.g. scenarios/default.yaml (not with --point or --collect)')
     .option(
       '--vary <path=values>',
       "a scenario path and its values (repeatable; the grid is the product): a list 0.5,1,2, a range FROM..TO:N (N evenly spaced values, ends included: 0.5..2:7), or both mixed; demand.scale=F multiplies every workload's demand.scale by F",
@@ -116,12 +116,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--out <file>', 'also write the result to FILE (atomically); the format follows its extension: .json, .csv or .html')
     .option('--html <file>', 'write the HTML report with the cost-vs-parameter chart (self-contained)')
     .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
+    .option('--emit-jobs <dir>', 'solve nothing: write one job file per point and manifest.json into DIR, for other machines (docs/sweep.md)')
+    .option('--point <file>', 'solve one job file written by --emit-jobs; its result goes to --out (default: beside it, *.result.json)')
+    .option('--collect <dir>', "merge the *.result.json files under DIR (with --emit-jobs's manifest.json) into the usual output")
+    .option('--partial', 'with --collect: leave out the points without a result instead of failing')
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
         '  planner sweep scenarios/default.yaml --vary demand.scale=0.5..2:7',
+        '  planner sweep s.yaml --vary demand.scale=0.5..2:8 --emit-jobs jobs && planner sweep --point jobs/point-0000.json && planner sweep --collect jobs',
         '  planner sweep s.yaml --vary policies.budget.usd=1000,2000,4000 --vary demand.scale=1,1.5 --html sweep.html',
         '  planner sweep s.yaml --vary workloads.0.demand.scale=10..40:4 --format csv --out sweep.csv',
         "  planner sweep s.yaml --set 'purchases=[on-demand,spot]' --vary policies.spot.maxShare=0..1:5 --html spot.html",
@@ -133,7 +138,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       ].join('\n'),
     )
     .action(
-      run(async (scenario: string, options: Parameters<typeof import('./commands/sweep.js').sweepCommand>[1]) => {
+      run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/sweep.js').sweepCommand>[1]) => {
         const { sweepCommand } = await import('./commands/sweep.js');
         return sweepCommand(scenario, options, io);
       }),

@@ -40,9 +40,26 @@ export interface LoadScenarioOptions {
  * a scenario shipped in the package.
  */
 export async function loadScenarioFile(path: string, options: LoadScenarioOptions = {}): Promise<LoadedScenario> {
-  const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...(options.set ?? [])];
   const absolute = locate(path, options.cwd ?? process.cwd());
-  const text = await readInput(absolute, path);
+  return loadScenarioAt(await readInput(absolute, path), path, absolute, options);
+}
+
+/**
+ * A scenario whose text is at hand (a sweep job embeds it), read as if it were the file at `located`
+ * (resolved against `options.cwd` like loadScenarioFile's path, or builtin:...): the files it names are
+ * resolved against that file's folder. `shown` is how messages and the plan name it.
+ */
+export async function loadScenarioText(
+  text: string,
+  shown: string,
+  located: string,
+  options: LoadScenarioOptions = {},
+): Promise<LoadedScenario> {
+  return loadScenarioAt(text, shown, locate(located, options.cwd ?? process.cwd()), options);
+}
+
+async function loadScenarioAt(text: string, path: string, absolute: string, options: LoadScenarioOptions): Promise<LoadedScenario> {
+  const overrides = [...(options.windows ? windowOverrides(options.windows) : []), ...(options.set ?? [])];
   const scenario = parseScenario(text, path, overrides);
   if (options.windows) checkWindowRange(options.windows, parseScenario(text, path, options.set ?? []).horizon, path);
   try {

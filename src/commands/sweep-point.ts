@@ -3,7 +3,8 @@ import type { PointOutcome } from '../sweep/document.js';
 import { solvePoint } from '../sweep/point.js';
 import type { PointTask } from '../sweep/sweep.js';
 import { siblingModule } from '../threads.js';
-import { loadScenarioFile } from './scenario-inputs.js';
+import { sweepResult, type SweepJob, type SweepResult } from '../sweep/jobs.js';
+import { loadScenarioFile, loadScenarioText } from './scenario-inputs.js';
 
 /** The worker thread entry that serves runPoint (sweep-worker.ts beside this file). */
 export const SWEEP_WORKER_MODULE = siblingModule(import.meta.url, 'sweep-worker');
@@ -22,4 +23,41 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
     throw error;
   });
   return solvePoint(loaded, task, started);
+}
+
+/** Overrides that name a file of the scenario: with one, the point reads other files than the emit did. */
+const FILE_FIELD = /^(catalog|profiles|calibration)(\.|=)|\.demand\.(trace|profile)=|\.requestMix(\.|=)/;
+
+/**
+ * One emitted sweep job (`planner sweep --point FILE`): the embedded scenario text, read as the file it was
+ * emitted from (relative to `cwd`), with the job's overrides, solved as the in-process sweep solves the
+ * point. A checkout whose catalog or data files differ from the emit's is refused: its answer would differ.
+ */
+export async function runSweepJob(job: SweepJob, jobFile: string, cwd: string): Promise<SweepResult> {
+  const started = performance.now();
+  const shown = `${jobFile} (point ${job.index} of ${job.count}: ${job.overrides.slice(job.sharedOverrides).join(' ') || 'no overrides'})`;
+  const loaded = await loadScenarioText(job.scenario.text, job.scenario.file, job.scenario.path, { cwd, set: job.overrides }).catch(
+    (error: unknown) => {
+      if (error instanceof InputError)
+        throw new InputError(
+          error.issues,
+          `${shown} cannot be loaded here (fix: run planner sweep --point in the folder --emit-jobs ran in, where ${job.scenario.path} is the scenario, on the same checkout; a value invalid with the others: drop it from its --vary):`,
+        );
+      throw error;
+    },
+  );
+  if (!job.overrides.slice(job.sharedOverrides).some((override) => FILE_FIELD.test(override))) {
+    for (const kind of ['catalog', 'data'] as const) {
+      if (loaded.hashes[kind] !== job.inputs[kind]) {
+        throw new InputError({
+          file: jobFile,
+          field: `inputs.${kind}`,
+          message: `the ${kind === 'catalog' ? 'catalog' : 'data files'} that ${job.scenario.path} names here differ from those the job was emitted with, so the point would not answer the same grid`,
+          fix: 'run the point on the checkout (commit) the jobs were emitted from, or emit the jobs again on this one',
+        });
+      }
+    }
+  }
+  const task: PointTask = { scenario: job.scenario.file, cwd, overrides: job.overrides, solver: job.solver, flags: job.flags };
+  return sweepResult(job, await solvePoint(loaded, task, started));
 }

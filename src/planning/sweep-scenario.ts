@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { relative, resolve, sep } from 'node:path';
 import type { Strategy } from '../capacity/solve.js';
 import { InputError } from '../errors.js';
 import type { LoadedScenario } from '../scenario/loaded.js';
@@ -6,7 +7,8 @@ import { parseScenario } from '../scenario/load.js';
 import { listSolverNames } from '../solvers/registry.js';
 import type { SweepDocument } from '../sweep/document.js';
 import { gridSize, type VaryAxis } from '../sweep/grid.js';
-import { checkAxes, runSweep, type SweepRun } from '../sweep/sweep.js';
+import { sweepJobs, type SweepJob, type SweepManifest } from '../sweep/jobs.js';
+import { checkAxes, runSweep, type SweepRequest, type SweepRun } from '../sweep/sweep.js';
 import { HEURISTIC_NAMES, type ProgressFn } from './plan-with.js';
 
 export interface SweepScenarioOptions {
@@ -39,6 +41,23 @@ export async function sweepScenario(
   loaded: LoadedScenario,
   options: SweepScenarioOptions,
 ): Promise<{ document: SweepDocument; jobs: number }> {
+  const request = prepareSweep(loaded, options);
+  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), gridSize(options.axes)));
+  const document = await runSweep(request, {
+    jobs,
+    ...options.points,
+    ...(options.progress ? { progress: options.progress } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  return { document, jobs };
+}
+
+/**
+ * The sweep as data, every flag and axis value checked against the scenario (a bad value fails in
+ * milliseconds, naming its flag): what runSweep solves in this machine's threads and what sweep jobs
+ * (src/sweep/jobs.ts) carry to other machines.
+ */
+export function prepareSweep(loaded: LoadedScenario, options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'>): SweepRequest {
   const solver = options.solver ?? loaded.scenario.solver.name;
   const known = [...listSolverNames(), ...HEURISTIC_NAMES];
   if (!known.includes(solver)) {
@@ -48,7 +67,7 @@ export async function sweepScenario(
       fix: `one of ${known.join(', ')}`,
     });
   }
-  const request = {
+  const request: SweepRequest = {
     file: loaded.file,
     cwd: options.cwd ?? process.cwd(),
     scenario: loaded.scenario,
@@ -62,12 +81,26 @@ export async function sweepScenario(
     },
   };
   checkAxes(request, (overrides) => parseScenario(loaded.text, loaded.file, overrides));
-  const jobs = Math.max(1, Math.min(options.jobs ?? availableParallelism(), gridSize(options.axes)));
-  const document = await runSweep(request, {
-    jobs,
-    ...options.points,
-    ...(options.progress ? { progress: options.progress } : {}),
-    ...(options.log ? { log: options.log } : {}),
+  return request;
+}
+
+/**
+ * The grid as job files for other machines (`planner sweep --emit-jobs`): every value checked as for an
+ * in-process sweep, nothing solved. A job embeds the scenario text and names the scenario by its path
+ * relative to `cwd` (or builtin:...), so a point run from the same folder of the same checkout resolves
+ * the files the scenario names exactly as here.
+ */
+export function sweepJobsOf(
+  loaded: LoadedScenario,
+  options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'>,
+): { manifest: SweepManifest; jobs: SweepJob[] } {
+  const request = prepareSweep(loaded, options);
+  const cwd = options.cwd ?? process.cwd();
+  const path = loaded.file.startsWith('builtin:') ? loaded.file : relative(cwd, resolve(cwd, loaded.file)).split(sep).join('/');
+  return sweepJobs(request, {
+    path,
+    text: loaded.text,
+    inputHash: loaded.hash,
+    inputs: { catalog: loaded.hashes.catalog, data: loaded.hashes.data },
   });
-  return { document, jobs };
 }

@@ -1,7 +1,7 @@
 import type { SweepDocument, SweepPoint } from '../sweep/document.js';
 import { colour, htmlPage } from './html.js';
 import { escapeXml, lineChart, stepDecimals, type ChartSeries } from './svg-charts.js';
-import { money, valueText } from './sweep-table.js';
+import { missingText, money, valueText } from './sweep-table.js';
 import { formatFixed } from './table.js';
 
 /**
@@ -45,6 +45,7 @@ function header(doc: SweepDocument): string {
     '<header>',
     `<h1>Sweep: ${escapeXml(doc.scenario.name)}</h1>`,
     `<p class="meta">${doc.points.length} points from ${escapeXml(doc.scenario.file)}${shared}</p>`,
+    ...(doc.missing?.length ? [`<p class="meta">partial: ${escapeXml(missingText(doc.missing))}</p>`] : []),
     `<p class="meta">${axes}</p>`,
     `<p class="meta">${escapeXml(`${doc.solver.name}, strategy ${doc.solver.strategy}, gap ${doc.solver.gap}, ${doc.solver.timeLimitSec} s limit per point`)}</p>`,
     '</header>',

@@ -11,6 +11,7 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     `${chalk.bold(`Sweep of ${doc.scenario.name}`)}: ${doc.points.length} point${doc.points.length === 1 ? '' : 's'} over ${paths.join(' x ')} (${doc.solver.name}, strategy ${doc.solver.strategy}, gap ${doc.solver.gap}, ${doc.solver.timeLimitSec} s limit per point)\n`,
   );
   if (doc.scenario.overrides.length > 0) out.push(chalk.dim(`every point also has ${doc.scenario.overrides.join(' ')}\n`));
+  if (doc.missing?.length) out.push(chalk.yellow(`partial: ${missingText(doc.missing)}\n`));
   const maxCost = maxOf(
     doc.points.map((p) => p.costUsd ?? 0),
     0,
@@ -68,6 +69,12 @@ export function renderSweepTable(doc: SweepDocument, chalk: ChalkInstance): stri
     ),
   );
   return out.join('');
+}
+
+/** The grid points a partial collect has no result for, by index. */
+export function missingText(missing: readonly number[]): string {
+  const shown = missing.slice(0, 20).join(', ');
+  return `${missing.length} point${missing.length === 1 ? '' : 's'} of the grid had no result (index ${shown}${missing.length > 20 ? ', ...' : ''})`;
 }
 
 export function valueText(value: string | number | boolean | null): string {

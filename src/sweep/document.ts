@@ -47,7 +47,9 @@ export const SweepDocumentSchema = z.strictObject({
   solver: z.strictObject({ name: z.string(), strategy: z.string(), timeLimitSec: z.number().positive(), gap: z.number().nonnegative() }),
   parameters: z.array(z.strictObject({ path: z.string(), values: z.array(scalar) })),
   points: z.array(SweepPointSchema),
-  /** Wall-clock seconds for the whole sweep. */
+  /** A partial collect (`planner sweep --collect DIR --partial`): the grid indices that had no result, absent from points. */
+  missing: z.array(z.number().int().nonnegative()).optional(),
+  /** Wall-clock seconds for the whole sweep (collected from jobs: the sum of the points' seconds). */
   seconds: z.number().nonnegative(),
 });
 

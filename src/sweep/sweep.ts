@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Strategy } from '../capacity/solve.js';
-import { SWEEP_SCHEMA_VERSION, type PointOutcome, type SweepDocument } from './document.js';
+import { SWEEP_SCHEMA_VERSION, type PointOutcome, type SweepDocument, type SweepPoint } from './document.js';
 import { expandGrid, type VaryAxis } from './grid.js';
 import { axisOverrides, pointOverrides } from './overrides.js';
 import { runInWorkers } from './workers.js';
@@ -79,15 +79,23 @@ export function checkAxes(request: SweepRequest, check: (overrides: readonly str
 
 export async function runSweep(request: SweepRequest, run: SweepRun): Promise<SweepDocument> {
   const started = performance.now();
-  const points = expandGrid(request.axes);
-  const tasks: PointTask[] = points.map((point) => ({
-    scenario: request.file,
-    cwd: request.cwd,
-    overrides: [...request.sharedOverrides, ...pointOverrides(request.axes, point, request.scenario)],
-    solver: request.solver,
-    flags: request.flags,
-  }));
+  const rows = gridRows(request);
+  const tasks = rows.map((row) => pointTask(request, row));
   const outcomes = run.jobs <= 1 ? await inProcess(tasks, run) : await runInWorkers<PointTask, PointOutcome>(run.workerModule, tasks, run);
+  return {
+    ...sweepHeader(request),
+    points: rows.map((row, index) => ({ ...row, ...outcomes[index]! })),
+    seconds: Math.round(performance.now() - started) / 1000,
+  };
+}
+
+/** What a sweep document says before any point is solved: the scenario, the solver settings, the grid. */
+export type SweepHeader = Pick<SweepDocument, 'schemaVersion' | 'scenario' | 'solver' | 'parameters'>;
+
+/** One row of the grid before it is solved: its index, its values and the overrides that make it. */
+export type GridRow = Pick<SweepPoint, 'index' | 'values' | 'overrides'>;
+
+export function sweepHeader(request: SweepRequest): SweepHeader {
   const defaults = request.scenario.solver;
   return {
     schemaVersion: SWEEP_SCHEMA_VERSION,
@@ -99,13 +107,26 @@ export async function runSweep(request: SweepRequest, run: SweepRun): Promise<Sw
       gap: request.flags.gap ?? defaults.gap,
     },
     parameters: request.axes.map((axis) => ({ path: axis.path, values: axis.values.map((v) => v.value) })),
-    points: points.map((point, index) => ({
-      index,
-      values: Object.fromEntries(request.axes.map((axis, a) => [axis.path, axis.values[point[a]!]!.value])),
-      overrides: pointOverrides(request.axes, point, request.scenario),
-      ...outcomes[index]!,
-    })),
-    seconds: Math.round(performance.now() - started) / 1000,
+  };
+}
+
+/** The grid's rows in grid order (the first axis slowest). */
+export function gridRows(request: SweepRequest): GridRow[] {
+  return expandGrid(request.axes).map((point, index) => ({
+    index,
+    values: Object.fromEntries(request.axes.map((axis, a) => [axis.path, axis.values[point[a]!]!.value])),
+    overrides: pointOverrides(request.axes, point, request.scenario),
+  }));
+}
+
+/** The task that solves one row: the shared overrides, then the row's own. */
+export function pointTask(request: SweepRequest, row: GridRow): PointTask {
+  return {
+    scenario: request.file,
+    cwd: request.cwd,
+    overrides: [...request.sharedOverrides, ...row.overrides],
+    solver: request.solver,
+    flags: request.flags,
   };
 }
 
