@@ -116,7 +116,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--out <file>', 'also write the result to FILE (atomically); the format follows its extension: .json, .csv or .html')
     .option('--html <file>', 'write the HTML report with the cost-vs-parameter chart (self-contained)')
     .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
-    .option('--emit-jobs <dir>', 'solve nothing: write one job file per point and manifest.json into DIR, for other machines (docs/sweep.md)')
+    .option(
+      '--emit-jobs <dir>',
+      'solve nothing: write one job file per point and manifest.json into DIR, for other machines (docs/sweep.md)',
+    )
     .option('--point <file>', 'solve one job file written by --emit-jobs; its result goes to --out (default: beside it, *.result.json)')
     .option('--collect <dir>', "merge the *.result.json files under DIR (with --emit-jobs's manifest.json) into the usual output")
     .option('--partial', 'with --collect: leave out the points without a result instead of failing')

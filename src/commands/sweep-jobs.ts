@@ -5,13 +5,7 @@ import { ExitCode, InputError } from '../errors.js';
 import { compareStrings } from '../order.js';
 import { sweepJobsOf } from '../planning/sweep-scenario.js';
 import { renderSweepTable } from '../report/sweep-table.js';
-import {
-  collectSweep,
-  MANIFEST_FILE,
-  parseSweepFile,
-  resultFileName,
-  type ResultFile,
-} from '../sweep/jobs.js';
+import { collectSweep, MANIFEST_FILE, parseSweepFile, resultFileName, type ResultFile } from '../sweep/jobs.js';
 import type { VaryAxis } from '../sweep/grid.js';
 import { assertWritable, chalkFor, writeFileAtomic, writeFolderAtomic, type CliIo } from './io.js';
 import { loadScenarioFile } from './scenario-inputs.js';
@@ -26,7 +20,12 @@ const OWNED = /^(manifest\.json|point-\d+\.json|point-\d+\.result\.json)$/;
  * `planner sweep SCENARIO --vary ... --emit-jobs DIR`: the manifest and one job file per point, written
  * together (atomically); nothing is solved. stdout lists the job files, one a line (for xargs).
  */
-export async function emitJobsCommand(scenarioPath: string, axes: readonly VaryAxis[], options: SweepCommandOptions, io: CliIo): Promise<ExitCode> {
+export async function emitJobsCommand(
+  scenarioPath: string,
+  axes: readonly VaryAxis[],
+  options: SweepCommandOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const dir = resolve(io.cwd, options.emitJobs!);
   assertWritable(dir, 'folder');
   const loaded = await loadScenarioFile(scenarioPath, { cwd: io.cwd, set: options.set, windows: options.windows });
@@ -59,7 +58,11 @@ export async function pointCommand(jobPath: string, options: SweepCommandOptions
   if (out === resolve(io.cwd, jobPath))
     throw new InputError({ field: '--out', message: 'is the job file itself', fix: 'name another file, e.g. point-0000.result.json' });
   assertWritable(out, 'file');
-  const job = parseSweepFile('planner-sweep-job', await readText(jobPath, io.cwd, 'pass a point-NNNN.json written by planner sweep --emit-jobs'), jobPath);
+  const job = parseSweepFile(
+    'planner-sweep-job',
+    await readText(jobPath, io.cwd, 'pass a point-NNNN.json written by planner sweep --emit-jobs'),
+    jobPath,
+  );
   const result = await runSweepJob(job, jobPath, io.cwd);
   await writeFileAtomic(out, json(result));
   const { status, costUsd, seconds } = result.outcome;
@@ -79,7 +82,11 @@ export async function collectCommand(dirShown: string, options: SweepCommandOpti
   const manifestShown = join(dirShown, MANIFEST_FILE);
   const manifest = parseSweepFile(
     'planner-sweep-manifest',
-    await readText(manifestShown, io.cwd, `collect the folder planner sweep --emit-jobs wrote (it holds ${MANIFEST_FILE}), with the result files in it`),
+    await readText(
+      manifestShown,
+      io.cwd,
+      `collect the folder planner sweep --emit-jobs wrote (it holds ${MANIFEST_FILE}), with the result files in it`,
+    ),
     manifestShown,
   );
   const results: ResultFile[] = [];
@@ -100,7 +107,11 @@ function resultFilesUnder(dir: string, shown: string): string[] {
   try {
     names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
   } catch (error) {
-    throw new InputError({ file: shown, message: `cannot read the folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, fix: 'collect the folder --emit-jobs wrote' });
+    throw new InputError({
+      file: shown,
+      message: `cannot read the folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      fix: 'collect the folder --emit-jobs wrote',
+    });
   }
   return names.filter((name) => basename(name).endsWith('.result.json') && !basename(name).startsWith('.')).sort(compareStrings);
 }
@@ -120,7 +131,8 @@ async function readText(shown: string, cwd: string, fix: string): Promise<string
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError({
       file: shown,
-      message: code === 'ENOENT' ? `file not found (in ${dirname(resolve(cwd, shown))})` : `cannot read: ${code ?? (error as Error).message}`,
+      message:
+        code === 'ENOENT' ? `file not found (in ${dirname(resolve(cwd, shown))})` : `cannot read: ${code ?? (error as Error).message}`,
       fix,
     });
   }

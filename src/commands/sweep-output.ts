@@ -15,7 +15,10 @@ export function renderSweep(doc: SweepDocument, format: SweepFileFormat): string
 }
 
 /** --out FILE (format from its extension) and --html FILE, checked before any solving. */
-export function outputFiles(options: { out?: string | undefined; html?: string | undefined }, cwd: string): { path: string; format: SweepFileFormat }[] {
+export function outputFiles(
+  options: { out?: string | undefined; html?: string | undefined },
+  cwd: string,
+): { path: string; format: SweepFileFormat }[] {
   const files: { path: string; format: SweepFileFormat }[] = [];
   if (options.out) {
     const format = extname(options.out).toLowerCase().slice(1);

@@ -97,29 +97,67 @@ function checkMode(scenarioPath: string | undefined, options: SweepCommandOption
   const modes = (['emitJobs', 'point', 'collect'] as const).filter((key) => options[key] !== undefined);
   const flag = { emitJobs: '--emit-jobs', point: '--point', collect: '--collect' } as const;
   if (modes.length > 1)
-    throw new InputError({ field: flag[modes[1]!], message: `cannot be combined with ${flag[modes[0]!]}`, fix: 'emit, solve a point and collect in separate runs' });
+    throw new InputError({
+      field: flag[modes[1]!],
+      message: `cannot be combined with ${flag[modes[0]!]}`,
+      fix: 'emit, solve a point and collect in separate runs',
+    });
   const mode = modes[0];
   if (options.partial && mode !== 'collect')
-    throw new InputError({ field: '--partial', message: 'applies only to --collect', fix: 'drop --partial, or collect with --collect DIR --partial' });
+    throw new InputError({
+      field: '--partial',
+      message: 'applies only to --collect',
+      fix: 'drop --partial, or collect with --collect DIR --partial',
+    });
   if (mode === 'point' || mode === 'collect') {
     const from = mode === 'point' ? 'the job file' : 'the manifest';
     if (scenarioPath !== undefined)
-      throw new InputError({ field: flag[mode], message: `takes the scenario from ${from}, not from the argument '${scenarioPath}'`, fix: 'drop the scenario argument' });
+      throw new InputError({
+        field: flag[mode],
+        message: `takes the scenario from ${from}, not from the argument '${scenarioPath}'`,
+        fix: 'drop the scenario argument',
+      });
     for (const [key, name] of GRID_FLAGS) {
       const value = options[key];
       if (value !== undefined && !(Array.isArray(value) && value.length === 0))
-        throw new InputError({ field: name, message: `cannot be used with ${flag[mode]}: ${from} fixes the grid and the solver settings`, fix: `pass ${name} to the run with --emit-jobs` });
+        throw new InputError({
+          field: name,
+          message: `cannot be used with ${flag[mode]}: ${from} fixes the grid and the solver settings`,
+          fix: `pass ${name} to the run with --emit-jobs`,
+        });
     }
     if (mode === 'point' && (options.html !== undefined || options.format !== 'table'))
-      throw new InputError({ field: options.html !== undefined ? '--html' : '--format', message: 'does not apply to --point (it writes one result file)', fix: 'pass it to the --collect run' });
+      throw new InputError({
+        field: options.html !== undefined ? '--html' : '--format',
+        message: 'does not apply to --point (it writes one result file)',
+        fix: 'pass it to the --collect run',
+      });
     return mode;
   }
   if (scenarioPath === undefined)
-    throw new InputError({ field: 'scenario', message: 'no scenario file given', fix: 'planner sweep SCENARIO --vary path=values (or --point JOB, --collect DIR)' });
+    throw new InputError({
+      field: 'scenario',
+      message: 'no scenario file given',
+      fix: 'planner sweep SCENARIO --vary path=values (or --point JOB, --collect DIR)',
+    });
   if (mode === 'emitJobs') {
-    for (const [name, value] of [['--out', options.out], ['--html', options.html], ['--jobs', options.jobs]] as const)
-      if (value !== undefined) throw new InputError({ field: name, message: 'does not apply to --emit-jobs (nothing is solved)', fix: 'pass it to the --collect run (--jobs: run the points in parallel instead)' });
-    if (options.format !== 'table') throw new InputError({ field: '--format', message: 'does not apply to --emit-jobs (nothing is solved)', fix: 'pass it to the --collect run' });
+    for (const [name, value] of [
+      ['--out', options.out],
+      ['--html', options.html],
+      ['--jobs', options.jobs],
+    ] as const)
+      if (value !== undefined)
+        throw new InputError({
+          field: name,
+          message: 'does not apply to --emit-jobs (nothing is solved)',
+          fix: 'pass it to the --collect run (--jobs: run the points in parallel instead)',
+        });
+    if (options.format !== 'table')
+      throw new InputError({
+        field: '--format',
+        message: 'does not apply to --emit-jobs (nothing is solved)',
+        fix: 'pass it to the --collect run',
+      });
     return 'emit';
   }
   return 'sweep';

@@ -57,7 +57,10 @@ export async function sweepScenario(
  * milliseconds, naming its flag): what runSweep solves in this machine's threads and what sweep jobs
  * (src/sweep/jobs.ts) carry to other machines.
  */
-export function prepareSweep(loaded: LoadedScenario, options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'>): SweepRequest {
+export function prepareSweep(
+  loaded: LoadedScenario,
+  options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'>,
+): SweepRequest {
   const solver = options.solver ?? loaded.scenario.solver.name;
   const known = [...listSolverNames(), ...HEURISTIC_NAMES];
   if (!known.includes(solver)) {

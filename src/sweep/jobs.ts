@@ -207,7 +207,12 @@ export function collectSweep(manifest: SweepManifest, results: readonly ResultFi
       });
     }
     if (result.index >= manifest.count) {
-      throw new InputError({ file, field: 'index', message: `${result.index} is not a point of a ${manifest.count}-point grid`, fix: 'remove the file' });
+      throw new InputError({
+        file,
+        field: 'index',
+        message: `${result.index} is not a point of a ${manifest.count}-point grid`,
+        fix: 'remove the file',
+      });
     }
     const other = byIndex.get(result.index);
     if (other) {
