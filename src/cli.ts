@@ -346,8 +346,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 
   program
     .command('schema')
-    .description('print the JSON Schema of scenario files, plan.json, the report JSON or the sweep JSON')
-    .argument('[which]', 'scenario | plan | report | sweep', 'scenario')
+    .description('print the JSON Schema of scenario files, plan.json, the report JSON, the sweep JSON or a sweep job file')
+    .argument('[which]', 'scenario | plan | report | sweep | sweep-job', 'scenario')
     .action(
       run(async (which: string) => {
         const { SCHEMAS, schemaCommand } = await import('./commands/schema.js');

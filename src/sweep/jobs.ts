@@ -80,6 +80,11 @@ export type SweepJob = z.infer<typeof SweepJobSchema>;
 export type SweepManifest = z.infer<typeof SweepManifestSchema>;
 export type SweepResult = z.infer<typeof SweepResultSchema>;
 
+/** `planner schema sweep-job`: the job file, what a CI matrix or an Indexed Job hands to `--point`. */
+export function sweepJobJsonSchema(): unknown {
+  return z.toJSONSchema(SweepJobSchema);
+}
+
 /** The manifest's name in a jobs folder. */
 export const MANIFEST_FILE = 'manifest.json';
 

@@ -359,3 +359,12 @@ describe('planner sweep jobs: bad input is exit 2 with the flag or file and the 
     expect(stderr).toMatch(/^planner: \S*edited\.json: not a sweep job of this planner \(schema version 1\)\n {2}\S*edited\.json index: /);
   });
 });
+
+describe('planner schema sweep-job', () => {
+  it('prints the JSON Schema that schemas/sweep-job.schema.json publishes', async () => {
+    const { exitCode, stdout } = await planner(['schema', 'sweep-job']);
+    expect(exitCode).toBe(0);
+    // A failure here means the zod schema changed: run `node bin/planner.js schema sweep-job > schemas/sweep-job.schema.json`.
+    expect(stdout).toBe(readFileSync(join(root, 'schemas', 'sweep-job.schema.json'), 'utf8'));
+  });
+});
