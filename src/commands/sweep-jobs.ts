@@ -12,6 +12,7 @@ import { loadScenarioFile } from './scenario-inputs.js';
 import type { SweepCommandOptions } from './sweep.js';
 import { outputFiles, renderSweep } from './sweep-output.js';
 import { runSweepJob } from './sweep-point.js';
+import { packageVersion } from './version.js';
 
 /** Files of a jobs folder that --emit-jobs replaces (an older grid's jobs and results must not linger). */
 const OWNED = /^(manifest\.json|point-\d+\.json|point-\d+\.result\.json)$/;
@@ -36,6 +37,7 @@ export async function emitJobsCommand(
     strategy: options.strategy,
     timeLimitSec: options.timeLimit,
     relativeGap: options.gap,
+    planner: await packageVersion(),
   });
   const files: [string, string][] = [
     [MANIFEST_FILE, json(manifest)],
@@ -63,6 +65,14 @@ export async function pointCommand(jobPath: string, options: SweepCommandOptions
     await readText(jobPath, io.cwd, 'pass a point-NNNN.json written by planner sweep --emit-jobs'),
     jobPath,
   );
+  const version = await packageVersion();
+  if (job.planner !== version)
+    throw new InputError({
+      file: jobPath,
+      field: 'planner',
+      message: `the job was emitted by planner ${job.planner}, this is ${version}: another version may plan differently`,
+      fix: `run the point with planner ${job.planner} (pin the version in every job), or emit the jobs again with this one`,
+    });
   const result = await runSweepJob(job, jobPath, io.cwd);
   await writeFileAtomic(out, json(result));
   const { status, costUsd, seconds } = result.outcome;

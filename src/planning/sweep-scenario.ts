@@ -95,7 +95,7 @@ export function prepareSweep(
  */
 export function sweepJobsOf(
   loaded: LoadedScenario,
-  options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'>,
+  options: Omit<SweepScenarioOptions, 'points' | 'jobs' | 'progress' | 'log'> & { planner: string },
 ): { manifest: SweepManifest; jobs: SweepJob[] } {
   const request = prepareSweep(loaded, options);
   const cwd = options.cwd ?? process.cwd();
@@ -105,5 +105,6 @@ export function sweepJobsOf(
     text: loaded.text,
     inputHash: loaded.hash,
     inputs: { catalog: loaded.hashes.catalog, data: loaded.hashes.data },
+    planner: options.planner,
   });
 }

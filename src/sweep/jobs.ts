@@ -27,6 +27,8 @@ export const SweepJobSchema = z.strictObject({
   /** This point's place in the grid (first --vary slowest), and the grid's size. */
   index: z.number().int().nonnegative(),
   count: z.number().int().positive(),
+  /** The planner version that emitted it: another version may plan differently, so --point refuses it. */
+  planner: z.string(),
   /** Varied path -> value at this point. */
   values: z.record(z.string(), scalar),
   scenario: z.strictObject({
@@ -105,6 +107,8 @@ export interface EmitSource {
   /** loadScenarioFile's hash over the text, the overrides and every file the scenario names. */
   inputHash: string;
   inputs: { catalog: string; data: string };
+  /** The emitting planner's version. */
+  planner: string;
 }
 
 /** The manifest and one job per grid point, in grid order. */
@@ -113,7 +117,7 @@ export function sweepJobs(request: SweepRequest, source: EmitSource): { manifest
   const rows = gridRows(request);
   const count = rows.length;
   const gridHash = `sha256:${createHash('sha256')
-    .update(JSON.stringify({ inputs: source.inputHash, header, rows }))
+    .update(JSON.stringify({ inputs: source.inputHash, planner: source.planner, header, rows }))
     .digest('hex')}`;
   const jobs = rows.map(
     (row): SweepJob => ({
@@ -122,6 +126,7 @@ export function sweepJobs(request: SweepRequest, source: EmitSource): { manifest
       gridHash,
       index: row.index,
       count,
+      planner: source.planner,
       values: row.values,
       scenario: { file: request.file, path: source.path, text: source.text },
       overrides: [...request.sharedOverrides, ...row.overrides],

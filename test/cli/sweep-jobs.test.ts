@@ -350,6 +350,20 @@ describe('planner sweep jobs: bad input is exit 2 with the flag or file and the 
     });
   }
 
+  it('a job emitted by another planner version is refused, naming both versions', async () => {
+    const job = JSON.parse(readFileSync(join(dir, 'point-0000.json'), 'utf8')) as Record<string, unknown>;
+    const file = join(work, 'older.json');
+    writeFileSync(file, JSON.stringify({ ...job, planner: '0.0.1' }));
+    const { exitCode, stderr } = await planner(['sweep', '--point', file], root);
+    expect(exitCode).toBe(2);
+    expect(stderr).toMatch(
+      new RegExp(
+        `older\\.json planner: the job was emitted by planner 0\\.0\\.1, this is ${job.planner as string}[^\\n]*\\(fix: run the point with planner 0\\.0\\.1`,
+      ),
+    );
+    expect(existsSync(join(work, 'older.result.json'))).toBe(false);
+  });
+
   it('a job file edited by hand (a field of the wrong type) names the field', async () => {
     const job = JSON.parse(readFileSync(join(dir, 'point-0000.json'), 'utf8')) as Record<string, unknown>;
     const file = join(work, 'edited.json');
