@@ -120,6 +120,14 @@ describe('docs/examples/sweep-indexed-job.yaml', () => {
   });
 });
 
+describe('docs/sweep.md', () => {
+  it('shows both examples as they are in docs/examples/', () => {
+    const doc = readFileSync(join(root, 'docs', 'sweep.md'), 'utf8');
+    expect(doc).toContain(`\`\`\`yaml\n${actionsText}\`\`\``);
+    expect(doc).toContain(`\`\`\`yaml\n${indexedText}\`\`\``);
+  });
+});
+
 describe('the examples use only commands and options planner has', () => {
   const all = [...invocations(actionsText), ...invocations(indexedText)];
   it('finds the emit, point and collect runs in both', () => {
