@@ -81,6 +81,25 @@ export function sweepScenario(
   return sweepWith(loaded, { ...options, points: { solvePoint: runPoint, workerModule: SWEEP_WORKER_MODULE } });
 }
 
+/**
+ * Sweeps beyond one machine (`planner sweep --emit-jobs`, `--point`, `--collect`, docs/sweep.md): the grid
+ * as a manifest and job files, one job solved (it reads the files its scenario names), results merged.
+ */
+export { sweepJobsOf } from './planning/sweep-scenario.js';
+export { runSweepJob } from './commands/sweep-point.js';
+export {
+  collectSweep,
+  parseSweepFile,
+  sweepJobJsonSchema,
+  SweepJobSchema,
+  SweepManifestSchema,
+  SweepResultSchema,
+  type ResultFile,
+  type SweepJob,
+  type SweepManifest,
+  type SweepResult,
+} from './sweep/jobs.js';
+
 // The catalog and the throughput model (`planner catalog`, `planner profile`).
 export { CATALOG_VIEWS, catalogViewData, priceListings, summarizeCatalog, type PriceListing } from './catalog/listings.js';
 export type { Catalog } from './catalog/types.js';
