@@ -1,7 +1,8 @@
 /**
  * planner as a library: what the CLI, the tests and the benches call. Every function returns data and
  * takes callbacks for progress; none writes to stdout or stderr or decides an exit code (the CLI does).
- * Only the loaders (loadScenarioFile, readCatalog, readPlanDocument, builtinProfiles) read files.
+ * Only the loaders (loadScenarioFile, readCatalog, readPlanDocument, builtinProfiles, and runSweepJob, which
+ * loads its job's scenario) read files.
  *
  *   const loaded = await loadScenarioFile('scenarios/default.yaml', { set: ['demand.scale=2'] });
  *   const { result, document } = await planScenario(loaded, { solver: 'highs' });

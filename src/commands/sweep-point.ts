@@ -25,8 +25,17 @@ export async function runPoint(task: PointTask): Promise<PointOutcome> {
   return solvePoint(loaded, task, started);
 }
 
-/** Overrides that name a file of the scenario: with one, the point reads other files than the emit did. */
-const FILE_FIELD = /^(catalog|profiles|calibration)(\.|=)|\.demand\.(trace|profile)=|\.requestMix(\.|=)/;
+/**
+ * Whether an override may name a file of the scenario (the field itself or a value holding it, such as a
+ * whole workload): with one, the point reads other files than the emit did, so their hashes may differ.
+ */
+export function overrideNamesFiles(override: string): boolean {
+  const path = override.slice(0, Math.max(0, override.indexOf('=')));
+  return (
+    /^(catalog|profiles|calibration)(\.|$)/.test(path) ||
+    /^workloads(\.\d+(\.demand(\.(trace|profile))?|\.requestMix(\..*)?)?)?$/.test(path)
+  );
+}
 
 /**
  * One emitted sweep job (`planner sweep --point FILE`): the embedded scenario text, read as the file it was
@@ -46,7 +55,7 @@ export async function runSweepJob(job: SweepJob, jobFile: string, cwd: string): 
       throw error;
     },
   );
-  if (!job.overrides.slice(job.sharedOverrides).some((override) => FILE_FIELD.test(override))) {
+  if (!job.overrides.slice(job.sharedOverrides).some(overrideNamesFiles)) {
     for (const kind of ['catalog', 'data'] as const) {
       if (loaded.hashes[kind] !== job.inputs[kind]) {
         throw new InputError({

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectSweep, loadScenarioFile, parseVary, runSweepJob, sweepJobsOf, sweepScenario, type SweepDocument } from '../../src/index.js';
+import { overrideNamesFiles } from '../../src/commands/sweep-point.js';
 import { jobFileName, resultFileName } from '../../src/sweep/jobs.js';
 
 const TINY = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'tiny.yaml');
@@ -54,5 +55,30 @@ describe('sweep jobs through the library', () => {
     expect(jobFileName(3, 8)).toBe('point-0003.json');
     expect(jobFileName(12, 20000)).toBe('point-00012.json');
     expect(resultFileName('jobs/point-0003.json')).toBe('jobs/point-0003.result.json');
+  });
+
+  it('knows which overrides may name a file of the scenario (then a point skips the checkout check)', () => {
+    for (const override of [
+      'catalog=other',
+      'profiles=[a.yaml]',
+      'profiles.0=a.yaml',
+      'calibration=c.csv',
+      'workloads=[]',
+      'workloads.0={id: x}',
+      'workloads.1.demand={trace: t.csv}',
+      'workloads.0.demand.trace=t.csv',
+      'workloads.0.demand.profile=p.csv',
+      'workloads.0.requestMix={file: m.csv}',
+      'workloads.0.requestMix.file=m.csv',
+    ])
+      expect(overrideNamesFiles(override), override).toBe(true);
+    for (const override of [
+      'workloads.0.demand.scale=2',
+      'policies.headroom=0.2',
+      'regions=[eastus]',
+      'workloads.0.llms=[a]',
+      'catalogue=x',
+    ])
+      expect(overrideNamesFiles(override), override).toBe(false);
   });
 });
