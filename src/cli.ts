@@ -129,7 +129,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         '',
         'Examples:',
         '  planner sweep scenarios/default.yaml --vary demand.scale=0.5..2:7',
-        '  planner sweep s.yaml --vary demand.scale=0.5..2:8 --emit-jobs jobs && planner sweep --point jobs/point-0000.json && planner sweep --collect jobs',
+        '  planner sweep s.yaml --vary demand.scale=0.5..2:8 --emit-jobs jobs | xargs -n 1 planner sweep --point && planner sweep --collect jobs',
         '  planner sweep s.yaml --vary policies.budget.usd=1000,2000,4000 --vary demand.scale=1,1.5 --html sweep.html',
         '  planner sweep s.yaml --vary workloads.0.demand.scale=10..40:4 --format csv --out sweep.csv',
         "  planner sweep s.yaml --set 'purchases=[on-demand,spot]' --vary policies.spot.maxShare=0..1:5 --html spot.html",
