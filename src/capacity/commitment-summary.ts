@@ -30,8 +30,15 @@ export interface CommitmentBought {
    * costs (the same plan with each used committed VM paid on demand instead, and the idle ones not bought).
    */
   horizonSavingUsd: number;
-  /** horizonSavingUsd over the term: the planned horizon repeated unchanged for the term's hours. */
+  /**
+   * horizonSavingUsd over the term: the planned horizon repeated for the term's hours (with growthPerMonth, month
+   * m's fleet scaled by (1 + growth)^m: see termFigures).
+   */
   termSavingUsd: number;
+  /** With growthPerMonth: the mean over the term's months of the utilisation with month m's fleet scaled by (1 + growth)^m. */
+  termUtilisation?: number;
+  /** Where usdPerHour comes from: the offer's usdPerHour, its discount, or the published level (models/commitment-discounts.csv). */
+  priceSource?: string;
 }
 
 export interface CommitmentSummary {
@@ -43,6 +50,8 @@ export interface CommitmentSummary {
   committedShare: number;
   /** Sum of the bought commitments' horizonSavingUsd. */
   horizonSavingUsd: number;
+  /** The scenario's commitments.growthPerMonth, when it states one: the term figures assume demand grows so. */
+  growthPerMonth?: number;
 }
 
 /**
@@ -92,6 +101,7 @@ export function summariseCommitments(input: PlanningInput, plan: Pick<Plan, 'win
       committedShare: share(allHours > 0 ? committedHours / allHours : 0),
       horizonSavingUsd: micro(horizonSaving),
       termSavingUsd: micro(hours > 0 ? (horizonSaving * TERM_HOURS[offer.term]) / hours : 0),
+      ...(offer.priceSource !== undefined ? { priceSource: offer.priceSource } : {}),
     });
   }
   const all = vmHours(() => true);

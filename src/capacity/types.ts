@@ -235,6 +235,8 @@ export interface CommitmentOffer {
   usdPerHour: number;
   /** The catalog's on-demand price for the same VM: what the break-even utilisation and the saving compare with. */
   onDemandUsdPerHour: number;
+  /** Where usdPerHour comes from ('usdPerHour', 'discount 0.35', or the published level's row): stated in the plan. */
+  priceSource?: string;
 }
 
 export type CommitmentTerm = '1y' | '3y';

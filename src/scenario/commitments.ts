@@ -96,7 +96,8 @@ function expand(scenario: Scenario, catalog: Catalog, offer: OfferConfig): Commi
       if (onDemand === undefined) continue;
       // Micro-dollars, as catalog prices: the plan's costs stay exact to the micro-dollar.
       const usdPerHour = offer.usdPerHour ?? Math.round(onDemand * (1 - offer.discount!) * 1e6) / 1e6;
-      offers.push({ sku, region, term: offer.term, usdPerHour, onDemandUsdPerHour: onDemand });
+      const priceSource = offer.usdPerHour !== undefined ? 'usdPerHour' : `discount ${offer.discount}`;
+      offers.push({ sku, region, term: offer.term, usdPerHour, onDemandUsdPerHour: onDemand, priceSource });
     }
   }
   return offers;
