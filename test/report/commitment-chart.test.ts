@@ -60,8 +60,8 @@ describe('the HTML report: committed vs on-demand capacity against demand', () =
     const committed = barValues(svg, 'committed', at, value);
     const onDemand = barValues(svg, 'on-demand', at, value);
     expect(vms('committed').every((c) => c === 5)).toBe(true);
-    committed.forEach((v, i) => expect(v).toBeCloseTo(vms('committed')[i]!, 1));
-    onDemand.forEach((v, i) => expect(v).toBeCloseTo(vms('on-demand')[i]!, 1));
+    for (const [i, v] of committed.entries()) expect(v).toBeCloseTo(vms('committed')[i]!, 1);
+    for (const [i, v] of onDemand.entries()) expect(v).toBeCloseTo(vms('on-demand')[i]!, 1);
     expect(svg).not.toContain('data-series="spot"');
 
     // The demand line: one horizontal step per window at its replicas' GPUs.
@@ -69,7 +69,7 @@ describe('the HTML report: committed vs on-demand capacity against demand', () =
     const levels = [...d.matchAll(/[,V]([\d.]+)H/g)].map((m) => value(Number(m[1])));
     const needed = plan.windows.map((w) => w.replicas.reduce((s, r) => s + r.count * r.tp, 0));
     expect(levels).toHaveLength(n);
-    levels.forEach((v, i) => expect(v).toBeCloseTo(needed[i]!, 1));
+    for (const [i, v] of levels.entries()) expect(v).toBeCloseTo(needed[i]!, 1);
     // The plan buys to the base load and leaves the peak on demand: some windows above the commitment.
     expect(needed.some((g) => g > 5)).toBe(true);
     expect(svg).toContain(`data-points="${3 * n}"`);
