@@ -174,6 +174,11 @@ export interface PlanningPolicies {
    * src/scenario/commitments.ts): an integer count, constant over the horizon, paid every hour.
    */
   commitments?: readonly CommitmentOffer[];
+  /**
+   * Demand growth per month over a commitment's term (scenario commitments.growthPerMonth): the counts and the
+   * term figures assume month m of the term repeats the horizon with the fleet x (1 + g)^m (commitment-growth.ts).
+   */
+  commitmentGrowthPerMonth?: number;
   spot?: SpotPolicy;
   locality?: LocalityPolicy;
   /**

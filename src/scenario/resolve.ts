@@ -368,6 +368,9 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
       ...(scenario.policies.maxScaleInPerWindow !== undefined ? { maxScaleInPerWindow: scenario.policies.maxScaleInPerWindow } : {}),
       reserved: scenario.policies.reserved.map((r) => ({ ...r })),
       ...(commitments.length ? { commitments } : {}),
+      ...(commitments.length && scenario.commitments?.growthPerMonth !== undefined
+        ? { commitmentGrowthPerMonth: scenario.commitments.growthPerMonth }
+        : {}),
       ...(scenario.policies.spot ? { spot: { ...scenario.policies.spot } } : {}),
       ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
       ...(scenario.policies.kvMemory === 'load' ? { kvMemory: 'load' as const } : {}),

@@ -247,6 +247,14 @@ export const ScenarioSchema = z.strictObject({
         .array(CommitmentOfferSchema)
         .min(1)
         .describe('what may be bought: per sku (or every sku) and region (or every region), a term and its price'),
+      growthPerMonth: z
+        .number()
+        .gt(-1)
+        .max(1)
+        .optional()
+        .describe(
+          'demand growth per month over the term, a fraction (0.03 = 3%): month m repeats the planned horizon with demand x (1 + g)^m; absent: the horizon repeats unchanged',
+        ),
     })
     .optional()
     .describe(
