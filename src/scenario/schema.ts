@@ -116,7 +116,7 @@ export const ReservedEntrySchema = z.strictObject({
   sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
 });
 
-// Exactly one of discount and usdPerHour: checked with the catalog (src/scenario/commitments.ts), with a fix.
+// At most one of discount and usdPerHour (neither: the published level), checked with the catalog (src/scenario/commitments.ts).
 export const CommitmentOfferSchema = z.strictObject({
   sku: id.optional().describe('catalog sku id, one of the scenario skus; absent: every scenario sku'),
   region: id.optional().describe('catalog region id, one of the scenario regions; absent: every scenario region'),
@@ -126,7 +126,9 @@ export const CommitmentOfferSchema = z.strictObject({
     .min(0)
     .lt(1)
     .optional()
-    .describe('fraction off the catalog on-demand price, e.g. 0.35 (models/commitment-discounts.csv has published levels)'),
+    .describe(
+      "fraction off the catalog on-demand price, e.g. 0.35; with neither discount nor usdPerHour, the published level of the sku's cloud and term in models/commitment-discounts.csv",
+    ),
   usdPerHour: positive.optional().describe('committed price per VM-hour (instead of discount), as a contract states it'),
 });
 
