@@ -315,7 +315,11 @@ function cheaperOf(
       ? joint
       : rolling;
   if (better === joint) ctx.unproven = jointUnproven;
-  const bound = Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
+  // With growth each plan's bound is of the horizon with its own commitment counts fixed: only the chosen one's holds for it.
+  const bound =
+    ctx.input.policies.commitmentGrowthPerMonth !== undefined
+      ? (better.solver.bound ?? -Infinity)
+      : Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
   const chosen = better === joint ? "the joint MILP's plan is cheaper" : "lp-rolling's plan is cheaper";
   const finite = Number.isFinite(bound) ? bound : undefined;
   const gap = gapOf(better.solver.objective, finite);
