@@ -1,6 +1,6 @@
 import type { PlanDocument } from '../plan-document/index.js';
 import { TERM_HOURS } from '../capacity/types.js';
-import { num, text, toCsv } from './finance-csv.js';
+import { decimal, formatCents, num, text, toCsv } from './finance-csv.js';
 import { toCents } from './money.js';
 
 /**
@@ -60,14 +60,5 @@ export function commitmentsCsv(commitments: PlanDocument['commitments'], horizon
 }
 
 function usd(value: number): string {
-  const cents = toCents(value);
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-/** At most 6 decimals, no trailing zeros, never exponent notation. */
-function decimal(value: number): string {
-  const trimmed = value.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
-  return trimmed === '-0' ? '0' : trimmed;
+  return formatCents(toCents(value));
 }
