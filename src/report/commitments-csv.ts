@@ -27,6 +27,7 @@ export const COMMITMENTS_HEADER = [
   'monthly_cost_usd',
   'term_cost_usd',
   'utilisation',
+  'term_utilisation',
   'break_even_utilisation',
   'committed_share',
   'growth_per_month',
@@ -49,6 +50,8 @@ export function commitmentsCsv(commitments: PlanDocument['commitments'], horizon
     num(usd(b.monthlyCostUsd)),
     num(usd(b.termCostUsd)),
     num(decimal(b.utilisation)),
+    // Without growth the term repeats the horizon unchanged: its utilisation is the horizon's.
+    num(decimal(b.termUtilisation ?? b.utilisation)),
     num(decimal(b.breakEvenUtilisation)),
     num(decimal(b.committedShare)),
     num(decimal(commitments?.growthPerMonth ?? 0)),

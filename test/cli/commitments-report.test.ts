@@ -58,6 +58,7 @@ describe('planner report --format csv: the commitment schedule (commitments.csv)
     expect(Number(row.monthly_cost_usd)).toBe(cents(count * price * 730));
     expect(Number(row.term_cost_usd)).toBe(cents(count * price * 26280));
     expect(Number(row.utilisation)).toBeCloseTo(used / (count * hours), 6);
+    expect(row.term_utilisation).toBe(row.utilisation);
     expect(Number(row.break_even_utilisation)).toBeCloseTo(price / onDemand, 6);
     expect(Number(row.committed_share)).toBeCloseTo((count * hours) / allVmHours, 6);
     const saving = used * onDemand - count * price * hours;
@@ -67,6 +68,30 @@ describe('planner report --format csv: the commitment schedule (commitments.csv)
     expect(row.price_source).toBe('discount 0.55');
     // Next to it, the plan's own costs per month.
     expect(readFileSync(join(out, 'cost-by-month.csv'), 'utf8')).toMatch(/^month,/);
+  });
+
+  it('states growth and the term figures with the fleet grown month by month, recomputed from the windows', async () => {
+    const solved = join(work, 'grown');
+    const set = ['--set', 'commitments.growthPerMonth=0.03'];
+    expect((await planner(['solve', join(COMMITTED, 'scenario.yaml'), ...set, '--out', solved, '--quiet'])).exitCode).toBe(0);
+    const grown = JSON.parse(readFileSync(join(solved, 'plan.json'), 'utf8')) as PlanDocument;
+    const out = join(work, 'grown-report');
+    expect((await planner(['report', join(solved, 'plan.json'), '--format', 'csv', '--out', out])).exitCode).toBe(0);
+    const [row] = parse(readFileSync(join(out, 'commitments.csv'), 'utf8'), { columns: true }) as Row[];
+    expect(row!.growth_per_month).toBe('0.03');
+    const count = Number(row!.count);
+    const price = Number(row!.usd_per_vm_hour);
+    const onDemand = Number(row!.on_demand_usd_per_vm_hour);
+    // 36 months of 730 h; month m uses min(count, replicas x 1.03^m) committed VMs in each window (1 GPU per VM).
+    const hours = grown.windows.reduce((sum, w) => sum + w.hours, 0);
+    let used = 0;
+    for (let m = 0; m < 36; m++)
+      for (const w of grown.windows) used += w.hours * Math.min(count, w.replicas.reduce((s, r) => s + r.count * r.tp, 0) * 1.03 ** m);
+    expect(Number(row!.term_utilisation)).toBeCloseTo(used / (36 * count * hours), 6);
+    expect(Number(row!.term_saving_usd)).toBeCloseTo((730 / hours) * (used * onDemand - 36 * count * price * hours), 1);
+    // Growth buys more than the unchanged horizon's 5, and each is worth it over the term.
+    expect(count).toBeGreaterThan(5);
+    expect(Number(row!.term_utilisation)).toBeGreaterThan(Number(row!.break_even_utilisation));
   });
 
   it('is the header alone for a plan whose scenario offers no commitments', async () => {
