@@ -2,13 +2,16 @@ import { linearRelaxation, relativeGap, type Program, type Solution, type SolveF
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
 import { summariseCommitments } from './commitment-summary.js';
+import { growthFactors, marginalUtilisation } from './commitment-growth.js';
+import { maxOf, minOf } from '../extremes.js';
+import { vmUpperBound } from './formulation-fleet.js';
 import { heldToLpService, lpUnmetKey } from './lp-service.js';
 import { explainUnmet } from './diagnose.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
 import { isInteractive } from './policies.js';
 import { assemblePlan, extractWindows } from './plan.js';
-import type { Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
+import type { CommitmentTerm, Plan, PlanStatus, PlanWindow, PlanningInput, ReplicaPool } from './types.js';
 import { initialReplicas, replicaKey, replicaMap, windowModelLoad } from './model-load.js';
 
 export type { SolveFn } from '../lp/index.js';
@@ -312,7 +315,11 @@ function cheaperOf(
       ? joint
       : rolling;
   if (better === joint) ctx.unproven = jointUnproven;
-  const bound = Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
+  // With growth each plan's bound is of the horizon with its own commitment counts fixed: only the chosen one's holds for it.
+  const bound =
+    ctx.input.policies.commitmentGrowthPerMonth !== undefined
+      ? (better.solver.bound ?? -Infinity)
+      : Math.max(joint.solver.bound ?? -Infinity, rolling.solver.bound ?? -Infinity);
   const chosen = better === joint ? "the joint MILP's plan is cheaper" : "lp-rolling's plan is cheaper";
   const finite = Number.isFinite(bound) ? bound : undefined;
   const gap = gapOf(better.solver.objective, finite);
@@ -338,8 +345,15 @@ function formatGap(gap: number | undefined): string {
 async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes: number }): Promise<PlanResult> {
   const { input } = ctx;
   const started = performance.now();
-  const built = buildProblem(input);
-  const solution = await ctx.run(built.program, 'the joint MILP', workLimit ? { workLimit } : {});
+  let built = buildProblem(input);
+  let solution = await ctx.run(built.program, 'the joint MILP', workLimit ? { workLimit } : {});
+  const grown = solution.values ? grownCounts(input, built, solution.values) : undefined;
+  if (grown) {
+    // Growth: the term's counts (the rule lp-rolling uses, on the MILP's fleet), then the horizon re-planned around them.
+    built = buildProblem(input, { commitments: grown });
+    solution = await ctx.run(built.program, 'the joint MILP with the commitment counts fixed', workLimit ? { workLimit } : {});
+    reason = `${reason}; commitment counts from the growth rule over the term on the MILP's fleet, the horizon re-planned with them fixed`;
+  }
   ctx.options.progress?.(input.windows.length, input.windows.length);
   if (solution.status !== 'optimal')
     for (const t of input.windows.keys())
@@ -366,6 +380,59 @@ async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes
   };
 }
 
+/**
+ * commitmentGrowthPerMonth in the joint MILP: the MILP prices a commitment against the planned horizon only,
+ * so the rule of commitmentCounts (the term's mean utilisation with the fleet grown month by month) is applied
+ * to the MILP's firm fleet afterwards; each count is the larger of the MILP's and the rule's. The new counts,
+ * or undefined when growth changes none (or there is no growth).
+ */
+function grownCounts(input: PlanningInput, built: BuiltProblem, values: ArrayLike<number>): Map<string, number> | undefined {
+  const offers = new Map((input.policies.commitments ?? []).map((offer) => [`${offer.sku}|${offer.region}`, offer]));
+  if (input.policies.commitmentGrowthPerMonth === undefined || offers.size === 0) return undefined;
+  const held = new Map<string, number>();
+  for (const vm of built.vms) {
+    if (vm.purchase === 'committed' && vm.window === 0) {
+      const key = `${vm.sku}|${vm.region}`;
+      held.set(key, (held.get(key) ?? 0) + Math.round(values[vm.variable.index]!));
+    }
+  }
+  const use = firmUse(input, offers.keys());
+  use.add(built, values);
+  const rule = commitmentCounts(input, offers, use.profiles());
+  const counts = new Map([...offers.keys()].map((key) => [key, Math.max(held.get(key) ?? 0, rule.get(key) ?? 0)]));
+  return [...counts].some(([key, count]) => count !== (held.get(key) ?? 0)) ? counts : undefined;
+}
+
+/**
+ * Per (sku, region) and window, the firm VMs a solution's replicas use: the smaller of its firm VMs (committed
+ * + on-demand) and the VMs its replicas need (GPUs over GPUs per VM; spot-pool replicas excluded). Idle
+ * committed VMs are not use (they must not count as demand, least of all grown), nor are replicas on spot VMs.
+ * add() sums solutions of disjoint windows (stretch or window LPs); profiles() reads the result.
+ */
+function firmUse(input: PlanningInput, keys: Iterable<string>) {
+  const windows = input.windows.length;
+  const firm = new Map([...keys].map((key) => [key, new Array<number>(windows).fill(0)]));
+  const need = new Map([...firm.keys()].map((key) => [key, new Array<number>(windows).fill(0)]));
+  const gpusPerVm = new Map(input.skus.map((sku) => [sku.sku, sku.gpusPerVm]));
+  return {
+    add(built: BuiltProblem, values: ArrayLike<number>): void {
+      for (const vm of built.vms) {
+        const profile = firm.get(`${vm.sku}|${vm.region}`);
+        if (profile && (vm.purchase === 'committed' || vm.purchase === 'on-demand')) profile[vm.window]! += values[vm.variable.index]!;
+      }
+      for (const replica of built.replicas) {
+        const candidate = input.candidates[replica.candidate]!;
+        const profile = need.get(`${candidate.sku}|${candidate.region}`);
+        if (profile && replica.pool !== 'spot')
+          profile[replica.window]! += (values[replica.variable.index]! * candidate.tp) / gpusPerVm.get(candidate.sku)!;
+      }
+    },
+    profiles(): Map<string, number[]> {
+      return new Map([...firm].map(([key, vms]) => [key, vms.map((v, t) => Math.min(v, need.get(key)![t]!))]));
+    },
+  };
+}
+
 /** One window's possible plans, best first: fewest unmet requests beyond the LP's, then cheapest. */
 interface WindowCandidate {
   source: 'milp' | 'rounded LP' | 'GH';
@@ -378,7 +445,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
   const { input } = ctx;
   const started = performance.now();
   // lp-rolling: the LP relaxation gives the bound and each window's shortlist.
-  const guide = strategy === 'lp-rolling' ? await relaxationGuide(ctx) : undefined;
+  const guide = strategy === 'lp-rolling' ? await boundWithCounts(ctx, await relaxationGuide(ctx)) : undefined;
   const statuses: Record<string, number> = {};
   const windows: PlanWindow[] = [];
   let windowBounds = 0;
@@ -621,6 +688,8 @@ interface RelaxationGuide {
   done?: Map<string, number>;
   /** Commitment counts by `${sku}|${region}`, read off the LP's fleet (commitmentCounts); absent without offers. */
   commitments?: Map<string, number>;
+  /** Growth made commitmentCounts buy more than the planned horizon alone would: the bound is then refixed. */
+  grown?: boolean;
   note?: string;
 }
 
@@ -637,16 +706,20 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
     unmet: new Array<number>(windows).fill(0),
     unmetBy: new Map(),
   };
-  // Firm VMs (committed + on-demand) per window of each (sku, region) with a commitment offer, in the LP.
+  // The firm VMs (committed + on-demand) the LP's replicas use per window of each (sku, region) with an offer.
   const offers = new Map((input.policies.commitments ?? []).map((offer) => [`${offer.sku}|${offer.region}`, offer]));
-  const firm = new Map([...offers.keys()].map((key) => [key, new Array<number>(windows).fill(0)]));
-  const withCounts = (result: RelaxationGuide): RelaxationGuide =>
-    offers.size ? { ...result, commitments: commitmentCounts(input, offers, firm) } : result;
+  const use = firmUse(input, offers.keys());
+  const withCounts = (result: RelaxationGuide): RelaxationGuide => {
+    if (!offers.size) return result;
+    const firm = use.profiles();
+    const counts = commitmentCounts(input, offers, firm);
+    const grown =
+      input.policies.commitmentGrowthPerMonth !== undefined &&
+      [...commitmentCounts(input, offers, firm, 0)].some(([key, count]) => counts.get(key) !== count);
+    return { ...result, commitments: counts, ...(grown ? { grown } : {}) };
+  };
   const read = (built: BuiltProblem, values: ArrayLike<number>) => {
-    for (const vm of built.vms) {
-      const profile = firm.get(`${vm.sku}|${vm.region}`);
-      if (profile && (vm.purchase === 'committed' || vm.purchase === 'on-demand')) profile[vm.window]! += values[vm.variable.index]!;
-    }
+    if (offers.size) use.add(built, values);
     for (const replica of built.replicas) {
       if (values[replica.variable.index]! > SHORTLIST_EPSILON) {
         guide.shortlist[replica.window]!.add(replica.candidate);
@@ -705,28 +778,49 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
  * (sku, region): the k-th committed VM would be used min(1, max(0, v[t] - (k - 1))) of window t, so buy it
  * while its utilisation over the horizon stays above the break-even (committed price / on-demand price).
  * The LP's own optimum meets the same marginal condition; reading it off the fleet instead of the LP's
- * commit column keeps the rounding deterministic where the LP is degenerate.
+ * commit column keeps the rounding deterministic where the LP is degenerate. With commitmentGrowthPerMonth,
+ * the utilisation is the mean over the term's months with the fleet grown to each (commitment-growth.ts):
+ * the same rule for the term the commitment is paid over, so the count never falls as growth rises.
  */
 export function commitmentCounts(
   input: PlanningInput,
-  offers: ReadonlyMap<string, { usdPerHour: number; onDemandUsdPerHour: number }>,
+  offers: ReadonlyMap<string, { usdPerHour: number; onDemandUsdPerHour: number; term: CommitmentTerm }>,
   firm: ReadonlyMap<string, readonly number[]>,
+  growthPerMonth = input.policies.commitmentGrowthPerMonth,
 ): Map<string, number> {
-  const hours = input.windows.reduce((sum, w) => sum + w.hours, 0);
+  const hours = input.windows.map((w) => w.hours);
   const counts = new Map<string, number>();
   for (const [key, offer] of offers) {
     const profile = firm.get(key)!;
     const breakEven = offer.usdPerHour / offer.onDemandUsdPerHour;
-    const most = Math.max(0, ...profile);
+    const factors = growthPerMonth === undefined ? [1] : growthFactors(offer.term, growthPerMonth);
+    // Never more than a quota allows in some window (the bound of the commit column): growth could ask for more.
+    const sku = input.skus.find((k) => k.sku === key.slice(0, key.indexOf('|')));
+    const quota = sku ? minOf(input.windows.map((_, t) => vmUpperBound(input, sku, key.slice(key.indexOf('|') + 1), t))) : Infinity;
+    const most = Math.min(quota, maxOf(profile, 0) * maxOf(factors, 1));
     let count = 0;
     while (count < most) {
-      const used = profile.reduce((sum, v, t) => sum + input.windows[t]!.hours * Math.min(1, Math.max(0, v - count)), 0);
-      if (used / hours <= breakEven + 1e-9) break;
+      if (marginalUtilisation(profile, hours, count + 1, factors) <= breakEven + 1e-9) break;
       count++;
     }
     counts.set(key, count);
   }
   return counts;
+}
+
+/**
+ * With demand growth the counts are the term's (commitmentCounts), above what the planned horizon alone would
+ * buy, and the horizon LP, which picks its own counts, would report that extra commitment as a gap. The bound
+ * of the plan lp-rolling makes is the horizon LP with the counts fixed; if it does not solve, the free LP's
+ * bound (lower, still valid) stays.
+ */
+async function boundWithCounts(ctx: SolveContext, guide: RelaxationGuide): Promise<RelaxationGuide> {
+  if (!guide.grown || !guide.commitments || guide.bound === undefined || ctx.expired()) return guide;
+  const built = buildProblem(ctx.input, { commitments: guide.commitments });
+  const lp = await ctx.run(linearRelaxation(built.program), 'the horizon LP with the commitment counts fixed');
+  if (lp.status !== 'optimal' || lp.objective === undefined) return guide;
+  const note = 'commitment counts from the growth rule over the term; the bound is the horizon LP with those counts fixed';
+  return { ...guide, bound: lp.objective, note: guide.note ? `${guide.note}; ${note}` : note };
 }
 
 /** LPs of windows [from, to), halved until each solves (undefined if a single window does not). */

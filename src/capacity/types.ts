@@ -174,6 +174,11 @@ export interface PlanningPolicies {
    * src/scenario/commitments.ts): an integer count, constant over the horizon, paid every hour.
    */
   commitments?: readonly CommitmentOffer[];
+  /**
+   * Demand growth per month over a commitment's term (scenario commitments.growthPerMonth): the counts and the
+   * term figures assume month m of the term repeats the horizon with the fleet x (1 + g)^m (commitment-growth.ts).
+   */
+  commitmentGrowthPerMonth?: number;
   spot?: SpotPolicy;
   locality?: LocalityPolicy;
   /**
@@ -235,6 +240,8 @@ export interface CommitmentOffer {
   usdPerHour: number;
   /** The catalog's on-demand price for the same VM: what the break-even utilisation and the saving compare with. */
   onDemandUsdPerHour: number;
+  /** Where usdPerHour comes from ('usdPerHour', 'discount 0.35', or the published level's row): stated in the plan. */
+  priceSource?: string;
 }
 
 export type CommitmentTerm = '1y' | '3y';

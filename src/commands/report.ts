@@ -10,6 +10,7 @@ import {
   modelChoiceCsv,
   warningsCsv,
 } from '../report/finance-csv.js';
+import { COMMITMENTS_CSV, commitmentsCsv } from '../report/commitments-csv.js';
 import { buildFinanceReport } from '../report/finance.js';
 import { renderReportTables } from '../report/finance-table.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -25,7 +26,8 @@ export interface ReportCommandOptions {
 /**
  * `planner report PLAN [--scenario S]`: cost and hours per window, region, sku, purchase and llm, a
  * monthly summary and utilisation, from a plan.json and its scenario (the plan's overrides re-applied).
- * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs, warnings.csv and model-choice.csv; html
+ * table and json print; csv prints cost-by-window.csv, or with --out writes both CSVs, warnings.csv, model-choice.csv
+ * and commitments.csv (the commitment schedule: header only when the plan buys none); html
  * prints the page, or with --out writes report.html (json with --out writes report.json). The warnings (unmet
  * demand, an unproven solve, a broken budget) are in every format, and on stderr when the output is a file
  * format. The scenario is the one the plan records unless --scenario names one. Exit 0; 2 on bad input.
@@ -75,6 +77,7 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
           [COST_BY_MONTH_CSV, costByMonthCsv(report)],
           [WARNINGS_CSV, warningsCsv(report)],
           [MODEL_CHOICE_CSV, modelChoiceCsv(report)],
+          [COMMITMENTS_CSV, commitmentsCsv(document.commitments, report.plan.hours)],
         );
       } else {
         io.stdout.write(costByWindowCsv(report));
@@ -92,4 +95,4 @@ export async function reportCommand(planPath: string, options: ReportCommandOpti
 }
 
 /** Every file report --out writes, in any format: the ones a new run replaces. */
-const REPORT_FILES = [COST_BY_WINDOW_CSV, COST_BY_MONTH_CSV, WARNINGS_CSV, 'report.json', 'report.html'];
+const REPORT_FILES = [COST_BY_WINDOW_CSV, COST_BY_MONTH_CSV, WARNINGS_CSV, MODEL_CHOICE_CSV, COMMITMENTS_CSV, 'report.json', 'report.html'];

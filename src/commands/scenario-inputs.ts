@@ -19,6 +19,7 @@ import { catalogHash, readCatalog, sha256 } from './inputs.js';
 import { readTraceFile } from './trace-input.js';
 import { checkWindowRange, windowOverrides } from './flags.js';
 import { traceDemand } from '../demand/trace-demand.js';
+import { COMMITMENT_DISCOUNTS_FILE, parseCommitmentDiscountsCsv, type PublishedDiscount } from '../scenario/commitment-discounts.js';
 
 const BUILTIN = 'builtin:';
 
@@ -135,6 +136,17 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
     data.update(`calibration:${scenario.calibration}\n`).update(calibrationText);
     calibration = parseCalibrationCsv(calibrationText, scenario.calibration, catalog);
   }
+  // Offers with no price of their own take the published levels (models/commitment-discounts.csv): read them then.
+  let commitmentDiscounts: PublishedDiscount[] | undefined;
+  if ((scenario.commitments?.offers ?? []).some((offer) => offer.discount === undefined && offer.usdPerHour === undefined)) {
+    const levelsText = await readInput(join(packageRoot(), COMMITMENT_DISCOUNTS_FILE), COMMITMENT_DISCOUNTS_FILE, {
+      scenario: path,
+      field: 'commitments.offers',
+    });
+    hash.update(levelsText);
+    data.update(`commitment-discounts:${COMMITMENT_DISCOUNTS_FILE}\n`).update(levelsText);
+    commitmentDiscounts = parseCommitmentDiscountsCsv(levelsText, COMMITMENT_DISCOUNTS_FILE);
+  }
   const hashes = { scenario: sha256(text), catalog: await catalogHash(catalogDir), data: `sha256:${data.digest('hex')}` };
   const replicaRate = createReplicaRate({
     profiles: measuredProfiles.timings,
@@ -143,7 +155,15 @@ async function loadParsed(scenario: Scenario, text: string, path: string, absolu
   });
   // The queueing figures of simulate's estimate (its profiles, uncalibrated as there), for policies.interference.
   const queueFigures = createQueueFigures({ profiles: measuredProfiles.timings, rates: measuredProfiles.rates });
-  const inputs = { catalog, requestMixes, profiles, traces, replicaRate, queueFigures };
+  const inputs = {
+    catalog,
+    requestMixes,
+    profiles,
+    traces,
+    replicaRate,
+    queueFigures,
+    ...(commitmentDiscounts ? { commitmentDiscounts } : {}),
+  };
   const input = resolveScenario(scenario, inputs, path);
   const mixes = scenario.workloads.map((workload, w) => requestMixOf(workload, inputs, path, w));
   const split = input.sizeClasses?.length ? demandUnits(scenario, inputs, path) : undefined;

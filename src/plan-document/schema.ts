@@ -239,11 +239,22 @@ export const PlanDocumentSchema = z.strictObject({
           horizonSavingUsd: z
             .number()
             .describe('on the planned horizon: the used committed VM-hours at the on-demand price, less the commitment cost'),
-          termSavingUsd: z.number().describe('horizonSavingUsd with the planned horizon repeated over the term'),
+          termSavingUsd: z
+            .number()
+            .describe("horizonSavingUsd with the planned horizon repeated over the term (month m's fleet x (1 + growthPerMonth)^m)"),
+          termUtilisation: z
+            .number()
+            .optional()
+            .describe("with growthPerMonth: the mean over the term's months of the utilisation with the fleet grown to that month"),
+          priceSource: z
+            .string()
+            .optional()
+            .describe('where usdPerHour comes from: usdPerHour, discount, or the published level in models/commitment-discounts.csv'),
         }),
       ),
       committedShare: z.number().describe('committed VM-hours / all VM-hours of the plan'),
       horizonSavingUsd: z.number().describe("sum of the bought commitments' horizonSavingUsd"),
+      growthPerMonth: z.number().optional().describe("the scenario's commitments.growthPerMonth, when it states one"),
     })
     .optional()
     .describe('the commitments bought and what they save (present when the scenario offers commitments; docs/commitments.md)'),

@@ -9,27 +9,31 @@ export function renderCommitments(commitments: NonNullable<PlanDocument['commitm
     `\n${chalk.bold('Commitments')} (${commitments.bought.length} of ${commitments.offered} offers bought; committed share ${pct(commitments.committedShare)} of VM-hours; saving over on demand $${formatFixed(commitments.horizonSavingUsd)} on this horizon):\n`,
   ];
   if (commitments.bought.length === 0) return `${out[0]}  none: no committed VM would be used above its break-even utilisation\n`;
+  // With growth the term's utilisation (the fleet grown month by month) is what the count was bought on.
+  const grown = commitments.growthPerMonth !== undefined;
+  if (grown) out.push(`  demand growing ${pct(commitments.growthPerMonth!)} a month over the term\n`);
   const rows = commitments.bought.map((b) => [
     `${b.count} x ${b.sku}`,
     b.region,
     b.term,
     `$${formatFixed(b.monthlyCostUsd)}`,
     pct(b.utilisation),
+    ...(grown ? [pct(b.termUtilisation ?? b.utilisation)] : []),
     pct(b.breakEvenUtilisation),
     pct(b.committedShare),
     `$${formatFixed(b.termSavingUsd)}`,
   ]);
-  out.push(
-    renderTable(['buy', 'region', 'term', 'per month', 'utilisation', 'break-even', 'committed share', 'term saving'], rows, chalk, [
-      'left',
-      'left',
-      'left',
-      'right',
-      'right',
-      'right',
-      'right',
-      'right',
-    ]),
-  );
+  const header = [
+    'buy',
+    'region',
+    'term',
+    'per month',
+    'utilisation',
+    ...(grown ? ['over the term'] : []),
+    'break-even',
+    'committed share',
+    'term saving',
+  ];
+  out.push(renderTable(header, rows, chalk, ['left', 'left', 'left', ...header.slice(3).map(() => 'right' as const)]));
   return out.join('');
 }

@@ -141,13 +141,13 @@ export function num(value: string): CsvCell {
 }
 
 /** At most 6 decimals, no trailing zeros, never exponent notation. */
-function decimal(value: number): string {
+export function decimal(value: number): string {
   const fixed = value.toFixed(6);
   const trimmed = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
   return trimmed === '-0' ? '0' : trimmed;
 }
 
-function formatCents(cents: number): string {
+export function formatCents(cents: number): string {
   const sign = cents < 0 ? '-' : '';
   const abs = Math.abs(cents);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;

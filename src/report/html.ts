@@ -2,6 +2,7 @@ import { sizeClassLines } from '../capacity/size-class-summary.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { IDLE_LLM, type FinanceReport } from './finance.js';
 import { modelChoiceLine } from './model-choice-text.js';
+import { commitmentChart } from './commitment-chart.js';
 import { escapeXml, evenTicks, lineChart, stackedBarChart, stepDecimals, type ChartSeries, type XAxis } from './svg-charts.js';
 import { compareStrings } from '../order.js';
 
@@ -26,6 +27,15 @@ export function renderHtmlReport(plan: PlanDocument, report: FinanceReport): str
       fleetChart(plan, report, axis),
       'GPUs of the VMs running in each window, stacked by SKU (all regions and purchases).',
     ),
+    ...(plan.commitments
+      ? [
+          section(
+            'Committed vs on-demand capacity',
+            commitmentChart(plan, report, axis),
+            'GPUs running in each window by how they are paid for (committed VMs are paid every hour, used or not), and the GPUs the replicas need to serve the demand (line).',
+          ),
+        ]
+      : []),
     section(
       'Cost by region and LLM',
       costChart(report) + costTable(report),

@@ -73,6 +73,8 @@ export interface StackedBarOptions {
   totals?: boolean;
   /** Smallest y tick step (1 for counts). */
   minStep?: number;
+  /** Lines over the bars in the same unit (e.g. what is needed against what runs): a step across each bar's band. */
+  lines?: readonly ChartSeries[];
 }
 
 const FONT = 12;
@@ -345,10 +347,15 @@ export function stackedBarChart(options: StackedBarOptions): string {
   const plotLeft = MARGIN.left;
   const plotRight = width - MARGIN.right;
   const band = n > 0 ? (plotRight - plotLeft) / n : plotRight - plotLeft;
-  const leg = legend(options.series, plotLeft, TITLE_HEIGHT + 4, plotRight - plotLeft);
+  const lines = options.lines ?? [];
+  const leg = legend([...options.series, ...lines], plotLeft, TITLE_HEIGHT + 4, plotRight - plotLeft);
   const top = TITLE_HEIGHT + 8 + leg.height + (options.totals ? 16 : 8);
   const stackTotals = Array.from({ length: n }, (_, i) => options.series.reduce((sum, s) => sum + Math.max(0, clean(s.values[i])), 0));
-  const scale = niceScale(maxOf(stackTotals, 0), 5, options.minStep);
+  const lineMax = maxOf(
+    lines.flatMap((line) => line.values.map(clean)),
+    0,
+  );
+  const scale = niceScale(Math.max(maxOf(stackTotals, 0), lineMax), 5, options.minStep);
   const yOf = (v: number): number => top + height - (v / scale.max) * height;
   const fraction = Math.min(1, Math.max(0.05, options.barFraction ?? 0.7));
   const barWidth = Math.max(0.5, band * fraction);
@@ -380,6 +387,20 @@ export function stackedBarChart(options: StackedBarOptions): string {
       `<g class="series" data-series="${escapeXml(series.key)}" fill="${escapeXml(series.colour)}" shape-rendering="crispEdges">${rects.join('')}</g>`,
     );
   }
+  for (const line of lines) {
+    // A step per band: the value holds across its window, as the bars do.
+    let d = '';
+    for (let i = 0; i < n; i++) {
+      if (line.values[i] === null || line.values[i] === undefined) continue;
+      points++;
+      const present = i > 0 && line.values[i - 1] !== null && line.values[i - 1] !== undefined;
+      d += `${present ? 'V' : `M${num(plotLeft + i * band, 2)},`}${num(yOf(Math.max(0, clean(line.values[i]))), 2)}H${num(plotLeft + (i + 1) * band, 2)}`;
+    }
+    const dash = line.dashed ? ' stroke-dasharray="6 4"' : '';
+    parts.push(
+      `<path class="series line" data-series="${escapeXml(line.key)}" d="${d}" fill="none" stroke="${escapeXml(line.colour)}" stroke-width="2"${dash}><title>${escapeXml(line.label)}</title></path>`,
+    );
+  }
   if (options.totals) {
     for (let i = 0; i < n; i++) {
       parts.push(
@@ -392,6 +413,9 @@ export function stackedBarChart(options: StackedBarOptions): string {
         [
           `${options.x.labels[i]} total ${options.formatY(stackTotals[i]!)}`,
           ...options.series.filter((s) => clean(s.values[i]) > 0).map((s) => `${s.label}: ${options.formatY(clean(s.values[i]))}`),
+          ...lines
+            .filter((s) => s.values[i] !== null && s.values[i] !== undefined)
+            .map((s) => `${s.label}: ${options.formatY(clean(s.values[i]))}`),
         ].join('\n'),
       ),
     );

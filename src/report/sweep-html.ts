@@ -20,6 +20,16 @@ export function renderSweepHtml(doc: SweepDocument): string {
       `VM cost of each point's plan against ${first ? first.path : 'the point'}${others.length ? `, one line per ${others.map((p) => p.path).join(' x ')}` : ''}; a gap is a point without a plan.`,
     ),
   ];
+  // Commitment offers: the share of VM-hours committed, against the same parameter (absent otherwise).
+  if (doc.points.some((p) => p.committedShare !== undefined)) {
+    sections.push(
+      section(
+        'Committed share',
+        committedChart(doc),
+        "Committed VM-hours as a share of all VM-hours of each point's plan: how much of the fleet the plan commits to.",
+      ),
+    );
+  }
   if (doc.points.some((p) => (p.unmetRequests ?? 0) > 0)) {
     sections.push(
       section('Unmet demand', unmetChart(doc), 'Requests no plan within the quotas, SLOs, latency bounds and budget could serve.'),
@@ -81,6 +91,17 @@ function costChart(doc: SweepDocument): string {
     'USD',
     (p) => p.costUsd,
     (v, step) => `$${formatFixed(v, step !== undefined ? stepDecimals(step) : v >= 100 ? 0 : 2)}`,
+  );
+}
+
+function committedChart(doc: SweepDocument): string {
+  return chart(
+    doc,
+    'sweep-committed',
+    'Committed share (%)',
+    '%',
+    (p) => (p.committedShare === null || p.committedShare === undefined ? null : Math.round(p.committedShare * 1e6) / 1e4),
+    (v, step) => `${formatFixed(v, step !== undefined ? stepDecimals(step) : 1)}%`,
   );
 }
 

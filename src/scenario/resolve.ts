@@ -9,6 +9,7 @@ import type { QueueFiguresOf } from '../perf/queue-figures.js';
 import { demandUnits, type WorkloadSizeClasses } from './demand-units.js';
 import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import { commitmentIssues, resolveCommitments } from './commitments.js';
+import type { PublishedDiscount } from './commitment-discounts.js';
 import type { Scenario } from './schema.js';
 import { maxOf, minOf } from '../extremes.js';
 import { p95Minute, type ProvisionStatistic, type WithinWindowDemand } from '../demand/within-hour.js';
@@ -30,6 +31,8 @@ export interface ResolveInputs {
   replicaRate: (llm: Llm, gpu: Gpu, tp: number, slo: { ttftMs: number; tpotMs: number }, mix: RequestMix) => number;
   /** The queueing figures of one replica (src/perf/queue-figures.ts); needed by policies.interference: separate. */
   queueFigures?: QueueFiguresOf;
+  /** models/commitment-discounts.csv: the levels an offer with neither discount nor usdPerHour takes. */
+  commitmentDiscounts?: readonly PublishedDiscount[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -188,7 +191,7 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
     }
   });
   issues.push(...modelLoadIssues(scenario, catalog, file));
-  issues.push(...commitmentIssues(scenario, catalog, file));
+  issues.push(...commitmentIssues(scenario, catalog, file, inputs.commitmentDiscounts));
   if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
   issues.push(
     ...policyIssues(
@@ -216,7 +219,7 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
   }));
 
   // Commitments are a purchase of their own at the committed price; the MILP decides how many.
-  const commitments = resolveCommitments(scenario, catalog);
+  const commitments = resolveCommitments(scenario, catalog, inputs.commitmentDiscounts);
   // SKU offers in the listed regions and purchases.
   const skuIds = scenario.skus ?? [...new Set(catalog.prices.filter((p) => scenario.regions.includes(p.region)).map((p) => p.sku))].sort();
   const skus: SkuOffer[] = skuIds.map((id) => {
@@ -368,6 +371,9 @@ function resolveUnits(scenario: Scenario, inputs: ResolveInputs, file: string, s
       ...(scenario.policies.maxScaleInPerWindow !== undefined ? { maxScaleInPerWindow: scenario.policies.maxScaleInPerWindow } : {}),
       reserved: scenario.policies.reserved.map((r) => ({ ...r })),
       ...(commitments.length ? { commitments } : {}),
+      ...(commitments.length && scenario.commitments?.growthPerMonth !== undefined
+        ? { commitmentGrowthPerMonth: scenario.commitments.growthPerMonth }
+        : {}),
       ...(scenario.policies.spot ? { spot: { ...scenario.policies.spot } } : {}),
       ...(scenario.policies.locality ? { locality: { ...scenario.policies.locality } } : {}),
       ...(scenario.policies.kvMemory === 'load' ? { kvMemory: 'load' as const } : {}),

@@ -116,7 +116,7 @@ export const ReservedEntrySchema = z.strictObject({
   sunkUsdPerHour: nonNegative.default(0).describe('what the reservation costs per VM-hour anyway: reported, never optimised'),
 });
 
-// Exactly one of discount and usdPerHour: checked with the catalog (src/scenario/commitments.ts), with a fix.
+// At most one of discount and usdPerHour (neither: the published level), checked with the catalog (src/scenario/commitments.ts).
 export const CommitmentOfferSchema = z.strictObject({
   sku: id.optional().describe('catalog sku id, one of the scenario skus; absent: every scenario sku'),
   region: id.optional().describe('catalog region id, one of the scenario regions; absent: every scenario region'),
@@ -126,7 +126,9 @@ export const CommitmentOfferSchema = z.strictObject({
     .min(0)
     .lt(1)
     .optional()
-    .describe('fraction off the catalog on-demand price, e.g. 0.35 (models/commitment-discounts.csv has published levels)'),
+    .describe(
+      "fraction off the catalog on-demand price, e.g. 0.35; with neither discount nor usdPerHour, the published level of the sku's cloud and term in models/commitment-discounts.csv",
+    ),
   usdPerHour: positive.optional().describe('committed price per VM-hour (instead of discount), as a contract states it'),
 });
 
@@ -247,6 +249,14 @@ export const ScenarioSchema = z.strictObject({
         .array(CommitmentOfferSchema)
         .min(1)
         .describe('what may be bought: per sku (or every sku) and region (or every region), a term and its price'),
+      growthPerMonth: z
+        .number()
+        .gt(-1)
+        .max(1)
+        .optional()
+        .describe(
+          'demand growth per month over the term, a fraction (0.03 = 3%): month m repeats the planned horizon with demand x (1 + g)^m; absent: the horizon repeats unchanged',
+        ),
     })
     .optional()
     .describe(

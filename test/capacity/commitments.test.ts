@@ -11,7 +11,7 @@ import { checkPlan } from '../../src/validate/check-plan.js';
  * horizon, plus the VMs beyond k on demand: the first committed VM is used both hours (worth it below
  * $1/h), the second and third one hour of two (worth it below $0.50/h).
  */
-function twoWindows(committed: number): PlanningInput {
+function twoWindows(committed: number, growthPerMonth?: number): PlanningInput {
   return {
     windows: [
       { start: '2024-05-10T00:00:00Z', hours: 1 },
@@ -40,6 +40,7 @@ function twoWindows(committed: number): PlanningInput {
       quotas: [],
       currentFleet: [],
       commitments: [{ sku: 'one', region: 'eastus', term: '1y', usdPerHour: committed, onDemandUsdPerHour: 1 }],
+      ...(growthPerMonth !== undefined ? { commitmentGrowthPerMonth: growthPerMonth } : {}),
     },
   };
 }
@@ -135,5 +136,70 @@ describe('commitments on a hand-checked two-window instance', () => {
     await expect(planCapacity(twoWindows(0.6), highs.solve.bind(highs), 'highs', { strategy: 'rolling' })).rejects.toThrow(
       /commitment counts hold over the whole horizon/,
     );
+  });
+});
+
+/**
+ * Growth: the two windows repeat for the 1-year term's 12 months with demand x (1 + g)^m in month m. The k-th
+ * committed VM's term utilisation is the mean over the months of its use with the fleet scaled so; the count
+ * minimises the term's cost with the on-demand fleet scaled the same way (fractional VMs: the documented
+ * approximation), found here by enumeration.
+ */
+function bruteForceTerm(committed: number, growth: number): number {
+  const demand = [1, 3];
+  const factors = Array.from({ length: 12 }, (_, m) => (1 + growth) ** m);
+  let best = { count: -1, cost: Infinity };
+  for (let k = 0; k <= 12; k++) {
+    const cost = factors.reduce(
+      (sum, f) => sum + k * committed * demand.length + demand.reduce((s, d) => s + Math.max(0, d * f - k), 0),
+      0,
+    );
+    if (cost < best.cost - 1e-12) best = { count: k, cost };
+  }
+  return best.count;
+}
+
+describe('commitments with demand growth over the term (commitmentGrowthPerMonth)', () => {
+  it('buys a second VM at $0.60/h with 5% a month: by hand, its term utilisation is 70.5% > 60%', async () => {
+    // 2nd VM: used all of hour 1 and 1.05^m - 1 of hour 0 in month m: (1 + mean(1.05^m - 1)) / 2 = 0.7049.
+    // 3rd VM: all of hour 1 (3 x 1.05^m - 2 >= 1), none of hour 0 (1.05^11 < 2): 0.5 < 0.6, not bought.
+    expect(bruteForceTerm(0.6, 0.05)).toBe(2);
+    const highs = await getSolver('highs');
+    for (const strategy of ['joint', 'lp-rolling'] as const) {
+      const input = twoWindows(0.6, 0.05);
+      const result = await planCapacity(input, highs.solve.bind(highs), 'highs', { strategy, relativeGap: 1e-9 });
+      expect(committedVms(result.plan), strategy).toEqual([2, 2]);
+      expect(result.plan.totals.unmetRequests).toBe(0);
+      expect(checkPlan(input, result.plan).violations).toEqual([]);
+      const bought = result.plan.commitments!.bought[0]!;
+      // Month m uses min(2, 1.05^m) + min(2, 3 x 1.05^m) = 1.05^m + 2 VM-hours of the 2 x 2 committed; the sum of
+      // 1.05^m over 12 months is 15.917127, so 39.917127 VM-hours used at $1 against 12 x 2.4 paid, x 730/2 repeats.
+      expect(bought.termUtilisation).toBeCloseTo(39.917127 / 48, 6);
+      expect(bought.termSavingUsd).toBeCloseTo((39.917127 - 28.8) * 365, 2);
+      expect(bought.utilisation).toBe(0.75);
+      expect(result.plan.commitments!.growthPerMonth).toBe(0.05);
+    }
+  });
+
+  it('never buys fewer as growth rises; each count is the term optimum by enumeration', async () => {
+    const highs = await getSolver('highs');
+    for (const committed of [0.4, 0.6, 0.9]) {
+      for (const strategy of ['joint', 'lp-rolling'] as const) {
+        let previous = -1;
+        for (const growth of [0, 0.01, 0.03, 0.05, 0.1]) {
+          const result = await planCapacity(twoWindows(committed, growth), highs.solve.bind(highs), 'highs', {
+            strategy,
+            relativeGap: 1e-9,
+          });
+          const [count] = committedVms(result.plan);
+          expect(count, `$${committed}/h ${strategy} g=${growth}`).toBe(bruteForceTerm(committed, growth));
+          expect(count!).toBeGreaterThanOrEqual(previous);
+          expect(result.plan.status, `${committed} ${strategy} ${growth}: ${result.solver.reason}`).toBe('optimal');
+          previous = count!;
+        }
+        // At $0.60/h growth turns 1 VM into at least 2 (the hand-checked case above).
+        if (committed === 0.6) expect(previous).toBeGreaterThan(1);
+      }
+    }
   });
 });

@@ -64,7 +64,10 @@ describe('SIGINT and SIGTERM', () => {
       const { code } = await runAndKill(['report', join(solved, 'plan.json'), '--format', 'csv', '--out', rep], 'SIGINT', delayMs);
       expect([0, 130, null]).toContain(code);
       const names = readdirSync(rep).sort();
-      expect([['report.json'], ['cost-by-month.csv', 'cost-by-window.csv', 'model-choice.csv', 'warnings.csv']]).toContainEqual(names);
+      expect([
+        ['report.json'],
+        ['commitments.csv', 'cost-by-month.csv', 'cost-by-window.csv', 'model-choice.csv', 'warnings.csv'],
+      ]).toContainEqual(names);
       expect(temps(work)).toEqual([]);
       if (code === 0) break;
     }
