@@ -1,7 +1,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ExitCode, InputError, PlannerError, escapeControls } from './errors.js';
 import { processIo, type CliIo } from './commands/io.js';
-import { listSolverNames } from './solvers/registry.js';
+import { listSolverNames, warmIsolatedSolver } from './solvers/registry.js';
 import { packageVersion } from './commands/version.js';
 
 /**
@@ -56,6 +56,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .option('--quiet', 'no progress on stderr (on a pipe: a line every 5 s on long runs)')
     .action(
       run(async (scenario: string | undefined, options: Parameters<typeof import('./commands/solve.js').solveCommand>[1]) => {
+        // The solver thread starts loading on the other core before the solve command's modules and inputs
+        // (auto unless --solver says: a scenario naming another backend gets its own thread later, this one idles).
+        warmIsolatedSolver(options.solver ?? 'auto');
         const { solveCommand } = await import('./commands/solve.js');
         return solveCommand(scenario, options, io);
       }),

@@ -6,7 +6,6 @@ import { ExitCode, InputError } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
-import { warmIsolatedSolver } from '../solvers/registry.js';
 import { parseMaxUnmet } from './flags.js';
 import { assertWritable, chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { scenarioFileForPlan } from './plan-file.js';
@@ -33,9 +32,6 @@ export interface SolveCommandOptions {
 
 /** `planner solve [SCENARIO]`: plan, check the plan independently, print, write atomically, pick the exit code. */
 export async function solveCommand(scenarioPath: string | undefined, options: SolveCommandOptions, io: CliIo): Promise<ExitCode> {
-  // The solver thread starts while the inputs are read (auto unless --solver says: a scenario naming another
-  // backend gets its own thread later, and this one idles).
-  warmIsolatedSolver(options.solver ?? 'auto');
   const loaded = await loadScenarioFile(scenarioPath ?? DEFAULT_SCENARIO, { cwd: io.cwd, set: options.set, windows: options.windows });
   const maxUnmet = parseMaxUnmet(options.maxUnmet);
   // Unwritable outputs are refused before the solve, not after it.
