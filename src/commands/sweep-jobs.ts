@@ -9,7 +9,7 @@ import { collectSweep, MANIFEST_FILE, parseSweepFile, resultFileName, type Resul
 import type { VaryAxis } from '../sweep/grid.js';
 import { assertWritable, chalkFor, writeFileAtomic, writeFolderAtomic, type CliIo } from './io.js';
 import { loadScenarioFile } from './scenario-inputs.js';
-import type { SweepCommandOptions } from './sweep.js';
+import { pointSolveSettings, type SweepCommandOptions } from './sweep.js';
 import { outputFiles, renderSweep } from './sweep-output.js';
 import { runSweepJob } from './sweep-point.js';
 import { packageVersion } from './version.js';
@@ -33,10 +33,7 @@ export async function emitJobsCommand(
   const { manifest, jobs } = sweepJobsOf(loaded, {
     axes,
     cwd: io.cwd,
-    solver: options.solver,
-    strategy: options.strategy,
-    timeLimitSec: options.timeLimit,
-    relativeGap: options.gap,
+    ...pointSolveSettings(options),
     planner: await packageVersion(),
   });
   const files: [string, string][] = [

@@ -39,6 +39,11 @@ export interface SweepCommandOptions {
  * `planner sweep SCENARIO --vary path=values ...`: checks every flag and value first, runs the grid, then
  * writes the files (atomically) and prints. A failure anywhere leaves no file behind.
  */
+/** The solve flags every sweep point is solved with, as the planning layer names them. */
+export function pointSolveSettings(options: SweepCommandOptions) {
+  return { solver: options.solver, strategy: options.strategy, timeLimitSec: options.timeLimit, relativeGap: options.gap };
+}
+
 export async function sweepCommand(scenarioPath: string | undefined, options: SweepCommandOptions, io: CliIo): Promise<ExitCode> {
   const mode = checkMode(scenarioPath, options);
   if (mode === 'point') return pointCommand(options.point!, options, io);
@@ -60,10 +65,7 @@ export async function sweepCommand(scenarioPath: string | undefined, options: Sw
   const { document: doc, jobs } = await sweepScenario(loaded, {
     axes,
     cwd: io.cwd,
-    solver: options.solver,
-    strategy: options.strategy,
-    timeLimitSec: options.timeLimit,
-    relativeGap: options.gap,
+    ...pointSolveSettings(options),
     jobs: options.jobs,
     progress: (done, total) => progress.update(done, total),
     log: (text) => io.stderr.write(text),
