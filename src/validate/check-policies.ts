@@ -2,6 +2,7 @@ import { kvUseByConfig, pathsByWorkloadRegion } from '../capacity/kv-path-use.js
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import { checkInterference } from './check-interference.js';
+import { exceeds, RATE_ROUNDING } from './tolerance.js';
 import { RATE_TOLERANCE, type Violation } from './violation.js';
 
 /**
@@ -37,8 +38,8 @@ function kvMemory(input: PlanningInput, window: PlanWindow): Violation[] {
   if (input.policies.kvMemory !== 'load') return [];
   const violations: Violation[] = [];
   for (const use of kvUseByConfig(input, window)) {
-    // Relative: plans round flows to 1e-6 req/s, and a GiB figure is requests/s x GiB per request/s.
-    if (use.heldGib <= use.freeGib * (1 + RATE_TOLERANCE) + RATE_TOLERANCE) continue;
+    // Each stated route is up to RATE_ROUNDING req/s from the solver's, which moves the GiB held by that x its GiB per req/s.
+    if (!exceeds(use.heldGib, use.freeGib, RATE_ROUNDING * use.gibPerRouteRate, use.replicaFreeGib)) continue;
     violations.push({
       group: 'kv-memory',
       ...at(window),
