@@ -55,10 +55,14 @@ export function kvUseByConfig(input: PlanningInput, window: PlanWindow): KvUse[]
 }
 
 /** Per (workload, serving region): the configs (llm, sku, tp) that carry some of its load, sorted. */
-export function pathsByWorkloadRegion(window: PlanWindow, minRequestsPerSec = 0): Map<string, string[]> {
+export function pathsByWorkloadRegion(
+  window: PlanWindow,
+  minRequestsPerSec: number | ((workload: string) => number) = 0,
+): Map<string, string[]> {
   const paths = new Map<string, Set<string>>();
+  const least = typeof minRequestsPerSec === 'number' ? () => minRequestsPerSec : minRequestsPerSec;
   for (const route of window.routes) {
-    if (!(route.requestsPerSec > minRequestsPerSec)) continue;
+    if (!(route.requestsPerSec > least(route.workload))) continue;
     const key = `${route.workload}|${route.region}`;
     const set = paths.get(key) ?? new Set<string>();
     set.add(`${route.llm} TP ${route.tp} on ${route.sku}`);

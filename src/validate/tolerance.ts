@@ -1,3 +1,4 @@
+import type { PlanningInput } from '../capacity/types.js';
 /**
  * How far what a plan states may be from what the checker recomputes: one definition for validate and for
  * the self-check of every solve (both run checkPlan). Two kinds of comparison, each relative to the
@@ -63,4 +64,37 @@ export function rowDiffers(lhs: number, rhs: number, rounding: number, unit: num
 /** True when `lhs <= rhs` fails beyond float rounding: for rows of exact counts (GPUs, VMs), where no solver tolerance survives. */
 export function exceedsExactly(lhs: number, rhs: number): boolean {
   return !(lhs - rhs <= FLOAT_RELATIVE * Math.max(Math.abs(lhs), Math.abs(rhs), 1));
+}
+
+const units = new WeakMap<PlanningInput, Map<string, number>>();
+/**
+ * A workload's natural rate, requests/s: its fastest config's rate per replica (1 when it has none). Rows in
+ * requests/s of that workload are this size when both their sides are near zero; the solver solved them in
+ * these units (formulation-scale.ts), so its tolerance is relative to it at any request scale.
+ */
+export function rateUnit(input: PlanningInput, workload: string): number {
+  let byWorkload = units.get(input);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const candidate of input.candidates)
+      for (const [id, rate] of candidate.requestsPerSecByWorkload) byWorkload.set(id, Math.max(byWorkload.get(id) ?? 0, rate));
+    units.set(input, byWorkload);
+  }
+  return byWorkload.get(workload) || 1;
+}
+
+const reach = new WeakMap<PlanningInput, Map<string, number>>();
+/**
+ * How many routes a workload's demand row may have: one per config that serves it, plus its unmet entry.
+ * Each may be left out of the plan below half a rate step, so a row allows that many roundings.
+ */
+export function routesPossible(input: PlanningInput, workload: string): number {
+  let byWorkload = reach.get(input);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const candidate of input.candidates)
+      for (const id of candidate.requestsPerSecByWorkload.keys()) byWorkload.set(id, (byWorkload.get(id) ?? 0) + 1);
+    reach.set(input, byWorkload);
+  }
+  return (byWorkload.get(workload) ?? 0) + 1;
 }
