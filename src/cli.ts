@@ -410,7 +410,12 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function reportError(error: unknown, io: CliIo): ExitCode {
+/**
+ * The exit code of an error that reached the CLI, with its message on stderr: a planner error's own code and
+ * one escaped message, anything else exit 3 (a bug) with its stack. Exported for the fuzz tests, which map
+ * errors exactly as the CLI does.
+ */
+export function reportError(error: unknown, io: Pick<CliIo, 'stderr'>): ExitCode {
   if (error instanceof CommanderError) {
     // Help and version are successful exits; commander has already printed them.
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {

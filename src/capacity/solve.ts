@@ -189,8 +189,8 @@ export async function planCapacity(
     budget?.mode === 'hard' &&
     result.plan.totals.costUsd + result.plan.totals.startupCostUsd > budget.usd
   ) {
-    const joint = await solveJoint(ctx, `${strategy} plan costs more than the hard budget; the budget couples windows`);
-    if (joint.plan.windows.length || !result.plan.windows.length) result = joint;
+    // The decomposed plan breaks the budget, so it is no plan: the joint answer stands even when it has none.
+    result = await solveJoint(ctx, `${strategy} plan costs more than the hard budget; the budget couples windows`);
   }
   if (ctx.timeLimited.length) result = markTimeLimited(ctx, result);
   result.solver.seconds = (performance.now() - started) / 1000;
@@ -368,7 +368,12 @@ async function solveJoint(ctx: SolveContext, reason: string, workLimit?: { nodes
     solver: {
       name: ctx.solverName,
       strategy: 'joint',
-      reason: solution.limit === 'work' ? `${reason}; the joint MILP stopped at its work limit (${solution.rawStatus})` : reason,
+      reason:
+        solution.limit === 'work'
+          ? `${reason}; the joint MILP stopped at its work limit (${solution.rawStatus})`
+          : solution.status === 'error'
+            ? `${reason}; the joint MILP ended in a solver error: ${solution.rawStatus}`
+            : reason,
       status,
       ...(objective !== undefined ? { objective } : {}),
       ...(solution.bound !== undefined ? { bound: solution.bound } : {}),

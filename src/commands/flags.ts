@@ -23,8 +23,14 @@ export function checkWindowRange(range: string, horizon: { windows: number; skip
   }
 }
 
+/** A parsed --max-unmet: its text, and whether an unmet total (of all requests) is above it. */
+export interface MaxUnmet {
+  text: string;
+  exceeded: (unmet: number, total: number) => boolean;
+}
+
 /** `--max-unmet 0`, `--max-unmet 500` (requests) or `--max-unmet 0.1%` (of all requests). */
-export function parseMaxUnmet(text: string): { text: string; exceeded: (unmet: number, total: number) => boolean } {
+export function parseMaxUnmet(text: string): MaxUnmet {
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim());
   if (percent) return { text, exceeded: (unmet, total) => unmet > (Number(percent[1]) / 100) * total };
   const count = Number(text);

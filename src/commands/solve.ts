@@ -1,12 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Strategy } from '../capacity/solve.js';
+import type { PlanResult, Strategy } from '../capacity/solve.js';
 import { NO_PLAN_STATUSES } from '../capacity/types.js';
 import { ExitCode, InputError } from '../errors.js';
 import type { PlanDocument } from '../plan-document/index.js';
 import { jointModelLp, planScenario } from '../planning/index.js';
 import { renderPlanTable } from '../report/plan-table.js';
-import { parseMaxUnmet } from './flags.js';
+import { type MaxUnmet, parseMaxUnmet } from './flags.js';
 import { assertWritable, chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { scenarioFileForPlan } from './plan-file.js';
 import { createProgress } from './progress.js';
@@ -63,6 +63,14 @@ export async function solveCommand(scenarioPath: string | undefined, options: So
   else io.stdout.write(renderPlanTable(document, chalkFor(io)));
   if (writeError) throw writeError;
 
+  return solveExitCode(result, maxUnmet, io);
+}
+
+/**
+ * The exit code of a finished solve, with the line saying why on stderr when it is not 0: no plan (exit 1),
+ * time-limited (4), or more unmet demand than --max-unmet allows (1). Exported for the fuzz tests.
+ */
+export function solveExitCode(result: PlanResult, maxUnmet: MaxUnmet, io: Pick<CliIo, 'stderr'>): ExitCode {
   if (NO_PLAN_STATUSES.includes(result.plan.status)) {
     io.stderr.write(`planner: no plan: ${result.solver.reason}\n`);
     return ExitCode.noPlan;

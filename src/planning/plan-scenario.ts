@@ -44,9 +44,9 @@ export async function planScenario(loaded: LoadedScenario, options: PlanScenario
   result = { ...result, plan: { ...result.plan, modelChoice: summariseModelChoice(input, result.plan) } };
   const budget = budgetStatus(input, result.plan.totals);
   if (budget) result = { ...result, plan: { ...result.plan, budget } };
-  // A solve that found nothing (the safety net fired before any incumbent) has no plan to check.
-  const empty = result.plan.windows.length === 0 && NO_PLAN_STATUSES.includes(result.plan.status);
-  if (!empty) await assertPlanChecks(input, result.plan);
+  // A solve that found no plan (infeasible, or the safety net fired before any incumbent) has none to check,
+  // even when a rolling solve planned the windows before the one that failed.
+  if (!NO_PLAN_STATUSES.includes(result.plan.status)) await assertPlanChecks(input, result.plan);
   const document = toPlanDocument(result.plan, result.solver, {
     name: scenario.name,
     hash: loaded.hash,

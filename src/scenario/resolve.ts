@@ -11,6 +11,7 @@ import { modelLoadHours, modelLoadIssues } from './model-load.js';
 import { commitmentIssues, resolveCommitments } from './commitments.js';
 import type { PublishedDiscount } from './commitment-discounts.js';
 import type { Scenario } from './schema.js';
+import { describeQuota, quotaLimit, quotaUnitsPerVm } from '../capacity/quota.js';
 import { maxOf, minOf } from '../extremes.js';
 import { p95Minute, type ProvisionStatistic, type WithinWindowDemand } from '../demand/within-hour.js';
 import { CONV_2023_SHAPE } from '../demand/within-hour-shape.js';
@@ -190,6 +191,7 @@ function checkScenario(scenario: Scenario, inputs: ResolveInputs, file: string):
       });
     }
   });
+  issues.push(...reservedOverQuota(scenario, catalog, file));
   issues.push(...modelLoadIssues(scenario, catalog, file));
   issues.push(...commitmentIssues(scenario, catalog, file, inputs.commitmentDiscounts));
   if (issues.length) throw new InputError(issues, `${file}: invalid scenario (checked against the catalog)`);
@@ -638,5 +640,33 @@ function policyIssues(scenario: Scenario, file: string, bestQuality: readonly nu
       fix: 'add a region or drop nPlusOne',
     });
   }
+  return issues;
+}
+
+/**
+ * Reserved VMs run in every window, so a quota they alone break in a planned window leaves no plan at all:
+ * refused at load, naming both, rather than left to the solver's "infeasible" (found by the solve fuzz).
+ */
+function reservedOverQuota(scenario: Scenario, catalog: Catalog, file: string): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const first = scenario.horizon.skipWindows;
+  const last = first + scenario.horizon.windows - 1;
+  scenario.policies.quotas.forEach((quota, i) => {
+    // Quota windows count from the horizon's original start, as the planned windows' indices do.
+    if ((quota.fromWindow ?? 0) > last || (quota.toWindow ?? last) < first) return;
+    let used = 0;
+    for (const entry of scenario.policies.reserved) {
+      const sku = catalog.skus.get(entry.sku);
+      if (sku && entry.region === quota.region) used += entry.count * quotaUnitsPerVm(quota, sku);
+    }
+    if (used > quotaLimit(quota)) {
+      issues.push({
+        file,
+        field: `policies.quotas.${i}`,
+        message: `the reserved VMs in ${quota.region} hold ${describeQuota(quota, used)}, above this quota of ${quotaLimit(quota)}, and they run in every window`,
+        fix: 'raise the quota to what the reservations hold, or drop reservations',
+      });
+    }
+  });
   return issues;
 }

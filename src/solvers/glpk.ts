@@ -1,5 +1,5 @@
 import GLPK, { type LP } from 'glpk.js/node';
-import { objectiveValue } from '../lp/check.js';
+import { checkFeasibility, objectiveValue } from '../lp/check.js';
 import { isMip, type Program } from '../lp/types.js';
 import {
   DEFAULT_RELATIVE_GAP,
@@ -13,6 +13,8 @@ import {
 import { boundsDefect, decideUnboundedOrInfeasible, errorSolution, zeroObjective } from './common.js';
 
 type Glpk = Awaited<ReturnType<typeof GLPK>>;
+/** Row and bound violation (relative to max(1, |bound|)) beyond which a glpk.js point is refused: far above its own 1e-7. */
+const POINT_TOLERANCE = 1e-5;
 
 /**
  * glpk.js 5 (GLPK 5.0 in wasm). It prints through console.log, which it captures when the module is
@@ -93,6 +95,13 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     seconds: seconds(),
   };
   if ((status === 'optimal' || status === 'feasible') && attempt.values) {
+    // glpk.js's MIP preprocessing can return an "integer optimal" point that breaks a row (a capacity row
+    // beside a tiny demand, found by the solve fuzz): such a point is no answer. auto hands the program to HiGHS.
+    const broken = checkFeasibility(program, attempt.values, POINT_TOLERANCE).violations[0];
+    if (broken) {
+      const message = `glpk.js returned a point that breaks ${broken.kind} ${broken.label} by ${broken.amount.toPrecision(3)} (a glpk.js defect; solve with --solver highs or auto)`;
+      return errorSolution('glpk', message, seconds());
+    }
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
     solution.bound = status === 'optimal' && !isMip(program) ? solution.objective : attempt.bound;

@@ -1,7 +1,8 @@
 import { maySharePair } from '../capacity/interference.js';
 import { poolCapacity } from '../capacity/policies.js';
 import type { PlanWindow, PlanningInput } from '../capacity/types.js';
-import { RATE_TOLERANCE, ROUTE_RATE_STEP, type Violation } from './violation.js';
+import { exceeds, RATE_ROUNDING } from './tolerance.js';
+import type { Violation } from './violation.js';
 
 /**
  * policies.interference: separate (group 10), from the plan and the scenario alone: per config and window, the
@@ -73,7 +74,7 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
       continue;
     }
     bucket.load += route.requestsPerSec / rate;
-    bucket.rounding += ROUTE_RATE_STEP / (2 * rate);
+    bucket.rounding += RATE_ROUNDING / rate;
     if (route.requestsPerSec > 0) bucket.carried.add(route.workload);
   }
   for (const [key, byList] of buckets) {
@@ -84,7 +85,7 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
     for (const bucket of byList.values()) {
       const usable = bucket.replicas * (1 - input.policies.headroom);
       const named = bucket.workloads ? `the replicas set apart for ${bucket.workloads.join(', ')}` : 'the replicas no group names';
-      if (bucket.load > usable + Math.max(RATE_TOLERANCE, bucket.rounding + 1e-9 * usable))
+      if (exceeds(bucket.load, usable, bucket.rounding, 1))
         violations.push({
           group: 'interference',
           ...where,

@@ -4,8 +4,8 @@ import type { Plan, PlanningInput } from '../capacity/types.js';
 import { budgetStatus, type BudgetStatus } from '../capacity/budget-status.js';
 import { checkFigures, initialFleet } from './check-figures.js';
 import { checkPolicies } from './check-policies.js';
-import { differs } from './tolerance.js';
-import { RATE_TOLERANCE, ROUTE_RATE_STEP, type Violation } from './violation.js';
+import { differs, exceeds, RATE_ROUNDING, rateUnit, routesPossible, rowDiffers } from './tolerance.js';
+import type { Violation } from './violation.js';
 
 export type { PolicyGroup, Violation } from './violation.js';
 
@@ -234,13 +234,14 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         continue;
       }
       load.set(configKey, (load.get(configKey) ?? 0) + route.requestsPerSec / rate);
-      rounding.set(configKey, (rounding.get(configKey) ?? 0) + ROUTE_RATE_STEP / (2 * rate));
+      rounding.set(configKey, (rounding.get(configKey) ?? 0) + RATE_ROUNDING / rate);
       const demandKey = `${route.workload}|${route.origin}`;
       served.set(demandKey, (served.get(demandKey) ?? 0) + route.requestsPerSec);
     }
     for (const [configKey, replicasNeeded] of load) {
       const usable = (replicaCount.get(configKey) ?? 0) * (1 - input.policies.headroom);
-      if (replicasNeeded > usable + Math.max(RATE_TOLERANCE, rounding.get(configKey)! + 1e-9 * usable)) {
+      // In replicas: each route's rounding is RATE_ROUNDING / rate of load; the row's size is at least one replica.
+      if (exceeds(replicasNeeded, usable, rounding.get(configKey)!, 1)) {
         const [llm, sku, tp, region] = configKey.split('|') as [string, string, string, string];
         violations.push({
           group: 'capacity',
@@ -262,8 +263,9 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
           .filter((u) => u.workload === workload.id && u.origin === origin)
           .reduce((sum, u) => sum + u.requestsPerSec, 0);
         const routed = served.get(`${workload.id}|${origin}`) ?? 0;
-        const tolerance = RATE_TOLERANCE * Math.max(1, demand) * Math.max(1, window.routes.length / 10);
-        if (Math.abs(routed + unmet - demand) > tolerance) {
+        // Every route and unmet entry the row may have is within RATE_ROUNDING of the solver's (or left out below it).
+        const rounding = RATE_ROUNDING * routesPossible(input, workload.id);
+        if (rowDiffers(routed + unmet, demand, rounding, rateUnit(input, workload.id))) {
           violations.push({
             group: 'demand',
             ...at,

@@ -2,7 +2,8 @@ import { kvUseByConfig, pathsByWorkloadRegion } from '../capacity/kv-path-use.js
 import { deadlineLag, isInteractive } from '../capacity/policies.js';
 import type { Plan, PlanWindow, PlanningInput } from '../capacity/types.js';
 import { checkInterference } from './check-interference.js';
-import { RATE_TOLERANCE, type Violation } from './violation.js';
+import { exceeds, exceedsExactly, RATE_ROUNDING, rateUnit, routesPossible, rowSlack } from './tolerance.js';
+import type { Violation } from './violation.js';
 
 /**
  * The optional policies, recomputed from the plan and the scenario alone (groups 1 deferrable and single-path,
@@ -37,8 +38,8 @@ function kvMemory(input: PlanningInput, window: PlanWindow): Violation[] {
   if (input.policies.kvMemory !== 'load') return [];
   const violations: Violation[] = [];
   for (const use of kvUseByConfig(input, window)) {
-    // Relative: plans round flows to 1e-6 req/s, and a GiB figure is requests/s x GiB per request/s.
-    if (use.heldGib <= use.freeGib * (1 + RATE_TOLERANCE) + RATE_TOLERANCE) continue;
+    // Each stated route is up to RATE_ROUNDING req/s from the solver's, which moves the GiB held by that x its GiB per req/s.
+    if (!exceeds(use.heldGib, use.freeGib, RATE_ROUNDING * use.gibPerRouteRate, use.replicaFreeGib)) continue;
     violations.push({
       group: 'kv-memory',
       ...at(window),
@@ -55,8 +56,9 @@ function kvMemory(input: PlanningInput, window: PlanWindow): Violation[] {
 function singlePath(input: PlanningInput, window: PlanWindow): Violation[] {
   if (input.policies.routing !== 'single-path') return [];
   const violations: Violation[] = [];
-  // Flows below the plan's rounding are noise, not a second path.
-  for (const [key, configs] of pathsByWorkloadRegion(window, RATE_TOLERANCE)) {
+  // Flows within a row's slack (rounding and solver tolerance, relative to the workload's rate) are noise, not a second path.
+  const noise = (workload: string) => rowSlack(0, 0, RATE_ROUNDING, rateUnit(input, workload));
+  for (const [key, configs] of pathsByWorkloadRegion(window, noise)) {
     if (configs.length <= 1) continue;
     const [workload, region] = key.split('|') as [string, string];
     violations.push({
@@ -83,7 +85,7 @@ function spotShare(input: PlanningInput, window: PlanWindow): Violation[] {
     byRegion.set(vm.region, entry);
   }
   return [...byRegion]
-    .filter(([, gpus]) => gpus.spot > share * gpus.all + 1e-9)
+    .filter(([, gpus]) => exceedsExactly(gpus.spot, share * gpus.all))
     .map(([region, gpus]) => ({
       group: 'spot' as const,
       ...at(window),
@@ -116,7 +118,7 @@ function inRegionShare(input: PlanningInput, window: PlanWindow): Violation[] {
       const routes = window.routes.filter((r) => r.workload === workload.id && r.origin === origin);
       const all = routes.reduce((sum, r) => sum + r.requestsPerSec, 0);
       const local = routes.filter((r) => r.region === origin).reduce((sum, r) => sum + r.requestsPerSec, 0);
-      if (local < share * all - RATE_TOLERANCE * Math.max(1, routes.length)) {
+      if (exceeds(share * all, local, RATE_ROUNDING * routesPossible(input, workload.id), rateUnit(input, workload.id))) {
         violations.push({
           group: 'locality',
           ...at(window),
@@ -155,12 +157,17 @@ function quality(input: PlanningInput, window: PlanWindow): Violation[] {
     if (workload.minQuality === undefined) continue;
     let served = 0;
     let weighted = 0;
+    let highest = 0;
     for (const route of window.routes) {
       if (route.workload !== workload.id) continue;
+      const score = input.llmQuality?.get(route.llm) ?? 0;
       served += route.requestsPerSec;
-      weighted += route.requestsPerSec * (input.llmQuality?.get(route.llm) ?? 0);
+      weighted += route.requestsPerSec * score;
+      highest = Math.max(highest, score);
     }
-    if (served > 0 && weighted < workload.minQuality * served - 1e-6 * Math.max(1, served)) {
+    // Quality x requests/s: each route's rounding moves the weighted sum by up to its llm's score.
+    const rounding = RATE_ROUNDING * routesPossible(input, workload.id) * Math.max(highest, workload.minQuality);
+    if (served > 0 && exceeds(workload.minQuality * served, weighted, rounding, workload.minQuality * rateUnit(input, workload.id))) {
       violations.push({
         group: 'quality',
         ...at(window),
@@ -187,6 +194,7 @@ function deadlines(input: PlanningInput, plan: Plan): Violation[] {
       let total = 0;
       for (const [t, window] of input.windows.entries()) arrived.push((total += input.demand[w]![o]![t]! * window.hours * 3600));
       let done = 0;
+      let seconds = 0;
       for (const window of windows) {
         const t = window.index;
         const rate = [...window.routes, ...window.unmet]
@@ -194,15 +202,18 @@ function deadlines(input: PlanningInput, plan: Plan): Violation[] {
           .reduce((sum, r) => sum + r.requestsPerSec, 0);
         done += rate * window.hours * 3600;
         const lag = deadlineLag(workload, window.hours);
-        const tolerance = RATE_TOLERANCE * 3600 * window.hours * (t + 1) * Math.max(1, window.routes.length / 10);
+        // Requests: every window so far adds its routes' rounding; the row's size is the workload's rate over the windows.
+        seconds += 3600 * window.hours;
+        const rounding = RATE_ROUNDING * routesPossible(input, workload.id) * seconds;
+        const unit = rateUnit(input, workload.id) * seconds;
         const due = t === input.windows.length - 1 ? arrived[t]! : t - lag + 1 >= 0 ? arrived[t - lag + 1]! : 0;
         const base = { group: 'deadline' as const, ...at(window), workload: workload.id, region: origin };
-        if (done < due - tolerance) {
+        if (exceeds(due, done, rounding, unit)) {
           violations.push({
             ...base,
             message: `${workload.id} from ${origin}: ${Math.round(done)} requests done by the end of this window; ${Math.round(due)} had to be (deadline ${workload.deadlineHours} h${t === input.windows.length - 1 ? ', horizon end' : ''})`,
           });
-        } else if (done > arrived[t]! + tolerance) {
+        } else if (exceeds(done, arrived[t]!, rounding, unit)) {
           violations.push({
             ...base,
             message: `${workload.id} from ${origin}: ${Math.round(done)} requests served or dropped by the end of this window; only ${Math.round(arrived[t]!)} had arrived`,

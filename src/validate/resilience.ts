@@ -2,6 +2,7 @@ import { LinearExpr, Problem, type SolveFn } from '../lp/index.js';
 import { isInteractive, servableInFuture } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import type { Violation } from './violation.js';
+import { exceeds, rateUnit } from './tolerance.js';
 
 /**
  * Routing futures (groups 5 and 6): can the plan's fixed replicas still carry the interactive demand the plan
@@ -40,8 +41,6 @@ export function futuresOf(input: PlanningInput, failRegions: readonly string[] =
     futures.push({ name: `loss of ${region}`, lostRegion: region, firmOnly: false, factor: 1, group: 'resilience' });
   return futures;
 }
-
-const SHORT_TOLERANCE = 1e-6; // requests/s, relative to the demand (plans round flows to 1e-6)
 
 export async function checkFuture(input: PlanningInput, plan: Plan, future: Future, solve: SolveFn): Promise<FutureResult> {
   const problem = new Problem();
@@ -119,7 +118,7 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
       used.set(column.config, (used.get(column.config) ?? 0) + x / column.rate);
     }
     const short = Math.max(0, row.required - routed);
-    if (short > SHORT_TOLERANCE * Math.max(1, row.required)) {
+    if (exceeds(row.required, routed, 0, rateUnit(input, row.workload))) {
       result.shortRequests += short * 3600 * input.windows[row.window]!.hours;
       result.violations.push({
         group: future.group,
@@ -132,7 +131,7 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
     }
   }
   for (const [config, replicas] of used) {
-    if (replicas > capacity.get(config)! * (1 + 1e-6) + 1e-6) {
+    if (exceeds(replicas, capacity.get(config)!, 0, 1)) {
       result.violations.push({
         group: future.group,
         message: `${future.name}: the routing LP overloads ${config} (${replicas.toFixed(4)} > ${capacity.get(config)!.toFixed(4)} replicas); solver error`,

@@ -1,7 +1,15 @@
+import type { PlanningInput } from '../capacity/types.js';
 /**
- * How far a figure a plan states may be from what the checker recomputes. One place, so that a shared
- * relative-tolerance module can replace it: each kind is an absolute floor (the precision plan.json writes
- * the figure with) plus a relative part (float summation order), never more than a tampered figure moves.
+ * How far what a plan states may be from what the checker recomputes: one definition for validate and for
+ * the self-check of every solve (both run checkPlan). Two kinds of comparison, each relative to the
+ * quantities compared, never a bare absolute epsilon (which is too loose for tiny rates and too tight for
+ * huge ones):
+ * - a stated figure against its recomputation (`differs`): the precision plan.json writes it with, plus
+ *   float summation order;
+ * - a row the solver satisfied (capacity, demand, a policy) recomputed from stated terms (`exceeds`,
+ *   `rowDiffers`): the stated terms' own rounding (`rounding`, summed by the caller) plus the solver's
+ *   feasibility tolerance relative to the row's size: the larger of its sides and `unit`, the row's natural
+ *   size (one replica's load, one replica's memory) when both sides are near zero.
  */
 export type FigureKind = 'usd' | 'price' | 'gpuHours' | 'requests' | 'count' | 'share';
 
@@ -16,10 +24,77 @@ const FLOOR: Record<FigureKind, number> = {
   count: 0,
   share: 1e-6,
 };
-const RELATIVE = 1e-9;
+const FLOAT_RELATIVE = 1e-9;
+/**
+ * LP solvers hold rows to about 1e-7 to 1e-6 (primal and MIP feasibility) on rows the formulation scales to
+ * replica units (formulation-scale.ts); ten times that, relative to the row's size.
+ */
+const SOLVER_RELATIVE = 1e-5;
+
+/**
+ * plan.json states every rate (routes, unmet) to this step, requests/s (src/capacity/plan.ts), so each stated
+ * rate is within half a step of the solver's, and a flow it leaves out (solver noise, or a share that rounds
+ * to zero) is under half a step too.
+ */
+export const RATE_STEP = 1e-6;
+/** The most a stated rate (or one left out) is from the solver's, requests/s. */
+export const RATE_ROUNDING = RATE_STEP / 2;
 
 /** True when `stated` is not `recomputed` within the tolerance of its kind. */
 export function differs(kind: FigureKind, stated: number, recomputed: number): boolean {
   if (!Number.isFinite(stated)) return true;
-  return Math.abs(stated - recomputed) > FLOOR[kind] + RELATIVE * Math.max(Math.abs(stated), Math.abs(recomputed));
+  return Math.abs(stated - recomputed) > FLOOR[kind] + FLOAT_RELATIVE * Math.max(Math.abs(stated), Math.abs(recomputed));
+}
+
+/** The slack of a row: its stated terms' rounding plus the solver's tolerance on a row of this size. */
+export function rowSlack(lhs: number, rhs: number, rounding: number, unit: number): number {
+  return rounding + SOLVER_RELATIVE * Math.max(Math.abs(lhs), Math.abs(rhs), Math.abs(unit));
+}
+
+/** True when `lhs <= rhs` fails by more than the row's slack. */
+export function exceeds(lhs: number, rhs: number, rounding: number, unit: number): boolean {
+  return !(lhs - rhs <= rowSlack(lhs, rhs, rounding, unit));
+}
+
+/** True when `lhs = rhs` fails by more than the row's slack. */
+export function rowDiffers(lhs: number, rhs: number, rounding: number, unit: number): boolean {
+  return !(Math.abs(lhs - rhs) <= rowSlack(lhs, rhs, rounding, unit));
+}
+
+/** True when `lhs <= rhs` fails beyond float rounding: for rows of exact counts (GPUs, VMs), where no solver tolerance survives. */
+export function exceedsExactly(lhs: number, rhs: number): boolean {
+  return !(lhs - rhs <= FLOAT_RELATIVE * Math.max(Math.abs(lhs), Math.abs(rhs), 1));
+}
+
+const units = new WeakMap<PlanningInput, Map<string, number>>();
+/**
+ * A workload's natural rate, requests/s: its fastest config's rate per replica (1 when it has none). Rows in
+ * requests/s of that workload are this size when both their sides are near zero; the solver solved them in
+ * these units (formulation-scale.ts), so its tolerance is relative to it at any request scale.
+ */
+export function rateUnit(input: PlanningInput, workload: string): number {
+  let byWorkload = units.get(input);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const candidate of input.candidates)
+      for (const [id, rate] of candidate.requestsPerSecByWorkload) byWorkload.set(id, Math.max(byWorkload.get(id) ?? 0, rate));
+    units.set(input, byWorkload);
+  }
+  return byWorkload.get(workload) || 1;
+}
+
+const reach = new WeakMap<PlanningInput, Map<string, number>>();
+/**
+ * How many routes a workload's demand row may have: one per config that serves it, plus its unmet entry.
+ * Each may be left out of the plan below half a rate step, so a row allows that many roundings.
+ */
+export function routesPossible(input: PlanningInput, workload: string): number {
+  let byWorkload = reach.get(input);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const candidate of input.candidates)
+      for (const id of candidate.requestsPerSecByWorkload.keys()) byWorkload.set(id, (byWorkload.get(id) ?? 0) + 1);
+    reach.set(input, byWorkload);
+  }
+  return (byWorkload.get(workload) ?? 0) + 1;
 }

@@ -44,12 +44,3 @@ export type PolicyGroup =
   | 'quality'
   | 'reserved'
   | 'interference';
-
-/** Requests/s: plans round flows to 1e-6. */
-export const RATE_TOLERANCE = 1e-5;
-/**
- * plan.json states route rates to this step (src/capacity/plan.ts), so each stated route may be half a step
- * from the solver's: on a config of rate r that is up to step / (2 r) replicas of load per route, which a slow
- * config shared by many routes adds up past any absolute tolerance. Capacity checks allow that much.
- */
-export const ROUTE_RATE_STEP = 1e-6;

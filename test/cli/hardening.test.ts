@@ -44,6 +44,31 @@ describe('extreme numbers are refused at load with their field', () => {
     );
   });
 
+  // Found by the solve fuzz: a rolling solve planned the windows before the quota's and failed its own check (exit 3).
+  it('reserved VMs above a quota in a planned window: exit 2 naming the quota, the windows outside it plan', async () => {
+    const reserved = 'policies.reserved=[{region: eastus, sku: NC24ads_A100_v4, count: 2}]';
+    const stderr = await expectInputError(
+      ['solve', tiny, '--set', reserved, '--set', 'policies.quotas=[{gpu: A100-80GB-PCIe, region: eastus, gpus: 1, fromWindow: 2}]'],
+      'policies.quotas.0',
+      'reserved VMs in eastus hold 2 A100-80GB-PCIe GPUs, above this quota of 1',
+    );
+    expect(stderr).toContain('raise the quota');
+    // tiny.yaml plans windows 0..2: a quota from window 3 on applies to none of them.
+    const { exitCode } = await planner(
+      [
+        'solve',
+        tiny,
+        '--set',
+        reserved,
+        '--set',
+        'policies.quotas=[{gpu: A100-80GB-PCIe, region: eastus, gpus: 1, fromWindow: 3}]',
+        '--quiet',
+      ],
+      work,
+    );
+    expect(exitCode).toBe(0);
+  });
+
   it('--time-limit 1e-9: no plan, exit 1, the safety net named (never a failed self-check)', async () => {
     const { exitCode, stderr } = await planner(['solve', tiny, '--time-limit', '1e-9', '--quiet']);
     if (exitCode === 4) expect(stderr).toContain('time-limited plan');

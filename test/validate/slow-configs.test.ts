@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadScenarioFile, planScenario } from '../../src/index.js';
 import { planCapacity } from '../../src/capacity/solve.js';
 import type { Candidate, PlanningInput } from '../../src/capacity/types.js';
 import { getSolver } from '../../src/solvers/registry.js';
@@ -53,5 +55,25 @@ describe('validate on slow configs shared by many routes', () => {
       expect(check.violations, `seed ${seed}`).toEqual([]);
       expect(plan.totals.unmetRequests, `seed ${seed}`).toBe(0);
     }
+  });
+});
+
+describe('validate on a slow config under kvMemory: load (found by the solve fuzz)', () => {
+  const file = join(import.meta.dirname, '..', 'fixtures', 'scenarios', 'kv-slow-shared.yaml');
+
+  it('passes its own check where the KV row binds, and still refuses a route 1% over', async () => {
+    const loaded = await loadScenarioFile(file);
+    // Before the KV row allowed the routes' rounding, planScenario threw "the solved plan fails its own check".
+    const { result } = await planScenario(loaded, { solver: 'glpk' });
+    const share = result.plan.policies?.kvMemory?.highestShareOfFree ?? 0;
+    expect(share).toBeGreaterThan(0.9999);
+    expect(checkPlan(loaded.input, result.plan).violations).toEqual([]);
+
+    const window = result.plan.windows[0]!;
+    const busiest = [...window.routes].sort((a, b) => b.requestsPerSec - a.requestsPerSec)[0]!;
+    const tampered = structuredClone(result.plan);
+    tampered.windows[0]!.routes = window.routes.map((r) => (r === busiest ? { ...r, requestsPerSec: r.requestsPerSec * 1.01 } : r));
+    // The unmet figure moves too, so only the KV (and capacity) rows can see the extra load.
+    expect(checkPlan(loaded.input, tampered).violations.map((v) => v.group)).toContain('kv-memory');
   });
 });
