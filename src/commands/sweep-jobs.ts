@@ -9,13 +9,18 @@ import { collectSweep, MANIFEST_FILE, parseSweepFile, resultFileName, type Resul
 import type { VaryAxis } from '../sweep/grid.js';
 import { assertWritable, chalkFor, writeFileAtomic, writeFolderAtomic, type CliIo } from './io.js';
 import { loadScenarioFile } from './scenario-inputs.js';
-import { pointSolveSettings, type SweepCommandOptions } from './sweep.js';
+import type { SweepCommandOptions } from './sweep.js';
 import { outputFiles, renderSweep } from './sweep-output.js';
 import { runSweepJob } from './sweep-point.js';
 import { packageVersion } from './version.js';
 
 /** Files of a jobs folder that --emit-jobs replaces (an older grid's jobs and results must not linger). */
 const OWNED = /^(manifest\.json|point-\d+\.json|point-\d+\.result\.json)$/;
+
+/** The solve flags every sweep point is solved with, as the planning layer names them. */
+export function pointSolveSettings(options: SweepCommandOptions) {
+  return { solver: options.solver, strategy: options.strategy, timeLimitSec: options.timeLimit, relativeGap: options.gap };
+}
 
 /**
  * `planner sweep SCENARIO --vary ... --emit-jobs DIR`: the manifest and one job file per point, written

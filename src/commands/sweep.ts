@@ -6,7 +6,7 @@ import { checkDistinctPaths, checkGridSize, parseVary } from '../sweep/grid.js';
 import { chalkFor, writeFileAtomic, type CliIo } from './io.js';
 import { createProgress } from './progress.js';
 import { loadScenarioFile } from './scenario-inputs.js';
-import { collectCommand, emitJobsCommand, pointCommand } from './sweep-jobs.js';
+import { collectCommand, emitJobsCommand, pointCommand, pointSolveSettings } from './sweep-jobs.js';
 import { outputFiles, renderSweep } from './sweep-output.js';
 import { runPoint, SWEEP_WORKER_MODULE } from './sweep-point.js';
 
@@ -39,11 +39,6 @@ export interface SweepCommandOptions {
  * `planner sweep SCENARIO --vary path=values ...`: checks every flag and value first, runs the grid, then
  * writes the files (atomically) and prints. A failure anywhere leaves no file behind.
  */
-/** The solve flags every sweep point is solved with, as the planning layer names them. */
-export function pointSolveSettings(options: SweepCommandOptions) {
-  return { solver: options.solver, strategy: options.strategy, timeLimitSec: options.timeLimit, relativeGap: options.gap };
-}
-
 export async function sweepCommand(scenarioPath: string | undefined, options: SweepCommandOptions, io: CliIo): Promise<ExitCode> {
   const mode = checkMode(scenarioPath, options);
   if (mode === 'point') return pointCommand(options.point!, options, io);

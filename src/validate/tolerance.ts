@@ -66,35 +66,35 @@ export function exceedsExactly(lhs: number, rhs: number): boolean {
   return !(lhs - rhs <= FLOAT_RELATIVE * Math.max(Math.abs(lhs), Math.abs(rhs), 1));
 }
 
-const units = new WeakMap<PlanningInput, Map<string, number>>();
+const workloadFigures = new WeakMap<PlanningInput, Map<string, { fastest: number; configs: number }>>();
+/** Per workload, its fastest config's rate per replica and how many configs serve it (one pass, kept per input). */
+function figuresOf(input: PlanningInput, workload: string): { fastest: number; configs: number } | undefined {
+  let byWorkload = workloadFigures.get(input);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    for (const candidate of input.candidates)
+      for (const [id, rate] of candidate.requestsPerSecByWorkload) {
+        const figures = byWorkload.get(id) ?? { fastest: 0, configs: 0 };
+        byWorkload.set(id, { fastest: Math.max(figures.fastest, rate), configs: figures.configs + 1 });
+      }
+    workloadFigures.set(input, byWorkload);
+  }
+  return byWorkload.get(workload);
+}
+
 /**
  * A workload's natural rate, requests/s: its fastest config's rate per replica (1 when it has none). Rows in
  * requests/s of that workload are this size when both their sides are near zero; the solver solved them in
  * these units (formulation-scale.ts), so its tolerance is relative to it at any request scale.
  */
 export function rateUnit(input: PlanningInput, workload: string): number {
-  let byWorkload = units.get(input);
-  if (!byWorkload) {
-    byWorkload = new Map();
-    for (const candidate of input.candidates)
-      for (const [id, rate] of candidate.requestsPerSecByWorkload) byWorkload.set(id, Math.max(byWorkload.get(id) ?? 0, rate));
-    units.set(input, byWorkload);
-  }
-  return byWorkload.get(workload) || 1;
+  return figuresOf(input, workload)?.fastest || 1;
 }
 
-const reach = new WeakMap<PlanningInput, Map<string, number>>();
 /**
  * How many routes a workload's demand row may have: one per config that serves it, plus its unmet entry.
  * Each may be left out of the plan below half a rate step, so a row allows that many roundings.
  */
 export function routesPossible(input: PlanningInput, workload: string): number {
-  let byWorkload = reach.get(input);
-  if (!byWorkload) {
-    byWorkload = new Map();
-    for (const candidate of input.candidates)
-      for (const id of candidate.requestsPerSecByWorkload.keys()) byWorkload.set(id, (byWorkload.get(id) ?? 0) + 1);
-    reach.set(input, byWorkload);
-  }
-  return (byWorkload.get(workload) ?? 0) + 1;
+  return (figuresOf(input, workload)?.configs ?? 0) + 1;
 }

@@ -1,12 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.js';
+import { writePlannerShim } from '../support/planner-shim.js';
 import { SCENARIOS, planner } from './run.js';
 
 interface Step {
@@ -74,7 +73,6 @@ describe('the workflow, run', () => {
   const work = mkdtempSync(join(tmpdir(), 'planner-ci-'));
   const repo = join(work, 'repo');
   const bin = join(work, 'bin');
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const ghLog = join(work, 'gh.log');
   const comments = join(work, 'comments.json');
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -86,10 +84,7 @@ describe('the workflow, run', () => {
   beforeAll(async () => {
     mkdirSync(join(repo, 'capacity'), { recursive: true });
     mkdirSync(bin);
-    writeFileSync(
-      join(bin, 'planner'),
-      `#!/usr/bin/env bash\nexec node --import ${tsx} ${join(root, 'test', 'support', 'planner-bin.ts')} "$@"\n`,
-    );
+    writePlannerShim(bin);
     writeFileSync(
       join(bin, 'gh'),
       [
@@ -102,7 +97,6 @@ describe('the workflow, run', () => {
         '',
       ].join('\n'),
     );
-    chmodSync(join(bin, 'planner'), 0o755);
     chmodSync(join(bin, 'gh'), 0o755);
     git('init', '-q', '-b', 'main');
     git('config', 'user.email', 'ci@example.com');

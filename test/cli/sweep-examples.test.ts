@@ -1,13 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { packageRoot } from '../../src/paths.js';
 import { SweepDocumentSchema, type SweepDocument } from '../../src/sweep/document.js';
+import { writePlannerShim } from '../support/planner-shim.js';
 import { SCENARIOS, planner } from './run.js';
 
 /**
@@ -150,7 +149,6 @@ describe('the examples, run', () => {
   const work = mkdtempSync(join(tmpdir(), 'planner-sweep-examples-'));
   const repo = join(work, 'repo');
   const bin = join(work, 'bin');
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const hasJq = spawnSync('jq', ['--version']).status === 0;
   let inProcess: unknown;
   afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -158,11 +156,7 @@ describe('the examples, run', () => {
   beforeAll(async () => {
     mkdirSync(join(repo, 'capacity'), { recursive: true });
     mkdirSync(bin);
-    writeFileSync(
-      join(bin, 'planner'),
-      `#!/usr/bin/env bash\nexec node --import ${tsx} ${join(root, 'test', 'support', 'planner-bin.ts')} "$@"\n`,
-    );
-    chmodSync(join(bin, 'planner'), 0o755);
+    writePlannerShim(bin);
     writeFileSync(join(repo, 'capacity', 'scenario.yaml'), readFileSync(join(SCENARIOS, 'tiny.yaml'), 'utf8'));
     // The grid both examples run: the workflow's default input, by two headroom values.
     const grid = ['--vary', `demand.scale=${workflow.on.workflow_dispatch.inputs.scale!.default}`, '--vary', 'policies.headroom=0.1,0.2'];
