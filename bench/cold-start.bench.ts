@@ -6,7 +6,8 @@ import { printMarkdown } from './solvers.bench.js';
 /**
  * Cold start: wall time of short commands from a fresh process, as a shell or a CI step runs them (each
  * command COLD_RUNS times, default 20, one after another; min, median and max). Node itself is the floor.
- * The plans of the repeated one-window solves must be identical, or the bench fails.
+ * The plans of the repeated one-window solves must be identical, or the bench fails. The bin compiles the CLI
+ * with the code cache the build trains (src/boot.ts); the last line says whether V8 accepted it.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'planner.js');
@@ -20,6 +21,13 @@ const COMMANDS: { name: string; args: string[] }[] = [
 
 function withoutSeconds(json: string): string {
   return JSON.stringify(JSON.parse(json), (key, value) => (key.includes('econds') ? undefined : value));
+}
+
+/** Whether a fresh node accepts the bundle's code cache (src/boot.ts): a rejected one costs the compile. */
+function codeCacheState(): string {
+  const boot = JSON.stringify(join(root, 'dist', 'bundle', 'boot.js'));
+  const code = `const { bootCli } = await import(${boot}); process.stdout.write(bootCli().codeCache);`;
+  return spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).stdout;
 }
 
 export async function run(): Promise<void> {
@@ -41,5 +49,5 @@ export async function run(): Promise<void> {
     rows.push([command.name, at(0), at(0.5), at(1)]);
   }
   printMarkdown(['command', 'min ms', 'median ms', 'max ms'], rows);
-  process.stdout.write(`\n${runs} runs each, node ${process.version}; outputs identical across runs\n`);
+  process.stdout.write(`\n${runs} runs each, node ${process.version}; outputs identical across runs; code cache ${codeCacheState()}\n`);
 }

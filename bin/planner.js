@@ -11,5 +11,5 @@ for (const [signal, code] of [
     process.exit(code);
   });
 }
-const { main } = await import('../dist/bundle/cli.js');
-process.exitCode = await main(process.argv.slice(2));
+const { runCli } = await import('../dist/bundle/boot.js');
+process.exitCode = await runCli(process.argv.slice(2));

@@ -3,6 +3,7 @@
 // runs dist/bundle. Entries sit flat beside their shared chunks because the code finds its worker threads as
 // siblings of itself (src/threads.ts) and the package root two levels up (src/paths.ts). The wasm solvers stay
 // external: they load their .wasm files from their own package folders.
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,20 +28,45 @@ const zodEnglishOnly = {
   },
 };
 
-await build({
+const shared = {
   absWorkingDir: root,
-  entryPoints: ['dist/src/cli.js', 'dist/src/solvers/solve-worker.js', 'dist/src/commands/sweep-worker.js'],
-  entryNames: '[name]',
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: ['glpk.js', 'highs'],
-  // Bundled CommonJS dependencies call require(): give ES modules one.
-  banner: { js: "import { createRequire as __plannerRequire } from 'node:module'; const require = __plannerRequire(import.meta.url);" },
   legalComments: 'none',
   plugins: [zodEnglishOnly],
   logLevel: 'warning',
+};
+// The worker threads and the bin's loader (src/boot.ts): ES modules, sharing chunks.
+await build({
+  ...shared,
+  entryPoints: ['dist/src/boot.js', 'dist/src/solvers/solve-worker.js', 'dist/src/commands/sweep-worker.js'],
+  entryNames: '[name]',
+  outdir,
+  splitting: true,
+  format: 'esm',
+  // Bundled CommonJS dependencies call require(): give ES modules one.
+  banner: { js: "import { createRequire as __plannerRequire } from 'node:module'; const require = __plannerRequire(import.meta.url);" },
 });
+// The CLI: one CommonJS file, so that V8 compiles it as one script with a code cache (src/boot.ts);
+// import.meta is what the loader passes in.
+await build({
+  ...shared,
+  entryPoints: ['dist/src/cli.js'],
+  outfile: join(outdir, 'cli.cjs'),
+  format: 'cjs',
+  define: { 'import.meta': '__plannerImportMeta' },
+});
+// The code cache: V8 keeps the bytecode of every function a run compiled, so one short solve on the
+// built-in default trains it for the paths every command shares.
+const training = spawnSync(
+  process.execPath,
+  [join(root, 'bin', 'planner.js'), 'solve', '--windows', '40..40', '--format', 'json', '--quiet'],
+  {
+    cwd: root,
+    env: { ...process.env, PLANNER_WRITE_CODE_CACHE: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+);
+if (training.status !== 0) throw new Error(`bundle: the code cache's training run exited ${training.status}`);
