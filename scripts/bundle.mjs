@@ -4,7 +4,7 @@
 // siblings of itself (src/threads.ts) and the package root two levels up (src/paths.ts). The wasm solvers stay
 // external: they load their .wasm files from their own package folders.
 import { spawnSync } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -58,6 +58,20 @@ await build({
   format: 'cjs',
   define: { 'import.meta': '__plannerImportMeta' },
 });
+// The package's own CSV files as records (src/csv-known.ts), parsed here by readCsvRecords itself, both trim modes.
+const { readCsvRecords } = await import('../dist/src/csv-records.js');
+const { knownCsvEntry } = await import('../dist/src/csv-known.js');
+const known = [];
+for (const folder of ['models', 'traces', 'scenarios']) {
+  for (const name of (await readdir(join(root, folder), { recursive: true })).filter((file) => file.endsWith('.csv')).sort()) {
+    const text = await readFile(join(root, folder, name), 'utf8');
+    for (const trim of [false, true]) {
+      const read = readCsvRecords(text, name, { trim });
+      if ('records' in read) known.push(knownCsvEntry(text, trim, read.records));
+    }
+  }
+}
+await writeFile(join(outdir, 'csv-records.json'), JSON.stringify(known));
 // The code cache: V8 keeps the bytecode of every function a run compiled, so one short solve on the
 // built-in default trains it for the paths every command shares.
 const training = spawnSync(

@@ -15,8 +15,14 @@ import { Script, constants } from 'node:vm';
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI_FILE = join(here, 'cli.cjs');
 export const CODE_CACHE_FILE = join(here, 'cli.code-cache');
+/** The package's own CSV files as records (src/csv-known.ts), written by the build. */
+export const KNOWN_CSV_FILE = join(here, 'csv-records.json');
 
 type CliMain = (argv: readonly string[]) => Promise<number>;
+interface CliExports {
+  main?: CliMain;
+  rememberCsvRecords?: (entries: readonly unknown[]) => void;
+}
 
 export interface BootedCli {
   main: CliMain;
@@ -41,16 +47,26 @@ export function bootCli(codeCacheFile = CODE_CACHE_FILE): BootedCli {
     ...(cachedData ? { cachedData } : {}),
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
-  const module = { exports: {} as { main?: CliMain } };
+  const module = { exports: {} as CliExports };
   const importMeta = { url: pathToFileURL(CLI_FILE).href, resolve: (specifier: string) => import.meta.resolve(specifier) };
   script.runInThisContext()(module.exports, createRequire(CLI_FILE), module, CLI_FILE, here, importMeta);
   const main = module.exports.main;
   if (typeof main !== 'function') throw new Error(`${CLI_FILE} does not export main: rebuild with npm run build`);
+  const knownCsv = readKnownCsv();
+  if (knownCsv) module.exports.rememberCsvRecords?.(knownCsv);
   return {
     main,
     codeCache: cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted',
     createCodeCache: () => script.createCachedData(),
   };
+}
+
+function readKnownCsv(): unknown[] | undefined {
+  try {
+    return JSON.parse(readFileSync(KNOWN_CSV_FILE, 'utf8')) as unknown[];
+  } catch {
+    return undefined; // absent (a build without it): every CSV is parsed
+  }
 }
 
 /** Runs the CLI; PLANNER_WRITE_CODE_CACHE=1 (the build's training run) then writes cli.code-cache. */

@@ -4,6 +4,9 @@ import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames, warmIsolatedSolver } from './solvers/registry.js';
 import { packageVersion } from './commands/version.js';
 
+// The bin's loader hands the build's pre-parsed package CSVs in (src/boot.ts).
+export { rememberCsvRecords } from './csv-known.js';
+
 /**
  * The command-line surface: every command and flag is declared here; the work lives in src/commands/
  * (loaded lazily, so `planner catalog` never loads a solver). Only this file maps errors to exit codes.

@@ -1,5 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { knownCsvRecords } from './csv-known.js';
 import { didYouMean, type InputIssue } from './errors.js';
 
 /** One CSV record and the line it ends on (1-based, as an editor shows it). */
@@ -17,6 +18,8 @@ export function readCsvRecords(
   file: string,
   options: { trim?: boolean } = {},
 ): { records: CsvRecord[] } | { issue: InputIssue } {
+  const known = knownCsvRecords(text, options.trim ?? false);
+  if (known) return { records: known };
   try {
     const records = parse(text, { info: true, bom: true, relax_column_count: true, skip_empty_lines: true, trim: options.trim ?? false });
     return { records: records as unknown as CsvRecord[] };
