@@ -9,7 +9,7 @@ import { toPlanWindow } from './plan-window.js';
 import { windowEnv } from './window.js';
 
 export { greedyPlan } from './gh.js';
-export { adaptiveGreedyPlan, type AghOptions } from './agh.js';
+export { adaptiveGreedyPlan, adaptiveGreedySearch, type AghOptions, type AghResult, type AghWork } from './agh.js';
 export { solveExhaustive, type ExhaustiveResult } from './exhaustive.js';
 
 export type HeuristicName = 'gh' | 'agh';
