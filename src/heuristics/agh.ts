@@ -59,6 +59,8 @@ export interface AghResult {
 
 /** Consolidation tries pairs among this many of the dearest active VM groups (bounds a pass at ~n^2/2 moves). */
 const CONSOLIDATION_GROUPS = 6;
+/** Emptying a whole VM group is tried up to this many VMs: a larger group's traffic is only bought back elsewhere. */
+const EMPTY_GROUP_MAX_VMS = 8;
 /** A change must lower the objective by more than this (USD) to be kept: well above the plan's rate rounding. */
 const MIN_GAIN = 1e-6;
 
@@ -187,11 +189,15 @@ function startOrder(env: WindowEnv, start: number, random: () => number): number
   return order;
 }
 
-/** VM groups with VMs, dearest VM first (in a seeded random order, weighted by price, on perturbed starts). */
+/**
+ * VM groups with VMs, smallest fleet first (then dearest VM first; in a seeded random order, weighted by price, on
+ * perturbed starts): the stragglers a few VMs strong are the ones that pay to empty, and cheap to try.
+ */
 function activeGroups(ctx: Context, state: WindowState, random?: () => number): number[] {
   const active = ctx.vmGroups.map((_, p) => p).filter((p) => vmGroupGpus(state, ctx.vmGroups[p]!) > 0);
+  const vms = new Map(active.map((p) => [p, vmGroupGpus(state, ctx.vmGroups[p]!) / ctx.vmGroups[p]!.gpusPerVm]));
   const key = new Map(active.map((p) => [p, ctx.vmGroups[p]!.offers[0]!.usdPerHour * (random ? 0.7 + 0.6 * random() : 1)]));
-  return active.sort((a, b) => key.get(b)! - key.get(a)! || a - b);
+  return active.sort((a, b) => vms.get(a)! - vms.get(b)! || key.get(b)! - key.get(a)! || a - b);
 }
 
 /** Relocate/consolidate moves on the scope's state, in place; each kept only if it lowers the horizon objective. */
@@ -227,7 +233,7 @@ function localSearch(scope: WindowScope, next: NextWindow | undefined, settings:
       const vmGroup = ctx.vmGroups[p]!;
       const vms = vmGroupGpus(state, vmGroup) / vmGroup.gpusPerVm;
       // Empty the whole VM group (its load moves to other VM groups' spare room or cheaper VMs).
-      if (vms > 1 && move(() => removeVms(scope, p, vms))) {
+      if (vms > 1 && vms <= EMPTY_GROUP_MAX_VMS && move(() => removeVms(scope, p, vms))) {
         improved = true;
         continue;
       }

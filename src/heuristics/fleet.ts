@@ -59,14 +59,21 @@ export function windowSpend({ ctx, env, state }: WindowScope): number {
   return spend;
 }
 
+/** A VM one may add, its cost this window, and how many may be added at that price in one go. */
+export interface PricedOffer {
+  offer: Offer;
+  cost: number;
+  most: number;
+}
+
 /** The cheapest VM of the VM group one may still add (quota, scale-out, budget share), and its cost this window. */
-export function cheapestOffer(scope: WindowScope, vmGroup: VmGroup): { offer: Offer; cost: number; most: number } | undefined {
+export function cheapestOffer(scope: WindowScope, vmGroup: VmGroup): PricedOffer | undefined {
   const { ctx, env, state } = scope;
   const quota = quotaRoom(scope, vmGroup);
   if (quota < 1) return undefined;
   const { startupHours, maxScaleOutPerWindow } = ctx.input.policies;
   const spent = env.spendCap !== undefined ? windowSpend(scope) : 0;
-  let best: { offer: Offer; cost: number; most: number } | undefined;
+  let best: PricedOffer | undefined;
   for (const offer of vmGroup.offers) {
     const count = state.vms.get(offer.key) ?? 0;
     const before = env.prev.get(offer.key) ?? 0;

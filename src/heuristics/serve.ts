@@ -1,6 +1,6 @@
 /** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
 import type { Offer } from './context.js';
-import { cheapestOffer, freeVmGroupGpus } from './fleet.js';
+import { cheapestOffer, freeVmGroupGpus, type PricedOffer } from './fleet.js';
 import { EPS, addFlow, type WindowScope } from './window.js';
 
 export interface ServeOptions {
@@ -13,6 +13,11 @@ export interface ServeOptions {
 export function serve(scope: WindowScope, order: readonly number[], options: ServeOptions): void {
   const { ctx, env, state } = scope;
   const usable = ctx.usable;
+  // cheapestOffer per VM group (null: none may be added) until a purchase changes it: a purchase moves its own VM
+  // group's counts, and with quotas every group's room in the region too. Under a spend cap any replica placed
+  // changes the spend, so nothing is kept from one purchase to the next.
+  const priced: (PricedOffer | null | undefined)[] = new Array(ctx.vmGroups.length);
+  const capped = env.spendCap !== undefined;
   for (const i of order) {
     let remaining = state.unmet[i]!;
     if (remaining <= EPS) continue;
@@ -59,13 +64,13 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       if (!options.allowBuy) break;
       // 3. A new VM, by cost per effective coverage.
       const penaltyPerRps = pair.penalty * 3600 * env.hours;
+      if (capped) priced.fill(undefined);
       let bought: { c: number; offer: Offer; vms: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      const priced = new Map<number, { offer: Offer; cost: number; most: number } | undefined>();
       for (const { c, rtt } of pair.options) {
         const cand = ctx.cands[c]!;
         const vmGroup = ctx.vmGroups[cand.vmGroup]!;
-        if (!priced.has(cand.vmGroup)) priced.set(cand.vmGroup, cheapestOffer(scope, vmGroup));
-        const offer = priced.get(cand.vmGroup);
+        let offer = priced[cand.vmGroup];
+        if (offer === undefined) offer = priced[cand.vmGroup] = cheapestOffer(scope, vmGroup) ?? null;
         if (!offer) continue;
         const free = freeOf(cand.vmGroup);
         const per = cand.rates[pair.w]! * usable;
@@ -73,7 +78,7 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         // Replicas beyond those that ran last window load their llm first.
-        const cost = offer.cost + newStarts(scope, c, n) * cand.loadUsd;
+        const cost = cand.loadUsd > 0 ? offer.cost + newStarts(scope, c, n) * cand.loadUsd : offer.cost;
         if (cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
         const score = (cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
@@ -93,6 +98,8 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       }
       if (!bought) break;
       state.vms.set(bought.offer.key, (state.vms.get(bought.offer.key) ?? 0) + bought.vms);
+      if (env.quotas.length > 0) priced.fill(undefined);
+      else priced[ctx.cands[bought.c]!.vmGroup] = undefined;
       state.replicas.set(bought.c, (state.replicas.get(bought.c) ?? 0) + bought.n);
       addFlow(scope, bought.c, i, bought.cover);
       remaining -= bought.cover;
