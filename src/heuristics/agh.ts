@@ -4,10 +4,10 @@ import { buildContext, type Context } from './context.js';
 import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus, windowObjective, windowSpend } from './fleet.js';
 import { demandOrder, greedyWindow } from './gh.js';
 import { assembleHorizon, runHorizon } from './horizon.js';
-import { Journal, journaledState, type NextWindow } from './journal.js';
+import { attachJournal, Journal, type NextWindow } from './journal.js';
 import { repack, trim } from './repack.js';
 import { serve } from './serve.js';
-import { EPS, newFlowMap, unassign, type WindowEnv, type WindowScope, type WindowState } from './window.js';
+import { EPS, emptyState, unassign, type WindowEnv, type WindowScope, type WindowState } from './window.js';
 
 /**
  * AGH (DESIGN.md section 7, seeds 2.4): GH's plan, then one forward pass over the windows that improves each in
@@ -79,11 +79,9 @@ export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions =
   const prices = new Map(ctx.vmGroups.flatMap((vmGroup) => vmGroup.offers.map((offer) => [offer.key, offer.usdPerHour] as const)));
   const gh = runHorizon(input, greedyWindow, ctx);
   const journal = new Journal();
-  const states = gh.states.map((state, t) => copyInto(state, journaledState(gh.envs[t]!, journal)));
-  // Each window starts from the (improved, journaled) state of the one before it.
-  const envs = gh.envs.map(
-    (env, t): WindowEnv => (t === 0 ? env : { ...env, prev: states[t - 1]!.vms, prevReplicas: states[t - 1]!.replicas }),
-  );
+  // GH's states are improved in place; each window's env already points at the state of the one before it.
+  const { states, envs } = gh;
+  for (const state of states) attachJournal(state, journal);
   const work: AghWork = { windows: states.length, extraStarts: 0, moves: 0, kept: 0, mostMovesPerStart: 0 };
   const search: SearchSettings = { journal, prices, passes, budget, work };
   for (let t = 0; t < states.length; t++) {
@@ -96,7 +94,7 @@ export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions =
     for (let s = 1; s < starts; s++) {
       work.extraStarts++;
       const random = mulberry32(mix(seed, t, s));
-      const other: WindowScope = { ctx, env: scope.env, state: journaledState(scope.env, journal) };
+      const other: WindowScope = { ctx, env: scope.env, state: emptyState(scope.env, journal) };
       const noise = s >= 2 ? Float64Array.from(ctx.cands, () => 1 + 0.3 * (random() - 0.5)) : undefined;
       serve(other, startOrder(scope.env, s, random), { allowBuy: true, ...(noise ? { noise: (c: number) => noise[c]! } : {}) });
       repack(other);
@@ -121,20 +119,6 @@ interface SearchSettings {
   passes: number;
   budget: number;
   work: AghWork;
-}
-
-/** Fills an empty journaled state with a GH window state (once per window, not per move). */
-function copyInto(from: WindowState, to: WindowState): WindowState {
-  for (const [key, count] of from.vms) to.vms.set(key, count);
-  for (const [c, count] of from.replicas) to.replicas.set(c, count);
-  for (const [c, load] of from.load) to.load.set(c, load);
-  for (const [c, flows] of from.flows) {
-    const copy = newFlowMap(to, c);
-    for (const [pair, rps] of flows) copy.set(pair, rps);
-    to.flows.set(c, copy);
-  }
-  for (let i = 0; i < from.unmet.length; i++) to.unmet[i] = from.unmet[i]!;
-  return to;
 }
 
 /** The window's share of the horizon objective and of the spend: its own, plus the next window's start-ups against it. */

@@ -3,14 +3,15 @@
  * it touched, and a rejected move is rolled back entry by entry (no copy of the state per move).
  */
 import { REPLICA_TIE_BREAK, routeTieBreak } from '../capacity/formulation.js';
-import type { WindowEnv, WindowScope, WindowState } from './window.js';
+import type { WindowScope, WindowState } from './window.js';
 
 /** A Map whose changes are logged while its journal records. `owner` is the candidate of a flow map (pair -> req/s). */
 export class UndoMap<K, V> extends Map<K, V> {
-  journal!: Journal;
+  /** Unset until AGH attaches one (GH's states are UndoMaps too, so that the code on them sees one map shape). */
+  journal: Journal | undefined;
   owner = -1;
 
-  static of<K, V>(journal: Journal, owner = -1): UndoMap<K, V> {
+  static of<K, V>(journal: Journal | undefined, owner = -1): UndoMap<K, V> {
     const map = new UndoMap<K, V>();
     map.journal = journal;
     map.owner = owner;
@@ -142,13 +143,8 @@ export class Journal {
   }
 }
 
-/** An empty state whose maps log into `journal` (flow maps included, see newFlowMap). */
-export function journaledState(env: WindowEnv, journal: Journal): WindowState {
-  return {
-    vms: UndoMap.of(journal),
-    replicas: UndoMap.of(journal),
-    load: UndoMap.of(journal),
-    flows: UndoMap.of(journal),
-    unmet: env.demand.map((d) => Math.max(0, d)),
-  };
+/** Makes the state's maps (flow maps included) log into `journal` from now on. */
+export function attachJournal(state: WindowState, journal: Journal): void {
+  for (const map of [state.vms, state.replicas, state.load, state.flows, ...state.flows.values()])
+    (map as unknown as UndoMap<unknown, unknown>).journal = journal;
 }

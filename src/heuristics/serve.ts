@@ -1,7 +1,7 @@
 /** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
 import type { Offer } from './context.js';
 import { cheapestOffer, freeVmGroupGpus, type PricedOffer } from './fleet.js';
-import { EPS, addFlow, type WindowScope } from './window.js';
+import { EPS, addFlow, type WindowScope, type WindowState } from './window.js';
 
 export interface ServeOptions {
   allowBuy: boolean;
@@ -18,6 +18,10 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
   // changes the spend, so nothing is kept from one purchase to the next.
   const priced: (PricedOffer | null | undefined)[] = new Array(ctx.vmGroups.length);
   const capped = env.spendCap !== undefined;
+  const freeGpus = new Float64Array(ctx.vmGroups.length);
+  // Replicas of each config that ran last window (they serve on without a model load).
+  const ran = new Float64Array(ctx.cands.length);
+  for (const [c, count] of env.prevReplicas) ran[c] = count;
   for (const i of order) {
     let remaining = state.unmet[i]!;
     if (remaining <= EPS) continue;
@@ -41,12 +45,11 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     }
     while (remaining > EPS) {
       // 2. Free GPUs in VMs already bought.
-      const freeGpus = freeVmGroupGpus(scope);
-      const freeOf = (p: number) => freeGpus.get(p) ?? 0;
+      const withFree = freeVmGroupGpus(scope, freeGpus);
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      for (const { c, rtt } of freeGpus.size > 0 ? pair.options : []) {
+      for (const { c, rtt } of withFree > 0 ? pair.options : []) {
         const cand = ctx.cands[c]!;
-        const free = freeOf(cand.vmGroup);
+        const free = freeGpus[cand.vmGroup]!;
         if (free < cand.tp) continue;
         const per = cand.rates[pair.w]! * usable;
         const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
@@ -72,13 +75,13 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
         let offer = priced[cand.vmGroup];
         if (offer === undefined) offer = priced[cand.vmGroup] = cheapestOffer(scope, vmGroup) ?? null;
         if (!offer) continue;
-        const free = freeOf(cand.vmGroup);
+        const free = freeGpus[cand.vmGroup]!;
         const per = cand.rates[pair.w]! * usable;
         const n = Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         // Replicas beyond those that ran last window load their llm first.
-        const cost = cand.loadUsd > 0 ? offer.cost + newStarts(scope, c, n) * cand.loadUsd : offer.cost;
+        const cost = cand.loadUsd > 0 ? offer.cost + newStarts(state, ran[c]!, c, n) * cand.loadUsd : offer.cost;
         if (cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
         const score = (cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
@@ -108,8 +111,9 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
   }
 }
 
-/** Of n more replicas of candidate c, how many start (load their llm): those beyond last window's count. */
-function newStarts({ env, state }: WindowScope, c: number, n: number): number {
-  const kept = Math.max(0, (env.prevReplicas.get(c) ?? 0) - (state.replicas.get(c) ?? 0));
+/** Of n more replicas of candidate c, how many start (load their llm): those beyond the `ran` that ran last window. */
+function newStarts(state: WindowState, ran: number, c: number, n: number): number {
+  if (ran === 0) return n;
+  const kept = Math.max(0, ran - (state.replicas.get(c) ?? 0));
   return Math.max(0, n - kept);
 }
