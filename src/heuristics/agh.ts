@@ -31,13 +31,27 @@ export interface AghOptions {
   seed?: number;
   /** Local-search passes over the VM groups per start (default 2). */
   passes?: number;
-  /** Most local-search moves evaluated per start (default 8): a count, so that work never depends on time. */
+  /** Most local-search moves evaluated per start (default 4): a count, so that work never depends on time. */
   moves?: number;
   /**
    * Starts beyond the first run only in windows whose objective after start 0 exceeds the window's fractional lower
-   * bound by more than this share of it (default 0.02).
+   * bound by more than this share of it (default 0.01).
    */
   slackShare?: number;
+}
+
+/** The knobs AGH runs with when options leave them out. */
+export const AGH_DEFAULTS: Readonly<Required<AghOptions>> = { starts: 2, seed: 1, passes: 2, moves: 4, slackShare: 0.01 };
+
+/** The options AGH runs with: the defaults filled in, counts as whole numbers. */
+export function aghSettings(options: AghOptions = {}): Required<AghOptions> {
+  return {
+    starts: Math.max(1, Math.floor(options.starts ?? AGH_DEFAULTS.starts)),
+    seed: options.seed ?? AGH_DEFAULTS.seed,
+    passes: Math.max(0, Math.floor(options.passes ?? AGH_DEFAULTS.passes)),
+    moves: Math.max(0, Math.floor(options.moves ?? AGH_DEFAULTS.moves)),
+    slackShare: Math.max(0, options.slackShare ?? AGH_DEFAULTS.slackShare),
+  };
 }
 
 /** What AGH did: counts only, the same for the same input and options on any machine. */
@@ -70,11 +84,7 @@ export function adaptiveGreedyPlan(input: PlanningInput, options: AghOptions = {
 
 /** AGH's plan and the work it took (see the top of this file). */
 export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions = {}): AghResult {
-  const starts = Math.max(1, Math.floor(options.starts ?? 2));
-  const seed = options.seed ?? 1;
-  const passes = Math.max(0, Math.floor(options.passes ?? 2));
-  const budget = Math.max(0, Math.floor(options.moves ?? 8));
-  const slackShare = options.slackShare ?? 0.02;
+  const { starts, seed, passes, moves: budget, slackShare } = aghSettings(options);
   const ctx = buildContext(input);
   const prices = new Map(ctx.vmGroups.flatMap((vmGroup) => vmGroup.offers.map((offer) => [offer.key, offer.usdPerHour] as const)));
   const gh = runHorizon(input, greedyWindow, ctx);
