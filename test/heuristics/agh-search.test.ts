@@ -19,7 +19,7 @@ function coupledInput(seed: number): PlanningInput {
     byOrigin.map((series, o) => windows.map((_, t) => Math.round((series[0] ?? 1) * (1 + 0.8 * Math.sin(t * 1.7 + o + seed)) * 10) / 10)),
   );
   const policies: PlanningInput['policies'] = { ...base.policies, startupHours: 1.5 };
-  if (seed % 4 === 1) policies.maxScaleOutPerWindow = 2;
+  if (seed % 4 === 1) policies.maxScaleOutPerWindow = 1;
   const input: PlanningInput = {
     ...base,
     windows,
