@@ -92,6 +92,7 @@ export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions =
   // GH's states are improved in place; each window's env already points at the state of the one before it.
   const { states, envs } = gh;
   for (const state of states) attachJournal(state, journal);
+  const floorCosts = pairFloorCosts(ctx);
   const work: AghWork = { windows: states.length, extraStarts: 0, moves: 0, kept: 0, mostMovesPerStart: 0 };
   const search: SearchSettings = { journal, prices, passes, budget, work };
   for (let t = 0; t < states.length; t++) {
@@ -100,7 +101,7 @@ export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions =
     localSearch(scope, next, search);
     if (starts === 1) continue;
     let best = { state: scope.state, ...horizonTerms(scope, next) };
-    if (best.objective <= (1 + slackShare) * windowLowerBound(ctx, scope.env)) continue;
+    if (best.objective <= (1 + slackShare) * windowLowerBound(floorCosts, scope.env)) continue;
     for (let s = 1; s < starts; s++) {
       work.extraStarts++;
       const random = mulberry32(mix(seed, t, s));
@@ -147,20 +148,25 @@ function horizonTerms(scope: WindowScope, next: NextWindow | undefined): { objec
 }
 
 /**
- * A lower bound on the window's VM time and penalties: each pair's demand at the cheapest cost per request/s of any
- * config that may serve it (a VM's hourly price over the requests/s its replicas serve), or its penalty if lower.
+ * Per pair, the least a request/s can cost per hour: the cheapest VM time per request/s of any config that may serve
+ * it (a VM's hourly price over the requests/s its replicas serve), or its penalty if lower.
  */
-function windowLowerBound(ctx: Context, env: WindowEnv): number {
-  let bound = 0;
-  for (const [i, pair] of ctx.pairs.entries()) {
+function pairFloorCosts(ctx: Context): number[] {
+  return ctx.pairs.map((pair) => {
     let perRps = pair.penalty * 3600;
     for (const { c } of pair.options) {
       const cand = ctx.cands[c]!;
       const price = ctx.vmGroups[cand.vmGroup]!.offers[0]!.usdPerHour;
       perRps = Math.min(perRps, price / (cand.perVm * cand.rates[pair.w]! * ctx.usable));
     }
-    bound += Math.max(0, env.demand[i]!) * perRps * env.hours;
-  }
+    return perRps;
+  });
+}
+
+/** A lower bound on the window's VM time and penalties: each pair's demand at its floor cost (pairFloorCosts). */
+function windowLowerBound(floorCosts: readonly number[], env: WindowEnv): number {
+  let bound = 0;
+  for (let i = 0; i < floorCosts.length; i++) bound += Math.max(0, env.demand[i]!) * floorCosts[i]! * env.hours;
   return bound;
 }
 

@@ -18,9 +18,9 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
   // changes the spend, so nothing is kept from one purchase to the next.
   const priced: (PricedOffer | null | undefined)[] = new Array(ctx.vmGroups.length);
   const capped = env.spendCap !== undefined;
-  const freeGpus = new Float64Array(ctx.vmGroups.length);
+  const { freeGpus, ran } = ctx.scratch;
   // Replicas of each config that ran last window (they serve on without a model load).
-  const ran = new Float64Array(ctx.cands.length);
+  ran.fill(0);
   for (const [c, count] of env.prevReplicas) ran[c] = count;
   for (const i of order) {
     let remaining = state.unmet[i]!;
