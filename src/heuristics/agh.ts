@@ -118,7 +118,12 @@ export function adaptiveGreedySearch(input: PlanningInput, options: AghOptions =
     }
     if (best.state !== states[t]) {
       states[t] = best.state;
-      if (t + 1 < envs.length) envs[t + 1] = { ...envs[t + 1]!, prev: best.state.vms, prevReplicas: best.state.replicas };
+      const following = envs[t + 1];
+      // Re-pointed in place, not copied: one env shape for the code that reads it.
+      if (following) {
+        following.prev = best.state.vms;
+        following.prevReplicas = best.state.replicas;
+      }
     }
   }
   return { plan: assembleHorizon(ctx, { envs, states }), work };

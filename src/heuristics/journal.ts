@@ -51,6 +51,7 @@ export class Journal {
   /** The value each entry wrote (undefined: deleted). */
   private news: unknown[] = [];
   private had: boolean[] = [];
+  /** Copied into, not replaced: one array per journal. */
   private unmetBefore: number[] = [];
 
   note(map: AnyUndoMap, key: unknown, had: boolean, old: unknown, value: unknown): void {
@@ -64,7 +65,8 @@ export class Journal {
   /** Starts a move on the state. Unmet is a per-pair array (a few numbers): it is saved, not logged. */
   begin(state: WindowState): void {
     this.maps.length = this.keys.length = this.had.length = this.olds.length = this.news.length = 0;
-    this.unmetBefore = state.unmet.slice();
+    this.unmetBefore.length = state.unmet.length;
+    for (let i = 0; i < state.unmet.length; i++) this.unmetBefore[i] = state.unmet[i]!;
     this.recording = true;
   }
 
