@@ -18,7 +18,7 @@ import { printMarkdown } from './solvers.bench.js';
  * same plan byte for byte). Results also go to bench/results/heuristics.json (commit when they change).
  */
 const TIME_LIMIT_SEC = Number(process.env.BENCH_TIME_LIMIT ?? 60);
-/** Warm calls follow without a forced GC: V8's full collection on gc() drops compiled code the calls would reuse. */
+/** Warm calls follow one another without a forced GC: with gc() before each, every call in trials ran about as slow as a cold one. */
 const WARM_RUNS = 9;
 
 /** CPU seconds (user + system) of this process since `from`: the machine is shared, so ratios use CPU, not wall. */
