@@ -16,11 +16,12 @@ import { EPS, emptyState, unassign, type WindowEnv, type WindowScope, type Windo
  * A change is kept only if it lowers that sum, so AGH is never worse than GH, and no second plan is made.
  *
  * Per window, within a fixed work budget (a count of moves, never a time, so the same input gives the same plan):
- * - local search on GH's window state: a move takes k VMs out of one VM group (the whole group first, then k
- *   doubling while moves pay) or one VM out of each of two, drops the replicas that no longer fit, re-homes their
- *   traffic (spare replicas, free GPUs, cheaper new VMs), re-packs TP (M3) and releases idle VMs, on the VM groups
- *   it touched only. It changes the state in place under an undo log (journal.ts): its cost is the delta over the
- *   entries it wrote, and a move that does not pay is rolled back; no state is copied;
+ * - local search on GH's window state, the VM groups with the fewest VMs first: a move takes k VMs out of one VM
+ *   group (the whole group first, up to EMPTY_GROUP_MAX_VMS, then k doubling while moves pay) or one VM out of each
+ *   of two, drops the replicas that no longer fit, re-homes their traffic (spare replicas, free GPUs, cheaper new
+ *   VMs), re-packs TP (M3) and releases idle VMs, on the VM groups it touched only. It changes the state in place
+ *   under an undo log (journal.ts): its cost is the delta over the entries it wrote, and a move that does not pay
+ *   is rolled back; no state is copied;
  * - more starts only where the window leaves slack above its fractional lower bound (slackShare): start 1 serves
  *   the smallest demand first, the others serve in a seeded random order with each config's cost-per-coverage
  *   score perturbed by up to +-15%; each gets the local search too, and the best start is kept.
