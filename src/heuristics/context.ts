@@ -61,6 +61,8 @@ export interface Context {
   usable: number;
   /** fleetKey -> VM group index. */
   vmGroupOfKey: Map<string, number>;
+  /** serve's working arrays (per VM group, per config), allocated once: serve runs thousands of times per plan. */
+  scratch: { freeGpus: Float64Array; ran: Float64Array };
 }
 
 export function buildContext(input: PlanningInput): Context {
@@ -134,5 +136,6 @@ export function buildContext(input: PlanningInput): Context {
     }
   }
   const vmGroupOfKey = new Map(vmGroups.flatMap((vmGroup, p) => vmGroup.offers.map((offer) => [offer.key, p] as const)));
-  return { input, vmGroups, cands, pairs, usable, vmGroupOfKey };
+  const scratch = { freeGpus: new Float64Array(vmGroups.length), ran: new Float64Array(cands.length) };
+  return { input, vmGroups, cands, pairs, usable, vmGroupOfKey, scratch };
 }

@@ -16,18 +16,22 @@ export function vmGroupUsedGpus({ ctx, state }: WindowScope, vmGroup: VmGroup): 
   return used;
 }
 
-/** Free GPUs (bought, not used by replicas) of the VM groups that have any. */
-export function freeVmGroupGpus(scope: WindowScope): Map<number, number> {
+/** Free GPUs (bought, not used by replicas) per VM group into `free` (0 where none); returns how many groups have any. */
+export function freeVmGroupGpus(scope: WindowScope, free: Float64Array): number {
   const { ctx, state } = scope;
-  const free = new Map<number, number>();
+  free.fill(-Infinity);
   for (const key of state.vms.keys()) {
     const p = ctx.vmGroupOfKey.get(key)!;
-    if (free.has(p)) continue;
+    if (free[p] !== -Infinity) continue;
     const vmGroup = ctx.vmGroups[p]!;
-    free.set(p, vmGroupGpus(state, vmGroup) - vmGroupUsedGpus(scope, vmGroup));
+    free[p] = vmGroupGpus(state, vmGroup) - vmGroupUsedGpus(scope, vmGroup);
   }
-  for (const [p, gpus] of free) if (gpus <= 0) free.delete(p);
-  return free;
+  let groups = 0;
+  for (let p = 0; p < free.length; p++) {
+    if (free[p]! > 0) groups++;
+    else free[p] = 0;
+  }
+  return groups;
 }
 
 /** How many more VMs of the VM group the quotas allow (Infinity without a quota). */
@@ -59,14 +63,21 @@ export function windowSpend({ ctx, env, state }: WindowScope): number {
   return spend;
 }
 
+/** A VM one may add, its cost this window, and how many may be added at that price in one go. */
+export interface PricedOffer {
+  offer: Offer;
+  cost: number;
+  most: number;
+}
+
 /** The cheapest VM of the VM group one may still add (quota, scale-out, budget share), and its cost this window. */
-export function cheapestOffer(scope: WindowScope, vmGroup: VmGroup): { offer: Offer; cost: number; most: number } | undefined {
+export function cheapestOffer(scope: WindowScope, vmGroup: VmGroup): PricedOffer | undefined {
   const { ctx, env, state } = scope;
   const quota = quotaRoom(scope, vmGroup);
   if (quota < 1) return undefined;
   const { startupHours, maxScaleOutPerWindow } = ctx.input.policies;
   const spent = env.spendCap !== undefined ? windowSpend(scope) : 0;
-  let best: { offer: Offer; cost: number; most: number } | undefined;
+  let best: PricedOffer | undefined;
   for (const offer of vmGroup.offers) {
     const count = state.vms.get(offer.key) ?? 0;
     const before = env.prev.get(offer.key) ?? 0;

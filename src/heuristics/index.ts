@@ -2,14 +2,22 @@ import { planObjective, type WindowFallback } from '../capacity/solve.js';
 import { candidateReplicas } from '../capacity/model-load.js';
 import { heuristicGaps } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
-import { adaptiveGreedyPlan, type AghOptions } from './agh.js';
+import { adaptiveGreedySearch, type AghOptions, type AghWork } from './agh.js';
 import { buildContext } from './context.js';
 import { greedyPlan, greedyWindow } from './gh.js';
 import { toPlanWindow } from './plan-window.js';
 import { windowEnv } from './window.js';
 
 export { greedyPlan } from './gh.js';
-export { adaptiveGreedyPlan, type AghOptions } from './agh.js';
+export {
+  AGH_DEFAULTS,
+  adaptiveGreedyPlan,
+  adaptiveGreedySearch,
+  aghSettings,
+  type AghOptions,
+  type AghResult,
+  type AghWork,
+} from './agh.js';
 export { solveExhaustive, type ExhaustiveResult } from './exhaustive.js';
 
 export type HeuristicName = 'gh' | 'agh';
@@ -21,16 +29,19 @@ export interface HeuristicResult {
   seconds: number;
   /** planObjective of the plan: VM cost + start-ups + unmet penalties + tie-breaks (the MILP's objective). */
   objective: number;
+  /** AGH's work counts (moves evaluated, extra starts): the same on any machine for the same input. */
+  work?: AghWork;
 }
 
 /** Runs GH or AGH (no solver): the plan's status is 'feasible', never 'optimal'. */
 export function planHeuristic(input: PlanningInput, name: HeuristicName, options: AghOptions = {}): HeuristicResult {
   const started = performance.now();
   let plan: Plan;
+  let work: AghWork | undefined;
   if (name === 'gh') plan = greedyPlan(input);
-  else if (name === 'agh') plan = adaptiveGreedyPlan(input, options);
+  else if (name === 'agh') ({ plan, work } = adaptiveGreedySearch(input, options));
   else throw new RangeError(`unknown heuristic '${String(name)}'; available: ${HEURISTIC_NAMES.join(', ')}`);
-  return { plan, seconds: (performance.now() - started) / 1000, objective: planObjective(input, plan) };
+  return { plan, seconds: (performance.now() - started) / 1000, objective: planObjective(input, plan), ...(work ? { work } : {}) };
 }
 
 /**

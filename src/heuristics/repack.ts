@@ -1,15 +1,21 @@
 /** After serving: M3's TP re-pack per (llm, sku, region), and the release of replicas and VMs beyond their load. */
+import type { VmGroup } from './context.js';
 import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus } from './fleet.js';
 import { EPS, newFlowMap, recomputeLoad, type WindowScope } from './window.js';
 
+/** The VM groups to visit: all, or only `groups` (those a move touched, in index order). */
+function visited(ctx: WindowScope['ctx'], groups?: ReadonlySet<number>): VmGroup[] {
+  return groups ? [...groups].sort((a, b) => a - b).map((p) => ctx.vmGroups[p]!) : ctx.vmGroups;
+}
+
 /**
  * M3, TP upgrade (or downgrade): per (llm, sku, region), move all its load to the one TP degree that needs the
- * fewest GPUs, when that is fewer than the current mix.
+ * fewest GPUs, when that is fewer than the current mix. Only in `groups` when given (each group is independent).
  */
-export function repack(scope: WindowScope): void {
+export function repack(scope: WindowScope, groups?: ReadonlySet<number>): void {
   const { ctx, state } = scope;
   const usable = ctx.usable;
-  for (const vmGroup of ctx.vmGroups) {
+  for (const vmGroup of visited(ctx, groups)) {
     for (const group of vmGroup.tpGroups) {
       let gpus = 0;
       for (const c of group) gpus += (state.replicas.get(c) ?? 0) * ctx.cands[c]!.tp;
@@ -50,19 +56,23 @@ export function repack(scope: WindowScope): void {
   }
 }
 
-/** Drops replicas beyond their load and VMs beyond their replicas (the costliest VM first). */
-export function trim(scope: WindowScope): void {
+/** Drops replicas beyond their load and VMs beyond their replicas (the costliest VM first); only in `groups` when given. */
+export function trim(scope: WindowScope, groups?: ReadonlySet<number>): void {
   const { ctx, state } = scope;
   const usable = ctx.usable;
-  for (const [c, count] of state.replicas) {
+  const trimReplicas = (c: number, count: number) => {
     const load = state.load.get(c) ?? 0;
     const needed = load <= 1e-12 ? 0 : Math.ceil(load / usable - 1e-9);
     if (needed < count) {
       if (needed === 0) state.replicas.delete(c);
       else state.replicas.set(c, needed);
     }
-  }
-  for (const vmGroup of ctx.vmGroups) {
+  };
+  const vmGroups = visited(ctx, groups);
+  if (groups) {
+    for (const vmGroup of vmGroups) for (const c of vmGroup.candidates) trimReplicas(c, state.replicas.get(c) ?? 0);
+  } else for (const [c, count] of state.replicas) trimReplicas(c, count);
+  for (const vmGroup of vmGroups) {
     const used = vmGroupUsedGpus(scope, vmGroup);
     let gpus = vmGroupGpus(state, vmGroup);
     while (gpus - vmGroup.gpusPerVm >= used) {

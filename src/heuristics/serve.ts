@@ -1,7 +1,7 @@
 /** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
 import type { Offer } from './context.js';
-import { cheapestOffer, freeVmGroupGpus } from './fleet.js';
-import { EPS, addFlow, type WindowScope } from './window.js';
+import { cheapestOffer, freeVmGroupGpus, type PricedOffer } from './fleet.js';
+import { EPS, addFlow, type WindowScope, type WindowState } from './window.js';
 
 export interface ServeOptions {
   allowBuy: boolean;
@@ -13,6 +13,15 @@ export interface ServeOptions {
 export function serve(scope: WindowScope, order: readonly number[], options: ServeOptions): void {
   const { ctx, env, state } = scope;
   const usable = ctx.usable;
+  // cheapestOffer per VM group (null: none may be added) until a purchase changes it: a purchase moves its own VM
+  // group's counts, and with quotas every group's room in the region too. Under a spend cap any replica placed
+  // changes the spend, so nothing is kept from one purchase to the next.
+  const priced: (PricedOffer | null | undefined)[] = new Array(ctx.vmGroups.length);
+  const capped = env.spendCap !== undefined;
+  const { freeGpus, ran } = ctx.scratch;
+  // Replicas of each config that ran last window (they serve on without a model load).
+  ran.fill(0);
+  for (const [c, count] of env.prevReplicas) ran[c] = count;
   for (const i of order) {
     let remaining = state.unmet[i]!;
     if (remaining <= EPS) continue;
@@ -36,12 +45,11 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     }
     while (remaining > EPS) {
       // 2. Free GPUs in VMs already bought.
-      const freeGpus = freeVmGroupGpus(scope);
-      const freeOf = (p: number) => freeGpus.get(p) ?? 0;
+      const withFree = freeVmGroupGpus(scope, freeGpus);
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      for (const { c, rtt } of freeGpus.size > 0 ? pair.options : []) {
+      for (const { c, rtt } of withFree > 0 ? pair.options : []) {
         const cand = ctx.cands[c]!;
-        const free = freeOf(cand.vmGroup);
+        const free = freeGpus[cand.vmGroup]!;
         if (free < cand.tp) continue;
         const per = cand.rates[pair.w]! * usable;
         const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
@@ -59,21 +67,21 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       if (!options.allowBuy) break;
       // 3. A new VM, by cost per effective coverage.
       const penaltyPerRps = pair.penalty * 3600 * env.hours;
+      if (capped) priced.fill(undefined);
       let bought: { c: number; offer: Offer; vms: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      const priced = new Map<number, { offer: Offer; cost: number; most: number } | undefined>();
       for (const { c, rtt } of pair.options) {
         const cand = ctx.cands[c]!;
         const vmGroup = ctx.vmGroups[cand.vmGroup]!;
-        if (!priced.has(cand.vmGroup)) priced.set(cand.vmGroup, cheapestOffer(scope, vmGroup));
-        const offer = priced.get(cand.vmGroup);
+        let offer = priced[cand.vmGroup];
+        if (offer === undefined) offer = priced[cand.vmGroup] = cheapestOffer(scope, vmGroup) ?? null;
         if (!offer) continue;
-        const free = freeOf(cand.vmGroup);
+        const free = freeGpus[cand.vmGroup]!;
         const per = cand.rates[pair.w]! * usable;
         const n = Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         // Replicas beyond those that ran last window load their llm first.
-        const cost = offer.cost + newStarts(scope, c, n) * cand.loadUsd;
+        const cost = cand.loadUsd > 0 ? offer.cost + newStarts(state, ran[c]!, c, n) * cand.loadUsd : offer.cost;
         if (cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
         const score = (cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
@@ -93,6 +101,8 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       }
       if (!bought) break;
       state.vms.set(bought.offer.key, (state.vms.get(bought.offer.key) ?? 0) + bought.vms);
+      if (env.quotas.length > 0) priced.fill(undefined);
+      else priced[ctx.cands[bought.c]!.vmGroup] = undefined;
       state.replicas.set(bought.c, (state.replicas.get(bought.c) ?? 0) + bought.n);
       addFlow(scope, bought.c, i, bought.cover);
       remaining -= bought.cover;
@@ -101,8 +111,9 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
   }
 }
 
-/** Of n more replicas of candidate c, how many start (load their llm): those beyond last window's count. */
-function newStarts({ env, state }: WindowScope, c: number, n: number): number {
-  const kept = Math.max(0, (env.prevReplicas.get(c) ?? 0) - (state.replicas.get(c) ?? 0));
+/** Of n more replicas of candidate c, how many start (load their llm): those beyond the `ran` that ran last window. */
+function newStarts(state: WindowState, ran: number, c: number, n: number): number {
+  if (ran === 0) return n;
+  const kept = Math.max(0, ran - (state.replicas.get(c) ?? 0));
   return Math.max(0, n - kept);
 }

@@ -1,7 +1,7 @@
 import type { QuotaRule } from '../capacity/types.js';
 /** One window's inputs (WindowEnv), the fleet and routes being built in it (WindowState), and flow bookkeeping on that state. */
 import type { Context } from './context.js';
-import { UndoMap } from './journal.js';
+import { type Journal, UndoMap } from './journal.js';
 
 /** Requests/s below this are rounding noise, not traffic. */
 export const EPS = 1e-9;
@@ -60,8 +60,18 @@ export function windowEnv(
   };
 }
 
-export function emptyState(env: WindowEnv): WindowState {
-  return { vms: new Map(), replicas: new Map(), load: new Map(), flows: new Map(), unmet: env.demand.map((d) => Math.max(0, d)) };
+/**
+ * An empty window state. Its maps are UndoMaps (journal.ts), logging into `journal` when one is given or attached
+ * later (AGH), so that GH's and AGH's code sees one map shape throughout.
+ */
+export function emptyState(env: WindowEnv, journal?: Journal): WindowState {
+  return {
+    vms: UndoMap.of(journal),
+    replicas: UndoMap.of(journal),
+    load: UndoMap.of(journal),
+    flows: UndoMap.of(journal),
+    unmet: env.demand.map((d) => Math.max(0, d)),
+  };
 }
 
 /**
@@ -69,7 +79,7 @@ export function emptyState(env: WindowEnv): WindowState {
  * (AGH's local search, journal.ts), so that every map a move may change can be rolled back.
  */
 export function newFlowMap(state: WindowState, c: number): Map<number, number> {
-  return state.flows instanceof UndoMap ? UndoMap.of<number, number>(state.flows.journal, c) : new Map();
+  return UndoMap.of<number, number>(state.flows instanceof UndoMap ? state.flows.journal : undefined, c);
 }
 
 /** Routes `amount` requests/s of the pair to candidate c. */
