@@ -73,6 +73,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
   };
   if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
+    if (attempt.duals) solution.duals = attempt.duals;
     solution.objective = objectiveValue(program, attempt.values);
     solution.bound = isMip(program) ? attempt.bound : solution.objective;
     if (attempt.status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
@@ -86,6 +87,7 @@ interface Attempt {
   rawStatus: string;
   limit?: SolveLimit;
   values?: Float64Array;
+  duals?: Float64Array;
   bound?: number;
 }
 
@@ -185,11 +187,14 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
     if ((status !== 'optimal' && status !== 'feasible') || (!hasPoint && code !== codes.empty)) {
       return { status: status === 'optimal' ? 'error' : status, rawStatus, ...(limit ? { limit } : {}) };
     }
+    const point = model.getSolution();
+    const dualFeasible = model.info.get('dual_solution_status') === solutionStatus.feasible;
     const attempt: Attempt & { objective?: number } = {
       status,
       rawStatus,
       ...(limit ? { limit } : {}),
-      values: Float64Array.from(model.getSolution().colValue),
+      values: Float64Array.from(point.colValue),
+      ...(!mip && status === 'optimal' && dualFeasible ? { duals: Float64Array.from(point.rowDual) } : {}),
       objective: model.getObjectiveValue(),
     };
     if (mip) {
