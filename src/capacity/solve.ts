@@ -7,6 +7,7 @@ import { maxOf, minOf } from '../extremes.js';
 import { vmUpperBound } from './formulation-fleet.js';
 import { heldToLpService, lpUnmetKey } from './lp-service.js';
 import { explainUnmet } from './diagnose.js';
+import { COLUMN_GENERATION_COLUMNS, columnGenerationFits, horizonLpByColumns } from './horizon-columns.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
 import { isInteractive } from './policies.js';
@@ -254,7 +255,15 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   };
 }
 
-function estimateColumnsPerWindow(input: PlanningInput): number {
+/**
+ * The horizon LP by column generation (horizon-columns.ts) where its program would be large: at least
+ * COLUMN_GENERATION_COLUMNS columns by estimateColumnsPerWindow, and only policies its pricing covers.
+ */
+export function usesColumnGeneration(input: PlanningInput): boolean {
+  return estimateColumnsPerWindow(input) * input.windows.length >= COLUMN_GENERATION_COLUMNS && columnGenerationFits(input);
+}
+
+export function estimateColumnsPerWindow(input: PlanningInput): number {
   const vms = input.skus.reduce((sum, sku) => sum + sku.prices.length, 0);
   const assigns = input.candidates.reduce((sum, c) => sum + c.requestsPerSecByWorkload.size, 0);
   const routes = input.workloads.reduce((sum, w) => sum + w.origins.length * input.regions.length, 0);
@@ -737,12 +746,19 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
       guide.unmetBy!.set(lpUnmetKey(unmet.workload, unmet.origin, unmet.window), left);
     }
   };
+  const generated = usesColumnGeneration(input) ? await horizonLpByColumns(input, ctx.run) : undefined;
+  if (generated && 'built' in generated) {
+    read(generated.built, generated.solution.values!);
+    const note = `the horizon LP by column generation: ${generated.configs} of ${generated.totalConfigs} configs in ${generated.rounds} rounds, its optimum the full LP's`;
+    return withCounts({ ...guide, bound: generated.solution.objective!, note });
+  }
   const joint = buildProblem(input);
   const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
   if (relaxation.status === 'optimal' && relaxation.values) {
     read(joint, relaxation.values);
     const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
-    return withCounts({ ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) });
+    const note = generated ? `column generation stopped (${generated.failed}), so the full horizon LP was solved` : undefined;
+    return withCounts({ ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}), ...(note ? { note } : {}) });
   }
   // Stretches of the horizon, halved until each solves: their LPs' sum is still a bound when each stretch
   // after the first starts from a fleet large enough that its first start-ups are free (a relaxation).
