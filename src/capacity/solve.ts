@@ -509,7 +509,13 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       const built = buildProblem(input, buildOptions);
       return { built, solution: await run(built.program, label) };
     };
-    let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
+    let { built, solution } = guide
+      ? await solveWindow({
+          ...window,
+          allowCandidate: shortlistOf(guide, t),
+          ...(guide.generated ? { allowFleet: shortlistFleets(input, guide, t, before) } : {}),
+        })
+      : await solveWindow(window);
     const servesLp = (found: { built: BuiltProblem; solution: Solution }) =>
       found.solution.values !== undefined && unmetOf(found.built, found.solution.values) <= guide!.unmet[t]! + 1e-6;
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
@@ -682,6 +688,27 @@ function followSchedule(done: ReadonlyMap<string, number>, t: number): (w: numbe
   };
 }
 
+/**
+ * With the horizon LP by column generation, the restricted window MILP gets VM columns only for the fleets
+ * its shortlist can use and those running before it (leaving VMs with no replica out changes no optimum, and
+ * keeps the program small enough for glpk.js).
+ */
+function shortlistFleets(
+  input: PlanningInput,
+  guide: RelaxationGuide,
+  t: number,
+  before: ReadonlyMap<string, number>,
+): (sku: string, region: string) => boolean {
+  const fleets = new Set<string>();
+  for (const entry of [...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]) {
+    if (typeof entry !== 'number') continue;
+    const candidate = input.candidates[entry]!;
+    fleets.add(`${candidate.sku}|${candidate.region}`);
+  }
+  for (const [key, count] of before) if (count > 0) fleets.add(key.slice(0, key.lastIndexOf('|')));
+  return (sku, region) => fleets.has(`${sku}|${region}`);
+}
+
 /** The configs the LP uses in window t, and those it used an hour before (so running replicas can stay). */
 function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number, pool?: ReplicaPool) => boolean {
   const allowed = new Set([...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]);
@@ -702,6 +729,8 @@ interface RelaxationGuide {
   done?: Map<string, number>;
   /** Commitment counts by `${sku}|${region}`, read off the LP's fleet (commitmentCounts); absent without offers. */
   commitments?: Map<string, number>;
+  /** The horizon LP was solved by column generation: window MILPs then build only the fleets they can use. */
+  generated?: boolean;
   /** Growth made commitmentCounts buy more than the planned horizon alone would: the bound is then refixed. */
   grown?: boolean;
   note?: string;
@@ -750,7 +779,7 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
   if (generated && 'built' in generated) {
     read(generated.built, generated.solution.values!);
     const note = `the horizon LP by column generation: ${generated.configs} of ${generated.totalConfigs} configs in ${generated.rounds} rounds, its optimum the full LP's`;
-    return withCounts({ ...guide, bound: generated.solution.objective!, note });
+    return withCounts({ ...guide, bound: generated.solution.objective!, note, generated: true });
   }
   const joint = buildProblem(input);
   const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
