@@ -914,13 +914,18 @@ function freeStartFleet(input: PlanningInput): { previousFleet: Map<string, numb
 
 /**
  * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
- * without a MILP (GH, AGH). Undefined when the LP does not solve within its limits.
+ * without a MILP (GH, AGH), by column generation where lp-rolling would use it. Undefined when the LP does
+ * not solve within its limits.
  */
 export async function relaxationBound(
   input: PlanningInput,
   solve: SolveFn,
   timeLimitSec = DEFAULT_TIME_LIMIT_SEC,
 ): Promise<number | undefined> {
+  if (usesColumnGeneration(input)) {
+    const generated = await horizonLpByColumns(input, (program) => solve(program, { timeLimitSec }));
+    if ('built' in generated) return generated.solution.objective;
+  }
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
   return relaxation.status === 'optimal' ? relaxation.objective : undefined;
 }
