@@ -10,7 +10,8 @@ import type { PlanningInput, ReplicaPool } from './types.js';
  * The horizon LP by column generation (docs/solving.md, "The horizon LP at scale"). A config's columns (its
  * replicas, rup and assign columns and its capacity rows, in every window: a "block") enter the LP only
  * when they can lower its objective, and a (sku, region)'s VM columns only with a config that uses them.
- * The restricted LP starts from the cheapest config per (workload, region); after each solve every block
+ * The restricted LP starts from the cheapest config per (workload, region) (on a horizon of two weeks or
+ * more, from the configs the first week's column generation ends with); after each solve every block
  * left out is priced with the row duals, and those that price out are added. When none does, the restricted
  * LP's optimum is the full LP's: its point, extended by zeros, is feasible for the full LP, and the duals
  * extended to the rows it lacks (chosen below) are dual feasible and complementary, so the bound is exact,
@@ -60,6 +61,7 @@ export interface GeneratedLp {
   built: BuiltProblem;
   /** Its optimal LP solution: objective and values are the full horizon LP's optimum (extended by zeros). */
   solution: Solution;
+  /** Restricted LPs solved (the first week's included, on long horizons). */
   rounds: number;
   /** Configs in the final restricted LP (in every window), and in the full one. */
   configs: number;
@@ -75,22 +77,62 @@ type Run = (program: Program, what: string) => Promise<Solution>;
  */
 export async function horizonLpByColumns(input: PlanningInput, run: Run): Promise<GeneratedLp | { failed: string }> {
   const pricing = blockPricing(input);
-  const allowed = seedConfigs(input, pricing);
+  let seed = seedConfigs(input, pricing);
+  let weekRounds = 0;
+  // A long horizon starts from the configs its first week's LP needs: the rounds are then on a week's LP.
+  const windows = input.windows.length;
+  if (windows >= 2 * SEED_WINDOWS) {
+    const week = await generate(
+      input,
+      pricing,
+      seed,
+      Array.from({ length: SEED_WINDOWS }, (_, t) => t),
+      run,
+      'the first week',
+    );
+    if ('built' in week) {
+      seed = week.allowed;
+      weekRounds = week.rounds;
+    }
+  }
+  const all = await generate(input, pricing, seed, undefined, run, 'the horizon LP');
+  if (!('built' in all)) return all;
+  return {
+    built: all.built,
+    solution: all.solution,
+    rounds: weekRounds + all.rounds,
+    configs: all.allowed.size,
+    totalConfigs: pricing.totalConfigs,
+  };
+}
+
+/** Windows whose LP seeds a horizon of at least twice as many (a week of hourly windows). */
+export const SEED_WINDOWS = 168;
+
+async function generate(
+  input: PlanningInput,
+  pricing: ReturnType<typeof blockPricing>,
+  seed: ReadonlySet<number>,
+  windows: readonly number[] | undefined,
+  run: Run,
+  what: string,
+): Promise<{ built: BuiltProblem; solution: Solution; rounds: number; allowed: Set<number> } | { failed: string }> {
+  const allowed = new Set(seed);
   // Fleets that hold VMs before the horizon (reserved, current) stay: leaving them out would not be a restriction.
   const held = new Set([...fleetMap(input)].filter(([, count]) => count > 0).map(([key]) => skuRegionOf(key)));
+  const included = windows ?? input.windows.map((_, t) => t);
   for (let round = 1; round <= COLUMN_GENERATION_ROUNDS; round++) {
     const fleets = new Set([...held, ...[...allowed].map((c) => `${input.candidates[c]!.sku}|${input.candidates[c]!.region}`)]);
     const built = buildProblem(input, {
+      ...(windows ? { windows } : {}),
       allowCandidate: (_, c) => allowed.has(c),
       allowFleet: (sku, region) => fleets.has(`${sku}|${region}`),
     });
-    const solution = await run(linearRelaxation(built.program), `the horizon LP (column generation, round ${round})`);
+    const solution = await run(linearRelaxation(built.program), `${what} (column generation, round ${round})`);
     if (solution.status !== 'optimal' || !solution.values || !solution.duals)
-      return { failed: `round ${round}'s restricted LP ended ${solution.status} (${solution.rawStatus})` };
-    const added = pricing.price(built, solution.values, solution.duals, allowed, fleets);
-    if (added === 0) {
-      return { built, solution, rounds: round, configs: allowed.size, totalConfigs: pricing.totalConfigs };
-    }
+      return { failed: `round ${round}'s restricted LP of ${what} ended ${solution.status} (${solution.rawStatus})` };
+    if (pricing.price(built, solution.values, solution.duals, allowed, fleets, included) === 0)
+      return { built, solution, rounds: round, allowed };
   }
   return { failed: `no convergence within ${COLUMN_GENERATION_ROUNDS} rounds` };
 }
@@ -140,14 +182,20 @@ function blockPricing(original: PlanningInput) {
       pools: pools.map((pool) => ({ pool, capacity: poolCapacity(input, pool) })),
     };
   });
-  const windows = input.windows.length;
   const totalConfigs = shapes.filter(Boolean).length;
 
   /**
    * Prices every config left out in every window; adds the best per (region, workload); returns how many.
    * `fleets`: the `${sku}|${region}` whose VM columns the program has.
    */
-  const price = (built: BuiltProblem, values: Float64Array, duals: Float64Array, allowed: Set<number>, fleets: Set<string>): number => {
+  const price = (
+    built: BuiltProblem,
+    values: Float64Array,
+    duals: Float64Array,
+    allowed: Set<number>,
+    fleets: Set<string>,
+    windows: readonly number[],
+  ): number => {
     const { program } = built;
     const rowOf = new Map(program.rowLabels.map((label, row) => [label, row]));
     const dualOf = (label: string): number => {
@@ -217,14 +265,14 @@ function blockPricing(original: PlanningInput) {
       flowDuals.set(key, y);
       return y;
     };
-    const tolerance = PRICING_TOLERANCE * Math.max(1, Math.abs(objectiveOf(program, values)) / Math.max(1, windows));
+    const tolerance = PRICING_TOLERANCE * Math.max(1, Math.abs(objectiveOf(program, values)) / Math.max(1, windows.length));
     const best = new Map<string, { candidate: number; perGpu: number }>();
     for (const shape of shapes) {
       if (!shape || allowed.has(shape.candidate)) continue;
       const offer = skuById.get(shape.sku)!;
       let worst = Infinity;
       let worstBy = -1;
-      for (let t = 0; t < windows; t++) {
+      for (const t of windows) {
         // A replica column fixed at 0 (a quota of no VMs) has no reduced cost to satisfy.
         if (Math.floor((vmUpperBound(input, offer, shape.region, t) * shape.gpusPerVm) / shape.tp) === 0) continue;
         // The smallest capacity dual its assigns need: lambda >= -y_flow x rate / s, per workload.
