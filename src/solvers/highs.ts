@@ -23,6 +23,8 @@ type Highs = Awaited<ReturnType<Loader>>;
 const loadHighs = ((highsModule.default as unknown as { default?: Loader }).default ?? highsModule.default) as unknown as Loader;
 
 let runtime: Promise<Highs> | undefined;
+/** Programs of at least this many columns release the runtime after their solve (see solve). */
+export const RELEASE_RUNTIME_COLUMNS = 100_000;
 /** Log lines of the solve in progress; HiGHS prints only through these callbacks, never to stdout. */
 let logSink: ((line: string) => void) | undefined;
 
@@ -64,6 +66,9 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     runtime = undefined;
     return errorSolution('highs', `highs failed: ${error instanceof Error ? error.message : String(error)}`, seconds());
   }
+  // A wasm heap never shrinks: after a large program, a fresh runtime serves the small ones that follow
+  // (window MILPs after the horizon LP) instead of holding its memory for the rest of the run.
+  if (program.objective.length >= RELEASE_RUNTIME_COLUMNS) runtime = undefined;
   const solution: Solution = {
     status: attempt.status as Solution['status'],
     solver: 'highs',

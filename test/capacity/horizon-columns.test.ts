@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProblem } from '../../src/capacity/formulation.js';
-import { COLUMN_GENERATION_COLUMNS, columnGenerationFits, horizonLpByColumns } from '../../src/capacity/horizon-columns.js';
+import { COLUMN_GENERATION_COLUMNS, SEED_WINDOWS, columnGenerationFits, horizonLpByColumns } from '../../src/capacity/horizon-columns.js';
 import { estimateColumnsPerWindow, usesColumnGeneration } from '../../src/capacity/solve.js';
 import type { PlanningInput } from '../../src/capacity/types.js';
-import { DEFAULT_SCENARIO, loadScenarioFile } from '../../src/index.js';
+import { DEFAULT_SCENARIO, loadScenarioFile, planScenario, validatePlan } from '../../src/index.js';
 import { linearRelaxation } from '../../src/lp/index.js';
+import { compareStrings } from '../../src/order.js';
 import { getSolver } from '../../src/solvers/registry.js';
 
 /**
@@ -34,6 +37,21 @@ const CASES: [string, string[]][] = [
       'policies.maxScaleOutPerWindow=6',
     ],
   ],
+];
+
+/** Every region, sku and llm of the catalog (cheapest chosen), on-demand and spot: bench/scale.bench.ts's wide instance. */
+function csvIds(file: string): string[] {
+  const lines = readFileSync(join(process.cwd(), 'models', file), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1);
+  return [...new Set(lines.map((line) => line.split(',')[0]!))].sort(compareStrings);
+}
+const WIDE = [
+  `regions=[${csvIds('regions.csv').join(', ')}]`,
+  `skus=[${csvIds('skus.csv').join(', ')}]`,
+  'purchases=[on-demand, spot]',
+  ...[0, 1].flatMap((w) => [`workloads.${w}.llms=[${csvIds('llms.csv').join(', ')}]`, `workloads.${w}.llmChoice=cheapest`]),
 ];
 
 async function load(set: string[]): Promise<PlanningInput> {
@@ -89,4 +107,37 @@ describe('the horizon LP by column generation', () => {
       expect(usesColumnGeneration(covered), policy).toBe(false);
     }
   });
+  it('seeded by the first week on a horizon of two weeks: still the full LP optimum', async () => {
+    const input = await load([
+      `horizon.windows=${2 * SEED_WINDOWS}`,
+      'workloads.0.demand.repeat=weekly',
+      'regions=[eastus, westus2]',
+      'workloads.0.llms=[llama-3.1-8b, mistral-7b, llama-3.2-3b]',
+      'workloads.0.llmChoice=cheapest',
+    ]);
+    const highs = await getSolver('highs');
+    const full = await highs.solve(linearRelaxation(buildProblem(input).program));
+    const whats: string[] = [];
+    const generated = await horizonLpByColumns(input, (program, what) => {
+      whats.push(what);
+      return highs.solve(program);
+    });
+    if (!('built' in generated)) throw new Error(generated.failed);
+    expect(whats[0]).toMatch(/^the first week/);
+    expect(whats.at(-1)).toMatch(/^the horizon LP/);
+    expect(Math.abs(generated.solution.objective! - full.objective!) / Math.abs(full.objective!)).toBeLessThanOrEqual(1e-7);
+  });
+
+  it("lp-rolling with it: the plan validates, and its bound is the full horizon LP's", async () => {
+    // Every catalog region and sku over 21 windows: just above the rule's column count.
+    const loaded = await loadScenarioFile(DEFAULT_SCENARIO, { set: [...WIDE, 'horizon.windows=21'] });
+    expect(usesColumnGeneration(loaded.input)).toBe(true);
+    const { result } = await planScenario(loaded, {});
+    expect(result.solver.reason).toMatch(/the horizon LP by column generation: \d+ of \d+ configs in \d+ rounds/);
+    expect((await validatePlan(loaded.input, result.plan)).check.violations).toEqual([]);
+    expect(result.plan.totals.unmetRequests).toBe(0);
+    const full = await (await getSolver('highs')).solve(linearRelaxation(buildProblem(loaded.input).program));
+    expect(Math.abs(result.solver.bound! - full.objective!) / full.objective!).toBeLessThanOrEqual(1e-7);
+    expect(result.solver.gap!).toBeLessThanOrEqual(0.01);
+  }, 120_000);
 });
