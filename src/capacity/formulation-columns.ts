@@ -49,6 +49,7 @@ function addFleetColumns(context: BuildContext, window: WindowColumns): void {
   for (const offer of input.skus) {
     for (const price of offer.prices) {
       if (!input.regions.includes(price.region) || !input.purchases.includes(price.purchase)) continue;
+      if (context.options.allowFleet && !context.options.allowFleet(offer.sku, price.region)) continue;
       const key = fleetKey(offer.sku, price.region, price.purchase);
       // Reserved VMs run in every window whatever the plan does: fixed, and free at the margin (sunk).
       const fixed = price.purchase === 'reserved' ? (reserved.get(key) ?? 0) : undefined;

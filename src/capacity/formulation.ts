@@ -71,6 +71,11 @@ export interface BuildOptions {
   includeBudget?: boolean;
   /** Restrict the candidates a window may use (a restricted MILP gives an upper bound only). Default: all. */
   allowCandidate?: (window: number, candidate: number, pool?: ReplicaPool) => boolean;
+  /**
+   * Restrict the (sku, region) fleets that get VM columns (the horizon LP by column generation builds only
+   * those its configs can use). Default: every offer.
+   */
+  allowFleet?: (sku: string, region: string) => boolean;
   /** Deferrable workloads: what was served before the first included window, and floors to follow. */
   deferrable?: DeferrableState;
   /**

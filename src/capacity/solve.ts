@@ -7,6 +7,7 @@ import { maxOf, minOf } from '../extremes.js';
 import { vmUpperBound } from './formulation-fleet.js';
 import { heldToLpService, lpUnmetKey } from './lp-service.js';
 import { explainUnmet } from './diagnose.js';
+import { COLUMN_GENERATION_COLUMNS, columnGenerationFits, horizonLpByColumns } from './horizon-columns.js';
 import { cumulativeArrivals } from './deferrable.js';
 import { InputError } from '../errors.js';
 import { isInteractive } from './policies.js';
@@ -254,7 +255,15 @@ export function chooseStrategy(input: PlanningInput, requested: Strategy | 'auto
   };
 }
 
-function estimateColumnsPerWindow(input: PlanningInput): number {
+/**
+ * The horizon LP by column generation (horizon-columns.ts) where its program would be large: at least
+ * COLUMN_GENERATION_COLUMNS columns by estimateColumnsPerWindow, and only policies its pricing covers.
+ */
+export function usesColumnGeneration(input: PlanningInput): boolean {
+  return estimateColumnsPerWindow(input) * input.windows.length >= COLUMN_GENERATION_COLUMNS && columnGenerationFits(input);
+}
+
+export function estimateColumnsPerWindow(input: PlanningInput): number {
   const vms = input.skus.reduce((sum, sku) => sum + sku.prices.length, 0);
   const assigns = input.candidates.reduce((sum, c) => sum + c.requestsPerSecByWorkload.size, 0);
   const routes = input.workloads.reduce((sum, w) => sum + w.origins.length * input.regions.length, 0);
@@ -500,7 +509,13 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       const built = buildProblem(input, buildOptions);
       return { built, solution: await run(built.program, label) };
     };
-    let { built, solution } = guide ? await solveWindow({ ...window, allowCandidate: shortlistOf(guide, t) }) : await solveWindow(window);
+    let { built, solution } = guide
+      ? await solveWindow({
+          ...window,
+          allowCandidate: shortlistOf(guide, t),
+          ...(guide.generated ? { allowFleet: shortlistFleets(input, guide, t, before) } : {}),
+        })
+      : await solveWindow(window);
     const servesLp = (found: { built: BuiltProblem; solution: Solution }) =>
       found.solution.values !== undefined && unmetOf(found.built, found.solution.values) <= guide!.unmet[t]! + 1e-6;
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
@@ -673,6 +688,27 @@ function followSchedule(done: ReadonlyMap<string, number>, t: number): (w: numbe
   };
 }
 
+/**
+ * With the horizon LP by column generation, the restricted window MILP gets VM columns only for the fleets
+ * its shortlist can use and those running before it (leaving VMs with no replica out changes no optimum, and
+ * keeps the program small enough for glpk.js).
+ */
+function shortlistFleets(
+  input: PlanningInput,
+  guide: RelaxationGuide,
+  t: number,
+  before: ReadonlyMap<string, number>,
+): (sku: string, region: string) => boolean {
+  const fleets = new Set<string>();
+  for (const entry of [...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]) {
+    if (typeof entry !== 'number') continue;
+    const candidate = input.candidates[entry]!;
+    fleets.add(`${candidate.sku}|${candidate.region}`);
+  }
+  for (const [key, count] of before) if (count > 0) fleets.add(key.slice(0, key.lastIndexOf('|')));
+  return (sku, region) => fleets.has(`${sku}|${region}`);
+}
+
 /** The configs the LP uses in window t, and those it used an hour before (so running replicas can stay). */
 function shortlistOf(guide: RelaxationGuide, t: number): (window: number, candidate: number, pool?: ReplicaPool) => boolean {
   const allowed = new Set([...guide.shortlist[t]!, ...(t > 0 ? guide.shortlist[t - 1]! : [])]);
@@ -693,6 +729,8 @@ interface RelaxationGuide {
   done?: Map<string, number>;
   /** Commitment counts by `${sku}|${region}`, read off the LP's fleet (commitmentCounts); absent without offers. */
   commitments?: Map<string, number>;
+  /** The horizon LP was solved by column generation: window MILPs then build only the fleets they can use. */
+  generated?: boolean;
   /** Growth made commitmentCounts buy more than the planned horizon alone would: the bound is then refixed. */
   grown?: boolean;
   note?: string;
@@ -737,12 +775,19 @@ async function relaxationGuide(ctx: SolveContext): Promise<RelaxationGuide> {
       guide.unmetBy!.set(lpUnmetKey(unmet.workload, unmet.origin, unmet.window), left);
     }
   };
+  const generated = usesColumnGeneration(input) ? await horizonLpByColumns(input, ctx.run) : undefined;
+  if (generated && 'built' in generated) {
+    read(generated.built, generated.solution.values!);
+    const note = `the horizon LP by column generation: ${generated.configs} of ${generated.totalConfigs} configs in ${generated.rounds} rounds, its optimum the full LP's`;
+    return withCounts({ ...guide, bound: generated.solution.objective!, note, generated: true });
+  }
   const joint = buildProblem(input);
   const relaxation = await ctx.run(linearRelaxation(joint.program), 'the horizon LP');
   if (relaxation.status === 'optimal' && relaxation.values) {
     read(joint, relaxation.values);
     const done = new Map(joint.done.map((d) => [`${d.workload}|${d.origin}|${d.window}`, relaxation.values![d.variable.index]!]));
-    return withCounts({ ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}) });
+    const note = generated ? `column generation stopped (${generated.failed}), so the full horizon LP was solved` : undefined;
+    return withCounts({ ...guide, bound: relaxation.objective!, ...(done.size ? { done } : {}), ...(note ? { note } : {}) });
   }
   // Stretches of the horizon, halved until each solves: their LPs' sum is still a bound when each stretch
   // after the first starts from a fleet large enough that its first start-ups are free (a relaxation).
@@ -869,13 +914,18 @@ function freeStartFleet(input: PlanningInput): { previousFleet: Map<string, numb
 
 /**
  * The joint LP relaxation's optimum: a proven lower bound on the horizon's MILP objective, for plans made
- * without a MILP (GH, AGH). Undefined when the LP does not solve within its limits.
+ * without a MILP (GH, AGH), by column generation where lp-rolling would use it. Undefined when the LP does
+ * not solve within its limits.
  */
 export async function relaxationBound(
   input: PlanningInput,
   solve: SolveFn,
   timeLimitSec = DEFAULT_TIME_LIMIT_SEC,
 ): Promise<number | undefined> {
+  if (usesColumnGeneration(input)) {
+    const generated = await horizonLpByColumns(input, (program) => solve(program, { timeLimitSec }));
+    if ('built' in generated) return generated.solution.objective;
+  }
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });
   return relaxation.status === 'optimal' ? relaxation.objective : undefined;
 }

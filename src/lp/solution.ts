@@ -48,6 +48,13 @@ export interface Solution {
   gap?: number;
   /** One value per program column (integer columns rounded when within tolerance); absent without a point. */
   values?: Float64Array;
+  /**
+   * LPs solved to optimality only: one dual value y_i per row, such that d_j = c_j - sum_i a_ij y_i are the
+   * reduced costs; minimising, y_i <= 0 on a binding <= row and >= 0 on a binding >= row (maximising, the
+   * opposite). Column generation prices columns not in the program with them. Absent for MILPs and for any
+   * other status.
+   */
+  duals?: Float64Array;
   solver: string;
   /** The backend's own status words, for diagnosis. */
   rawStatus: string;

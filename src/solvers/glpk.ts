@@ -104,6 +104,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     }
     solution.values = attempt.values;
     solution.objective = objectiveValue(program, attempt.values);
+    if (attempt.duals) solution.duals = attempt.duals;
     solution.bound = status === 'optimal' && !isMip(program) ? solution.objective : attempt.bound;
     if (status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
     solution.gap = relativeGap(solution.objective, solution.bound);
@@ -119,6 +120,7 @@ type Attempt =
       rawStatus: string;
       limit?: SolveLimit;
       values?: Float64Array;
+      duals?: Float64Array;
       bound?: number;
     };
 
@@ -171,7 +173,9 @@ function runOnce(glpk: Glpk, program: Program, options: SolveOptions): Attempt {
   if (status !== 'optimal' && status !== 'feasible') return { kind: 'done', status, ...stopped };
   const values = new Float64Array(program.objective.length);
   for (let j = 0; j < values.length; j++) values[j] = result.result.vars[`x${j}`] ?? 0;
-  return { kind: 'done', status, ...stopped, values, ...(mip ? { bound: lastBound(log, program) } : {}) };
+  const dual = !mip && status === 'optimal' ? result.result.dual : undefined;
+  const duals = dual ? Float64Array.from(program.rowLower, (_, row) => dual[`c${row}`] ?? 0) : undefined;
+  return { kind: 'done', status, ...stopped, values, ...(duals ? { duals } : {}), ...(mip ? { bound: lastBound(log, program) } : {}) };
 }
 
 /** Replaces Date.now by the work clock until stop(); see the module comment. */

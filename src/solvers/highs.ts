@@ -23,6 +23,8 @@ type Highs = Awaited<ReturnType<Loader>>;
 const loadHighs = ((highsModule.default as unknown as { default?: Loader }).default ?? highsModule.default) as unknown as Loader;
 
 let runtime: Promise<Highs> | undefined;
+/** Programs of at least this many columns release the runtime after their solve (see solve). */
+export const RELEASE_RUNTIME_COLUMNS = 100_000;
 /** Log lines of the solve in progress; HiGHS prints only through these callbacks, never to stdout. */
 let logSink: ((line: string) => void) | undefined;
 
@@ -64,6 +66,9 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
     runtime = undefined;
     return errorSolution('highs', `highs failed: ${error instanceof Error ? error.message : String(error)}`, seconds());
   }
+  // A wasm heap never shrinks: after a large program, a fresh runtime serves the small ones that follow
+  // (window MILPs after the horizon LP) instead of holding its memory for the rest of the run.
+  if (program.objective.length >= RELEASE_RUNTIME_COLUMNS) runtime = undefined;
   const solution: Solution = {
     status: attempt.status as Solution['status'],
     solver: 'highs',
@@ -73,6 +78,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
   };
   if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
+    if (attempt.duals) solution.duals = attempt.duals;
     solution.objective = objectiveValue(program, attempt.values);
     solution.bound = isMip(program) ? attempt.bound : solution.objective;
     if (attempt.status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
@@ -86,6 +92,7 @@ interface Attempt {
   rawStatus: string;
   limit?: SolveLimit;
   values?: Float64Array;
+  duals?: Float64Array;
   bound?: number;
 }
 
@@ -185,11 +192,14 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
     if ((status !== 'optimal' && status !== 'feasible') || (!hasPoint && code !== codes.empty)) {
       return { status: status === 'optimal' ? 'error' : status, rawStatus, ...(limit ? { limit } : {}) };
     }
+    const point = model.getSolution();
+    const dualFeasible = model.info.get('dual_solution_status') === solutionStatus.feasible;
     const attempt: Attempt & { objective?: number } = {
       status,
       rawStatus,
       ...(limit ? { limit } : {}),
-      values: Float64Array.from(model.getSolution().colValue),
+      values: Float64Array.from(point.colValue),
+      ...(!mip && status === 'optimal' && dualFeasible ? { duals: Float64Array.from(point.rowDual) } : {}),
       objective: model.getObjectiveValue(),
     };
     if (mip) {
