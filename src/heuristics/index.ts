@@ -5,6 +5,7 @@ import type { Plan, PlanningInput } from '../capacity/types.js';
 import { adaptiveGreedySearch, type AghOptions, type AghWork } from './agh.js';
 import { buildContext } from './context.js';
 import { greedyPlan, greedyWindow } from './gh.js';
+import { rerouteUnmet } from './reroute.js';
 import { toPlanWindow } from './plan-window.js';
 import { windowEnv } from './window.js';
 
@@ -33,7 +34,7 @@ export interface HeuristicResult {
   work?: AghWork;
 }
 
-/** Runs GH or AGH (no solver): the plan's status is 'feasible', never 'optimal'. */
+/** Runs GH or AGH (no solver), then serves what it left unmet on its own fleet where it can (reroute.ts): the plan's status is 'feasible', never 'optimal'. */
 export function planHeuristic(input: PlanningInput, name: HeuristicName, options: AghOptions = {}): HeuristicResult {
   const started = performance.now();
   let plan: Plan;
@@ -41,6 +42,8 @@ export function planHeuristic(input: PlanningInput, name: HeuristicName, options
   if (name === 'gh') plan = greedyPlan(input);
   else if (name === 'agh') ({ plan, work } = adaptiveGreedySearch(input, options));
   else throw new RangeError(`unknown heuristic '${String(name)}'; available: ${HEURISTIC_NAMES.join(', ')}`);
+  // Greedy routing can strand a remainder that the fleet could carry with other origins moved.
+  plan = rerouteUnmet(input, plan);
   return { plan, seconds: (performance.now() - started) / 1000, objective: planObjective(input, plan), ...(work ? { work } : {}) };
 }
 
