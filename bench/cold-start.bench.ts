@@ -7,7 +7,7 @@ import { printMarkdown } from './solvers.bench.js';
  * Cold start: wall time of short commands from a fresh process, as a shell or a CI step runs them (each
  * command COLD_RUNS times, default 20, one after another; min, median and max). Node itself is the floor.
  * The plans of the repeated one-window solves must be identical, or the bench fails. The bin compiles the CLI
- * with the code cache the build trains (src/boot.ts); the last line says whether V8 accepted it.
+ * with the code cache the build trains (src/commands/boot.ts); the last line says whether V8 accepted it.
  */
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = join(root, 'bin', 'planner.js');
@@ -23,7 +23,7 @@ function withoutSeconds(json: string): string {
   return JSON.stringify(JSON.parse(json), (key, value) => (key.includes('econds') ? undefined : value));
 }
 
-/** Whether a fresh node accepts the bundle's code cache (src/boot.ts): a rejected one costs the compile. */
+/** Whether a fresh node accepts the bundle's code cache (src/commands/boot.ts): a rejected one costs the compile. */
 function codeCacheState(): string {
   const boot = JSON.stringify(join(root, 'dist', 'bundle', 'boot.js'));
   const code = `const { bootCli } = await import(${boot}); process.stdout.write(bootCli().codeCache);`;

@@ -38,10 +38,10 @@ const shared = {
   plugins: [zodEnglishOnly],
   logLevel: 'warning',
 };
-// The worker threads and the bin's loader (src/boot.ts): ES modules, sharing chunks.
+// The worker threads and the bin's loader (src/commands/boot.ts): ES modules, sharing chunks.
 await build({
   ...shared,
-  entryPoints: ['dist/src/boot.js', 'dist/src/solvers/solve-worker.js', 'dist/src/commands/sweep-worker.js'],
+  entryPoints: ['dist/src/commands/boot.js', 'dist/src/solvers/solve-worker.js', 'dist/src/commands/sweep-worker.js'],
   entryNames: '[name]',
   outdir,
   splitting: true,
@@ -49,7 +49,7 @@ await build({
   // Bundled CommonJS dependencies call require(): give ES modules one.
   banner: { js: "import { createRequire as __plannerRequire } from 'node:module'; const require = __plannerRequire(import.meta.url);" },
 });
-// The CLI: one CommonJS file, so that V8 compiles it as one script with a code cache (src/boot.ts);
+// The CLI: one CommonJS file, so that V8 compiles it as one script with a code cache (src/commands/boot.ts);
 // import.meta is what the loader passes in.
 await build({
   ...shared,

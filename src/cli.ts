@@ -4,7 +4,7 @@ import { processIo, type CliIo } from './commands/io.js';
 import { listSolverNames, warmIsolatedSolver } from './solvers/registry.js';
 import { packageVersion } from './commands/version.js';
 
-// The bin's loader hands the build's pre-parsed package CSVs in (src/boot.ts).
+// The bin's loader hands the build's pre-parsed package CSVs in (src/commands/boot.ts).
 export { rememberCsvRecords } from './csv-known.js';
 
 /**

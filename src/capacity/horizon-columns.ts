@@ -1,4 +1,4 @@
-import { linearRelaxation, type Program, type Solution } from '../lp/index.js';
+import { linearRelaxation, objectiveValue, type Program, type Solution } from '../lp/index.js';
 import { buildProblem, type BuiltProblem } from './formulation.js';
 import { fleetMap, quotaApplies, vmUpperBound } from './formulation-fleet.js';
 import { quotaSubject, quotaUnitsPerVm } from './quota.js';
@@ -77,7 +77,7 @@ type Run = (program: Program, what: string) => Promise<Solution>;
  */
 export async function horizonLpByColumns(input: PlanningInput, run: Run): Promise<GeneratedLp | { failed: string }> {
   const pricing = blockPricing(input);
-  let seed = seedConfigs(input, pricing);
+  let seed = seedConfigs(pricing);
   let weekRounds = 0;
   // A long horizon starts from the configs its first week's LP needs: the rounds are then on a week's LP.
   const windows = input.windows.length;
@@ -265,7 +265,7 @@ function blockPricing(original: PlanningInput) {
       flowDuals.set(key, y);
       return y;
     };
-    const tolerance = PRICING_TOLERANCE * Math.max(1, Math.abs(objectiveOf(program, values)) / Math.max(1, windows.length));
+    const tolerance = PRICING_TOLERANCE * Math.max(1, Math.abs(objectiveValue(program, values)) / Math.max(1, windows.length));
     const best = new Map<string, { candidate: number; perGpu: number }>();
     for (const shape of shapes) {
       if (!shape || allowed.has(shape.candidate)) continue;
@@ -303,15 +303,15 @@ function blockPricing(original: PlanningInput) {
     for (const { candidate } of best.values()) allowed.add(candidate);
     return best.size;
   };
-  return { shapes, totalConfigs, price };
+  return { input, shapes, totalConfigs, price };
 }
 
 /**
  * The first restricted LP: per (workload, region), the config with the lowest VM cost per request/s (its
  * cheapest purchase's GPU-hour price x tp / rate), ties to the lower index.
  */
-function seedConfigs(original: PlanningInput, pricing: ReturnType<typeof blockPricing>): Set<number> {
-  const { input } = solvingInput(original);
+function seedConfigs(pricing: ReturnType<typeof blockPricing>): Set<number> {
+  const { input } = pricing;
   const skuById = new Map(input.skus.map((sku) => [sku.sku, sku]));
   const cheapest = new Map<string, { candidate: number; cost: number }>();
   for (const shape of pricing.shapes) {
@@ -342,10 +342,4 @@ function reducedCosts(program: Program, duals: Float64Array): Float64Array {
       reduced[program.rowColumns[k]!]! -= program.rowValues[k]! * y;
   }
   return reduced;
-}
-
-function objectiveOf(program: Program, values: Float64Array): number {
-  let sum = program.objectiveConstant;
-  for (let j = 0; j < values.length; j++) sum += program.objective[j]! * values[j]!;
-  return sum;
 }

@@ -147,15 +147,7 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
     // Replicas started load their llm (model-load.ts): part of the start-up cost, beside the VM boots.
     modelLoadCostUsd += windowModelLoad(input, window.replicas, previousReplicas).usd;
     previousReplicas = replicaMap(window.replicas);
-    const routes = [...window.routes].sort(
-      (a, b) =>
-        compareStrings(a.workload, b.workload) ||
-        compareStrings(a.origin, b.origin) ||
-        compareStrings(a.region, b.region) ||
-        compareStrings(a.llm, b.llm) ||
-        compareStrings(a.sku, b.sku) ||
-        a.tp - b.tp,
-    );
+    const routes = [...window.routes].sort(compareRoutes);
     const unmet = [...window.unmet].sort((a, b) => compareStrings(a.workload, b.workload) || compareStrings(a.origin, b.origin));
     totals.servedRequests += routes.reduce((sum, route) => sum + route.requestsPerSec, 0) * window.hours * 3600;
     totals.unmetRequests += unmet.reduce((sum, entry) => sum + entry.requestsPerSec, 0) * window.hours * 3600;
@@ -201,6 +193,18 @@ export function assemblePlan(input: PlanningInput, windows: readonly PlanWindow[
 
 function microDollars(value: number): number {
   return Math.round(value * 1e6) / 1e6;
+}
+
+/** plan.json's route order: workload, origin, region, llm, sku, tp. */
+export function compareRoutes(a: PlanWindow['routes'][number], b: PlanWindow['routes'][number]): number {
+  return (
+    compareStrings(a.workload, b.workload) ||
+    compareStrings(a.origin, b.origin) ||
+    compareStrings(a.region, b.region) ||
+    compareStrings(a.llm, b.llm) ||
+    compareStrings(a.sku, b.sku) ||
+    a.tp - b.tp
+  );
 }
 
 function compareFleet(a: { region: string; sku: string; purchase: string }, b: { region: string; sku: string; purchase: string }): number {

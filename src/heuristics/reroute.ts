@@ -1,4 +1,4 @@
-import { assemblePlan } from '../capacity/plan.js';
+import { assemblePlan, compareRoutes } from '../capacity/plan.js';
 import { poolCapacity } from '../capacity/policies.js';
 import type { Plan, PlanningInput, PlanWindow } from '../capacity/types.js';
 import { compareStrings } from '../order.js';
@@ -17,7 +17,8 @@ import { compareStrings } from '../order.js';
  */
 export function rerouteUnmet(input: PlanningInput, plan: Plan): Plan {
   if (!plan.windows.some((window) => window.unmet.length)) return plan;
-  const windows = plan.windows.map((window) => (window.unmet.length ? rerouteWindow(input, window) : window));
+  const lookups = lookupsOf(input);
+  const windows = plan.windows.map((window) => (window.unmet.length ? rerouteWindow(input, lookups, window) : window));
   if (windows.every((window, t) => window === plan.windows[t])) return plan;
   return assemblePlan(input, windows, plan.status);
 }
@@ -28,16 +29,32 @@ const round = (value: number) => Math.round(value * STEP) / STEP;
 
 type Route = PlanWindow['routes'][number];
 
-function rerouteWindow(input: PlanningInput, window: PlanWindow): PlanWindow {
-  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
-  const keyOf = (r: { llm: string; sku: string; tp: number; region: string }) => `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
+const keyOf = (r: { llm: string; sku: string; tp: number; region: string }) => `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
+
+/** The plan-wide lookups every window uses: configs by key, their rates, workloads by id. */
+interface Lookups {
+  candidates: ReadonlyMap<string, PlanningInput['candidates'][number]>;
+  workloads: ReadonlyMap<string, PlanningInput['workloads'][number]>;
+  rateOf: (key: string, workload: string) => number;
+}
+
+function lookupsOf(input: PlanningInput): Lookups {
+  const candidates = new Map(input.candidates.map((c) => [keyOf(c), c]));
+  return {
+    candidates,
+    workloads: new Map(input.workloads.map((w) => [w.id, w])),
+    rateOf: (key, workload) => candidates.get(key)?.requestsPerSecByWorkload.get(workload) ?? 0,
+  };
+}
+
+function rerouteWindow(input: PlanningInput, lookups: Lookups, window: PlanWindow): PlanWindow {
+  const { candidates, workloads, rateOf } = lookups;
   const usable = new Map<string, number>();
   for (const replica of window.replicas) {
     const key = keyOf(replica);
     usable.set(key, (usable.get(key) ?? 0) + replica.count * poolCapacity(input, replica.pool) * (1 - input.policies.headroom));
   }
   const routes: Route[] = window.routes.map((route) => ({ ...route }));
-  const rateOf = (key: string, workload: string) => candidates.get(key)?.requestsPerSecByWorkload.get(workload) ?? 0;
   const load = new Map<string, number>();
   for (const route of routes) {
     const key = keyOf(route);
@@ -49,7 +66,6 @@ function rerouteWindow(input: PlanningInput, window: PlanWindow): PlanWindow {
     return rate > 0 ? down(Math.max(0, (usable.get(key)! - (load.get(key) ?? 0)) * rate)) : 0;
   };
   const configs = [...usable.keys()].sort(compareStrings);
-  const workloads = new Map(input.workloads.map((w) => [w.id, w]));
   const reaches = (workload: string, origin: string, key: string) => {
     const w = workloads.get(workload)!;
     const c = candidates.get(key);
@@ -105,24 +121,24 @@ function rerouteWindow(input: PlanningInput, window: PlanWindow): PlanWindow {
   }
   if (!changed) return window;
   const rerouted = { ...window, routes: routes.filter((route) => route.requestsPerSec > 0), unmet };
-  return rowsHold(input, window, rerouted, usable, rateOf, keyOf) ? rerouted : window;
+  return rowsHold(input, lookups, window, rerouted, usable) ? rerouted : window;
 }
 
 /** Each config's load within its usable replicas, and each (workload, origin)'s served + unmet as before. */
 function rowsHold(
   input: PlanningInput,
+  lookups: Lookups,
   before: PlanWindow,
   after: PlanWindow,
   usable: ReadonlyMap<string, number>,
-  rateOf: (key: string, workload: string) => number,
-  keyOf: (r: Route) => string,
 ): boolean {
+  const { rateOf, workloads } = lookups;
   const load = new Map<string, number>();
   for (const route of after.routes) {
     const key = keyOf(route);
     const rate = rateOf(key, route.workload);
     if (!(rate > 0) || !usable.has(key)) return false;
-    const w = input.workloads.find((workload) => workload.id === route.workload);
+    const w = workloads.get(route.workload);
     if (!w || input.latencyMs(route.origin, route.region) > w.maxNetworkRttMs) return false;
     load.set(key, (load.get(key) ?? 0) + route.requestsPerSec / rate);
   }
@@ -136,15 +152,4 @@ function rowsHold(
   const was = total(before);
   const now = total(after);
   return [...new Set([...was.keys(), ...now.keys()])].every((key) => Math.abs((was.get(key) ?? 0) - (now.get(key) ?? 0)) <= 1e-7);
-}
-
-function compareRoutes(a: Route, b: Route): number {
-  return (
-    compareStrings(a.workload, b.workload) ||
-    compareStrings(a.origin, b.origin) ||
-    compareStrings(a.region, b.region) ||
-    compareStrings(a.llm, b.llm) ||
-    compareStrings(a.sku, b.sku) ||
-    a.tp - b.tp
-  );
 }

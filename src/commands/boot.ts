@@ -9,8 +9,8 @@ import { Script, constants } from 'node:vm';
  * code cache, cli.code-cache beside it, which the build writes from a training run. Node 20 has no compile
  * cache for its own loaders, and compiling the bundle's functions is a large share of a short command's time.
  * V8 refuses a cache made by another V8 version, other flags or another source; the CLI then compiles as
- * usual: the cache changes how fast it starts, never what it does. Being the bin's loader, this module reads
- * the files it runs (biome.json exempts it from the rule that only src/commands/ touches the file system).
+ * usual: the cache changes how fast it starts, never what it does. The bundle builds this module as
+ * dist/bundle/boot.js, beside the files it reads.
  */
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI_FILE = join(here, 'cli.cjs');
