@@ -1,6 +1,7 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveFn, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
+import { startWithinGap } from './window-start.js';
 import { summariseCommitments } from './commitment-summary.js';
 import { growthFactors, marginalUtilisation } from './commitment-growth.js';
 import { maxOf, minOf } from '../extremes.js';
@@ -466,6 +467,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
   let windowBoundsKnown = true;
   let widened = 0;
   let heldToLp = 0;
+  let startedWithinGap = 0;
   const fellBack: Record<string, number[]> = {};
   const unproven: number[] = [];
   const initialFleet = fleetMap(input);
@@ -509,15 +511,26 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       const built = buildProblem(input, buildOptions);
       return { built, solution: await run(built.program, label) };
     };
-    let { built, solution } = guide
-      ? await solveWindow({
-          ...window,
-          allowCandidate: shortlistOf(guide, t),
-          ...(guide.generated ? { allowFleet: shortlistFleets(input, guide, t, before) } : {}),
-        })
-      : await solveWindow(window);
     const servesLp = (found: { built: BuiltProblem; solution: Solution }) =>
       found.solution.values !== undefined && unmetOf(found.built, found.solution.values) <= guide!.unmet[t]! + 1e-6;
+    const first = buildProblem(
+      input,
+      guide
+        ? {
+            ...window,
+            allowCandidate: shortlistOf(guide, t),
+            ...(guide.generated ? { allowFleet: shortlistFleets(input, guide, t, before) } : {}),
+          }
+        : window,
+    );
+    // The MILP's start: its LP relaxation rounded up. When that start is already within the gap of the LP's
+    // bound, branch and bound would stop at it at once, so the MILP is not run (glpk.js takes no start).
+    const firstRelaxed = await run(linearRelaxation(first.program), `${label} LP`);
+    const start = startWithinGap(input, first, firstRelaxed, before, replicasBefore, ctx.relativeGap);
+    const keepStart = start !== undefined && (!guide || servesLp({ built: first, solution: start }));
+    if (keepStart) startedWithinGap++;
+    let { built, solution } =
+      keepStart && start ? { built: first, solution: start } : { built: first, solution: await run(first.program, label) };
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
     // changes; first ask the shortlist for the cheapest plan that serves what the LP served (lp-service.ts).
     const held =
@@ -555,8 +568,8 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     };
     if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
     // The LP of the program the MILP solved (restricted or wide), rounded up.
-    const relaxed = await run(linearRelaxation(built.program), `${label} LP`);
-    if (relaxed.status === 'optimal' && relaxed.values) {
+    const relaxed = built === first ? firstRelaxed : await run(linearRelaxation(built.program), `${label} LP`);
+    if (relaxed.status === 'optimal' && relaxed.values && !(keepStart && built === first)) {
       const rounded = roundUpFleet(input, built, built.program, relaxed.values, before, replicasBefore);
       if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);
     }
@@ -606,6 +619,9 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       reason: [
         reason,
         guide?.note,
+        startedWithinGap
+          ? `${startedWithinGap} window${startedWithinGap === 1 ? "'s" : "s'"} LP rounded up was within the gap of its bound, so no branch and bound ran`
+          : '',
         heldToLp ? `${heldToLp} window${heldToLp === 1 ? '' : 's'} held to the LP's service on the shortlist` : '',
         widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
         unproven.length
