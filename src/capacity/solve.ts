@@ -620,7 +620,9 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
         reason,
         guide?.note,
         startedWithinGap
-          ? `${startedWithinGap} window${startedWithinGap === 1 ? "'s" : "s'"} LP rounded up was within the gap of its bound, so no branch and bound ran`
+          ? startedWithinGap === 1
+            ? "1 window's LP rounded up was within the gap of its bound, so no branch and bound ran"
+            : `${startedWithinGap} windows' LPs rounded up were within the gap of their bounds, so no branch and bound ran`
           : '',
         heldToLp ? `${heldToLp} window${heldToLp === 1 ? '' : 's'} held to the LP's service on the shortlist` : '',
         widened ? `${widened} window${widened === 1 ? '' : 's'} needed every config` : '',
