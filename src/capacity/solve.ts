@@ -1,7 +1,7 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveFn, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
-import { startWithinGap } from './window-start.js';
+import { windowStart } from './window-start.js';
 import { summariseCommitments } from './commitment-summary.js';
 import { growthFactors, marginalUtilisation } from './commitment-growth.js';
 import { maxOf, minOf } from '../extremes.js';
@@ -507,6 +507,8 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     }
     // Past the safety net with no GH plan: the window is solved within a small node limit instead.
     const run = ctx.expired() ? (program: Program, what: string) => ctx.runPastNet(program, what) : ctx.run;
+    const runStarted = (program: Program, what: string, point: Float64Array | undefined) =>
+      ctx.expired() || !point ? run(program, what) : ctx.run(program, what, { start: point });
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
       return { built, solution: await run(built.program, label) };
@@ -526,11 +528,13 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     // The MILP's start: its LP relaxation rounded up. When that start is already within the gap of the LP's
     // bound, branch and bound would stop at it at once, so the MILP is not run (glpk.js takes no start).
     const firstRelaxed = await run(linearRelaxation(first.program), `${label} LP`);
-    const start = startWithinGap(input, first, firstRelaxed, before, replicasBefore, ctx.relativeGap);
-    const keepStart = start !== undefined && (!guide || servesLp({ built: first, solution: start }));
+    const start = windowStart(input, first, firstRelaxed, before, replicasBefore, ctx.relativeGap);
+    const keepStart = start.proven !== undefined && (!guide || servesLp({ built: first, solution: start.proven }));
     if (keepStart) startedWithinGap++;
     let { built, solution } =
-      keepStart && start ? { built: first, solution: start } : { built: first, solution: await run(first.program, label) };
+      keepStart && start.proven
+        ? { built: first, solution: start.proven }
+        : { built: first, solution: await runStarted(first.program, label, start.point) };
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
     // changes; first ask the shortlist for the cheapest plan that serves what the LP served (lp-service.ts).
     const held =

@@ -6,34 +6,38 @@ import type { PlanningInput } from './types.js';
 /**
  * A window MILP's start: its LP relaxation rounded up (round-up.ts). When the start's objective is within
  * the relative gap of the LP's optimum, that optimum proves it and branch and bound would stop at the start
- * at once; the start is then the MILP's answer, with the LP's objective as its bound. Otherwise undefined:
- * the MILP runs. The rule depends on the program alone, never on time.
+ * at once; the start is then the MILP's answer (`proven`), with the LP's objective as its bound. Otherwise
+ * the MILP runs, given the point as its start where the backend takes one. The rule depends on the program
+ * alone, never on time.
  */
-export function startWithinGap(
+export function windowStart(
   input: PlanningInput,
   built: BuiltProblem,
   relaxed: Solution,
   previousFleet: ReadonlyMap<string, number>,
   previousReplicas: ReadonlyMap<string, number>,
   gap: number,
-): Solution | undefined {
-  if (relaxed.status !== 'optimal' || !relaxed.values || relaxed.objective === undefined) return undefined;
+): { point?: Float64Array; proven?: Solution } {
+  if (relaxed.status !== 'optimal' || !relaxed.values || relaxed.objective === undefined) return {};
   const { program } = built;
-  const start = roundUpFleet(input, built, program, relaxed.values, previousFleet, previousReplicas);
-  if (!start) return undefined;
+  const point = roundUpFleet(input, built, program, relaxed.values, previousFleet, previousReplicas);
+  if (!point) return {};
   // Rounding fixes replicas and VMs; any other integer column (a choice, a path) must already be whole.
-  for (let j = 0; j < start.length; j++) if (program.integrality[j] === 1 && !Number.isInteger(start[j]!)) return undefined;
-  const objective = objectiveValue(program, start);
+  for (let j = 0; j < point.length; j++) if (program.integrality[j] === 1 && !Number.isInteger(point[j]!)) return {};
+  const objective = objectiveValue(program, point);
   const proven = relativeGap(objective, relaxed.objective);
-  if (proven === undefined || proven > gap) return undefined;
+  if (proven === undefined || proven > gap) return { point };
   return {
-    status: 'optimal',
-    solver: relaxed.solver,
-    rawStatus: 'the LP relaxation rounded up, within the gap of the LP bound',
-    values: start,
-    objective,
-    bound: relaxed.objective,
-    gap: proven,
-    seconds: 0,
+    point,
+    proven: {
+      status: 'optimal',
+      solver: relaxed.solver,
+      rawStatus: 'the LP relaxation rounded up, within the gap of the LP bound',
+      values: point,
+      objective,
+      bound: relaxed.objective,
+      gap: proven,
+      seconds: 0,
+    },
   };
 }

@@ -36,6 +36,11 @@ export interface SolveOptions {
   relativeGap?: number;
   /** Receives the backend's log lines; never written to stdout. */
   log?: (line: string) => void;
+  /**
+   * A MIP start: a point of the program (one value per column) the search may begin from. Backends that
+   * take one use it (HiGHS); others ignore it. It never changes what is optimal, only where a search starts.
+   */
+  start?: Float64Array;
 }
 
 export interface Solution {

@@ -143,6 +143,7 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
       : {}),
   });
   try {
+    if (mip && options.start?.length === program.objective.length) model.setSolution({ colValue: options.start });
     const attempt = runModel(highs, model, mip, options);
     if (attempt.values) attempt.values = roundIntegers(program, attempt.values);
     return attempt;
