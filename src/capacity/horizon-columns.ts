@@ -1,4 +1,4 @@
-import { linearRelaxation, objectiveValue, type Program, type Solution } from '../lp/index.js';
+import { linearRelaxation, objectiveValue, type Basis, type Program, type SolveOptions, type Solution } from '../lp/index.js';
 import { buildProblem, type BuiltProblem } from './formulation.js';
 import { fleetMap, quotaApplies, vmUpperBound } from './formulation-fleet.js';
 import { quotaSubject, quotaUnitsPerVm } from './quota.js';
@@ -68,7 +68,7 @@ export interface GeneratedLp {
   totalConfigs: number;
 }
 
-type Run = (program: Program, what: string) => Promise<Solution>;
+type Run = (program: Program, what: string, extra?: SolveOptions) => Promise<Solution>;
 
 /**
  * The horizon LP's optimum by column generation, or a reason it was not reached (an LP that did not solve
@@ -79,6 +79,7 @@ export async function horizonLpByColumns(input: PlanningInput, run: Run): Promis
   const pricing = blockPricing(input);
   let seed = seedConfigs(pricing);
   let weekRounds = 0;
+  const warm: WarmStart = {};
   // A long horizon starts from the configs its first week's LP needs: the rounds are then on a week's LP.
   const windows = input.windows.length;
   if (windows >= 2 * SEED_WINDOWS) {
@@ -89,13 +90,14 @@ export async function horizonLpByColumns(input: PlanningInput, run: Run): Promis
       Array.from({ length: SEED_WINDOWS }, (_, t) => t),
       run,
       'the first week',
+      warm,
     );
     if ('built' in week) {
       seed = week.allowed;
       weekRounds = week.rounds;
     }
   }
-  const all = await generate(input, pricing, seed, undefined, run, 'the horizon LP');
+  const all = await generate(input, pricing, seed, undefined, run, 'the horizon LP', warm);
   if (!('built' in all)) return all;
   return {
     built: all.built,
@@ -116,6 +118,7 @@ async function generate(
   windows: readonly number[] | undefined,
   run: Run,
   what: string,
+  warm: WarmStart,
 ): Promise<{ built: BuiltProblem; solution: Solution; rounds: number; allowed: Set<number> } | { failed: string }> {
   const allowed = new Set(seed);
   // Fleets that hold VMs before the horizon (reserved, current) stay: leaving them out would not be a restriction.
@@ -128,13 +131,41 @@ async function generate(
       allowCandidate: (_, c) => allowed.has(c),
       allowFleet: (sku, region) => fleets.has(`${sku}|${region}`),
     });
-    const solution = await run(linearRelaxation(built.program), `${what} (column generation, round ${round})`);
+    const relaxed = linearRelaxation(built.program);
+    const basis = warm.previous ? carriedBasis(warm.previous.program, warm.previous.basis, relaxed) : undefined;
+    const solution = await run(relaxed, `${what} (column generation, round ${round})`, basis ? { basis } : {});
+    if (solution.basis) warm.previous = { program: relaxed, basis: solution.basis };
     if (solution.status !== 'optimal' || !solution.values || !solution.duals)
       return { failed: `round ${round}'s restricted LP of ${what} ended ${solution.status} (${solution.rawStatus})` };
     if (pricing.price(built, solution.values, solution.duals, allowed, fleets, included) === 0)
       return { built, solution, rounds: round, allowed };
   }
   return { failed: `no convergence within ${COLUMN_GENERATION_ROUNDS} rounds` };
+}
+
+/** The last restricted LP and its optimal basis: each re-solve starts from it. */
+interface WarmStart {
+  previous?: { program: Program; basis: Basis };
+}
+
+/**
+ * A basis for a grown restricted LP from its predecessor's optimal one, matched by column and row label:
+ * carried-over columns and rows keep their status, new columns start nonbasic at their lower bound (at zero
+ * when free), new rows with their slack basic. Every row then has one basic entry, and the point is the
+ * predecessor's optimum extended by zeros, feasible for the new rows (they hold at zero), so the simplex
+ * continues from there instead of starting over. Undefined when a row was dropped (its basic count is off).
+ */
+export function carriedBasis(before: Program, basis: Basis, after: Program): Basis | undefined {
+  const columnStatus = new Map(before.columnLabels.map((label, j) => [label, basis.columns[j]!]));
+  const rowStatus = new Map(before.rowLabels.map((label, i) => [label, basis.rows[i]!]));
+  const columns = Int32Array.from(
+    after.columnLabels,
+    (label, j) => columnStatus.get(label) ?? (Number.isFinite(after.columnLower[j]!) ? 0 : 3),
+  );
+  const rows = Int32Array.from(after.rowLabels, (label) => rowStatus.get(label) ?? 1);
+  let basic = 0;
+  for (const statuses of [columns, rows]) for (const status of statuses) if (status === 1) basic++;
+  return basic === after.rowLower.length ? { columns, rows } : undefined;
 }
 
 /** `${sku}|${region}` of a fleetKey `${sku}|${region}|${purchase}`. */

@@ -945,7 +945,7 @@ export async function relaxationBound(
   timeLimitSec = DEFAULT_TIME_LIMIT_SEC,
 ): Promise<number | undefined> {
   if (usesColumnGeneration(input)) {
-    const generated = await horizonLpByColumns(input, (program) => solve(program, { timeLimitSec }));
+    const generated = await horizonLpByColumns(input, (program, _, extra) => solve(program, { ...extra, timeLimitSec }));
     if ('built' in generated) return generated.solution.objective;
   }
   const relaxation = await solve(linearRelaxation(buildProblem(input).program), { timeLimitSec });

@@ -6,6 +6,7 @@ export { readLpText } from './lp-read.js';
 export * from './types.js';
 export {
   relativeGap,
+  type Basis,
   type Solution,
   type SolveFn,
   type SolveLimit,

@@ -41,6 +41,21 @@ export interface SolveOptions {
    * take one use it (HiGHS); others ignore it. It never changes what is optimal, only where a search starts.
    */
   start?: Float64Array;
+  /**
+   * An LP start: a basis of the program (a status per column and per row) the simplex may begin from, e.g.
+   * a previous solve's basis carried over to a grown program. Backends that take one use it (HiGHS) and
+   * fall back to their own start when it is not a valid basis; others ignore it. It never changes the optimum.
+   */
+  basis?: Basis;
+}
+
+/**
+ * Simplex basis statuses, HiGHS's codes: 0 at lower bound, 1 basic, 2 at upper bound, 3 free at zero, 4 nonbasic.
+ * A valid basis has exactly one basic entry per row across both arrays.
+ */
+export interface Basis {
+  columns: Int32Array;
+  rows: Int32Array;
 }
 
 export interface Solution {
@@ -60,6 +75,8 @@ export interface Solution {
    * other status.
    */
   duals?: Float64Array;
+  /** LPs solved to optimality, by backends that report one (HiGHS): the optimal basis, to start a re-solve from. */
+  basis?: Basis;
   solver: string;
   /** The backend's own status words, for diagnosis. */
   rawStatus: string;

@@ -1,5 +1,6 @@
 import * as highsModule from 'highs';
 import { objectiveValue } from '../lp/check.js';
+import type { Basis } from '../lp/solution.js';
 import { isMip, type Program } from '../lp/types.js';
 import {
   DEFAULT_RELATIVE_GAP,
@@ -79,6 +80,7 @@ async function solve(program: Program, options: SolveOptions = {}): Promise<Solu
   if ((attempt.status === 'optimal' || attempt.status === 'feasible') && attempt.values) {
     solution.values = attempt.values;
     if (attempt.duals) solution.duals = attempt.duals;
+    if (attempt.basis) solution.basis = attempt.basis;
     solution.objective = objectiveValue(program, attempt.values);
     solution.bound = isMip(program) ? attempt.bound : solution.objective;
     if (attempt.status === 'optimal' && solution.bound === undefined) solution.bound = solution.objective;
@@ -93,7 +95,20 @@ interface Attempt {
   limit?: SolveLimit;
   values?: Float64Array;
   duals?: Float64Array;
+  basis?: Basis;
   bound?: number;
+}
+
+/** A basis HiGHS can take: one status per column and row, each a known code, one basic entry per row. */
+function isBasisOf(program: Program, basis: Basis): boolean {
+  if (basis.columns.length !== program.objective.length || basis.rows.length !== program.rowLower.length) return false;
+  let basic = 0;
+  for (const statuses of [basis.columns, basis.rows])
+    for (const status of statuses) {
+      if (status < 0 || status > 4) return false;
+      if (status === 1) basic++;
+    }
+  return basic === program.rowLower.length;
 }
 
 const STATUS_NAMES: Record<number, string> = {
@@ -144,6 +159,8 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
   });
   try {
     if (mip && options.start?.length === program.objective.length) model.setSolution({ colValue: options.start });
+    if (!mip && options.basis && isBasisOf(program, options.basis))
+      model.setBasis({ colStatus: options.basis.columns, rowStatus: options.basis.rows });
     const attempt = runModel(highs, model, mip, options);
     if (attempt.values) attempt.values = roundIntegers(program, attempt.values);
     return attempt;
@@ -153,6 +170,11 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
 }
 
 type Model = ReturnType<Highs['createModel']>;
+
+const basisOf = (basis: { colStatus: Int32Array; rowStatus: Int32Array }): Basis => ({
+  columns: Int32Array.from(basis.colStatus),
+  rows: Int32Array.from(basis.rowStatus),
+});
 
 function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOptions): Attempt & { objective?: number } {
   const { modelStatus: codes, solutionStatus } = highs.constants;
@@ -201,6 +223,7 @@ function runModel(highs: Highs, model: Model, mip: boolean, options: SolveOption
       ...(limit ? { limit } : {}),
       values: Float64Array.from(point.colValue),
       ...(!mip && status === 'optimal' && dualFeasible ? { duals: Float64Array.from(point.rowDual) } : {}),
+      ...(!mip && status === 'optimal' && model.info.get('basis_validity') === 1 ? { basis: basisOf(model.getBasis()) } : {}),
       objective: model.getObjectiveValue(),
     };
     if (mip) {
