@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planCapacity } from '../src/capacity/solve.js';
 import { DEFAULT_SCENARIO, loadScenarioFile } from '../src/index.js';
-import { type AghWork, aghSettings, type HeuristicName, planHeuristic } from '../src/heuristics/index.js';
+import { type AghWork, aghSettings, greedyWindowFallback, type HeuristicName, planHeuristic } from '../src/heuristics/index.js';
 import { getSolver } from '../src/solvers/registry.js';
 import { checkPlan } from '../src/validate/check-plan.js';
 import { instances } from './planner.bench.js';
@@ -85,6 +85,8 @@ export async function run(): Promise<void> {
       strategy: 'auto',
       timeLimitSec: TIME_LIMIT_SEC,
       relativeGap: loaded.scenario.solver.gap,
+      // What `planner solve` runs: every window's plan is also checked against GH's for it.
+      ...greedyWindowFallback(input),
     });
     const exactCpu = cpuSince(exactCpuFrom);
     const bound = exact.solver.bound;

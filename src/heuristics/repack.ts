@@ -1,6 +1,6 @@
 /** After serving: M3's TP re-pack per (llm, sku, region), and the release of replicas and VMs beyond their load. */
 import type { VmGroup } from './context.js';
-import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus } from './fleet.js';
+import { costliestVm, decrement, vmGroupGpus, vmGroupUsedGpus, windowSpend } from './fleet.js';
 import { EPS, newFlowMap, recomputeLoad, type WindowScope } from './window.js';
 
 /** The VM groups to visit: all, or only `groups` (those a move touched, in index order). */
@@ -37,6 +37,7 @@ export function repack(scope: WindowScope, groups?: ReadonlySet<number>): void {
         if (!best || n * cand.tp < best.gpus) best = { c, n, gpus: n * cand.tp };
       }
       if (!best || best.gpus >= gpus) continue;
+      if (scope.env.spendCap !== undefined && overspends(scope, group, best.c, best.n)) continue;
       for (const c of group) {
         state.replicas.delete(c);
         // Emptied before it is detached, so that a journal (journal.ts) sees every route that goes.
@@ -54,6 +55,18 @@ export function repack(scope: WindowScope, groups?: ReadonlySet<number>): void {
       }
     }
   }
+}
+
+/**
+ * Whether moving a TP group's replicas to n of candidate `to` would take the window past its spend cap: the
+ * move changes no VM, only which replicas start and load their llm.
+ */
+function overspends(scope: WindowScope, group: readonly number[], to: number, n: number): boolean {
+  const { ctx, env, state } = scope;
+  const starts = (c: number, count: number) => Math.max(0, count - (env.prevReplicas.get(c) ?? 0)) * ctx.cands[c]!.loadUsd;
+  let delta = starts(to, n);
+  for (const c of group) delta -= starts(c, state.replicas.get(c) ?? 0);
+  return delta > 0 && windowSpend(scope) + delta > env.spendCap! + 1e-9;
 }
 
 /** Drops replicas beyond their load and VMs beyond their replicas (the costliest VM first); only in `groups` when given. */

@@ -1,6 +1,6 @@
 /** GH's greedy step: serves unmet demand from spare replicas, then free GPUs, then new VMs by cost per effective coverage. */
 import type { Offer } from './context.js';
-import { cheapestOffer, freeVmGroupGpus, type PricedOffer } from './fleet.js';
+import { cheapestOffer, freeVmGroupGpus, type PricedOffer, windowSpend } from './fleet.js';
 import { EPS, addFlow, type WindowScope, type WindowState } from './window.js';
 
 export interface ServeOptions {
@@ -47,12 +47,22 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       // 2. Free GPUs in VMs already bought.
       const withFree = freeVmGroupGpus(scope, freeGpus);
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
+      // Under a spend cap, replicas that start load their llm: that cost must fit what is left of the cap too.
+      const left = capped && withFree > 0 ? env.spendCap! - windowSpend(scope) : Infinity;
       for (const { c, rtt } of withFree > 0 ? pair.options : []) {
         const cand = ctx.cands[c]!;
         const free = freeGpus[cand.vmGroup]!;
         if (free < cand.tp) continue;
         const per = cand.rates[pair.w]! * usable;
-        const n = Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
+        const n = affordable(
+          state,
+          ran[c]!,
+          c,
+          cand.loadUsd,
+          Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
+          left,
+        );
+        if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         const score = (n * cand.tp) / cover;
         if (!placed || score < placed.score - 1e-12 || (Math.abs(score - placed.score) <= 1e-12 && rtt < placed.rtt))
@@ -68,6 +78,7 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       // 3. A new VM, by cost per effective coverage.
       const penaltyPerRps = pair.penalty * 3600 * env.hours;
       if (capped) priced.fill(undefined);
+      const spent = capped ? windowSpend(scope) : 0;
       let bought: { c: number; offer: Offer; vms: number; n: number; cover: number; score: number; rtt: number } | undefined;
       for (const { c, rtt } of pair.options) {
         const cand = ctx.cands[c]!;
@@ -77,7 +88,14 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
         if (!offer) continue;
         const free = freeGpus[cand.vmGroup]!;
         const per = cand.rates[pair.w]! * usable;
-        const n = Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9)));
+        const n = affordable(
+          state,
+          ran[c]!,
+          c,
+          cand.loadUsd,
+          Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
+          capped ? env.spendCap! - spent - offer.cost : Infinity,
+        );
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         // Replicas beyond those that ran last window load their llm first.
@@ -87,7 +105,15 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
           // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
           const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
-          const vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
+          let vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
+          // offer.most counts the VMs' cost against a cap; the replicas on the VMs beyond the first load too.
+          if (capped && vms > 1 && cand.loadUsd > 0) {
+            const first = offer.cost + newStarts(state, ran[c]!, c, n) * cand.loadUsd;
+            vms = Math.max(
+              1,
+              Math.min(vms, 1 + Math.floor((env.spendCap! - spent - first + 1e-9) / (offer.cost + cand.perVm * cand.loadUsd))),
+            );
+          }
           bought = {
             c,
             offer: offer.offer,
@@ -109,6 +135,17 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     }
     state.unmet[i] = remaining > EPS ? remaining : 0;
   }
+}
+
+/**
+ * The most of n more replicas of candidate c whose model loads fit in `left` USD (replicas that ran last window
+ * load nothing); n itself when loads are free or nothing caps the spend.
+ */
+function affordable(state: WindowState, ran: number, c: number, loadUsd: number, n: number, left: number): number {
+  if (loadUsd <= 0 || left === Infinity) return n;
+  if (newStarts(state, ran, c, n) * loadUsd <= left + 1e-9) return n;
+  const kept = ran === 0 ? 0 : Math.max(0, ran - (state.replicas.get(c) ?? 0));
+  return Math.min(n, kept + Math.max(0, Math.floor((left + 1e-9) / loadUsd)));
 }
 
 /** Of n more replicas of candidate c, how many start (load their llm): those beyond the `ran` that ran last window. */
