@@ -6,6 +6,7 @@
 
 export { MAX_BATCH, MEMORY_UTILISATION, GENERATION_EFFICIENCY, STACK_CONSTANTS, gpuGeneration } from './constants.js';
 export { estimateDecodeStepMs, estimatePrefillMs, type EstimatorConstants } from './estimate.js';
+export { estimateBatchLatencyMs } from './batch-latency.js';
 export { kvBytesPerToken, memoryFit, tpSplitProblem, type MemoryFit } from './memory.js';
 export { mixStats, type MixStats } from './mix.js';
 export {
