@@ -1,4 +1,5 @@
 import type { PlanWindow, PlanningInput } from './types.js';
+import { configKey } from '../config-key.js';
 
 /**
  * What the KV-memory and single-path options measure in a plan window, from its routes and replicas alone
@@ -22,15 +23,15 @@ export interface KvUse {
 
 /** Per config with KV figures and routed load: the KV cache held and the memory free for it. */
 export function kvUseByConfig(input: PlanningInput, window: PlanWindow): KvUse[] {
-  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
+  const candidates = new Map(input.candidates.map((c) => [configKey(c), c]));
   const replicas = new Map<string, number>();
   for (const r of window.replicas) {
-    const key = `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
+    const key = configKey(r);
     replicas.set(key, (replicas.get(key) ?? 0) + r.count);
   }
   const held = new Map<string, { gib: number; perRate: number }>();
   for (const route of window.routes) {
-    const key = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
+    const key = configKey(route);
     const gib = candidates.get(key)?.kv?.gibPerRequestPerSec.get(route.workload);
     if (gib === undefined) continue;
     const entry = held.get(key) ?? { gib: 0, perRate: 0 };

@@ -1,5 +1,6 @@
 import { poolOf } from './policies.js';
 import type { Candidate, PlanningInput, ReplicaPool } from './types.js';
+import { configKey } from '../config-key.js';
 
 /**
  * Model load (SageServe's model interchange): a replica that starts, more replicas of a config in a region
@@ -20,7 +21,7 @@ export interface ReplicaCount {
 
 /** The identity of a replica group across windows: config, region and pool. */
 export function replicaKey(replica: Omit<ReplicaCount, 'count'>): string {
-  return `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}|${replica.pool ?? ''}`;
+  return `${configKey(replica)}|${replica.pool ?? ''}`;
 }
 
 /** Replica counts by replicaKey. */

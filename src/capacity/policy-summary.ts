@@ -1,6 +1,7 @@
 import { kvUseByConfig, pathsByWorkloadRegion } from './kv-path-use.js';
 import { isInteractive } from './policies.js';
 import type { Plan, PlanningInput } from './types.js';
+import { configKey } from '../config-key.js';
 
 /**
  * What the optional policies (spot, locality, quality, deadlines) did in a plan, from the plan itself: the
@@ -142,7 +143,7 @@ export function summarisePolicies(input: PlanningInput, plan: Plan): PolicySumma
       const groups = new Map<string, Set<string>>();
       for (const replica of window.replicas) {
         if (!replica.workloads) continue;
-        const key = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
+        const key = configKey(replica);
         groups.set(key, (groups.get(key) ?? new Set<string>()).add(replica.workloads.join(',')));
       }
       for (const set of groups.values()) {

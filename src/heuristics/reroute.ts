@@ -2,6 +2,7 @@ import { assemblePlan, compareRoutes } from '../capacity/plan.js';
 import { poolCapacity } from '../capacity/policies.js';
 import type { Plan, PlanningInput, PlanWindow } from '../capacity/types.js';
 import { compareStrings } from '../order.js';
+import { configKey } from '../config-key.js';
 
 /**
  * Serves a window's unmet demand on the replicas it already has. GH routes origin by origin, so an origin
@@ -29,8 +30,6 @@ const round = (value: number) => Math.round(value * STEP) / STEP;
 
 type Route = PlanWindow['routes'][number];
 
-const keyOf = (r: { llm: string; sku: string; tp: number; region: string }) => `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
-
 /** The plan-wide lookups every window uses: configs by key, their rates, workloads by id. */
 interface Lookups {
   candidates: ReadonlyMap<string, PlanningInput['candidates'][number]>;
@@ -39,7 +38,7 @@ interface Lookups {
 }
 
 function lookupsOf(input: PlanningInput): Lookups {
-  const candidates = new Map(input.candidates.map((c) => [keyOf(c), c]));
+  const candidates = new Map(input.candidates.map((c) => [configKey(c), c]));
   return {
     candidates,
     workloads: new Map(input.workloads.map((w) => [w.id, w])),
@@ -51,13 +50,13 @@ function rerouteWindow(input: PlanningInput, lookups: Lookups, window: PlanWindo
   const { candidates, workloads, rateOf } = lookups;
   const usable = new Map<string, number>();
   for (const replica of window.replicas) {
-    const key = keyOf(replica);
+    const key = configKey(replica);
     usable.set(key, (usable.get(key) ?? 0) + replica.count * poolCapacity(input, replica.pool) * (1 - input.policies.headroom));
   }
   const routes: Route[] = window.routes.map((route) => ({ ...route }));
   const load = new Map<string, number>();
   for (const route of routes) {
-    const key = keyOf(route);
+    const key = configKey(route);
     load.set(key, (load.get(key) ?? 0) + route.requestsPerSec / rateOf(key, route.workload));
   }
   // Spare capacity of a config for a workload, in requests/s, rounded down to the step.
@@ -78,7 +77,7 @@ function rerouteWindow(input: PlanningInput, lookups: Lookups, window: PlanWindo
   };
   const add = (workload: string, origin: string, key: string, amount: number) => {
     const [llm, sku, tp, region] = key.split('|') as [string, string, string, string];
-    const route = routes.find((r) => r.workload === workload && r.origin === origin && keyOf(r) === key);
+    const route = routes.find((r) => r.workload === workload && r.origin === origin && configKey(r) === key);
     if (route) route.requestsPerSec = round(route.requestsPerSec + amount);
     else routes.push({ workload, origin, llm, sku, tp: Number(tp), region, requestsPerSec: amount });
     load.set(key, (load.get(key) ?? 0) + amount / rateOf(key, workload));
@@ -100,7 +99,7 @@ function rerouteWindow(input: PlanningInput, lookups: Lookups, window: PlanWindo
     for (const via of [...routes].sort(compareRoutes)) {
       if (left <= 0) break;
       if (via.workload !== entry.workload || via.origin === entry.origin || via.requestsPerSec <= 0) continue;
-      const viaKey = keyOf(via);
+      const viaKey = configKey(via);
       if (!reaches(entry.workload, entry.origin, viaKey)) continue;
       for (const key of configs) {
         if (left <= 0 || via.requestsPerSec <= 0) break;
@@ -135,7 +134,7 @@ function rowsHold(
   const { rateOf, workloads } = lookups;
   const load = new Map<string, number>();
   for (const route of after.routes) {
-    const key = keyOf(route);
+    const key = configKey(route);
     const rate = rateOf(key, route.workload);
     if (!(rate > 0) || !usable.has(key)) return false;
     const w = workloads.get(route.workload);

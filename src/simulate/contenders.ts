@@ -10,6 +10,7 @@ import { costLowerBound } from './cost-bound.js';
 import { fleetEntries, sliceInput } from './slice.js';
 import type { CapacityEvent, FleetWindow, RateLearning } from './types.js';
 import { maxOf } from '../extremes.js';
+import { configKey } from '../config-key.js';
 
 /**
  * What `planner simulate` compares: the planner and the baselines it is measured against. Not a strategy
@@ -145,10 +146,10 @@ export async function plannerContender(ctx: ContenderContext): Promise<Contender
       ? new FleetEvaluator({ input, windows: ctx.windows, actual: [], events: ctx.events, startFleet: ctx.startFleet, solve: ctx.solve })
       : undefined;
   // The rates the plans assume before the learned factors (the model's, times any stressed optimism).
-  const believed = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+  const believed = new Map(input.candidates.map((c) => [configKey(c), c.requestsPerSecByWorkload]));
   const gpuOf = new Map(input.skus.map((s) => [s.sku, s.gpu]));
   const observe = (report: ReplicaGroupReport): GroupObservation => {
-    const rates = believed.get(`${report.llm}|${report.sku}|${report.tp}|${report.region}`);
+    const rates = believed.get(configKey(report));
     let planned = 0;
     for (const [id, rps] of report.servedRps) {
       const rate = (rates?.get(id) ?? 0) * ctx.rateScale;

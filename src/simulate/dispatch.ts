@@ -2,6 +2,7 @@ import type { SolveFn } from '../capacity/solve.js';
 import type { PlanningInput } from '../capacity/types.js';
 import { LinearExpr, Problem } from '../lp/index.js';
 import type { FleetWindow } from './types.js';
+import { configKey } from '../config-key.js';
 
 /**
  * The fluid dispatcher that evaluates a fleet against the demand that actually arrived in a window: the most
@@ -37,15 +38,14 @@ export async function dispatch(
   solve: SolveFn,
   minServed?: readonly (readonly number[])[],
 ): Promise<DispatchResult> {
-  const rateOf = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+  const rateOf = new Map(input.candidates.map((c) => [configKey(c), c.requestsPerSecByWorkload]));
   const usdPerGpuHour = gpuPrices(input);
   const problem = new Problem();
   const capacity = new Map<number, LinearExpr>();
   const routes: { w: number; o: number; replicaGroup: number; index: number }[] = [];
   const served = input.workloads.map((w) => w.origins.map(() => 0));
   for (const [w, workload] of input.workloads.entries()) {
-    const rateOfGroup = (replica: FleetWindow['replicas'][number]) =>
-      rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`)?.get(workload.id) ?? 0;
+    const rateOfGroup = (replica: FleetWindow['replicas'][number]) => rateOf.get(configKey(replica))?.get(workload.id) ?? 0;
     const usdPerRequest = (replica: FleetWindow['replicas'][number]) =>
       ((usdPerGpuHour.get(`${replica.sku}|${replica.region}`) ?? 0) * replica.tp) / rateOfGroup(replica);
     let dearest = 0;

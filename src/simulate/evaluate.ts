@@ -12,6 +12,7 @@ import { compareStrings } from '../order.js';
 import { minuteServed } from './within-hour.js';
 import { CONV_2023_SHAPE } from '../demand/within-hour-shape.js';
 import type { WithinHourShape } from '../demand/within-hour.js';
+import { configKey } from '../config-key.js';
 
 export interface EvaluationContext {
   input: PlanningInput;
@@ -310,13 +311,13 @@ export class FleetEvaluator {
   lastReplicaGroups(): ReplicaGroupReport[] {
     if (!this.last) return [];
     const { fleet, load } = this.last;
-    const rateOf = new Map(this.ctx.input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c.requestsPerSecByWorkload]));
+    const rateOf = new Map(this.ctx.input.candidates.map((c) => [configKey(c), c.requestsPerSecByWorkload]));
     const reports: ReplicaGroupReport[] = [];
     for (const [g, replica] of fleet.replicas.entries()) {
       const replicas = replica.effectiveCount ?? replica.count;
       const loads = load.get(g);
       if (!(replicas > 0) || !loads) continue;
-      const rates = rateOf.get(`${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`);
+      const rates = rateOf.get(configKey(replica));
       let busy = 0;
       const servedRps = new Map<string, number>();
       for (const [w, rps] of loads) {

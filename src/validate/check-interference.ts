@@ -3,6 +3,7 @@ import { poolCapacity } from '../capacity/policies.js';
 import type { PlanWindow, PlanningInput } from '../capacity/types.js';
 import { exceeds, RATE_ROUNDING } from './tolerance.js';
 import type { Violation } from './violation.js';
+import { configKey } from '../config-key.js';
 
 /**
  * policies.interference: separate (group 10), from the plan and the scenario alone: per config and window, the
@@ -14,14 +15,14 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
   if (input.policies.interference !== 'separate') return [];
   const violations: Violation[] = [];
   const at = { window: window.index, start: window.start };
-  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
+  const candidates = new Map(input.candidates.map((c) => [configKey(c), c]));
   // Per config: its buckets (one per distinct workload list, '' for unlisted replicas) with their capacity.
   const buckets = new Map<
     string,
     Map<string, { workloads?: string[]; replicas: number; load: number; rounding: number; carried: Set<string> }>
   >();
   for (const replica of window.replicas) {
-    const key = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
+    const key = configKey(replica);
     const byList = buckets.get(key) ?? new Map();
     buckets.set(key, byList);
     const list = replica.workloads ? [...replica.workloads].sort().join(',') : '';
@@ -55,7 +56,7 @@ export function checkInterference(input: PlanningInput, window: PlanWindow): Vio
       }
   }
   for (const route of window.routes) {
-    const key = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
+    const key = configKey(route);
     const candidate = candidates.get(key);
     const rate = candidate?.requestsPerSecByWorkload.get(route.workload);
     const byList = buckets.get(key);

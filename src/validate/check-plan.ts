@@ -6,6 +6,7 @@ import { checkFigures, initialFleet } from './check-figures.js';
 import { checkPolicies } from './check-policies.js';
 import { differs, exceeds, RATE_ROUNDING, rateUnit, routesPossible, rowDiffers } from './tolerance.js';
 import type { Violation } from './violation.js';
+import { configKey } from '../config-key.js';
 
 export type { PolicyGroup, Violation } from './violation.js';
 
@@ -29,7 +30,7 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
   const violations: Violation[] = [];
   const skus = new Map(input.skus.map((sku) => [sku.sku, sku]));
   const workloadIndex = new Map(input.workloads.map((w, i) => [w.id, i]));
-  const candidates = new Map(input.candidates.map((c) => [`${c.llm}|${c.sku}|${c.tp}|${c.region}`, c]));
+  const candidates = new Map(input.candidates.map((c) => [configKey(c), c]));
   let costUsd = 0;
   let unmetRequests = 0;
   let previous = initialFleet(input);
@@ -151,12 +152,9 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
       const key = `${replica.sku}|${replica.region}${poolsApart ? `|${replica.pool}` : ''}`;
       replicaGpus.set(key, (replicaGpus.get(key) ?? 0) + replica.count * replica.tp);
       llmsOn.set(key, (llmsOn.get(key) ?? new Set<string>()).add(replica.llm));
-      const configKey = `${replica.llm}|${replica.sku}|${replica.tp}|${replica.region}`;
+      const config = configKey(replica);
       // Spot replicas count 1 - p replicas of capacity (eviction derate, group 5).
-      replicaCount.set(
-        configKey,
-        (replicaCount.get(configKey) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.pool) : 1),
-      );
+      replicaCount.set(config, (replicaCount.get(config) ?? 0) + replica.count * (poolsApart ? poolCapacity(input, replica.pool) : 1));
     }
     for (const [key, gpus] of replicaGpus) {
       const available = gpusBySkuRegion.get(key) ?? 0;
@@ -223,8 +221,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         });
         continue;
       }
-      const configKey = `${route.llm}|${route.sku}|${route.tp}|${route.region}`;
-      const rate = candidates.get(configKey)?.requestsPerSecByWorkload.get(workload.id);
+      const config = configKey(route);
+      const rate = candidates.get(config)?.requestsPerSecByWorkload.get(workload.id);
       if (!rate) {
         violations.push({
           group: 'capacity',
@@ -233,8 +231,8 @@ export function checkPlan(input: PlanningInput, plan: Plan): PlanCheck {
         });
         continue;
       }
-      load.set(configKey, (load.get(configKey) ?? 0) + route.requestsPerSec / rate);
-      rounding.set(configKey, (rounding.get(configKey) ?? 0) + RATE_ROUNDING / rate);
+      load.set(config, (load.get(config) ?? 0) + route.requestsPerSec / rate);
+      rounding.set(config, (rounding.get(config) ?? 0) + RATE_ROUNDING / rate);
       const demandKey = `${route.workload}|${route.origin}`;
       served.set(demandKey, (served.get(demandKey) ?? 0) + route.requestsPerSec);
     }

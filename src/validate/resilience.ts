@@ -3,6 +3,7 @@ import { isInteractive, servableInFuture } from '../capacity/policies.js';
 import type { Plan, PlanningInput } from '../capacity/types.js';
 import type { Violation } from './violation.js';
 import { exceeds, rateUnit } from './tolerance.js';
+import { configKey } from '../config-key.js';
 
 /**
  * Routing futures (groups 5 and 6): can the plan's fixed replicas still carry the interactive demand the plan
@@ -59,7 +60,7 @@ export async function checkFuture(input: PlanningInput, plan: Plan, future: Futu
     const usable = new Map<string, { llm: string; sku: string; tp: number; region: string; replicas: number }>();
     for (const r of window.replicas) {
       if (r.region === future.lostRegion || (future.firmOnly && r.pool === 'spot')) continue;
-      const key = `${r.llm}|${r.sku}|${r.tp}|${r.region}`;
+      const key = configKey(r);
       const entry = usable.get(key) ?? { llm: r.llm, sku: r.sku, tp: r.tp, region: r.region, replicas: 0 };
       entry.replicas += r.count * (r.pool === 'spot' ? 1 - eviction : 1) * (1 - input.policies.headroom);
       usable.set(key, entry);
