@@ -27,7 +27,10 @@ export function replicaKey(replica: Omit<ReplicaCount, 'count'>): string {
 /** Replica counts by replicaKey. */
 export function replicaMap(replicas: readonly ReplicaCount[]): Map<string, number> {
   const map = new Map<string, number>();
-  for (const replica of replicas) map.set(replicaKey(replica), (map.get(replicaKey(replica)) ?? 0) + replica.count);
+  for (const replica of replicas) {
+    const key = replicaKey(replica);
+    map.set(key, (map.get(key) ?? 0) + replica.count);
+  }
   return map;
 }
 

@@ -50,6 +50,19 @@ export interface Pair {
   options: { c: number; rtt: number }[];
   /** The options as candidate -> RTT. */
   rttOf: Map<number, number>;
+  /**
+   * The options as columns, in the same order, for serve's inner loops: candidate, its VM group, TP, replicas per
+   * VM, model-load USD, and requests/s per replica for this pair's workload at the usable share (rate x (1 - headroom)).
+   */
+  columns: {
+    c: Int32Array;
+    rtt: Float64Array;
+    vmGroup: Int32Array;
+    tp: Int32Array;
+    perVm: Int32Array;
+    loadUsd: Float64Array;
+    per: Float64Array;
+  };
 }
 
 export interface Context {
@@ -132,6 +145,15 @@ export function buildContext(input: PlanningInput): Context {
         penalty: workload.unmetPenaltyUsdPerRequest,
         options,
         rttOf: new Map(options.map((x) => [x.c, x.rtt])),
+        columns: {
+          c: Int32Array.from(options, (x) => x.c),
+          rtt: Float64Array.from(options, (x) => x.rtt),
+          vmGroup: Int32Array.from(options, (x) => cands[x.c]!.vmGroup),
+          tp: Int32Array.from(options, (x) => cands[x.c]!.tp),
+          perVm: Int32Array.from(options, (x) => cands[x.c]!.perVm),
+          loadUsd: Float64Array.from(options, (x) => cands[x.c]!.loadUsd),
+          per: Float64Array.from(options, (x) => cands[x.c]!.rates[w]! * usable),
+        },
       });
     }
   }

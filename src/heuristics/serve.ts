@@ -26,6 +26,7 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
     let remaining = state.unmet[i]!;
     if (remaining <= EPS) continue;
     const pair = ctx.pairs[i]!;
+    const col = pair.columns;
     // 1. Spare capacity of replicas already placed.
     // Placed replicas are far fewer than a pair's options: look them up rather than scan the options.
     const spare: { c: number; rtt: number }[] = [];
@@ -49,22 +50,24 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       let placed: { c: number; n: number; cover: number; score: number; rtt: number } | undefined;
       // Under a spend cap, replicas that start load their llm: that cost must fit what is left of the cap too.
       const left = capped && withFree > 0 ? env.spendCap! - windowSpend(scope) : Infinity;
-      for (const { c, rtt } of withFree > 0 ? pair.options : []) {
-        const cand = ctx.cands[c]!;
-        const free = freeGpus[cand.vmGroup]!;
-        if (free < cand.tp) continue;
-        const per = cand.rates[pair.w]! * usable;
+      for (let k = withFree > 0 ? 0 : col.c.length; k < col.c.length; k++) {
+        const tp = col.tp[k]!;
+        const free = freeGpus[col.vmGroup[k]!]!;
+        if (free < tp) continue;
+        const c = col.c[k]!;
+        const rtt = col.rtt[k]!;
+        const per = col.per[k]!;
         const n = affordable(
           state,
           ran[c]!,
           c,
-          cand.loadUsd,
-          Math.min(Math.floor(free / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
+          col.loadUsd[k]!,
+          Math.min(Math.floor(free / tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
           left,
         );
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
-        const score = (n * cand.tp) / cover;
+        const score = (n * tp) / cover;
         if (!placed || score < placed.score - 1e-12 || (Math.abs(score - placed.score) <= 1e-12 && rtt < placed.rtt))
           placed = { c, n, cover, score, rtt };
       }
@@ -80,46 +83,47 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
       if (capped) priced.fill(undefined);
       const spent = capped ? windowSpend(scope) : 0;
       let bought: { c: number; offer: Offer; vms: number; n: number; cover: number; score: number; rtt: number } | undefined;
-      for (const { c, rtt } of pair.options) {
-        const cand = ctx.cands[c]!;
-        const vmGroup = ctx.vmGroups[cand.vmGroup]!;
-        let offer = priced[cand.vmGroup];
-        if (offer === undefined) offer = priced[cand.vmGroup] = cheapestOffer(scope, vmGroup) ?? null;
+      for (let k = 0; k < col.c.length; k++) {
+        const g = col.vmGroup[k]!;
+        let offer = priced[g];
+        if (offer === undefined) offer = priced[g] = cheapestOffer(scope, ctx.vmGroups[g]!) ?? null;
         if (!offer) continue;
-        const free = freeGpus[cand.vmGroup]!;
-        const per = cand.rates[pair.w]! * usable;
+        const c = col.c[k]!;
+        const rtt = col.rtt[k]!;
+        const tp = col.tp[k]!;
+        const loadUsd = col.loadUsd[k]!;
+        const free = freeGpus[g]!;
+        const per = col.per[k]!;
         const n = affordable(
           state,
           ran[c]!,
           c,
-          cand.loadUsd,
-          Math.min(Math.floor((free + vmGroup.gpusPerVm) / cand.tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
+          loadUsd,
+          Math.min(Math.floor((free + ctx.vmGroups[g]!.gpusPerVm) / tp), Math.max(1, Math.ceil(remaining / per - 1e-9))),
           capped ? env.spendCap! - spent - offer.cost : Infinity,
         );
         if (n <= 0) continue;
         const cover = Math.min(remaining, n * per);
         // Replicas beyond those that ran last window load their llm first.
-        const cost = cand.loadUsd > 0 ? offer.cost + newStarts(state, ran[c]!, c, n) * cand.loadUsd : offer.cost;
+        const cost = loadUsd > 0 ? offer.cost + newStarts(state, ran[c]!, c, n) * loadUsd : offer.cost;
         if (cost >= cover * penaltyPerRps) continue; // cheaper to leave it unmet
         const score = (cost / cover) * (options.noise ? options.noise(c) : 1);
         if (!bought || score < bought.score - 1e-12 || (Math.abs(score - bought.score) <= 1e-12 && rtt < bought.rtt)) {
           // While the remaining demand fills whole VMs the ranking cannot change: buy them together.
-          const full = Math.floor(remaining / (cand.perVm * per) + 1e-9);
-          let vms = free === 0 && n === cand.perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
+          const perVm = col.perVm[k]!;
+          const full = Math.floor(remaining / (perVm * per) + 1e-9);
+          let vms = free === 0 && n === perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
           // offer.most counts the VMs' cost against a cap; the replicas on the VMs beyond the first load too.
-          if (capped && vms > 1 && cand.loadUsd > 0) {
-            const first = offer.cost + newStarts(state, ran[c]!, c, n) * cand.loadUsd;
-            vms = Math.max(
-              1,
-              Math.min(vms, 1 + Math.floor((env.spendCap! - spent - first + 1e-9) / (offer.cost + cand.perVm * cand.loadUsd))),
-            );
+          if (capped && vms > 1 && loadUsd > 0) {
+            const first = offer.cost + newStarts(state, ran[c]!, c, n) * loadUsd;
+            vms = Math.max(1, Math.min(vms, 1 + Math.floor((env.spendCap! - spent - first + 1e-9) / (offer.cost + perVm * loadUsd))));
           }
           bought = {
             c,
             offer: offer.offer,
             vms,
-            n: n + (vms - 1) * cand.perVm,
-            cover: Math.min(remaining, (n + (vms - 1) * cand.perVm) * per),
+            n: n + (vms - 1) * perVm,
+            cover: Math.min(remaining, (n + (vms - 1) * perVm) * per),
             score,
             rtt,
           };
