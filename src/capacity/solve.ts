@@ -468,6 +468,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
   let widened = 0;
   let heldToLp = 0;
   let startedWithinGap = 0;
+  let ghWithinGap = 0;
   const fellBack: Record<string, number[]> = {};
   const unproven: number[] = [];
   const initialFleet = fleetMap(input);
@@ -531,10 +532,19 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     const start = windowStart(input, first, firstRelaxed, before, replicasBefore, ctx.relativeGap);
     const keepStart = start.proven !== undefined && (!guide || servesLp({ built: first, solution: start.proven }));
     if (keepStart) startedWithinGap++;
+    // GH's plan for the window is the other start: within the gap of the same LP bound, and serving what the LP
+    // serves, it too proves that branch and bound has nothing left to find.
+    const planned = ctx.options.windowFallback?.(t, before, replicasBefore);
+    const ghProven = keepStart
+      ? undefined
+      : greedyWithinGap(input, first, planned, firstRelaxed, guide?.unmet[t], before, replicasBefore, ctx.relativeGap);
+    if (ghProven) ghWithinGap++;
     let { built, solution } =
       keepStart && start.proven
         ? { built: first, solution: start.proven }
-        : { built: first, solution: await runStarted(first.program, label, start.point) };
+        : ghProven
+          ? { built: first, solution: ghProven }
+          : { built: first, solution: await runStarted(first.program, label, start.point) };
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
     // changes; first ask the shortlist for the cheapest plan that serves what the LP served (lp-service.ts).
     const held =
@@ -544,7 +554,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     if (held && servesLp(held)) {
       heldToLp++;
       ({ built, solution } = held);
-    } else if (guide && !servesLp({ built, solution })) {
+    } else if (guide && !ghProven && !servesLp({ built, solution })) {
       // The shortlist cannot carry the window (quotas, rounding): widen to every config, keep the better plan.
       widened++;
       const wide = await solveWindow(window);
@@ -577,7 +587,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       const rounded = roundUpFleet(input, built, built.program, relaxed.values, before, replicasBefore);
       if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);
     }
-    consider('GH', ctx.options.windowFallback?.(t, before, replicasBefore));
+    consider('GH', planned);
     // What the LP relaxation left unmet: the horizon LP's for this window, else this window's own LP.
     const lpUnmet =
       guide && Number.isFinite(guide.unmet[t]!)
@@ -623,6 +633,11 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
       reason: [
         reason,
         guide?.note,
+        ghWithinGap
+          ? ghWithinGap === 1
+            ? "1 window's GH plan was within the gap of its LP bound, so no branch and bound ran"
+            : `${ghWithinGap} windows' GH plans were within the gap of their LP bounds, so no branch and bound ran`
+          : '',
         startedWithinGap
           ? startedWithinGap === 1
             ? "1 window's LP rounded up was within the gap of its bound, so no branch and bound ran"
@@ -968,6 +983,40 @@ async function heldWindow(
 const SHORTLIST_EPSILON = 1e-6;
 
 /** Unmet requests/s in a solution of the built problem. */
+/**
+ * GH's plan for a window as the window MILP's answer: when it serves what the LP serves (the horizon LP's unmet
+ * for the window, else the window LP's) and its objective (the program's, tie-breaks included) is within the
+ * relative gap of the window LP's optimum, that optimum proves it as it would prove a MILP incumbent, and the
+ * MILP is not run. Undefined otherwise.
+ */
+function greedyWithinGap(
+  input: PlanningInput,
+  built: BuiltProblem,
+  planned: PlanWindow | undefined,
+  relaxed: Solution,
+  horizonUnmet: number | undefined,
+  before: ReadonlyMap<string, number>,
+  replicasBefore: ReadonlyMap<string, number>,
+  gap: number,
+): Solution | undefined {
+  if (!planned || relaxed.status !== 'optimal' || relaxed.objective === undefined || !relaxed.values) return undefined;
+  const lpUnmet = horizonUnmet !== undefined && Number.isFinite(horizonUnmet) ? horizonUnmet : unmetOf(built, relaxed.values);
+  if (!(planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) <= lpUnmet + 1e-6)) return undefined;
+  const objective = windowObjective(input, planned, before, replicasBefore);
+  const proven = objective <= relaxed.objective ? 0 : relativeGap(objective, relaxed.objective);
+  if (proven === undefined || proven > gap) return undefined;
+  return {
+    status: 'optimal',
+    solver: relaxed.solver,
+    rawStatus: "GH's plan for the window, within the gap of the LP bound",
+    objective,
+    // A shortlist's LP can be above a plan GH made with other configs: never report a bound above the plan.
+    bound: Math.min(relaxed.objective, objective),
+    gap: proven,
+    seconds: 0,
+  };
+}
+
 function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {
   return built.unmet.reduce((sum, u) => sum + values[u.variable.index]! * built.flowUnit[u.workload]!, 0);
 }

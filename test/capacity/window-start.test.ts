@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planCapacity, planObjective, type SolveFn } from '../../src/capacity/solve.js';
 import { solveExhaustive } from '../../src/heuristics/exhaustive.js';
+import { greedyWindowFallback } from '../../src/heuristics/index.js';
 import { isMip } from '../../src/lp/types.js';
 import { getSolver } from '../../src/solvers/registry.js';
 import { checkPlan } from '../../src/validate/check-plan.js';
@@ -58,4 +59,30 @@ describe('window MILPs started from the rounded LP', () => {
       }
     },
   );
+});
+
+describe("window MILPs started from GH's plan", () => {
+  it.each([0.3, 0.05, 1e-9])('at gap %s: within the gap of brute force, and GH ends a window only where stated', async (gap) => {
+    let byGh = 0;
+    for (const seed of SEEDS) {
+      const input = randomTinyInput(seed);
+      const oracle = solveExhaustive(input);
+      const counting = await countingGlpk();
+      const { plan, solver } = await planCapacity(input, counting.solve, 'glpk', {
+        strategy: 'per-window',
+        relativeGap: gap,
+        ...greedyWindowFallback(input),
+      });
+      expect(checkPlan(input, plan).violations).toEqual([]);
+      expect(planObjective(input, plan)).toBeLessThanOrEqual(oracle.objective * (1 + gap) + 0.011);
+      expect(solver.status).toBe('optimal');
+      const stated = /window's GH plan was within the gap/.test(solver.reason);
+      if (stated) {
+        byGh++;
+        expect(counting.milps()).toBe(0);
+      }
+    }
+    // At a wide gap GH ends some windows (most are ended by the rounded LP first).
+    if (gap >= 0.3) expect(byGh).toBeGreaterThan(0);
+  });
 });
