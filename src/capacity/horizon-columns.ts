@@ -1,4 +1,4 @@
-import { linearRelaxation, objectiveValue, type Basis, type Program, type SolveOptions, type Solution } from '../lp/index.js';
+import { fitsBasis, linearRelaxation, objectiveValue, type Basis, type Program, type SolveOptions, type Solution } from '../lp/index.js';
 import { buildProblem, type BuiltProblem } from './formulation.js';
 import { fleetMap, quotaApplies, vmUpperBound } from './formulation-fleet.js';
 import { quotaSubject, quotaUnitsPerVm } from './quota.js';
@@ -163,9 +163,8 @@ export function carriedBasis(before: Program, basis: Basis, after: Program): Bas
     (label, j) => columnStatus.get(label) ?? (Number.isFinite(after.columnLower[j]!) ? 0 : 3),
   );
   const rows = Int32Array.from(after.rowLabels, (label) => rowStatus.get(label) ?? 1);
-  let basic = 0;
-  for (const statuses of [columns, rows]) for (const status of statuses) if (status === 1) basic++;
-  return basic === after.rowLower.length ? { columns, rows } : undefined;
+  const carried = { columns, rows };
+  return fitsBasis(carried, after.objective.length, after.rowLower.length) ? carried : undefined;
 }
 
 /** `${sku}|${region}` of a fleetKey `${sku}|${region}|${purchase}`. */

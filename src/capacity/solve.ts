@@ -1,7 +1,7 @@
 import { linearRelaxation, relativeGap, type Program, type Solution, type SolveFn, type SolveOptions } from '../lp/index.js';
 import { REPLICA_TIE_BREAK, buildProblem, routeTieBreak, fleetKey, fleetMap, type BuildOptions, type BuiltProblem } from './formulation.js';
 import { roundUpFleet } from './round-up.js';
-import { windowStart } from './window-start.js';
+import { provenWithinGap, windowStart } from './window-start.js';
 import { summariseCommitments } from './commitment-summary.js';
 import { growthFactors, marginalUtilisation } from './commitment-growth.js';
 import { maxOf, minOf } from '../extremes.js';
@@ -509,7 +509,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     // Past the safety net with no GH plan: the window is solved within a small node limit instead.
     const run = ctx.expired() ? (program: Program, what: string) => ctx.runPastNet(program, what) : ctx.run;
     const runStarted = (program: Program, what: string, point: Float64Array | undefined) =>
-      ctx.expired() || !point ? run(program, what) : ctx.run(program, what, { start: point });
+      point && run === ctx.run ? ctx.run(program, what, { start: point }) : run(program, what);
     const solveWindow = async (buildOptions: BuildOptions) => {
       const built = buildProblem(input, buildOptions);
       return { built, solution: await run(built.program, label) };
@@ -530,21 +530,17 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     // bound, branch and bound would stop at it at once, so the MILP is not run (glpk.js takes no start).
     const firstRelaxed = await run(linearRelaxation(first.program), `${label} LP`);
     const start = windowStart(input, first, firstRelaxed, before, replicasBefore, ctx.relativeGap);
-    const keepStart = start.proven !== undefined && (!guide || servesLp({ built: first, solution: start.proven }));
-    if (keepStart) startedWithinGap++;
+    const roundedProven = start.proven && (!guide || servesLp({ built: first, solution: start.proven })) ? start.proven : undefined;
+    if (roundedProven) startedWithinGap++;
     // GH's plan for the window is the other start: within the gap of the same LP bound, and serving what the LP
     // serves, it too proves that branch and bound has nothing left to find.
     const planned = ctx.options.windowFallback?.(t, before, replicasBefore);
-    const ghProven = keepStart
+    const ghProven = roundedProven
       ? undefined
       : greedyWithinGap(input, first, planned, firstRelaxed, guide?.unmet[t], before, replicasBefore, ctx.relativeGap);
     if (ghProven) ghWithinGap++;
-    let { built, solution } =
-      keepStart && start.proven
-        ? { built: first, solution: start.proven }
-        : ghProven
-          ? { built: first, solution: ghProven }
-          : { built: first, solution: await runStarted(first.program, label, start.point) };
+    let built = first;
+    let solution = roundedProven ?? ghProven ?? (await runStarted(first.program, label, start.point));
     // Size classes: a class's last requests may be cheaper to drop than a replica, which no wider shortlist
     // changes; first ask the shortlist for the cheapest plan that serves what the LP served (lp-service.ts).
     const held =
@@ -583,7 +579,7 @@ async function solveByWindow(ctx: SolveContext, strategy: 'per-window' | 'rollin
     if (solution.values) consider('milp', extractWindows(input, built, solution.values)[0]);
     // The LP of the program the MILP solved (restricted or wide), rounded up.
     const relaxed = built === first ? firstRelaxed : await run(linearRelaxation(built.program), `${label} LP`);
-    if (relaxed.status === 'optimal' && relaxed.values && !(keepStart && built === first)) {
+    if (relaxed.status === 'optimal' && relaxed.values && !(roundedProven && built === first)) {
       const rounded = roundUpFleet(input, built, built.program, relaxed.values, before, replicasBefore);
       if (rounded) consider('rounded LP', extractWindows(input, built, rounded)[0]);
     }
@@ -1003,18 +999,9 @@ function greedyWithinGap(
   const lpUnmet = horizonUnmet !== undefined && Number.isFinite(horizonUnmet) ? horizonUnmet : unmetOf(built, relaxed.values);
   if (!(planned.unmet.reduce((sum, u) => sum + u.requestsPerSec, 0) <= lpUnmet + 1e-6)) return undefined;
   const objective = windowObjective(input, planned, before, replicasBefore);
-  const proven = objective <= relaxed.objective ? 0 : relativeGap(objective, relaxed.objective);
-  if (proven === undefined || proven > gap) return undefined;
-  return {
-    status: 'optimal',
-    solver: relaxed.solver,
-    rawStatus: "GH's plan for the window, within the gap of the LP bound",
-    objective,
-    // A shortlist's LP can be above a plan GH made with other configs: never report a bound above the plan.
-    bound: Math.min(relaxed.objective, objective),
-    gap: proven,
-    seconds: 0,
-  };
+  // A shortlist's LP can be above a plan GH made with other configs: never report a bound above the plan.
+  const bound = Math.min(relaxed.objective, objective);
+  return provenWithinGap(objective, bound, gap, relaxed.solver, "GH's plan for the window, within the gap of the LP bound");
 }
 
 function unmetOf(built: BuiltProblem, values: ArrayLike<number>): number {

@@ -24,20 +24,30 @@ export function windowStart(
   if (!point) return {};
   // Rounding fixes replicas and VMs; any other integer column (a choice, a path) must already be whole.
   for (let j = 0; j < point.length; j++) if (program.integrality[j] === 1 && !Number.isInteger(point[j]!)) return {};
-  const objective = objectiveValue(program, point);
-  const proven = relativeGap(objective, relaxed.objective);
-  if (proven === undefined || proven > gap) return { point };
-  return {
+  const proven = provenWithinGap(
+    objectiveValue(program, point),
+    relaxed.objective,
+    gap,
+    relaxed.solver,
+    'the LP relaxation rounded up, within the gap of the LP bound',
     point,
-    proven: {
-      status: 'optimal',
-      solver: relaxed.solver,
-      rawStatus: 'the LP relaxation rounded up, within the gap of the LP bound',
-      values: point,
-      objective,
-      bound: relaxed.objective,
-      gap: proven,
-      seconds: 0,
-    },
-  };
+  );
+  return proven ? { point, proven } : { point };
+}
+
+/**
+ * A start as the window MILP's answer: optimal when `bound` (an LP optimum) proves its objective within the
+ * relative gap, as it would prove a MILP incumbent; undefined otherwise.
+ */
+export function provenWithinGap(
+  objective: number,
+  bound: number,
+  gap: number,
+  solver: string,
+  rawStatus: string,
+  values?: Float64Array,
+): Solution | undefined {
+  const proven = relativeGap(objective, bound);
+  if (proven === undefined || proven > gap) return undefined;
+  return { status: 'optimal', solver, rawStatus, ...(values ? { values } : {}), objective, bound, gap: proven, seconds: 0 };
 }

@@ -115,8 +115,8 @@ export function serve(scope: WindowScope, order: readonly number[], options: Ser
           let vms = free === 0 && n === perVm ? Math.max(1, Math.min(offer.most, full)) : 1;
           // offer.most counts the VMs' cost against a cap; the replicas on the VMs beyond the first load too.
           if (capped && vms > 1 && loadUsd > 0) {
-            const first = offer.cost + newStarts(state, ran[c]!, c, n) * loadUsd;
-            vms = Math.max(1, Math.min(vms, 1 + Math.floor((env.spendCap! - spent - first + 1e-9) / (offer.cost + perVm * loadUsd))));
+            // `cost` is the first VM's, its replicas' loads included.
+            vms = Math.max(1, Math.min(vms, 1 + Math.floor((env.spendCap! - spent - cost + 1e-9) / (offer.cost + perVm * loadUsd))));
           }
           bought = {
             c,

@@ -5,6 +5,7 @@ export { writeLpText, formatNumber, sanitiseNames, type LpWriteOptions } from '.
 export { readLpText } from './lp-read.js';
 export * from './types.js';
 export {
+  fitsBasis,
   relativeGap,
   type Basis,
   type Solution,

@@ -58,6 +58,18 @@ export interface Basis {
   rows: Int32Array;
 }
 
+/** Whether `basis` can be a basis of a program of this size: a status per column and row, one basic per row. */
+export function fitsBasis(basis: Basis, columns: number, rows: number): boolean {
+  if (basis.columns.length !== columns || basis.rows.length !== rows) return false;
+  let basic = 0;
+  for (const statuses of [basis.columns, basis.rows])
+    for (const status of statuses) {
+      if (status < 0 || status > 4) return false;
+      if (status === 1) basic++;
+    }
+  return basic === rows;
+}
+
 export interface Solution {
   status: SolveStatus;
   /** Objective of the returned point, including the program's constant. */

@@ -1,6 +1,6 @@
 import * as highsModule from 'highs';
 import { objectiveValue } from '../lp/check.js';
-import type { Basis } from '../lp/solution.js';
+import { type Basis, fitsBasis } from '../lp/solution.js';
 import { isMip, type Program } from '../lp/types.js';
 import {
   DEFAULT_RELATIVE_GAP,
@@ -99,18 +99,6 @@ interface Attempt {
   bound?: number;
 }
 
-/** A basis HiGHS can take: one status per column and row, each a known code, one basic entry per row. */
-function isBasisOf(program: Program, basis: Basis): boolean {
-  if (basis.columns.length !== program.objective.length || basis.rows.length !== program.rowLower.length) return false;
-  let basic = 0;
-  for (const statuses of [basis.columns, basis.rows])
-    for (const status of statuses) {
-      if (status < 0 || status > 4) return false;
-      if (status === 1) basic++;
-    }
-  return basic === program.rowLower.length;
-}
-
 const STATUS_NAMES: Record<number, string> = {
   0: 'notSet',
   1: 'loadError',
@@ -159,7 +147,7 @@ function runOnce(highs: Highs, program: Program, options: SolveOptions): Attempt
   });
   try {
     if (mip && options.start?.length === program.objective.length) model.setSolution({ colValue: options.start });
-    if (!mip && options.basis && isBasisOf(program, options.basis))
+    if (!mip && options.basis && fitsBasis(options.basis, program.objective.length, program.rowLower.length))
       model.setBasis({ colStatus: options.basis.columns, rowStatus: options.basis.rows });
     const attempt = runModel(highs, model, mip, options);
     if (attempt.values) attempt.values = roundIntegers(program, attempt.values);
